@@ -1,0 +1,65 @@
+"""Lernplattform „Kommunen für alle?“: the application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from lms.config import load_settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STATIC_FOLDER = PROJECT_ROOT / "static"
+#: Where the default SQLite database and other local state live (not under version control).
+INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app: settings, database, extensions, blueprints, CLI and error handlers."""
+    app = Flask(
+        __name__,
+        static_folder=str(STATIC_FOLDER),
+        static_url_path="/static",
+        template_folder="web/templates",
+        instance_path=str(INSTANCE_PATH),
+    )
+    settings = load_settings(instance_path=app.instance_path, overrides=config)
+    app.config.update(
+        SECRET_KEY=settings.secret_key or "testing-only-not-secret",
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session; forms left open over lunch still work
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["lms.settings"] = settings
+
+    import lms.models  # noqa: F401  (every mapper known before the first query)
+    from lms.web import database, errors, i18n, security, templating
+
+    database.init_app(app, settings.database_url)
+    security.init_app(app, settings)
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+
+    from lms.api.views import bp as api_bp
+    from lms.auth.views import bp as auth_bp
+    from lms.auth.views import init_login
+    from lms.content.views import bp as content_bp
+    from lms.progress.views import bp as progress_bp
+    from lms.quizzes.views import bp as quizzes_bp
+
+    init_login(app)
+    for blueprint in (auth_bp, progress_bp, quizzes_bp, content_bp, api_bp):
+        app.register_blueprint(blueprint)
+    security.exempt_api_from_form_csrf(api_bp)
+    return app

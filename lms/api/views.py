@@ -1,0 +1,144 @@
+"""The JSON API (v1) for the municipalities' own systems: session or personal token, JSON errors only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from lms.api import serializers
+from lms.api.openapi import openapi_document
+from lms.auth.models import User
+from lms.auth.services import user_for_api_token
+from lms.content.models import ModuleKind
+from lms.content.queries import catalogue, visible_module
+from lms.progress.queries import my_completions
+from lms.quizzes.models import QuizAttempt
+from lms.quizzes.question_types import ResponseInvalid
+from lms.quizzes.services import (
+    AttemptClosedError,
+    QuizUnavailable,
+    current_quiz_version,
+    start_attempt,
+    submit_attempt,
+)
+from lms.web.database import get_db
+from lms.web.security import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+def api_error(status: int, message: str) -> tuple[Any, int]:
+    """A JSON error body: {"error": {"status": …, "message": …}}."""
+    return jsonify(error={"status": status, "message": message}), status
+
+
+@bp.before_request
+def _authenticate():  # type: ignore[no-untyped-def]
+    """Bearer token first; else the browser session, whose unsafe requests need the CSRF header."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        user = user_for_api_token(get_db(), header.removeprefix("Bearer ").strip())
+        if user is None:
+            return api_error(401, "Das API-Token ist ungültig oder widerrufen.")
+        g.api_user = user
+        return None
+    if current_user.is_authenticated:
+        if request.method not in {"GET", "HEAD", "OPTIONS"}:
+            try:
+                csrf.protect()
+            except CSRFError:
+                return api_error(400, "CSRF-Token fehlt oder ist ungültig (Header X-CSRFToken).")
+        g.api_user = current_user._get_current_object()
+        return None
+    return api_error(401, "Bitte authentifizieren Sie sich mit einem API-Token (Authorization: Bearer …).")
+
+
+def _user() -> User:
+    return g.api_user
+
+
+@bp.get("/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    """The OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document())
+
+
+@bp.get("/modules")
+def list_modules():  # type: ignore[no-untyped-def]
+    """Modules in the caller's catalogue."""
+    rows = catalogue(get_db(), _user())
+    return jsonify(modules=[serializers.module_summary(m, v) for m, v in rows])
+
+
+@bp.get("/modules/<slug>")
+def get_module(slug: str):  # type: ignore[no-untyped-def]
+    """One module with its sections."""
+    db = get_db()
+    found = visible_module(db, _user(), slug)
+    if found is None:
+        return api_error(404, f"Modul „{slug}“ gibt es nicht oder es ist für Sie nicht sichtbar.")
+    module, version = found
+    return jsonify(serializers.module_detail(module, version, current_quiz_version(db, module) is not None))
+
+
+@bp.post("/modules/<slug>/attempts")
+def create_attempt(slug: str):  # type: ignore[no-untyped-def]
+    """Start (or resume) a quiz attempt on the module's current quiz version."""
+    db = get_db()
+    found = visible_module(db, _user(), slug)
+    if found is None or found[0].kind != ModuleKind.TRAINING:
+        return api_error(404, f"Modul „{slug}“ gibt es nicht oder es ist für Sie nicht sichtbar.")
+    try:
+        attempt = start_attempt(db, _user(), *found)
+    except QuizUnavailable as refused:
+        return api_error(409, str(refused))
+    return jsonify(serializers.attempt_state(attempt)), 201
+
+
+def _own_attempt(attempt_id: int) -> QuizAttempt | None:
+    attempt = get_db().get(QuizAttempt, attempt_id)
+    return attempt if attempt is not None and attempt.user_id == _user().id else None
+
+
+@bp.get("/attempts/<int:attempt_id>")
+def get_attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+    """An attempt of the caller: questions while open, result once submitted."""
+    attempt = _own_attempt(attempt_id)
+    if attempt is None:
+        return api_error(404, "Diesen Versuch gibt es nicht.")
+    return jsonify(serializers.attempt_state(attempt))
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+def submit(attempt_id: int):  # type: ignore[no-untyped-def]
+    """Submit answers {"responses": {"q1": ["a"], …}}; graded on the server, once."""
+    attempt = _own_attempt(attempt_id)
+    if attempt is None:
+        return api_error(404, "Diesen Versuch gibt es nicht.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("responses"), dict):
+        return api_error(400, 'Erwartet wird JSON der Form {"responses": {"q1": ["a"]}}.')
+    known = {slot["key"] for slot in attempt.layout}
+    unknown = sorted(set(body["responses"]) - known)
+    if unknown:
+        return api_error(400, f"Unbekannte Frage(n): {', '.join(unknown)}.")
+    try:
+        submit_attempt(get_db(), _user(), attempt, body["responses"])
+    except AttemptClosedError:
+        return api_error(409, "Dieser Versuch wurde bereits abgegeben.")
+    except ResponseInvalid as invalid:
+        return api_error(400, str(invalid))
+    return jsonify(serializers.attempt_state(attempt))
+
+
+@bp.get("/me/completions")
+def completions():  # type: ignore[no-untyped-def]
+    """The caller's completions, newest first."""
+    return jsonify(completions=[serializers.completion(c) for c in my_completions(get_db(), _user())])

@@ -1,0 +1,128 @@
+"""Accounts, roles, personal API tokens and the login-attempt log used for throttling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, UTCDateTime, created_at, intpk
+
+if TYPE_CHECKING:
+    from lms.orgs.models import Municipality
+
+
+class Role(StrEnum):
+    """What a person may do; one person can hold several roles."""
+
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.LEARNER: "Lernende",
+    Role.TRAINER: "Trainer/in",
+    Role.COORDINATOR: "Koordination",
+    Role.ADMIN: "Programmbüro (Administration)",
+}
+
+
+class User(Base):
+    """A person with an account: staff of a municipality, a trainer or the programme office."""
+
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    #: Stored in lower case; the login name.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    #: argon2id hash; None while an invited person has not yet set a password.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    #: None for people who work for the whole programme (trainers, programme office).
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    #: Deactivated people keep their history but cannot log in.
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Preferred interface language; None = from the browser, German by default.
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[created_at]
+
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The roles this person holds."""
+        return frozenset(Role(row.role) for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        """True if the person holds any of the given roles."""
+        return bool(self.roles.intersection(roles))
+
+    def grant(self, role: Role) -> None:
+        """Add a role (no-op if already held)."""
+        if role not in self.roles:
+            self.role_rows.append(UserRole(role=role.value))
+
+    # Flask-Login's protocol, written out so the model does not import flask_login.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class UserRole(Base):
+    """One role held by one person."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        CheckConstraint("role IN ('learner', 'trainer', 'coordinator', 'admin')", name="role_known"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class ApiToken(Base):
+    """A personal token for the JSON API; only its SHA-256 is stored, the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    #: hex SHA-256 of the secret token.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The first characters of the token, so a person can tell their tokens apart.
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginAttempt(Base):
+    """One login attempt; kept in the database so throttling works across processes and machines."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(String(254))
+    at: Mapped[created_at]
+    succeeded: Mapped[bool] = mapped_column(Boolean)

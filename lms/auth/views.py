@@ -1,0 +1,112 @@
+"""Login, logout and the personal profile with API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import LoginManager, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from lms.auth.forms import LoginForm, TokenForm
+from lms.auth.models import ApiToken, User
+from lms.auth.services import (
+    AccountError,
+    LoginPolicy,
+    LoginRefused,
+    authenticate,
+    create_api_token,
+    revoke_api_token,
+)
+from lms.web.access import acting_user
+from lms.web.database import get_db, keep_changes_on_client_error
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+login_manager = LoginManager()
+
+
+def init_login(app: Flask) -> None:
+    """Connect Flask-Login to our users."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = get_db().get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect to paths on this site after login (no open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("progress.my_modules")
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    """Show the login form and log a person in."""
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        settings = current_app.extensions["lms.settings"]
+        policy = LoginPolicy(settings.login_max_failures, timedelta(minutes=settings.login_window_minutes))
+        try:
+            user = authenticate(get_db(), form.email.data or "", form.password.data or "", policy)
+        except LoginRefused as refused:
+            keep_changes_on_client_error()  # the failed attempt must count even though we answer 401
+            error = str(refused)
+        else:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+    status = 401 if error else (400 if form.errors else 200)
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/abmelden")
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    """Log out (POST with CSRF token, so no other site can log people out)."""
+    logout_user()
+    flash(_("Sie sind abgemeldet."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@login_required
+def profile():  # type: ignore[no-untyped-def]
+    """The person's account and their personal API tokens."""
+    user = acting_user()
+    form = TokenForm()
+    new_secret = None
+    if form.validate_on_submit():
+        _token, new_secret = create_api_token(get_db(), user, form.name.data or "")
+        form = TokenForm(formdata=None)
+    tokens = (
+        get_db()
+        .scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc()))
+        .all()
+    )
+    status = 400 if form.errors else 200
+    return render_template("auth/profile.html", form=form, tokens=tokens, new_secret=new_secret), status
+
+
+@bp.post("/profil/token/<int:token_id>/widerrufen")
+@login_required
+def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+    """Revoke one of the person's own API tokens."""
+    try:  # CSRFProtect has already checked the token of this POST
+        revoke_api_token(get_db(), acting_user(), token_id)
+    except AccountError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("Das Token wurde widerrufen."), "success")
+    return redirect(url_for("auth.profile"))

@@ -1,0 +1,101 @@
+"""Settings: documented defaults, read from ``LMS_*`` environment variables, validated, no I/O at import."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A setting is missing, unknown or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the platform reads; the field name in upper case with ``LMS_`` before it is its variable."""
+
+    #: SQLAlchemy URL; default is a SQLite file in the instance folder (filled in by ``load_settings``).
+    database_url: str = ""
+    #: Signs session cookies and CSRF tokens. Required outside tests; ``LMS_SECRET_KEY_FILE`` may name a file instead.
+    secret_key: str = ""
+    secret_key_file: str = ""
+    #: Send cookies only over HTTPS and set HSTS. Off for the local demo on http://127.0.0.1.
+    secure_cookies: bool = False
+    #: Default interface language.
+    default_locale: str = "de"
+    #: Failed logins per e-mail address within ``login_window_minutes`` before further attempts are refused.
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    #: Public base URL used in links that leave the platform (API documents, later: invitations, certificates).
+    base_url: str = "http://127.0.0.1:5000"
+    #: Largest request body accepted, in bytes.
+    max_request_bytes: int = 2 * 1024 * 1024
+    #: Database for the test suite (read by tests/conftest.py only); empty = a temporary SQLite file.
+    test_database_url: str = ""
+    testing: bool = False
+
+
+_PREFIX = "LMS_"
+_KNOWN = {f.name for f in fields(Settings)}
+
+
+def _coerce(name: str, raw: str, default: Any) -> Any:
+    """Turn an environment string into the type of the setting's default, or say what is wrong."""
+    if isinstance(default, bool):
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off", ""}:
+            return False
+        raise ConfigError(f"{_PREFIX}{name.upper()} muss true oder false sein, nicht „{raw}“.")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{_PREFIX}{name.upper()} muss eine ganze Zahl sein, nicht „{raw}“.") from None
+    return raw
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    instance_path: str,
+    overrides: Mapping[str, Any] | None = None,
+    require_secret: bool = True,
+) -> Settings:
+    """Build the settings from the environment (and explicit overrides, used by tests); reject unknown LMS_ keys."""
+    environ = os.environ if environ is None else environ
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(_PREFIX):
+            continue
+        name = key[len(_PREFIX) :].lower()
+        if name not in _KNOWN:
+            known = ", ".join(sorted(_PREFIX + k.upper() for k in _KNOWN))
+            raise ConfigError(f"Unbekannte Einstellung {key}. Bekannt sind: {known}.")
+        values[name] = _coerce(name, raw, getattr(defaults, name))
+    for name, value in (overrides or {}).items():
+        if name not in _KNOWN:
+            raise ConfigError(f"Unbekannte Einstellung {name}.")
+        values[name] = value
+
+    if not values.get("database_url"):
+        values["database_url"] = "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
+    if not values.get("secret_key") and values.get("secret_key_file"):
+        try:
+            values["secret_key"] = Path(values["secret_key_file"]).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"LMS_SECRET_KEY_FILE kann nicht gelesen werden: {exc}") from None
+    settings = Settings(**values)
+    if require_secret and not settings.secret_key and not settings.testing:
+        raise ConfigError(
+            "LMS_SECRET_KEY (oder LMS_SECRET_KEY_FILE) ist nicht gesetzt. "
+            "Erzeugen Sie einen Schlüssel, z. B. mit: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if settings.default_locale not in {"de", "en"}:
+        raise ConfigError("LMS_DEFAULT_LOCALE muss de oder en sein.")
+    return settings

@@ -1,0 +1,266 @@
+"""YAML front matter: splitting it off, loading it with line numbers, and checking typed fields."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from lms.content.problems import Problem
+
+DELIMITER = "---"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_INT_TAG = "tag:yaml.org,2002:int"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+# PyYAML's most common complaints, in words a trainer can act on; others are passed through.
+_YAML_HINTS: dict[str, str] = {
+    "mapping values are not allowed here": (
+        "Ein zweiter Doppelpunkt in einem Wert – Werte mit „:“ in Anführungszeichen setzen"
+    ),
+    "found character '\\t' that cannot start any token": (
+        "Tabulator gefunden – bitte mit Leerzeichen einrücken"
+    ),
+    "could not find expected ':'": "Doppelpunkt nach dem Feldnamen fehlt",
+    "found undefined alias": "„*“ am Anfang eines Werts – den Wert in Anführungszeichen setzen",
+}
+_YAML_CONTEXT_HINTS: dict[str, str] = {
+    "while scanning a quoted scalar": "Ein Anführungszeichen wird nicht geschlossen",
+}
+
+
+def node_line(node: Node) -> int:
+    """1-based file line of a node from ``split_front_matter`` (its YAML is offset to match the file)."""
+    return node.start_mark.line + 1
+
+
+def split_front_matter(source: str, path: str) -> tuple[MappingNode | None, str, int, list[Problem]]:
+    """Split ``---``-delimited YAML from the body: (mapping node, body, body's first file line, problems)."""
+    lines = source.split("\n")
+    if not lines or lines[0].rstrip() != DELIMITER:
+        message = "Die Datei muss mit einer Zeile „---“ beginnen, gefolgt vom Front-Matter und wieder „---“."
+        return None, source, 1, [Problem(path, 1, message)]
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == DELIMITER), None)
+    if closing is None:
+        message = "Das Front-Matter wird nicht mit einer Zeile „---“ abgeschlossen."
+        return None, "", len(lines) + 1, [Problem(path, 1, message)]
+    # A leading newline stands in for the opening "---", so YAML marks are file lines (0-based).
+    node, problems = _compose("\n" + "\n".join(lines[1:closing]), path)
+    return node, "\n".join(lines[closing + 1 :]), closing + 2, problems
+
+
+def _compose(text: str, path: str) -> tuple[MappingNode | None, list[Problem]]:
+    """Compose YAML into a node tree without constructing Python objects (keeps line numbers)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        return None, [_yaml_problem(error, path)]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, 1, f"Das Front-Matter ist kein gültiges YAML: {error}.")]
+    if node is None:
+        return MappingNode("tag:yaml.org,2002:map", []), []
+    if not isinstance(node, MappingNode):
+        message = "Das Front-Matter muss aus Zeilen der Form „feld: Wert“ bestehen."
+        return None, [Problem(path, node_line(node), message)]
+    return node, []
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, path: str) -> Problem:
+    """Turn a YAML syntax error into a Problem on the line YAML complains about."""
+    mark = error.problem_mark or error.context_mark
+    if error.context_mark is not None and "end of stream" in (error.problem or ""):
+        mark = error.context_mark  # an unclosed quote: point where it was opened, not at the end
+    line = mark.line + 1 if mark is not None else 1
+    detail = (error.problem or error.context or "unbekannter Fehler").strip()
+    hint = _YAML_CONTEXT_HINTS.get(error.context or "") or _YAML_HINTS.get(detail)
+    text = hint if hint else f"{detail} (YAML-Fehler)"
+    return Problem(path, max(line, 2), f"Das Front-Matter ist kein gültiges YAML: {text}.")
+
+
+def construct(node: Node) -> Any:
+    """Build the plain Python value of a node with the safe constructor; None if YAML cannot."""
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_document(node)
+    except (yaml.YAMLError, ValueError, KeyError, TypeError):
+        return None  # e.g. "!!int abc": the caller reports the field as having the wrong type
+    finally:
+        loader.dispose()
+
+
+def _closest(name: str, allowed: Iterable[str]) -> str | None:
+    """The allowed field a typo most likely meant."""
+    matches = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.7)
+    return matches[0] if matches else None
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL_TAG
+
+
+class FieldReader:
+    """Reads typed fields from a front-matter mapping and collects German problems with lines."""
+
+    def __init__(self, node: MappingNode | None, path: str, allowed: Iterable[str]) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.fields: dict[str, tuple[Node, Node]] = {}
+        # Without a mapping (no front matter, broken YAML) the split already reported the cause;
+        # listing every field as missing on top would bury it.
+        self.available = node is not None
+        self._allowed = tuple(allowed)
+        if node is not None:
+            self._index(node)
+
+    def _index(self, node: MappingNode) -> None:
+        """Collect key -> (key node, value node); report odd keys, duplicates and unknown fields."""
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or _is_null(key_node):
+                self._add(node_line(key_node), "Ein Feldname fehlt oder ist kein einfacher Text.")
+                continue
+            name = key_node.value
+            if name in self.fields:
+                self._add(node_line(key_node), f"Feld „{name}“ steht doppelt im Front-Matter.")
+                continue
+            self.fields[name] = (key_node, value_node)
+            if name not in self._allowed:
+                guess = _closest(name, self._allowed)
+                hint = f" (meinten Sie „{guess}“?)" if guess else ""
+                self._add(node_line(key_node), f"Unbekanntes Feld „{name}“{hint}.")
+
+    def _add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def has(self, name: str) -> bool:
+        """Is the field present (even if empty)?"""
+        return name in self.fields
+
+    def line(self, name: str) -> int:
+        """The line of a field's key, or 1 (the opening ``---``) when it is absent."""
+        return node_line(self.fields[name][0]) if name in self.fields else 1
+
+    def _value(self, name: str, required: bool) -> Node | None:
+        """The value node, reporting a missing or empty required field."""
+        if name not in self.fields:
+            if required and self.available:
+                self._add(1, f"Pflichtfeld „{name}“ fehlt.")
+            return None
+        value = self.fields[name][1]
+        if _is_null(value) or (isinstance(value, ScalarNode) and value.value.strip() == ""):
+            if required:
+                self._add(self.line(name), f"„{name}“ darf nicht leer sein.")
+            return None
+        return value
+
+    def text(
+        self, name: str, *, required: bool = True, pattern: re.Pattern[str] | None = None, hint: str = ""
+    ) -> str | None:
+        """A text field; plain scalars count as written (``version: 1.10`` is "1.10", not 1.1).
+
+        ``hint`` replaces the message when ``pattern`` does not match; ``{value}`` in it is the text found.
+        """
+        value = self._value(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, ScalarNode):
+            self._add(self.line(name), f"„{name}“ muss ein einzelner Text sein.")
+            return None
+        text = value.value.strip()
+        if pattern is not None and not pattern.fullmatch(text):
+            self._add(
+                self.line(name),
+                hint.replace("{value}", text) or f"„{name}“ hat eine ungültige Form: „{text}“.",
+            )
+            return None
+        return text
+
+    def integer(
+        self, name: str, *, minimum: int, maximum: int | None = None, required: bool = True, hint: str = ""
+    ) -> int | None:
+        """A whole number within [minimum, maximum]."""
+        value = self._value(name, required)
+        if value is None:
+            return None
+        number = construct(value) if isinstance(value, ScalarNode) and value.tag == _INT_TAG else None
+        if (
+            not isinstance(number, int)
+            or isinstance(number, bool)
+            or number < minimum
+            or (maximum is not None and number > maximum)
+        ):
+            self._add(self.line(name), hint or _integer_hint(name, minimum, maximum))
+            return None
+        return number
+
+    def boolean(self, name: str, *, required: bool = True) -> bool | None:
+        """``true`` or ``false``."""
+        value = self._value(name, required)
+        if value is None:
+            return None
+        flag = construct(value) if isinstance(value, ScalarNode) and value.tag == _BOOL_TAG else None
+        if not isinstance(flag, bool):
+            self._add(self.line(name), f"„{name}“ muss true oder false sein.")
+            return None
+        return flag
+
+    def choice(self, name: str, choices: Iterable[str], *, required: bool = True) -> str | None:
+        """One of a fixed set of words."""
+        options = tuple(choices)
+        text = self.text(name, required=required)
+        if text is None:
+            return None
+        if text not in options:
+            allowed = german_list(options, "oder")
+            self._add(self.line(name), f"„{name}“ muss {allowed} sein, nicht „{text}“.")
+            return None
+        return text
+
+    def text_list(
+        self, name: str, *, required: bool = True, allow_single: bool = False, min_items: int = 1
+    ) -> tuple[str, ...] | None:
+        """A list of texts (or, with ``allow_single``, one text standing for a one-item list)."""
+        value = self._value(name, required)
+        if value is None:
+            return None
+        if isinstance(value, ScalarNode) and allow_single:
+            return (value.value.strip(),)
+        if not isinstance(value, SequenceNode):
+            kind = "ein Text oder eine Liste von Texten" if allow_single else "eine Liste von Texten"
+            self._add(self.line(name), f"„{name}“ muss {kind} sein (Zeilen, die mit „- “ beginnen).")
+            return None
+        items: list[str] = []
+        for index, item in enumerate(value.value, start=1):
+            if not isinstance(item, ScalarNode) or _is_null(item) or not item.value.strip():
+                self._add(node_line(item), f"„{name}“: Eintrag {index} muss ein nicht leerer Text sein.")
+                continue
+            items.append(item.value.strip())
+        if len(value.value) < min_items:
+            self._add(self.line(name), f"„{name}“ braucht mindestens {_entries(min_items)}.")
+            return None
+        return tuple(items)
+
+
+def _integer_hint(name: str, minimum: int, maximum: int | None) -> str:
+    """German wording for an integer range."""
+    if maximum is not None:
+        return f"„{name}“ muss eine ganze Zahl von {minimum} bis {maximum} sein."
+    if minimum == 1:
+        return f"„{name}“ muss eine ganze Zahl größer 0 sein."
+    return f"„{name}“ muss eine ganze Zahl ab {minimum} sein."
+
+
+def _entries(number: int) -> str:
+    """ "einen Eintrag", "2 Einträge": German needs the count and the noun to agree."""
+    return "einen Eintrag" if number == 1 else f"{number} Einträge"
+
+
+def german_list(words: Iterable[str], conjunction: str = "und") -> str:
+    """„a“, „b“ und „c“ – quoted words joined as in running German text."""
+    quoted = [f"„{w}“" for w in words]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + f" {conjunction} " + quoted[-1]

@@ -1,0 +1,65 @@
+"""Which modules a person may see, and their current versions, as SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from lms.auth.models import Role, User
+from lms.content.models import Module, ModuleKind, ModuleVersion
+
+
+def current_version_ids() -> Select[tuple[int, int]]:
+    """(module_id, version_id) of the newest unretired version of every module."""
+    return (
+        select(ModuleVersion.module_id, func.max(ModuleVersion.id).label("version_id"))
+        .where(ModuleVersion.retired_at.is_(None))
+        .group_by(ModuleVersion.module_id)
+    )
+
+
+def visible_kinds(user: User) -> tuple[str, ...]:
+    """Staff see training modules; trainers and the programme office also see workshop scripts."""
+    if user.has_role(Role.TRAINER, Role.ADMIN):
+        return (ModuleKind.TRAINING.value, ModuleKind.WORKSHOP.value)
+    return (ModuleKind.TRAINING.value,)
+
+
+def catalogue(session: Session, user: User, kind: str | None = None) -> list[tuple[Module, ModuleVersion]]:
+    """The modules in the catalogue for this person with their current versions, in title order.
+
+    The ECCAR modules are offered to every model municipality, so the catalogue is programme-wide;
+    what a municipality rolls out to whom is a training plan on top of it.
+    """
+    current = current_version_ids().subquery()
+    kinds = visible_kinds(user) if kind is None else tuple(k for k in visible_kinds(user) if k == kind)
+    rows = session.execute(
+        select(Module, ModuleVersion)
+        .join(current, current.c.module_id == Module.id)
+        .join(ModuleVersion, ModuleVersion.id == current.c.version_id)
+        .where(Module.retired_at.is_(None), Module.kind.in_(kinds))
+        .order_by(Module.kind.desc(), ModuleVersion.title)
+    ).all()
+    return [(m, v) for m, v in rows]
+
+
+def visible_module(session: Session, user: User, slug: str) -> tuple[Module, ModuleVersion] | None:
+    """One module of the catalogue with its current version, or None if this person may not see it."""
+    current = current_version_ids().subquery()
+    row = session.execute(
+        select(Module, ModuleVersion)
+        .join(current, current.c.module_id == Module.id)
+        .join(ModuleVersion, ModuleVersion.id == current.c.version_id)
+        .where(Module.slug == slug, Module.retired_at.is_(None), Module.kind.in_(visible_kinds(user)))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def completion_counts(session: Session, column: InstrumentedAttribute[int]) -> dict[int, int]:
+    """Completions counted per value of a completion column (module_id or module_version_id), one GROUP BY."""
+    return dict(session.execute(select(column, func.count()).group_by(column)).all())
+
+
+def all_modules(session: Session) -> list[Module]:
+    """Every module and workshop script, retired ones included, for the people who manage content."""
+    return list(session.scalars(select(Module).order_by(Module.kind.desc(), Module.slug)))

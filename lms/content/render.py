@@ -1,0 +1,176 @@
+"""The one Markdown pipeline: every piece of authored text becomes HTML here, and only here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from lms.content.problems import Problem
+from lms.content.sanitize import sanitize_html
+
+# Stored HTML records the version it was rendered with. Bump when the parser configuration
+# or the sanitiser policy changes, so published versions can be re-rendered.
+RENDERER_VERSION = "1"
+
+# Callout containers: name -> German label for screen readers.
+CALLOUTS: dict[str, str] = {"hinweis": "Hinweis", "beispiel": "Beispiel", "merke": "Merke"}
+FACILITATOR_CONTAINER = "moderation"
+FACILITATOR_LABEL = "Hinweis für die Moderation"
+CONTAINER_NAMES: tuple[str, ...] = (*CALLOUTS, FACILITATOR_CONTAINER)
+
+_LINK_PREFIXES = ("https://", "http://", "mailto:")
+_LINK_HINT = "(nur https, http, mailto oder Seiten der Plattform)"
+_IMAGE_HINT = "(nur https oder Dateien der Plattform wie „/media/…“)"
+
+
+def _aside_renderer(opening_tag: str) -> Callable[..., str]:
+    """Render a container as an <aside> with a fixed class and label (the author cannot change either)."""
+
+    def render(_self: Any, tokens: Sequence[Token], idx: int, _options: Any, _env: Any) -> str:
+        return opening_tag if tokens[idx].nesting == 1 else "</aside>\n"
+
+    return render
+
+
+def _container_validator(name: str) -> Callable[[str, str], bool]:
+    """Match ``::: name`` case-insensitively; anything after the name is ignored."""
+
+    def validate(params: str, _markup: str) -> bool:
+        words = params.split()
+        return bool(words) and words[0].lower() == name
+
+    return validate
+
+
+def _demote_headings(state: StateCore) -> None:
+    """Turn h1/h2 into h3: the page owns h1 (module title) and h2 (section titles)."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag in ("h1", "h2"):
+            token.tag = "h3"
+
+
+def _build(*, for_checking: bool) -> MarkdownIt:
+    """Build the parser; the checking variant keeps every link and every footnote definition in place."""
+    options: dict[str, Any] = {"html": False, "linkify": False, "typographer": False}
+    if for_checking:
+        options["inline_definitions"] = True  # emit link reference definitions as tokens with lines
+    md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
+    # Only GFM-style [^label] footnotes; inline ^[…] footnotes have no source lines for checking.
+    md.use(footnote_plugin, inline=False)
+    for name, label in CALLOUTS.items():
+        opening = f'<aside class="callout callout-{name}" aria-label="{escape(label)}">\n'
+        md.use(
+            container_plugin, name=name, validate=_container_validator(name), render=_aside_renderer(opening)
+        )
+    opening = f'<aside class="facilitator-note" aria-label="{escape(FACILITATOR_LABEL)}">\n'
+    md.use(
+        container_plugin,
+        name=FACILITATOR_CONTAINER,
+        validate=_container_validator(FACILITATOR_CONTAINER),
+        render=_aside_renderer(opening),
+    )
+    if for_checking:
+        # Report unsafe links instead of silently rendering them as text, and keep footnote
+        # definitions where they were written (the tail rule moves them away from their lines).
+        md.validateLink = lambda url: True  # type: ignore[method-assign]
+        md.disable("footnote_tail")
+    else:
+        md.core.ruler.push("demote_headings", _demote_headings)
+    return md
+
+
+_MD = _build(for_checking=False)
+_CHECK_MD = _build(for_checking=True)
+
+
+def render_markdown(text: str, *, doc_id: str | None = None) -> str:
+    """Render Markdown to sanitised HTML; ``doc_id`` keeps footnote ids unique when fragments share a page."""
+    env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
+    return sanitize_html(_MD.render(text, env))
+
+
+def render_inline(text: str) -> str:
+    """Render one line of Markdown without a wrapping paragraph (quiz answers), sanitised."""
+    return sanitize_html(_MD.renderInline(text)).strip()
+
+
+def parse_for_checking(text: str) -> list[Token]:
+    """Tokens of the checking parser: every link kept, footnote definitions in place, all with lines."""
+    return _CHECK_MD.parse(text, {})
+
+
+def is_allowed_link(target: str) -> bool:
+    """Links may go to https, http, mailto, a platform path ("/…", not "//host") or a "#fragment"."""
+    lowered = target.lower()
+    if lowered.startswith(_LINK_PREFIXES):
+        return True
+    if target.startswith("#"):
+        return True
+    return target.startswith("/") and not target.startswith("//")
+
+
+def is_allowed_image(source: str) -> bool:
+    """Images may come from https or from the platform itself ("/media/…")."""
+    if source.lower().startswith("https://"):
+        return True
+    return source.startswith("/") and not source.startswith("//")
+
+
+def _shorten(target: str, limit: int = 60) -> str:
+    """Keep messages readable when someone pastes a very long URL."""
+    return target if len(target) <= limit else target[: limit - 1] + "…"
+
+
+def _inline_with_lines(tokens: list[Token]) -> Iterator[tuple[int, Token]]:
+    """Yield (0-based line, child token) for every inline child, counting line breaks inside paragraphs."""
+    last_line = 0
+    for token in tokens:
+        if token.map is not None:
+            last_line = token.map[0]
+        if token.type == "definition":
+            yield last_line, token
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] if token.map is not None else last_line
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            yield line, child
+
+
+def find_link_problems(text: str, path: str, line_offset: int) -> list[Problem]:
+    """Report links and images with targets that are not allowed.
+
+    ``line_offset`` is the number of file lines before ``text``, so problems carry file line numbers.
+    """
+    problems: list[Problem] = []
+    seen: set[tuple[int, str]] = set()
+    for line, token in _inline_with_lines(parse_for_checking(text)):
+        message = _link_message(token)
+        if message is None or (line, message) in seen:
+            continue
+        seen.add((line, message))
+        problems.append(Problem(path, line_offset + line + 1, message))
+    return problems
+
+
+def _link_message(token: Token) -> str | None:
+    """The German complaint about one link-like token, or None if it is fine."""
+    if token.type in ("link_open", "definition"):
+        target = str(token.attrGet("href") if token.type == "link_open" else token.meta.get("url", ""))
+        if not target.strip():
+            return f"Link ohne Ziel {_LINK_HINT}."
+        if not is_allowed_link(target):
+            return f"Link-Ziel „{_shorten(target)}“ ist nicht erlaubt {_LINK_HINT}."
+    if token.type == "image":
+        source = str(token.attrGet("src") or "")
+        if not is_allowed_image(source):
+            return f"Bild-Quelle „{_shorten(source)}“ ist nicht erlaubt {_IMAGE_HINT}."
+    return None

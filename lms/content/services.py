@@ -1,0 +1,186 @@
+"""Publishing content: parsed module and quiz documents become immutable versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.audit.services import record_event
+from lms.content.models import Module, ModuleKind, ModuleSection, ModuleVersion
+from lms.content.modules import ModuleDocument
+from lms.content.problems import Problem
+from lms.content.render import RENDERER_VERSION
+from lms.quizzes.models import Quiz, QuizVersion
+from lms.quizzes.parse import QuizDocument
+
+
+@dataclass
+class ImportReport:
+    """What an import did, file by file, in words for the person who ran it."""
+
+    published: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def publish_module(
+    session: Session, doc: ModuleDocument, *, path: str, actor_id: int | None, change_note: str | None = None
+) -> tuple[ModuleVersion | None, Problem | None]:
+    """Publish a module document as a new version; None if identical to a published one, or a Problem if refused."""
+    module = session.scalar(select(Module).where(Module.slug == doc.slug))
+    if module is None:
+        module = Module(slug=doc.slug, kind=doc.kind)
+        session.add(module)
+        session.flush()
+    elif module.kind != doc.kind:
+        return None, Problem(
+            path, 1, f"„{doc.slug}“ ist bereits als „{module.kind}“ veröffentlicht, nicht „{doc.kind}“."
+        )
+    for existing in module.versions:
+        if existing.content_hash == doc.content_hash:
+            return None, None
+    for existing in module.versions:
+        if existing.version_label == doc.version:
+            return None, Problem(
+                path,
+                _front_matter_line(doc.source, "version"),
+                f"Version {doc.version} von „{doc.slug}“ ist bereits mit anderem Inhalt veröffentlicht. "
+                "Erhöhen Sie „version“, um die Änderung als neue Version zu veröffentlichen.",
+            )
+    version = ModuleVersion(
+        module=module,
+        version_label=doc.version,
+        title=doc.title,
+        summary=doc.summary,
+        duration_minutes=doc.duration_minutes,
+        audience=list(doc.audience),
+        objectives=list(doc.objectives),
+        materials=list(doc.materials),
+        language=doc.language,
+        intro_html=doc.intro_html,
+        source=doc.source,
+        content_hash=doc.content_hash,
+        renderer_version=RENDERER_VERSION,
+        published_by_id=actor_id,
+        change_note=change_note,
+    )
+    version.sections = [
+        ModuleSection(
+            position=s.position,
+            anchor=s.anchor,
+            title=s.title,
+            html=s.html,
+            duration_minutes=s.duration_minutes,
+        )
+        for s in doc.sections
+    ]
+    session.add(version)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="content.publish",
+        object_type="module_version",
+        object_id=version.id,
+        slug=doc.slug,
+        version=doc.version,
+        content_hash=doc.content_hash,
+    )
+    return version, None
+
+
+def publish_quiz(
+    session: Session, doc: QuizDocument, *, path: str, actor_id: int | None
+) -> tuple[QuizVersion | None, Problem | None]:
+    """Publish a quiz document as the next version of its module's quiz; None if nothing changed."""
+    module = session.scalar(select(Module).where(Module.slug == doc.module_slug))
+    if module is None:
+        return None, Problem(
+            path, _front_matter_line(doc.source, "module"), f"Modul „{doc.module_slug}“ gibt es nicht."
+        )
+    if module.kind != ModuleKind.TRAINING:
+        return None, Problem(
+            path,
+            _front_matter_line(doc.source, "module"),
+            f"„{doc.module_slug}“ ist ein Drehbuch; Quizze gibt es nur zu Schulungsmodulen.",
+        )
+    quiz = session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+    if quiz is None:
+        quiz = Quiz(module=module)
+        session.add(quiz)
+        session.flush()
+    if any(v.content_hash == doc.content_hash for v in quiz.versions):
+        return None, None
+    version = QuizVersion(
+        quiz=quiz,
+        number=(quiz.versions[-1].number + 1) if quiz.versions else 1,
+        source=doc.source,
+        content_hash=doc.content_hash,
+        renderer_version=RENDERER_VERSION,
+        pass_mark=doc.pass_mark,
+        is_shuffled=doc.shuffle,
+        max_attempts=doc.max_attempts,
+        questions=[
+            {
+                "key": q.key,
+                "type": q.type,
+                "title": q.title,
+                "stem_html": q.stem_html,
+                "explanation_html": q.explanation_html,
+                "definition": q.definition,
+            }
+            for q in doc.questions
+        ],
+        published_by_id=actor_id,
+    )
+    session.add(version)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor_id,
+        action="quiz.publish",
+        object_type="quiz_version",
+        object_id=version.id,
+        module=doc.module_slug,
+        number=version.number,
+        content_hash=doc.content_hash,
+    )
+    return version, None
+
+
+def import_documents(
+    session: Session,
+    modules: list[tuple[str, ModuleDocument]],
+    quizzes: list[tuple[str, QuizDocument]],
+    *,
+    actor_id: int | None,
+) -> ImportReport:
+    """Publish every changed module, then every changed quiz; the caller commits only if there are no problems."""
+    report = ImportReport()
+    for path, doc in modules:
+        version, problem = publish_module(session, doc, path=path, actor_id=actor_id)
+        _note(report, path, f"{doc.slug} {doc.version}", version, problem)
+    for path, doc in quizzes:
+        quiz_version, problem = publish_quiz(session, doc, path=path, actor_id=actor_id)
+        label = f"Quiz {doc.module_slug}" + (f" (Fassung {quiz_version.number})" if quiz_version else "")
+        _note(report, path, label, quiz_version, problem)
+    return report
+
+
+def _note(report: ImportReport, path: str, label: str, published: object, problem: Problem | None) -> None:
+    if problem is not None:
+        report.problems.append(problem)
+    elif published is not None:
+        report.published.append(f"{path}: {label} veröffentlicht")
+    else:
+        report.unchanged.append(f"{path}: {label} unverändert")
+
+
+def _front_matter_line(source: str, key: str) -> int:
+    """The line of a front-matter key, so a refusal points where the author has to change something."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1

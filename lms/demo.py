@@ -1,0 +1,59 @@
+"""Demo municipalities and accounts for trying the platform locally (idempotent)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import ROLE_LABELS, Role, User
+from lms.auth.services import create_user
+from lms.orgs.models import Municipality
+
+#: Shown in the README and printed by `lms demo`. Demo data only: never run `lms demo` on a production database.
+DEMO_PASSWORD = "Kommunen-fuer-alle-2026"
+
+DEMO_MUNICIPALITIES = [
+    ("darmstadt-dieburg", "Landkreis Darmstadt-Dieburg"),
+    ("offenbach", "Stadt Offenbach am Main"),
+    ("hofheim", "Stadt Hofheim am Taunus"),
+]
+
+# (email, display name, roles, municipality slug or None for programme-wide staff)
+DEMO_ACCOUNTS: list[tuple[str, str, set[Role], str | None]] = [
+    ("programmbuero@eccar.example", "Programmbüro ECCAR", {Role.ADMIN}, None),
+    ("trainerin@eccar.example", "Miriam Okafor", {Role.TRAINER}, None),
+    (
+        "koordination@darmstadt-dieburg.example",
+        "Jonas Weber",
+        {Role.COORDINATOR, Role.LEARNER},
+        "darmstadt-dieburg",
+    ),
+    ("lernende@darmstadt-dieburg.example", "Lea Schneider", {Role.LEARNER}, "darmstadt-dieburg"),
+    ("lernende@offenbach.example", "Deniz Arslan", {Role.LEARNER}, "offenbach"),
+    ("lernende@hofheim.example", "Anna Nowak", {Role.LEARNER}, "hofheim"),
+]
+
+
+def create_demo_data(session: Session) -> list[tuple[str, str, str]]:
+    """Create what is missing; return (email, roles, municipality) of every demo account."""
+    by_slug = {m.slug: m for m in session.scalars(select(Municipality))}
+    for slug, name in DEMO_MUNICIPALITIES:
+        if slug not in by_slug:
+            by_slug[slug] = Municipality(slug=slug, name=name)
+            session.add(by_slug[slug])
+    session.flush()
+    listing = []
+    for email, name, roles, municipality_slug in DEMO_ACCOUNTS:
+        municipality = by_slug[municipality_slug] if municipality_slug else None
+        if session.scalar(select(User.id).where(User.email == email)) is None:
+            create_user(
+                session,
+                email=email,
+                display_name=name,
+                password=DEMO_PASSWORD,
+                roles=roles,
+                municipality_id=municipality.id if municipality else None,
+            )
+        role_text = ", ".join(str(ROLE_LABELS[r]) for r in sorted(roles))
+        listing.append((email, role_text, municipality.name if municipality else "Programmweit"))
+    return listing

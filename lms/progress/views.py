@@ -1,0 +1,90 @@
+"""The learner's pages: „Meine Module“, reading a module section by section, „Meine Nachweise“."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_login import login_required
+
+from lms.content.models import ModuleKind
+from lms.content.queries import visible_module
+from lms.progress import queries
+from lms.progress.services import record_section_read
+from lms.quizzes.services import completion_of, current_quiz_version
+from lms.web.access import acting_user
+from lms.web.database import get_db
+
+bp = Blueprint("progress", __name__, template_folder="templates")
+
+
+@bp.get("/")
+@login_required
+def home():  # type: ignore[no-untyped-def]
+    """The start page is „Meine Module“."""
+    return redirect(url_for("progress.my_modules"))
+
+
+@bp.get("/module")
+@login_required
+def my_modules():  # type: ignore[no-untyped-def]
+    """„Meine Module“: the person's training modules with a progress bar each."""
+    return render_template("progress/my_modules.html", rows=queries.my_modules(get_db(), acting_user()))
+
+
+def _module_or_404(slug: str):  # type: ignore[no-untyped-def]
+    found = visible_module(get_db(), acting_user(), slug)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/module/<slug>")
+@login_required
+def module_overview(slug: str):  # type: ignore[no-untyped-def]
+    """A module's overview: what it is about, its sections, where to continue, the quiz."""
+    db, user = get_db(), acting_user()
+    module, version = _module_or_404(slug)
+    read = queries.read_section_ids(db, user, version)
+    next_section = next((s for s in version.sections if s.id not in read), version.sections[0])
+    return render_template(
+        "progress/module_overview.html",
+        module=module,
+        version=version,
+        read=read,
+        next_section=next_section,
+        is_workshop=module.kind == ModuleKind.WORKSHOP,
+        quiz_version=current_quiz_version(db, module),
+        completion=completion_of(db, user, version),
+    )
+
+
+@bp.get("/module/<slug>/abschnitt/<int:position>")
+@login_required
+def section(slug: str, position: int):  # type: ignore[no-untyped-def]
+    """One section of a module; opening it records the reading progress."""
+    db, user = get_db(), acting_user()
+    module, version = _module_or_404(slug)
+    sections = version.sections
+    if not 1 <= position <= len(sections):
+        abort(404)
+    current = sections[position - 1]
+    record_section_read(db, user, current)
+    return render_template(
+        "progress/section.html",
+        module=module,
+        version=version,
+        section=current,
+        previous=sections[position - 2] if position > 1 else None,
+        following=sections[position] if position < len(sections) else None,
+        read=queries.read_section_ids(db, user, version) | {current.id},
+        is_workshop=module.kind == ModuleKind.WORKSHOP,
+        quiz_version=current_quiz_version(db, module),
+    )
+
+
+@bp.get("/nachweise")
+@login_required
+def my_completions():  # type: ignore[no-untyped-def]
+    """„Meine Nachweise“: every completion with its module version, date, score and mode."""
+    return render_template(
+        "progress/my_completions.html", completions=queries.my_completions(get_db(), acting_user())
+    )

@@ -1,0 +1,130 @@
+"""Quizzes, their immutable versions, and attempts graded on the server."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.content.models import Module, ModuleVersion
+from lms.db import Base, ImmutableError, JSONDocument, UTCDateTime, changed_columns, created_at, intpk
+
+
+class AttemptClosedError(RuntimeError):
+    """The attempt was already submitted; it cannot be answered or graded again."""
+
+
+class Quiz(Base):
+    """The quiz of one training module, across its versions."""
+
+    __tablename__ = "quizzes"
+
+    id: Mapped[intpk]
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), unique=True)
+    created_at: Mapped[created_at]
+
+    module: Mapped[Module] = relationship(lazy="joined")
+    versions: Mapped[list[QuizVersion]] = relationship(
+        back_populates="quiz", order_by="QuizVersion.number", lazy="selectin"
+    )
+
+    @property
+    def current_version(self) -> QuizVersion | None:
+        """The newest version; attempts start on it."""
+        return self.versions[-1] if self.versions else None
+
+
+class QuizVersion(Base):
+    """One published, immutable version of a quiz, with its questions as frozen JSON (answers included)."""
+
+    __tablename__ = "quiz_versions"
+    __table_args__ = (UniqueConstraint("quiz_id", "number"), UniqueConstraint("quiz_id", "content_hash"))
+
+    id: Mapped[intpk]
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    #: 1, 2, 3 … in order of publication (quiz files carry no version number of their own).
+    number: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(80))
+    renderer_version: Mapped[str] = mapped_column(String(10))
+    #: Percent needed to pass (1–100).
+    pass_mark: Mapped[int] = mapped_column(Integer)
+    is_shuffled: Mapped[bool] = mapped_column(Boolean)
+    #: 0 = unlimited.
+    max_attempts: Mapped[int] = mapped_column(Integer)
+    #: [{"key", "type", "title", "stem_html", "explanation_html", "definition"}]; never sent to a browser as is.
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    published_at: Mapped[created_at]
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    quiz: Mapped[Quiz] = relationship(back_populates="versions", lazy="joined")
+
+    def question(self, key: str) -> dict[str, Any]:
+        """The stored question with this key."""
+        return next(q for q in self.questions if q["key"] == key)
+
+
+class QuizAttempt(Base):
+    """One attempt of one person at one quiz version; frozen once submitted."""
+
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"), index=True)
+    #: The module version the person was reading when they started; a completion records this version.
+    module_version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id"))
+    started_at: Mapped[created_at]
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The order shown to this person: [{"key": "q3", "options": ["b", "a", "c"]}, …], fixed at start.
+    layout: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+    #: What the person answered, by question key (normalised), set on submit.
+    responses: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    #: Per question: {"key", "score", "is_correct"}, set on submit.
+    results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
+    score_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    is_passed: Mapped[bool | None] = mapped_column(Boolean)
+
+    quiz_version: Mapped[QuizVersion] = relationship(lazy="joined")
+    module_version: Mapped[ModuleVersion] = relationship(lazy="joined")
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+    def record_grade(
+        self,
+        *,
+        responses: dict[str, Any],
+        results: list[dict[str, Any]],
+        score_percent: Decimal,
+        is_passed: bool,
+        at: datetime,
+    ) -> None:
+        """Close the attempt with its grade; refuses a second submission."""
+        if self.is_submitted:
+            raise AttemptClosedError(f"attempt {self.id} was already submitted")
+        self.responses = responses
+        self.results = results
+        self.score_percent = score_percent
+        self.is_passed = is_passed
+        self.submitted_at = at
+
+
+@event.listens_for(QuizVersion, "before_update")
+def _quiz_versions_are_immutable(_mapper: Any, _connection: Any, target: QuizVersion) -> None:
+    changed = changed_columns(target) - {"quiz"}
+    if changed:
+        raise ImmutableError(f"published quiz versions are immutable (tried to change {sorted(changed)})")
+
+
+@event.listens_for(QuizAttempt, "before_update")
+def _submitted_attempts_are_immutable(_mapper: Any, _connection: Any, target: QuizAttempt) -> None:
+    """The one legal update of an attempt is its submission; after that it is frozen."""
+    history = inspect(target).attrs.submitted_at.history
+    previous = list(history.unchanged or ()) + list(history.deleted or ())
+    if any(value is not None for value in previous):
+        raise ImmutableError("submitted quiz attempts are immutable")

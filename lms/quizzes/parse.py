@@ -1,0 +1,254 @@
+"""Quiz files in LiaScript quiz syntax: ``##`` questions, answer lines, explanations between ``***`` lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import PurePath
+from typing import Any
+
+from lms.content.frontmatter import FieldReader, german_list, split_front_matter
+from lms.content.modules import (
+    SLUG_PATTERN,
+    RawSection,
+    container_problems,
+    content_hash,
+    lines_outside_fences,
+    normalise_source,
+    split_sections,
+)
+from lms.content.problems import ContentInvalid, Problem
+from lms.content.render import find_link_problems, render_markdown
+from lms.quizzes.question_types import REGISTRY, type_for_answer_lines, types_for_line
+
+QUIZ_FIELDS = ("module", "pass_mark", "shuffle", "max_attempts")
+MIN_QUESTIONS = 6
+ANSWER_PREFIXES = ("[(", "[[")
+_STARS = re.compile(r"\*{3,}[ \t]*")
+_LEVEL_ONE = re.compile(r"#(?:[ \t].*)?")
+_MODULE_HINT = "„module“ muss der slug eines Moduls sein (a–z, Ziffern, Bindestriche), nicht „{value}“."
+_ATTEMPTS_HINT = "„max_attempts“ muss eine ganze Zahl ab 0 sein (0 = unbegrenzt)."
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """One question, frozen into a quiz version exactly like this (the definition is JSON)."""
+
+    key: str
+    type: str
+    title: str
+    stem_html: str
+    explanation_html: str
+    definition: dict[str, Any] = field(hash=False)
+    line: int
+
+
+@dataclass(frozen=True)
+class QuizDocument:
+    """A parsed, valid quiz file."""
+
+    module_slug: str
+    pass_mark: int
+    shuffle: bool
+    max_attempts: int
+    questions: tuple[QuizQuestion, ...]
+    source: str
+    content_hash: str
+
+
+@dataclass
+class _Parts:
+    """A question's body cut into stem, answer lines and explanation (None where missing)."""
+
+    stem: str
+    answers: list[tuple[int, str]]
+    explanation: str | None
+
+
+def is_answer_line(line: str) -> bool:
+    """LiaScript answer lines start with ``[(`` or ``[[``."""
+    return line.startswith(ANSWER_PREFIXES)
+
+
+def _is_stars(line: str) -> bool:
+    return _STARS.fullmatch(line) is not None
+
+
+def _first_nonblank(lines: list[str], start: int) -> int | None:
+    return next((i for i in range(start, len(lines)) if lines[i].strip()), None)
+
+
+def _split_question(raw: RawSection, title: str, path: str) -> tuple[_Parts | None, list[Problem]]:
+    """Cut a question body into stem, answers and explanation, reporting what is missing or out of place."""
+    lines = raw.body.split("\n")
+    first = raw.body_line
+    outside = {index for index, _ in lines_outside_fences(lines)}
+    start = next((i for i in range(len(lines)) if i in outside and is_answer_line(lines[i])), None)
+    if start is None:
+        message = (
+            f"Frage „{title}“ hat keine Antwortzeilen, z. B. „[( )] Antwort“ und „[(X)] richtige Antwort“."
+        )
+        return None, [Problem(path, raw.line, message)]
+    stars = next((i for i in range(start, len(lines)) if _is_stars(lines[i])), None)
+    stop = len(lines) if stars is None else stars
+    # Every answer line up to the explanation counts, so a stray blank line yields one clear
+    # problem instead of a wrong count of options as well.
+    indexes = [i for i in range(start, stop) if is_answer_line(lines[i])]
+    parts = _Parts("\n".join(lines[:start]), [(first + i, lines[i]) for i in indexes], None)
+    problems = _answer_block_problems(lines, indexes, stars, first, path)
+    if stars is None:
+        return parts, problems
+    return parts, problems + _read_explanation(lines, stars, first, parts, path)
+
+
+def _answer_block_problems(
+    lines: list[str], indexes: list[int], stars: int | None, first: int, path: str
+) -> list[Problem]:
+    """Answer lines must be contiguous and followed directly by the ``***`` line."""
+    problems = []
+    gap = next((i for previous, i in pairwise(indexes) if i != previous + 1), None)
+    if gap is not None:
+        message = "Antwortzeilen einer Frage müssen direkt untereinander stehen (ohne Leerzeilen oder Text)."
+        problems.append(Problem(path, first + gap, message))
+    after = _first_nonblank(lines, indexes[-1] + 1)
+    if stars is None:
+        message = (
+            "Erklärung fehlt: Direkt nach den Antworten muss eine Zeile aus Sternchen („***“) folgen, "
+            "dann die Erklärung und wieder eine Zeile aus Sternchen."
+        )
+        problems.append(Problem(path, first + (after if after is not None else indexes[-1]), message))
+    elif after is not None and after != stars:
+        message = "Zwischen den Antwortzeilen und der Erklärung („***“) darf kein Text stehen."
+        problems.append(Problem(path, first + after, message))
+    return problems
+
+
+def _read_explanation(lines: list[str], opening: int, first: int, parts: _Parts, path: str) -> list[Problem]:
+    """The explanation between two ``***`` lines; nothing may follow it."""
+    closing = next((i for i in range(opening + 1, len(lines)) if _is_stars(lines[i])), None)
+    if closing is None:
+        message = "Die Erklärung wird nicht mit einer Zeile aus Sternchen („***“) abgeschlossen."
+        return [Problem(path, first + opening, message)]
+    parts.explanation = "\n".join(lines[opening + 1 : closing])
+    problems = []
+    if not parts.explanation.strip():
+        problems.append(Problem(path, first + opening, "Die Erklärung ist leer."))
+    stray = _first_nonblank(lines, closing + 1)
+    if stray is not None:
+        message = "Text nach der Erklärung gehört zu keiner Frage; eine neue Frage beginnt mit „## “."
+        problems.append(Problem(path, first + stray, message))
+    return problems
+
+
+def _definition(
+    answers: list[tuple[int, str]], path: str
+) -> tuple[str | None, dict[str, Any], list[Problem]]:
+    """Ask the registry which question type the answer lines are, and let it build the definition."""
+    question_type = type_for_answer_lines([text for _, text in answers])
+    first_line = answers[0][0]
+    if question_type is None:
+        return None, {}, _marker_problems(answers, path)
+    definition, problems = question_type.parse(answers, path)
+    problems += [Problem(path, first_line, message) for message in question_type.validate(definition)]
+    return question_type.name, definition, problems
+
+
+def _marker_problems(answers: list[tuple[int, str]], path: str) -> list[Problem]:
+    """Explain why no type claimed the lines: an unknown marker, or two kinds mixed."""
+    allowed = " oder ".join(cls.syntax for cls in REGISTRY.values())
+    problems = []
+    labels: list[str] = []
+    for line_number, text in answers:
+        candidates = types_for_line(text)
+        if not candidates:
+            shown = text if len(text) <= 30 else text[:29] + "…"
+            problems.append(
+                Problem(path, line_number, f"Unbekannte Antwortzeile „{shown}“ – erlaubt sind {allowed}.")
+            )
+        elif candidates[0].label not in labels:
+            labels.append(candidates[0].label)
+    if not problems:
+        message = (
+            f"Eine Frage verwendet nur eine Art von Antwortzeilen; hier sind {german_list(labels)} gemischt."
+        )
+        problems.append(Problem(path, answers[0][0], message))
+    return problems
+
+
+def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion | None, list[Problem]]:
+    """One ``##`` section -> one question (None if it is too broken to build)."""
+    title = raw.heading
+    problems = (
+        [] if title else [Problem(path, raw.line, "Die Frage hat keinen Text: „## “ ohne Überschrift.")]
+    )
+    parts, split_problems = _split_question(raw, title, path)
+    problems += split_problems
+    if parts is None:
+        return None, problems
+    type_name, definition, definition_problems = _definition(parts.answers, path)
+    problems += definition_problems
+    if type_name is None or parts.explanation is None:
+        return None, problems
+    question = QuizQuestion(
+        key=key,
+        type=type_name,
+        title=title,
+        stem_html=render_markdown(parts.stem, doc_id=key) if parts.stem.strip() else "",
+        explanation_html=render_markdown(parts.explanation, doc_id=f"{key}-e"),
+        definition=definition,
+        line=raw.line,
+    )
+    return question, problems
+
+
+def _intro_problems(intro: str, first_line: int, path: str) -> list[Problem]:
+    """Before the first question only blank lines and the LiaScript title (``# …``) may stand."""
+    for index, line in enumerate(intro.split("\n")):
+        if line.strip() and not _LEVEL_ONE.fullmatch(line):
+            message = "Text vor der ersten Frage gehört zu keiner Frage; jede Frage beginnt mit „## “."
+            return [Problem(path, first_line + index, message)]
+    return []
+
+
+def _count_problem(raw_sections: list[RawSection], path: str) -> list[Problem]:
+    """Too few questions (the format asks for at least six)."""
+    if not raw_sections:
+        return [Problem(path, 1, "Das Quiz enthält keine Fragen; jede Frage beginnt mit „## “.")]
+    if len(raw_sections) < MIN_QUESTIONS:
+        message = f"Ein Quiz braucht mindestens {MIN_QUESTIONS} Fragen; gefunden: {len(raw_sections)}."
+        return [Problem(path, raw_sections[0].line, message)]
+    return []
+
+
+def parse_quiz(source: str, path: str) -> QuizDocument:
+    """Parse and validate a quiz file; raise ContentInvalid listing every problem with its line."""
+    text = normalise_source(source)
+    node, body, body_line, problems = split_front_matter(text, path)
+    reader = FieldReader(node, path, QUIZ_FIELDS)
+    module = reader.text("module", pattern=SLUG_PATTERN, hint=_MODULE_HINT)
+    pass_mark = reader.integer("pass_mark", minimum=1, maximum=100)
+    shuffle = reader.boolean("shuffle")
+    max_attempts = reader.integer("max_attempts", minimum=0, hint=_ATTEMPTS_HINT)
+    problems += reader.problems
+    name = PurePath(path).name
+    if module and name.endswith(".md") and name[:-3] != module:
+        message = f"Die Quizdatei muss wie ihr Modul heißen: „{module}.md“, nicht „{name}“."
+        problems.append(Problem(path, reader.line("module"), message))
+    intro, raw_sections = split_sections(body, body_line)
+    problems += _intro_problems(intro, body_line, path)
+    questions = []
+    for number, raw in enumerate(raw_sections, start=1):
+        question, question_problems = _parse_question(raw, f"q{number}", path)
+        problems += question_problems
+        if question is not None:
+            questions.append(question)
+    if node is not None or body.strip():
+        problems += _count_problem(raw_sections, path)
+    problems += find_link_problems(body, path, body_line - 1)
+    # Quizzes are read by learners: facilitator notes would leak, like in training modules.
+    problems += container_problems(body.split("\n"), body_line, "training", path)
+    if problems:
+        raise ContentInvalid(problems)
+    assert module is not None and pass_mark is not None and shuffle is not None and max_attempts is not None
+    return QuizDocument(module, pass_mark, shuffle, max_attempts, tuple(questions), text, content_hash(text))

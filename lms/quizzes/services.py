@@ -1,0 +1,191 @@
+"""Quiz attempts: start on the current quiz version, submit once, graded on the server, completion on a pass."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.auth.models import User
+from lms.content.models import Module, ModuleVersion
+from lms.db import utcnow
+from lms.progress.models import Completion, CompletionMode
+from lms.quizzes.grading import grade_attempt
+from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
+from lms.quizzes.question_types import REGISTRY
+
+__all__ = ["AttemptClosedError", "QuizUnavailable", "start_attempt", "submit_attempt"]
+
+
+class QuizUnavailable(Exception):
+    """No attempt can be started; the message says why, for the person."""
+
+
+def current_quiz_version(session: Session, module: Module) -> QuizVersion | None:
+    """The newest version of the module's quiz, if it has one."""
+    quiz = session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+    return quiz.current_version if quiz else None
+
+
+def submitted_attempts(session: Session, user: User, quiz_version: QuizVersion) -> int:
+    """How many attempts this person has submitted on this quiz version."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(QuizAttempt)
+            .where(
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.quiz_version_id == quiz_version.id,
+                QuizAttempt.submitted_at.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
+def open_attempt(session: Session, user: User, quiz_version: QuizVersion) -> QuizAttempt | None:
+    """The person's unsubmitted attempt on this quiz version, if any (it is resumed, not restarted)."""
+    return session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.quiz_version_id == quiz_version.id,
+            QuizAttempt.submitted_at.is_(None),
+        )
+    )
+
+
+def completion_of(session: Session, user: User, version: ModuleVersion) -> Completion | None:
+    """The person's completion of exactly this module version."""
+    return session.scalar(
+        select(Completion).where(Completion.user_id == user.id, Completion.module_version_id == version.id)
+    )
+
+
+def start_attempt(
+    session: Session, user: User, module: Module, version: ModuleVersion, rng: random.Random | None = None
+) -> QuizAttempt:
+    """Resume the open attempt or start a new one on the current quiz version, with its own question order."""
+    quiz_version = current_quiz_version(session, module)
+    if quiz_version is None:
+        raise QuizUnavailable("Zu diesem Modul gibt es noch kein Quiz.")
+    if completion_of(session, user, version) is not None:
+        raise QuizUnavailable("Sie haben dieses Modul in dieser Version bereits abgeschlossen.")
+    existing = open_attempt(session, user, quiz_version)
+    if existing is not None:
+        return existing
+    used = submitted_attempts(session, user, quiz_version)
+    if quiz_version.max_attempts and used >= quiz_version.max_attempts:
+        raise QuizUnavailable(
+            f"Sie haben alle {quiz_version.max_attempts} Versuche für dieses Quiz genutzt. "
+            "Bitte wenden Sie sich an Ihre Koordination oder das Trainingsteam."
+        )
+    attempt = QuizAttempt(
+        user_id=user.id,
+        quiz_version=quiz_version,
+        module_version=version,
+        layout=_layout(quiz_version, rng or random.SystemRandom()),
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def _layout(quiz_version: QuizVersion, rng: random.Random) -> list[dict[str, Any]]:
+    """The order of questions and options this attempt shows, shuffled if the quiz asks for it."""
+    layout = []
+    for question in quiz_version.questions:
+        option_ids = [option["id"] for option in question["definition"].get("options", [])]
+        if quiz_version.is_shuffled:
+            rng.shuffle(option_ids)
+        layout.append({"key": question["key"], "options": option_ids})
+    if quiz_version.is_shuffled:
+        rng.shuffle(layout)
+    return layout
+
+
+def presented_questions(attempt: QuizAttempt) -> list[dict[str, Any]]:
+    """The questions as this attempt shows them: public definitions only, never the answers."""
+    presented = []
+    for number, slot in enumerate(attempt.layout, start=1):
+        question = attempt.quiz_version.question(slot["key"])
+        question_type = REGISTRY[question["type"]]()
+        public = question_type.public(question["definition"])
+        if "options" in public:
+            by_id = {option["id"]: option for option in public["options"]}
+            public = {**public, "options": [by_id[i] for i in slot["options"]]}
+        presented.append(
+            {
+                "number": number,
+                "key": question["key"],
+                "type": question["type"],
+                "label": question_type.label,
+                "title": question["title"],
+                "stem_html": question["stem_html"],
+                "definition": public,
+            }
+        )
+    return presented
+
+
+def submit_attempt(
+    session: Session, user: User, attempt: QuizAttempt, raw_responses: Mapping[str, Any]
+) -> Completion | None:
+    """Grade and close the attempt; on a pass record the completion. Raises AttemptClosedError on a second submit."""
+    if attempt.user_id != user.id:
+        raise PermissionError("attempt belongs to someone else")
+    if attempt.is_submitted:
+        raise AttemptClosedError(f"attempt {attempt.id} was already submitted")
+    quiz_version = attempt.quiz_version
+    result = grade_attempt(quiz_version.questions, raw_responses, quiz_version.pass_mark)
+    now = utcnow()
+    attempt.record_grade(
+        responses={r.key: r.response for r in result.questions},
+        results=[{"key": r.key, "score": r.score, "is_correct": r.is_correct} for r in result.questions],
+        score_percent=Decimal(str(result.score_percent)),
+        is_passed=result.passed,
+        at=now,
+    )
+    session.flush()
+    if not result.passed:
+        return None
+    completion = Completion(
+        user_id=user.id,
+        module_id=attempt.module_version.module_id,
+        module_version_id=attempt.module_version_id,
+        quiz_attempt_id=attempt.id,
+        score_percent=attempt.score_percent,
+        mode=CompletionMode.ONLINE.value,
+        completed_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(completion)
+    except IntegrityError:
+        # A parallel attempt passed first: the module version is complete once, not twice.
+        return completion_of(session, user, attempt.module_version)
+    return completion
+
+
+def result_details(attempt: QuizAttempt) -> list[dict[str, Any]]:
+    """Per question, in the order shown: what was answered, whether it was right, the correct answer, the explanation."""
+    results = {r["key"]: r for r in attempt.results or []}
+    details = []
+    for item in presented_questions(attempt):
+        question = attempt.quiz_version.question(item["key"])
+        question_type = REGISTRY[question["type"]]()
+        chosen = (attempt.responses or {}).get(item["key"])
+        details.append(
+            {
+                **item,
+                "response": chosen,
+                "is_correct": results.get(item["key"], {}).get("is_correct", False),
+                "correct_response": question_type.correct_response(question["definition"]),
+                "explanation_html": question["explanation_html"],
+            }
+        )
+    return details

@@ -1,0 +1,60 @@
+"""Error pages: German HTML for people, JSON for the API; never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: "Die Anfrage konnte nicht verarbeitet werden.",
+    401: "Bitte melden Sie sich an.",
+    403: "Sie haben keine Berechtigung für diese Seite.",
+    404: "Diese Seite gibt es nicht (mehr).",
+    405: "Diese Aktion ist hier nicht möglich.",
+    409: "Die Aktion widerspricht dem aktuellen Stand.",
+    413: "Die gesendeten Daten sind zu groß.",
+    429: "Zu viele Anfragen. Bitte warten Sie einen Moment.",
+    500: "Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.",
+}
+
+
+def wants_json() -> bool:
+    """API paths always answer JSON."""
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str | None = None) -> tuple[Response | str, int]:
+    """Render an error for the caller, in JSON for the API and as a page otherwise."""
+    text = message or _(MESSAGES.get(status, MESSAGES[400]))
+    if wants_json():
+        return jsonify(error={"status": status, "message": text}), status
+    try:
+        return render_template("errors/error.html", status=status, message=text), status
+    except Exception:  # the error page itself failed: still no traceback for the person
+        return text, status
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError):  # type: ignore[no-untyped-def]
+        return error_response(
+            400,
+            _(
+                "Das Formular ist abgelaufen oder ungültig. Bitte laden Sie die Seite neu und versuchen Sie es erneut."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+        status = error.code or 500
+        custom = error.description if getattr(error, "lms_message", False) else None
+        return error_response(status, custom)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error", exc_info=error)
+        return error_response(InternalServerError.code)

@@ -1,0 +1,61 @@
+"""Template helpers: German dates and numbers, the navigation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.auth.models import Role
+
+#: The platform's users all work in Germany; times are shown in German local time.
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+
+
+def local_datetime(value: datetime | None) -> str:
+    """15.03.2026, 14:05 Uhr (German) or 03/15/2026, 2:05 PM style in English."""
+    if value is None:
+        return "–"
+    local = value.astimezone(LOCAL_ZONE)
+    if str(get_locale()) == "en":
+        return local.strftime("%d %b %Y, %H:%M")
+    return local.strftime("%d.%m.%Y, %H:%M Uhr")
+
+
+def local_date(value: datetime | None) -> str:
+    """15.03.2026."""
+    if value is None:
+        return "–"
+    return value.astimezone(LOCAL_ZONE).strftime("%d.%m.%Y")
+
+
+def percent(value: Decimal | float | None) -> str:
+    """80,5 % in German, 80.5 % in English."""
+    if value is None:
+        return "–"
+    return f"{format_decimal(value, format='#,##0.#')} %"
+
+
+def main_navigation() -> list[tuple[str, str]]:
+    """(endpoint, label) of the main menu for the logged-in person."""
+    user = current_user
+    items = [("progress.my_modules", _("Meine Module")), ("progress.my_completions", _("Meine Nachweise"))]
+    if user.is_authenticated and user.has_role(Role.TRAINER, Role.ADMIN):
+        items.append(("content.manage", _("Inhalte verwalten")))
+    items.append(("auth.profile", _("Profil")))
+    return items
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and globals."""
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.add_template_global(main_navigation)
+    app.add_template_global(lambda: str(get_locale() or "de"), "current_locale")
+    app.add_template_filter(local_datetime, "datetime")
+    app.add_template_filter(local_date, "date")
+    app.add_template_filter(percent, "percent")

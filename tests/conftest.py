@@ -1,0 +1,86 @@
+"""Test fixtures: the schema comes from the migrations; every test runs in a transaction that is rolled back.
+
+The database is a temporary SQLite file, or PostgreSQL when LMS_TEST_DATABASE_URL is set (as in CI).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
+
+from lms import create_app, migrate
+from lms.db import make_engine
+
+
+def _reset_postgres(url: str) -> None:
+    """Start from an empty schema; refuses databases whose name does not say they are for tests."""
+    engine = make_engine(url)
+    if "test" not in (engine.url.database or ""):
+        raise RuntimeError(
+            f"refusing to wipe {engine.url.database!r}: the test database name must contain 'test'"
+        )
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The migrated test database."""
+    url = os.environ.get("LMS_TEST_DATABASE_URL", "")
+    if url:
+        _reset_postgres(url)
+    else:
+        url = "sqlite:///" + str(Path(tmp_path_factory.mktemp("db")) / "test.sqlite3")
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside an outer transaction that is rolled back after the test."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        yield connection
+        if outer.is_active:
+            outer.rollback()
+
+
+def _session_on(connection: Connection) -> Session:
+    # Commits inside the code under test only release a savepoint; the outer transaction still rolls back.
+    return Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+
+@pytest.fixture
+def db(connection: Connection) -> Iterator[Session]:
+    """A session for services and factories."""
+    session = _session_on(connection)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def app(connection: Connection, database_url: str):  # type: ignore[no-untyped-def]
+    """The web app, its requests sharing the test's transaction."""
+    app = create_app({"testing": True, "database_url": database_url, "secret_key": "test-secret"})
+    app.extensions["lms.engine"].dispose()
+    app.extensions["lms.session_factory"] = lambda: _session_on(connection)
+    return app
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()

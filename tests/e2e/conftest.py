@@ -1,0 +1,258 @@
+"""End-to-end fixtures: the real app (``lms`` CLI + gunicorn) on a fresh SQLite file, and Debian's Chromium.
+
+The e2e tests own their database: it is always a new temporary SQLite file, whatever LMS_TEST_DATABASE_URL says.
+Helpers that several test modules need are offered as fixtures (no imports between test files).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+DEMO_PASSWORD = "Kommunen-fuer-alle-2026"
+START_TIMEOUT_S = 20.0
+
+
+# --- the app under test ---------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _clean_env(**lms: str) -> dict[str, str]:
+    """The inherited environment without any LMS_* variable, plus exactly the given ones."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
+    env.update(lms)
+    return env
+
+
+def _lms_command(env: dict[str, str], *args: str) -> None:
+    lms = str(VENV_BIN / "lms")
+    done = subprocess.run(
+        [lms, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"`lms {' '.join(args)}` failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+
+def _port_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate and fill a fresh SQLite file with the CLI, serve it with gunicorn, yield the base URL."""
+    workdir = tmp_path_factory.mktemp("e2e")
+    database_url = "sqlite:///" + str(workdir / "e2e.sqlite3")
+    cli_env = _clean_env(LMS_DATABASE_URL=database_url)
+    _lms_command(cli_env, "db", "upgrade")
+    _lms_command(cli_env, "demo")
+
+    port = _free_port()
+    server_env = _clean_env(LMS_DATABASE_URL=database_url, LMS_SECRET_KEY=secrets.token_hex(32))
+    log_path = workdir / "gunicorn.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
+            cwd=REPO_ROOT,
+            env=server_env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not _port_answers(port):
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"gunicorn exited with {process.returncode}:\n{log_path.read_text(errors='replace')}"
+                    )
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"gunicorn did not answer on port {port} within {START_TIMEOUT_S:.0f} s:\n"
+                        f"{log_path.read_text(errors='replace')}"
+                    )
+                time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+# --- the browser ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _new_page(browser: Any, live_server: str, *, bypass_csp: bool) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server, locale="de-DE", bypass_csp=bypass_csp)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A page in a fresh context, with the app's Content-Security-Policy in force."""
+    yield from _new_page(browser, live_server, bypass_csp=False)
+
+
+@pytest.fixture
+def axe_page(browser: Any, live_server: str) -> Iterator[Any]:
+    """A page whose context bypasses the CSP, so that the axe-core script can be injected."""
+    yield from _new_page(browser, live_server, bypass_csp=True)
+
+
+# --- helpers offered as fixtures ---------------------------------------------------------------------------------
+
+
+def login(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the form and wait for „Meine Module“."""
+    page.goto("/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort", exact=True).fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(re.compile(r"/module$"))
+
+
+@pytest.fixture
+def log_in() -> Callable[..., None]:
+    return login
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(fragment: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    parser = _TextOnly()
+    parser.feed(fragment)
+    parser.close()
+    return normalise(html.unescape(" ".join(parser.parts)))
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class QuizKey:
+    """What the repository's quiz file says is right; the browser never gets this."""
+
+    def __init__(self, slug: str) -> None:
+        from lms.quizzes.parse import parse_quiz
+
+        path = f"quizzes/{slug}.md"
+        self.document = parse_quiz((REPO_ROOT / path).read_text(encoding="utf-8"), path)
+        self.questions = self.document.questions
+
+    def correct(self, key: str) -> list[str]:
+        question = next(q for q in self.questions if q.key == key)
+        return [o["id"] for o in question.definition["options"] if o["correct"]]
+
+    def wrong(self, key: str) -> list[str]:
+        question = next(q for q in self.questions if q.key == key)
+        return [o["id"] for o in question.definition["options"] if not o["correct"]]
+
+    def is_multiple(self, key: str) -> bool:
+        question = next(q for q in self.questions if q.key == key)
+        return question.type == "multiple_choice"
+
+    def explanations(self) -> dict[str, str]:
+        return {q.key: plain_text(q.explanation_html) for q in self.questions}
+
+
+@pytest.fixture(scope="session")
+def quiz_key() -> Callable[[str], QuizKey]:
+    return QuizKey
+
+
+def fill_attempt(page: Any, key: QuizKey, *, correctly: bool = True) -> None:
+    """Tick the inputs of every question on the attempt page (found by name and value)."""
+    for question in key.questions:
+        if correctly:
+            chosen = key.correct(question.key)
+        else:
+            # A single wrong option: wrong for single choice and for multiple choice alike.
+            chosen = key.wrong(question.key)[:1]
+        for option_id in chosen:
+            page.locator(f'input[name="{question.key}"][value="{option_id}"]').check()
+
+
+@pytest.fixture
+def answer_quiz() -> Callable[..., None]:
+    return fill_attempt
+
+
+def start_or_resume_quiz(page: Any, slug: str) -> None:
+    """From the quiz start page to the attempt form."""
+    page.goto(f"/module/{slug}/quiz")
+    page.get_by_role("button", name=re.compile(r"^(Quiz starten|Begonnenen Versuch fortsetzen)$")).click()
+    page.wait_for_url(re.compile(r"/versuche/\d+$"))
+
+
+@pytest.fixture
+def start_quiz() -> Callable[[Any, str], None]:
+    return start_or_resume_quiz
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

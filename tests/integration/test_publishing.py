@@ -1,0 +1,140 @@
+"""Importing the curriculum: new versions, unchanged files, refused changes, and the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.content.models import ImmutableError, Module, ModuleVersion
+from lms.content.modules import parse_module
+from lms.content.services import import_documents, publish_module
+from lms.quizzes.parse import parse_quiz
+from tests import factories as f
+
+
+def _import(db: Session, module_text: str, quiz_text: str | None = None):  # type: ignore[no-untyped-def]
+    modules = [("modules/testmodul.md", parse_module(module_text, "modules/testmodul.md"))]
+    quizzes = [("quizzes/testmodul.md", parse_quiz(quiz_text, "quizzes/testmodul.md"))] if quiz_text else []
+    return import_documents(db, modules, quizzes, actor_id=None)
+
+
+def test_first_import_publishes_module_and_quiz(db: Session) -> None:
+    report = _import(db, f.module_source(), f.quiz_source())
+    assert report.problems == []
+    assert len(report.published) == 2
+    version = db.scalar(select(ModuleVersion))
+    assert version is not None
+    assert [s.title for s in version.sections] == [
+        "Erster Abschnitt",
+        "Zweiter Abschnitt",
+        "Dritter Abschnitt",
+    ]
+    assert version.content_hash.startswith("sha256:")
+    assert version.renderer_version
+
+
+def test_unchanged_file_changes_nothing(db: Session) -> None:
+    _import(db, f.module_source(), f.quiz_source())
+    report = _import(db, f.module_source(), f.quiz_source())
+    assert report.published == [] and len(report.unchanged) == 2
+    assert db.scalar(select(func.count()).select_from(ModuleVersion)) == 1
+
+
+def test_changed_file_with_same_version_is_refused_with_line(db: Session) -> None:
+    _import(db, f.module_source())
+    report = _import(db, f.module_source(extra=" Geänderter Satz."))
+    assert len(report.problems) == 1
+    problem = report.problems[0]
+    assert problem.line == 5  # the `version:` line of the front matter
+    assert "bereits mit anderem Inhalt veröffentlicht" in problem.message
+
+
+def test_changed_file_with_new_version_becomes_new_version(db: Session) -> None:
+    _import(db, f.module_source())
+    report = _import(db, f.module_source(version="1.1", extra=" Neuer Satz."))
+    assert report.problems == []
+    module = db.scalar(select(Module))
+    assert module is not None
+    assert [v.version_label for v in module.versions] == ["1.0", "1.1"]
+    assert module.current_version is not None and module.current_version.version_label == "1.1"
+
+
+def test_published_version_cannot_be_edited(db: Session) -> None:
+    version = f.published_module(db)
+    version.title = "Heimlich geändert"
+    with pytest.raises(ImmutableError):
+        db.flush()
+
+
+def test_same_text_gives_same_hash_whatever_the_line_endings(db: Session) -> None:
+    lf = parse_module(f.module_source(), "modules/testmodul.md")
+    crlf = parse_module("\ufeff" + f.module_source().replace("\n", "\r\n"), "modules/testmodul.md")
+    assert lf.content_hash == crlf.content_hash
+    publish_module(db, lf, path="a", actor_id=None)
+    version, problem = publish_module(db, crlf, path="b", actor_id=None)
+    assert version is None and problem is None  # recognised as the same content
+
+
+def _cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
+    env["LMS_DATABASE_URL"] = database_url
+    return subprocess.run(
+        [sys.executable, "-m", "lms.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=f.REPO,
+        timeout=120,
+    )
+
+
+def test_cli_check_reports_file_and_line_and_fails(tmp_path: Path) -> None:
+    broken = tmp_path / "modules"
+    broken.mkdir()
+    (broken / "kaputt.md").write_text(
+        "---\nslug: kaputt\ntitle: Kaputt\nkind: schulung\n---\n\n## A\n\nText\n", encoding="utf-8"
+    )
+    result = _cli("content", "check", str(broken), database_url="sqlite:///" + str(tmp_path / "x.sqlite3"))
+    assert result.returncode == 1
+    assert f"{broken / 'kaputt.md'}:4:" in result.stderr  # kind: schulung is on line 4
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_check_accepts_the_real_curriculum(tmp_path: Path) -> None:
+    result = _cli("content", "check", database_url="sqlite:///" + str(tmp_path / "x.sqlite3"))
+    assert result.returncode == 0, result.stderr
+    assert "Keine Probleme" in result.stdout
+
+
+def test_cli_import_twice_and_render(tmp_path: Path) -> None:
+    url = "sqlite:///" + str(tmp_path / "cli.sqlite3")
+    assert _cli("db", "upgrade", database_url=url).returncode == 0
+    first = _cli("content", "import", database_url=url)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("veröffentlicht") >= 10  # 6 modules and 4 quizzes at least
+    second = _cli("content", "import", database_url=url)
+    assert second.returncode == 0
+    assert "veröffentlicht" not in second.stdout and "unverändert" in second.stdout
+    rendered = _cli("content", "render", "modules/grundbegriffe.md", database_url=url)
+    assert rendered.returncode == 0
+    assert "<h2>" in rendered.stdout and "<script" not in rendered.stdout
+
+
+def test_cli_import_with_a_broken_file_imports_nothing(tmp_path: Path) -> None:
+    url = "sqlite:///" + str(tmp_path / "atomic.sqlite3")
+    assert _cli("db", "upgrade", database_url=url).returncode == 0
+    content = tmp_path / "modules"
+    content.mkdir()
+    (content / "testmodul.md").write_text(f.module_source(), encoding="utf-8")
+    (content / "kaputt.md").write_text("---\nslug: kaputt\n---\n", encoding="utf-8")
+    result = _cli("content", "import", str(content), database_url=url)
+    assert result.returncode == 1
+    assert "Nichts veröffentlicht" in result.stderr
+    listing = _cli("content", "import", str(content / "testmodul.md"), database_url=url)
+    assert "testmodul 1.0 veröffentlicht" in listing.stdout  # it had not been imported by the failed run

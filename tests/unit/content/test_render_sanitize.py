@@ -1,0 +1,235 @@
+"""The Markdown pipeline and the sanitiser: what ends up in a learner's browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.content.render import (
+    RENDERER_VERSION,
+    find_link_problems,
+    is_allowed_image,
+    is_allowed_link,
+    render_inline,
+    render_markdown,
+)
+from lms.content.sanitize import sanitize_html
+
+LINK_HINT = "(nur https, http, mailto oder Seiten der Plattform)"
+
+
+def link_problems(text: str, offset: int = 0) -> list[str]:
+    return [str(p) for p in find_link_problems(text, "modules/x.md", offset)]
+
+
+def test_renderer_version_is_a_string():
+    assert isinstance(RENDERER_VERSION, str)
+
+
+# --- sanitiser --------------------------------------------------------------------------------
+
+
+def test_script_tags_are_removed():
+    html = sanitize_html("<p>Hallo<script>alert(1)</script></p>")
+    assert "<script" not in html
+    assert html.startswith("<p>Hallo")
+
+
+def test_event_handlers_and_style_are_removed():
+    html = sanitize_html(
+        '<p onclick="x()" style="color:red">a</p><img src="/media/a.png" onerror="alert(1)">'
+    )
+    assert html == '<p>a</p><img src="/media/a.png">'
+
+
+def test_javascript_urls_are_removed():
+    assert sanitize_html('<a href="javascript:alert(1)">x</a>') == "<a>x</a>"
+    assert sanitize_html('<a href="JaVaScRiPt:alert(1)">x</a>') == "<a>x</a>"
+    assert sanitize_html('<img src="data:image/png;base64,AAAA">') == "<img>"
+
+
+def test_frames_objects_and_comments_are_removed():
+    html = sanitize_html(
+        '<iframe src="https://x.de"></iframe><object data="x"></object><!-- geheim --><p>ok</p>'
+    )
+    assert html == "<p>ok</p>"
+
+
+def test_external_links_get_rel_and_no_target():
+    html = sanitize_html('<a href="https://example.org" target="_blank">x</a> <a href="/module/a">y</a>')
+    assert html == '<a href="https://example.org" rel="noopener noreferrer">x</a> <a href="/module/a">y</a>'
+
+
+def test_only_our_own_classes_survive():
+    html = sanitize_html(
+        '<aside class="callout callout-merke" aria-label="Merke">a</aside>'
+        '<aside class="btn btn-danger">b</aside>'
+        '<p class="callout">c</p>'
+        '<section class="footnotes">d</section>'
+    )
+    assert html == (
+        '<aside class="callout callout-merke" aria-label="Merke">a</aside>'
+        "<aside>b</aside><p>c</p>"
+        '<section class="footnotes">d</section>'
+    )
+
+
+def test_only_footnote_ids_survive():
+    html = sanitize_html('<a id="fnref-s1-1" href="#fn-s1-1">1</a><a id="location">x</a>')
+    assert html == '<a id="fnref-s1-1" href="#fn-s1-1">1</a><a>x</a>'
+
+
+def test_disallowed_tags_are_stripped_not_escaped():
+    assert sanitize_html("<h1>Titel</h1><blink>x</blink><p>ok</p>") == "Titelx<p>ok</p>"
+
+
+# --- Markdown rendering ------------------------------------------------------------------------
+
+
+def test_raw_html_in_markdown_is_shown_as_text():
+    html = render_markdown('<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">')
+    assert html == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n<p>&lt;img src=x "
+        "onerror=&quot;alert(1)&quot;&gt;</p>\n"
+    )
+
+
+def test_javascript_link_in_markdown_is_not_a_link():
+    html = render_markdown("[klick](javascript:alert(1))")
+    assert "href" not in html
+    assert "klick" in html
+
+
+def test_links_and_images():
+    html = render_markdown(
+        '[AGG](https://www.gesetze-im-internet.de/agg/) [Quiz](/quiz/a) ![Bild](/media/a.png "T")'
+    )
+    assert '<a href="https://www.gesetze-im-internet.de/agg/" rel="noopener noreferrer">AGG</a>' in html
+    assert '<a href="/quiz/a">Quiz</a>' in html
+    assert '<img src="/media/a.png" alt="Bild" title="T">' in html
+
+
+def test_linkify_is_off():
+    assert render_markdown("Siehe https://example.org") == "<p>Siehe https://example.org</p>\n"
+
+
+def test_tables_render_without_style_attributes():
+    html = render_markdown("| Links | Rechts |\n|:------|-------:|\n| a | b |\n")
+    assert "<table>" in html
+    assert "<th>Links</th>" in html
+    assert "<td>b</td>" in html
+    assert "style" not in html
+
+
+def test_strikethrough():
+    assert render_markdown("~~alt~~ neu") == "<p><s>alt</s> neu</p>\n"
+
+
+def test_footnotes():
+    html = render_markdown("Text[^1]\n\n[^1]: Quelle.\n", doc_id="s2")
+    assert '<sup class="footnote-ref"><a href="#fn-s2-1" id="fnref-s2-1">[1]</a></sup>' in html
+    assert '<section class="footnotes">' in html
+    assert (
+        '<li id="fn-s2-1" class="footnote-item"><p>Quelle. <a href="#fnref-s2-1" class="footnote-backref">'
+        in html
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "label"), [("hinweis", "Hinweis"), ("beispiel", "Beispiel"), ("merke", "Merke")]
+)
+def test_callout_containers(name, label):
+    html = render_markdown(f"::: {name}\nText mit **Gewicht**.\n:::\n")
+    assert html == (
+        f'<aside class="callout callout-{name}" aria-label="{label}">\n<p>Text mit '
+        "<strong>Gewicht</strong>.</p>\n"
+        "</aside>\n"
+    )
+
+
+def test_facilitator_container():
+    html = render_markdown("::: moderation\nZeit im Blick behalten.\n:::\n")
+    assert html == (
+        '<aside class="facilitator-note" aria-label="Hinweis für die Moderation">\n'
+        "<p>Zeit im Blick behalten.</p>\n</aside>\n"
+    )
+
+
+def test_unknown_container_stays_text():
+    assert render_markdown("::: warnung\nx\n:::\n") == "<p>::: warnung\nx\n:::</p>\n"
+
+
+def test_level_one_and_two_headings_become_h3():
+    html = render_markdown("# Eins\n\n## Zwei\n\nDrei\n---\n\n### Vier\n")
+    assert html == "<h3>Eins</h3>\n<h3>Zwei</h3>\n<h3>Drei</h3>\n<h3>Vier</h3>\n"
+
+
+def test_render_inline_has_no_paragraph():
+    assert (
+        render_inline("**Alle** Menschen <b>x</b>") == "<strong>Alle</strong> Menschen &lt;b&gt;x&lt;/b&gt;"
+    )
+    assert render_inline("1. nicht als Liste") == "1. nicht als Liste"
+
+
+# --- link checking ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target", ["https://a.de", "http://a.de", "mailto:a@b.de", "/module/a", "#abschnitt", "HTTPS://A.DE"]
+)
+def test_allowed_links(target):
+    assert is_allowed_link(target)
+    assert link_problems(f"[x]({target})") == []
+
+
+@pytest.mark.parametrize(
+    "target", ["javascript:alert(1)", "//evil.example/x", "ftp://a.de", "seite.html", "data:x"]
+)
+def test_forbidden_links(target):
+    assert not is_allowed_link(target)
+    assert link_problems(f"[x]({target})") == [
+        f"modules/x.md:1: Link-Ziel „{target}“ ist nicht erlaubt {LINK_HINT}."
+    ]
+
+
+def test_image_sources():
+    assert is_allowed_image("/media/bild.png")
+    assert is_allowed_image("https://example.org/a.png")
+    assert not is_allowed_image("http://example.org/a.png")
+    assert link_problems("Text\n\n![a](http://x.de/a.png)") == [
+        "modules/x.md:3: Bild-Quelle „http://x.de/a.png“ ist nicht erlaubt "
+        "(nur https oder Dateien der Plattform wie „/media/…“)."
+    ]
+
+
+def test_link_lines_inside_paragraphs_tables_definitions_and_footnotes():
+    text = (
+        "Erste Zeile\n"  # 1
+        "zweite [a](javascript:a) Zeile\n"  # 2
+        "\n"  # 3
+        "| A | B |\n"  # 4
+        "|---|---|\n"  # 5
+        "| x | [b](vbscript:b) |\n"  # 6
+        "\n"  # 7
+        "[c]: javascript:c\n"  # 8
+        "\n"  # 9
+        "Fußnote[^1]\n"  # 10
+        "\n"  # 11
+        "[^1]: Siehe [d](file:///etc/passwd).\n"  # 12
+    )
+    assert [p.split(": Link")[0] for p in link_problems(text, offset=100)] == [
+        "modules/x.md:102",
+        "modules/x.md:106",
+        "modules/x.md:108",
+        "modules/x.md:112",
+    ]
+
+
+def test_empty_link_target():
+    assert link_problems("[x]()") == [f"modules/x.md:1: Link ohne Ziel {LINK_HINT}."]
+
+
+def test_very_long_targets_are_shortened():
+    target = "ftp://example.org/" + "a" * 100
+    (problem,) = link_problems(f"[x]({target})")
+    assert "…“" in problem
+    assert len(problem) < 200

@@ -1,0 +1,95 @@
+"""Logging in and out, throttling, CSRF and the security headers, as a browser sees them."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from lms.auth.models import Role
+from tests import factories as f
+
+
+def test_login_leads_to_my_modules(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db, Role.LEARNER, name="Lea Schneider")
+    response = f.login(client, person.email)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/module")
+    page = client.get("/module")
+    assert "Meine Module" in page.text and "Lea Schneider" in page.text
+
+
+def test_wrong_password_gets_401_and_a_german_message(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db)
+    response = f.login(client, person.email, "falsch-falsch-falsch")
+    assert response.status_code == 401
+    assert "E-Mail-Adresse oder Passwort ist falsch." in response.text
+    assert client.get("/module").status_code == 302  # still logged out
+
+
+def test_unknown_account_gets_the_same_message(client) -> None:  # type: ignore[no-untyped-def]
+    response = f.login(client, "niemand@kommune.example", "irgendwas-langes")
+    assert response.status_code == 401 and "E-Mail-Adresse oder Passwort ist falsch." in response.text
+
+
+def test_login_is_throttled_after_repeated_failures(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db)
+    for _ in range(5):
+        assert f.login(client, person.email, "falsch-falsch-falsch").status_code == 401
+    response = f.login(client, person.email)  # even the right password is refused now
+    assert response.status_code == 401
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.text
+
+
+def test_deactivated_person_cannot_log_in(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db)
+    person.is_active = False
+    db.flush()
+    assert f.login(client, person.email).status_code == 401
+
+
+def test_form_without_csrf_token_is_refused(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db)
+    response = client.post("/anmelden", data={"email": person.email, "password": f.PASSWORD})
+    assert response.status_code == 400
+    assert "Formular ist abgelaufen oder ungültig" in response.text
+
+
+def test_logout_needs_post(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db)
+    f.login(client, person.email)
+    assert client.get("/abmelden").status_code == 405
+    token = f.csrf_token(client)
+    assert client.post("/abmelden", data={"csrf_token": token}).status_code == 302
+    assert client.get("/module").status_code == 302
+
+
+def test_no_open_redirect_after_login(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db)
+    page = client.get("/anmelden?next=https://boese.example/")
+    token = f._csrf_from(page.text)
+    response = client.post(
+        "/anmelden?next=https://boese.example/",
+        data={"email": person.email, "password": f.PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"].endswith("/module")
+
+
+def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/anmelden")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+    session_cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+
+
+def test_passwords_are_hashed_with_argon2id(db: Session) -> None:
+    person = f.user(db)
+    assert person.password_hash is not None and person.password_hash.startswith("$argon2id$")
+    assert f.PASSWORD not in person.password_hash
+
+
+def test_unknown_page_is_a_german_404(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/gibt-es-nicht")
+    assert response.status_code == 404 and "Diese Seite gibt es nicht" in response.text
+    assert "Traceback" not in response.text
