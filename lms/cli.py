@@ -13,10 +13,12 @@ from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
+from markupsafe import escape
 from sqlalchemy.orm import Session
 
 import lms.models  # noqa: F401  (every mapper known before the first query)
 from lms import INSTANCE_PATH, PROJECT_ROOT, create_app
+from lms.auth.models import Role
 from lms.config import ConfigError, Settings, load_settings
 from lms.db import make_engine
 
@@ -163,24 +165,47 @@ def import_content(paths: list[str]):  # type: ignore[no-untyped-def]
 @content_group.command("render")
 @click.argument("path", type=click.Path())
 def content_render(path: str) -> None:
-    """Das bereinigte HTML ausgeben, das Lernende für DATEI sehen."""
+    """Das bereinigte HTML ausgeben, das Lernende für DATEI (Modul oder Quiz) sehen."""
+    from lms.content.check import is_quiz_file, read_text
     from lms.content.modules import parse_module
-    from lms.content.problems import ContentInvalid, Problem
+    from lms.content.problems import ContentInvalid
+    from lms.quizzes.parse import parse_quiz
 
+    text, problems = read_text(Path(path))
     try:
-        source = Path(path).read_text(encoding="utf-8")
-        doc = parse_module(source, path)
-    except (OSError, UnicodeDecodeError) as error:
-        click.echo(str(Problem(path, 1, f"Datei kann nicht gelesen werden: {error}")), err=True)
-        sys.exit(1)
+        if text is None:
+            raise ContentInvalid(problems)
+        if is_quiz_file(Path(path), text):
+            click.echo(_quiz_html(parse_quiz(text, path)))
+        else:
+            click.echo(_module_html(parse_module(text, path)))
     except ContentInvalid as invalid:
         for problem in invalid.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
-    if doc.intro_html:
-        click.echo(doc.intro_html)
-    for section in doc.sections:
-        click.echo(f'<section id="{section.anchor}">\n<h2>{section.title}</h2>\n{section.html}</section>')
+
+
+def _module_html(doc) -> str:  # type: ignore[no-untyped-def]
+    parts = [doc.intro_html] if doc.intro_html else []
+    parts += [
+        f'<section id="{s.anchor}">\n<h2>{escape(s.title)}</h2>\n{s.html}</section>' for s in doc.sections
+    ]
+    return "\n".join(parts)
+
+
+def _quiz_html(doc) -> str:  # type: ignore[no-untyped-def]
+    """Questions as learners see them (without the solution); the explanation they see after submitting."""
+    from lms.quizzes.question_types import get_type
+
+    parts = []
+    for q in doc.questions:
+        public = get_type(q.type).public(q.definition)
+        options = "".join(f"<li>{o['html']}</li>" for o in public.get("options", []))
+        parts.append(
+            f'<section id="{q.key}">\n<h2>{escape(q.title)}</h2>\n{q.stem_html}<ul>{options}</ul>\n'
+            f'<aside class="explanation" aria-label="Erklärung (nach dem Abgeben)">{q.explanation_html}</aside>\n</section>'
+        )
+    return "\n".join(parts)
 
 
 # --- demo -----------------------------------------------------------------------------------------------------
@@ -204,8 +229,59 @@ def demo() -> None:
         click.echo(f"  {email:<42} {role:<28} {municipality}")
 
 
+# --- users --------------------------------------------------------------------------------------------------
+
+
+@click.group("users")
+def users_group() -> None:
+    """Konten anlegen (bis es eine Verwaltungsoberfläche dafür gibt)."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Anzeigename")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice([r.value for r in Role]),
+    default=[Role.LEARNER.value],
+    show_default=True,
+    help="Rolle (mehrfach möglich)",
+)
+@click.option("--municipality", help="slug der Kommune (leer = programmweit)")
+@click.password_option(help="Passwort (wird sonst abgefragt)")
+def users_create(
+    email: str, name: str, roles: tuple[str, ...], municipality: str | None, password: str
+) -> None:
+    """Ein Konto mit E-Mail-Adresse EMAIL anlegen."""
+    from sqlalchemy import select
+
+    from lms.auth.services import AccountError, create_user
+    from lms.orgs.models import Municipality
+
+    with unit_of_work() as session:
+        municipality_id = None
+        if municipality:
+            municipality_id = session.scalar(select(Municipality.id).where(Municipality.slug == municipality))
+            if municipality_id is None:
+                raise click.ClickException(f"Kommune „{municipality}“ gibt es nicht.")
+        try:
+            user = create_user(
+                session,
+                email=email,
+                display_name=name,
+                password=password,
+                roles={Role(r) for r in roles},
+                municipality_id=municipality_id,
+            )
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Konto {user.email} angelegt.")
+
+
 # Plain click commands (not Flask's AppGroup): they need no app and no secret key, only the database settings.
-for _command in (db_group, content_group, demo):
+for _command in (db_group, content_group, users_group, demo):
     main.add_command(_command)
 
 

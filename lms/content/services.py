@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
+from lms.content.check import front_matter_line
 from lms.content.models import Module, ModuleKind, ModuleSection, ModuleVersion
 from lms.content.modules import ModuleDocument
 from lms.content.problems import Problem
@@ -45,7 +46,7 @@ def publish_module(
         if existing.version_label == doc.version:
             return None, Problem(
                 path,
-                _front_matter_line(doc.source, "version"),
+                front_matter_line(doc.source, "version"),
                 f"Version {doc.version} von „{doc.slug}“ ist bereits mit anderem Inhalt veröffentlicht. "
                 "Erhöhen Sie „version“, um die Änderung als neue Version zu veröffentlichen.",
             )
@@ -98,12 +99,12 @@ def publish_quiz(
     module = session.scalar(select(Module).where(Module.slug == doc.module_slug))
     if module is None:
         return None, Problem(
-            path, _front_matter_line(doc.source, "module"), f"Modul „{doc.module_slug}“ gibt es nicht."
+            path, front_matter_line(doc.source, "module"), f"Modul „{doc.module_slug}“ gibt es nicht."
         )
     if module.kind != ModuleKind.TRAINING:
         return None, Problem(
             path,
-            _front_matter_line(doc.source, "module"),
+            front_matter_line(doc.source, "module"),
             f"„{doc.module_slug}“ ist ein Drehbuch; Quizze gibt es nur zu Schulungsmodulen.",
         )
     quiz = session.scalar(select(Quiz).where(Quiz.module_id == module.id))
@@ -176,11 +177,3 @@ def _note(report: ImportReport, path: str, label: str, published: object, proble
         report.published.append(f"{path}: {label} veröffentlicht")
     else:
         report.unchanged.append(f"{path}: {label} unverändert")
-
-
-def _front_matter_line(source: str, key: str) -> int:
-    """The line of a front-matter key, so a refusal points where the author has to change something."""
-    for number, line in enumerate(source.splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return 1

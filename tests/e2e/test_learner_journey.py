@@ -45,10 +45,21 @@ def _progress(page: Any, slug: str) -> int:
 
 
 def _watch_console(page: Any) -> list[str]:
-    """Console errors and uncaught exceptions (a CSP violation shows up here)."""
+    """Console errors, uncaught exceptions (a CSP violation shows up here) and failed responses, with their URLs."""
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+
+    def on_console(message: Any) -> None:
+        # A failed load is reported with its URL by on_response; the console line does not name the URL.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console.error on {page.url}: {message.text}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status} for {response.request.method} {response.url} (page {page.url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"uncaught error on {page.url}: {error}"))
+    page.on("response", on_response)
     return problems
 
 
@@ -182,12 +193,18 @@ _FOCUSED = """() => {
     tag: e.tagName.toLowerCase(), id: e.id || "", type: e.type || "", name: e.name || "",
     value: typeof e.value === "string" ? e.value : "", checked: !!e.checked,
     text: (e.innerText || "").replace(/\\s+/g, " ").trim(), href: e.getAttribute("href") || "",
+    focusRing: (() => { const s = getComputedStyle(e);
+      return (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none"; })(),
   };
 }"""
 
 
 def _focused(page: Any) -> dict[str, Any]:
-    return page.evaluate(_FOCUSED)
+    """What has the keyboard focus; fails if it has no visible focus indicator (WCAG 2.4.7)."""
+    focused = page.evaluate(_FOCUSED)
+    if focused["tag"] not in {"body", "main"}:
+        assert focused["focusRing"], f"no visible focus indicator (outline or box-shadow) on {focused}"
+    return focused
 
 
 def _tab_until(page: Any, wanted: Any, what: str, limit: int = 80) -> dict[str, Any]:
@@ -226,7 +243,8 @@ def test_keyboard_only_learner_takes_quiz(page, quiz_key) -> None:
     assert _focused(page)["value"] == "lernende@hofheim.example"
     keyboard.press("Tab")
     keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/module$"))
+    # The form posts to /anmelden#main (the skip link set the fragment); the browser keeps it across the redirect.
+    page.wait_for_url(re.compile(r"/module(#main)?$"))
 
     # „Meine Module“ → module overview → quiz start → attempt.
     _tab_until(page, lambda f: f["href"] == f"/module/{slug}", "the module's title link")

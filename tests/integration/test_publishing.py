@@ -124,6 +124,39 @@ def test_cli_import_twice_and_render(tmp_path: Path) -> None:
     rendered = _cli("content", "render", "modules/grundbegriffe.md", database_url=url)
     assert rendered.returncode == 0
     assert "<h2>" in rendered.stdout and "<script" not in rendered.stdout
+    quiz = _cli("content", "render", "quizzes/grundbegriffe.md", database_url=url)
+    assert quiz.returncode == 0 and quiz.stdout.count("<section") >= 6
+    assert "correct" not in quiz.stdout and "[(X)]" not in quiz.stdout  # no solution in what learners get
+
+
+def test_cli_creates_accounts_and_refuses_duplicates(tmp_path: Path) -> None:
+    url = "sqlite:///" + str(tmp_path / "users.sqlite3")
+    assert _cli("db", "upgrade", database_url=url).returncode == 0
+    created = _cli(
+        "users",
+        "create",
+        "chefin@programm.example",
+        "--name",
+        "Chefin",
+        "--role",
+        "admin",
+        "--password",
+        "ein-sehr-langes-passwort",
+        database_url=url,
+    )
+    assert created.returncode == 0, created.stderr
+    duplicate = _cli(
+        "users",
+        "create",
+        "chefin@programm.example",
+        "--name",
+        "X",
+        "--password",
+        "ein-sehr-langes-passwort",
+        database_url=url,
+    )
+    assert duplicate.returncode == 1 and "bereits ein Konto" in duplicate.stderr
+    assert "Traceback" not in duplicate.stderr
 
 
 def test_cli_import_with_a_broken_file_imports_nothing(tmp_path: Path) -> None:

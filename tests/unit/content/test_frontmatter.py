@@ -236,3 +236,13 @@ def test_german_list():
     assert german_list(["a"]) == "„a“"
     assert german_list(["a", "b"], "oder") == "„a“ oder „b“"
     assert german_list(["a", "b", "c"]) == "„a“, „b“ und „c“"
+
+
+def test_explicit_yaml_tags_that_cannot_be_built_are_type_problems_not_tracebacks():
+    fields = reader("duration: !!int abc\nflag: !!bool vielleicht\n")
+    assert fields.integer("duration", minimum=1) is None
+    assert fields.boolean("flag") is None
+    assert messages(fields.problems) == [
+        "modules/x.md:2: „duration“ muss eine ganze Zahl größer 0 sein.",
+        "modules/x.md:3: „flag“ muss true oder false sein.",
+    ]

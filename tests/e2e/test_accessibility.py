@@ -1,0 +1,182 @@
+"""WCAG 2.1 A/AA checks with axe-core on every main page, plus a full-page screenshot of each.
+
+The browser context bypasses the app's CSP only here, so that the axe script can be injected. A page fails on any
+violation with impact „serious“ or „critical“; every violation found (all impacts) is also written next to the
+screenshot in test-artifacts/ as JSON, for review.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.base import AXE_FILE_PATH
+from playwright.sync_api import expect
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
+]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = ("serious", "critical")
+# An account and a module that no other e2e test touches, so the order of the tests does not matter.
+LEARNER = "koordination@darmstadt-dieburg.example"
+TRAINER = "trainerin@eccar.example"
+MODULE = "kommunikation-buergerkontakt"
+WORKSHOP = "empowerment-ankommen-vernetzen"
+
+
+def run_axe(page: Any) -> dict[str, Any]:
+    page.add_script_tag(path=str(AXE_FILE_PATH))
+    return page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """One block per rule: what to fix and where."""
+    lines = []
+    for v in violations:
+        targets = [" ".join(map(str, node["target"])) for node in v["nodes"][:3]]
+        more = f" (+{len(v['nodes']) - 3} more)" if len(v["nodes"]) > 3 else ""
+        lines.append(f"- {v['id']} [{v['impact']}]: {v['help']} ({v['helpUrl']})")
+        lines.append(f"    targets: {', '.join(targets)}{more}")
+        first = v["nodes"][0]
+        lines.append(f"    html: {first['html'][:300]}")
+        summary = (first.get("failureSummary") or "").replace("\n", " / ")
+        if summary:
+            lines.append(f"    why: {summary[:400]}")
+    return "\n".join(lines)
+
+
+# --- how to reach each page ------------------------------------------------------------------------------------
+
+
+class Helpers:
+    def __init__(self, log_in: Callable[..., None], quiz_key: Any, start_quiz: Any, answer_quiz: Any) -> None:
+        self.log_in, self.quiz_key, self.start_quiz, self.answer_quiz = log_in, quiz_key, start_quiz, answer_quiz
+
+
+def _login_page(page: Any, h: Helpers) -> None:
+    page.goto("/anmelden")
+    expect(page.get_by_role("heading", level=1, name="Anmelden")).to_be_visible()
+
+
+def _login_error(page: Any, h: Helpers) -> None:
+    page.goto("/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill("niemand@example.invalid")
+    page.get_by_label("Passwort", exact=True).fill("falsch")
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def _my_modules(page: Any, h: Helpers) -> None:
+    h.log_in(page, LEARNER)
+    expect(page.get_by_role("heading", level=1, name="Meine Module")).to_be_visible()
+
+
+def _module_overview(page: Any, h: Helpers) -> None:
+    h.log_in(page, LEARNER)
+    page.goto(f"/module/{MODULE}")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def _section(page: Any, h: Helpers) -> None:
+    h.log_in(page, LEARNER)
+    page.goto(f"/module/{MODULE}/abschnitt/2")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def _quiz_attempt(page: Any, h: Helpers) -> None:
+    h.log_in(page, LEARNER)
+    h.start_quiz(page, MODULE)
+    expect(page.locator("main form fieldset").first).to_be_visible()
+
+
+def _quiz_attempt_unanswered(page: Any, h: Helpers) -> None:
+    """The attempt form after submitting it empty: error summary and „Trotzdem abgeben“."""
+    h.log_in(page, LEARNER)
+    h.start_quiz(page, MODULE)
+    page.get_by_role("button", name="Antworten abgeben").click()
+    expect(page.get_by_role("button", name="Trotzdem abgeben")).to_be_visible()
+
+
+def _quiz_result(page: Any, h: Helpers) -> None:
+    h.log_in(page, LEARNER)
+    h.start_quiz(page, MODULE)
+    h.answer_quiz(page, h.quiz_key(MODULE), correctly=True)
+    page.get_by_role("button", name="Antworten abgeben").click()
+    page.wait_for_url(re.compile(r"/versuche/\d+/ergebnis$"))
+    expect(page.get_by_text("Erklärung", exact=True).first).to_be_visible()
+
+
+def _my_completions(page: Any, h: Helpers) -> None:
+    h.log_in(page, LEARNER)
+    page.goto(f"/module/{MODULE}/quiz")
+    if page.get_by_role("button", name=re.compile("Quiz starten|Begonnenen Versuch fortsetzen")).count():
+        _quiz_result(page, h)  # run on its own: complete the module first, so that the table is there
+    page.goto("/nachweise")
+    expect(page.locator("main table")).to_be_visible()
+
+
+def _profile(page: Any, h: Helpers) -> None:
+    h.log_in(page, LEARNER)
+    page.goto("/profil")
+    expect(page.get_by_role("heading", level=1, name="Profil")).to_be_visible()
+
+
+def _trainer_content(page: Any, h: Helpers) -> None:
+    h.log_in(page, TRAINER)
+    page.goto("/inhalte")
+    expect(page.get_by_role("heading", level=1, name="Inhalte verwalten")).to_be_visible()
+
+
+def _trainer_workshop(page: Any, h: Helpers) -> None:
+    h.log_in(page, TRAINER)
+    page.goto(f"/module/{WORKSHOP}")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+# In this order the quiz pages build on each other (attempt → result → completions); each also works alone.
+PAGES: dict[str, Callable[[Any, Helpers], None]] = {
+    "login": _login_page,
+    "login-error": _login_error,
+    "my-modules": _my_modules,
+    "module-overview": _module_overview,
+    "section": _section,
+    "quiz-attempt": _quiz_attempt,
+    "quiz-attempt-unanswered": _quiz_attempt_unanswered,
+    "quiz-result": _quiz_result,
+    "my-completions": _my_completions,
+    "profile": _profile,
+    "trainer-content": _trainer_content,
+    "trainer-workshop-overview": _trainer_workshop,
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_serious_wcag_violations(
+    name: str, axe_page: Any, artifacts_dir: Path, log_in: Any, quiz_key: Any, start_quiz: Any, answer_quiz: Any
+) -> None:
+    page = axe_page
+    PAGES[name](page, Helpers(log_in, quiz_key, start_quiz, answer_quiz))
+
+    page.screenshot(path=str(artifacts_dir / f"a11y-{name}.png"), full_page=True)
+    result = run_axe(page)
+    violations = result["violations"]
+    (artifacts_dir / f"a11y-{name}.axe.json").write_text(
+        json.dumps(
+            {"url": page.url, "violations": violations, "passes": len(result.get("passes", []))},
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe found serious/critical WCAG 2.1 A/AA violations on {page.url}:\n{describe(blocking)}"
