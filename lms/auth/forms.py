@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, Length
 
 
 class LoginForm(FlaskForm):
@@ -26,4 +26,15 @@ class TokenForm(FlaskForm):
         _l("Bezeichnung"),
         description=_l("Wofür Sie das Token verwenden, z. B. „Personalverwaltung“."),
         validators=[DataRequired(_l("Bitte geben Sie eine Bezeichnung ein.")), Length(max=100)],
+    )
+
+
+class LanguageForm(FlaskForm):
+    """The interface language a person prefers."""
+
+    #: (value, label) of the select; "" follows the browser.
+    CHOICES = (("", _l("Wie im Browser eingestellt")), ("de", "Deutsch"), ("en", "English"))
+
+    locale = StringField(
+        _l("Sprache der Oberfläche"), validators=[AnyOf([value for value, _label in CHOICES])]
     )

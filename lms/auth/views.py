@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from lms.auth.forms import LoginForm, TokenForm
+from lms.auth.forms import LanguageForm, LoginForm, TokenForm
 from lms.auth.models import ApiToken, User
 from lms.auth.services import (
     AccountError,
@@ -31,7 +32,7 @@ def init_login(app: Flask) -> None:
     """Connect Flask-Login to our users."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+    login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
@@ -96,7 +97,21 @@ def profile():  # type: ignore[no-untyped-def]
         .all()
     )
     status = 400 if form.errors else 200
-    return render_template("auth/profile.html", form=form, tokens=tokens, new_secret=new_secret), status
+    language = LanguageForm(formdata=None, locale=user.locale or "")
+    return render_template(
+        "auth/profile.html", form=form, tokens=tokens, new_secret=new_secret, language=language
+    ), status
+
+
+@bp.post("/profil/sprache")
+@login_required
+def set_language():  # type: ignore[no-untyped-def]
+    """Remember the person's interface language."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        acting_user().locale = form.locale.data or None
+        flash(_("Die Spracheinstellung wurde gespeichert."), "success")
+    return redirect(url_for("auth.profile"))
 
 
 @bp.post("/profil/token/<int:token_id>/widerrufen")

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
-    400: "Die Anfrage konnte nicht verarbeitet werden.",
-    401: "Bitte melden Sie sich an.",
-    403: "Sie haben keine Berechtigung für diese Seite.",
-    404: "Diese Seite gibt es nicht (mehr).",
-    405: "Diese Aktion ist hier nicht möglich.",
-    409: "Die Aktion widerspricht dem aktuellen Stand.",
-    413: "Die gesendeten Daten sind zu groß.",
-    429: "Zu viele Anfragen. Bitte warten Sie einen Moment.",
-    500: "Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.",
+    400: _l("Die Anfrage konnte nicht verarbeitet werden."),
+    401: _l("Bitte melden Sie sich an."),
+    403: _l("Sie haben keine Berechtigung für diese Seite."),
+    404: _l("Diese Seite gibt es nicht (mehr)."),
+    405: _l("Diese Aktion ist hier nicht möglich."),
+    409: _l("Die Aktion widerspricht dem aktuellen Stand."),
+    413: _l("Die gesendeten Daten sind zu groß."),
+    429: _l("Zu viele Anfragen. Bitte warten Sie einen Moment."),
+    500: _l("Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."),
 }
 
 
@@ -27,7 +28,7 @@ def wants_json() -> bool:
 
 def error_response(status: int, message: str | None = None) -> tuple[Response | str, int]:
     """Render an error for the caller, in JSON for the API and as a page otherwise."""
-    text = message or _(MESSAGES.get(status, MESSAGES[400]))
+    text = message or str(MESSAGES.get(status, MESSAGES[400]))
     if wants_json():
         return jsonify(error={"status": status, "message": text}), status
     try:

@@ -60,7 +60,9 @@ def _lms_command(env: dict[str, str], *args: str) -> None:
         [lms, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
     )
     if done.returncode != 0:
-        raise RuntimeError(f"`lms {' '.join(args)}` failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(
+            f"`lms {' '.join(args)}` failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
 
 
 def _port_answers(port: int) -> bool:
@@ -226,11 +228,8 @@ def quiz_key() -> Callable[[str], QuizKey]:
 def fill_attempt(page: Any, key: QuizKey, *, correctly: bool = True) -> None:
     """Tick the inputs of every question on the attempt page (found by name and value)."""
     for question in key.questions:
-        if correctly:
-            chosen = key.correct(question.key)
-        else:
-            # A single wrong option: wrong for single choice and for multiple choice alike.
-            chosen = key.wrong(question.key)[:1]
+        # When failing on purpose, one wrong option: wrong for single and multiple choice alike.
+        chosen = key.correct(question.key) if correctly else key.wrong(question.key)[:1]
         for option_id in chosen:
             page.locator(f'input[name="{question.key}"][value="{option_id}"]').check()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +59,14 @@ def describe(violations: list[dict[str, Any]]) -> str:
 # --- how to reach each page ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class Helpers:
-    def __init__(self, log_in: Callable[..., None], quiz_key: Any, start_quiz: Any, answer_quiz: Any) -> None:
-        self.log_in, self.quiz_key, self.start_quiz, self.answer_quiz = log_in, quiz_key, start_quiz, answer_quiz
+    """The helper fixtures from conftest.py, handed to the page openers."""
+
+    log_in: Callable[..., None]
+    quiz_key: Any
+    start_quiz: Any
+    answer_quiz: Any
 
 
 def _login_page(page: Any, h: Helpers) -> None:
@@ -162,7 +168,13 @@ PAGES: dict[str, Callable[[Any, Helpers], None]] = {
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_has_no_serious_wcag_violations(
-    name: str, axe_page: Any, artifacts_dir: Path, log_in: Any, quiz_key: Any, start_quiz: Any, answer_quiz: Any
+    name: str,
+    axe_page: Any,
+    artifacts_dir: Path,
+    log_in: Any,
+    quiz_key: Any,
+    start_quiz: Any,
+    answer_quiz: Any,
 ) -> None:
     page = axe_page
     PAGES[name](page, Helpers(log_in, quiz_key, start_quiz, answer_quiz))
@@ -179,4 +191,6 @@ def test_page_has_no_serious_wcag_violations(
         encoding="utf-8",
     )
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, f"axe found serious/critical WCAG 2.1 A/AA violations on {page.url}:\n{describe(blocking)}"
+    assert not blocking, (
+        f"axe found serious/critical WCAG 2.1 A/AA violations on {page.url}:\n{describe(blocking)}"
+    )

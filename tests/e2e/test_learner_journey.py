@@ -55,7 +55,9 @@ def _watch_console(page: Any) -> list[str]:
 
     def on_response(response: Any) -> None:
         if response.status >= 400:
-            problems.append(f"HTTP {response.status} for {response.request.method} {response.url} (page {page.url})")
+            problems.append(
+                f"HTTP {response.status} for {response.request.method} {response.url} (page {page.url})"
+            )
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"uncaught error on {page.url}: {error}"))
@@ -93,7 +95,9 @@ def test_learner_reads_module_passes_quiz_and_gets_completion(page, log_in, quiz
     for position, section in enumerate(module.sections, start=1):
         expect(page).to_have_url(re.compile(rf"/module/{SLUG}/abschnitt/{position}$"))
         expect(page.get_by_role("heading", level=1)).to_have_text(section.title)
-        expect(page.get_by_text(f"Abschnitt {position} von {len(module.sections)}", exact=True)).to_be_visible()
+        expect(
+            page.get_by_text(f"Abschnitt {position} von {len(module.sections)}", exact=True)
+        ).to_be_visible()
         if position == 1:
             progress_after_first = _progress(page, SLUG)
             page.go_back()

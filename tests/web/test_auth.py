@@ -93,3 +93,16 @@ def test_unknown_page_is_a_german_404(client) -> None:  # type: ignore[no-untype
     response = client.get("/gibt-es-nicht")
     assert response.status_code == 404 and "Diese Seite gibt es nicht" in response.text
     assert "Traceback" not in response.text
+
+
+def test_a_person_can_switch_the_interface_to_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db)
+    f.login(client, person.email)
+    assert "Meine Module" in client.get("/module").text
+    client.post("/profil/sprache", data={"csrf_token": f.csrf_token(client), "locale": "en"})
+    page = client.get("/module", headers={"Accept-Language": "de"})
+    assert "My modules" in page.text and 'lang="en"' in page.text
+    forged = client.post("/profil/sprache", data={"csrf_token": f.csrf_token(client), "locale": "xx"})
+    assert forged.status_code == 302
+    db.refresh(person)
+    assert person.locale == "en"  # an unknown language is not stored
