@@ -57,6 +57,15 @@ if grep -oE 'url\([^)]*\)' "$DEST/kern.min.css" | grep -qv 'url("\?data:'; then
   grep -oE 'url\([^)]*\)' "$DEST/kern.min.css" | grep -v 'data:' | sort -u >&2
 fi
 
+# The package ships Fira Sans without its font licence; record it beside the fonts.
+cat > "$DEST/fonts/FONT-LICENSE.md" <<'NOTICE'
+# Fira Sans
+
+Fira Sans, Copyright (c) 2012-2015 The Mozilla Foundation and Telefonica S.A., with Reserved Font Name "Fira".
+Licensed under the SIL Open Font License, Version 1.1 (https://openfontlicense.org). Redistributed unmodified
+as part of the KERN UX package @kern-ux/native.
+NOTICE
+
 # Licence(s)
 for lic in "$PKG"/LICENSE* "$PKG"/LICENCE* "$PKG"/NOTICE*; do
   [[ -e "$lic" ]] && cp "$lic" "$DEST/"

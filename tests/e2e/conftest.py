@@ -22,7 +22,10 @@ from typing import Any
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = Path(sys.executable).parent
+# The virtualenv running pytest has the `lms` and `gunicorn` commands; fall back to the project's .venv.
+VENV_BIN = (
+    Path(sys.executable).parent if (Path(sys.executable).parent / "lms").exists() else REPO_ROOT / ".venv/bin"
+)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -87,7 +90,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = workdir / "gunicorn.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
+            # No control socket: its default path in $HOME would be shared with any other gunicorn on the machine.
+            [
+                str(VENV_BIN / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--no-control-socket",
+                "wsgi:app",
+            ],
             cwd=REPO_ROOT,
             env=server_env,
             stdin=subprocess.DEVNULL,
@@ -96,7 +108,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         try:
             deadline = time.monotonic() + START_TIMEOUT_S
-            while not _port_answers(port):
+            # Ours is listening only once gunicorn says so (another process could have taken the free port).
+            listening = f"Listening at: http://127.0.0.1:{port} "
+            while listening not in log_path.read_text(errors="replace") or not _port_answers(port):
                 if process.poll() is not None:
                     raise RuntimeError(
                         f"gunicorn exited with {process.returncode}:\n{log_path.read_text(errors='replace')}"

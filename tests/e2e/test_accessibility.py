@@ -137,6 +137,14 @@ def _profile(page: Any, h: Helpers) -> None:
     expect(page.get_by_role("heading", level=1, name="Profil")).to_be_visible()
 
 
+def _profile_with_token(page: Any, h: Helpers) -> None:
+    """The profile after creating an API token: the token table with its „Widerrufen“ button."""
+    _profile(page, h)
+    page.get_by_label("Bezeichnung").fill("Fachverfahren Bürgeramt")
+    page.get_by_role("button", name="Token erstellen").click()
+    expect(page.get_by_role("button", name=re.compile(r"^Widerrufen")).first).to_be_visible()
+
+
 def _trainer_content(page: Any, h: Helpers) -> None:
     h.log_in(page, TRAINER)
     page.goto("/inhalte")
@@ -161,6 +169,7 @@ PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "quiz-result": _quiz_result,
     "my-completions": _my_completions,
     "profile": _profile,
+    "profile-with-token": _profile_with_token,
     "trainer-content": _trainer_content,
     "trainer-workshop-overview": _trainer_workshop,
 }
@@ -193,4 +202,29 @@ def test_page_has_no_serious_wcag_violations(
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     assert not blocking, (
         f"axe found serious/critical WCAG 2.1 A/AA violations on {page.url}:\n{describe(blocking)}"
+    )
+
+
+# Not covered by axe: a visible button label must fit inside its button. KERN styles every `.kern-btn` that contains a
+# `.kern-sr-only` element as an icon-only button of fixed width (48 px, or 32 px for x-small), so a text button with
+# extra screen-reader text is squeezed and its visible label spills out of it (or is cut off).
+_CLIPPED_BUTTONS = """() => [...document.querySelectorAll('.kern-btn')]
+  .filter((b) => b.offsetParent !== null && b.scrollWidth > b.clientWidth + 1)
+  .map((b) => ({
+    text: b.innerText.replace(/\\s+/g, ' ').trim(),
+    html: b.outerHTML.slice(0, 200),
+    width: getComputedStyle(b).width,
+    needed: b.scrollWidth + 'px',
+  }))"""
+
+
+@pytest.mark.parametrize("name", ["my-modules", "section", "profile-with-token"])
+def test_visible_button_labels_fit_their_buttons(
+    name: str, axe_page: Any, log_in: Any, quiz_key: Any, start_quiz: Any, answer_quiz: Any
+) -> None:
+    page = axe_page
+    PAGES[name](page, Helpers(log_in, quiz_key, start_quiz, answer_quiz))
+    clipped = page.evaluate(_CLIPPED_BUTTONS)
+    assert not clipped, f"button labels overflow their buttons on {page.url}:\n" + "\n".join(
+        f"- „{c['text']}“: width {c['width']}, content needs {c['needed']}: {c['html']}" for c in clipped
     )
