@@ -18,6 +18,13 @@ def _learner(client, db: Session):  # type: ignore[no-untyped-def]
     return person
 
 
+def _start_quiz(client):  # type: ignore[no-untyped-def]
+    """Press „Quiz starten“ on the test module; the response redirects to the attempt."""
+    return client.post(
+        "/module/testmodul/quiz", data={"csrf_token": f.csrf_token(client, "/module/testmodul/quiz")}
+    )
+
+
 def _progress_value(html: str) -> int:
     match = re.search(r'<progress id="progress-testmodul" value="(\d+)"', html)
     assert match, "no progress bar for the module"
@@ -57,9 +64,7 @@ def test_quiz_through_the_web_completes_the_module(client, db: Session) -> None:
     f.published_module(db)
     f.published_quiz(db)
     _learner(client, db)
-    start = client.post(
-        "/module/testmodul/quiz", data={"csrf_token": f.csrf_token(client, "/module/testmodul/quiz")}
-    )
+    start = _start_quiz(client)
     attempt_url = start.headers["Location"]
     form = client.get(attempt_url)
     assert "correct" not in form.text and "Erklärung 1" not in form.text  # answers stay on the server
@@ -81,9 +86,7 @@ def test_unanswered_questions_are_pointed_out_before_submitting(client, db: Sess
     f.published_module(db)
     f.published_quiz(db)
     _learner(client, db)
-    start = client.post(
-        "/module/testmodul/quiz", data={"csrf_token": f.csrf_token(client, "/module/testmodul/quiz")}
-    )
+    start = _start_quiz(client)
     url = start.headers["Location"]
     token = f._csrf_from(client.get(url).text)
     response = client.post(url, data={"csrf_token": token, "q1": "b"})
@@ -99,9 +102,7 @@ def test_forged_option_gets_a_clear_400ish_message(client, db: Session) -> None:
     f.published_module(db)
     f.published_quiz(db)
     _learner(client, db)
-    start = client.post(
-        "/module/testmodul/quiz", data={"csrf_token": f.csrf_token(client, "/module/testmodul/quiz")}
-    )
+    start = _start_quiz(client)
     url = start.headers["Location"]
     token = f._csrf_from(client.get(url).text)
     response = client.post(url, data={**f.CORRECT_ANSWERS, "csrf_token": token, "q1": "zzz"})
@@ -113,9 +114,7 @@ def test_someone_elses_attempt_is_not_found(client, db: Session) -> None:  # typ
     f.published_module(db)
     f.published_quiz(db)
     _learner(client, db)
-    start = client.post(
-        "/module/testmodul/quiz", data={"csrf_token": f.csrf_token(client, "/module/testmodul/quiz")}
-    )
+    start = _start_quiz(client)
     url = start.headers["Location"]
     other = f.user(db)
     client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
