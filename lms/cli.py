@@ -162,6 +162,21 @@ def import_content(paths: list[str]):  # type: ignore[no-untyped-def]
     return [], report
 
 
+@content_group.command("rerender")
+@click.option(
+    "--all", "force", is_flag=True, help="auch Versionen, die schon mit dem aktuellen Renderer erzeugt wurden"
+)
+def content_rerender(force: bool) -> None:
+    """Gespeichertes HTML aller Versionen mit der aktuellen Markdown- und Bereinigungsregel neu erzeugen."""
+    from lms.content.services import rerender_versions
+
+    with unit_of_work() as session:
+        count, problems = rerender_versions(session, force=force)
+    for problem in problems:
+        click.echo(f"{problem} (Version unverändert gelassen)", err=True)
+    click.echo(f"{count} Version(en) neu gerendert.")
+
+
 @content_group.command("render")
 @click.argument("path", type=click.Path())
 def content_render(path: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,11 +11,11 @@ from sqlalchemy.orm import Session
 from lms.audit.services import record_event
 from lms.content.check import front_matter_line
 from lms.content.models import Module, ModuleKind, ModuleSection, ModuleVersion
-from lms.content.modules import ModuleDocument
-from lms.content.problems import Problem
+from lms.content.modules import ModuleDocument, parse_module
+from lms.content.problems import ContentInvalid, Problem
 from lms.content.render import RENDERER_VERSION
 from lms.quizzes.models import Quiz, QuizVersion
-from lms.quizzes.parse import QuizDocument
+from lms.quizzes.parse import QuizDocument, parse_quiz
 
 
 @dataclass
@@ -123,17 +124,7 @@ def publish_quiz(
         pass_mark=doc.pass_mark,
         is_shuffled=doc.shuffle,
         max_attempts=doc.max_attempts,
-        questions=[
-            {
-                "key": q.key,
-                "type": q.type,
-                "title": q.title,
-                "stem_html": q.stem_html,
-                "explanation_html": q.explanation_html,
-                "definition": q.definition,
-            }
-            for q in doc.questions
-        ],
+        questions=_stored_questions(doc),
         published_by_id=actor_id,
     )
     session.add(version)
@@ -149,6 +140,21 @@ def publish_quiz(
         content_hash=doc.content_hash,
     )
     return version, None
+
+
+def _stored_questions(doc: QuizDocument) -> list[dict[str, Any]]:
+    """The questions as frozen on a quiz version (answers included; never sent to a browser as is)."""
+    return [
+        {
+            "key": q.key,
+            "type": q.type,
+            "title": q.title,
+            "stem_html": q.stem_html,
+            "explanation_html": q.explanation_html,
+            "definition": q.definition,
+        }
+        for q in doc.questions
+    ]
 
 
 def import_documents(
@@ -177,3 +183,40 @@ def _note(report: ImportReport, path: str, label: str, published: object, proble
         report.published.append(f"{path}: {label} veröffentlicht")
     else:
         report.unchanged.append(f"{path}: {label} unverändert")
+
+
+def rerender_versions(session: Session, *, force: bool = False) -> tuple[int, list[Problem]]:
+    """Render stored sources again with today's pipeline (after a sanitiser or renderer change).
+
+    Only the derived HTML and the renderer version change; source, hash and everything learners did stay as they are.
+    Returns how many versions were re-rendered and the sources today's pipeline rejects (left untouched).
+    """
+    count, problems = 0, []
+    outdated = [] if force else [ModuleVersion.renderer_version != RENDERER_VERSION]
+    for version in session.scalars(select(ModuleVersion).where(*outdated)):
+        path = f"modules/{version.module.slug}.md"
+        try:
+            doc = parse_module(version.source, path)
+        except ContentInvalid as invalid:
+            problems.extend(invalid.problems)
+            continue
+        version._rerendering = True  # type: ignore[attr-defined]  (see the immutability guard in models)
+        version.intro_html, version.renderer_version = doc.intro_html, RENDERER_VERSION
+        for section, fresh in zip(version.sections, doc.sections, strict=True):
+            section._rerendering = True  # type: ignore[attr-defined]
+            section.html = fresh.html
+        count += 1
+    outdated_quizzes = [] if force else [QuizVersion.renderer_version != RENDERER_VERSION]
+    for quiz_version in session.scalars(select(QuizVersion).where(*outdated_quizzes)):
+        path = f"quizzes/{quiz_version.quiz.module.slug}.md"
+        try:
+            quiz_doc = parse_quiz(quiz_version.source, path)
+        except ContentInvalid as invalid:
+            problems.extend(invalid.problems)
+            continue
+        quiz_version._rerendering = True  # type: ignore[attr-defined]
+        quiz_version.questions = _stored_questions(quiz_doc)
+        quiz_version.renderer_version = RENDERER_VERSION
+        count += 1
+    session.flush()
+    return count, problems

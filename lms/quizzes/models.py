@@ -116,7 +116,10 @@ class QuizAttempt(Base):
 
 @event.listens_for(QuizVersion, "before_update")
 def _quiz_versions_are_immutable(_mapper: Any, _connection: Any, target: QuizVersion) -> None:
-    changed = changed_columns(target) - {"quiz"}
+    allowed = {"quiz"}
+    if getattr(target, "_rerendering", False):  # `lms content rerender` renews the derived HTML only
+        allowed |= {"questions", "renderer_version"}
+    changed = changed_columns(target) - allowed
     if changed:
         raise ImmutableError(f"published quiz versions are immutable (tried to change {sorted(changed)})")
 

@@ -171,3 +171,24 @@ def test_cli_import_with_a_broken_file_imports_nothing(tmp_path: Path) -> None:
     assert "Nichts veröffentlicht" in result.stderr
     listing = _cli("content", "import", str(content / "testmodul.md"), database_url=url)
     assert "testmodul 1.0 veröffentlicht" in listing.stdout  # it had not been imported by the failed run
+
+
+def test_rerender_renews_only_the_derived_html(db: Session) -> None:
+    from sqlalchemy import update
+
+    from lms.content.models import ModuleSection
+    from lms.content.render import RENDERER_VERSION
+    from lms.content.services import rerender_versions
+
+    version = f.published_module(db)
+    quiz = f.published_quiz(db)
+    # Simulate HTML made by an older pipeline (written past the ORM, as an old release would have stored it).
+    db.execute(update(ModuleVersion).values(renderer_version="0"))
+    db.execute(update(ModuleSection).values(html="<p>alt</p>"))
+    db.expire_all()
+    count, problems = rerender_versions(db)
+    assert (count, problems) == (1, [])  # the quiz was current already
+    db.expire_all()
+    assert version.renderer_version == RENDERER_VERSION
+    assert "Art. 3 Abs. 3 GG" in version.sections[0].html and version.content_hash.startswith("sha256:")
+    assert rerender_versions(db, force=True)[0] == 2 and quiz.number == 1
