@@ -51,9 +51,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
-        status = error.code or 500
-        custom = error.description if getattr(error, "lms_message", False) else None
-        return error_response(status, custom)
+        return error_response(error.code or 500)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
