@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,6 +186,21 @@ def _note(report: ImportReport, path: str, label: str, published: object, proble
         report.unchanged.append(f"{path}: {label} unverändert")
 
 
+def _renew_module_version(version: ModuleVersion) -> None:
+    doc = parse_module(version.source, f"modules/{version.module.slug}.md")
+    version._rerendering = True  # type: ignore[attr-defined]  (see the immutability guard in models)
+    version.intro_html = doc.intro_html
+    for section, fresh in zip(version.sections, doc.sections, strict=True):
+        section._rerendering = True  # type: ignore[attr-defined]
+        section.html = fresh.html
+
+
+def _renew_quiz_version(version: QuizVersion) -> None:
+    doc = parse_quiz(version.source, f"quizzes/{version.quiz.module.slug}.md")
+    version._rerendering = True  # type: ignore[attr-defined]
+    version.questions = _stored_questions(doc)
+
+
 def rerender_versions(session: Session, *, force: bool = False) -> tuple[int, list[Problem]]:
     """Render stored sources again with today's pipeline (after a sanitiser or renderer change).
 
@@ -192,31 +208,19 @@ def rerender_versions(session: Session, *, force: bool = False) -> tuple[int, li
     Returns how many versions were re-rendered and the sources today's pipeline rejects (left untouched).
     """
     count, problems = 0, []
-    outdated = [] if force else [ModuleVersion.renderer_version != RENDERER_VERSION]
-    for version in session.scalars(select(ModuleVersion).where(*outdated)):
-        path = f"modules/{version.module.slug}.md"
-        try:
-            doc = parse_module(version.source, path)
-        except ContentInvalid as invalid:
-            problems.extend(invalid.problems)
-            continue
-        version._rerendering = True  # type: ignore[attr-defined]  (see the immutability guard in models)
-        version.intro_html, version.renderer_version = doc.intro_html, RENDERER_VERSION
-        for section, fresh in zip(version.sections, doc.sections, strict=True):
-            section._rerendering = True  # type: ignore[attr-defined]
-            section.html = fresh.html
-        count += 1
-    outdated_quizzes = [] if force else [QuizVersion.renderer_version != RENDERER_VERSION]
-    for quiz_version in session.scalars(select(QuizVersion).where(*outdated_quizzes)):
-        path = f"quizzes/{quiz_version.quiz.module.slug}.md"
-        try:
-            quiz_doc = parse_quiz(quiz_version.source, path)
-        except ContentInvalid as invalid:
-            problems.extend(invalid.problems)
-            continue
-        quiz_version._rerendering = True  # type: ignore[attr-defined]
-        quiz_version.questions = _stored_questions(quiz_doc)
-        quiz_version.renderer_version = RENDERER_VERSION
-        count += 1
+    renewers: list[tuple[type[ModuleVersion] | type[QuizVersion], Callable[[Any], None]]] = [
+        (ModuleVersion, _renew_module_version),
+        (QuizVersion, _renew_quiz_version),
+    ]
+    for model, renew in renewers:
+        outdated = [] if force else [model.renderer_version != RENDERER_VERSION]
+        for version in session.scalars(select(model).where(*outdated)):
+            try:
+                renew(version)
+            except ContentInvalid as invalid:
+                problems.extend(invalid.problems)
+                continue
+            version.renderer_version = RENDERER_VERSION
+            count += 1
     session.flush()
     return count, problems
