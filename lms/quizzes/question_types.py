@@ -72,6 +72,22 @@ class QuestionType(ABC):
     def correct_response(cls, definition: dict[str, Any]) -> Any:
         """The response that scores 1.0, in the same shape as ``normalise_response`` returns."""
 
+    @classmethod
+    def tally_keys(cls, definition: dict[str, Any], response: Any) -> list[str]:
+        """What quiz statistics count for this response: option ids for choice types, else one key per answer.
+
+        Choice types count each chosen option (so "how often was option b chosen" is one GROUP BY away);
+        other types count the whole normalised response, spelled out by ``describe_tally_key``.
+        """
+        if response in (None, "", (), []):
+            return []
+        return [repr(response)]
+
+    @classmethod
+    def describe_tally_key(cls, definition: dict[str, Any], key: str) -> str:
+        """A short plain-text label for a tally key, for the statistics table."""
+        return key
+
 
 REGISTRY: dict[str, type[QuestionType]] = {}
 
@@ -184,6 +200,16 @@ class ChoiceType(QuestionType):
     def correct_response(cls, definition: dict[str, Any]) -> tuple[str, ...]:
         """The ids of the correct options, in option order."""
         return tuple(option["id"] for option in definition["options"] if option["correct"])
+
+    @classmethod
+    def tally_keys(cls, definition: dict[str, Any], response: Any) -> list[str]:
+        """Each chosen option id."""
+        return [str(option_id) for option_id in response or ()]
+
+    @classmethod
+    def describe_tally_key(cls, definition: dict[str, Any], key: str) -> str:
+        """The option's HTML, as the learner saw it (already sanitised at publish)."""
+        return next((o["html"] for o in definition["options"] if o["id"] == key), key)
 
 
 def _option_id(index: int) -> str:
