@@ -39,6 +39,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE=settings.default_locale,
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
         JSON_SORT_KEYS=False,
+        # The editor posts a module's whole Markdown as a form field (Werkzeug's default allows 500 KB).
+        MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
     )
     app.extensions["lms.settings"] = settings
 

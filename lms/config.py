@@ -32,7 +32,7 @@ class Settings:
     #: Public base URL used in links that leave the platform (API documents, later: invitations, certificates).
     base_url: str = "http://127.0.0.1:5000"
     #: Largest request body accepted, in bytes.
-    max_request_bytes: int = 2 * 1024 * 1024
+    max_request_bytes: int = 8 * 1024 * 1024
     #: Database for the test suite (read by tests/conftest.py only); empty = a temporary SQLite file.
     test_database_url: str = ""
     testing: bool = False

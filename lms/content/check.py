@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from lms.content.frontmatter import split_front_matter
 from lms.content.modules import ModuleDocument, normalise_source, parse_module
@@ -63,7 +63,7 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem(str(path), line, message)]
 
 
-def is_quiz_file(path: Path, text: str) -> bool:
+def is_quiz_file(path: PurePath, text: str) -> bool:
     """Quizzes live in ``quizzes/``; elsewhere a ``module:`` field in the front matter marks one."""
     if path.parent.name == QUIZ_DIRECTORY:
         return True

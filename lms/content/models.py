@@ -6,7 +6,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, ImmutableError, JSONDocument, UTCDateTime, changed_columns, created_at, intpk
@@ -20,6 +29,25 @@ class ModuleKind(StrEnum):
 
 
 KIND_LABELS = {ModuleKind.TRAINING: "Schulungsmodul", ModuleKind.WORKSHOP: "Empowerment-Drehbuch"}
+
+
+class ChangeKind(StrEnum):
+    """What a new version means for the people who completed an older one."""
+
+    #: Wording, typos, layout: completions of earlier versions stay fully valid for this one.
+    EDITORIAL = "editorial"
+    #: New content or a corrected statement: earlier completers are told what changed and offered this version.
+    MATERIAL = "material"
+
+
+CHANGE_KIND_LABELS = {ChangeKind.EDITORIAL: "redaktionell", ChangeKind.MATERIAL: "inhaltlich"}
+
+
+class DocumentType(StrEnum):
+    """The two kinds of content files: a module (or workshop script) and the quiz of a training module."""
+
+    MODULE = "module"
+    QUIZ = "quiz"
 
 
 class Module(Base):
@@ -53,6 +81,7 @@ class ModuleVersion(Base):
     __table_args__ = (
         UniqueConstraint("module_id", "version_label"),
         UniqueConstraint("module_id", "content_hash"),
+        CheckConstraint("change_kind IN ('editorial', 'material')", name="change_kind_known"),
     )
 
     id: Mapped[intpk]
@@ -77,6 +106,10 @@ class ModuleVersion(Base):
     published_at: Mapped[created_at]
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     change_note: Mapped[str | None] = mapped_column(Text)
+    #: "editorial" or "material" (see ChangeKind); a module's first version counts as material.
+    change_kind: Mapped[str] = mapped_column(
+        String(20), default=ChangeKind.MATERIAL.value, server_default=ChangeKind.MATERIAL.value
+    )
     #: Set when this version leaves the catalogue; records that point to it stay intact.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -103,6 +136,64 @@ class ModuleSection(Base):
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
 
     version: Mapped[ModuleVersion] = relationship(back_populates="sections")
+
+
+class Draft(Base):
+    """Unpublished Markdown of a module, workshop script or quiz, saved from the browser editor.
+
+    A draft is working material: it may be invalid, it is saved as often as the author likes, and it is
+    deleted when it is published (the version keeps the text) or discarded.
+    """
+
+    __tablename__ = "content_drafts"
+    __table_args__ = (CheckConstraint("document IN ('module', 'quiz')", name="document_known"),)
+
+    id: Mapped[intpk]
+    #: "module" or "quiz" (DocumentType).
+    document: Mapped[str] = mapped_column(String(10))
+    #: The module this draft changes (for a quiz: the module the quiz belongs to); None for a module not yet published.
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"), index=True)
+    #: What the author calls it, read from the front matter on every save (for lists only).
+    label: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(Text)
+    #: Content hash of the published version the draft started from, to warn when someone published meanwhile.
+    base_hash: Mapped[str | None] = mapped_column(String(80))
+    #: Incremented on every save; a save based on an older revision is refused (two tabs, two authors).
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[created_at]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    module: Mapped[Module | None] = relationship(lazy="joined")
+
+
+class MediaFile(Base):
+    """An image uploaded for use in modules, stored in the database by the SHA-256 of its bytes.
+
+    Stored in the database (not on one machine's disk) so every web process and machine serves it.
+    """
+
+    __tablename__ = "media_files"
+
+    id: Mapped[intpk]
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The checked type the file is served with (image/png, image/jpeg, image/webp).
+    media_type: Mapped[str] = mapped_column(String(40))
+    extension: Mapped[str] = mapped_column(String(5))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    #: The name on the uploader's computer, shown in the media list only.
+    original_name: Mapped[str] = mapped_column(String(255))
+    uploaded_at: Mapped[created_at]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def path(self) -> str:
+        """The platform path a module references, e.g. ``/media/<sha256>.png``."""
+        return f"/media/{self.sha256}.{self.extension}"
 
 
 @event.listens_for(ModuleVersion, "before_update")

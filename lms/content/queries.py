@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, defer
 
 from lms.auth.models import Role, User
-from lms.content.models import Module, ModuleKind, ModuleVersion
+from lms.content.models import Draft, MediaFile, Module, ModuleKind, ModuleVersion
+from lms.quizzes.models import Quiz, QuizVersion
 
 
 def current_version_ids() -> Select[tuple[int, int]]:
@@ -63,3 +64,42 @@ def completion_counts(session: Session, column: InstrumentedAttribute[int]) -> d
 def all_modules(session: Session) -> list[Module]:
     """Every module and workshop script, retired ones included, for the people who manage content."""
     return list(session.scalars(select(Module).order_by(Module.kind.desc(), Module.slug)))
+
+
+def module_by_slug(session: Session, slug: str) -> Module | None:
+    """Any module or workshop script, retired ones included (for the people who manage content)."""
+    return session.scalar(select(Module).where(Module.slug == slug))
+
+
+def open_drafts(session: Session) -> list[Draft]:
+    """Every unpublished draft, most recently saved first."""
+    return list(session.scalars(select(Draft).order_by(Draft.updated_at.desc(), Draft.id.desc())))
+
+
+def quiz_versions(session: Session, module: Module) -> list[QuizVersion]:
+    """The quiz versions of a training module, oldest first (empty for workshop scripts)."""
+    return list(
+        session.scalars(
+            select(QuizVersion)
+            .join(Quiz, Quiz.id == QuizVersion.quiz_id)
+            .where(Quiz.module_id == module.id)
+            .order_by(QuizVersion.number)
+        )
+    )
+
+
+def user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    """Display names of the people who published or saved something, for history lists (one query)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(wanted))).all())
+
+
+def media_files(session: Session) -> list[MediaFile]:
+    """Every uploaded image, newest first (without loading the image bytes)."""
+    return list(
+        session.scalars(
+            select(MediaFile).options(defer(MediaFile.data)).order_by(MediaFile.uploaded_at.desc())
+        )
+    )

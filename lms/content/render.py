@@ -27,7 +27,7 @@ CONTAINER_NAMES: tuple[str, ...] = (*CALLOUTS, FACILITATOR_CONTAINER)
 
 _LINK_PREFIXES = ("https://", "http://", "mailto:")
 _LINK_HINT = "(nur https, http, mailto oder Seiten der Plattform)"
-_IMAGE_HINT = "(nur https oder Dateien der Plattform wie „/media/…“)"
+_IMAGE_HINT = "(nur unter „Bilder“ hochgeladene Dateien der Plattform, „/media/…“)"
 
 
 def _aside_renderer(opening_tag: str) -> Callable[..., str]:
@@ -117,10 +117,12 @@ def is_allowed_link(target: str) -> bool:
 
 
 def is_allowed_image(source: str) -> bool:
-    """Images may come from https or from the platform itself ("/media/…")."""
-    if source.lower().startswith("https://"):
-        return True
-    return source.startswith("/") and not source.startswith("//")
+    """Images must be uploads of the platform ("/media/…").
+
+    Images from other sites are refused: the content security policy would block them anyway, and
+    loading them would tell a third party which public servant opened which module when.
+    """
+    return source.startswith("/media/")
 
 
 def _shorten(target: str, limit: int = 60) -> str:
@@ -173,4 +175,7 @@ def _link_message(token: Token) -> str | None:
         source = str(token.attrGet("src") or "")
         if not is_allowed_image(source):
             return f"Bild-Quelle „{_shorten(source)}“ ist nicht erlaubt {_IMAGE_HINT}."
+        if not token.content.strip():
+            # WCAG 1.1.1: screen reader users need the picture in words.
+            return "Das Bild braucht einen Alternativtext, der beschreibt, was es zeigt: „![Beschreibung](/media/…)“."
     return None

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
-from lms.content.models import Module, ModuleKind, ModuleSection, ModuleVersion
+from lms.content.models import ChangeKind, Module, ModuleKind, ModuleSection, ModuleVersion
 from lms.content.queries import catalogue
 from lms.progress.models import Completion, SectionRead
 
@@ -25,10 +25,13 @@ class ModuleProgress:
     completion: Completion | None
     #: Position of the section to continue with.
     resume_position: int
+    #: Material changes published since the person's completion, oldest first (what they are told about).
+    changes_since_completion: tuple[ModuleVersion, ...] = ()
 
     @property
     def is_complete_current(self) -> bool:
-        return self.completion is not None and self.completion.module_version_id == self.version.id
+        """Completed this version, or an earlier one followed by editorial changes only."""
+        return self.completion is not None and not self.changes_since_completion
 
     @property
     def percent(self) -> int:
@@ -72,6 +75,7 @@ def my_modules(session: Session, user: User) -> list[ModuleProgress]:
     )
     completions = latest_completions(session, user)
     resume = resume_positions(session, user, version_ids)
+    changes = material_changes_since(session, {mid: c.module_version_id for mid, c in completions.items()})
     return [
         ModuleProgress(
             module=m,
@@ -80,9 +84,46 @@ def my_modules(session: Session, user: User) -> list[ModuleProgress]:
             sections_read=reads.get(v.id, 0),
             completion=completions.get(m.id),
             resume_position=resume.get(v.id, 1),
+            changes_since_completion=tuple(c for c in changes.get(m.id, ()) if c.id <= v.id),
         )
         for m, v in rows
     ]
+
+
+def material_changes_since(session: Session, completed: dict[int, int]) -> dict[int, list[ModuleVersion]]:
+    """module_id -> material versions published after the completed version (module_id -> version_id), oldest first.
+
+    Editorial versions are left out: a completion stays fully valid across them. Retired material versions
+    count too: their content may live on in an editorial successor.
+    """
+    if not completed:
+        return {}
+    result: dict[int, list[ModuleVersion]] = {}
+    for version in session.scalars(
+        select(ModuleVersion)
+        .where(
+            ModuleVersion.module_id.in_(completed),
+            ModuleVersion.change_kind == ChangeKind.MATERIAL.value,
+        )
+        .order_by(ModuleVersion.id)
+    ):
+        if version.id > completed[version.module_id]:
+            result.setdefault(version.module_id, []).append(version)
+    return result
+
+
+def valid_completion(
+    session: Session, user: User, version: ModuleVersion
+) -> tuple[Completion | None, list[ModuleVersion]]:
+    """The person's newest completion of this module and the material changes since it (up to ``version``).
+
+    The completion counts for ``version`` when that list is empty.
+    """
+    completion = latest_completions(session, user).get(version.module_id)
+    if completion is None:
+        return None, []
+    changes = material_changes_since(session, {version.module_id: completion.module_version_id})
+    return completion, [c for c in changes.get(version.module_id, []) if c.id <= version.id]
 
 
 def latest_completions(session: Session, user: User) -> dict[int, Completion]:

@@ -9,7 +9,7 @@ from lms.content.models import ModuleKind
 from lms.content.queries import visible_module
 from lms.progress import queries
 from lms.progress.services import record_section_read
-from lms.quizzes.services import completion_of, current_quiz_version
+from lms.quizzes.services import current_quiz_version
 from lms.web.access import acting_user
 from lms.web.database import get_db
 
@@ -45,6 +45,7 @@ def module_overview(slug: str):  # type: ignore[no-untyped-def]
     module, version = _module_or_404(slug)
     read = queries.read_section_ids(db, user, version)
     next_section = next((s for s in version.sections if s.id not in read), version.sections[0])
+    completion, changes = queries.valid_completion(db, user, version)
     return render_template(
         "progress/module_overview.html",
         module=module,
@@ -53,7 +54,8 @@ def module_overview(slug: str):  # type: ignore[no-untyped-def]
         next_section=next_section,
         is_workshop=module.kind == ModuleKind.WORKSHOP,
         quiz_version=current_quiz_version(db, module),
-        completion=completion_of(db, user, version),
+        completion=completion,
+        changes=changes,
     )
 
 

@@ -59,6 +59,8 @@ class QuizVersion(Base):
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     published_at: Mapped[created_at]
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: What changed compared with the previous version, in the author's words.
+    change_note: Mapped[str | None] = mapped_column(Text)
 
     quiz: Mapped[Quiz] = relationship(back_populates="versions", lazy="joined")
 

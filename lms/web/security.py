@@ -41,8 +41,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         if settings.secure_cookies:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if not request.path.startswith("/static/"):
+        if not request.path.startswith(("/static/", "/media/")):
             # Office PCs are shared: never leave personal pages in a browser or proxy cache.
+            # (Module images under /media/ are addressed by their hash and hold nothing personal.)
             headers["Cache-Control"] = "no-store"
         return response
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.auth.models import Role
+from lms.quizzes.question_types import get_type
 
 #: The platform's users all work in Germany; times are shown in German local time.
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(main_navigation)
+    app.add_template_global(get_type, "question_type")
     app.add_template_global(lambda: str(get_locale() or "de"), "current_locale")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")

@@ -191,14 +191,22 @@ def test_forbidden_links(target):
     ]
 
 
-def test_image_sources():
+def test_image_sources_are_platform_uploads_only():
     assert is_allowed_image("/media/bild.png")
-    assert is_allowed_image("https://example.org/a.png")
+    assert not is_allowed_image("https://example.org/a.png")  # would leak who reads what, and CSP blocks it
     assert not is_allowed_image("http://example.org/a.png")
-    assert link_problems("Text\n\n![a](http://x.de/a.png)") == [
-        "modules/x.md:3: Bild-Quelle „http://x.de/a.png“ ist nicht erlaubt "
-        "(nur https oder Dateien der Plattform wie „/media/…“)."
+    assert link_problems("Text\n\n![a](https://x.de/a.png)") == [
+        "modules/x.md:3: Bild-Quelle „https://x.de/a.png“ ist nicht erlaubt "
+        "(nur unter „Bilder“ hochgeladene Dateien der Plattform, „/media/…“)."
     ]
+
+
+def test_images_need_a_text_alternative():
+    assert link_problems("Text\n\n![](/media/a.png)") == [
+        "modules/x.md:3: Das Bild braucht einen Alternativtext, der beschreibt, was es zeigt: "
+        "„![Beschreibung](/media/…)“."
+    ]
+    assert link_problems("![Ablauf der Prüfung](/media/a.png)") == []
 
 
 def test_link_lines_inside_paragraphs_tables_definitions_and_footnotes():

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
 from lms.content.check import front_matter_line
-from lms.content.models import Module, ModuleKind, ModuleSection, ModuleVersion
+from lms.content.media import media_references
+from lms.content.models import ChangeKind, MediaFile, Module, ModuleKind, ModuleSection, ModuleVersion
 from lms.content.modules import ModuleDocument, parse_module
 from lms.content.problems import ContentInvalid, Problem
 from lms.content.render import RENDERER_VERSION
@@ -28,10 +29,37 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
 
 
+def missing_media_problems(session: Session, source: str, path: str) -> list[Problem]:
+    """Images referenced as ``/media/<sha256>.<ext>`` must have been uploaded, or learners see a broken image."""
+    references = media_references(source)
+    if not references:
+        return []
+    known = set(
+        session.scalars(select(MediaFile.sha256).where(MediaFile.sha256.in_({r.sha256 for r in references})))
+    )
+    return [
+        Problem(path, r.line, f"Das Bild „{r.path}“ gibt es nicht; laden Sie es unter „Bilder“ hoch.")
+        for r in references
+        if r.sha256 not in known
+    ]
+
+
 def publish_module(
-    session: Session, doc: ModuleDocument, *, path: str, actor_id: int | None, change_note: str | None = None
+    session: Session,
+    doc: ModuleDocument,
+    *,
+    path: str,
+    actor_id: int | None,
+    change_note: str | None = None,
+    change_kind: ChangeKind = ChangeKind.MATERIAL,
 ) -> tuple[ModuleVersion | None, Problem | None]:
-    """Publish a module document as a new version; None if identical to a published one, or a Problem if refused."""
+    """Publish a module document as a new version; None if identical to a published one, or a Problem if refused.
+
+    ``change_kind`` tells the people who completed an earlier version whether they should look at this one.
+    """
+    missing = missing_media_problems(session, doc.source, path)
+    if missing:
+        return None, missing[0]
     module = session.scalar(select(Module).where(Module.slug == doc.slug))
     if module is None:
         module = Module(slug=doc.slug, kind=doc.kind)
@@ -68,6 +96,8 @@ def publish_module(
         renderer_version=RENDERER_VERSION,
         published_by_id=actor_id,
         change_note=change_note,
+        # The first version of a module has nobody to notify; it is material by definition.
+        change_kind=(change_kind if module.versions else ChangeKind.MATERIAL).value,
     )
     version.sections = [
         ModuleSection(
@@ -90,14 +120,22 @@ def publish_module(
         slug=doc.slug,
         version=doc.version,
         content_hash=doc.content_hash,
+        change_kind=version.change_kind,
+        change_note=change_note,
     )
     return version, None
 
 
 def publish_quiz(
-    session: Session, doc: QuizDocument, *, path: str, actor_id: int | None
+    session: Session, doc: QuizDocument, *, path: str, actor_id: int | None, change_note: str | None = None
 ) -> tuple[QuizVersion | None, Problem | None]:
-    """Publish a quiz document as the next version of its module's quiz; None if nothing changed."""
+    """Publish a quiz document as the next version of its module's quiz; None if nothing changed.
+
+    Attempts already started keep the version they started with; new attempts get this one.
+    """
+    missing = missing_media_problems(session, doc.source, path)
+    if missing:
+        return None, missing[0]
     module = session.scalar(select(Module).where(Module.slug == doc.module_slug))
     if module is None:
         return None, Problem(
@@ -125,8 +163,9 @@ def publish_quiz(
         pass_mark=doc.pass_mark,
         is_shuffled=doc.shuffle,
         max_attempts=doc.max_attempts,
-        questions=_stored_questions(doc),
+        questions=stored_questions(doc),
         published_by_id=actor_id,
+        change_note=change_note,
     )
     session.add(version)
     session.flush()
@@ -139,11 +178,12 @@ def publish_quiz(
         module=doc.module_slug,
         number=version.number,
         content_hash=doc.content_hash,
+        change_note=change_note,
     )
     return version, None
 
 
-def _stored_questions(doc: QuizDocument) -> list[dict[str, Any]]:
+def stored_questions(doc: QuizDocument) -> list[dict[str, Any]]:
     """The questions as frozen on a quiz version (answers included; never sent to a browser as is)."""
     return [
         {
@@ -164,14 +204,20 @@ def import_documents(
     quizzes: list[tuple[str, QuizDocument]],
     *,
     actor_id: int | None,
+    change_kind: ChangeKind = ChangeKind.MATERIAL,
+    change_note: str | None = None,
 ) -> ImportReport:
     """Publish every changed module, then every changed quiz; the caller commits only if there are no problems."""
     report = ImportReport()
     for path, doc in modules:
-        version, problem = publish_module(session, doc, path=path, actor_id=actor_id)
+        version, problem = publish_module(
+            session, doc, path=path, actor_id=actor_id, change_note=change_note, change_kind=change_kind
+        )
         _note(report, path, f"{doc.slug} {doc.version}", version, problem)
     for path, doc in quizzes:
-        quiz_version, problem = publish_quiz(session, doc, path=path, actor_id=actor_id)
+        quiz_version, problem = publish_quiz(
+            session, doc, path=path, actor_id=actor_id, change_note=change_note
+        )
         label = f"Quiz {doc.module_slug}" + (f" (Fassung {quiz_version.number})" if quiz_version else "")
         _note(report, path, label, quiz_version, problem)
     return report
@@ -198,7 +244,7 @@ def _renew_module_version(version: ModuleVersion) -> None:
 def _renew_quiz_version(version: QuizVersion) -> None:
     doc = parse_quiz(version.source, f"quizzes/{version.quiz.module.slug}.md")
     version._rerendering = True  # type: ignore[attr-defined]
-    version.questions = _stored_questions(doc)
+    version.questions = stored_questions(doc)
 
 
 def rerender_versions(session: Session, *, force: bool = False) -> tuple[int, list[Problem]]:

@@ -1,0 +1,124 @@
+"""Uploads in the browser: Markdown files and zips become drafts; images become media files."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.audit.services import record_event
+from lms.auth.models import User
+from lms.content.archive import read_upload
+from lms.content.media import clean_image
+from lms.content.models import DocumentType, Draft, MediaFile, Module
+from lms.content.preview import declared_slug
+from lms.content.problems import Problem
+from lms.content.services.drafts import check_draft, draft_from_upload, open_draft
+
+
+@dataclass
+class UploadedDraft:
+    """One file of an upload and what became of it."""
+
+    path: str
+    draft: Draft | None = None
+    #: Problems the draft still has (it is saved anyway, to be fixed in the editor).
+    problems: list[Problem] = field(default_factory=list)
+    #: Set when the file equals a published version: no draft was made.
+    same_as: str | None = None
+    #: Set when an open draft of the same document exists and was left alone.
+    kept_draft: Draft | None = None
+
+
+@dataclass
+class UploadReport:
+    """What an upload did, for the result page."""
+
+    files: list[UploadedDraft] = field(default_factory=list)
+    #: Problems with the upload itself (not a zip, too large, not UTF-8): nothing was saved.
+    refused: list[Problem] = field(default_factory=list)
+
+
+def upload_documents(
+    session: Session, actor: User, filename: str, data: bytes, *, replace_drafts: bool = False
+) -> UploadReport:
+    """Turn an uploaded ``.md`` or ``.zip`` into drafts, checked like any other text; nothing is published yet.
+
+    An open draft of the same module is only replaced when the person asked for it, so nobody's unsaved
+    work disappears because a colleague uploaded a file.
+    """
+    files, problems = read_upload(filename, data)
+    report = UploadReport(refused=problems)
+    if problems:
+        return report
+    for uploaded in files:
+        outcome = UploadedDraft(path=uploaded.path)
+        document = DocumentType(uploaded.document)
+        slug = declared_slug(document, uploaded.text)
+        module = session.scalar(select(Module).where(Module.slug == slug)) if slug else None
+        existing = open_draft(session, document, module) if module is not None else None
+        if existing is not None and not replace_drafts:
+            outcome.kept_draft = existing
+            report.files.append(outcome)
+            continue
+        if existing is not None:
+            session.delete(existing)
+            session.flush()
+        draft = draft_from_upload(session, actor, document, uploaded.text)
+        preview, same_as = check_draft(session, draft)
+        if same_as is not None:
+            session.delete(draft)
+            session.flush()
+            outcome.same_as = same_as
+        else:
+            outcome.draft, outcome.problems = draft, preview.problems
+        report.files.append(outcome)
+    record_event(
+        session,
+        actor_id=actor.id,
+        action="content.upload",
+        object_type="upload",
+        object_id=filename[:80],
+        sha256=hashlib.sha256(data).hexdigest(),
+        files=[f.path for f in report.files],
+        drafts=[f.draft.id for f in report.files if f.draft is not None],
+    )
+    session.flush()
+    return report
+
+
+def store_image(session: Session, actor: User, filename: str, data: bytes) -> MediaFile:
+    """Check, clean and store an image by the hash of its cleaned bytes (the same image is stored once).
+
+    Raises ``ImageRejected`` with a German message for anything that is not a usable PNG, JPEG or WebP.
+    """
+    clean = clean_image(data)
+    existing = session.scalar(select(MediaFile).where(MediaFile.sha256 == clean.sha256))
+    if existing is not None:
+        return existing
+    media = MediaFile(
+        sha256=clean.sha256,
+        media_type=clean.media_type,
+        extension=clean.extension,
+        data=clean.data,
+        size_bytes=len(clean.data),
+        width=clean.width,
+        height=clean.height,
+        original_name=(filename or "bild").replace("\\", "/").rsplit("/", 1)[-1][:255],
+        uploaded_by_id=actor.id,
+    )
+    session.add(media)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        action="media.upload",
+        object_type="media_file",
+        object_id=media.id,
+        sha256=media.sha256,
+        media_type=media.media_type,
+        name=media.original_name,
+    )
+    return media

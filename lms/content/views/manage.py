@@ -1,0 +1,263 @@
+"""„Inhalte verwalten“: the overview, version history, diffs, downloads, retiring, the audit log, the help page."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from lms.audit.queries import content_events
+from lms.auth.models import Role
+from lms.content.archive import build_archive
+from lms.content.diff import line_diff
+from lms.content.forms import ConfirmForm, NewDraftForm, ReasonForm
+from lms.content.models import CHANGE_KIND_LABELS, KIND_LABELS, Module, ModuleKind, ModuleVersion
+from lms.content.preview import document_path
+from lms.content.queries import all_modules, completion_counts, open_drafts, quiz_versions, user_names
+from lms.content.services.lifecycle import (
+    LifecycleError,
+    restore_module,
+    restore_version,
+    retire_module,
+    retire_version,
+)
+from lms.content.views import bp
+from lms.content.views._common import module_or_404
+from lms.progress.models import Completion
+from lms.quizzes.models import QuizVersion
+from lms.quizzes.question_types import REGISTRY
+from lms.web.access import acting_user, roles_required
+from lms.web.database import get_db
+
+AUTHORS = (Role.TRAINER, Role.ADMIN)
+
+
+@bp.get("/inhalte")
+@roles_required(*AUTHORS)
+def manage():  # type: ignore[no-untyped-def]
+    """„Inhalte verwalten“: every module and workshop script with its versions, open drafts and completions."""
+    db = get_db()
+    drafts = open_drafts(db)
+    return render_template(
+        "content/manage.html",
+        modules=all_modules(db),
+        drafts=drafts,
+        drafts_by_module={(d.module_id, d.document): d for d in drafts if d.module_id},
+        names=user_names(db, {d.updated_by_id for d in drafts}),
+        completions=completion_counts(db, Completion.module_version_id),
+        totals=completion_counts(db, Completion.module_id),
+        kind_labels=KIND_LABELS,
+        new_form=NewDraftForm(),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.get("/inhalte/<slug>/versionen")
+@roles_required(*AUTHORS)
+def history(slug: str):  # type: ignore[no-untyped-def]
+    """Every version of a module (and of its quiz) with change notes, completions and actions."""
+    db = get_db()
+    module = module_or_404(slug)
+    quizzes = quiz_versions(db, module)
+    people = {v.published_by_id for v in module.versions} | {q.published_by_id for q in quizzes}
+    return render_template(
+        "content/history.html",
+        module=module,
+        versions=list(reversed(module.versions)),
+        quiz_versions=list(reversed(quizzes)),
+        names=user_names(db, people),
+        completions=completion_counts(db, Completion.module_version_id),
+        change_labels=CHANGE_KIND_LABELS,
+        kind_labels=KIND_LABELS,
+        reason_form=ReasonForm(),
+        confirm=ConfirmForm(),
+    )
+
+
+def _module_version(module: Module, version_id: int | None) -> ModuleVersion:
+    found = next((v for v in module.versions if v.id == version_id), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _quiz_version(module: Module, number: int | None) -> QuizVersion:
+    found = next((q for q in quiz_versions(get_db(), module) if q.number == number), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/inhalte/<slug>/vergleich")
+@roles_required(*AUTHORS)
+def compare(slug: str):  # type: ignore[no-untyped-def]
+    """A readable diff between two versions of the module text (``art=modul``) or of its quiz (``art=quiz``)."""
+    module = module_or_404(slug)
+    is_quiz = request.args.get("art") == "quiz"
+    old_id, new_id = request.args.get("von", type=int), request.args.get("zu", type=int)
+    if is_quiz:
+        choices = [(q.number, _("Fassung %(n)s", n=q.number)) for q in quiz_versions(get_db(), module)]
+        old, new = _quiz_version(module, old_id), _quiz_version(module, new_id)
+        between = [
+            q
+            for q in quiz_versions(get_db(), module)
+            if min(old.number, new.number) < q.number <= max(old.number, new.number)
+        ]
+        labels = (_("Fassung %(n)s", n=old.number), _("Fassung %(n)s", n=new.number))
+    else:
+        choices = [(v.id, v.version_label) for v in module.versions]
+        old, new = _module_version(module, old_id), _module_version(module, new_id)
+        between = [v for v in module.versions if min(old.id, new.id) < v.id <= max(old.id, new.id)]
+        labels = (old.version_label, new.version_label)
+    return render_template(
+        "content/compare.html",
+        module=module,
+        is_quiz=is_quiz,
+        choices=choices,
+        old_id=old_id,
+        new_id=new_id,
+        labels=labels,
+        diff=line_diff(old.source, new.source),
+        between=between,
+        change_labels=CHANGE_KIND_LABELS,
+    )
+
+
+def _markdown_download(text: str, path: str) -> Response:
+    """A source as the same Markdown file the repository holds; never rendered by the browser."""
+    filename = path.rsplit("/", 1)[-1]
+    return Response(
+        text.encode("utf-8"),
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/inhalte/<slug>/versionen/<int:version_id>/datei")
+@roles_required(*AUTHORS)
+def download_version(slug: str, version_id: int):  # type: ignore[no-untyped-def]
+    """Download one module version as its Markdown file (the text it was published from, byte for byte)."""
+    module = module_or_404(slug)
+    version = _module_version(module, version_id)
+    return _markdown_download(version.source, document_path("module", module.slug))
+
+
+@bp.get("/inhalte/<slug>/quiz/<int:number>/datei")
+@roles_required(*AUTHORS)
+def download_quiz(slug: str, number: int):  # type: ignore[no-untyped-def]
+    """Download one quiz version as its Markdown file."""
+    module = module_or_404(slug)
+    return _markdown_download(_quiz_version(module, number).source, document_path("quiz", module.slug))
+
+
+@bp.get("/inhalte/export.zip")
+@roles_required(*AUTHORS)
+def export_all():  # type: ignore[no-untyped-def]
+    """Every module's current version and its current quiz as ``modules/`` and ``quizzes/`` in one zip."""
+    db = get_db()
+    files = []
+    for module in all_modules(db):
+        current = module.current_version
+        if current is None or module.retired_at is not None:
+            continue
+        files.append((document_path("module", module.slug), current.source))
+        quizzes = quiz_versions(db, module)
+        if quizzes:
+            files.append((document_path("quiz", module.slug), quizzes[-1].source))
+    return Response(
+        build_archive(files),
+        mimetype="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="kommunen-fuer-alle-inhalte.zip"'},
+    )
+
+
+def _lifecycle(action, *args) -> None:  # type: ignore[no-untyped-def]
+    try:
+        action(get_db(), acting_user(), *args)
+    except LifecycleError as error:
+        flash(str(error), "warning")
+        return
+    flash(_("Gespeichert."), "success")
+
+
+def _reason_or_back(slug: str) -> str | None:
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte geben Sie einen Grund für das Zurückziehen an."), "danger")
+        return None
+    return form.reason.data.strip()
+
+
+@bp.post("/inhalte/<slug>/versionen/<int:version_id>/zurueckziehen")
+@roles_required(*AUTHORS)
+def retire_version_view(slug: str, version_id: int):  # type: ignore[no-untyped-def]
+    """Retire one version: it leaves the catalogue; completions and certificates pointing to it stay intact."""
+    version = _module_version(module_or_404(slug), version_id)
+    reason = _reason_or_back(slug)
+    if reason is not None:
+        _lifecycle(retire_version, version, reason)
+    return redirect(url_for("content.history", slug=slug))
+
+
+@bp.post("/inhalte/<slug>/versionen/<int:version_id>/wiederherstellen")
+@roles_required(*AUTHORS)
+def restore_version_view(slug: str, version_id: int):  # type: ignore[no-untyped-def]
+    """Bring a retired version back."""
+    version = _module_version(module_or_404(slug), version_id)
+    if ConfirmForm().validate_on_submit():
+        _lifecycle(restore_version, version)
+    return redirect(url_for("content.history", slug=slug))
+
+
+@bp.post("/inhalte/<slug>/zurueckziehen")
+@roles_required(*AUTHORS)
+def retire_module_view(slug: str):  # type: ignore[no-untyped-def]
+    """Retire a whole module with its quiz."""
+    module = module_or_404(slug)
+    reason = _reason_or_back(slug)
+    if reason is not None:
+        _lifecycle(retire_module, module, reason)
+    return redirect(url_for("content.history", slug=slug))
+
+
+@bp.post("/inhalte/<slug>/wiederherstellen")
+@roles_required(*AUTHORS)
+def restore_module_view(slug: str):  # type: ignore[no-untyped-def]
+    """Put a retired module back into the catalogue."""
+    module = module_or_404(slug)
+    if ConfirmForm().validate_on_submit():
+        _lifecycle(restore_module, module)
+    return redirect(url_for("content.history", slug=slug))
+
+
+@bp.get("/inhalte/protokoll")
+@roles_required(*AUTHORS)
+def audit_log():  # type: ignore[no-untyped-def]
+    """The audit log of authoring: who published, retired, uploaded or discarded what, when, with which hash."""
+    page = max(request.args.get("seite", 1, type=int), 1)
+    events, total = content_events(get_db(), page=page)
+    return render_template("content/audit_log.html", events=events, page=page, total=total, per_page=50)
+
+
+@bp.get("/inhalte/hilfe")
+@roles_required(*AUTHORS)
+def help_page():  # type: ignore[no-untyped-def]
+    """The trainer's help: the file format and every question type with its syntax and a rendered example."""
+    from lms.quizzes.parse import parse_quiz
+
+    examples = []
+    for question_type in REGISTRY.values():
+        example = getattr(question_type, "example", "")
+        rendered = None
+        if example:
+            source = (
+                "---\nmodule: beispiel\npass_mark: 50\nshuffle: false\nmax_attempts: 0\n---\n\n"
+                + "\n".join([example.strip()] * 6)
+            )
+            try:
+                rendered = parse_quiz(source, "quizzes/beispiel.md").questions[0]
+            except (
+                Exception
+            ):  # an example that does not parse is a bug the unit tests catch; show the text anyway
+                rendered = None
+        examples.append({"type": question_type, "example": example.strip(), "question": rendered})
+    return render_template("content/help.html", examples=examples, kinds=ModuleKind, answers={})

@@ -1,0 +1,284 @@
+"""Authoring in the browser over HTTP: editor, autosave, publish, history, diff, retire, uploads, images, preview."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import Role
+from lms.content.models import Draft, MediaFile, Module, ModuleVersion
+from lms.progress.models import SectionRead
+from lms.quizzes.models import QuizAttempt
+from tests import factories as f
+
+
+@pytest.fixture
+def trainer(client, db: Session):  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(db)
+    person = f.user(db, Role.TRAINER, name="Tina Trainerin")
+    f.login(client, person.email)
+    return person
+
+
+def _token(client, path: str = "/inhalte") -> str:  # type: ignore[no-untyped-def]
+    return f.csrf_token(client, path)
+
+
+def _open_editor(client) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    response = client.post("/inhalte/testmodul/bearbeiten", data={"csrf_token": _token(client)})
+    assert response.status_code == 302
+    draft_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    return draft_id, client.get(f"/inhalte/entwuerfe/{draft_id}").text
+
+
+def _textarea(page: str) -> str:
+    import html
+
+    match = re.search(r'<textarea[^>]*id="source"[^>]*>(.*?)</textarea>', page, re.S)
+    assert match
+    return html.unescape(match.group(1))
+
+
+def test_authoring_pages_are_for_trainers_and_admins_only(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    for path in (
+        "/inhalte",
+        "/inhalte/testmodul/versionen",
+        "/inhalte/hilfe",
+        "/inhalte/bilder",
+        "/inhalte/protokoll",
+    ):
+        assert client.get(path).status_code in (302, 401), path
+    learner = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
+    f.login(client, learner.email)
+    for path in ("/inhalte", "/inhalte/testmodul/versionen", "/inhalte/hochladen", "/inhalte/export.zip"):
+        assert client.get(path).status_code == 403, path
+    token = f.csrf_token(client)
+    assert client.post("/inhalte/testmodul/bearbeiten", data={"csrf_token": token}).status_code == 403
+    assert db.scalar(select(func.count()).select_from(Draft)) == 0
+
+
+def test_editor_autosaves_previews_and_publishes_a_material_change(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    draft_id, page = _open_editor(client)
+    source = _textarea(page)
+    assert "Art. 3 Abs. 3 GG verbietet Benachteiligungen." in page, "the preview shows the learner's text"
+    token = _token(client, f"/inhalte/entwuerfe/{draft_id}")
+    broken = source.replace('version: "1.0"', "version: eins")
+    answer = client.post(
+        f"/inhalte/entwuerfe/{draft_id}/automatisch",
+        json={"source": broken, "revision": 1},
+        headers={"X-CSRFToken": token},
+    )
+    assert answer.status_code == 200 and answer.json["revision"] == 2 and answer.json["problems"] == 1
+    assert 'data-line="5"' in answer.json["problems_html"]
+    # A second tab still at revision 1 must not overwrite that.
+    stale = client.post(
+        f"/inhalte/entwuerfe/{draft_id}/automatisch",
+        json={"source": "x", "revision": 1},
+        headers={"X-CSRFToken": token},
+    )
+    assert stale.status_code == 409 and "Tina Trainerin" in stale.json["error"]
+    # The draft survives a closed tab: opening the editor again shows the saved text.
+    assert "version: eins" in _textarea(client.get(f"/inhalte/entwuerfe/{draft_id}").text)
+
+    fixed = source.replace('version: "1.0"', 'version: "2.0"').replace("Einleitung.", "Einleitung mit Neuem.")
+    published = client.post(
+        f"/inhalte/entwuerfe/{draft_id}",
+        data={
+            "csrf_token": token,
+            "source": fixed,
+            "revision": 2,
+            "action": "publish",
+            "change_kind": "material",
+            "change_note": "Einleitung ergänzt",
+        },
+    )
+    assert published.status_code == 302 and published.headers["Location"].endswith(
+        "/inhalte/testmodul/versionen"
+    )
+    history = client.get("/inhalte/testmodul/versionen").text
+    assert (
+        "2.0" in history
+        and "inhaltlich" in history
+        and "Einleitung ergänzt" in history
+        and "Tina Trainerin" in history
+    )
+    assert db.get(Draft, draft_id) is None
+    assert db.scalar(select(ModuleVersion.version_label).order_by(ModuleVersion.id.desc()).limit(1)) == "2.0"
+
+
+def test_publish_without_a_note_keeps_the_saved_text_and_explains(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    draft_id, page = _open_editor(client)
+    source = _textarea(page).replace('version: "1.0"', 'version: "1.1"')
+    answer = client.post(
+        f"/inhalte/entwuerfe/{draft_id}",
+        data={
+            "csrf_token": _token(client),
+            "source": source,
+            "revision": 1,
+            "action": "publish",
+            "change_kind": "editorial",
+        },
+    )
+    assert answer.status_code == 422 and "Bitte beschreiben Sie, was sich geändert hat." in answer.text
+    assert db.get(Draft, draft_id).source == source.replace("\r\n", "\n")
+
+
+def test_compare_shows_changed_lines_and_notes(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    draft_id, page = _open_editor(client)
+    source = _textarea(page).replace('version: "1.0"', 'version: "1.1"').replace("Einleitung.", "Einführung.")
+    client.post(
+        f"/inhalte/entwuerfe/{draft_id}",
+        data={"csrf_token": _token(client), "source": source, "revision": 1, "action": "publish",
+              "change_kind": "editorial", "change_note": "Wort geändert"},
+    )  # fmt: skip
+    old, new = db.scalars(select(ModuleVersion.id).order_by(ModuleVersion.id)).all()
+    diff = client.get(f"/inhalte/testmodul/vergleich?von={old}&zu={new}").text
+    assert "<del>Einleitung.</del>" in diff and "<ins>Einführung.</ins>" in diff
+    assert "Wort geändert" in diff and "2 Zeilen hinzugefügt, 2 Zeilen entfernt" in diff
+    assert client.get("/inhalte/testmodul/vergleich?von=999&zu=1").status_code == 404
+
+
+def test_download_gives_the_published_file_byte_for_byte(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    version = db.scalars(select(ModuleVersion)).one()
+    answer = client.get(f"/inhalte/testmodul/versionen/{version.id}/datei")
+    assert answer.status_code == 200 and answer.mimetype == "text/markdown"
+    assert 'filename="testmodul.md"' in answer.headers["Content-Disposition"]
+    assert answer.data.decode() == version.source
+    archive = client.get("/inhalte/export.zip")
+    assert archive.mimetype == "application/zip"
+    result = client.post(
+        "/inhalte/hochladen",
+        data={"csrf_token": _token(client), "file": (io.BytesIO(archive.data), "export.zip")},
+        content_type="multipart/form-data",
+    )
+    assert result.status_code == 200
+    assert (
+        "identisch mit der veröffentlichten 1.0" in result.text
+        and "identisch mit der veröffentlichten Fassung 1" in result.text
+    )
+
+
+def test_a_broken_upload_saves_nothing(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    answer = client.post(
+        "/inhalte/hochladen",
+        data={"csrf_token": _token(client), "file": (io.BytesIO(b"PK\x03\x04 kaputt"), "inhalte.zip")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422 and "kein lesbares Zip-Archiv" in answer.text
+    assert db.scalar(select(func.count()).select_from(Draft)) == 0
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), (0, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_images_upload_serve_and_must_exist_before_publishing(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    bad = client.post(
+        "/inhalte/bilder",
+        data={"csrf_token": _token(client), "file": (io.BytesIO(b"<svg/>"), "bild.svg")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422 and "kein Bild" in bad.text
+    good = client.post(
+        "/inhalte/bilder",
+        data={"csrf_token": _token(client), "file": (io.BytesIO(_png()), "ablauf.png")},
+        content_type="multipart/form-data",
+    )
+    assert good.status_code == 302
+    media = db.scalars(select(MediaFile)).one()
+    served = client.get(media.path)
+    assert served.status_code == 200 and served.mimetype == "image/png" and served.data == media.data
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/media/{'0' * 64}.png").status_code == 404
+
+    draft_id, page = _open_editor(client)
+    missing = "b" * 64
+    source = (
+        _textarea(page)
+        .replace('version: "1.0"', 'version: "1.1"')
+        .replace(
+            "Einleitung.", f"Einleitung.\n\n![Ablaufdiagramm]({media.path})\n\n![Fehlt](/media/{missing}.png)"
+        )
+    )
+    answer = client.post(
+        f"/inhalte/entwuerfe/{draft_id}",
+        data={"csrf_token": _token(client), "source": source, "revision": 1, "action": "publish",
+              "change_kind": "editorial", "change_note": "Bild"},
+    )  # fmt: skip
+    assert answer.status_code == 422 and f"Das Bild „/media/{missing}.png“ gibt es nicht" in answer.text
+    assert f'<img src="{media.path}" alt="Ablaufdiagramm">' in answer.text, (
+        "the preview shows the uploaded image"
+    )
+
+
+def test_learner_preview_records_nothing(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/inhalte/testmodul/vorschau?abschnitt=2")
+    assert (
+        page.status_code == 200
+        and "Zweiter Abschnitt" in page.text
+        and "Nichts wird gespeichert" in page.text
+    )
+    quiz = client.get("/inhalte/testmodul/vorschau/quiz")
+    seed = re.search(r'name="seed" value="(\d+)"', quiz.text).group(1)
+    result = client.post(
+        "/inhalte/testmodul/vorschau/quiz",
+        data={"csrf_token": _token(client), "seed": seed, **f.CORRECT_ANSWERS},
+    )
+    assert (
+        result.status_code == 200
+        and "Bestanden mit 100" in result.text
+        and "nicht gespeichert" in result.text
+    )
+    assert db.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+    assert db.scalar(select(func.count()).select_from(SectionRead)) == 0
+
+
+def test_retire_and_restore_a_module_from_the_history_page(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    token = _token(client, "/inhalte/testmodul/versionen")
+    assert client.post("/inhalte/testmodul/zurueckziehen", data={"csrf_token": token}).status_code == 302
+    assert db.scalars(select(Module)).one().retired_at is None, "no reason, no retirement"
+    client.post("/inhalte/testmodul/zurueckziehen", data={"csrf_token": token, "reason": "veraltet"})
+    db.expire_all()
+    assert db.scalars(select(Module)).one().retired_at is not None
+    assert "zurückgezogen" in client.get("/inhalte").text
+    log = client.get("/inhalte/protokoll").text
+    assert "content.retire_module" in log and "veraltet" in log and "Tina Trainerin" in log
+    client.post("/inhalte/testmodul/wiederherstellen", data={"csrf_token": token})
+    db.expire_all()
+    assert db.scalars(select(Module)).one().retired_at is None
+
+
+def test_forged_requests_are_refused_cleanly(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    draft_id, _page = _open_editor(client)
+    assert (
+        client.post(f"/inhalte/entwuerfe/{draft_id}", data={"source": "x", "revision": 1}).status_code == 400
+    )
+    token = _token(client)
+    assert (
+        client.post(
+            f"/inhalte/entwuerfe/{draft_id}/automatisch", json={"source": 5}, headers={"X-CSRFToken": token}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post("/inhalte/entwuerfe/neu", data={"csrf_token": token, "kind": "quiz"}).status_code == 400
+    )
+    assert client.get("/inhalte/entwuerfe/9999").status_code == 404
+
+
+def test_help_page_documents_every_question_type(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    from lms.quizzes.question_types import REGISTRY
+
+    page = client.get("/inhalte/hilfe").text
+    for question_type in REGISTRY.values():
+        assert f'id="typ-{question_type.name}"' in page
+    assert page.count("So sehen es die Teilnehmenden:") == len(REGISTRY)
