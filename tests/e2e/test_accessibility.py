@@ -157,6 +157,42 @@ def _trainer_workshop(page: Any, h: Helpers) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
+def _trainer_editor(page: Any, h: Helpers) -> None:
+    """The editor with a problem in the text, so the problem list and the live preview are both on the page."""
+    h.log_in(page, TRAINER)
+    page.goto("/inhalte")
+    page.locator('form[action="/inhalte/grundbegriffe/bearbeiten"] button').click()
+    source = page.get_by_label("Markdown-Text", exact=True)
+    source.fill(source.input_value().replace("language: de", "language: deutsch"))
+    expect(page.locator("#problems-body")).to_contain_text("Zeile")
+
+
+def _trainer_page(path: str, heading: str) -> Callable[[Any, Helpers], None]:
+    def open_page(page: Any, h: Helpers) -> None:
+        h.log_in(page, TRAINER)
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+
+    return open_page
+
+
+def _trainer_compare(page: Any, h: Helpers) -> None:
+    h.log_in(page, TRAINER)
+    page.goto(f"/inhalte/{MODULE}/versionen")
+    page.get_by_role("link", name="Datei").first.wait_for()
+    first = page.locator('a[href*="/versionen/"][href$="/datei"]').first.get_attribute("href")
+    version_id = first.split("/")[-2]
+    page.goto(f"/inhalte/{MODULE}/vergleich?von={version_id}&zu={version_id}")
+    expect(page.get_by_text("Die beiden Texte sind identisch.")).to_be_visible()
+
+
+def _trainer_quiz_preview_result(page: Any, h: Helpers) -> None:
+    h.log_in(page, TRAINER)
+    page.goto(f"/inhalte/{MODULE}/vorschau/quiz")
+    page.get_by_role("button", name="Antworten prüfen").click()
+    expect(page.get_by_text("Vorschau, nicht gespeichert")).to_be_visible()
+
+
 # In this order the quiz pages build on each other (attempt → result → completions); each also works alone.
 PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "login": _login_page,
@@ -172,6 +208,15 @@ PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "profile-with-token": _profile_with_token,
     "trainer-content": _trainer_content,
     "trainer-workshop-overview": _trainer_workshop,
+    "trainer-editor": _trainer_editor,
+    "trainer-history": _trainer_page(f"/inhalte/{MODULE}/versionen", "Kommunikation im Bürgerkontakt"),
+    "trainer-compare": _trainer_compare,
+    "trainer-help": _trainer_page("/inhalte/hilfe", "Hilfe: Dateiformat und Fragetypen"),
+    "trainer-upload": _trainer_page("/inhalte/hochladen", "Dateien hochladen"),
+    "trainer-images": _trainer_page("/inhalte/bilder", "Bilder"),
+    "trainer-audit-log": _trainer_page("/inhalte/protokoll", "Protokoll"),
+    "trainer-learner-preview": _trainer_page(f"/inhalte/{MODULE}/vorschau?abschnitt=1", re.compile(".")),
+    "trainer-quiz-preview-result": _trainer_quiz_preview_result,
 }
 
 
