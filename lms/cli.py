@@ -125,9 +125,19 @@ def content_check(paths: tuple[str, ...]) -> None:
 
 @content_group.command("import")
 @click.argument("paths", nargs=-1, type=click.Path())
-def content_import(paths: tuple[str, ...]) -> None:
+@click.option(
+    "--change",
+    "change_kind",
+    type=click.Choice(["material", "editorial"]),
+    default="material",
+    show_default=True,
+    help="inhaltlich: Wer eine ältere Version abgeschlossen hat, wird informiert; "
+    "redaktionell: bisherige Abschlüsse gelten unverändert weiter",
+)
+@click.option("--note", default=None, help="Änderungsnotiz für die Versionsgeschichte (und für Lernende)")
+def content_import(paths: tuple[str, ...], change_kind: str, note: str | None) -> None:
     """Geänderte Dateien als neue, unveränderliche Versionen veröffentlichen; alles oder nichts."""
-    problems, report = import_content(_paths(paths))
+    problems, report = import_content(_paths(paths), change_kind=change_kind, change_note=note)
     for line in report.published + report.unchanged if report else []:
         click.echo(line)
     for problem in problems:
@@ -143,9 +153,10 @@ class _ImportRefused(Exception):
     """Raised inside the unit of work so that nothing of a failed import is committed."""
 
 
-def import_content(paths: list[str]):  # type: ignore[no-untyped-def]
+def import_content(paths: list[str], *, change_kind: str = "material", change_note: str | None = None):  # type: ignore[no-untyped-def]
     """Check and import; returns (problems, report). Nothing is committed when there is any problem."""
     from lms.content.check import load_paths
+    from lms.content.models import ChangeKind
     from lms.content.services import import_documents
 
     modules, quizzes, problems = load_paths(paths)
@@ -154,7 +165,14 @@ def import_content(paths: list[str]):  # type: ignore[no-untyped-def]
     report = None
     try:
         with unit_of_work() as session:
-            report = import_documents(session, modules, quizzes, actor_id=None)
+            report = import_documents(
+                session,
+                modules,
+                quizzes,
+                actor_id=None,
+                change_kind=ChangeKind(change_kind),
+                change_note=change_note,
+            )
             if report.problems:
                 raise _ImportRefused
     except _ImportRefused:

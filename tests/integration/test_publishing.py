@@ -192,3 +192,26 @@ def test_rerender_renews_only_the_derived_html(db: Session) -> None:
     assert version.renderer_version == RENDERER_VERSION
     assert "Art. 3 Abs. 3 GG" in version.sections[0].html and version.content_hash.startswith("sha256:")
     assert rerender_versions(db, force=True)[0] == 2 and quiz.number == 1
+
+
+def test_cli_import_records_the_kind_of_change_and_the_note(tmp_path: Path) -> None:
+    import sqlite3
+
+    url = "sqlite:///" + str(tmp_path / "kinds.sqlite3")
+    assert _cli("db", "upgrade", database_url=url).returncode == 0
+    folder = tmp_path / "modules"
+    folder.mkdir()
+    (folder / "testmodul.md").write_text(f.module_source(), encoding="utf-8")
+    assert _cli("content", "import", str(folder), database_url=url).returncode == 0
+    (folder / "testmodul.md").write_text(f.module_source(version="1.1", extra=" Neu."), encoding="utf-8")
+    result = _cli(
+        "content", "import", str(folder), "--change", "editorial", "--note", "Satz ergänzt", database_url=url
+    )
+    assert result.returncode == 0, result.stderr
+    wrong = _cli("content", "import", str(folder), "--change", "gross", database_url=url)
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    with sqlite3.connect(tmp_path / "kinds.sqlite3") as connection:
+        rows = connection.execute(
+            "SELECT version_label, change_kind, change_note FROM module_versions ORDER BY id"
+        ).fetchall()
+    assert rows == [("1.0", "material", None), ("1.1", "editorial", "Satz ergänzt")]
