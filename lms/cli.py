@@ -233,7 +233,9 @@ def _quiz_html(doc) -> str:  # type: ignore[no-untyped-def]
     parts = []
     for q in doc.questions:
         public = get_type(q.type).public(q.definition)
-        options = "".join(f"<li>{o['html']}</li>" for o in public.get("options", []))
+        # Choice questions list their options, ordering questions their steps; text input has neither.
+        items = public.get("options") or public.get("steps") or []
+        options = "".join(f"<li>{item['html']}</li>" for item in items)
         parts.append(
             f'<section id="{q.key}">\n<h2>{escape(q.title)}</h2>\n{q.stem_html}<ul>{options}</ul>\n'
             f'<aside class="explanation" aria-label="Erklärung (nach dem Abgeben)">{q.explanation_html}</aside>\n</section>'

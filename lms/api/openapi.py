@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lms.quizzes.question_types import REGISTRY
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -17,6 +19,77 @@ ERRORS = {
     "401": {"$ref": "#/components/responses/Unauthorized"},
     "404": {"$ref": "#/components/responses/NotFound"},
 }
+
+
+def _entries(description: str) -> dict[str, Any]:
+    """A list of {id, html} entries (options or steps), HTML sanitised at publish."""
+    return {
+        "type": "array",
+        "description": description,
+        "items": {
+            "type": "object",
+            "required": ["id", "html"],
+            "properties": {"id": {"type": "string"}, "html": {"type": "string"}},
+        },
+    }
+
+
+def _question_schemas() -> dict[str, Any]:
+    """Questions of every registered type, open and graded, and the shape of a response to each."""
+    types = list(REGISTRY)
+    response = {
+        "description": (
+            "Antwort auf eine Frage. single_choice, true_false: Liste mit der gewählten Antwort-ID (oder die ID "
+            "als Text); multiple_choice: Liste der gewählten Antwort-IDs; text_input: der eingegebene Text "
+            "(höchstens max_length Zeichen; Groß- und Kleinschreibung, mehrfache Leerzeichen und Satzzeichen am "
+            "Rand zählen nicht); ordering: die Schritt-IDs in der gewählten Reihenfolge, alle genau einmal "
+            '(oder je Schritt "ID:Position" wie im Formular). Leer oder fehlend: unbeantwortet.'
+        ),
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    }
+    return {
+        "Question": {
+            "type": "object",
+            "description": "Eine Frage eines offenen Versuchs, ohne Lösung; die Felder hängen vom Typ ab.",
+            "required": ["key", "type", "title", "stem_html"],
+            "properties": {
+                "key": {"type": "string"},
+                "type": {"type": "string", "enum": types},
+                "title": {"type": "string"},
+                "stem_html": {"type": "string"},
+                "options": _entries(
+                    "single_choice, multiple_choice, true_false: Antworten in Anzeigereihenfolge"
+                ),
+                "max_length": {"type": "integer", "description": "text_input: höchste Länge der Antwort"},
+                "steps": _entries(
+                    "ordering: die zu ordnenden Schritte, gemischt (nie schon richtig geordnet)"
+                ),
+            },
+        },
+        "QuestionResult": {
+            "type": "object",
+            "description": "Eine Frage eines abgegebenen Versuchs mit Antwort, Lösung und Erklärung.",
+            "required": ["key", "type", "title", "response", "is_correct", "correct_response"],
+            "properties": {
+                "key": {"type": "string"},
+                "type": {"type": "string", "enum": types},
+                "title": {"type": "string"},
+                "response": {**_ref("Response"), "description": "Die gespeicherte (normalisierte) Antwort"},
+                "is_correct": {"type": "boolean"},
+                "correct_response": {**_ref("Response"), "description": "Eine Antwort, die richtig ist"},
+                "review": {
+                    "type": "object",
+                    "description": (
+                        "Typabhängige Angaben zum Ergebnis. text_input: accepted (alle richtigen Schreibweisen); "
+                        "ordering: given (die eigene Reihenfolge: html, is_right je Platz) und expected (HTML "
+                        "der Schritte in richtiger Reihenfolge); sonst leer."
+                    ),
+                },
+                "explanation_html": {"type": "string"},
+            },
+        },
+        "Response": response,
+    }
 
 
 def openapi_document() -> dict[str, Any]:
@@ -196,17 +269,22 @@ def openapi_document() -> dict[str, Any]:
                         "submitted_at": {"type": ["string", "null"], "format": "date-time"},
                         "score_percent": {"type": "number"},
                         "passed": {"type": "boolean"},
-                        "questions": {"type": "array", "items": {"type": "object"}},
+                        "questions": {
+                            "type": "array",
+                            "description": "Offen: die Fragen ohne Lösungen; abgegeben: das Ergebnis je Frage",
+                            "items": {"anyOf": [_ref("Question"), _ref("QuestionResult")]},
+                        },
                     },
                 },
+                **_question_schemas(),
                 "Submission": {
                     "type": "object",
                     "required": ["responses"],
                     "properties": {
                         "responses": {
                             "type": "object",
-                            "description": "Antworten je Fragenschlüssel: Liste der gewählten Antwort-IDs",
-                            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                            "description": "Antworten je Fragenschlüssel (siehe Response)",
+                            "additionalProperties": _ref("Response"),
                         }
                     },
                 },

@@ -68,10 +68,12 @@ def attempt_state(attempt: QuizAttempt) -> dict[str, Any]:
     data["questions"] = [
         {
             "key": d["key"],
+            "type": d["type"],
             "title": d["title"],
             "response": d["response"],
             "is_correct": d["is_correct"],
             "correct_response": d["correct_response"],
+            "review": d["review"],
             "explanation_html": d["explanation_html"],
         }
         for d in result_details(attempt)

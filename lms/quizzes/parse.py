@@ -156,7 +156,7 @@ def _definition(
 
 def _marker_problems(answers: list[tuple[int, str]], path: str) -> list[Problem]:
     """Explain why no type claimed the lines: an unknown marker, or two kinds mixed."""
-    allowed = " oder ".join(cls.syntax for cls in REGISTRY.values())
+    allowed = "; ".join(cls.syntax for cls in REGISTRY.values())
     problems = []
     labels: list[str] = []
     for line_number, text in answers:
@@ -164,10 +164,12 @@ def _marker_problems(answers: list[tuple[int, str]], path: str) -> list[Problem]
         if not candidates:
             shown = text if len(text) <= 30 else text[:29] + "…"
             problems.append(
-                Problem(path, line_number, f"Unbekannte Antwortzeile „{shown}“ – erlaubt sind {allowed}.")
+                Problem(path, line_number, f"Unbekannte Antwortzeile „{shown}“ – erlaubt sind: {allowed}.")
             )
-        elif candidates[0].label not in labels:
-            labels.append(candidates[0].label)
+        # Specialised types register first (true/false before single choice), so the last candidate is
+        # the most general reading of the line: "[(X)] Wahr" beside "[[ ]] …" mixes single and multiple choice.
+        elif candidates[-1].label not in labels:
+            labels.append(candidates[-1].label)
     if not problems:
         message = (
             f"Eine Frage verwendet nur eine Art von Antwortzeilen; hier sind {german_list(labels)} gemischt."
@@ -219,6 +221,26 @@ def _count_problem(raw_sections: list[RawSection], path: str) -> list[Problem]:
         message = f"Ein Quiz braucht mindestens {MIN_QUESTIONS} Fragen; gefunden: {len(raw_sections)}."
         return [Problem(path, raw_sections[0].line, message)]
     return []
+
+
+def parse_question(source: str, path: str, key: str = "q1") -> QuizQuestion:
+    """Parse one question on its own (``## …``, answer lines, explanation), e.g. a help page's example.
+
+    Raises ContentInvalid, with lines counted from the start of ``source``, like ``parse_quiz``.
+    """
+    text = normalise_source(source)
+    intro, raw_sections = split_sections(text, 1)
+    problems = _intro_problems(intro, 1, path)
+    if len(raw_sections) != 1:
+        message = f"Erwartet wird genau eine Frage („## …“); gefunden: {len(raw_sections)}."
+        problems.append(Problem(path, 1, message))
+    question, question_problems = (None, []) if problems else _parse_question(raw_sections[0], key, path)
+    problems += question_problems
+    problems += find_link_problems(text, path, 0)
+    problems += container_problems(text.split("\n"), 1, "training", path)
+    if problems or question is None:
+        raise ContentInvalid(problems)
+    return question
 
 
 def parse_quiz(source: str, path: str) -> QuizDocument:

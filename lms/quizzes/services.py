@@ -17,7 +17,7 @@ from lms.db import utcnow
 from lms.progress.models import Completion, CompletionMode
 from lms.quizzes.grading import grade_attempt
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
-from lms.quizzes.question_types import REGISTRY
+from lms.quizzes.question_types import get_type
 
 __all__ = ["AttemptClosedError", "QuizUnavailable", "start_attempt", "submit_attempt"]
 
@@ -96,13 +96,20 @@ def start_attempt(
 
 
 def _layout(quiz_version: QuizVersion, rng: random.Random) -> list[dict[str, Any]]:
-    """The order of questions and options this attempt shows, shuffled if the quiz asks for it."""
+    """The order of questions and of each question's options or steps this attempt shows, fixed at its start.
+
+    Each type decides how its list is arranged: choices are shuffled if the quiz asks for it, true/false
+    keeps „Wahr, Falsch“, ordering steps are always shuffled (their file order may be the solution).
+    """
     layout = []
     for question in quiz_version.questions:
-        option_ids = [option["id"] for option in question["definition"].get("options", [])]
-        if quiz_version.is_shuffled:
-            rng.shuffle(option_ids)
-        layout.append({"key": question["key"], "options": option_ids})
+        question_type = get_type(question["type"])
+        slot: dict[str, Any] = {"key": question["key"]}
+        if question_type.arranged:
+            slot[question_type.arranged] = question_type.arrange(
+                question["definition"], rng, quiz_version.is_shuffled
+            )
+        layout.append(slot)
     if quiz_version.is_shuffled:
         rng.shuffle(layout)
     return layout
@@ -113,11 +120,12 @@ def presented_questions(attempt: QuizAttempt) -> list[dict[str, Any]]:
     presented = []
     for number, slot in enumerate(attempt.layout, start=1):
         question = attempt.quiz_version.question(slot["key"])
-        question_type = REGISTRY[question["type"]]()
+        question_type = get_type(question["type"])
         public = question_type.public(question["definition"])
-        if "options" in public:
-            by_id = {option["id"]: option for option in public["options"]}
-            public = {**public, "options": [by_id[i] for i in slot["options"]]}
+        field = question_type.arranged
+        if field and field in slot and field in public:
+            by_id = {entry["id"]: entry for entry in public[field]}
+            public = {**public, field: [by_id[i] for i in slot[field]]}
         presented.append(
             {
                 "number": number,
@@ -177,7 +185,7 @@ def result_details(attempt: QuizAttempt) -> list[dict[str, Any]]:
     details = []
     for item in presented_questions(attempt):
         question = attempt.quiz_version.question(item["key"])
-        question_type = REGISTRY[question["type"]]()
+        question_type = get_type(question["type"])
         chosen = (attempt.responses or {}).get(item["key"])
         details.append(
             {
@@ -185,6 +193,8 @@ def result_details(attempt: QuizAttempt) -> list[dict[str, Any]]:
                 "response": chosen,
                 "is_correct": results.get(item["key"], {}).get("is_correct", False),
                 "correct_response": question_type.correct_response(question["definition"]),
+                # Type-specific facts for the result page (accepted spellings, the learner's order …).
+                "review": question_type.review(question["definition"], chosen),
                 "explanation_html": question["explanation_html"],
             }
         )

@@ -1,13 +1,20 @@
-"""Taking a quiz: the start page, the attempt form, submitting, the result with explanations."""
+"""Taking a quiz: the start page, the attempt form, submitting, the result with explanations; quiz statistics."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from lms.auth.models import Role
+from lms.content.models import Module
 from lms.content.queries import visible_module
-from lms.quizzes.models import QuizAttempt
+from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
+from lms.quizzes.queries import quiz_of_module, version_counts, version_statistics
 from lms.quizzes.question_types import ResponseInvalid
 from lms.quizzes.services import (
     AttemptClosedError,
@@ -21,7 +28,8 @@ from lms.quizzes.services import (
     submit_attempt,
     submitted_attempts,
 )
-from lms.web.access import acting_user
+from lms.quizzes.statistics import Consistency, Flag, Missing, QuestionStatistics
+from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
@@ -80,7 +88,8 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
     answers: dict[str, list[str]] = {}
     if request.method == "POST":
         answers = {q["key"]: request.form.getlist(q["key"]) for q in questions}
-        unanswered = [q for q in questions if not answers[q["key"]]]
+        # An empty text field or an untouched position select posts "", which is no answer either.
+        unanswered = [q for q in questions if not any(value.strip() for value in answers[q["key"]])]
         if unanswered and not request.form.get("confirm_incomplete"):
             numbers = ", ".join(str(q["number"]) for q in unanswered)
             error = _(
@@ -92,7 +101,13 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
             try:
                 submit_attempt(db, user, current, answers)
             except ResponseInvalid as invalid:
-                error = str(invalid)
+                # Name the question by the number the person sees, not by its internal key.
+                number = next((q["number"] for q in questions if q["key"] == invalid.key), None)
+                error = (
+                    _("Frage %(n)s: %(message)s", n=number, message=invalid.message)
+                    if number
+                    else invalid.message
+                )
             except AttemptClosedError:
                 return redirect(url_for("quizzes.result", attempt_id=current.id), code=303)
             else:
@@ -126,4 +141,147 @@ def result(attempt_id: int):  # type: ignore[no-untyped-def]
         module=current.module_version.module,
         completion=completion_of(db, user, current.module_version),
         attempts_left=attempts_left,
+    )
+
+
+# --- Quiz statistics (trainers and the programme office; anonymous figures, one quiz version at a time) ---
+
+#: ?versuche=… values: each person's first attempt (the default, as in Moodle) or every attempt.
+FIRST_ATTEMPTS, ALL_ATTEMPTS = "erste", "alle"
+
+
+def _statistics_request(slug: str) -> tuple[Module, Quiz, QuizVersion, bool]:
+    """Module, quiz, chosen version (?fassung=, default the current one) and whether only first attempts count."""
+    found = quiz_of_module(get_db(), slug)
+    if found is None:
+        abort(404)
+    module, quiz = found
+    raw = request.args.get("fassung", "").strip()
+    if not raw:
+        version = quiz.current_version
+    else:
+        number = int(raw) if raw.isascii() and raw.isdigit() else None
+        version = next((v for v in quiz.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    scope = request.args.get("versuche", FIRST_ATTEMPTS)
+    if scope not in (FIRST_ATTEMPTS, ALL_ATTEMPTS):
+        abort(400)
+    return module, quiz, version, scope == FIRST_ATTEMPTS
+
+
+def _module_title(module: Module) -> str:
+    """The title of the module's current version (or its last one, once retired)."""
+    version = module.current_version or (module.versions[-1] if module.versions else None)
+    return version.title if version else module.slug
+
+
+def _decimal(value: float | None) -> str:
+    """A figure with one decimal in the reader's locale; „–“ when it could not be computed."""
+    return "–" if value is None else format_decimal(value, format="#,##0.0")
+
+
+def _percent(value: float | None) -> str:
+    """A share with one decimal, like every figure on the statistics page: 66,7 %."""
+    return "–" if value is None else f"{_decimal(value)} %"
+
+
+def _statistics_texts() -> dict[str, dict[str, str]]:
+    """The words for flags, missing figures and the consistency verdict (per request: they are translated)."""
+    return {
+        "flags": {
+            Flag.NEGATIVE: _("Negative Trennschärfe: Frage vermutlich fehlerhaft"),
+            Flag.WEAK: _("Sehr schwache Trennschärfe (unter 20)"),
+            Flag.HARD: _("Sehr schwer (Lösungsquote höchstens 20 %)"),
+            Flag.EASY: _("Sehr leicht (Lösungsquote mindestens 95 %)"),
+        },
+        "missing": {
+            Missing.NO_ATTEMPTS: _("Es gibt noch keine Versuche."),
+            Missing.ONE_ATTEMPT: _("Dafür braucht es mindestens zwei Versuche."),
+            Missing.SAME_SCORE: _("Alle haben diese Frage gleich gelöst (alle richtig oder alle falsch)."),
+            Missing.REST_SAME: _("Alle haben bei den übrigen Fragen gleich abgeschnitten."),
+            Missing.ONE_QUESTION: _("Das Quiz hat nur eine Frage."),
+            Missing.TOTAL_SAME: _("Alle haben dasselbe Gesamtergebnis."),
+        },
+        "consistency": {
+            Consistency.GOOD: _("zufriedenstellend (ab 75 %)"),
+            Consistency.BORDERLINE: _("grenzwertig (64 bis 75 %)"),
+            Consistency.LOW: _("niedrig (unter 64 %): Die Fragen messen womöglich Verschiedenes."),
+        },
+    }
+
+
+@bp.get("/inhalte/<slug>/quiz/statistik")
+@roles_required(Role.TRAINER, Role.ADMIN)
+def statistics(slug: str):  # type: ignore[no-untyped-def]
+    """Quiz statistics of one version, Moodle style: summary, facility and discrimination, answer frequencies."""
+    module, quiz, version, first_only = _statistics_request(slug)
+    db = get_db()
+    return render_template(
+        "quizzes/statistics.html",
+        module=module,
+        title=_module_title(module),
+        quiz=quiz,
+        version=version,
+        counts=version_counts(db, quiz),
+        first_only=first_only,
+        scope=FIRST_ATTEMPTS if first_only else ALL_ATTEMPTS,
+        stats=version_statistics(db, version, first_only=first_only),
+        texts=_statistics_texts(),
+        decimal=_decimal,
+        pct=_percent,
+    )
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """Text from quiz files must not run as a formula in a spreadsheet: an apostrophe in front neutralises it."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_row(question: QuestionStatistics, texts: dict[str, dict[str, str]]) -> list[str]:
+    """One question as CSV cells; figures that cannot be computed stay empty and the notes say why."""
+    notes = [texts["flags"][flag] for flag in question.flags]
+    if question.missing is not None:
+        notes.append(
+            _("Trennschärfe nicht berechenbar: %(reason)s", reason=texts["missing"][question.missing])
+        )
+    figures = (question.facility, question.sd, question.discrimination, question.discriminative_efficiency)
+    return [
+        str(question.number),
+        _spreadsheet_safe(question.title),
+        _spreadsheet_safe(question.type_label),
+        # Figures are formatted here, never taken from input, so a negative value stays a number.
+        *("" if value is None else _decimal(value) for value in figures),
+        _spreadsheet_safe("; ".join(notes)),
+    ]
+
+
+@bp.get("/inhalte/<slug>/quiz/statistik.csv")
+@roles_required(Role.TRAINER, Role.ADMIN)
+def statistics_csv(slug: str):  # type: ignore[no-untyped-def]
+    """The per-question table of the statistics as CSV (UTF-8 with BOM, semicolons: opens directly in Excel)."""
+    module, _quiz, version, first_only = _statistics_request(slug)
+    stats = version_statistics(get_db(), version, first_only=first_only)
+    texts = _statistics_texts()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Nr."),
+            _("Frage"),
+            _("Fragetyp"),
+            _("Lösungsquote (%)"),
+            _("Standardabweichung (%)"),
+            _("Trennschärfe"),
+            _("Trenneffizienz (%)"),
+            _("Hinweise"),
+        ]
+    )
+    writer.writerows(_csv_row(question, texts) for question in stats.questions)
+    scope = FIRST_ATTEMPTS if first_only else ALL_ATTEMPTS
+    filename = f"quiz-statistik-{module.slug}-fassung-{version.number}-{scope}.csv"
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -30,14 +30,18 @@ def _watch(page: Any) -> list[str]:
     page.on("pageerror", lambda error: problems.append(f"uncaught error on {page.url}: {error}"))
     page.on(
         "console",
-        lambda message: problems.append(f"console.{message.type} on {page.url}: {message.text}")
-        if message.type == "error"
-        else None,
+        lambda message: (
+            problems.append(f"console.{message.type} on {page.url}: {message.text}")
+            if message.type == "error"
+            else None
+        ),
     )
     return problems
 
 
-def test_trainer_edits_previews_and_publishes_and_the_learner_sees_it(browser: Any, live_server: str, log_in) -> None:  # type: ignore[no-untyped-def]
+def test_trainer_edits_previews_and_publishes_and_the_learner_sees_it(
+    browser: Any, live_server: str, log_in
+) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server, locale="de-DE")
     context.set_default_timeout(10_000)
     page = context.new_page()

@@ -106,7 +106,7 @@ def test_material_change_offers_the_new_version_and_keeps_the_old_completion(db:
 def test_publishing_needs_a_new_version_number_and_refuses_identical_text(db: Session, people) -> None:  # type: ignore[no-untyped-def]
     trainer, _learner = people
     draft = draft_for_module(db, trainer, _module(db))
-    with pytest.raises(PublishRefused, match="identisch mit der veröffentlichten 1.0"):
+    with pytest.raises(PublishRefused, match=r"identisch mit der veröffentlichten 1\.0"):
         publish_draft(db, trainer, draft, change_kind=ChangeKind.EDITORIAL, change_note="nichts")
     save_draft(db, trainer, draft, draft.source + "\nNoch ein Satz.\n", draft.revision)
     with pytest.raises(PublishRefused) as refused:

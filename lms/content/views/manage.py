@@ -12,6 +12,7 @@ from lms.content.diff import line_diff
 from lms.content.forms import ConfirmForm, NewDraftForm, ReasonForm
 from lms.content.models import CHANGE_KIND_LABELS, KIND_LABELS, Module, ModuleKind, ModuleVersion
 from lms.content.preview import document_path
+from lms.content.problems import ContentInvalid
 from lms.content.queries import all_modules, completion_counts, open_drafts, quiz_versions, user_names
 from lms.content.services.lifecycle import (
     LifecycleError,
@@ -24,6 +25,7 @@ from lms.content.views import bp
 from lms.content.views._common import module_or_404
 from lms.progress.models import Completion
 from lms.quizzes.models import QuizVersion
+from lms.quizzes.parse import parse_question
 from lms.quizzes.question_types import REGISTRY
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
@@ -242,22 +244,14 @@ def audit_log():  # type: ignore[no-untyped-def]
 @roles_required(*AUTHORS)
 def help_page():  # type: ignore[no-untyped-def]
     """The trainer's help: the file format and every question type with its syntax and a rendered example."""
-    from lms.quizzes.parse import parse_quiz
-
     examples = []
     for question_type in REGISTRY.values():
-        example = getattr(question_type, "example", "")
-        rendered = None
-        if example:
-            source = (
-                "---\nmodule: beispiel\npass_mark: 50\nshuffle: false\nmax_attempts: 0\n---\n\n"
-                + "\n".join([example.strip()] * 6)
-            )
-            try:
-                rendered = parse_quiz(source, "quizzes/beispiel.md").questions[0]
-            except (
-                Exception
-            ):  # an example that does not parse is a bug the unit tests catch; show the text anyway
-                rendered = None
-        examples.append({"type": question_type, "example": example.strip(), "question": rendered})
+        example = question_type.example.strip()
+        try:
+            rendered = parse_question(example, "beispiel.md")
+        except (
+            ContentInvalid
+        ):  # an example that does not parse is a bug the unit tests catch; show the text anyway
+            rendered = None
+        examples.append({"type": question_type, "example": example, "question": rendered})
     return render_template("content/help.html", examples=examples, kinds=ModuleKind, answers={})

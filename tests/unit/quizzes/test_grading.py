@@ -86,6 +86,9 @@ def test_invalid_option_id_raises_with_the_question_key():
         grade_attempt(FIVE, {"q4": ["a", "z"]}, 80)
     assert raised.value.key == "q4"
     assert str(raised.value) == "Frage q4: Unbekannte Antwort „z“."
+    assert (
+        raised.value.message == "Unbekannte Antwort „z“."
+    )  # without the key, for a page that numbers questions
 
 
 def test_two_answers_to_a_single_choice_raise():

@@ -11,9 +11,12 @@ from lms.quizzes.parse import parse_quiz
 from lms.quizzes.question_types import (
     REGISTRY,
     MultipleChoice,
+    Ordering,
     QuestionType,
     ResponseInvalid,
     SingleChoice,
+    TextInput,
+    TrueFalse,
     get_type,
     register,
     type_for_answer_lines,
@@ -234,8 +237,9 @@ def test_unknown_marker():
     source = five_good_and(question)
     assert problems_of(source) == [
         f"quizzes/grundbegriffe.md:{line_of(source, '[(Y)] b')}: Unbekannte Antwortzeile „[(Y)] b“ "
-        "– erlaubt sind "
-        "„[( )] Antwort“ / „[(X)] richtige Antwort“ oder „[[ ]] Antwort“ / „[[X]] richtige Antwort“."
+        "– erlaubt sind: „[(X)] Wahr“ / „[( )] Falsch“ (auch Richtig/Falsch, Ja/Nein); "
+        "„[( )] Antwort“ / „[(X)] richtige Antwort“; „[[ ]] Antwort“ / „[[X]] richtige Antwort“; "
+        "„[[Antwort]]“ / „[[Antwort | andere Schreibweise]]“; „[[1]] erster Schritt“ / „[[2]] zweiter Schritt“."
     ]
 
 
@@ -374,8 +378,12 @@ def test_registry_and_claims():
     assert type_for_answer_lines(["[( )] a", "[(X)] b"]) is SingleChoice
     assert type_for_answer_lines(["[[ ]] a", "[[X]] b"]) is MultipleChoice
     assert type_for_answer_lines(["[( )] a", "[[X]] b"]) is None
-    assert type_for_answer_lines(["[[Berlin]]"]) is None  # a future text-input type, not a choice
+    assert type_for_answer_lines(["[[Berlin]]"]) is TextInput  # not a multiple choice
+    assert type_for_answer_lines(["[[X]]"]) is MultipleChoice  # "[[X]]" stays a multiple-choice marker
+    assert type_for_answer_lines(["[(X)] Wahr", "[( )] Falsch"]) is TrueFalse
+    assert type_for_answer_lines(["[[2]] b", "[[1]] a", "[[3]] c"]) is Ordering
     assert type_for_answer_lines([]) is None
+    assert list(REGISTRY) == ["true_false", "single_choice", "multiple_choice", "text_input", "ordering"]
 
 
 def test_public_definition_hides_the_solution():

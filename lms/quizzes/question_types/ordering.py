@@ -1,0 +1,204 @@
+"""Ordering: steps ``[[1]] …``, ``[[2]] …`` that learners put back into the right order."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from typing import Any
+
+from markupsafe import Markup
+
+from lms.content.problems import Problem
+from lms.content.render import render_inline
+from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, letter_id, text_list
+
+MIN_STEPS = 3
+#: More steps than this cannot be compared on one screen (and every select would list them all).
+MAX_STEPS = 10
+_LINE = re.compile(r"\[\[[ \t]*(?P<position>[0-9]{1,3})[ \t]*\]\](?P<text>.*)")
+
+
+def _numbers(positions: list[int]) -> str:
+    """„Position 3“ / „Positionen 3 und 5“ for messages."""
+    if len(positions) == 1:
+        return f"Position {positions[0]}"
+    return "Positionen " + ", ".join(map(str, positions[:-1])) + f" und {positions[-1]}"
+
+
+class Ordering(QuestionType):
+    """Lines ``[[n]] Schritt`` numbering the correct order 1 … n (n from 3 to 10), in any file order."""
+
+    name = "ordering"
+    label = "Reihenfolge"
+    syntax = "„[[1]] erster Schritt“ / „[[2]] zweiter Schritt“"
+    help_text = (
+        "Lernende bringen drei bis zehn Schritte in die richtige Reihenfolge: je Schritt eine Zeile "
+        "„[[1]] erster Schritt“, „[[2]] zweiter Schritt“ … (jede Nummer genau einmal, die Zeilen in beliebiger "
+        "Reihenfolge). Die Schritte erscheinen gemischt, nie schon richtig geordnet; wie bei der Mehrfachauswahl "
+        "zählt die Frage nur als richtig, wenn alle Schritte an der richtigen Stelle stehen."
+    )
+    example = """\
+## In welcher Reihenfolge gehen Sie vor, wenn Sie ein Antragsformular auf Benachteiligungen prüfen?
+
+[[2]] Das Formular im Team mit den Prüffragen der Checkliste durchgehen
+[[1]] Das Formular auswählen und ein konkretes Ziel für die Prüfung festlegen
+[[3]] Festhalten, was geändert wurde, warum, und wie die Wirkung überprüft wird
+***
+Erst die Routine und das Ziel wählen, dann gemeinsam prüfen, zuletzt die Änderungen und ihre Überprüfung
+festhalten.
+***
+"""
+    arranged = "steps"
+
+    @classmethod
+    def claims_line(cls, line: str) -> bool:
+        """``[[1]] Schritt``: a number (up to three digits) in double brackets, then the step."""
+        return _LINE.fullmatch(line) is not None
+
+    @classmethod
+    def parse(cls, answer_lines: list[tuple[int, str]], path: str) -> tuple[dict[str, Any], list[Problem]]:
+        """Steps get ids a, b, c … in file order and keep their number as ``position``."""
+        count = len(answer_lines)
+        steps: list[dict[str, Any]] = []
+        problems: list[Problem] = []
+        first_line: dict[int, int] = {}
+        for line_number, line in answer_lines:
+            match = _LINE.fullmatch(line)
+            if match is None:
+                problems.append(Problem(path, line_number, f"Keine Antwortzeile der Form {cls.syntax}."))
+                continue
+            position, text = int(match["position"]), match["text"].strip()
+            if not text:
+                problems.append(Problem(path, line_number, "Der Schritt hat keinen Text."))
+            if not 1 <= position <= count:
+                message = (
+                    f"Position {position} gibt es hier nicht: Bei {count} Schritten sind es 1 bis {count}."
+                )
+                problems.append(Problem(path, line_number, message))
+            elif position in first_line:
+                message = f"Position {position} ist doppelt vergeben (schon in Zeile {first_line[position]})."
+                problems.append(Problem(path, line_number, message))
+            else:
+                first_line[position] = line_number
+            steps.append({"id": letter_id(len(steps)), "html": render_inline(text), "position": position})
+        return {"steps": steps}, problems
+
+    @classmethod
+    def validate(cls, definition: dict[str, Any]) -> list[str]:
+        """3 to 10 steps with unique ids whose positions are exactly 1 … n."""
+        steps = definition.get("steps", [])
+        count = len(steps)
+        messages = []
+        if count < MIN_STEPS:
+            messages.append(f"Eine Reihenfolge braucht mindestens {MIN_STEPS} Schritte; gefunden: {count}.")
+        if count > MAX_STEPS:
+            messages.append(f"Eine Reihenfolge hat höchstens {MAX_STEPS} Schritte; gefunden: {count}.")
+        ids = [step.get("id") for step in steps]
+        if len(set(ids)) != len(ids):
+            messages.append("Schritt-Kennungen sind doppelt vergeben.")
+        positions = {step.get("position") for step in steps}
+        missing = [number for number in range(1, count + 1) if number not in positions]
+        if missing:
+            verb = "fehlt" if len(missing) == 1 else "fehlen"
+            messages.append(
+                f"{_numbers(missing)} {verb}: Die Schritte brauchen die Nummern 1 bis {count}, jede genau einmal."
+            )
+        return messages
+
+    @classmethod
+    def public(cls, definition: dict[str, Any]) -> dict[str, Any]:
+        """Steps with id and html, in file order; never their position."""
+        return {"steps": [{"id": step["id"], "html": step["html"]} for step in definition["steps"]]}
+
+    @classmethod
+    def arrange(cls, definition: dict[str, Any], rng: random.Random, shuffle: bool) -> list[str]:
+        """Always shuffled, even in quizzes without ``shuffle``, and never already in the correct order."""
+        ids = [step["id"] for step in definition["steps"]]
+        rng.shuffle(ids)
+        if tuple(ids) == cls.correct_response(definition):
+            ids = ids[1:] + ids[:1]  # a rotation of three or more distinct steps is never the same order
+        return ids
+
+    @classmethod
+    def normalise_response(cls, definition: dict[str, Any], raw: Any) -> tuple[str, ...]:
+        """Step ids in the learner's order; () = unanswered.
+
+        Accepts the ids in order (``["c", "a", "b"]``, the API) or one ``"id:position"`` per step (the
+        form's selects, where an unselected step posts ""). Partly placed steps or a position used twice are
+        refused with a message the learner can act on.
+        """
+        entries = text_list(raw)
+        filled = [entry for entry in entries if entry != ""]
+        if not filled:
+            return ()
+        known = [step["id"] for step in definition["steps"]]
+        count = len(known)
+        if all(":" in entry for entry in filled):
+            return cls._from_positions(filled, known)
+        if len(filled) != len(entries) or any(":" in entry for entry in filled):
+            raise ResponseInvalid("Die Antwort hat eine unerwartete Form.")
+        unknown = [entry for entry in filled if entry not in known]
+        if unknown:
+            raise ResponseInvalid(f"Unbekannter Schritt „{unknown[0]}“.")
+        if len(set(filled)) != len(filled) or len(filled) != count:
+            raise ResponseInvalid(f"Die Reihenfolge muss jeden der {count} Schritte genau einmal enthalten.")
+        return tuple(filled)
+
+    @classmethod
+    def _from_positions(cls, entries: list[str], known: list[str]) -> tuple[str, ...]:
+        """``["a:2", "b:1", "c:3"]`` → ``("b", "a", "c")``."""
+        count = len(known)
+        placed: dict[str, int] = {}
+        for entry in entries:
+            step_id, _, position = entry.partition(":")
+            if step_id not in known:
+                raise ResponseInvalid(f"Unbekannter Schritt „{step_id}“.")
+            if step_id in placed:
+                raise ResponseInvalid("Ein Schritt hat mehr als eine Position.")
+            if not (position.isascii() and position.isdigit() and 1 <= int(position) <= count):
+                raise ResponseInvalid(f"Unbekannte Position „{position}“.")
+            placed[step_id] = int(position)
+        if len(placed) < count:
+            raise ResponseInvalid(f"Bitte wählen Sie für jeden Schritt eine Position (1 bis {count}).")
+        twice = sorted(number for number, used in Counter(placed.values()).items() if used > 1)
+        if twice:
+            raise ResponseInvalid(
+                f"{_numbers(twice)} haben Sie mehreren Schritten gegeben; jede Position darf nur einmal vorkommen."
+            )
+        return tuple(sorted(placed, key=placed.__getitem__))
+
+    @classmethod
+    def grade(cls, definition: dict[str, Any], response: tuple[str, ...]) -> float:
+        """All or nothing: 1.0 only if every step stands at its position (see docs/content-format.md)."""
+        return 1.0 if tuple(response) == cls.correct_response(definition) else 0.0
+
+    @classmethod
+    def correct_response(cls, definition: dict[str, Any]) -> tuple[str, ...]:
+        """The step ids sorted by their position."""
+        return tuple(step["id"] for step in sorted(definition["steps"], key=lambda step: step["position"]))
+
+    @classmethod
+    def review(cls, definition: dict[str, Any], response: Any) -> dict[str, Any]:
+        """The learner's order (each step marked right where it stands at its position) and the correct one."""
+        html = {step["id"]: step["html"] for step in definition["steps"]}
+        correct = cls.correct_response(definition)
+        given = [
+            {"html": html.get(step_id, ""), "is_right": index < len(correct) and correct[index] == step_id}
+            for index, step_id in enumerate(response or ())
+        ]
+        return {"given": given, "expected": [html[step_id] for step_id in correct]}
+
+    @classmethod
+    def tally_keys(cls, definition: dict[str, Any], response: Any) -> list[str]:
+        """The whole order as one key, e.g. "b,a,c"."""
+        return [",".join(response)] if response else []
+
+    @classmethod
+    def describe_tally_key(cls, definition: dict[str, Any], key: str) -> str:
+        """„1. first step; 2. second step …“ from the steps' sanitised HTML."""
+        html = {step["id"]: step["html"] for step in definition["steps"]}
+        ids = key.split(",")
+        if not all(step_id in html for step_id in ids):
+            return key
+        return Markup("; ").join(Markup(f"{number}. ") + Markup(html[i]) for number, i in enumerate(ids, 1))
