@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, ImmutableError, JSONDocument, UTCDateTime, changed_columns, created_at, intpk
+from lms.text import N_
 
 
 class ModuleKind(StrEnum):
@@ -40,7 +41,7 @@ class ChangeKind(StrEnum):
     MATERIAL = "material"
 
 
-CHANGE_KIND_LABELS = {ChangeKind.EDITORIAL: "redaktionell", ChangeKind.MATERIAL: "inhaltlich"}
+CHANGE_KIND_LABELS = {ChangeKind.EDITORIAL: N_("redaktionell"), ChangeKind.MATERIAL: N_("inhaltlich")}
 
 
 class DocumentType(StrEnum):

@@ -21,7 +21,7 @@ POT = TRANSLATIONS / "messages.pot"
 PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
 
-EXTRACT_ARGS = ["extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext"]
+EXTRACT_ARGS = ["extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "N_"]
 EXTRACT = ".venv/bin/pybabel " + " ".join(EXTRACT_ARGS) + " -o lms/translations/messages.pot ."
 UPDATE = ".venv/bin/pybabel update -i lms/translations/messages.pot -d lms/translations"
 COMPILE = ".venv/bin/pybabel compile -d lms/translations"
@@ -72,11 +72,16 @@ def test_every_message_has_an_english_translation(pot: Catalog, po: Catalog) -> 
     assert not fuzzy, f"fuzzy (guessed) translations to check and unmark: {fuzzy}"
 
 
+def _hashable(value: object) -> object:
+    """Plural messages come back from .mo files as lists (singular and plural form)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def test_compiled_catalogue_matches_the_po_file(po: Catalog) -> None:
     with MO.open("rb") as f:
         mo = read_mo(f)
-    compiled = {m.id: m.string for m in mo if m.id}
-    expected = {m.id: m.string for m in po if m.id and not m.fuzzy}
+    compiled = {_hashable(m.id): _hashable(m.string) for m in mo if m.id}
+    expected = {_hashable(m.id): _hashable(m.string) for m in po if m.id and not m.fuzzy}
     assert compiled == expected, f"messages.mo is older than messages.po; run `{COMPILE}` and commit the .mo"
 
 

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from lms.content.problems import Problem
 from lms.content.render import render_inline
 from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, letter_id, text_list
+from lms.text import N_
 
 _SINGLE_MARKER = re.compile(r"\[\((?P<mark>[ Xx])\)\](?P<text>.*)")
 _MULTIPLE_MARKER = re.compile(r"\[\[(?P<mark>[ Xx])\]\](?P<text>.*)")
@@ -117,9 +118,9 @@ class TrueFalse(ChoiceType):
     """Exactly two ``[( )]`` lines „Wahr“ and „Falsch“ (or „Richtig“/„Falsch“, „Ja“/„Nein“), one marked."""
 
     name = "true_false"
-    label = "Wahr/Falsch"
+    label = N_("Wahr/Falsch")
     syntax = "„[(X)] Wahr“ / „[( )] Falsch“ (auch Richtig/Falsch, Ja/Nein)"
-    help_text = (
+    help_text = N_(
         "Eine Aussage, die Lernende als wahr oder falsch einordnen: zwei Zeilen „[( )] Wahr“ und „[( )] Falsch“ "
         "(oder Richtig/Falsch, Ja/Nein), die zutreffende mit „[(X)]“ markiert. Richtig ist die Frage, wenn die "
         "markierte Antwort gewählt wurde; die beiden Antworten bleiben in der Reihenfolge der Datei."
@@ -161,9 +162,9 @@ class SingleChoice(ChoiceType):
     """``[( )]`` lines with exactly one ``[(X)]``."""
 
     name = "single_choice"
-    label = "Einfachauswahl"
+    label = N_("Einfachauswahl")
     syntax = "„[( )] Antwort“ / „[(X)] richtige Antwort“"
-    help_text = (
+    help_text = N_(
         "Mehrere Antworten, genau eine davon richtig: Zeilen „[( )] Antwort“ und eine Zeile „[(X)] richtige "
         "Antwort“. Richtig ist die Frage, wenn genau die markierte Antwort gewählt wurde."
     )
@@ -187,9 +188,9 @@ class MultipleChoice(ChoiceType):
     """``[[ ]]`` lines with at least one ``[[X]]``."""
 
     name = "multiple_choice"
-    label = "Mehrfachauswahl"
+    label = N_("Mehrfachauswahl")
     syntax = "„[[ ]] Antwort“ / „[[X]] richtige Antwort“"
-    help_text = (
+    help_text = N_(
         "Mehrere Antworten, eine oder mehrere davon richtig: Zeilen „[[ ]] Antwort“ und „[[X]] richtige "
         "Antwort“. Wie in LiaScript zählt die Frage nur als richtig, wenn genau alle richtigen Antworten "
         "gewählt wurden."

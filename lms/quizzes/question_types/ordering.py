@@ -12,6 +12,7 @@ from markupsafe import Markup
 from lms.content.problems import Problem
 from lms.content.render import render_inline
 from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, letter_id, text_list
+from lms.text import N_
 
 MIN_STEPS = 3
 #: More steps than this cannot be compared on one screen (and every select would list them all).
@@ -30,9 +31,9 @@ class Ordering(QuestionType):
     """Lines ``[[n]] Schritt`` numbering the correct order 1 … n (n from 3 to 10), in any file order."""
 
     name = "ordering"
-    label = "Reihenfolge"
+    label = N_("Reihenfolge")
     syntax = "„[[1]] erster Schritt“ / „[[2]] zweiter Schritt“"
-    help_text = (
+    help_text = N_(
         "Lernende bringen drei bis zehn Schritte in die richtige Reihenfolge: je Schritt eine Zeile "
         "„[[1]] erster Schritt“, „[[2]] zweiter Schritt“ … (jede Nummer genau einmal, die Zeilen in beliebiger "
         "Reihenfolge). Die Schritte erscheinen gemischt, nie schon richtig geordnet; wie bei der Mehrfachauswahl "

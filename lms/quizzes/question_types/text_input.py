@@ -8,6 +8,7 @@ from typing import Any
 
 from lms.content.problems import Problem
 from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, one_text
+from lms.text import N_
 
 #: Longest answer a learner may type (and longest accepted answer a trainer may write).
 MAX_LENGTH = 200
@@ -46,9 +47,9 @@ class TextInput(QuestionType):
     """One line ``[[Antwort]]`` or ``[[Antwort | andere Schreibweise]]``; the learner types the answer."""
 
     name = "text_input"
-    label = "Texteingabe"
+    label = N_("Texteingabe")
     syntax = "„[[Antwort]]“ / „[[Antwort | andere Schreibweise]]“"
-    help_text = (
+    help_text = N_(
         "Lernende tippen eine kurze Antwort (höchstens 200 Zeichen) in ein Textfeld: eine Zeile „[[Antwort]]“, "
         "weitere richtige Schreibweisen getrennt durch „|“. Groß- und Kleinschreibung, mehrfache Leerzeichen, "
         "Anführungszeichen und Satzzeichen am Anfang oder Ende zählen nicht; Tippfehler, Umlaute (ä ≠ ae) und "
