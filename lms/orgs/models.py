@@ -42,7 +42,8 @@ class ProgrammePeriod(Base):
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
         CheckConstraint(
-            "min_training_modules >= 0 AND min_staff_per_module >= 1 AND min_workshops >= 0", name="rules_sane"
+            "min_training_modules >= 0 AND min_staff_per_module >= 1 AND min_workshops >= 0",
+            name="rules_sane",
         ),
     )
 

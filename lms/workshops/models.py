@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.content.models import ModuleVersion
 from lms.db import Base, UTCDateTime, created_at, intpk
 from lms.orgs.models import Municipality
+from lms.progress.models import Completion
 
 
 class SessionKind(StrEnum):
@@ -69,7 +70,9 @@ class SessionFacilitator(Base):
 
     __tablename__ = "session_facilitators"
 
-    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("live_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
 
 
@@ -84,3 +87,5 @@ class SessionAttendance(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: None when the person had already completed this module version before the session.
     completion_id: Mapped[int | None] = mapped_column(ForeignKey("completions.id"))
+
+    completion: Mapped[Completion | None] = relationship()
