@@ -299,6 +299,12 @@ def users_create(
 for _command in (db_group, content_group, users_group, demo):
     main.add_command(_command)
 
+from lms.orgs.cli import staff_group  # noqa: E402  (feature commands; they import this module lazily)
+from lms.reports.cli import report_group  # noqa: E402
+
+main.add_command(staff_group)
+main.add_command(report_group)
+
 
 if __name__ == "__main__":
     main()

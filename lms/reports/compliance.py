@@ -18,7 +18,7 @@ from lms.orgs.periods import targets_of
 from lms.reports import queries
 from lms.reports.privacy import Shown, people_count, share
 from lms.reports.queries import CoverageCount, Range
-from lms.reports.rules import Assessment, Delivered, assess
+from lms.reports.rules import N_, Assessment, Delivered, assess
 
 
 def range_of(period: ProgrammePeriod, today: date) -> Range:
@@ -77,8 +77,8 @@ def _coverage_row(label: str, staff: int, one: int, two: int) -> CoverageRow:
 
 
 #: Label of staff without an org unit in coverage tables (translated where shown).
-NO_UNIT = "ohne Organisationseinheit"
-OVERALL = "Alle Beschäftigten"
+NO_UNIT = N_("ohne Organisationseinheit")
+OVERALL = N_("Alle Beschäftigten")
 
 
 @dataclass(frozen=True)

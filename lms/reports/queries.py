@@ -8,7 +8,8 @@ group by municipality, which is what the programme office's table needs. Callers
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
@@ -193,3 +194,45 @@ def org_unit_names(session: Session, municipality_id: int) -> dict[int, str]:
     """org_unit_id → name for one municipality."""
     rows = session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.municipality_id == municipality_id))
     return {i: n for i, n in rows}
+
+
+@dataclass(frozen=True)
+class CompletionListRow:
+    """One completion in a municipality's completion list (trainings only: workshops are never listed by name)."""
+
+    name: str
+    email: str
+    personnel_number: str | None
+    org_unit: str | None
+    module_title: str
+    version_label: str
+    completed_at: datetime
+    mode: str
+    score_percent: Decimal | None
+
+
+def completion_list(session: Session, r: Range, municipality_id: int) -> list[CompletionListRow]:
+    """Every training completion by the municipality's staff in the range, by name then date."""
+    rows = session.execute(
+        select(
+            User.display_name,
+            User.email,
+            User.personnel_number,
+            OrgUnit.name,
+            ModuleVersion.title,
+            ModuleVersion.version_label,
+            Completion.completed_at,
+            Completion.mode,
+            Completion.score_percent,
+        )
+        .select_from(Completion)
+        .join(User, User.id == Completion.user_id)
+        .join(ModuleVersion, ModuleVersion.id == Completion.module_version_id)
+        .join(Module, Module.id == Completion.module_id)
+        .outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
+        .where(
+            User.municipality_id == municipality_id, _in_range(r), Module.kind == ModuleKind.TRAINING.value
+        )
+        .order_by(User.display_name, User.id, Completion.completed_at)
+    ).all()
+    return [CompletionListRow(*row) for row in rows]

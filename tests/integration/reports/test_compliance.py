@@ -152,7 +152,8 @@ def test_in_person_training_creates_completions_that_count(db: Session) -> None:
 
 
 def test_workshops_and_programme_table(db: Session) -> None:
-    town, other = f.municipality(db, "Stadt A"), f.municipality(db, "Stadt B")
+    town = f.municipality(db, "Stadt A")
+    f.municipality(db, "Stadt B")  # nothing delivered there
     facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
     script = f.workshop_script(db)
     for day, count in ((date(2026, 2, 5), 12), (date(2026, 5, 7), 3), (date(2025, 10, 1), 9)):
