@@ -110,15 +110,19 @@ class _PendingMail:
     def __init__(self, session: Session, settings: Settings) -> None:
         self.settings = settings
         self.messages: list[EmailMessage] = []
+        self.done = False
         event.listen(session, "after_commit", self.after_commit)
         event.listen(session, "after_soft_rollback", self.after_rollback)
 
     def _stop(self, session: Session) -> None:
-        session.info.pop(_PENDING, None)
-        event.remove(session, "after_commit", self.after_commit)
-        event.remove(session, "after_soft_rollback", self.after_rollback)
+        # Listeners cannot be removed while the event runs; they stay, idle, for the rest of the session's life.
+        self.done = True
+        if session.info.get(_PENDING) is self:
+            session.info.pop(_PENDING)
 
     def after_commit(self, session: Session) -> None:
+        if self.done:
+            return
         self._stop(session)
         try:
             deliver(self.settings, self.messages)
@@ -126,7 +130,9 @@ class _PendingMail:
             log.exception("could not deliver %d mail(s)", len(self.messages))
 
     def after_rollback(self, session: Session, _previous: object) -> None:
-        if not session.in_transaction():  # the whole unit of work, not a savepoint inside it
+        if (
+            not self.done and not session.in_transaction()
+        ):  # the whole unit of work, not a savepoint inside it
             self._stop(session)
 
 

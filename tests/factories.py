@@ -155,7 +155,9 @@ REPO = Path(__file__).resolve().parent.parent
 # --- issue 4: modules by slug, workshop scripts, completions, periods -------------------------------------------
 
 
-def staff_member(db: Session, municipality_id: int, name: str | None = None, email: str | None = None) -> User:
+def staff_member(
+    db: Session, municipality_id: int, name: str | None = None, email: str | None = None
+) -> User:
     """A member of staff as the import creates them: a learner without a password yet (fast: no hashing)."""
     n = next(_counter)
     return create_user(
@@ -244,3 +246,33 @@ def period(db: Session, label: str = "Programmjahr 2026"):  # type: ignore[no-un
     found = db.scalar(select(ProgrammePeriod).where(ProgrammePeriod.label == label))
     assert found is not None, f"no period {label!r}"
     return found
+
+
+def big_hr_export(target_bytes: int) -> bytes:
+    """A large city's HR export: many columns, tens of thousands of rows."""
+    header = "Personalnummer;Anrede;Vorname;Nachname;E-Mail;Organisationseinheit;Kostenstelle;Telefon;Raum;Funktion;Eintritt"
+    lines = [header]
+    size, n = len(header), 0
+    while size < target_bytes:
+        n += 1
+        line = (
+            f"{200000 + n};Frau;Beschäftigte;Nummer {n};person.{n}@grossstadt.example;"
+            f"Amt {n % 40:02d} – Bürgerdienste;KST-{n % 300:04d};069 212-{n:05d};Raum {n % 500};Sachbearbeitung;01.0{1 + n % 9}.2019"
+        )
+        lines.append(line)
+        size += len(line.encode()) + 2
+    return b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode()
+
+
+def utc_now():  # type: ignore[no-untyped-def]
+    from lms.db import utcnow
+
+    return utcnow()
+
+
+def completions_of(db: Session, person: User) -> list:  # type: ignore[type-arg]
+    from sqlalchemy import select
+
+    from lms.progress.models import Completion
+
+    return list(db.scalars(select(Completion).where(Completion.user_id == person.id)))

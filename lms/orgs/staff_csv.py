@@ -173,6 +173,8 @@ def parse_staff_list(raw: bytes) -> StaffList:
     if not raw.strip():
         raise StaffFileError("Die Datei ist leer.")
     text, encoding = decode(raw)
+    if not text.strip(" \t\r\n\ufeff"):
+        raise StaffFileError("Die Datei ist leer.")
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = detect_delimiter(first_line)
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)

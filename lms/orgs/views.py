@@ -164,6 +164,7 @@ def staff_import(slug: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         upload = form.file.data
         content = upload.read(_settings().staff_import_max_bytes + 1)
+        upload.close()  # a large upload is spooled to a temporary file: release it now
         if len(content) > _settings().staff_import_max_bytes:
             error = _(
                 "Die Datei ist zu groß (höchstens %(mb)s MB).",

@@ -122,7 +122,9 @@ def test_inactive_staff_count_for_delivery_but_not_for_coverage(db: Session) -> 
     leaver.is_active, leaver.deactivated_at = False, datetime(2027, 3, 1, tzinfo=UTC)
     db.flush()
     assert municipality_report(db, town, f.period(db), date(2027, 5, 1)).coverage.staff == 8
-    assert municipality_report(db, town, f.period(db, "Programmjahr 2027"), date(2027, 5, 1)).coverage.staff == 7
+    assert (
+        municipality_report(db, town, f.period(db, "Programmjahr 2027"), date(2027, 5, 1)).coverage.staff == 7
+    )
 
 
 def test_in_person_training_creates_completions_that_count(db: Session) -> None:
