@@ -236,12 +236,17 @@ def demo() -> None:
         click.echo(str(problem), err=True)
     if problems:
         sys.exit(1)
+    config = settings()
     with unit_of_work() as session:
-        accounts = create_demo_data(session)
+        accounts = create_demo_data(session, config)
     click.echo(f"Curriculum: {len(report.published)} veröffentlicht, {len(report.unchanged)} unverändert.")
     click.echo("\nDemo-Konten (Passwort für alle: " + DEMO_PASSWORD + "):")
     for email, role, municipality in accounts:
         click.echo(f"  {email:<42} {role:<28} {municipality}")
+    if not config.smtp_host:
+        click.echo(
+            f"\nE-Mails (z. B. Einladungen) liegen ohne LMS_SMTP_HOST als .eml-Dateien in: {config.outbox_dir}"
+        )
 
 
 # --- users --------------------------------------------------------------------------------------------------

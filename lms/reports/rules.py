@@ -167,12 +167,15 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
         first = Message(
             N_(
                 "%(elapsed)s %% des Zeitraums sind vergangen; im gleichmäßigen Tempo wären jetzt mindestens "
-                "%(expected_modules)s Schulungsmodule und %(expected_workshops)s Workshops erreicht."
+                "%(expected_modules)s von %(min_modules)s Schulungsmodulen und %(expected_workshops)s von "
+                "%(min_workshops)s Workshops erreicht."
             ),
             {
                 "elapsed": percent,
                 "expected_modules": expected_modules,
+                "min_modules": targets.min_training_modules,
                 "expected_workshops": expected_workshops,
+                "min_workshops": targets.min_workshops,
             },
         )
         return Assessment(Status.AT_RISK, (first, standing), elapsed)

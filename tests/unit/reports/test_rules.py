@@ -64,7 +64,7 @@ def test_the_reason_names_the_counts_and_the_deadline() -> None:
     )
     behind = assess(TARGETS, Delivered(0, 1), START, END, date(2026, 6, 1))
     assert behind.reason().startswith(
-        "50 % des Zeitraums sind vergangen; im gleichmäßigen Tempo wären jetzt mindestens 1 Schulungsmodule"
+        "50 % des Zeitraums sind vergangen; im gleichmäßigen Tempo wären jetzt mindestens 1 von 2 Schulungsmodulen"
     )
     final = assess(TARGETS, Delivered(1, 2), START, END, date(2026, 12, 1))
     assert "Bis zum Ende am 31.12.2026 bleiben 31 Tage" in final.reason()
