@@ -57,11 +57,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.auth.views import bp as auth_bp
     from lms.auth.views import init_login
     from lms.content.views import bp as content_bp
+    from lms.orgs.views import bp as orgs_bp
     from lms.progress.views import bp as progress_bp
     from lms.quizzes.views import bp as quizzes_bp
+    from lms.reports.views import bp as reports_bp
+    from lms.web.uploads import UploadAwareRequest
+    from lms.workshops.views import bp as workshops_bp
 
+    app.request_class = UploadAwareRequest
     init_login(app)
     for blueprint in (auth_bp, progress_bp, quizzes_bp, content_bp, api_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (reports_bp, orgs_bp, workshops_bp):
         app.register_blueprint(blueprint)
     security.exempt_api_from_form_csrf(api_bp)
     return app

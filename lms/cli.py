@@ -256,12 +256,17 @@ def demo() -> None:
         click.echo(str(problem), err=True)
     if problems:
         sys.exit(1)
+    config = settings()
     with unit_of_work() as session:
-        accounts = create_demo_data(session)
+        accounts = create_demo_data(session, config)
     click.echo(f"Curriculum: {len(report.published)} veröffentlicht, {len(report.unchanged)} unverändert.")
     click.echo("\nDemo-Konten (Passwort für alle: " + DEMO_PASSWORD + "):")
     for email, role, municipality in accounts:
         click.echo(f"  {email:<42} {role:<28} {municipality}")
+    if not config.smtp_host:
+        click.echo(
+            f"\nE-Mails (z. B. Einladungen) liegen ohne LMS_SMTP_HOST als .eml-Dateien in: {config.outbox_dir}"
+        )
 
 
 # --- users --------------------------------------------------------------------------------------------------
@@ -318,6 +323,12 @@ def users_create(
 # Plain click commands (not Flask's AppGroup): they need no app and no secret key, only the database settings.
 for _command in (db_group, content_group, users_group, demo):
     main.add_command(_command)
+
+from lms.orgs.cli import staff_group  # noqa: E402  (feature commands; they import this module lazily)
+from lms.reports.cli import report_group  # noqa: E402
+
+main.add_command(staff_group)
+main.add_command(report_group)
 
 
 if __name__ == "__main__":

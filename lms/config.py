@@ -33,6 +33,20 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     #: Largest request body accepted, in bytes.
     max_request_bytes: int = 8 * 1024 * 1024
+    #: Largest staff list (CSV) accepted by the staff import, in bytes (the upload may exceed max_request_bytes).
+    staff_import_max_bytes: int = 10 * 1024 * 1024
+    #: Days an invitation link stays valid.
+    invitation_days: int = 14
+    #: Outgoing mail (invitations). Without a host, mails are written as .eml files to ``outbox_dir`` instead.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    #: starttls (port 587), ssl (port 465) or none (only for a relay on the same machine).
+    smtp_security: str = "starttls"
+    mail_sender: str = "Lernplattform Kommunen für alle <noreply@localhost>"
+    #: Folder for .eml files when no SMTP host is set; default: instance/outbox.
+    outbox_dir: str = ""
     #: Database for the test suite (read by tests/conftest.py only); empty = a temporary SQLite file.
     test_database_url: str = ""
     testing: bool = False
@@ -85,6 +99,8 @@ def load_settings(
 
     if not values.get("database_url"):
         values["database_url"] = "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
+    if not values.get("outbox_dir"):
+        values["outbox_dir"] = str(Path(instance_path) / "outbox")
     if not values.get("secret_key") and values.get("secret_key_file"):
         try:
             values["secret_key"] = Path(values["secret_key_file"]).read_text(encoding="utf-8").strip()
@@ -98,4 +114,6 @@ def load_settings(
         )
     if settings.default_locale not in {"de", "en"}:
         raise ConfigError("LMS_DEFAULT_LOCALE muss de oder en sein.")
+    if settings.smtp_security not in {"starttls", "ssl", "none"}:
+        raise ConfigError("LMS_SMTP_SECURITY muss starttls, ssl oder none sein.")
     return settings

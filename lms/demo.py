@@ -7,6 +7,8 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import ROLE_LABELS, Role, User
 from lms.auth.services import create_user
+from lms.config import Settings
+from lms.demo_programme import create_programme_demo, facilitator_account
 from lms.orgs.models import Municipality
 
 #: Shown in the README and printed by `lms demo`. Demo data only: never run `lms demo` on a production database.
@@ -31,11 +33,16 @@ DEMO_ACCOUNTS: list[tuple[str, str, set[Role], str | None]] = [
     ("lernende@darmstadt-dieburg.example", "Lea Schneider", {Role.LEARNER}, "darmstadt-dieburg"),
     ("lernende@offenbach.example", "Deniz Arslan", {Role.LEARNER}, "offenbach"),
     ("lernende@hofheim.example", "Anna Nowak", {Role.LEARNER}, "hofheim"),
+    facilitator_account(),
 ]
 
 
-def create_demo_data(session: Session) -> list[tuple[str, str, str]]:
-    """Create what is missing; return (email, roles, municipality) of every demo account."""
+def create_demo_data(session: Session, settings: Settings | None = None) -> list[tuple[str, str, str]]:
+    """Create what is missing; return (email, roles, municipality) of every demo account.
+
+    With settings, also the programme's evidence (staff lists, completions, sessions, a training plan), whose
+    invitations are written to the outbox (or sent by SMTP) after the commit.
+    """
     by_slug = {m.slug: m for m in session.scalars(select(Municipality))}
     for slug, name in DEMO_MUNICIPALITIES:
         if slug not in by_slug:
@@ -56,4 +63,6 @@ def create_demo_data(session: Session) -> list[tuple[str, str, str]]:
             )
         role_text = ", ".join(str(ROLE_LABELS[r]) for r in sorted(roles))
         listing.append((email, role_text, municipality.name if municipality else "Programmweit"))
+    if settings is not None:
+        create_programme_demo(session, settings, by_slug)
     return listing

@@ -1,25 +1,34 @@
 """Imports every model so that metadata is complete (for Alembic and the model/migration agreement test)."""
 
 from lms.audit.models import AuditEvent
-from lms.auth.models import ApiToken, LoginAttempt, User, UserRole
+from lms.auth.models import ApiToken, Invitation, LoginAttempt, User, UserRole
 from lms.content.models import Module, ModuleSection, ModuleVersion
-from lms.orgs.models import Municipality
+from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.progress.models import Completion, SectionRead
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
+from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilitator
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "Completion",
+    "Invitation",
+    "LiveSession",
     "LoginAttempt",
     "Module",
     "ModuleSection",
     "ModuleVersion",
     "Municipality",
+    "OrgUnit",
+    "ProgrammePeriod",
     "Quiz",
     "QuizAttempt",
     "QuizVersion",
     "SectionRead",
+    "SessionAttendance",
+    "SessionFacilitator",
+    "StaffImport",
+    "TrainingAssignment",
     "User",
     "UserRole",
 ]

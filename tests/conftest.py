@@ -73,9 +73,22 @@ def db(connection: Connection) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(connection: Connection, database_url: str):  # type: ignore[no-untyped-def]
+def outbox(tmp_path: Path) -> Path:
+    """Where the app writes mails (.eml files) in this test."""
+    return tmp_path / "outbox"
+
+
+@pytest.fixture
+def app(connection: Connection, database_url: str, outbox: Path):  # type: ignore[no-untyped-def]
     """The web app, its requests sharing the test's transaction."""
-    app = create_app({"testing": True, "database_url": database_url, "secret_key": "test-secret"})
+    app = create_app(
+        {
+            "testing": True,
+            "database_url": database_url,
+            "secret_key": "test-secret",
+            "outbox_dir": str(outbox),
+        }
+    )
     app.extensions["lms.engine"].dispose()
     app.extensions["lms.session_factory"] = lambda: _session_on(connection)
     return app

@@ -150,3 +150,129 @@ def _csrf_from(html: str) -> str:
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+# --- issue 4: modules by slug, workshop scripts, completions, periods -------------------------------------------
+
+
+def staff_member(
+    db: Session, municipality_id: int, name: str | None = None, email: str | None = None
+) -> User:
+    """A member of staff as the import creates them: a learner without a password yet (fast: no hashing)."""
+    n = next(_counter)
+    return create_user(
+        db,
+        email=email or f"beschaeftigte{n}@kommune.example",
+        display_name=name or f"Beschäftigte Person {n}",
+        password=None,
+        roles={Role.LEARNER},
+        municipality_id=municipality_id,
+    )
+
+
+def training_module(db: Session, slug: str, title: str | None = None) -> ModuleVersion:
+    """A published training module with its own slug (no quiz needed for reports)."""
+    source = module_source(slug=slug, title=title or slug.replace("-", " ").title())
+    version, problem = publish_module(
+        db, parse_module(source, f"modules/{slug}.md"), path=f"modules/{slug}.md", actor_id=None
+    )
+    assert problem is None and version is not None
+    return version
+
+
+def workshop_source(
+    slug: str = "empowerment-test", title: str = "Empowerment im Test", version: str = "1.0"
+) -> str:
+    return f"""---
+slug: {slug}
+title: "{title}"
+kind: workshop
+version: "{version}"
+summary: "Ein Drehbuch für Tests."
+duration_minutes: 60
+audience: "Netzwerk der Beschäftigten mit Migrationsgeschichte"
+objectives:
+  - "Die Teilnehmenden lernen einander kennen."
+language: de
+---
+
+Einleitung.
+
+## Ankommen (20 Min.)
+
+Begrüßung im Stuhlkreis.
+
+## Austausch (30 Min.)
+
+Erfahrungen teilen, wer möchte.
+
+## Abschluss (10 Min.)
+
+Blitzlicht.
+"""
+
+
+def workshop_script(
+    db: Session, slug: str = "empowerment-test", title: str = "Empowerment im Test"
+) -> ModuleVersion:
+    doc = parse_module(workshop_source(slug, title), f"modules/{slug}.md")
+    version, problem = publish_module(db, doc, path=f"modules/{slug}.md", actor_id=None)
+    assert problem is None and version is not None
+    return version
+
+
+def completion(db: Session, person: User, version: ModuleVersion, at, mode: str = "online"):  # type: ignore[no-untyped-def]
+    """A completion at a given moment (aware datetime), as the quiz or an in-person session would record it."""
+    from lms.progress.models import Completion
+
+    row = Completion(
+        user_id=person.id,
+        module_id=version.module_id,
+        module_version_id=version.id,
+        mode=mode,
+        completed_at=at,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def period(db: Session, label: str = "Programmjahr 2026"):  # type: ignore[no-untyped-def]
+    """One of the default periods the migration created."""
+    from sqlalchemy import select
+
+    from lms.orgs.models import ProgrammePeriod
+
+    found = db.scalar(select(ProgrammePeriod).where(ProgrammePeriod.label == label))
+    assert found is not None, f"no period {label!r}"
+    return found
+
+
+def big_hr_export(target_bytes: int) -> bytes:
+    """A large city's HR export: many columns, tens of thousands of rows."""
+    header = "Personalnummer;Anrede;Vorname;Nachname;E-Mail;Organisationseinheit;Kostenstelle;Telefon;Raum;Funktion;Eintritt"
+    lines = [header]
+    size, n = len(header), 0
+    while size < target_bytes:
+        n += 1
+        line = (
+            f"{200000 + n};Frau;Beschäftigte;Nummer {n};person.{n}@grossstadt.example;"
+            f"Amt {n % 40:02d} – Bürgerdienste;KST-{n % 300:04d};069 212-{n:05d};Raum {n % 500};Sachbearbeitung;01.0{1 + n % 9}.2019"
+        )
+        lines.append(line)
+        size += len(line.encode()) + 2
+    return b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode()
+
+
+def utc_now():  # type: ignore[no-untyped-def]
+    from lms.db import utcnow
+
+    return utcnow()
+
+
+def completions_of(db: Session, person: User) -> list:  # type: ignore[type-arg]
+    from sqlalchemy import select
+
+    from lms.progress.models import Completion
+
+    return list(db.scalars(select(Completion).where(Completion.user_id == person.id)))

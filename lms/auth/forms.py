@@ -7,6 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
+from lms.auth.passwords import MIN_PASSWORD_LENGTH
+
 
 class LoginForm(FlaskForm):
     """E-mail and password."""
@@ -37,4 +39,20 @@ class LanguageForm(FlaskForm):
 
     locale = StringField(
         _l("Sprache der Oberfläche"), validators=[AnyOf([value for value, _label in CHOICES])]
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    """Choosing a password from an invitation or password link."""
+
+    password = PasswordField(
+        _l("Neues Passwort"),
+        description=_l(
+            "Mindestens %(n)s Zeichen. Ein Satz aus mehreren Wörtern ist gut zu merken und sicher.",
+            n=MIN_PASSWORD_LENGTH,
+        ),
+        validators=[DataRequired(_l("Bitte geben Sie ein Passwort ein."))],
+    )
+    confirmation = PasswordField(
+        _l("Passwort wiederholen"), validators=[DataRequired(_l("Bitte wiederholen Sie das Passwort."))]
     )

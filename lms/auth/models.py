@@ -6,13 +6,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, created_at, intpk
 
 if TYPE_CHECKING:
-    from lms.orgs.models import Municipality
+    from lms.orgs.models import Municipality, OrgUnit
 
 
 class Role(StrEnum):
@@ -22,6 +22,8 @@ class Role(StrEnum):
     TRAINER = "trainer"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    #: Runs empowerment workshops for the network of staff with a migration history of one municipality.
+    FACILITATOR = "facilitator"
 
 
 ROLE_LABELS = {
@@ -29,6 +31,7 @@ ROLE_LABELS = {
     Role.TRAINER: "Trainer/in",
     Role.COORDINATOR: "Koordination",
     Role.ADMIN: "Programmbüro (Administration)",
+    Role.FACILITATOR: "Moderation Empowerment",
 }
 
 
@@ -36,6 +39,7 @@ class User(Base):
     """A person with an account: staff of a municipality, a trainer or the programme office."""
 
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("municipality_id", "personnel_number"),)
 
     id: Mapped[intpk]
     #: Stored in lower case; the login name.
@@ -47,11 +51,18 @@ class User(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     #: Deactivated people keep their history but cannot log in.
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: When the person was last deactivated (None while active); reports count staff as of a day with it.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Fachbereich/Amt from the municipality's staff list.
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    #: The municipality's own staff number (Personalnummer), optional; unique within the municipality.
+    personnel_number: Mapped[str | None] = mapped_column(String(50))
     #: Preferred interface language; None = from the browser, German by default.
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[created_at]
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+    org_unit: Mapped[OrgUnit | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -88,7 +99,9 @@ class UserRole(Base):
 
     __tablename__ = "user_roles"
     __table_args__ = (
-        CheckConstraint("role IN ('learner', 'trainer', 'coordinator', 'admin')", name="role_known"),
+        CheckConstraint(
+            "role IN ('learner', 'trainer', 'coordinator', 'admin', 'facilitator')", name="role_known"
+        ),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -126,3 +139,30 @@ class LoginAttempt(Base):
     email: Mapped[str] = mapped_column(String(254))
     at: Mapped[created_at]
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class InvitationPurpose(StrEnum):
+    """Why a password link was sent."""
+
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+
+
+class Invitation(Base):
+    """A single-use, expiring link to set one's password; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (CheckConstraint("purpose IN ('invitation', 'password_reset')", name="purpose_known"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: hex SHA-256 of the token in the link.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20), default=InvitationPurpose.INVITATION.value)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Set when the link was used, or when a newer link replaced it.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")

@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from lms.auth.forms import LanguageForm, LoginForm, TokenForm
+from lms.auth.forms import LanguageForm, LoginForm, SetPasswordForm, TokenForm
+from lms.auth.invitations import InvitationInvalid, accept_invitation, valid_invitation
 from lms.auth.models import ApiToken, User
 from lms.auth.services import (
     AccountError,
@@ -125,3 +126,29 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
     else:
         flash(_("Das Token wurde widerrufen."), "success")
     return redirect(url_for("auth.profile"))
+
+
+@bp.route("/einladung/<token>", methods=["GET", "POST"])
+def accept_invitation_page(token: str):  # type: ignore[no-untyped-def]
+    """Set one's password from an invitation (or password) link; then one is logged in."""
+    db = get_db()
+    try:
+        invitation = valid_invitation(db, token)
+    except InvitationInvalid as invalid:
+        return render_template("auth/invitation.html", invalid=str(invalid), form=None), 404
+    form = SetPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = accept_invitation(db, token, form.password.data or "", form.confirmation.data or "")
+        except ValueError as problem:
+            error = str(problem)
+        else:
+            logout_user()
+            login_user(user)
+            flash(_("Ihr Passwort ist gespeichert. Willkommen auf der Lernplattform!"), "success")
+            return redirect(url_for("progress.my_modules"), 303)
+    status = 400 if (form.errors or error) else 200
+    return render_template(
+        "auth/invitation.html", invalid=None, form=form, error=error, person=invitation.user
+    ), status

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import login_required
 
 from lms.content.models import ModuleKind
 from lms.content.queries import visible_module
+from lms.orgs.periods import local_today
+from lms.orgs.plans import due_dates_for
 from lms.progress import queries
 from lms.progress.services import record_section_read
 from lms.quizzes.services import current_quiz_version
@@ -26,8 +30,15 @@ def home():  # type: ignore[no-untyped-def]
 @bp.get("/module")
 @login_required
 def my_modules():  # type: ignore[no-untyped-def]
-    """„Meine Module“: the person's training modules with a progress bar each."""
-    return render_template("progress/my_modules.html", rows=queries.my_modules(get_db(), acting_user()))
+    """„Meine Module“: the person's training modules with a progress bar each; those in their training plan first."""
+    db, user = get_db(), acting_user()
+    rows = queries.my_modules(db, user)
+    today = local_today()
+    due = due_dates_for(db, user, today)
+    rows.sort(
+        key=lambda row: (row.module.id not in due, due.get(row.module.id, date.max))
+    )  # stable otherwise
+    return render_template("progress/my_modules.html", rows=rows, due=due, today=today)
 
 
 def _module_or_404(slug: str):  # type: ignore[no-untyped-def]

@@ -48,6 +48,12 @@ def main_navigation() -> list[tuple[str, str]]:
     items = [("progress.my_modules", _("Meine Module")), ("progress.my_completions", _("Meine Nachweise"))]
     if user.is_authenticated and user.has_role(Role.TRAINER, Role.ADMIN):
         items.append(("content.manage", _("Inhalte verwalten")))
+    if user.is_authenticated and user.has_role(Role.COORDINATOR):
+        items.append(("reports.coordination", _("Koordination")))
+    if user.is_authenticated and user.has_role(Role.TRAINER, Role.FACILITATOR, Role.COORDINATOR, Role.ADMIN):
+        items.append(("workshops.sessions", _("Veranstaltungen")))
+    if user.is_authenticated and user.has_role(Role.ADMIN):
+        items.append(("reports.programme", _("Programmbüro")))
     items.append(("auth.profile", _("Profil")))
     return items
 

@@ -1,0 +1,228 @@
+"""Demo data for the programme's evidence: staff lists, org units, completions, sessions held, a training plan.
+
+Everything goes through the same services as the real thing (staff import, session recording, training plan) and is
+idempotent: run again, it adds only what is missing. Dates are placed inside the running period, before today, so
+the dashboards show a live programme whenever the demo is started.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import Role, User
+from lms.config import Settings
+from lms.content.models import Module, ModuleVersion
+from lms.mail import invitation_link, invitation_message, send_after_commit
+from lms.orgs.models import Municipality, TrainingAssignment
+from lms.orgs.periods import LOCAL_ZONE, current_period, local_today
+from lms.orgs.plans import add_to_plan
+from lms.orgs.staff_import import apply_import, preview_import, stage_import
+from lms.progress.models import Completion, CompletionMode
+from lms.scope import COMMAND_LINE
+from lms.workshops.models import LiveSession, SessionKind
+from lms.workshops.services import SessionInput, record_training, record_workshop
+
+# (first name, last name, org unit) per municipality; e-mail addresses are made from the names.
+STAFF = {
+    "darmstadt-dieburg": [
+        ("Ayşe", "Yılmaz", "Fachbereich Soziales"),
+        ("Jürgen", "Schmidt", "Fachbereich Soziales"),
+        ("Minh", "Nguyen", "Fachbereich Soziales"),
+        ("Sabine", "Hoffmann", "Fachbereich Soziales"),
+        ("Kemal", "Demir", "Fachbereich Soziales"),
+        ("Claudia", "Becker", "Bürgerservice"),
+        ("Tobias", "Wagner", "Bürgerservice"),
+        ("Fatima", "El-Khatib", "Bürgerservice"),
+        ("Olena", "Kovalenko", "Bürgerservice"),
+        ("Markus", "Schulz", "Bürgerservice"),
+        ("Grace", "Mensah", "Ausländerbehörde"),
+        ("Stefan", "Richter", "Ausländerbehörde"),
+        ("Julia", "Krüger", "Ausländerbehörde"),
+        ("Piotr", "Nowicki", "Ausländerbehörde"),
+        ("Hannah", "Wolf", "Ausländerbehörde"),
+        ("Thomas", "Neumann", "Personal und Organisation"),
+        ("Leyla", "Aydın", "Personal und Organisation"),
+        ("Daniel", "Braun", "Bauen und Umwelt"),
+    ],
+    "offenbach": [
+        ("Nadia", "Haddad", "Amt für Arbeitsförderung"),
+        ("Frank", "Lehmann", "Amt für Arbeitsförderung"),
+        ("Elif", "Şahin", "Amt für Arbeitsförderung"),
+        ("Karin", "Vogel", "Amt für Arbeitsförderung"),
+        ("Samuel", "Owusu", "Amt für Arbeitsförderung"),
+        ("Mehmet", "Kaya", "Bürgerbüro"),
+        ("Birgit", "Schäfer", "Bürgerbüro"),
+        ("Ivana", "Marković", "Bürgerbüro"),
+        ("Lukas", "Fischer", "Bürgerbüro"),
+        ("Yasmin", "Ben Ali", "Bürgerbüro"),
+    ],
+}
+FACILITATOR = ("moderation@darmstadt-dieburg.example", "Aylin Kaya")
+
+
+def _email(first: str, last: str, slug: str) -> str:
+    ascii_name = f"{first}.{last}".lower().translate(str.maketrans("äöüßışğç ", "aousisgc-"))
+    return f"{ascii_name}@{slug}.example"
+
+
+def _staff_csv(slug: str) -> bytes:
+    lines = ["E-Mail;Vorname;Nachname;Organisationseinheit"]
+    lines += [f"{_email(first, last, slug)};{first};{last};{unit}" for first, last, unit in STAFF[slug]]
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+
+
+def _version(session: Session, slug: str) -> ModuleVersion | None:
+    module = session.scalar(select(Module).where(Module.slug == slug))
+    return module.current_version if module else None
+
+
+def _day(start: date, today: date, share: float) -> date:
+    """A day at ``share`` of the way from the period's start to today."""
+    return start + timedelta(days=int((today - start).days * share))
+
+
+def _complete(session: Session, people: list[User], version: ModuleVersion, day: date) -> None:
+    done = set(session.scalars(select(Completion.user_id).where(Completion.module_version_id == version.id)))
+    for n, person in enumerate(people):
+        if person.id in done:
+            continue
+        at = datetime.combine(day + timedelta(days=n % 5), time(10, 30), tzinfo=LOCAL_ZONE)
+        session.add(
+            Completion(
+                user_id=person.id,
+                module_id=version.module_id,
+                module_version_id=version.id,
+                mode=CompletionMode.ONLINE.value,
+                score_percent=90,
+                completed_at=at,
+            )
+        )
+
+
+def create_programme_demo(session: Session, settings: Settings, by_slug: dict[str, Municipality]) -> int:
+    """Staff, completions, sessions and a plan for two demo municipalities; returns the invitations written."""
+    period = current_period(session)
+    today = local_today()
+    if period is None or period.starts_on > today:
+        return 0
+    trainer = session.scalar(select(User).where(User.email == "trainerin@eccar.example"))
+    facilitator = session.scalar(select(User).where(User.email == FACILITATOR[0]))
+    invitations = 0
+    for slug in STAFF:
+        municipality = by_slug[slug]
+        preview = preview_import(
+            session, municipality, _staff_csv(slug), deactivate_missing=False, actor_id=None
+        )
+        if not preview.has_changes:
+            continue
+        staged = stage_import(
+            session,
+            COMMAND_LINE,
+            municipality,
+            f"demo-{slug}.csv",
+            _staff_csv(slug),
+            deactivate_missing=False,
+            send_invitations=True,
+        )
+        outcome = apply_import(
+            session, COMMAND_LINE, staged, skip_invalid=False, invitation_days=settings.invitation_days
+        )
+        messages = [
+            invitation_message(
+                settings,
+                to=email,
+                name=name,
+                link=invitation_link(settings, token),
+                municipality=municipality.name,
+                expires_on=expires_at.astimezone(LOCAL_ZONE).date(),
+            )
+            for _id, email, name, token, expires_at in outcome.invitations
+        ]
+        send_after_commit(session, settings, messages)
+        invitations += len(messages)
+    end = min(today, period.ends_on)
+    dadi, offenbach = by_slug["darmstadt-dieburg"], by_slug["offenbach"]
+    dadi_staff = list(
+        session.scalars(select(User).where(User.municipality_id == dadi.id, User.password_hash.is_(None)))
+    )
+    of_staff = list(
+        session.scalars(
+            select(User).where(User.municipality_id == offenbach.id, User.password_hash.is_(None))
+        )
+    )
+    basics, recognise, talk = (
+        _version(session, s) for s in ("grundbegriffe", "rassismus-erkennen", "kommunikation-buergerkontakt")
+    )
+    scripts = [
+        _version(session, s) for s in ("empowerment-ankommen-vernetzen", "empowerment-ressourcen-handeln")
+    ]
+    if None in (basics, recognise, talk, *scripts) or trainer is None:
+        return invitations
+    _complete(session, dadi_staff[:14], basics, _day(period.starts_on, end, 0.3))
+    _complete(session, of_staff, basics, _day(period.starts_on, end, 0.2))
+    _complete(session, of_staff[:6], talk, _day(period.starts_on, end, 0.6))
+    trained = select(LiveSession.id).where(
+        LiveSession.municipality_id == dadi.id, LiveSession.kind == SessionKind.TRAINING.value
+    )
+    if session.scalar(trained) is None:
+        record_training(
+            session,
+            trainer,
+            SessionInput(
+                kind=SessionKind.TRAINING,
+                municipality_id=dadi.id,
+                module_version_id=recognise.id,
+                held_on=_day(period.starts_on, end, 0.55),
+                place="Kreishaus Darmstadt, Sitzungssaal 1",
+                facilitator_ids=frozenset({trainer.id}),
+                attendees=[p.email for p in dadi_staff[5:12]],
+            ),
+        )
+    workshops = [(dadi, scripts[0], 0.45, 11, "Kreishaus Dieburg, Raum 1.12")]
+    workshops += [
+        (offenbach, scripts[0], 0.35, 14, "Rathaus Offenbach, Raum 304"),
+        (offenbach, scripts[1], 0.7, 9, "Haus der Stadtgeschichte, Seminarraum"),
+    ]
+    for municipality, script, share, count, place in workshops:
+        if session.scalar(
+            select(LiveSession.id).where(
+                LiveSession.municipality_id == municipality.id, LiveSession.place == place
+            )
+        ):
+            continue
+        runner = facilitator if municipality is dadi and facilitator is not None else trainer
+        record_workshop(
+            session,
+            runner,
+            SessionInput(
+                kind=SessionKind.WORKSHOP,
+                municipality_id=municipality.id,
+                module_version_id=script.id,
+                held_on=_day(period.starts_on, end, share),
+                place=place,
+                facilitator_ids=frozenset({runner.id}),
+                external_facilitators="Netzwerk-Tandem ECCAR",
+                participant_count=count,
+            ),
+        )
+    if (
+        session.scalar(select(TrainingAssignment.id).where(TrainingAssignment.municipality_id == dadi.id))
+        is None
+    ):
+        add_to_plan(
+            session, COMMAND_LINE, dadi, period, basics.module_id, [], _day(period.starts_on, end, 0.5)
+        )
+        unit_ids = [u.org_unit_id for u in dadi_staff if u.org_unit and u.org_unit.name == "Bürgerservice"][
+            :1
+        ]
+        add_to_plan(session, COMMAND_LINE, dadi, period, talk.module_id, unit_ids, period.ends_on)
+    session.flush()
+    return invitations
+
+
+def facilitator_account() -> tuple[str, str, set[Role], str]:
+    """The demo facilitator of Darmstadt-Dieburg's empowerment network (an entry for DEMO_ACCOUNTS)."""
+    return FACILITATOR[0], FACILITATOR[1], {Role.FACILITATOR, Role.LEARNER}, "darmstadt-dieburg"

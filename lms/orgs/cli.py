@@ -1,0 +1,100 @@
+"""`lms staff import`: the web import for administrators and scheduled jobs, with the same checks and messages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.group("staff")
+def staff_group() -> None:
+    """Beschäftigte einer Kommune verwalten."""
+
+
+@staff_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--municipality", "slug", required=True, help="slug der Kommune, z. B. darmstadt-dieburg")
+@click.option("--dry-run", is_flag=True, help="nur prüfen und zeigen, was sich ändern würde")
+@click.option(
+    "--skip-invalid", is_flag=True, help="fehlerhafte Zeilen überspringen statt nichts zu übernehmen"
+)
+@click.option("--deactivate-missing", is_flag=True, help="aktive Beschäftigte, die fehlen, deaktivieren")
+@click.option("--no-invitations", is_flag=True, help="neuen Beschäftigten keine Einladung senden")
+def staff_import(
+    file: Path, slug: str, dry_run: bool, skip_invalid: bool, deactivate_missing: bool, no_invitations: bool
+) -> None:
+    """Beschäftigtenliste FILE (CSV) für eine Kommune importieren; Fehler als datei:zeile: meldung."""
+    from sqlalchemy import select
+
+    from lms.cli import settings, unit_of_work
+    from lms.mail import invitation_link, invitation_message, send_after_commit
+    from lms.orgs.models import Municipality
+    from lms.orgs.periods import LOCAL_ZONE
+    from lms.orgs.staff_csv import StaffFileError
+    from lms.orgs.staff_import import ImportRefused, apply_import, preview_import, stage_import
+    from lms.scope import COMMAND_LINE
+
+    config = settings()
+    raw = file.read_bytes()
+    if len(raw) > config.staff_import_max_bytes:
+        raise click.ClickException(f"{file}: die Datei ist größer als {config.staff_import_max_bytes} Bytes.")
+    with unit_of_work() as session:
+        municipality = session.scalar(select(Municipality).where(Municipality.slug == slug))
+        if municipality is None:
+            raise click.ClickException(f"Kommune „{slug}“ gibt es nicht.")
+        try:
+            preview = preview_import(
+                session, municipality, raw, deactivate_missing=deactivate_missing, actor_id=None
+            )
+        except StaffFileError as error:
+            click.echo(f"{file}: {error}", err=True)
+            sys.exit(1)
+        for problem in preview.problems:
+            click.echo(f"{file}:{problem.line}: {problem.message}", err=True)
+        click.echo(
+            f"{municipality.name}: {len(preview.new)} neu, {len(preview.changed)} geändert, "
+            f"{len(preview.reactivated)} reaktiviert, {preview.unchanged} unverändert, "
+            f"{len(preview.deactivate)} zu deaktivieren, {len(preview.problems)} fehlerhafte Zeile(n)."
+        )
+        if preview.deactivation_blocked:
+            click.echo("Wegen fehlerhafter Zeilen wird niemand deaktiviert.", err=True)
+        if dry_run:
+            click.echo("Probelauf: nichts übernommen.")
+            sys.exit(1 if preview.problems else 0)
+        actor = COMMAND_LINE
+        staged = stage_import(
+            session,
+            actor,
+            municipality,
+            file.name,
+            raw,
+            deactivate_missing=deactivate_missing,
+            send_invitations=not no_invitations,
+        )
+        try:
+            outcome = apply_import(
+                session, actor, staged, skip_invalid=skip_invalid, invitation_days=config.invitation_days
+            )
+        except ImportRefused as refused:
+            click.echo(f"{file}: {refused} Nichts übernommen (Option --skip-invalid).", err=True)
+            sys.exit(1)
+        messages = [
+            invitation_message(
+                config,
+                to=email,
+                name=name,
+                link=invitation_link(config, token),
+                municipality=municipality.name,
+                expires_on=expires_at.astimezone(LOCAL_ZONE).date(),
+            )
+            for _id, email, name, token, expires_at in outcome.invitations
+        ]
+        send_after_commit(session, config, messages)
+    where = (
+        f"per SMTP über {config.smtp_host}"
+        if config.smtp_host
+        else f"als .eml-Dateien in {config.outbox_dir}"
+    )
+    click.echo(f"Übernommen. Einladungen: {len(messages)} ({where}).")

@@ -1,0 +1,78 @@
+"""Forms of the orgs feature: staff import, training plan, programme periods (CSRF comes with FlaskForm)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+
+class StaffImportForm(FlaskForm):
+    """Upload of a staff list."""
+
+    file = FileField(
+        _l("Beschäftigtenliste (CSV-Datei)"),
+        description=_l(
+            "Aus Excel „Speichern unter“ → „CSV UTF-8“ oder „CSV (Trennzeichen-getrennt)“. Spalten: E-Mail, Name "
+            "(oder Vorname und Nachname), Organisationseinheit; optional Personalnummer."
+        ),
+        validators=[FileRequired(_l("Bitte wählen Sie eine Datei aus."))],
+    )
+    send_invitations = BooleanField(_l("Neuen Beschäftigten eine Einladung per E-Mail senden"), default=True)
+    deactivate_missing = BooleanField(
+        _l("Beschäftigte, die nicht mehr in der Liste stehen, deaktivieren"),
+        description=_l(
+            "Für den Abgleich mit der vollständigen Personalliste. Deaktivierte Personen behalten ihre Nachweise; "
+            "Koordinatorinnen und Koordinatoren werden nie automatisch deaktiviert."
+        ),
+    )
+
+
+class ApplyImportForm(FlaskForm):
+    """Confirming a previewed staff list."""
+
+    skip_invalid = BooleanField(_l("Fehlerhafte Zeilen überspringen und die übrigen übernehmen"))
+
+
+class PlanForm(FlaskForm):
+    """A module for the training plan."""
+
+    module_id = SelectField(_l("Schulungsmodul"), coerce=int, validators=[InputRequired()])
+    org_unit_ids = SelectMultipleField(
+        _l("Zielgruppe"),
+        coerce=int,
+        description=_l("Keine Auswahl: alle Beschäftigten. Sonst nur die gewählten Organisationseinheiten."),
+    )
+    due_on = DateField(_l("Fällig am"), validators=[InputRequired(_l("Bitte geben Sie ein Datum an."))])
+
+
+class PeriodForm(FlaskForm):
+    """A programme period with its targets."""
+
+    label = StringField(
+        _l("Bezeichnung"),
+        description=_l("z. B. „Programmjahr 2027“"),
+        validators=[DataRequired(_l("Bitte geben Sie eine Bezeichnung ein.")), Length(max=100)],
+    )
+    starts_on = DateField(_l("Beginn"), validators=[InputRequired(_l("Bitte geben Sie ein Datum an."))])
+    ends_on = DateField(
+        _l("Ende (letzter Tag)"), validators=[InputRequired(_l("Bitte geben Sie ein Datum an."))]
+    )
+    min_training_modules = IntegerField(
+        _l("Mindestzahl Schulungsmodule"),
+        default=2,
+        validators=[InputRequired(_l("Bitte geben Sie eine Zahl an.")), NumberRange(min=0, max=50)],
+    )
+    min_staff_per_module = IntegerField(
+        _l("Mindestzahl Beschäftigte je Modul"),
+        default=5,
+        description=_l("Ein Modul zählt, wenn so viele Beschäftigte es im Zeitraum abgeschlossen haben."),
+        validators=[InputRequired(_l("Bitte geben Sie eine Zahl an.")), NumberRange(min=1, max=100000)],
+    )
+    min_workshops = IntegerField(
+        _l("Mindestzahl Empowerment-Workshops"),
+        default=2,
+        validators=[InputRequired(_l("Bitte geben Sie eine Zahl an.")), NumberRange(min=0, max=50)],
+    )

@@ -1,0 +1,143 @@
+"""Programme periods: which period a day belongs to, the current one, and changing them (programme office)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.audit.services import record_event
+from lms.auth.models import Role, User
+from lms.orgs.models import ProgrammePeriod
+from lms.reports.rules import Targets, german_date
+
+#: Periods are calendar dates in Germany; a completion at 00:30 on 1 January (local time) belongs to the new year.
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+
+
+class PeriodError(ValueError):
+    """A period cannot be saved as given; the message is for people."""
+
+
+def local_today() -> date:
+    """Today's date in Germany."""
+    return datetime.now(LOCAL_ZONE).date()
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a German calendar day, as an aware datetime (compares correctly with UTC columns)."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL_ZONE)
+
+
+def bounds(starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
+    """[start, end) of a date range as aware datetimes: for ``completed_at >= start AND completed_at < end``."""
+    return day_start(starts_on), day_start(ends_on + timedelta(days=1))
+
+
+def targets_of(period: ProgrammePeriod) -> Targets:
+    """The period's rules as the rule engine takes them."""
+    return Targets(period.min_training_modules, period.min_staff_per_module, period.min_workshops)
+
+
+def all_periods(session: Session) -> list[ProgrammePeriod]:
+    """Every period, earliest first."""
+    return list(session.scalars(select(ProgrammePeriod).order_by(ProgrammePeriod.starts_on)))
+
+
+def period_for(session: Session, day: date) -> ProgrammePeriod | None:
+    """The period that contains the day, if any (periods never overlap)."""
+    return session.scalar(
+        select(ProgrammePeriod).where(ProgrammePeriod.starts_on <= day, ProgrammePeriod.ends_on >= day)
+    )
+
+
+def current_period(session: Session, today: date | None = None) -> ProgrammePeriod | None:
+    """The period running today; between or after periods the latest one that has begun, else the first one."""
+    today = today or local_today()
+    found = period_for(session, today)
+    if found is not None:
+        return found
+    latest_begun = session.scalar(
+        select(ProgrammePeriod)
+        .where(ProgrammePeriod.starts_on <= today)
+        .order_by(ProgrammePeriod.starts_on.desc())
+        .limit(1)
+    )
+    if latest_begun is not None:
+        return latest_begun
+    return session.scalar(select(ProgrammePeriod).order_by(ProgrammePeriod.starts_on).limit(1))
+
+
+def periods_up_to(session: Session, today: date | None = None) -> list[ProgrammePeriod]:
+    """The periods that have begun by today, latest first (the current and the past ones)."""
+    today = today or local_today()
+    return list(
+        session.scalars(
+            select(ProgrammePeriod)
+            .where(ProgrammePeriod.starts_on <= today)
+            .order_by(ProgrammePeriod.starts_on.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PeriodInput:
+    """What the programme office enters for a period."""
+
+    label: str
+    starts_on: date
+    ends_on: date
+    min_training_modules: int = 2
+    min_staff_per_module: int = 5
+    min_workshops: int = 2
+
+
+def save_period(
+    session: Session, actor: User, data: PeriodInput, period: ProgrammePeriod | None = None
+) -> ProgrammePeriod:
+    """Create a period or change one; refuses overlaps, reversed dates and duplicate labels."""
+    if not actor.has_role(Role.ADMIN):
+        raise PermissionError("only the programme office changes periods")
+    label = data.label.strip()
+    if not label:
+        raise PeriodError("Bitte geben Sie eine Bezeichnung ein.")
+    if data.ends_on < data.starts_on:
+        raise PeriodError("Das Ende darf nicht vor dem Beginn liegen.")
+    if data.min_training_modules < 0 or data.min_workshops < 0 or data.min_staff_per_module < 1:
+        raise PeriodError(
+            "Die Ziele müssen 0 oder größer sein, die Mindestzahl der Beschäftigten mindestens 1."
+        )
+    others = select(ProgrammePeriod).where(ProgrammePeriod.id != (period.id if period else -1))
+    clash = session.scalar(
+        others.where(ProgrammePeriod.starts_on <= data.ends_on, ProgrammePeriod.ends_on >= data.starts_on)
+    )
+    if clash is not None:
+        raise PeriodError(
+            f"Der Zeitraum überschneidet sich mit „{clash.label}“ "
+            f"({german_date(clash.starts_on)} – {german_date(clash.ends_on)})."
+        )
+    if session.scalar(others.where(ProgrammePeriod.label == label)) is not None:
+        raise PeriodError(f"Es gibt bereits einen Zeitraum „{label}“.")
+    if period is None:
+        period = ProgrammePeriod()
+        session.add(period)
+    period.label = label
+    period.starts_on, period.ends_on = data.starts_on, data.ends_on
+    period.min_training_modules = data.min_training_modules
+    period.min_staff_per_module = data.min_staff_per_module
+    period.min_workshops = data.min_workshops
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        action="period.save",
+        object_type="programme_period",
+        object_id=period.id,
+        label=label,
+        starts_on=data.starts_on.isoformat(),
+        ends_on=data.ends_on.isoformat(),
+    )
+    return period

@@ -1,0 +1,205 @@
+"""Training plans: which modules a municipality rolls out in a period, to all staff or to org units, by when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from lms.audit.services import record_event
+from lms.auth.models import User
+from lms.content.models import Module, ModuleKind
+from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, TrainingAssignment
+from lms.orgs.periods import period_for
+from lms.progress.models import Completion
+from lms.reports.privacy import Shown, people_count, share
+from lms.reports.queries import module_titles, staff_on
+from lms.scope import OutOfScope, may_manage_municipality
+
+
+class PlanError(ValueError):
+    """A plan line cannot be saved as entered; the message is for people."""
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One line of the training plan with how far its target group has got."""
+
+    assignment: TrainingAssignment
+    module_title: str
+    #: None = all staff.
+    org_unit_name: str | None
+    staff: Shown
+    completed: Shown
+    share: Decimal | None
+    is_overdue: bool
+
+
+def plan_lines(
+    session: Session, municipality: Municipality, period: ProgrammePeriod, today: date
+) -> list[PlanLine]:
+    """The plan of one municipality for one period, by due date, with completions among the target group (SQL)."""
+    assignments = list(
+        session.scalars(
+            select(TrainingAssignment)
+            .where(
+                TrainingAssignment.municipality_id == municipality.id,
+                TrainingAssignment.period_id == period.id,
+            )
+            .order_by(TrainingAssignment.due_on, TrainingAssignment.id)
+        )
+    )
+    if not assignments:
+        return []
+    done = (
+        select(Completion.user_id, Completion.module_id)
+        .join(User, User.id == Completion.user_id)
+        .where(User.municipality_id == municipality.id)
+        .distinct()
+        .subquery()
+    )
+    target = or_(TrainingAssignment.org_unit_id.is_(None), User.org_unit_id == TrainingAssignment.org_unit_id)
+    counts = {
+        a: (staff, completed)
+        for a, staff, completed in session.execute(
+            select(TrainingAssignment.id, func.count(User.id), func.count(done.c.user_id))
+            .join(User, and_(User.municipality_id == TrainingAssignment.municipality_id, target))
+            .outerjoin(
+                done, and_(done.c.user_id == User.id, done.c.module_id == TrainingAssignment.module_id)
+            )
+            .where(
+                TrainingAssignment.municipality_id == municipality.id,
+                TrainingAssignment.period_id == period.id,
+                staff_on(min(today, period.ends_on)),
+            )
+            .group_by(TrainingAssignment.id)
+        )
+    }
+    titles = module_titles(session)
+    lines = []
+    for a in assignments:
+        staff, completed = counts.get(a.id, (0, 0))
+        lines.append(
+            PlanLine(
+                assignment=a,
+                module_title=titles.get(a.module_id, ""),
+                org_unit_name=a.org_unit.name if a.org_unit else None,
+                staff=people_count(staff),
+                completed=people_count(completed),
+                share=share(completed, staff),
+                is_overdue=a.due_on < today and completed < staff,
+            )
+        )
+    return lines
+
+
+def due_next(
+    session: Session, municipality: Municipality, period: ProgrammePeriod, today: date, limit: int = 5
+) -> list[PlanLine]:
+    """Plan lines still open: overdue ones first, then by due date."""
+    open_lines = [
+        line for line in plan_lines(session, municipality, period, today) if line.share != Decimal(100)
+    ]
+    return sorted(open_lines, key=lambda line: (not line.is_overdue, line.assignment.due_on))[:limit]
+
+
+def add_to_plan(
+    session: Session,
+    actor: User,
+    municipality: Municipality,
+    period: ProgrammePeriod,
+    module_id: int,
+    org_unit_ids: list[int],
+    due_on: date,
+) -> list[TrainingAssignment]:
+    """Add a module to the plan for all staff (no org units given) or for each given org unit."""
+    if not may_manage_municipality(actor, municipality.id):
+        raise OutOfScope
+    module = session.get(Module, module_id)
+    if module is None or module.kind != ModuleKind.TRAINING.value or module.retired_at is not None:
+        raise PlanError("Bitte wählen Sie ein Schulungsmodul aus dem Katalog.")
+    if not period.contains(due_on):
+        raise PlanError(f"Das Fälligkeitsdatum muss im {period.label} liegen.")
+    units: list[int | None] = list(org_unit_ids) or [None]
+    if org_unit_ids:
+        known = set(
+            session.scalars(
+                select(OrgUnit.id).where(
+                    OrgUnit.municipality_id == municipality.id, OrgUnit.id.in_(org_unit_ids)
+                )
+            )
+        )
+        if known != set(org_unit_ids):
+            raise PlanError("Bitte wählen Sie Organisationseinheiten Ihrer Kommune.")
+    created = []
+    for unit in units:
+        exists = session.scalar(
+            select(TrainingAssignment).where(
+                TrainingAssignment.municipality_id == municipality.id,
+                TrainingAssignment.period_id == period.id,
+                TrainingAssignment.module_id == module_id,
+                TrainingAssignment.org_unit_id.is_(None)
+                if unit is None
+                else TrainingAssignment.org_unit_id == unit,
+            )
+        )
+        if exists is not None:
+            exists.due_on = due_on  # adding it again moves the due date
+            created.append(exists)
+            continue
+        assignment = TrainingAssignment(
+            municipality_id=municipality.id,
+            period_id=period.id,
+            module_id=module_id,
+            org_unit_id=unit,
+            due_on=due_on,
+            created_by_id=actor.id,
+        )
+        session.add(assignment)
+        created.append(assignment)
+    session.flush()
+    for assignment in created:
+        record_event(
+            session,
+            actor_id=actor.id,
+            action="plan.add",
+            object_type="training_assignment",
+            object_id=assignment.id,
+            due_on=due_on.isoformat(),
+        )
+    return created
+
+
+def remove_from_plan(session: Session, actor: User, assignment: TrainingAssignment) -> None:
+    """Take a line off the plan (completions are not affected)."""
+    if not may_manage_municipality(actor, assignment.municipality_id):
+        raise OutOfScope
+    record_event(
+        session,
+        actor_id=actor.id,
+        action="plan.remove",
+        object_type="training_assignment",
+        object_id=assignment.id,
+    )
+    session.delete(assignment)
+    session.flush()
+
+
+def due_dates_for(session: Session, user: User, today: date) -> dict[int, date]:
+    """module_id → the earliest due date of the plan lines of today's period that include this person."""
+    period = period_for(session, today)
+    if period is None or user.municipality_id is None:
+        return {}
+    rows = session.execute(
+        select(TrainingAssignment.module_id, func.min(TrainingAssignment.due_on))
+        .where(
+            TrainingAssignment.municipality_id == user.municipality_id,
+            TrainingAssignment.period_id == period.id,
+            or_(TrainingAssignment.org_unit_id.is_(None), TrainingAssignment.org_unit_id == user.org_unit_id),
+        )
+        .group_by(TrainingAssignment.module_id)
+    ).all()
+    return {module_id: due for module_id, due in rows}

@@ -1,0 +1,251 @@
+"""Reading a municipality's staff list as exported from Excel or an HR system: pure, no database.
+
+Accepted: CSV in UTF-8 (with or without BOM) or Windows-1252 (Excel's „CSV (Trennzeichen-getrennt)“ on German
+Windows), also Excel's „Unicode-Text“ (UTF-16, tab-separated); separated by semicolons, commas or tabs (detected on
+the header line). Columns are found by name, in any order, case and spacing ignored; unknown columns are ignored.
+
+Required: E-Mail, Name (or Vorname and Nachname), Organisationseinheit (also: Fachbereich, Amt, Abteilung, OE).
+Optional: Personalnummer. Each faulty row is reported with its line number in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+#: Column keys and the header names (normalised) that mean them.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "email": (
+        "e-mail",
+        "email",
+        "e-mail-adresse",
+        "e-mail adresse",
+        "emailadresse",
+        "mail",
+        "dienstliche e-mail",
+    ),
+    "name": ("name", "anzeigename", "vollständiger name", "vor- und nachname", "vorname nachname"),
+    "first_name": ("vorname",),
+    "last_name": ("nachname", "familienname"),
+    "org_unit": (
+        "organisationseinheit",
+        "org.-einheit",
+        "oe",
+        "fachbereich",
+        "amt",
+        "abteilung",
+        "dienststelle",
+        "fachdienst",
+    ),
+    "personnel_number": (
+        "personalnummer",
+        "personal-nr.",
+        "personal-nr",
+        "pers.-nr.",
+        "pers.-nr",
+        "personalnr",
+        "pnr",
+    ),
+}
+EXPECTED = "E-Mail, Name (oder Vorname und Nachname), Organisationseinheit; optional Personalnummer"
+EMAIL = re.compile(r"^[^@\s;,<>\"]+@[^@\s;,<>\"]+\.[^@\s;,<>\"]+$")
+LIMITS = {"email": 254, "name": 200, "org_unit": 200, "personnel_number": 50}
+LABELS = {
+    "email": "E-Mail-Adresse",
+    "name": "Name",
+    "org_unit": "Organisationseinheit",
+    "personnel_number": "Personalnummer",
+}
+
+
+class StaffFileError(ValueError):
+    """The file as a whole cannot be read (empty, wrong format, required columns missing); message for people."""
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One valid person of the list."""
+
+    line: int
+    email: str
+    name: str
+    org_unit: str
+    personnel_number: str | None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A faulty row: its line in the file and what is wrong."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"Zeile {self.line}: {self.message}"
+
+
+@dataclass
+class StaffList:
+    """The valid rows, the faulty ones, and how the file was read."""
+
+    rows: list[StaffRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+    ignored_columns: list[str] = field(default_factory=list)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """The text and a German name of its encoding: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""
+    if raw.startswith(b"PK\x03\x04"):
+        raise StaffFileError(
+            "Das ist eine Excel-Arbeitsmappe (.xlsx), keine CSV-Datei. Bitte speichern Sie die Liste in Excel "
+            "über „Speichern unter“ als „CSV UTF-8 (durch Trennzeichen getrennt)“."
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict"), "UTF-8 mit BOM"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "UTF-16 (Unicode-Text)"
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        raise StaffFileError(
+            "Die Datei ist keine lesbare Textdatei (weder UTF-8 noch Windows-1252). Bitte exportieren Sie sie als CSV."
+        ) from None
+
+
+def detect_delimiter(header_line: str) -> str:
+    """The separator used on the header line: the most frequent of ; , and tab (a tie goes to the semicolon)."""
+    counts = {sep: header_line.count(sep) for sep in (";", "\t", ",")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ";"
+
+
+def _normalise_header(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\ufeff", "")).strip().rstrip(":").strip().lower()
+
+
+def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """column key → index, and the names of columns that mean nothing to us."""
+    found: dict[str, int] = {}
+    ignored = []
+    for index, raw in enumerate(header):
+        name = _normalise_header(raw)
+        key = next((k for k, names in ALIASES.items() if name in names), None)
+        if key is None or key in found:
+            if raw.strip():
+                ignored.append(raw.strip())
+            continue
+        found[key] = index
+    # „Vorname“ + „Name“ (and no „Nachname“): in HR exports „Name“ is then the surname.
+    if "first_name" in found and "name" in found and "last_name" not in found:
+        found["last_name"] = found.pop("name")
+    has_name = "name" in found or ("first_name" in found and "last_name" in found)
+    missing = [
+        label
+        for label, ok in (
+            ("E-Mail", "email" in found),
+            ("Name", has_name),
+            ("Organisationseinheit", "org_unit" in found),
+        )
+        if not ok
+    ]
+    if missing:
+        seen = "; ".join(h.strip() for h in header if h.strip()) or "keine"
+        raise StaffFileError(
+            f"In der Kopfzeile fehlt: {', '.join(missing)}. Gefunden: {seen}. Erwartet werden die Spalten {EXPECTED}."
+        )
+    return found, ignored
+
+
+def _clean(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def parse_staff_list(raw: bytes) -> StaffList:
+    """Read the file; raise StaffFileError if it cannot be read at all, else report each faulty row."""
+    if not raw.strip():
+        raise StaffFileError("Die Datei ist leer.")
+    text, encoding = decode(raw)
+    if not text.strip(" \t\r\n\ufeff"):
+        raise StaffFileError("Die Datei ist leer.")
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = detect_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise StaffFileError("Die Datei ist leer.") from None
+    except csv.Error as error:
+        raise StaffFileError(f"Zeile 1: die Kopfzeile ist kein gültiges CSV ({error}).") from None
+    columns, ignored = _columns(header)
+    result = StaffList(encoding=encoding, delimiter=delimiter, ignored_columns=ignored)
+    emails: dict[str, int] = {}
+    numbers: dict[str, int] = {}
+    previous_end = reader.line_num
+    while True:
+        start = previous_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            result.problems.append(
+                RowProblem(start, f'kein gültiges CSV ({error}); meist ein nicht geschlossenes „"“.')
+            )
+            break
+        previous_end = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines, e.g. at the end of an Excel export
+        row, problem = _row(start, record, columns, len(header))
+        if problem is None and row is not None:
+            if row.email in emails:
+                problem = f"Die E-Mail-Adresse {row.email} steht schon in Zeile {emails[row.email]}."
+            elif row.personnel_number and row.personnel_number in numbers:
+                problem = f"Die Personalnummer {row.personnel_number} steht schon in Zeile {numbers[row.personnel_number]}."
+        if problem is not None or row is None:
+            result.problems.append(RowProblem(start, problem or "unlesbar"))
+            continue
+        emails[row.email] = start
+        if row.personnel_number:
+            numbers[row.personnel_number] = start
+        result.rows.append(row)
+    return result
+
+
+def _row(
+    line: int, record: list[str], columns: dict[str, int], width: int
+) -> tuple[StaffRow | None, str | None]:
+    if len(record) > width and any(cell.strip() for cell in record[width:]):
+        return None, (
+            f"{len(record)} Felder, aber nur {width} Spalten. Enthält ein Wert das Trennzeichen? "
+            "Dann muss er in Anführungszeichen stehen."
+        )
+
+    def get(key: str) -> str:
+        index = columns.get(key)
+        return _clean(record[index]) if index is not None and index < len(record) else ""
+
+    email = get("email").lower()
+    name = get("name") or " ".join(part for part in (get("first_name"), get("last_name")) if part)
+    values = {
+        "email": email,
+        "name": name,
+        "org_unit": get("org_unit"),
+        "personnel_number": get("personnel_number"),
+    }
+    missing = [LABELS[k] for k in ("email", "name", "org_unit") if not values[k]]
+    if missing:
+        return None, f"{' und '.join(missing)} fehlt."
+    if not EMAIL.match(email):
+        return None, f"„{email}“ ist keine gültige E-Mail-Adresse."
+    for key, limit in LIMITS.items():
+        if len(values[key]) > limit:
+            return None, f"{LABELS[key]} ist länger als {limit} Zeichen."
+    return StaffRow(line, email, name, values["org_unit"], values["personnel_number"] or None), None

@@ -1,0 +1,344 @@
+"""Coordinators manage their municipality's staff, imports and training plan; the programme office its periods."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from lms.auth.models import Role
+from lms.config import Settings
+from lms.content.models import ModuleKind
+from lms.content.queries import catalogue
+from lms.mail import invitation_link, invitation_message, send_after_commit
+from lms.orgs import plans
+from lms.orgs.forms import ApplyImportForm, PeriodForm, PlanForm, StaffImportForm
+from lms.orgs.models import Municipality, ProgrammePeriod, StaffImport, TrainingAssignment
+from lms.orgs.periods import LOCAL_ZONE, PeriodError, PeriodInput, all_periods, local_today, save_period
+from lms.orgs.staff import (
+    StaffError,
+    invite,
+    org_units,
+    person_in_scope,
+    set_active,
+    set_facilitator,
+    staff_page,
+)
+from lms.orgs.staff_csv import StaffFileError
+from lms.orgs.staff_import import ImportRefused, apply_import, preview_import, stage_import
+from lms.reports.views import chosen_period, municipality_or_404
+from lms.scope import OutOfScope
+from lms.web.access import acting_user, roles_required
+from lms.web.database import get_db
+
+bp = Blueprint("orgs", __name__, template_folder="templates")
+MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _settings() -> Settings:
+    return current_app.extensions["lms.settings"]
+
+
+def _send_invitations(municipality: Municipality, invitations: list[tuple[Any, str, str, str, Any]]) -> None:
+    """Queue the invitation mails; they leave after the request's commit."""
+    settings = _settings()
+    messages = [
+        invitation_message(
+            settings,
+            to=email,
+            name=name,
+            link=invitation_link(settings, token),
+            municipality=municipality.name,
+            expires_on=expires_at.astimezone(LOCAL_ZONE).date(),
+        )
+        for _id, email, name, token, expires_at in invitations
+    ]
+    send_after_commit(get_db(), settings, messages)
+
+
+# --- staff ------------------------------------------------------------------------------------------------------
+
+
+@bp.get("/kommunen/<slug>/beschaeftigte")
+@roles_required(*MANAGERS)
+def staff(slug: str):  # type: ignore[no-untyped-def]
+    """The staff list with search, org-unit and status filters, and actions per person."""
+    db = get_db()
+    municipality = municipality_or_404(slug)
+    unit = request.args.get("einheit", "")
+    status = request.args.get("status", "active")
+    page_arg = request.args.get("seite", "1")
+    result = staff_page(
+        db,
+        acting_user(),
+        municipality,
+        search=request.args.get("suche", "")[:100],
+        org_unit_id=int(unit) if unit.isdigit() else None,
+        status=status if status in {"active", "inactive", "all"} else "active",
+        page=int(page_arg) if page_arg.isdigit() else 1,
+    )
+    return render_template(
+        "orgs/staff.html",
+        municipality=municipality,
+        result=result,
+        units=org_units(db, municipality),
+        args=request.args,
+        facilitator_role=Role.FACILITATOR,
+    )
+
+
+@bp.post("/kommunen/<slug>/beschaeftigte/<int:user_id>/<any(deaktivieren, reaktivieren):action>")
+@roles_required(*MANAGERS)
+def set_person_active(slug: str, user_id: int, action: str):  # type: ignore[no-untyped-def]
+    """Deactivate or reactivate one member of staff."""
+    municipality = municipality_or_404(slug)
+    try:
+        person = person_in_scope(get_db(), acting_user(), municipality, user_id)
+        set_active(get_db(), acting_user(), person, action == "reaktivieren")
+    except OutOfScope:
+        abort(404)
+    except StaffError as error:
+        flash(str(error), "danger")
+    else:
+        message = (
+            _("%(name)s ist wieder aktiv.")
+            if action == "reaktivieren"
+            else _("%(name)s ist deaktiviert; die Nachweise bleiben erhalten.")
+        )
+        flash(message % {"name": person.display_name}, "success")
+    return redirect(request.form.get("back") or url_for("orgs.staff", slug=slug))
+
+
+@bp.post("/kommunen/<slug>/beschaeftigte/<int:user_id>/einladen")
+@roles_required(*MANAGERS)
+def invite_person(slug: str, user_id: int):  # type: ignore[no-untyped-def]
+    """Send a new invitation (or, with a password set, a link to set a new one)."""
+    municipality = municipality_or_404(slug)
+    try:
+        person = person_in_scope(get_db(), acting_user(), municipality, user_id)
+        token, expires_at = invite(get_db(), acting_user(), person, days=_settings().invitation_days)
+    except OutOfScope:
+        abort(404)
+    except StaffError as error:
+        flash(str(error), "danger")
+    else:
+        _send_invitations(municipality, [(person.id, person.email, person.display_name, token, expires_at)])
+        flash(_("Eine neue Einladung an %(email)s ist unterwegs.") % {"email": person.email}, "success")
+    return redirect(request.form.get("back") or url_for("orgs.staff", slug=slug))
+
+
+@bp.post("/kommunen/<slug>/beschaeftigte/<int:user_id>/moderation")
+@roles_required(*MANAGERS)
+def toggle_facilitator(slug: str, user_id: int):  # type: ignore[no-untyped-def]
+    """Make a member of staff a facilitator of the empowerment network, or stop it."""
+    municipality = municipality_or_404(slug)
+    try:
+        person = person_in_scope(get_db(), acting_user(), municipality, user_id)
+    except OutOfScope:
+        abort(404)
+    make = request.form.get("moderation") == "ja"
+    set_facilitator(get_db(), acting_user(), person, make)
+    flash(
+        (
+            _("%(name)s moderiert jetzt Empowerment-Workshops.")
+            if make
+            else _("%(name)s moderiert keine Empowerment-Workshops mehr.")
+        )
+        % {"name": person.display_name},
+        "success",
+    )
+    return redirect(request.form.get("back") or url_for("orgs.staff", slug=slug))
+
+
+# --- staff import -----------------------------------------------------------------------------------------------
+
+
+@bp.route("/kommunen/<slug>/beschaeftigte/import", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def staff_import(slug: str):  # type: ignore[no-untyped-def]
+    """Upload a staff list (CSV); it is kept until applied and the preview opens."""
+    municipality = municipality_or_404(slug)
+    form = StaffImportForm()
+    error = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        content = upload.read(_settings().staff_import_max_bytes + 1)
+        upload.close()  # a large upload is spooled to a temporary file: release it now
+        if len(content) > _settings().staff_import_max_bytes:
+            error = _(
+                "Die Datei ist zu groß (höchstens %(mb)s MB).",
+                mb=_settings().staff_import_max_bytes // (1024 * 1024),
+            )
+        else:
+            try:
+                preview_import(get_db(), municipality, content, deactivate_missing=False, actor_id=None)
+            except StaffFileError as problem:
+                error = str(problem)
+            else:
+                staged = stage_import(
+                    get_db(),
+                    acting_user(),
+                    municipality,
+                    upload.filename or "",
+                    content,
+                    deactivate_missing=bool(form.deactivate_missing.data),
+                    send_invitations=bool(form.send_invitations.data),
+                )
+                return redirect(url_for("orgs.import_preview", slug=slug, import_id=staged.id), 303)
+    status = 400 if (form.errors or error) else 200
+    return render_template(
+        "orgs/import_upload.html", municipality=municipality, form=form, error=error
+    ), status
+
+
+def _staged_or_404(municipality: Municipality, import_id: int) -> StaffImport:
+    staged = get_db().get(StaffImport, import_id)
+    if staged is None or staged.municipality_id != municipality.id:
+        abort(404)
+    return staged
+
+
+@bp.get("/kommunen/<slug>/beschaeftigte/import/<int:import_id>")
+@roles_required(*MANAGERS)
+def import_preview(slug: str, import_id: int):  # type: ignore[no-untyped-def]
+    """What applying the uploaded list would do, with an error per faulty row; or, once applied, what it did."""
+    municipality = municipality_or_404(slug)
+    staged = _staged_or_404(municipality, import_id)
+    preview = None
+    if staged.content is not None:
+        preview = preview_import(
+            get_db(),
+            municipality,
+            staged.content,
+            deactivate_missing=staged.deactivate_missing,
+            actor_id=acting_user().id,
+        )
+    return render_template(
+        "orgs/import_preview.html",
+        municipality=municipality,
+        staged=staged,
+        preview=preview,
+        form=ApplyImportForm(),
+    )
+
+
+@bp.post("/kommunen/<slug>/beschaeftigte/import/<int:import_id>/anwenden")
+@roles_required(*MANAGERS)
+def apply_staff_import(slug: str, import_id: int):  # type: ignore[no-untyped-def]
+    """Apply a previewed list; invitations leave after the commit."""
+    municipality = municipality_or_404(slug)
+    staged = _staged_or_404(municipality, import_id)
+    form = ApplyImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        outcome = apply_import(
+            get_db(),
+            acting_user(),
+            staged,
+            skip_invalid=bool(form.skip_invalid.data),
+            invitation_days=_settings().invitation_days,
+        )
+    except ImportRefused as refused:
+        flash(str(refused), "danger")
+        return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
+    _send_invitations(municipality, outcome.invitations)
+    flash(_("Die Beschäftigtenliste wurde übernommen."), "success")
+    return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
+
+
+# --- training plan ----------------------------------------------------------------------------------------------
+
+
+@bp.route("/kommunen/<slug>/schulungsplan", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def plan(slug: str):  # type: ignore[no-untyped-def]
+    """The training plan of a period: which modules, for whom, due when; and adding to it."""
+    db, user, today = get_db(), acting_user(), local_today()
+    municipality = municipality_or_404(slug)
+    period = chosen_period(today)
+    form = PlanForm()
+    form.module_id.choices = [(m.id, v.title) for m, v in catalogue(db, user, kind=ModuleKind.TRAINING.value)]
+    form.org_unit_ids.choices = [(u.id, u.name) for u in org_units(db, municipality)]
+    error = None
+    if form.validate_on_submit():
+        try:
+            plans.add_to_plan(
+                db,
+                user,
+                municipality,
+                period,
+                form.module_id.data,
+                list(form.org_unit_ids.data or []),
+                form.due_on.data,
+            )
+        except plans.PlanError as problem:
+            error = str(problem)
+        else:
+            flash(_("Der Schulungsplan wurde ergänzt."), "success")
+            return redirect(url_for("orgs.plan", slug=slug, zeitraum=period.id), 303)
+    return render_template(
+        "orgs/plan.html",
+        municipality=municipality,
+        period=period,
+        periods=all_periods(db),
+        lines=plans.plan_lines(db, municipality, period, today),
+        form=form,
+        error=error,
+    ), 400 if (form.errors or error) else 200
+
+
+@bp.post("/kommunen/<slug>/schulungsplan/<int:assignment_id>/entfernen")
+@roles_required(*MANAGERS)
+def remove_plan_line(slug: str, assignment_id: int):  # type: ignore[no-untyped-def]
+    """Take a line off the training plan."""
+    municipality = municipality_or_404(slug)
+    assignment = get_db().get(TrainingAssignment, assignment_id)
+    if assignment is None or assignment.municipality_id != municipality.id:
+        abort(404)
+    period_id = assignment.period_id
+    plans.remove_from_plan(get_db(), acting_user(), assignment)
+    flash(_("Die Zeile wurde aus dem Schulungsplan entfernt."), "success")
+    return redirect(url_for("orgs.plan", slug=slug, zeitraum=period_id), 303)
+
+
+# --- programme periods (programme office) -----------------------------------------------------------------------
+
+
+@bp.get("/programmbuero/zeitraeume")
+@roles_required(Role.ADMIN)
+def periods():  # type: ignore[no-untyped-def]
+    """The programme periods with their targets."""
+    return render_template("orgs/periods.html", periods=all_periods(get_db()), today=local_today())
+
+
+@bp.route("/programmbuero/zeitraeume/neu", methods=["GET", "POST"], defaults={"period_id": None})
+@bp.route("/programmbuero/zeitraeume/<int:period_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_period(period_id: int | None):  # type: ignore[no-untyped-def]
+    """Create a period or change its dates and targets."""
+    db = get_db()
+    period = db.get(ProgrammePeriod, period_id) if period_id is not None else None
+    if period_id is not None and period is None:
+        abort(404)
+    form = PeriodForm(obj=period)
+    error = None
+    if form.validate_on_submit():
+        data = PeriodInput(
+            label=form.label.data or "",
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            min_training_modules=form.min_training_modules.data,
+            min_staff_per_module=form.min_staff_per_module.data,
+            min_workshops=form.min_workshops.data,
+        )
+        try:
+            save_period(db, acting_user(), data, period)
+        except PeriodError as problem:
+            error = str(problem)
+        else:
+            flash(_("Der Zeitraum „%(label)s“ wurde gespeichert.", label=data.label), "success")
+            return redirect(url_for("orgs.periods"), 303)
+    status = 400 if (form.errors or error) else 200
+    return render_template("orgs/period_form.html", form=form, period=period, error=error), status

@@ -1,0 +1,102 @@
+"""`lms report programme|municipality`: the programme office's table and a municipality's exports, for scripts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+FORMATS = click.Choice(["csv", "xlsx", "pdf"])
+
+
+def _period(session, period_id: int | None, today):  # type: ignore[no-untyped-def]
+    from lms.orgs.models import ProgrammePeriod
+    from lms.orgs.periods import current_period
+
+    period = (
+        session.get(ProgrammePeriod, period_id) if period_id is not None else current_period(session, today)
+    )
+    if period is None:
+        raise click.ClickException(
+            f"Zeitraum {period_id} gibt es nicht."
+            if period_id is not None
+            else "Es gibt noch keinen Zeitraum."
+        )
+    return period
+
+
+def _write(content: bytes, fmt: str, output: Path | None) -> None:
+    if output is not None:
+        output.write_bytes(content)
+        click.echo(f"{output} geschrieben ({len(content)} Bytes).", err=True)
+        return
+    if fmt != "csv" and sys.stdout.isatty():
+        raise click.ClickException(
+            f"{fmt.upper()} ist binär: bitte mit --output DATEI in eine Datei schreiben."
+        )
+    sys.stdout.buffer.write(content)
+    sys.stdout.flush()
+
+
+@click.group("report")
+def report_group() -> None:
+    """Berichte: Programmübersicht und Nachweise einzelner Kommunen."""
+
+
+@report_group.command("programme")
+@click.option("--period", "period_id", type=int, help="ID des Zeitraums (Standard: der laufende)")
+@click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Datei (Standard: Standardausgabe)"
+)
+def report_programme(period_id: int | None, fmt: str, output: Path | None) -> None:
+    """Alle Kommunen nebeneinander: Schulungen, Workshops, Teilnehmende, Abdeckung, Status."""
+    from lms.cli import unit_of_work
+    from lms.orgs.periods import local_today
+    from lms.reports import exports, pdf
+    from lms.reports.compliance import programme_report
+
+    today = local_today()
+    with unit_of_work() as session:
+        period = _period(session, period_id, today)
+        rows = programme_report(session, period, today)
+        if fmt == "pdf":
+            content = pdf.programme_pdf(period, rows, today)
+        else:
+            table = exports.programme_table(period, rows)
+            content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
+    _write(content, fmt, output)
+
+
+@report_group.command("municipality")
+@click.argument("slug")
+@click.option("--period", "period_id", type=int, help="ID des Zeitraums (Standard: der laufende)")
+@click.option("--format", "fmt", type=FORMATS, default="csv", show_default=True)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Datei (Standard: Standardausgabe)"
+)
+def report_municipality(slug: str, period_id: int | None, fmt: str, output: Path | None) -> None:
+    """Eine Kommune: PDF = Jahresnachweis; CSV/XLSX = Abschlussliste (wie die Downloads der Koordination)."""
+    from sqlalchemy import select
+
+    from lms.cli import unit_of_work
+    from lms.orgs.models import Municipality
+    from lms.orgs.periods import local_today
+    from lms.reports import exports, pdf
+    from lms.reports.compliance import municipality_report, range_of
+    from lms.reports.queries import completion_list
+
+    today = local_today()
+    with unit_of_work() as session:
+        municipality = session.scalar(select(Municipality).where(Municipality.slug == slug))
+        if municipality is None:
+            raise click.ClickException(f"Kommune „{slug}“ gibt es nicht.")
+        period = _period(session, period_id, today)
+        if fmt == "pdf":
+            content = pdf.evidence_pdf(municipality_report(session, municipality, period, today), today)
+        else:
+            rows = completion_list(session, range_of(period, today), municipality.id)
+            table = exports.completion_table(f"Abschlüsse {period.label}", rows)
+            content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
+    _write(content, fmt, output)

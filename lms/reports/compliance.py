@@ -1,0 +1,229 @@
+"""Compliance reports built from the SQL aggregates: one municipality in a period, or all side by side.
+
+Counts of people pass through lms.reports.privacy as they are read, so the report objects below never hold the
+exact number of a small group: pages, CSV, XLSX and PDF all render these objects and cannot leak what they lack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.orgs.models import Municipality, ProgrammePeriod
+from lms.orgs.periods import targets_of
+from lms.reports import queries
+from lms.reports.privacy import Shown, people_count, share
+from lms.reports.queries import CoverageCount, Range
+from lms.reports.rules import N_, Assessment, Delivered, assess
+
+
+def range_of(period: ProgrammePeriod, today: date) -> Range:
+    """The period's dates, with staff counted as of today while it runs and as of its last day afterwards."""
+    return Range(
+        period.starts_on, period.ends_on, staff_as_of=min(max(today, period.starts_on), period.ends_on)
+    )
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    """A training module delivered in the period: staff who completed it, online and in person."""
+
+    module_id: int
+    title: str
+    staff: Shown
+    online: Shown
+    in_person: Shown
+    #: Completed by enough staff to count towards the target.
+    counts: bool
+
+
+@dataclass(frozen=True)
+class WorkshopRow:
+    """An empowerment workshop held in the period (never with names)."""
+
+    session_id: int
+    held_on: date
+    title: str
+    version_label: str
+    place: str
+    participants: Shown
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """Staff coverage of an org unit (or of the whole municipality)."""
+
+    label: str
+    staff: Shown
+    at_least_one: Shown
+    at_least_two: Shown
+    share_one: Decimal | None
+    share_two: Decimal | None
+
+
+def _coverage_row(label: str, staff: int, one: int, two: int) -> CoverageRow:
+    return CoverageRow(
+        label=label,
+        staff=people_count(staff),
+        at_least_one=people_count(one),
+        at_least_two=people_count(two),
+        share_one=share(one, staff),
+        share_two=share(two, staff),
+    )
+
+
+#: Label of staff without an org unit in coverage tables (translated where shown).
+NO_UNIT = N_("ohne Organisationseinheit")
+OVERALL = N_("Alle Beschäftigten")
+
+
+@dataclass(frozen=True)
+class MunicipalityReport:
+    """Everything the coordinator's dashboard and the Jahresnachweis show for one municipality and period."""
+
+    municipality: Municipality
+    period: ProgrammePeriod
+    today: date
+    assessment: Assessment
+    modules_delivered: int
+    workshops_count: int
+    modules: list[ModuleRow]
+    workshops: list[WorkshopRow]
+    participants: Shown
+    trained_staff: Shown
+    coverage: CoverageRow
+    coverage_by_unit: list[CoverageRow]
+
+    @property
+    def modules_missing(self) -> int:
+        return max(0, self.period.min_training_modules - self.modules_delivered)
+
+    @property
+    def workshops_missing(self) -> int:
+        return max(0, self.period.min_workshops - self.workshops_count)
+
+
+def municipality_report(
+    session: Session, municipality: Municipality, period: ProgrammePeriod, today: date
+) -> MunicipalityReport:
+    """The compliance report of one municipality for one period (the caller has checked access)."""
+    r = range_of(period, today)
+    mid = municipality.id
+    titles = queries.module_titles(session)
+    counts = sorted(queries.module_counts(session, r, mid), key=lambda c: titles.get(c.module_id, ""))
+    modules = [
+        ModuleRow(
+            module_id=c.module_id,
+            title=titles.get(c.module_id, str(c.module_id)),
+            staff=people_count(c.staff),
+            online=people_count(c.online),
+            in_person=people_count(c.in_person),
+            counts=c.staff >= period.min_staff_per_module,
+        )
+        for c in counts
+    ]
+    delivered = sum(1 for m in modules if m.counts)
+    held = queries.workshops_held(session, r, mid)
+    workshops = [
+        WorkshopRow(
+            session_id=w.id,
+            held_on=w.held_on,
+            title=w.module_version.title,
+            version_label=w.module_version.version_label,
+            place=w.place,
+            participants=people_count(w.participant_count),
+        )
+        for w in held
+    ]
+    coverage = queries.coverage_counts(session, r, mid)
+    units = queries.org_unit_names(session, mid)
+    by_unit = [
+        _coverage_row(
+            units.get(c.org_unit_id, NO_UNIT) if c.org_unit_id else NO_UNIT,
+            c.staff,
+            c.at_least_one,
+            c.at_least_two,
+        )
+        for c in sorted(coverage, key=lambda c: (c.org_unit_id is None, units.get(c.org_unit_id or 0, "")))
+    ]
+    return MunicipalityReport(
+        municipality=municipality,
+        period=period,
+        today=today,
+        assessment=assess(
+            targets_of(period), Delivered(delivered, len(held)), period.starts_on, period.ends_on, today
+        ),
+        modules_delivered=delivered,
+        workshops_count=len(held),
+        modules=modules,
+        workshops=workshops,
+        participants=people_count(queries.workshop_totals(session, r, mid).get(mid, (0, 0))[1]),
+        trained_staff=people_count(queries.trained_staff(session, r, mid).get(mid, 0)),
+        coverage=_total_coverage(OVERALL, coverage),
+        coverage_by_unit=by_unit,
+    )
+
+
+def _total_coverage(label: str, rows: list[CoverageCount]) -> CoverageRow:
+    """Adds up the (few) org-unit groups of one municipality."""
+    return _coverage_row(
+        label,
+        sum(c.staff for c in rows),
+        sum(c.at_least_one for c in rows),
+        sum(c.at_least_two for c in rows),
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    """One municipality in the programme office's table."""
+
+    municipality: Municipality
+    staff: Shown
+    modules_delivered: int
+    trained_staff: Shown
+    workshops: int
+    participants: Shown
+    share_one: Decimal | None
+    share_two: Decimal | None
+    assessment: Assessment
+
+
+def programme_report(session: Session, period: ProgrammePeriod, today: date) -> list[ProgrammeRow]:
+    """Every municipality side by side for one period: a fixed number of grouped queries, whatever the size."""
+    r = range_of(period, today)
+    delivered = queries.delivered_modules(session, r, period.min_staff_per_module)
+    trained = queries.trained_staff(session, r)
+    workshops = queries.workshop_totals(session, r)
+    coverage: dict[int, list[CoverageCount]] = {}
+    for row in queries.coverage_counts(session, r):  # a handful of groups per municipality, not people
+        coverage.setdefault(row.municipality_id, []).append(row)
+    rows = []
+    for municipality in session.scalars(select(Municipality).order_by(Municipality.name)):
+        mid = municipality.id
+        held, participants = workshops.get(mid, (0, 0))
+        total = _total_coverage(municipality.name, coverage.get(mid, []))
+        rows.append(
+            ProgrammeRow(
+                municipality=municipality,
+                staff=total.staff,
+                modules_delivered=delivered.get(mid, 0),
+                trained_staff=people_count(trained.get(mid, 0)),
+                workshops=held,
+                participants=people_count(participants),
+                share_one=total.share_one,
+                share_two=total.share_two,
+                assessment=assess(
+                    targets_of(period),
+                    Delivered(delivered.get(mid, 0), held),
+                    period.starts_on,
+                    period.ends_on,
+                    today,
+                ),
+            )
+        )
+    return rows

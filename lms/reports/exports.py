@@ -1,0 +1,223 @@
+"""Exports as CSV (for German Excel) and XLSX, from tables built out of the report objects.
+
+Exports are German documents (evidence for the funding programme), whatever the interface language. Counts of people
+arrive here already suppressed (lms.reports.privacy); this module only formats.
+
+CSV for German Excel: UTF-8 with BOM (so umlauts open correctly), semicolons, CRLF, decimal commas, and every cell
+that Excel would read as a formula (starting with =, +, -, @, tab or carriage return) prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import xlsxwriter
+
+from lms.orgs.models import ProgrammePeriod
+from lms.orgs.periods import LOCAL_ZONE
+from lms.reports.compliance import MunicipalityReport, ProgrammeRow
+from lms.reports.queries import CompletionListRow
+from lms.reports.rules import german_date
+
+Cell = str | int | Decimal | date | datetime | None
+
+#: Shown for a share that is hidden because its group is small.
+HIDDEN = "–"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MODE_LABELS = {"online": "online", "in_person": "in Präsenz"}
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: what every export format writes."""
+
+    title: str
+    header: list[str]
+    rows: list[list[Cell]]
+    #: Relative column widths (PDF and XLSX); None = equal.
+    widths: Sequence[float] | None = None
+
+
+def neutralise(text: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def german_number(value: Decimal) -> str:
+    """91,7."""
+    return f"{value:.1f}".replace(".", ",")
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as German text (CSV and PDF)."""
+    if value is None:
+        return HIDDEN
+    if isinstance(value, datetime):
+        return value.astimezone(LOCAL_ZONE).strftime("%d.%m.%Y")
+    if isinstance(value, date):
+        return german_date(value)
+    if isinstance(value, Decimal):
+        return german_number(value)
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+def to_csv(table: Table) -> bytes:
+    """The table as CSV for German Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([neutralise(h) for h in table.header])
+    for row in table.rows:
+        writer.writerow([neutralise(cell_text(c)) for c in row])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def to_xlsx(tables: list[Table]) -> bytes:
+    """One worksheet per table; numbers stay numbers, text is never read as a formula or link."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    dates = book.add_format({"num_format": "dd.mm.yyyy"})
+    percent = book.add_format({"num_format": "0.0"})
+    for table in tables:
+        sheet = book.add_worksheet(_sheet_name(table.title))
+        sheet.write_row(0, 0, table.header, bold)
+        for r, row in enumerate(table.rows, start=1):
+            for c, value in enumerate(row):
+                if isinstance(value, datetime):
+                    sheet.write_datetime(r, c, value.astimezone(LOCAL_ZONE).replace(tzinfo=None), dates)
+                elif isinstance(value, date):
+                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
+                elif isinstance(value, Decimal):
+                    sheet.write_number(r, c, float(value), percent)
+                elif isinstance(value, int):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, cell_text(value))
+        widths = table.widths or [1] * len(table.header)
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, max(10, min(60, 14 * width)))
+        sheet.freeze_panes(1, 0)
+        sheet.autofilter(0, 0, max(1, len(table.rows)), len(table.header) - 1)
+    book.close()
+    return buffer.getvalue()
+
+
+def _sheet_name(title: str) -> str:
+    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title)
+    return cleaned[:31]
+
+
+# --- the tables ---------------------------------------------------------------------------------------------------
+
+
+def programme_table(period: ProgrammePeriod, rows: list[ProgrammeRow]) -> Table:
+    """The programme office's summary: every municipality side by side."""
+    return Table(
+        title=f"Übersicht {period.label}",
+        header=[
+            "Kommune",
+            "Beschäftigte",
+            f"Schulungsmodule erreicht (Ziel {period.min_training_modules})",
+            "Geschulte Beschäftigte",
+            "Anteil mit mind. 1 Modul (%)",
+            "Anteil mit mind. 2 Modulen (%)",
+            f"Empowerment-Workshops (Ziel {period.min_workshops})",
+            "Teilnehmende Workshops",
+            "Status",
+            "Begründung",
+        ],
+        rows=[
+            [
+                r.municipality.name,
+                r.staff,
+                r.modules_delivered,
+                r.trained_staff,
+                r.share_one,
+                r.share_two,
+                r.workshops,
+                r.participants,
+                r.assessment.label,
+                r.assessment.reason(),
+            ]
+            for r in rows
+        ],
+        widths=[2.2, 1, 1.3, 1.1, 1.1, 1.1, 1.3, 1.1, 1, 5],
+    )
+
+
+def completion_table(report_title: str, rows: list[CompletionListRow]) -> Table:
+    """The completion list of one municipality: who completed which module version when, and how."""
+    return Table(
+        title=report_title,
+        header=[
+            "Name",
+            "E-Mail-Adresse",
+            "Personalnummer",
+            "Organisationseinheit",
+            "Modul",
+            "Version",
+            "Abgeschlossen am",
+            "Art",
+            "Ergebnis (%)",
+        ],
+        rows=[
+            [
+                r.name,
+                r.email,
+                r.personnel_number or "",
+                r.org_unit or "",
+                r.module_title,
+                r.version_label,
+                r.completed_at,
+                MODE_LABELS.get(r.mode, r.mode),
+                r.score_percent,
+            ]
+            for r in rows
+        ],
+        widths=[2, 2.4, 1, 2, 3, 0.7, 1.1, 0.9, 0.9],
+    )
+
+
+def evidence_tables(report: MunicipalityReport) -> list[Table]:
+    """The Jahresnachweis as tables: trainings, workshops and coverage per org unit."""
+    trainings = Table(
+        title="Schulungen",
+        header=["Schulungsmodul", "Beschäftigte", "davon online", "davon in Präsenz", "zählt für das Ziel"],
+        rows=[
+            [m.title, m.staff, m.online, m.in_person, "ja" if m.counts else "nein"] for m in report.modules
+        ],
+        widths=[4, 1, 1, 1, 1],
+    )
+    workshops = Table(
+        title="Empowerment-Workshops",
+        header=["Datum", "Drehbuch", "Version", "Ort", "Teilnehmende"],
+        rows=[[w.held_on, w.title, w.version_label, w.place, w.participants] for w in report.workshops],
+        widths=[1, 3, 0.8, 2.2, 1.4],
+    )
+    coverage = Table(
+        title="Abdeckung",
+        header=[
+            "Organisationseinheit",
+            "Beschäftigte",
+            "mind. 1 Modul",
+            "Anteil (%)",
+            "mind. 2 Module",
+            "Anteil (%)",
+        ],
+        rows=[
+            [c.label, c.staff, c.at_least_one, c.share_one, c.at_least_two, c.share_two]
+            for c in [*report.coverage_by_unit, report.coverage]
+        ],
+        widths=[3, 1, 1, 1, 1, 1],
+    )
+    return [trainings, workshops, coverage]

@@ -1,0 +1,169 @@
+"""PDF documents with fpdf2: the municipality's Jahresnachweis and the programme office's summary.
+
+The font is Fira Sans (the KERN design system's typeface, SIL Open Font License, see fonts/FONT-LICENSE.md),
+embedded as a subset, so umlauts, „Anführungszeichen“ and dashes print on any machine.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from lms.orgs.models import ProgrammePeriod
+from lms.reports.compliance import MunicipalityReport, ProgrammeRow
+from lms.reports.exports import Table, cell_text, evidence_tables, programme_table
+from lms.reports.privacy import SUPPRESSED
+from lms.reports.rules import german_date
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FAMILY = "FiraSans"
+PROGRAMME = "Modellprojekt „Kommunen für alle? – Rassismuskritik in kommunalen Verwaltungen“"
+FUNDING = (
+    "Europäische Städtekoalition gegen Rassismus (ECCAR) · gefördert im Bundesprogramm „Demokratie leben!“"
+)
+NOTE = (
+    f"Zahlen unter 5, die Personen betreffen, sind als „{SUPPRESSED}“ ausgewiesen; "
+    "ein Anteil einer so kleinen Gruppe erscheint als „–“. Namen von Teilnehmenden der Empowerment-Workshops "
+    "werden nie ausgewiesen."
+)
+NAVY = (23, 26, 107)
+
+
+class _Document(FPDF):
+    """A4 with the programme's header line and page numbers."""
+
+    def __init__(self, title: str, orientation: str = "portrait") -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.add_font(FAMILY, "", str(FONTS / "FiraSans-Regular.ttf"))
+        self.add_font(FAMILY, "B", str(FONTS / "FiraSans-SemiBold.ttf"))
+        self.set_title(title)
+        self.set_author("Lernplattform „Kommunen für alle?“")
+        self.set_creator("Lernplattform „Kommunen für alle?“")
+        self.set_lang("de-DE")
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(16, 16, 16)
+        self.alias_nb_pages()
+        self.doc_title = title
+
+    def header(self) -> None:
+        self.set_font(FAMILY, "", 8)
+        self.set_text_color(80, 80, 80)
+        self.cell(0, 5, PROGRAMME, new_x="LMARGIN", new_y="NEXT")
+        self.set_draw_color(*NAVY)
+        self.set_line_width(0.6)
+        self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+        self.ln(5)
+        self.set_text_color(0, 0, 0)
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font(FAMILY, "", 8)
+        self.set_text_color(80, 80, 80)
+        self.cell(0, 5, f"{self.doc_title} · Seite {self.page_no()} von {{nb}}", align="R")
+
+    def heading(self, text: str, size: int = 13) -> None:
+        self.ln(2)
+        self.set_font(FAMILY, "B", size)
+        self.set_text_color(*NAVY)
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.ln(1)
+
+    def paragraph(self, text: str, size: int = 10) -> None:
+        self.set_font(FAMILY, "", size)
+        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        self.ln(1)
+
+    def table_of(
+        self, table: Table, size: int = 9, empty: str = "Keine Einträge in diesem Zeitraum."
+    ) -> None:
+        self.heading(table.title, 11)
+        if not table.rows:
+            self.paragraph(empty)
+            return
+        self.set_font(FAMILY, "", size)
+        headings = FontFace(emphasis="BOLD", color=(255, 255, 255), fill_color=NAVY)
+        with self.table(
+            col_widths=tuple(table.widths or [1] * len(table.header)),
+            headings_style=headings,
+            line_height=size * 0.5,
+            text_align="LEFT",
+            padding=1.2,
+            repeat_headings=1,
+        ) as pdf_table:
+            heading = pdf_table.row()
+            for title in table.header:
+                heading.cell(title)
+            for row in table.rows:
+                cells = pdf_table.row()
+                for value in row:
+                    cells.cell(cell_text(value))
+        self.ln(3)
+
+
+def evidence_pdf(report: MunicipalityReport, today: date) -> bytes:
+    """The Jahresnachweis of one municipality for one period."""
+    period = report.period
+    title = f"Jahresnachweis {period.label} – {report.municipality.name}"
+    pdf = _Document(title)
+    pdf.add_page()
+    pdf.heading(f"Jahresnachweis {period.label}", 18)
+    pdf.paragraph(
+        f"{report.municipality.name} · Zeitraum {german_date(period.starts_on)} bis {german_date(period.ends_on)} · "
+        f"Stand {german_date(today)}",
+        11,
+    )
+    pdf.heading(f"Status: {report.assessment.label}", 13)
+    pdf.paragraph(report.assessment.reason())
+    pdf.paragraph(
+        f"Ziele des Zeitraums: mindestens {period.min_training_modules} Schulungsmodule, die jeweils mindestens "
+        f"{period.min_staff_per_module} Beschäftigte abgeschlossen haben (online oder in Präsenz), und mindestens "
+        f"{period.min_workshops} Empowerment-Workshops für das Netzwerk der Beschäftigten mit Migrationsgeschichte."
+    )
+    figures = Table(
+        title="Kennzahlen",
+        header=["Kennzahl", "Wert"],
+        rows=[
+            [
+                "Schulungsmodule, die für das Ziel zählen",
+                f"{report.modules_delivered} von {period.min_training_modules}",
+            ],
+            ["Empowerment-Workshops", f"{report.workshops_count} von {period.min_workshops}"],
+            ["Teilnehmende der Empowerment-Workshops (gezählt)", report.participants],
+            ["Beschäftigte mit mindestens einem abgeschlossenen Modul", report.trained_staff],
+            ["Anteil der Beschäftigten mit mind. 1 Modul (%)", report.coverage.share_one],
+            ["Anteil der Beschäftigten mit mind. 2 Modulen (%)", report.coverage.share_two],
+        ],
+        widths=[3, 1],
+    )
+    pdf.table_of(figures)
+    for table in evidence_tables(report):
+        pdf.table_of(table)
+    pdf.paragraph(NOTE, 8)
+    return bytes(pdf.output())
+
+
+def programme_pdf(period: ProgrammePeriod, rows: list[ProgrammeRow], today: date) -> bytes:
+    """The programme office's summary of every municipality for one period (landscape)."""
+    title = f"Programmübersicht {period.label}"
+    pdf = _Document(title, orientation="landscape")
+    pdf.add_page()
+    pdf.heading(title, 18)
+    pdf.paragraph(
+        f"Alle Modellkommunen · Zeitraum {german_date(period.starts_on)} bis {german_date(period.ends_on)} · "
+        f"Stand {german_date(today)}",
+        11,
+    )
+    pdf.paragraph(FUNDING, 9)
+    met = sum(1 for r in rows if r.assessment.status == "erfuellt")
+    pdf.paragraph(
+        f"{len(rows)} Kommunen; {met} davon haben beide Ziele des Zeitraums erreicht (mindestens "
+        f"{period.min_training_modules} Schulungsmodule mit je mindestens {period.min_staff_per_module} Beschäftigten "
+        f"und mindestens {period.min_workshops} Empowerment-Workshops)."
+    )
+    pdf.table_of(programme_table(period, rows), size=8, empty="Es nehmen noch keine Kommunen teil.")
+    pdf.paragraph(NOTE, 8)
+    return bytes(pdf.output())

@@ -1,0 +1,238 @@
+"""The compliance aggregates as SQL: every count is a GROUP BY over completions, staff or sessions, never a loop.
+
+All functions take a date range (a programme period's dates) and optionally one municipality; without one they
+group by municipality, which is what the programme office's table needs. Callers decide who may see what
+(lms.scope) and how counts of people are shown (lms.reports.privacy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import User
+from lms.content.models import Module, ModuleKind, ModuleVersion
+from lms.orgs.models import OrgUnit
+from lms.orgs.periods import bounds, day_start
+from lms.progress.models import Completion, CompletionMode
+from lms.workshops.models import LiveSession, SessionKind
+
+
+@dataclass(frozen=True)
+class Range:
+    """The dates a report covers (inclusive) and the day on which staff are counted."""
+
+    starts_on: date
+    ends_on: date
+    #: Staff are counted as of this day: the period's last day, or today while the period runs.
+    staff_as_of: date
+
+
+def _in_range(r: Range) -> ColumnElement[bool]:
+    start, end = bounds(r.starts_on, r.ends_on)
+    return and_(Completion.completed_at >= start, Completion.completed_at < end)
+
+
+def staff_on(day: date) -> ColumnElement[bool]:
+    """Accounts that existed on ``day`` and were not deactivated by its end: the staff a report counts."""
+    end = day_start(day + timedelta(days=1))
+    return and_(
+        User.created_at < end,
+        or_(User.is_active.is_(True), User.deactivated_at >= end),
+    )
+
+
+def _training_completions(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-def]
+    """FROM completions of training modules by staff (of one municipality), completed within the range."""
+    query = (
+        select()
+        .select_from(Completion)
+        .join(User, User.id == Completion.user_id)
+        .join(Module, Module.id == Completion.module_id)
+        .where(_in_range(r), Module.kind == ModuleKind.TRAINING.value)
+    )
+    if municipality_id is not None:
+        query = query.where(User.municipality_id == municipality_id)
+    return query
+
+
+@dataclass(frozen=True)
+class ModuleCount:
+    """Distinct staff who completed one module in the range, and how (online / in person)."""
+
+    municipality_id: int
+    module_id: int
+    staff: int
+    online: int
+    in_person: int
+
+
+def module_counts(session: Session, r: Range, municipality_id: int | None = None) -> list[ModuleCount]:
+    """Per municipality and training module: how many distinct staff completed it (any version) in the range."""
+    query = _training_completions(r, municipality_id).add_columns(
+        User.municipality_id,
+        Completion.module_id,
+        func.count(distinct(Completion.user_id)),
+        func.count(distinct(case((Completion.mode == CompletionMode.ONLINE.value, Completion.user_id)))),
+        func.count(distinct(case((Completion.mode == CompletionMode.IN_PERSON.value, Completion.user_id)))),
+    )
+    rows = session.execute(query.group_by(User.municipality_id, Completion.module_id)).all()
+    return [ModuleCount(*row) for row in rows]
+
+
+def delivered_modules(session: Session, r: Range, min_staff: int) -> dict[int, int]:
+    """municipality_id → number of distinct training modules completed by at least ``min_staff`` staff."""
+    per_module = (
+        _training_completions(r, None)
+        .add_columns(
+            User.municipality_id.label("municipality_id"), func.count(distinct(Completion.user_id)).label("n")
+        )
+        .group_by(User.municipality_id, Completion.module_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(per_module.c.municipality_id, func.count())
+        .where(per_module.c.n >= min_staff)
+        .group_by(per_module.c.municipality_id)
+    ).all()
+    return {m: n for m, n in rows}
+
+
+def trained_staff(session: Session, r: Range, municipality_id: int | None = None) -> dict[int, int]:
+    """municipality_id → distinct staff with at least one training completion in the range (whoever they are now)."""
+    query = _training_completions(r, municipality_id).add_columns(
+        User.municipality_id, func.count(distinct(Completion.user_id))
+    )
+    return {m: n for m, n in session.execute(query.group_by(User.municipality_id)).all()}
+
+
+@dataclass(frozen=True)
+class CoverageCount:
+    """Staff counted on the range's day, and how many of them completed at least one / two distinct modules."""
+
+    municipality_id: int
+    org_unit_id: int | None
+    staff: int
+    at_least_one: int
+    at_least_two: int
+
+
+def coverage_counts(session: Session, r: Range, municipality_id: int | None = None) -> list[CoverageCount]:
+    """Per municipality and org unit: staff, and staff with ≥ 1 and ≥ 2 distinct training modules in the range."""
+    per_user = _training_completions(r, municipality_id).add_columns(
+        Completion.user_id.label("user_id"), func.count(distinct(Completion.module_id)).label("modules")
+    )
+    per_user = per_user.group_by(Completion.user_id).subquery()
+    query = (
+        select(
+            User.municipality_id,
+            User.org_unit_id,
+            func.count(User.id),
+            func.count(case((per_user.c.modules >= 1, User.id))),
+            func.count(case((per_user.c.modules >= 2, User.id))),
+        )
+        .outerjoin(per_user, per_user.c.user_id == User.id)
+        .where(User.municipality_id.is_not(None), staff_on(r.staff_as_of))
+        .group_by(User.municipality_id, User.org_unit_id)
+    )
+    if municipality_id is not None:
+        query = query.where(User.municipality_id == municipality_id)
+    return [CoverageCount(*row) for row in session.execute(query).all()]
+
+
+def _workshops(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-def]
+    query = (
+        select()
+        .select_from(LiveSession)
+        .where(
+            LiveSession.kind == SessionKind.WORKSHOP.value,
+            LiveSession.withdrawn_at.is_(None),
+            LiveSession.held_on >= r.starts_on,
+            LiveSession.held_on <= r.ends_on,
+        )
+    )
+    if municipality_id is not None:
+        query = query.where(LiveSession.municipality_id == municipality_id)
+    return query
+
+
+def workshop_totals(
+    session: Session, r: Range, municipality_id: int | None = None
+) -> dict[int, tuple[int, int]]:
+    """municipality_id → (workshops held, participants counted) in the range; withdrawn records do not count."""
+    query = _workshops(r, municipality_id).add_columns(
+        LiveSession.municipality_id,
+        func.count(LiveSession.id),
+        func.coalesce(func.sum(LiveSession.participant_count), 0),
+    )
+    rows = session.execute(query.group_by(LiveSession.municipality_id)).all()
+    return {m: (int(n), int(p)) for m, n, p in rows}
+
+
+def workshops_held(session: Session, r: Range, municipality_id: int) -> list[LiveSession]:
+    """The workshops of one municipality in the range, in date order (no names: the caller shows counts only)."""
+    query = (
+        _workshops(r, municipality_id).add_columns(LiveSession).order_by(LiveSession.held_on, LiveSession.id)
+    )
+    return list(session.scalars(query))
+
+
+def module_titles(session: Session) -> dict[int, str]:
+    """module_id → title of its newest version (retired or not), for labelling report rows."""
+    newest = select(func.max(ModuleVersion.id)).group_by(ModuleVersion.module_id).scalar_subquery()
+    rows = session.execute(
+        select(ModuleVersion.module_id, ModuleVersion.title).where(ModuleVersion.id.in_(newest))
+    )
+    return {m: t for m, t in rows}
+
+
+def org_unit_names(session: Session, municipality_id: int) -> dict[int, str]:
+    """org_unit_id → name for one municipality."""
+    rows = session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.municipality_id == municipality_id))
+    return {i: n for i, n in rows}
+
+
+@dataclass(frozen=True)
+class CompletionListRow:
+    """One completion in a municipality's completion list (trainings only: workshops are never listed by name)."""
+
+    name: str
+    email: str
+    personnel_number: str | None
+    org_unit: str | None
+    module_title: str
+    version_label: str
+    completed_at: datetime
+    mode: str
+    score_percent: Decimal | None
+
+
+def completion_list(session: Session, r: Range, municipality_id: int) -> list[CompletionListRow]:
+    """Every training completion by the municipality's staff in the range, by name then date."""
+    rows = session.execute(
+        select(
+            User.display_name,
+            User.email,
+            User.personnel_number,
+            OrgUnit.name,
+            ModuleVersion.title,
+            ModuleVersion.version_label,
+            Completion.completed_at,
+            Completion.mode,
+            Completion.score_percent,
+        )
+        .select_from(Completion)
+        .join(User, User.id == Completion.user_id)
+        .join(ModuleVersion, ModuleVersion.id == Completion.module_version_id)
+        .join(Module, Module.id == Completion.module_id)
+        .outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
+        .where(
+            User.municipality_id == municipality_id, _in_range(r), Module.kind == ModuleKind.TRAINING.value
+        )
+        .order_by(User.display_name, User.id, Completion.completed_at)
+    ).all()
+    return [CompletionListRow(*row) for row in rows]

@@ -1,0 +1,173 @@
+"""The coordinator's dashboard with its exports, and the programme office's side-by-side view with its exports."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.auth.models import Role
+from lms.orgs.models import Municipality, ProgrammePeriod
+from lms.orgs.periods import all_periods, current_period, local_today, periods_up_to
+from lms.orgs.plans import due_next
+from lms.reports import exports, pdf
+from lms.reports.compliance import MunicipalityReport, municipality_report, programme_report, range_of
+from lms.reports.privacy import Shown
+from lms.reports.queries import completion_list
+from lms.reports.rules import Status
+from lms.scope import OutOfScope, require_municipality
+from lms.web.access import acting_user, roles_required
+from lms.web.database import get_db
+
+bp = Blueprint("reports", __name__, template_folder="templates")
+
+STATUS_VARIANTS = {
+    Status.MET: "success",
+    Status.ON_TRACK: "info",
+    Status.AT_RISK: "warning",
+    Status.MISSED: "danger",
+}
+MIME = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@bp.app_template_filter("shown")
+def shown(value: Shown) -> str:
+    """A count of people as shown: 1.800 (grouped), or „< 5“ as it came from lms.reports.privacy."""
+    return format_decimal(value, format="#,##0") if isinstance(value, int) else str(value)
+
+
+@bp.app_template_filter("share")
+def share_text(value: Decimal | None) -> str:
+    """A share in percent, or „–“ when it is hidden because its group is small."""
+    return "–" if value is None else f"{format_decimal(value, format='#,##0.0')} %"
+
+
+def municipality_or_404(slug: str) -> Municipality:
+    """The municipality if the acting person may manage it (coordinator of it, programme office), else 404."""
+    found = get_db().scalar(select(Municipality).where(Municipality.slug == slug))
+    try:
+        return require_municipality(acting_user(), found)
+    except OutOfScope:
+        abort(404)
+
+
+def chosen_period(today: date) -> ProgrammePeriod:
+    """The period from ?zeitraum=ID, else the current one; 404 if there is none."""
+    db = get_db()
+    raw = request.args.get("zeitraum", "")
+    period = db.get(ProgrammePeriod, int(raw)) if raw.isdigit() else current_period(db, today)
+    if period is None:
+        abort(404)
+    return period
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("äöüß", "aous"))).strip("-")
+
+
+def download(content: bytes, name: str, fmt: str) -> Response:
+    """A file download with a safe ASCII file name."""
+    response = Response(content, mimetype=MIME[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@bp.get("/koordination")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def coordination():  # type: ignore[no-untyped-def]
+    """Entry point of the main menu: the coordinator's own municipality, or the programme office's table."""
+    user = acting_user()
+    if user.has_role(Role.COORDINATOR) and user.municipality is not None:
+        return redirect(url_for("reports.dashboard", slug=user.municipality.slug))
+    return redirect(url_for("reports.programme"))
+
+
+@bp.get("/kommunen/<slug>")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def dashboard(slug: str):  # type: ignore[no-untyped-def]
+    """The municipality's dashboard: status against the targets, trainings, workshops, coverage, what is due."""
+    db, today = get_db(), local_today()
+    municipality = municipality_or_404(slug)
+    period = chosen_period(today)
+    report = municipality_report(db, municipality, period, today)
+    history = [
+        municipality_report(db, municipality, p, today) for p in periods_up_to(db, today) if p.id != period.id
+    ]
+    return render_template(
+        "reports/dashboard.html",
+        report=report,
+        history=history,
+        periods=all_periods(db),
+        due=due_next(db, municipality, period, today),
+        variants=STATUS_VARIANTS,
+        reason=report.assessment.reason(_),
+    )
+
+
+def _report(slug: str) -> MunicipalityReport:
+    today = local_today()
+    return municipality_report(get_db(), municipality_or_404(slug), chosen_period(today), today)
+
+
+@bp.get("/kommunen/<slug>/abschluesse.<any(csv, xlsx):fmt>")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def completions_export(slug: str, fmt: str):  # type: ignore[no-untyped-def]
+    """The completion list of the period as CSV (German Excel) or XLSX."""
+    today = local_today()
+    municipality = municipality_or_404(slug)
+    period = chosen_period(today)
+    rows = completion_list(get_db(), range_of(period, today), municipality.id)
+    table = exports.completion_table(f"Abschlüsse {period.label}", rows)
+    content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
+    return download(content, f"abschluesse-{municipality.slug}-{_slug(period.label)}", fmt)
+
+
+@bp.get("/kommunen/<slug>/jahresnachweis.pdf")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def evidence_pdf(slug: str):  # type: ignore[no-untyped-def]
+    """The Jahresnachweis of the period as PDF."""
+    report = _report(slug)
+    content = pdf.evidence_pdf(report, report.today)
+    return download(content, f"jahresnachweis-{report.municipality.slug}-{_slug(report.period.label)}", "pdf")
+
+
+@bp.get("/programmbuero")
+@roles_required(Role.ADMIN)
+def programme():  # type: ignore[no-untyped-def]
+    """Every municipality side by side for one period: trainings, workshops, participants, coverage, status."""
+    db, today = get_db(), local_today()
+    period = chosen_period(today)
+    rows = programme_report(db, period, today)
+    return render_template(
+        "reports/programme.html",
+        period=period,
+        periods=all_periods(db),
+        rows=rows,
+        variants=STATUS_VARIANTS,
+        reasons={r.municipality.id: r.assessment.reason(_) for r in rows},
+        met=sum(1 for r in rows if r.assessment.status is Status.MET),
+    )
+
+
+@bp.get("/programmbuero/uebersicht.<any(csv, xlsx, pdf):fmt>")
+@roles_required(Role.ADMIN)
+def programme_export(fmt: str):  # type: ignore[no-untyped-def]
+    """The programme office's table as CSV, XLSX or PDF."""
+    today = local_today()
+    period = chosen_period(today)
+    rows = programme_report(get_db(), period, today)
+    if fmt == "pdf":
+        content = pdf.programme_pdf(period, rows, today)
+    else:
+        table = exports.programme_table(period, rows)
+        content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
+    return download(content, f"programmuebersicht-{_slug(period.label)}", fmt)

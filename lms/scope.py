@@ -1,0 +1,125 @@
+"""Who may see which people, municipalities and sessions: the one place that scopes every query and check.
+
+* The programme office (admin) sees every municipality, its staff and sessions, never workshop attendee names.
+* A coordinator sees their own municipality: its staff, reports and sessions, never workshop attendee names.
+* A trainer or facilitator sees the sessions they ran or recorded; the facilitators of a municipality's network
+  (role ``facilitator`` in that municipality) also see the optional attendee names of its workshops.
+* A learner sees only their own records (the progress feature's queries filter by the person's id).
+
+Views call these functions instead of writing their own conditions, and the access-matrix test checks every route.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
+
+from lms.auth.models import Role, User
+from lms.orgs.models import Municipality
+from lms.workshops.models import LiveSession, SessionFacilitator, SessionKind
+
+
+class CommandLineActor:
+    """Who acts in `lms` commands: an administrator at the server, with the programme office's rights, no account."""
+
+    id = None
+    municipality_id = None
+    display_name = "Kommandozeile"
+
+    def has_role(self, *roles: Role) -> bool:
+        return Role.ADMIN in roles
+
+
+COMMAND_LINE: User = CommandLineActor()  # type: ignore[assignment]
+
+
+class OutOfScope(Exception):
+    """The acting person may not see or change this; views answer 404 so that nothing is revealed."""
+
+
+def may_manage_municipality(user: User, municipality_id: int) -> bool:
+    """Staff lists, imports, training plan, dashboard and exports of a municipality."""
+    if user.has_role(Role.ADMIN):
+        return True
+    return user.has_role(Role.COORDINATOR) and user.municipality_id == municipality_id
+
+
+def require_municipality(user: User, municipality: Municipality | None) -> Municipality:
+    """The municipality if the person may manage it; raises OutOfScope otherwise."""
+    if municipality is None or not may_manage_municipality(user, municipality.id):
+        raise OutOfScope
+    return municipality
+
+
+def staff_filter(user: User) -> ColumnElement[bool]:
+    """Condition on User for the people this person may list."""
+    if user.has_role(Role.ADMIN):
+        return true()
+    if user.has_role(Role.COORDINATOR) and user.municipality_id is not None:
+        return User.municipality_id == user.municipality_id
+    return User.id == user.id
+
+
+def may_record_session(user: User, kind: str, municipality_id: int) -> bool:
+    """Trainers and the programme office record for any municipality; coordinators and facilitators for their own.
+
+    Facilitators record empowerment workshops only; in-person trainings are recorded by trainers and coordinators.
+    """
+    if user.has_role(Role.ADMIN, Role.TRAINER):
+        return True
+    own = user.municipality_id == municipality_id
+    if user.has_role(Role.COORDINATOR) and own:
+        return True
+    return user.has_role(Role.FACILITATOR) and own and kind == SessionKind.WORKSHOP.value
+
+
+def may_record_any_session(user: User) -> bool:
+    """Whether the „record a session“ pages are open to this person at all."""
+    return user.has_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR, Role.FACILITATOR)
+
+
+def recordable_municipality_ids(user: User) -> set[int] | None:
+    """Municipalities this person may record sessions for; None means all."""
+    if user.has_role(Role.ADMIN, Role.TRAINER):
+        return None
+    if user.has_role(Role.COORDINATOR, Role.FACILITATOR) and user.municipality_id is not None:
+        return {user.municipality_id}
+    return set()
+
+
+def _runs(user: User) -> ColumnElement[bool]:
+    ran = exists(
+        select(SessionFacilitator.session_id).where(
+            SessionFacilitator.session_id == LiveSession.id, SessionFacilitator.user_id == user.id
+        )
+    )
+    return or_(ran, LiveSession.recorded_by_id == user.id)
+
+
+def sessions_filter(user: User) -> ColumnElement[bool]:
+    """Condition on LiveSession for the sessions this person may see."""
+    if user.has_role(Role.ADMIN):
+        return true()
+    conditions = []
+    if user.has_role(Role.COORDINATOR) and user.municipality_id is not None:
+        conditions.append(LiveSession.municipality_id == user.municipality_id)
+    if user.has_role(Role.TRAINER, Role.FACILITATOR):
+        conditions.append(_runs(user))
+    return or_(*conditions) if conditions else false()
+
+
+def may_see_attendee_names(user: User, session: LiveSession) -> bool:
+    """Only the network's facilitators (of the workshop's municipality) see who attended an empowerment workshop."""
+    return (
+        session.kind == SessionKind.WORKSHOP.value
+        and user.has_role(Role.FACILITATOR)
+        and user.municipality_id == session.municipality_id
+    )
+
+
+def may_withdraw_session(user: User, session: LiveSession) -> bool:
+    """The person who recorded it, its facilitators, the municipality's coordinators and the programme office."""
+    if user.has_role(Role.ADMIN):
+        return True
+    if user.has_role(Role.COORDINATOR) and user.municipality_id == session.municipality_id:
+        return True
+    return session.recorded_by_id == user.id or user.id in session.facilitator_ids

@@ -1,0 +1,65 @@
+"""Forms for recording live sessions (CSRF comes with FlaskForm)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+class SessionForm(FlaskForm):
+    """What both kinds of session have in common."""
+
+    municipality_id = SelectField(_l("Kommune"), coerce=int, validators=[InputRequired()])
+    module_version_id = SelectField(_l("Modul und Version"), coerce=int, validators=[InputRequired()])
+    held_on = DateField(_l("Datum"), validators=[InputRequired(_l("Bitte geben Sie das Datum an."))])
+    place = StringField(
+        _l("Ort"),
+        description=_l("z. B. „Rathaus, Raum 2.14“ oder „online“"),
+        validators=[DataRequired(_l("Bitte geben Sie den Ort an.")), Length(max=200)],
+    )
+    facilitator_ids = SelectMultipleField(_l("Moderation"), coerce=int)
+    external_facilitators = StringField(
+        _l("Weitere Moderierende ohne Konto"),
+        description=_l("Namen, durch Komma getrennt (optional)"),
+        validators=[Optional(), Length(max=300)],
+    )
+
+
+class WorkshopForm(SessionForm):
+    """An empowerment workshop: a count of participants; names optional and only for the network's facilitators."""
+
+    participant_count = IntegerField(
+        _l("Zahl der Teilnehmenden"),
+        validators=[InputRequired(_l("Bitte geben Sie die Zahl an.")), NumberRange(min=1, max=500)],
+    )
+    attendee_names = TextAreaField(
+        _l("Namen der Teilnehmenden (optional)"),
+        description=_l(
+            "Eine Person je Zeile. Nur die Moderation des Netzwerks Ihrer Kommune sieht diese Liste; sie erscheint "
+            "in keinem Bericht und keinem Export."
+        ),
+        validators=[Optional(), Length(max=20000)],
+    )
+
+
+class TrainingForm(SessionForm):
+    """An in-person training: the attendance list creates in-person completions."""
+
+    attendees = TextAreaField(
+        _l("Teilnehmende"),
+        description=_l(
+            "E-Mail-Adresse oder Personalnummer, eine Person je Zeile (z. B. aus der Unterschriftenliste). "
+            "Für jede Person wird das Modul als „in Präsenz“ abgeschlossen."
+        ),
+        validators=[DataRequired(_l("Bitte tragen Sie die Teilnehmenden ein.")), Length(max=100000)],
+    )
+
+
+class WithdrawForm(FlaskForm):
+    """Withdrawing a session recorded by mistake."""
+
+    reason = StringField(
+        _l("Grund"), validators=[DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300)]
+    )

@@ -1,0 +1,91 @@
+"""Live sessions held in a municipality: empowerment workshops and in-person deliveries of training modules."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.content.models import ModuleVersion
+from lms.db import Base, UTCDateTime, created_at, intpk
+from lms.orgs.models import Municipality
+from lms.progress.models import Completion
+
+
+class SessionKind(StrEnum):
+    """An empowerment workshop for the network, or a training module taught in person."""
+
+    WORKSHOP = "workshop"
+    TRAINING = "training"
+
+
+class LiveSession(Base):
+    """A session that was held: what (module or script version), when, where, by whom, for how many people."""
+
+    __tablename__ = "live_sessions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('workshop', 'training')", name="kind_known"),
+        CheckConstraint("participant_count >= 0", name="participants_not_negative"),
+        # The compliance report counts workshops per municipality within a period's dates.
+        Index("ix_live_sessions_municipality_id_held_on", "municipality_id", "held_on"),
+    )
+
+    id: Mapped[intpk]
+    kind: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"))
+    #: The exact version of the script or module that was used.
+    module_version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id"))
+    held_on: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200))
+    #: Workshops: the number the facilitators counted. Trainings: the attendees recorded.
+    participant_count: Mapped[int] = mapped_column(Integer)
+    #: Workshops only, optional: who took part, one name per line. Reveals a migration history (GDPR Art. 9):
+    #: shown only to the municipality's facilitators, never in a report, export or the API.
+    attendee_names: Mapped[str | None] = mapped_column(Text)
+    #: Facilitators without an account here, e.g. „Aylin K. (Netzwerk Offenbach)“.
+    external_facilitators: Mapped[str] = mapped_column(String(300), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    #: A session recorded by mistake is withdrawn (with a reason), never deleted; it no longer counts.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(300))
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    module_version: Mapped[ModuleVersion] = relationship(lazy="joined")
+    facilitator_links: Mapped[list[SessionFacilitator]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def facilitator_ids(self) -> set[int]:
+        """Accounts that ran the session."""
+        return {link.user_id for link in self.facilitator_links}
+
+
+class SessionFacilitator(Base):
+    """A person with an account who ran a session (they, and only they among facilitators, see it)."""
+
+    __tablename__ = "session_facilitators"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("live_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class SessionAttendance(Base):
+    """One attendee of an in-person training, and the completion that attendance created (if it created one)."""
+
+    __tablename__ = "session_attendances"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[intpk]
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: None when the person had already completed this module version before the session.
+    completion_id: Mapped[int | None] = mapped_column(ForeignKey("completions.id"))
+
+    completion: Mapped[Completion | None] = relationship()

@@ -1,0 +1,74 @@
+"""Which live sessions a person may see, and what the forms offer to choose from."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import User
+from lms.content.models import Module, ModuleVersion
+from lms.orgs.models import Municipality
+from lms.scope import recordable_municipality_ids, sessions_filter
+from lms.workshops.models import LiveSession, SessionAttendance
+
+#: The list shows the newest sessions; older ones stay in the reports and exports.
+LIST_LIMIT = 200
+
+
+def visible_sessions(session: Session, user: User, limit: int = LIST_LIMIT) -> list[LiveSession]:
+    """The sessions this person may see, newest first."""
+    return list(
+        session.scalars(
+            select(LiveSession)
+            .where(sessions_filter(user))
+            .order_by(LiveSession.held_on.desc(), LiveSession.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def visible_session(session: Session, user: User, session_id: int) -> LiveSession | None:
+    """One session if this person may see it."""
+    return session.scalar(select(LiveSession).where(LiveSession.id == session_id, sessions_filter(user)))
+
+
+def attendees(session: Session, live: LiveSession) -> list[tuple[User, bool]]:
+    """The attendees of an in-person training by name, and whether the session created their completion."""
+    rows = session.execute(
+        select(User, SessionAttendance.completion_id)
+        .join(SessionAttendance, SessionAttendance.user_id == User.id)
+        .where(SessionAttendance.session_id == live.id)
+        .order_by(User.display_name)
+    ).all()
+    return [(user, completion_id is not None) for user, completion_id in rows]
+
+
+def version_choices(session: Session, kind: str) -> list[tuple[int, str]]:
+    """(version id, „Title – Version 1.0“) of every published version of the kind, newest first per module."""
+    rows = session.execute(
+        select(ModuleVersion.id, ModuleVersion.title, ModuleVersion.version_label, ModuleVersion.retired_at)
+        .join(Module, Module.id == ModuleVersion.module_id)
+        .where(Module.kind == kind, Module.retired_at.is_(None))
+        .order_by(ModuleVersion.title, ModuleVersion.id.desc())
+    ).all()
+    return [
+        (i, f"{title} – Version {label}" + (" (zurückgezogen)" if retired else ""))
+        for i, title, label, retired in rows
+    ]
+
+
+def municipality_choices(session: Session, user: User) -> list[tuple[int, str]]:
+    """The municipalities this person may record sessions for."""
+    allowed = recordable_municipality_ids(user)
+    query = select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    if allowed is not None:
+        query = query.where(Municipality.id.in_(allowed))
+    return [(i, n) for i, n in session.execute(query)]
+
+
+def facilitators(session: Session, live: LiveSession) -> list[User]:
+    """The accounts that ran a session, by name."""
+    ids = live.facilitator_ids
+    if not ids:
+        return []
+    return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.display_name)))

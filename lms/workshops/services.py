@@ -1,0 +1,237 @@
+"""Recording live sessions: empowerment workshops (a count, names optional) and in-person trainings (attendance).
+
+An in-person training creates a completion, marked in person, for every attendee who has not yet completed that
+module version; the attendance row remembers which completion it created. Sessions are never deleted: a mistaken
+record is withdrawn with a reason and stops counting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from lms.audit.services import record_event
+from lms.auth.models import Role, User, UserRole
+from lms.content.models import ModuleVersion
+from lms.db import utcnow
+from lms.orgs.periods import LOCAL_ZONE, local_today
+from lms.progress.models import Completion, CompletionMode
+from lms.scope import OutOfScope, may_record_session, may_withdraw_session
+from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilitator, SessionKind
+
+#: Largest number accepted for a workshop's participants (a typo guard, not a rule of the programme).
+MAX_PARTICIPANTS = 500
+
+
+class SessionInputError(ValueError):
+    """The session cannot be recorded as entered; ``problems`` are messages for people (nothing was saved)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    """What a facilitator, trainer or coordinator enters about a held session."""
+
+    kind: SessionKind
+    municipality_id: int
+    module_version_id: int
+    held_on: date
+    place: str
+    facilitator_ids: frozenset[int] = frozenset()
+    external_facilitators: str = ""
+    #: Workshops: the number of participants counted.
+    participant_count: int = 0
+    #: Workshops, optional: names, one per line (never reported).
+    attendee_names: str = ""
+    #: Trainings: e-mail addresses or personnel numbers of the attendees, one per line.
+    attendees: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """The recorded session and, for trainings, what the attendance did."""
+
+    session: LiveSession
+    completions_created: int = 0
+    already_completed: int = 0
+
+
+def eligible_facilitators(session: Session, municipality_ids: set[int] | None) -> list[User]:
+    """Trainers, and the facilitators of the given municipalities (all when None), by name."""
+    roles = select(UserRole.user_id).where(UserRole.role == Role.TRAINER.value)
+    local = select(UserRole.user_id).where(UserRole.role == Role.FACILITATOR.value)
+    condition = User.id.in_(roles)
+    if municipality_ids is None:
+        condition = or_(condition, User.id.in_(local))
+    elif municipality_ids:
+        condition = or_(condition, User.id.in_(local) & User.municipality_id.in_(municipality_ids))
+    return list(
+        session.scalars(select(User).where(condition, User.is_active.is_(True)).order_by(User.display_name))
+    )
+
+
+def _check_common(session: Session, actor: User, data: SessionInput) -> tuple[ModuleVersion, list[str]]:
+    problems: list[str] = []
+    if not may_record_session(actor, data.kind.value, data.municipality_id):
+        raise OutOfScope
+    version = session.get(ModuleVersion, data.module_version_id)
+    if version is None or version.module.kind != data.kind.value:
+        wanted = "Empowerment-Drehbuch" if data.kind is SessionKind.WORKSHOP else "Schulungsmodul"
+        problems.append(f"Bitte wählen Sie ein {wanted} und seine Version.")
+    if data.held_on > local_today():
+        problems.append(
+            "Das Datum liegt in der Zukunft: erfasst werden Veranstaltungen, die stattgefunden haben."
+        )
+    if not data.place.strip():
+        problems.append("Bitte geben Sie den Ort an (z. B. „Rathaus, Raum 2.14“ oder „online“).")
+    if data.facilitator_ids:
+        allowed = {u.id for u in eligible_facilitators(session, {data.municipality_id})} | {actor.id}
+        if not data.facilitator_ids <= allowed:
+            problems.append(
+                "Als Moderation können nur Trainerinnen, Trainer und die Moderation dieser Kommune eingetragen werden."
+            )
+    if not data.facilitator_ids and not data.external_facilitators.strip():
+        problems.append("Bitte nennen Sie mindestens eine Person, die die Veranstaltung geleitet hat.")
+    return version, problems  # type: ignore[return-value]
+
+
+def _new_session(actor: User, data: SessionInput, version: ModuleVersion, count: int) -> LiveSession:
+    live = LiveSession(
+        kind=data.kind.value,
+        municipality_id=data.municipality_id,
+        module_id=version.module_id,
+        module_version_id=version.id,
+        held_on=data.held_on,
+        place=data.place.strip()[:200],
+        participant_count=count,
+        attendee_names=(data.attendee_names.strip() or None) if data.kind is SessionKind.WORKSHOP else None,
+        external_facilitators=data.external_facilitators.strip()[:300],
+        recorded_by_id=actor.id,
+    )
+    live.facilitator_links = [SessionFacilitator(user_id=i) for i in sorted(data.facilitator_ids)]
+    return live
+
+
+def record_workshop(session: Session, actor: User, data: SessionInput) -> RecordResult:
+    """Record a held empowerment workshop with its participant count (and, optionally, names)."""
+    version, problems = _check_common(session, actor, data)
+    if not 1 <= data.participant_count <= MAX_PARTICIPANTS:
+        problems.append(f"Bitte geben Sie die Zahl der Teilnehmenden an (1 bis {MAX_PARTICIPANTS}).")
+    if problems:
+        raise SessionInputError(problems)
+    live = _new_session(actor, data, version, data.participant_count)
+    session.add(live)
+    session.flush()
+    record_event(
+        session, actor_id=actor.id, action="session.record", object_type="live_session", object_id=live.id
+    )
+    return RecordResult(live)
+
+
+def resolve_attendees(
+    session: Session, municipality_id: int, lines: list[str]
+) -> tuple[list[User], list[str]]:
+    """Staff of the municipality named by e-mail address or personnel number, one per line; and the problems."""
+    wanted = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
+    keys = {text.lower() for _n, text in wanted} | {text for _n, text in wanted}
+    found = session.scalars(
+        select(User).where(
+            User.municipality_id == municipality_id,
+            or_(func.lower(User.email).in_(keys), User.personnel_number.in_(keys)),
+        )
+    ).all()
+    by_key = {u.email.lower(): u for u in found} | {
+        u.personnel_number: u for u in found if u.personnel_number
+    }
+    people: dict[int, User] = {}
+    problems = []
+    for number, text in wanted:
+        person = by_key.get(text.lower()) or by_key.get(text)
+        if person is None:
+            problems.append(
+                f"Zeile {number}: „{text}“ ist keine E-Mail-Adresse und keine Personalnummer der Beschäftigten dieser Kommune."
+            )
+        else:
+            people[person.id] = person
+    if not wanted:
+        problems.append(
+            "Bitte tragen Sie die Teilnehmenden ein (E-Mail-Adresse oder Personalnummer, eine je Zeile)."
+        )
+    return list(people.values()), problems
+
+
+def record_training(session: Session, actor: User, data: SessionInput) -> RecordResult:
+    """Record an in-person training; each attendee gets an in-person completion of that module version."""
+    version, problems = _check_common(session, actor, data)
+    people, attendee_problems = resolve_attendees(session, data.municipality_id, data.attendees)
+    problems += attendee_problems
+    if problems:
+        raise SessionInputError(problems)
+    live = _new_session(actor, data, version, len(people))
+    session.add(live)
+    session.flush()
+    done = set(
+        session.scalars(
+            select(Completion.user_id).where(
+                Completion.module_version_id == version.id, Completion.user_id.in_([p.id for p in people])
+            )
+        )
+    )
+    # Noon on the day it was held, German time: the completion falls into the period of that calendar day.
+    completed_at = datetime.combine(data.held_on, time(12), tzinfo=LOCAL_ZONE)
+    created = 0
+    for person in people:
+        completion = None
+        if person.id not in done:
+            completion = Completion(
+                user_id=person.id,
+                module_id=version.module_id,
+                module_version_id=version.id,
+                mode=CompletionMode.IN_PERSON.value,
+                completed_at=completed_at,
+            )
+            session.add(completion)
+            created += 1
+        session.add(SessionAttendance(session_id=live.id, user_id=person.id, completion=completion))
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        action="session.record",
+        object_type="live_session",
+        object_id=live.id,
+        completions_created=created,
+    )
+    return RecordResult(live, completions_created=created, already_completed=len(people) - created)
+
+
+def withdraw_session(session: Session, actor: User, live: LiveSession, reason: str) -> None:
+    """Withdraw a session recorded by mistake; refused for trainings that created completions (append-only)."""
+    if not may_withdraw_session(actor, live):
+        raise OutOfScope
+    if live.withdrawn_at is not None:
+        return
+    if not reason.strip():
+        raise SessionInputError(["Bitte geben Sie einen Grund an."])
+    if live.kind == SessionKind.TRAINING.value and session.scalar(
+        select(func.count())
+        .select_from(SessionAttendance)
+        .where(SessionAttendance.session_id == live.id, SessionAttendance.completion_id.is_not(None))
+    ):
+        raise SessionInputError(
+            [
+                "Diese Schulung hat bereits Abschlüsse für die Teilnehmenden erzeugt. Abschlüsse sind Nachweise und "
+                "werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."
+            ]
+        )
+    live.withdrawn_at = utcnow()
+    live.withdrawn_reason = reason.strip()[:300]
+    record_event(
+        session, actor_id=actor.id, action="session.withdraw", object_type="live_session", object_id=live.id
+    )

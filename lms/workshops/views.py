@@ -1,0 +1,167 @@
+"""Recording and viewing live sessions: empowerment workshops and in-person trainings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from lms.auth.models import Role
+from lms.content.models import ModuleKind
+from lms.orgs.periods import local_today
+from lms.scope import (
+    OutOfScope,
+    may_record_any_session,
+    may_see_attendee_names,
+    may_withdraw_session,
+    recordable_municipality_ids,
+)
+from lms.web.access import acting_user
+from lms.web.database import get_db
+from lms.workshops import queries
+from lms.workshops.forms import SessionForm, TrainingForm, WithdrawForm, WorkshopForm
+from lms.workshops.models import SessionKind
+from lms.workshops.services import (
+    SessionInput,
+    SessionInputError,
+    eligible_facilitators,
+    record_training,
+    record_workshop,
+    withdraw_session,
+)
+
+bp = Blueprint("workshops", __name__, template_folder="templates")
+
+
+def _require_recorder() -> None:
+    if not may_record_any_session(acting_user()):
+        abort(403)
+
+
+@bp.get("/veranstaltungen")
+@login_required
+def sessions():  # type: ignore[no-untyped-def]
+    """The sessions this person ran, recorded or (coordinators, programme office) oversees."""
+    _require_recorder()
+    return render_template(
+        "workshops/sessions.html", sessions=queries.visible_sessions(get_db(), acting_user())
+    )
+
+
+def _prepare(form: SessionForm, kind: SessionKind) -> None:
+    db, user = get_db(), acting_user()
+    form.municipality_id.choices = queries.municipality_choices(db, user)
+    form.module_version_id.choices = queries.version_choices(db, kind.value)
+    people = eligible_facilitators(db, recordable_municipality_ids(user))
+    if user.id not in {p.id for p in people}:
+        people = [user, *people]
+    form.facilitator_ids.choices = [
+        (p.id, f"{p.display_name} ({p.municipality.name if p.municipality else _('programmweit')})")
+        for p in people
+    ]
+    if not form.is_submitted():
+        form.facilitator_ids.data = [user.id]
+        form.held_on.data = local_today()
+        if len(form.municipality_id.choices) == 1 or user.municipality_id:
+            form.municipality_id.data = user.municipality_id or form.municipality_id.choices[0][0]
+
+
+@bp.route("/veranstaltungen/neu/<any(workshop, schulung):kind>", methods=["GET", "POST"])
+@login_required
+def new_session(kind: str):  # type: ignore[no-untyped-def]
+    """Record a held empowerment workshop or in-person training."""
+    _require_recorder()
+    user = acting_user()
+    session_kind = SessionKind.WORKSHOP if kind == "workshop" else SessionKind.TRAINING
+    if session_kind is SessionKind.TRAINING and not user.has_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR):
+        abort(403)
+    form: SessionForm = WorkshopForm() if session_kind is SessionKind.WORKSHOP else TrainingForm()
+    _prepare(form, session_kind)
+    # Names are asked only of the network's own facilitators: nobody else may see them afterwards either.
+    may_name = session_kind is SessionKind.WORKSHOP and user.has_role(Role.FACILITATOR)
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data = SessionInput(
+            kind=session_kind,
+            municipality_id=form.municipality_id.data,
+            module_version_id=form.module_version_id.data,
+            held_on=form.held_on.data,
+            place=form.place.data or "",
+            facilitator_ids=frozenset(form.facilitator_ids.data or []),
+            external_facilitators=form.external_facilitators.data or "",
+            participant_count=(form.participant_count.data or 0) if isinstance(form, WorkshopForm) else 0,
+            attendee_names=(form.attendee_names.data or "")
+            if may_name and isinstance(form, WorkshopForm)
+            else "",
+            attendees=(form.attendees.data or "").splitlines() if isinstance(form, TrainingForm) else [],
+        )
+        try:
+            recorder = record_workshop if session_kind is SessionKind.WORKSHOP else record_training
+            result = recorder(get_db(), user, data)
+        except OutOfScope:
+            abort(403)
+        except SessionInputError as error:
+            problems = error.problems
+        else:
+            if session_kind is SessionKind.TRAINING:
+                flash(
+                    _(
+                        "Die Schulung ist erfasst: %(created)s Abschlüsse in Präsenz eingetragen, %(already)s Personen hatten das Modul in dieser Version schon abgeschlossen.",
+                        created=result.completions_created,
+                        already=result.already_completed,
+                    ),
+                    "success",
+                )
+            else:
+                flash(_("Der Workshop ist erfasst."), "success")
+            return redirect(url_for("workshops.session_detail", session_id=result.session.id), 303)
+    template = (
+        "workshops/new_workshop.html"
+        if session_kind is SessionKind.WORKSHOP
+        else "workshops/new_training.html"
+    )
+    status = 400 if (form.errors or problems) else 200
+    return render_template(template, form=form, problems=problems, may_name=may_name), status
+
+
+@bp.get("/veranstaltungen/<int:session_id>")
+@login_required
+def session_detail(session_id: int):  # type: ignore[no-untyped-def]
+    """One session; attendee names of a workshop only for the network's facilitators."""
+    db, user = get_db(), acting_user()
+    live = queries.visible_session(db, user, session_id)
+    if live is None:
+        abort(404)
+    return render_template(
+        "workshops/session.html",
+        live=live,
+        show_names=may_see_attendee_names(user, live),
+        attendees=queries.attendees(db, live) if live.kind == SessionKind.TRAINING.value else [],
+        facilitators=queries.facilitators(db, live),
+        may_withdraw=may_withdraw_session(user, live) and live.withdrawn_at is None,
+        form=WithdrawForm(),
+        kind_training=ModuleKind.TRAINING.value,
+    )
+
+
+@bp.post("/veranstaltungen/<int:session_id>/zurueckziehen")
+@login_required
+def withdraw(session_id: int):  # type: ignore[no-untyped-def]
+    """Withdraw a session recorded by mistake (it stays on record but no longer counts)."""
+    db, user = get_db(), acting_user()
+    live = queries.visible_session(db, user, session_id)
+    if live is None:
+        abort(404)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte geben Sie einen Grund an."), "danger")
+        return redirect(url_for("workshops.session_detail", session_id=session_id), 303)
+    try:
+        withdraw_session(db, user, live, form.reason.data or "")
+    except OutOfScope:
+        abort(403)
+    except SessionInputError as error:
+        flash(" ".join(error.problems), "danger")
+    else:
+        flash(_("Die Veranstaltung ist zurückgezogen und zählt nicht mehr."), "success")
+    return redirect(url_for("workshops.session_detail", session_id=session_id), 303)

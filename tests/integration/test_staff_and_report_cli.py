@@ -1,0 +1,114 @@
+"""`lms staff import` and `lms report …` on a real database file, as an administrator or a cron job runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms import migrate
+from lms.auth.models import User
+from lms.cli import main
+from lms.db import make_engine
+from lms.orgs.models import Municipality
+
+CSV = (
+    "\ufeffE-Mail;Name;Organisationseinheit\r\n"
+    "a.yilmaz@kreis.example;Ayşe Yılmaz;Amt für Soziales\r\n"
+    "kaputt;Paul Becker;Bauamt\r\n"
+    "j.schmidt@kreis.example;Jürgen Schmidt;Bürgerservice\r\n"
+)
+
+
+@pytest.fixture
+def cli(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run `lms …` against a fresh migrated SQLite file with one municipality; returns (run, database URL, outbox)."""
+    url = "sqlite:///" + str(tmp_path / "cli.sqlite3")
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        session.add(Municipality(slug="darmstadt-dieburg", name="Landkreis Darmstadt-Dieburg"))
+        session.commit()
+    outbox = tmp_path / "outbox"
+    env = {"LMS_DATABASE_URL": url, "LMS_OUTBOX_DIR": str(outbox), "LMS_TEST_DATABASE_URL": ""}
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    yield run, engine, outbox
+    engine.dispose()
+
+
+def count_staff(engine) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def test_staff_import_reports_rows_as_file_line_and_applies_only_when_told(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, engine, outbox = cli
+    path = tmp_path / "personal.csv"
+    path.write_bytes(CSV.encode())
+    dry = run("staff", "import", str(path), "--municipality", "darmstadt-dieburg", "--dry-run")
+    assert dry.exit_code == 1
+    assert f"{path}:3: „kaputt“ ist keine gültige E-Mail-Adresse." in dry.stderr
+    assert "2 neu, 0 geändert" in dry.stdout and "Probelauf: nichts übernommen." in dry.stdout
+    refused = run("staff", "import", str(path), "--municipality", "darmstadt-dieburg")
+    assert refused.exit_code == 1 and "Nichts übernommen" in refused.stderr
+    assert count_staff(engine) == 0
+    done = run("staff", "import", str(path), "--municipality", "darmstadt-dieburg", "--skip-invalid")
+    assert done.exit_code == 0, done.output
+    assert f"Einladungen: 2 (als .eml-Dateien in {outbox})" in done.stdout
+    assert count_staff(engine) == 2 and len(list(outbox.glob("*.eml"))) == 2
+    again = run("staff", "import", str(path), "--municipality", "darmstadt-dieburg", "--skip-invalid")
+    assert "0 neu, 0 geändert, 0 reaktiviert, 2 unverändert" in again.stdout
+    assert count_staff(engine) == 2 and len(list(outbox.glob("*.eml"))) == 2
+
+
+def test_staff_import_refuses_unknown_municipalities_and_unreadable_files(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, _engine, _outbox = cli
+    path = tmp_path / "leer.csv"
+    path.write_bytes(b"")
+    unknown = run("staff", "import", str(path), "--municipality", "gibt-es-nicht")
+    assert unknown.exit_code != 0 and "Kommune „gibt-es-nicht“ gibt es nicht." in unknown.output
+    empty = run("staff", "import", str(path), "--municipality", "darmstadt-dieburg")
+    assert empty.exit_code == 1 and f"{path}: Die Datei ist leer." in empty.stderr
+
+
+def test_programme_report_as_csv_on_stdout_and_as_files(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, _engine, _outbox = cli
+    result = run("report", "programme", "--period", "1")
+    assert result.exit_code == 0
+    rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Kommune" and rows[1][0] == "Landkreis Darmstadt-Dieburg" and rows[1][1] == "< 5"
+    xlsx = tmp_path / "programm.xlsx"
+    assert run("report", "programme", "--format", "xlsx", "--output", str(xlsx)).exit_code == 0
+    assert load_workbook(xlsx).active.cell(row=2, column=1).value == "Landkreis Darmstadt-Dieburg"
+    pdf = tmp_path / "programm.pdf"
+    assert run("report", "programme", "--format", "pdf", "--output", str(pdf), "--period", "2").exit_code == 0
+    assert "Programmübersicht Programmjahr 2027" in PdfReader(pdf).pages[0].extract_text()
+    missing = run("report", "programme", "--period", "99")
+    assert missing.exit_code != 0 and "Zeitraum 99 gibt es nicht." in missing.output
+
+
+def test_municipality_report_gives_the_evidence_pdf_and_the_completion_list(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run, _engine, _outbox = cli
+    pdf = tmp_path / "nachweis.pdf"
+    assert (
+        run("report", "municipality", "darmstadt-dieburg", "--format", "pdf", "--output", str(pdf)).exit_code
+        == 0
+    )
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "Jahresnachweis" in text and "Landkreis Darmstadt-Dieburg" in text
+    listing = run("report", "municipality", "darmstadt-dieburg")
+    assert listing.exit_code == 0 and listing.stdout_bytes.decode("utf-8-sig").startswith(
+        "Name;E-Mail-Adresse"
+    )
+    unknown = run("report", "municipality", "nirgendwo")
+    assert unknown.exit_code != 0 and "Kommune „nirgendwo“ gibt es nicht." in unknown.output

@@ -1,0 +1,251 @@
+"""Every route × every kind of person: who gets in and who does not, driven from the app's URL map.
+
+A new route fails ``test_every_route_has_an_expectation`` until it is added to ``EXPECTED``, so no page is forgotten.
+The resources in the URLs belong to municipality A (its coordinator, learner, facilitator, staff, import, plan line,
+workshop); people of municipality B, and people without the role, must be refused (403/404 or the login page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask_login.utils import _create_identifier
+from sqlalchemy.orm import Session
+
+from lms import create_app
+from lms.auth.invitations import create_invitations
+from lms.auth.models import Role, User
+from lms.auth.services import create_api_token, create_user
+from lms.orgs.models import OrgUnit
+from lms.orgs.plans import add_to_plan
+from lms.orgs.staff_import import stage_import
+from lms.quizzes.services import start_attempt
+from lms.workshops.models import SessionKind
+from lms.workshops.services import SessionInput, record_workshop
+from tests import factories as f
+
+ACTORS = (
+    "anonymous",
+    "learner_a",
+    "learner_b",
+    "coordinator_a",
+    "coordinator_b",
+    "facilitator_a",
+    "trainer",
+    "admin",
+)
+LOGGED_IN = frozenset(ACTORS) - {"anonymous"}
+EVERYONE = frozenset(ACTORS)
+MANAGERS_A = frozenset({"coordinator_a", "admin"})
+RECORDERS = frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"})
+
+#: endpoint → who may use it (for the resources of municipality A / learner A).
+EXPECTED: dict[str, frozenset[str]] = {
+    "static": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.accept_invitation_page": EVERYONE,
+    "api.openapi": EVERYONE,
+    "auth.logout": LOGGED_IN,
+    "auth.profile": LOGGED_IN,
+    "auth.set_language": LOGGED_IN,
+    "auth.revoke_token": LOGGED_IN,  # others' tokens: „Dieses Token gibt es nicht“ on their own profile
+    "progress.home": LOGGED_IN,
+    "progress.my_modules": LOGGED_IN,
+    "progress.module_overview": LOGGED_IN,
+    "progress.section": LOGGED_IN,
+    "progress.my_completions": LOGGED_IN,
+    "quizzes.quiz_start": LOGGED_IN,
+    "quizzes.attempt": frozenset({"learner_a"}),
+    "quizzes.result": frozenset({"learner_a"}),
+    "api.list_modules": LOGGED_IN,
+    "api.get_module": LOGGED_IN,
+    "api.create_attempt": LOGGED_IN,
+    "api.completions": LOGGED_IN,
+    "api.get_attempt": frozenset({"learner_a"}),
+    "api.submit": frozenset({"learner_a"}),
+    "content.manage": frozenset({"trainer", "admin"}),
+    "reports.coordination": frozenset({"coordinator_a", "coordinator_b", "admin"}),
+    "reports.dashboard": MANAGERS_A,
+    "reports.completions_export": MANAGERS_A,
+    "reports.evidence_pdf": MANAGERS_A,
+    "reports.programme": frozenset({"admin"}),
+    "reports.programme_export": frozenset({"admin"}),
+    "orgs.staff": MANAGERS_A,
+    "orgs.set_person_active": MANAGERS_A,
+    "orgs.invite_person": MANAGERS_A,
+    "orgs.toggle_facilitator": MANAGERS_A,
+    "orgs.staff_import": MANAGERS_A,
+    "orgs.import_preview": MANAGERS_A,
+    "orgs.apply_staff_import": MANAGERS_A,
+    "orgs.plan": MANAGERS_A,
+    "orgs.remove_plan_line": MANAGERS_A,
+    "orgs.periods": frozenset({"admin"}),
+    "orgs.edit_period": frozenset({"admin"}),
+    "workshops.sessions": RECORDERS,
+    "workshops.new_session": RECORDERS,
+    # The workshop of A was run by facilitator_a: the trainer did not run it and does not see it.
+    "workshops.session_detail": frozenset({"coordinator_a", "facilitator_a", "admin"}),
+    "workshops.withdraw": frozenset({"coordinator_a", "facilitator_a", "admin"}),
+}
+
+
+def _routes() -> list[tuple[str, str, str]]:
+    app = create_app({"testing": True, "database_url": "sqlite://", "secret_key": "x"})
+    routes = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, rule.rule, method))
+    return sorted(routes)
+
+
+ROUTES = _routes()
+
+
+def test_every_route_has_an_expectation() -> None:
+    missing = sorted({endpoint for endpoint, _rule, _method in ROUTES} - set(EXPECTED))
+    assert not missing, f"add these endpoints to EXPECTED in {__file__}: {missing}"
+
+
+@dataclass
+class World:
+    """The people and the resources of municipality A that the URLs point to."""
+
+    people: dict[str, User]
+    args: dict[str, Any]
+
+
+def build_world(db: Session) -> World:
+    town_a, town_b = f.municipality(db, "Kommune A"), f.municipality(db, "Kommune B")
+    specs = {
+        "learner_a": ({Role.LEARNER}, town_a.id),
+        "learner_b": ({Role.LEARNER}, town_b.id),
+        "coordinator_a": ({Role.COORDINATOR, Role.LEARNER}, town_a.id),
+        "coordinator_b": ({Role.COORDINATOR, Role.LEARNER}, town_b.id),
+        "facilitator_a": ({Role.FACILITATOR, Role.LEARNER}, town_a.id),
+        "trainer": ({Role.TRAINER}, None),
+        "admin": ({Role.ADMIN}, None),
+    }
+    people = {}
+    for name, (roles, municipality_id) in specs.items():
+        person = create_user(
+            db,
+            email=f"{name}@matrix.example",
+            display_name=name,
+            password=None,
+            roles=roles,
+            municipality_id=municipality_id,
+        )
+        people[name] = person
+    module = f.published_module(db)
+    f.published_quiz(db)
+    script = f.workshop_script(db)
+    attempt = start_attempt(db, people["learner_a"], module.module, module)
+    token, _secret = create_api_token(db, people["learner_a"], "Fachverfahren")
+    staff = f.staff_member(db, town_a.id, name="Beschäftigte A")
+    [(_user, invitation_token, _row)] = create_invitations(db, [staff], actor_id=None, days=14)
+    staged = stage_import(
+        db,
+        people["admin"],
+        town_a,
+        "liste.csv",
+        b"E-Mail;Name;Amt\nneu@kommune-a.example;Neu;Bauamt\n",
+        deactivate_missing=False,
+        send_invitations=False,
+    )
+    db.add(OrgUnit(municipality_id=town_a.id, name="Bauamt"))
+    period = f.period(db)
+    [line] = add_to_plan(db, people["admin"], town_a, period, module.module_id, [], period.ends_on)
+    workshop = record_workshop(
+        db,
+        people["facilitator_a"],
+        SessionInput(
+            kind=SessionKind.WORKSHOP,
+            municipality_id=town_a.id,
+            module_version_id=script.id,
+            held_on=min(date.today(), period.ends_on) - timedelta(days=1),
+            place="Rathaus A",
+            facilitator_ids=frozenset({people["facilitator_a"].id}),
+            participant_count=8,
+        ),
+    ).session
+    db.flush()
+    args = {
+        "attempt_id": attempt.id,
+        "token_id": token.id,
+        "token": invitation_token,
+        "user_id": staff.id,
+        "import_id": staged.id,
+        "assignment_id": line.id,
+        "session_id": workshop.id,
+        "period_id": period.id,
+        "position": 1,
+        "fmt": "csv",
+        "action": "deaktivieren",
+        "kind": "workshop",
+        "filename": "css/app.css",
+        "municipality_slug": town_a.slug,
+        "module_slug": module.module.slug,
+    }
+    return World(people, args)
+
+
+def url_for_rule(endpoint: str, rule: str, args: dict[str, Any]) -> str:
+    values = dict(args)
+    # <slug> names a municipality in the coordination pages and a module everywhere else.
+    values["slug"] = (
+        args["municipality_slug"] if endpoint.split(".")[0] in {"reports", "orgs"} else args["module_slug"]
+    )
+    path = rule
+    for part in rule.split("<")[1:]:
+        spec = part.split(">")[0]
+        name = spec.split(":")[-1]
+        path = path.replace(f"<{spec}>", str(values[name]))
+    return path
+
+
+def log_in_directly(app, client, person: User) -> None:  # type: ignore[no-untyped-def]
+    """Flask-Login's session for the person without the login form (its argon2 check would take most of the time)."""
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()  # from the client's remote address and user agent
+    with client.session_transaction() as session:
+        session.update({"_user_id": str(person.id), "_fresh": True, "_id": identifier})
+
+
+def refused(response) -> bool:  # type: ignore[no-untyped-def]
+    """403/404, 401 from the API, or Flask-Login's redirect to the login page (which carries ?next=)."""
+    if response.status_code in (401, 403, 404):
+        return True
+    location = response.headers.get("Location", "")
+    return response.status_code in (301, 302, 303) and "/anmelden?next=" in location
+
+
+@pytest.mark.parametrize(("endpoint", "rule", "method"), ROUTES, ids=[f"{m} {r}" for _e, r, m in ROUTES])
+def test_route_admits_exactly_the_expected_people(  # type: ignore[no-untyped-def]
+    app, db: Session, connection, endpoint: str, rule: str, method: str
+) -> None:
+    assert endpoint in EXPECTED, f"no expectation for {endpoint}"
+    world = build_world(db)
+    path = url_for_rule(endpoint, rule, world.args)
+    wrong = []
+    for actor in ACTORS:
+        # Each person meets the same world: what one POST changes is rolled back before the next person tries.
+        attempt = connection.begin_nested()
+        client = app.test_client()
+        if actor != "anonymous":
+            log_in_directly(app, client, world.people[actor])
+        if method == "GET":
+            response = client.get(path)
+        else:
+            token = f.csrf_token(client, "/anmelden")
+            response = client.open(
+                path, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token}
+            )
+        response.close()
+        attempt.rollback()
+        allowed = actor in EXPECTED[endpoint]
+        if refused(response) == allowed or response.status_code >= 500:
+            wrong.append(f"{actor}: {response.status_code} {response.headers.get('Location', '')}")
+    assert not wrong, f"{method} {path} ({endpoint}) should admit {sorted(EXPECTED[endpoint])}, but: {wrong}"

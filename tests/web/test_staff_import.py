@@ -1,0 +1,200 @@
+"""A coordinator imports the staff list: preview with errors per row, apply, invitations, idempotence, deactivation."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import time
+from email import message_from_bytes
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from lms.auth.models import Role, User
+from lms.orgs.models import OrgUnit, StaffImport
+from tests import factories as f
+
+LIST = (
+    "\ufeffE-Mail;Vorname;Nachname;Organisationseinheit;Personalnummer\r\n"
+    "a.yilmaz@kreis.example;Ayşe;Yılmaz;Amt für Soziales;100234\r\n"
+    "j.schmidt@kreis.example;Jürgen;Schmidt;Bürgerservice;100871\r\n"
+    "m.nguyen@kreis.example;Minh;Nguyễn;Ausländerbehörde;\r\n"
+    "kaputt;Paul;Becker;Bauamt;1\r\n"
+).encode()
+
+
+def coordinator(client, db: Session):  # type: ignore[no-untyped-def]
+    town = f.municipality(db, "Landkreis Musterstadt")
+    person = f.user(db, Role.COORDINATOR, Role.LEARNER, municipality_id=town.id, name="Jonas Weber")
+    f.login(client, person.email)
+    return town, person
+
+
+def upload(client, town, raw: bytes, **options: str):  # type: ignore[no-untyped-def]
+    """Post the file as a browser would; the body is built in memory (werkzeug would spool a big one to disk)."""
+    url = f"/kommunen/{town.slug}/beschaeftigte/import"
+    upload_file = FileStorage(io.BytesIO(raw), filename="personal.csv", content_type="text/csv")
+    fields = {"csrf_token": f.csrf_token(client, url), "file": upload_file, **options}
+    boundary, body = encode_multipart(MultiDict(fields))
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def apply(client, preview_url: str, **options: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        preview_url + "/anwenden", data={"csrf_token": f.csrf_token(client, preview_url), **options}
+    )
+
+
+def test_preview_apply_invite_and_import_again(client, db: Session, outbox: Path) -> None:  # type: ignore[no-untyped-def]
+    town, _me = coordinator(client, db)
+    response = upload(client, town, LIST, send_invitations="y")
+    assert response.status_code == 303
+    preview_url = response.headers["Location"]
+    preview = client.get(preview_url).text
+    assert "Gelesen als UTF-8 mit BOM, Trennzeichen „;“: 3 gültige Zeilen." in preview
+    assert "Zeile 5: „kaputt“ ist keine gültige E-Mail-Adresse." in preview
+    assert "Neue Organisationseinheiten: Amt für Soziales, Bürgerservice, Ausländerbehörde." in preview
+
+    refused = client.get(apply(client, preview_url).headers["Location"]).text
+    assert "1 fehlerhafte Zeile(n)" in refused and db.scalar(select(func.count()).select_from(OrgUnit)) == 0
+
+    done = client.get(apply(client, preview_url, skip_invalid="y").headers["Location"]).text
+    assert "Import übernommen" in done and "Die Beschäftigtenliste wurde übernommen." in done
+    people = {u.email: u for u in db.scalars(select(User).where(User.municipality_id == town.id))}
+    assert people["a.yilmaz@kreis.example"].display_name == "Ayşe Yılmaz"
+    assert people["a.yilmaz@kreis.example"].org_unit.name == "Amt für Soziales"
+    assert (
+        people["m.nguyen@kreis.example"].has_role(Role.LEARNER)
+        and people["m.nguyen@kreis.example"].password_hash is None
+    )
+    assert (
+        db.scalar(select(StaffImport.content).where(StaffImport.municipality_id == town.id)) is None
+    )  # not kept
+
+    mails = sorted(outbox.glob("*.eml"))
+    assert len(mails) == 3
+    letters = [message_from_bytes(p.read_bytes()) for p in mails]
+    assert {m["To"] for m in letters} == {
+        "a.yilmaz@kreis.example",
+        "j.schmidt@kreis.example",
+        "m.nguyen@kreis.example",
+    }
+    assert all(
+        "Landkreis Musterstadt nimmt am Modellprojekt" in m.get_payload(decode=True).decode() for m in letters
+    )
+
+    staff_page = client.get(f"/kommunen/{town.slug}/beschaeftigte").text
+    assert "Ayşe Yılmaz" in staff_page and "eingeladen, Link gültig bis" in staff_page
+
+    again = client.get(upload(client, town, LIST, send_invitations="y").headers["Location"]).text
+    assert "es gibt nichts zu übernehmen" in again and "Änderungen übernehmen" not in again
+    assert len(list(outbox.glob("*.eml"))) == 3  # no second invitation
+
+
+def test_the_invitation_link_sets_the_password_once(client, db: Session, outbox: Path) -> None:  # type: ignore[no-untyped-def]
+    town, _me = coordinator(client, db)
+    apply(client, upload(client, town, LIST, send_invitations="y").headers["Location"], skip_invalid="y")
+    mail = next(
+        message_from_bytes(p.read_bytes())
+        for p in outbox.glob("*.eml")
+        if b"j.schmidt@kreis.example" in p.read_bytes()
+    )
+    link = re.search(r"http://\S+/einladung/(\S+)", mail.get_payload(decode=True).decode())
+    assert link, "no link in the invitation"
+    path = "/einladung/" + link.group(1)
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+    form = client.get(path)
+    assert form.status_code == 200 and "Guten Tag Jürgen Schmidt" in form.text
+    token = f._csrf_from(form.text)
+    mismatch = client.post(
+        path, data={"csrf_token": token, "password": "ein-langes-passwort", "confirmation": "anders"}
+    )
+    assert mismatch.status_code == 400 and "stimmen nicht überein" in mismatch.text
+    done = client.post(
+        path,
+        data={"csrf_token": token, "password": "ein-langes-passwort", "confirmation": "ein-langes-passwort"},
+    )
+    assert done.status_code == 303 and done.headers["Location"].endswith("/module")
+    assert "Jürgen Schmidt" in client.get("/module").text
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+    used = client.get(path)
+    assert used.status_code == 404 and "nicht mehr gültig" in used.text
+    assert f.login(client, "j.schmidt@kreis.example", "ein-langes-passwort").status_code == 302
+
+
+def test_deactivating_who_is_missing_keeps_their_history(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town, me = coordinator(client, db)
+    first = LIST.replace(b"kaputt;Paul;Becker;Bauamt;1\r\n", b"")
+    apply(client, upload(client, town, first).headers["Location"])
+    leaver = db.scalar(select(User).where(User.email == "m.nguyen@kreis.example"))
+    f.completion(db, leaver, f.training_module(db, "grundbegriffe-test"), f.utc_now())
+    shorter = first.replace("m.nguyen@kreis.example;Minh;Nguyễn;Ausländerbehörde;\r\n".encode(), b"")
+    preview_url = upload(client, town, shorter, deactivate_missing="y").headers["Location"]
+    preview = client.get(preview_url).text
+    assert "Zu deaktivieren (nicht mehr in der Liste)" in preview and "Minh Nguyễn" in preview
+    assert "Jonas Weber" not in preview  # the coordinator is never deactivated by an import
+    apply(client, preview_url)
+    db.refresh(leaver)
+    assert not leaver.is_active and leaver.deactivated_at is not None
+    assert len(f.completions_of(db, leaver)) == 1
+    assert db.get(User, me.id).is_active
+    # Back in the list: reactivated, not duplicated.
+    back = client.get(upload(client, town, first).headers["Location"]).text
+    assert "zu reaktivieren" in back
+    apply(client, upload(client, town, first).headers["Location"])
+    db.refresh(leaver)
+    assert leaver.is_active and leaver.deactivated_at is None
+
+
+def test_unreadable_files_are_refused_with_a_reason_and_nothing_is_kept(client, db: Session, app) -> None:  # type: ignore[no-untyped-def]
+    town, _me = coordinator(client, db)
+    empty = upload(client, town, b"")
+    assert empty.status_code == 400 and "Die Datei ist leer." in empty.text
+    workbook = upload(client, town, b"PK\x03\x04 not really a workbook")
+    assert workbook.status_code == 400 and "Excel-Arbeitsmappe" in workbook.text
+    missing = upload(client, town, b"Name;Amt\nA;B\n")
+    assert missing.status_code == 400 and "In der Kopfzeile fehlt: E-Mail." in missing.text
+    settings = app.extensions["lms.settings"]
+    app.extensions["lms.settings"] = dataclasses.replace(settings, staff_import_max_bytes=len(LIST) - 1)
+    too_big = upload(client, town, LIST)
+    assert too_big.status_code == 400 and "Die Datei ist zu groß" in too_big.text
+    assert db.scalar(select(func.count()).select_from(StaffImport)) == 0
+
+
+def test_a_five_megabyte_list_is_previewed_and_applied(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town, _me = coordinator(client, db)
+    raw = f.big_hr_export(5 * 1024 * 1024)
+    started = time.perf_counter()
+    response = upload(
+        client, town, raw
+    )  # larger than LMS_MAX_REQUEST_BYTES (2 MiB): the import has its own limit
+    assert response.status_code == 303, response.text[:500]
+    preview = client.get(response.headers["Location"]).text
+    rows = int(re.search(r"(\d+) gültige Zeilen", preview).group(1))
+    assert rows > 30_000
+    done = apply(client, response.headers["Location"])
+    assert done.status_code == 303
+    elapsed = time.perf_counter() - started
+    assert (
+        db.scalar(select(func.count()).select_from(User).where(User.municipality_id == town.id)) == rows + 1
+    )
+    assert (
+        db.scalar(select(func.count()).select_from(OrgUnit).where(OrgUnit.municipality_id == town.id)) == 40
+    )
+    assert elapsed < 90, f"5 MB import took {elapsed:.0f} s"
+
+
+def test_another_municipalitys_import_is_not_found(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town, _me = coordinator(client, db)
+    preview_url = upload(client, town, LIST).headers["Location"]
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+    other = f.municipality(db)
+    stranger = f.user(db, Role.COORDINATOR, municipality_id=other.id)
+    f.login(client, stranger.email)
+    assert client.get(preview_url).status_code == 404
+    own_url = preview_url.replace(town.slug, other.slug)
+    assert client.get(own_url).status_code == 404
