@@ -2,6 +2,7 @@
 
 from lms.audit.models import AuditEvent
 from lms.auth.models import ApiToken, LoginAttempt, User, UserRole
+from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.orgs.models import Municipality
 from lms.progress.models import Completion, SectionRead
@@ -10,6 +11,7 @@ from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Certificate",
     "Completion",
     "LoginAttempt",
     "Module",
@@ -22,4 +24,5 @@ __all__ = [
     "SectionRead",
     "User",
     "UserRole",
+    "VerificationLookup",
 ]

@@ -160,9 +160,16 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
         pdf.multi_cell(width, 8, f"„{snapshot['title']}“", align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         pdf.set_font(FONT, "", 12)
-        pdf.cell(width, 7, f"in der Version {snapshot['version_label']}", align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.cell(
-            width, 7, f"am {day} {mode} erfolgreich abgeschlossen hat.", align="C", new_x="LMARGIN", new_y="NEXT"
+            width, 7, f"in der Version {snapshot['version_label']}", align="C", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.cell(
+            width,
+            7,
+            f"am {day} {mode} erfolgreich abgeschlossen hat.",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     else:
         pdf.multi_cell(
@@ -177,7 +184,12 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
         pdf.ln(2)
         pdf.set_text_color(*GREY)
         pdf.cell(
-            width, 7, f"Umfang: {snapshot['duration_minutes']} Minuten", align="C", new_x="LMARGIN", new_y="NEXT"
+            width,
+            7,
+            f"Umfang: {snapshot['duration_minutes']} Minuten",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
         pdf.set_text_color(0, 0, 0)
 
@@ -226,7 +238,9 @@ def _draw(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -> None:
 
 def certificate_pdf(snapshot: Snapshot | dict[str, Any]) -> bytes:
     """The certificate as PDF/A-2b bytes; the same snapshot always gives the same bytes."""
-    pdf = _new_document(title=document_title(snapshot), created=_issued_at(snapshot), identity=snapshot["code"])
+    pdf = _new_document(
+        title=document_title(snapshot), created=_issued_at(snapshot), identity=snapshot["code"]
+    )
     _draw(pdf, snapshot)
     return bytes(pdf.output())
 
@@ -277,7 +291,9 @@ def transcript_pdf(
     pdf.set_font(FONT, "B", 20)
     pdf.cell(width, 10, "Fortbildungsübersicht", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 11)
-    pdf.cell(width, 6, f"Zeitraum: {german_date(starts_on.isoformat())} bis {german_date(ends_on.isoformat())}")
+    pdf.cell(
+        width, 6, f"Zeitraum: {german_date(starts_on.isoformat())} bis {german_date(ends_on.isoformat())}"
+    )
     pdf.ln(6)
     pdf.set_font(FONT, "B", 13)
     pdf.cell(width, 8, holder_name, new_x="LMARGIN", new_y="NEXT")
@@ -294,7 +310,7 @@ def transcript_pdf(
         pdf.set_fill_color(255, 255, 255)
         pdf.set_draw_color(*GREY)
         with pdf.table(
-            col_widths=(20, 70, 18, 20, 38),
+            col_widths=(20, 62, 16, 20, 48),
             line_height=5,
             headings_style=FontFace(emphasis="BOLD", fill_color=(230, 235, 242)),
             text_align=("LEFT", "LEFT", "RIGHT", "LEFT", "LEFT"),
@@ -313,7 +329,9 @@ def transcript_pdf(
                 )
         pdf.ln(4)
         pdf.set_font(FONT, "B", 10)
-        pdf.cell(width, 6, f"Insgesamt: {len(snapshots)} Nachweise, {total} Minuten", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            width, 6, f"Insgesamt: {len(snapshots)} Nachweise, {total} Minuten", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.ln(4)
     pdf.set_font(FONT, "", 9)
     pdf.multi_cell(

@@ -171,5 +171,7 @@ def describe(snapshot: Snapshot | dict[str, Any]) -> list[tuple[str, str]]:
         lines.append(("duration", f"{snapshot['duration_minutes']} Minuten"))
     lines.append(("mode", MODE_LABELS.get(snapshot["mode"], snapshot["mode"])))
     lines.append(("issuer", snapshot["issuer"]["name"]))
-    lines.append(("issued_on", german_date(local_date(datetime.fromisoformat(snapshot["issued_at"])).isoformat())))
+    lines.append(
+        ("issued_on", german_date(local_date(datetime.fromisoformat(snapshot["issued_at"])).isoformat()))
+    )
     return lines

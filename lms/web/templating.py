@@ -47,6 +47,8 @@ def main_navigation() -> list[tuple[str, str]]:
     items = [("progress.my_modules", _("Meine Module")), ("progress.my_completions", _("Meine Nachweise"))]
     if user.is_authenticated and user.has_role(Role.TRAINER, Role.ADMIN):
         items.append(("content.manage", _("Inhalte verwalten")))
+    if user.is_authenticated and user.has_role(Role.COORDINATOR, Role.ADMIN):
+        items.append(("certificates.overview", _("Zertifikate")))
     items.append(("auth.profile", _("Profil")))
     return items
 

@@ -8,7 +8,9 @@ import pytest
 
 from lms.certificates.codes import ALPHABET, CodeTypo, check_character, format_code, generate_code, parse_code
 
-CODE_SHAPE = re.compile(r"^KFA-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$")
+CODE_SHAPE = re.compile(
+    r"^KFA-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$"
+)
 
 
 def _body(code: str) -> str:
@@ -74,7 +76,8 @@ def test_every_swap_of_neighbours_is_caught(sample: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "KFA", "KFA-1234-5678", "KFA-1234-5678-9ABC-DE", "KFA-UUUU-5678-9ABC-D", "KFA-12#4-5678-9ABC-D"]
+    "text",
+    ["", "KFA", "KFA-1234-5678", "KFA-1234-5678-9ABC-DE", "KFA-UUUU-5678-9ABC-D", "KFA-12#4-5678-9ABC-D"],
 )
 def test_wrong_length_or_characters_are_typos(text: str) -> None:
     with pytest.raises(CodeTypo):
