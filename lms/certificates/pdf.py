@@ -101,9 +101,13 @@ def _new_document(*, title: str, created: datetime, identity: str, footer: str |
 
 
 def _qr_png(url: str) -> io.BytesIO:
-    """The QR code as a black-and-white PNG without transparency (PDF/A forbids none here, but keep it plain)."""
+    """The QR code as a black-and-white PNG without transparency.
+
+    The mask pattern is fixed: choosing the "best" one costs most of segno's time (1,800 certificates), every
+    mask decodes equally, and a fixed choice keeps layout 1 reproducible across segno versions.
+    """
     buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
+    segno.make(url, error="m", micro=False, mask=0).save(buffer, kind="png", scale=8, border=4)
     buffer.seek(0)
     return buffer
 

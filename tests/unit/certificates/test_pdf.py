@@ -81,7 +81,7 @@ def test_two_builds_are_byte_identical_and_the_layout_is_pinned() -> None:
     assert hashlib.sha256(first).hexdigest() == REFERENCE_SHA256
 
 
-REFERENCE_SHA256 = "67fb374e99de38efcb8522817b5b76d064fbe693c71728c16aae3053b8d840e4"
+REFERENCE_SHA256 = "a0df9121a4e24de17cbd0be622beea2daab7e292aab2a62d7e8ee77ba857e99f"
 
 
 def test_pdf_a_2b_metadata_output_intent_and_embedded_fonts() -> None:
