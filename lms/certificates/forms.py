@@ -16,7 +16,7 @@ class VerifyForm(FlaskForm):
     code = StringField(
         _l("Prüfcode"),
         description=_l(
-            "Steht unten auf dem Zertifikat, z. B. KFA-7K3M-Q9XD-2HNP-5. Groß- und Kleinschreibung, Leerzeichen und Bindestriche sind egal."
+            "Steht unten auf dem Zertifikat, z. B. KFA-7K3M-Q9XD-2HNP-7. Groß- und Kleinschreibung, Leerzeichen und Bindestriche sind egal."
         ),
         validators=[DataRequired(_l("Bitte geben Sie den Prüfcode ein.")), Length(max=60)],
     )
