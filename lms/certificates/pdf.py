@@ -38,7 +38,7 @@ CREATOR = "Lernplattform „Kommunen für alle?“ (ECCAR)"
 
 
 class _Document(FPDF):
-    """FPDF with a fixed file identifier (fpdf2 would otherwise mix in nothing random, but we state it)."""
+    """FPDF with a file identifier derived from the certificate code (stable, and the same for every rebuild)."""
 
     def __init__(self, fixed_id: str, footer_text: str | None = None) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4", enforce_compliance="PDF/A-2B")
@@ -143,6 +143,11 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
     pdf.set_font(FONT, "B", 30)
     pdf.cell(width, 14, "Zertifikat" if is_completion else "Teilnahmebescheinigung", align="C")
     pdf.ln(16)
+    if not is_completion:
+        # The neutral title from the snapshot, never the event's own name.
+        pdf.set_font(FONT, "B", 13)
+        pdf.multi_cell(width, 7, snapshot["title"], align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
     pdf.set_font(FONT, "", 12)
     pdf.cell(width, 7, "Hiermit wird bescheinigt, dass", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)

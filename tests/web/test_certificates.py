@@ -339,3 +339,34 @@ def test_print_pdf_has_one_page_per_valid_certificate(client, db: Session) -> No
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.data))
     assert len(reader.pages) == 12 and "Beschäftigte Nr. 0011" in reader.pages[11].extract_text()
+
+
+def test_participation_certificate_shows_the_neutral_title_and_stays_with_its_holder(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from lms.certificates.snapshot import NEUTRAL_PARTICIPATION_TITLE
+
+    home = f.municipality(db, "Stadt Offenbach am Main")
+    person = f.user(db, Role.LEARNER, municipality_id=home.id, name="Deniz Arslan")
+    certificate = services.issue_participation(
+        db, person, attended_on=date(2026, 5, 4), duration_minutes=None, actor_id=person.id, base_url=BASE
+    )
+    page = client.get(f"/verify/{certificate.code}")
+    assert page.status_code == 200 and "Gültig" in page.text
+    assert "Teilnahme an einer Fortbildung des Modellprogramms" in page.text and "04.05.2026" in page.text
+    assert "Empowerment" not in page.text and "Modul" not in page.text.replace("Modellprogramms", "")
+    # the coordinator of the holder's municipality neither downloads it nor finds it in the export
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=home.id)
+    f.login(client, coordinator.email)
+    assert client.get(f"/zertifikate/{certificate.code}.pdf").status_code == 404
+    archive = zipfile.ZipFile(io.BytesIO(_export(client, home.slug).data))
+    assert certificate.code not in archive.read("manifest.csv").decode("utf-8-sig")
+    # the holder has it on „Meine Nachweise“ and downloads it
+    f.login(client, person.email)
+    assert certificate.code in client.get("/nachweise").text
+    own = client.get(f"/zertifikate/{certificate.code}.pdf")
+    assert own.status_code == 200 and NEUTRAL_PARTICIPATION_TITLE.split("„")[0].strip() in " ".join(
+        _pdf_text(own.data).split()
+    )
