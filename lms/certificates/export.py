@@ -99,6 +99,12 @@ def zip_stream(
 ) -> Iterator[bytes]:
     """Yield the archive chunk by chunk: first ``manifest.csv`` (UTF-8 with BOM, semicolons), then one PDF per
     valid certificate. ``rows`` is called twice (manifest pass, PDF pass) so no list of all rows is ever held."""
+    return (chunk for chunk in _archive_chunks(rows, render) if chunk)
+
+
+def _archive_chunks(
+    rows: Callable[[], Iterable[Row]], render: Callable[[dict[str, Any]], bytes]
+) -> Iterator[bytes]:
     sink = _Sink()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
         manifest_info = zipfile.ZipInfo(MANIFEST_NAME, date_time=_MEMBER_TIME)
