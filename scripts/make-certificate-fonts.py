@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Make the certificate fonts: Fira Sans (OFL) subset to Latin, without layout tables, renamed per OFL §3."""
+
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
 UNICODES = (
-    list(range(0x20, 0x7F)) + list(range(0xA0, 0x180)) + list(range(0x2010, 0x2027)) + list(range(0x2030, 0x203B))
+    list(range(0x20, 0x7F))
+    + list(range(0xA0, 0x180))
+    + list(range(0x2010, 0x2027))
+    + list(range(0x2030, 0x203B))
     + [0x20AC, 0x2122, 0x2212, 0x1E9E]
 )
 for weight, style in (("Regular", "Regular"), ("SemiBold", "SemiBold")):
