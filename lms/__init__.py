@@ -43,6 +43,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
     )
     app.extensions["lms.settings"] = settings
+    if settings.proxy_count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)  # type: ignore[method-assign]
 
     import lms.models  # noqa: F401  (every mapper known before the first query)
     from lms.web import database, errors, i18n, security, templating
@@ -56,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.api.views import bp as api_bp
     from lms.auth.views import bp as auth_bp
     from lms.auth.views import init_login
+    from lms.certificates.views import bp as certificates_bp
     from lms.content.views import bp as content_bp
     from lms.orgs.views import bp as orgs_bp
     from lms.progress.views import bp as progress_bp
@@ -66,7 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.request_class = UploadAwareRequest
     init_login(app)
-    for blueprint in (auth_bp, progress_bp, quizzes_bp, content_bp, api_bp):
+    for blueprint in (auth_bp, progress_bp, quizzes_bp, content_bp, certificates_bp, api_bp):
         app.register_blueprint(blueprint)
     for blueprint in (reports_bp, orgs_bp, workshops_bp):
         app.register_blueprint(blueprint)

@@ -321,7 +321,9 @@ def users_create(
 
 
 # Plain click commands (not Flask's AppGroup): they need no app and no secret key, only the database settings.
-for _command in (db_group, content_group, users_group, demo):
+from lms.certificates.cli import certificates_group  # noqa: E402  (its commands import this module lazily)
+
+for _command in (db_group, content_group, users_group, certificates_group, demo):
     main.add_command(_command)
 
 from lms.orgs.cli import staff_group  # noqa: E402  (feature commands; they import this module lazily)

@@ -31,6 +31,12 @@ class Settings:
     login_window_minutes: int = 15
     #: Public base URL used in links that leave the platform (API documents, later: invitations, certificates).
     base_url: str = "http://127.0.0.1:5000"
+    #: Lookups on the public verification page per client address within ``verify_window_minutes``.
+    verify_max_lookups: int = 30
+    verify_window_minutes: int = 10
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (0 = none, the local demo).
+    #: Needed behind a TLS proxy so the lookup limit counts per visitor, not per proxy.
+    proxy_count: int = 0
     #: Largest request body accepted, in bytes.
     max_request_bytes: int = 8 * 1024 * 1024
     #: Largest staff list (CSV) accepted by the staff import, in bytes (the upload may exceed max_request_bytes).

@@ -2,6 +2,7 @@
 
 from lms.audit.models import AuditEvent
 from lms.auth.models import ApiToken, Invitation, LoginAttempt, User, UserRole
+from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.progress.models import Completion, SectionRead
@@ -11,6 +12,7 @@ from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilita
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "Certificate",
     "Completion",
     "Invitation",
     "LiveSession",
@@ -31,4 +33,5 @@ __all__ = [
     "TrainingAssignment",
     "User",
     "UserRole",
+    "VerificationLookup",
 ]

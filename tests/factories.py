@@ -221,8 +221,12 @@ def workshop_script(
     return version
 
 
-def completion(db: Session, person: User, version: ModuleVersion, at, mode: str = "online"):  # type: ignore[no-untyped-def]
-    """A completion at a given moment (aware datetime), as the quiz or an in-person session would record it."""
+def completion(  # type: ignore[no-untyped-def]
+    db: Session, person: User, version: ModuleVersion, at=None, mode: str = "online", *, completed_at=None
+):
+    """A completion at a given moment (aware datetime; default now), as a passed quiz or an in-person session leaves it."""
+    from lms.db import utcnow
+
     from lms.progress.models import Completion
 
     row = Completion(
@@ -230,7 +234,7 @@ def completion(db: Session, person: User, version: ModuleVersion, at, mode: str 
         module_id=version.module_id,
         module_version_id=version.id,
         mode=mode,
-        completed_at=at,
+        completed_at=at or completed_at or utcnow(),
     )
     db.add(row)
     db.flush()

@@ -54,6 +54,8 @@ def main_navigation() -> list[tuple[str, str]]:
         items.append(("workshops.sessions", _("Veranstaltungen")))
     if user.is_authenticated and user.has_role(Role.ADMIN):
         items.append(("reports.programme", _("Programmbüro")))
+    if user.is_authenticated and user.has_role(Role.COORDINATOR, Role.ADMIN):
+        items.append(("certificates.overview", _("Zertifikate")))
     items.append(("auth.profile", _("Profil")))
     return items
 

@@ -1,0 +1,1 @@
+"""Certificates: issued from completions (or a participation on request), verifiable by anyone with the code."""

@@ -1,0 +1,130 @@
+"""The bulk export: a ZIP of certificate PDFs with a manifest, produced as a stream of chunks (no flask, no DB).
+
+The archive is written by ``zipfile`` into a write-only sink that hands each chunk on as soon as it exists, so the
+download starts at once and memory stays flat: one PDF at a time, whatever the number of certificates. PDFs are
+already compressed, so members are stored, not deflated again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from lms.certificates.pdf import certificate_pdf
+from lms.certificates.snapshot import MODE_LABELS, german_date, local_date
+
+MANIFEST_NAME = "manifest.csv"
+MANIFEST_COLUMNS = [
+    "Datei",
+    "Prüfcode",
+    "Status",
+    "Name",
+    "Kommune",
+    "Modul",
+    "Version",
+    "Abgeschlossen am",
+    "Umfang (Minuten)",
+    "Form",
+    "Ausgestellt am",
+    "Prüfadresse",
+]
+#: Spreadsheet programs run cells that start like a formula; such cells get a leading apostrophe.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A fixed timestamp for every member: the same selection gives the same archive bytes.
+_MEMBER_TIME = (2026, 1, 1, 0, 0, 0)
+
+Row = Any  # (code, snapshot, revoked_at)
+
+
+def neutralise(cell: object) -> str:
+    """A cell that a spreadsheet shows as text, never evaluates."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def file_name(snapshot: dict[str, Any]) -> str:
+    """``2026-03-01_Weiß-Jürgen_grundbegriffe_KFA-….pdf``: sortable by date, readable, unique by the code."""
+    name = re.sub(r"[^\w.-]+", "-", snapshot["holder_name"], flags=re.UNICODE).strip("-.") or "Person"
+    module = snapshot.get("module_slug") or "fortbildung"
+    return f"{snapshot['awarded_on']}_{name}_{module}_{snapshot['code']}.pdf"
+
+
+def manifest_row(code: str, snapshot: dict[str, Any], revoked_at: datetime | None) -> list[str]:
+    """One manifest line; revoked certificates are listed without a file."""
+    status = f"widerrufen am {local_date(revoked_at).strftime('%d.%m.%Y')}" if revoked_at else "gültig"
+    cells = [
+        "" if revoked_at else file_name(snapshot),
+        code,
+        status,
+        snapshot["holder_name"],
+        snapshot.get("municipality_name") or "",
+        snapshot["title"],
+        snapshot.get("version_label") or "",
+        german_date(snapshot["awarded_on"]),
+        snapshot.get("duration_minutes") or "",
+        MODE_LABELS.get(snapshot["mode"], snapshot["mode"]),
+        german_date(local_date(datetime.fromisoformat(snapshot["issued_at"])).isoformat()),
+        snapshot["verify_url"],
+    ]
+    return [neutralise(cell) for cell in cells]
+
+
+class _Sink(io.RawIOBase):
+    """A write-only, unseekable file: zipfile writes into it, the generator takes the bytes out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def zip_stream(
+    rows: Callable[[], Iterable[Row]], *, render: Callable[[dict[str, Any]], bytes] = certificate_pdf
+) -> Iterator[bytes]:
+    """Yield the archive chunk by chunk: first ``manifest.csv`` (UTF-8 with BOM, semicolons), then one PDF per
+    valid certificate. ``rows`` is called twice (manifest pass, PDF pass) so no list of all rows is ever held."""
+    return (chunk for chunk in _archive_chunks(rows, render) if chunk)
+
+
+def _archive_chunks(
+    rows: Callable[[], Iterable[Row]], render: Callable[[dict[str, Any]], bytes]
+) -> Iterator[bytes]:
+    sink = _Sink()
+    with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
+        manifest_info = zipfile.ZipInfo(MANIFEST_NAME, date_time=_MEMBER_TIME)
+        manifest_info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(manifest_info, mode="w") as member:
+            text = io.TextIOWrapper(member, encoding="utf-8-sig", newline="")
+            writer = csv.writer(text, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(MANIFEST_COLUMNS)
+            for count, (code, snapshot, revoked_at) in enumerate(rows(), start=1):
+                writer.writerow(manifest_row(code, snapshot, revoked_at))
+                if count % 100 == 0:
+                    text.flush()
+                    yield sink.take()
+            text.flush()
+            text.detach()
+        yield sink.take()
+        for _code, snapshot, revoked_at in rows():
+            if revoked_at is not None:
+                continue
+            info = zipfile.ZipInfo(file_name(snapshot), date_time=_MEMBER_TIME)
+            archive.writestr(info, render(snapshot), compress_type=zipfile.ZIP_STORED)
+            yield sink.take()
+    yield sink.take()

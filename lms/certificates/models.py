@@ -1,0 +1,94 @@
+"""Issued certificates (immutable except for their revocation) and the log of public verification lookups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.auth.models import User
+from lms.db import Base, ImmutableError, JSONDocument, UTCDateTime, changed_columns, created_at, intpk
+
+
+class AlreadyRevoked(Exception):
+    """The certificate was revoked before; a revocation is final."""
+
+
+class Certificate(Base):
+    """One issued certificate: a code and a frozen snapshot of everything it shows.
+
+    The PDF is not stored: it is rebuilt bit-identically from the snapshot (lms.certificates.pdf).
+    """
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        CheckConstraint("kind IN ('completion', 'participation')", name="kind_known"),
+        CheckConstraint(
+            "kind = 'participation' OR completion_id IS NOT NULL", name="completion_has_completion"
+        ),
+        Index("ix_certificates_municipality_awarded", "municipality_id", "awarded_on"),
+    )
+
+    id: Mapped[intpk]
+    #: ``KFA-XXXX-XXXX-XXXX-C`` (lms.certificates.codes); what the QR code and the verification page use.
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    #: The completion it certifies; unique, so issuing twice returns the same certificate. None for participation.
+    completion_id: Mapped[int | None] = mapped_column(ForeignKey("completions.id"), unique=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: The holder's municipality when issued: exports of a municipality list what was issued for its staff.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    #: The German calendar day the certificate attests (completion or participation); exports filter by it.
+    awarded_on: Mapped[date] = mapped_column(Date)
+    #: Everything the PDF and the verification page show (lms.certificates.snapshot.Snapshot), frozen at issue.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    issued_at: Mapped[created_at]
+    #: None when issued from the command line without a person.
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Why it was revoked; for the audit log and administrators, never shown on the public page.
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    holder: Mapped[User] = relationship(foreign_keys=[holder_id], lazy="joined")
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def revoke(self, *, by_id: int | None, reason: str, at: datetime) -> None:
+        """Mark the certificate as revoked; refuses a second revocation (the first one stays on record)."""
+        if self.is_revoked:
+            raise AlreadyRevoked(self.code)
+        self.revoked_at = at
+        self.revoked_reason = reason
+        self.revoked_by_id = by_id
+
+
+REVOCATION_COLUMNS = {"revoked_at", "revoked_reason", "revoked_by_id"}
+
+
+@event.listens_for(Certificate, "before_update")
+def _certificates_are_immutable(_mapper: Any, _connection: Any, target: Certificate) -> None:
+    """Only a revocation may change an issued certificate, and only once."""
+    changed = changed_columns(target) - {"holder"}
+    if changed - REVOCATION_COLUMNS:
+        raise ImmutableError(f"issued certificates are immutable (tried to change {sorted(changed)})")
+    history = inspect(target).attrs.revoked_at.history
+    previous = list(history.unchanged or ()) + list(history.deleted or ())
+    if any(value is not None for value in previous):
+        raise ImmutableError("a revocation is final")
+
+
+class VerificationLookup(Base):
+    """One lookup on the public verification page; kept in the database so the rate limit holds across workers."""
+
+    __tablename__ = "verification_lookups"
+    __table_args__ = (Index("ix_verification_lookups_client_at", "client_key", "at"),)
+
+    id: Mapped[intpk]
+    #: A keyed hash of the client address (the address itself is not stored).
+    client_key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

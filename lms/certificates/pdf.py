@@ -1,0 +1,352 @@
+"""Certificate and transcript PDFs (pure: snapshot in, bytes out; no database, no flask).
+
+Every certificate PDF is PDF/A-2b (embedded fonts, sRGB output intent, XMP metadata) and is rebuilt
+bit-identically from its snapshot: the creation date, the file ID and the XMP dates come from the snapshot, the
+fonts are files in this package (not system fonts that an update could change), and nothing reads the clock.
+A test pins the SHA-256 of a reference certificate, so a library upgrade that changes the output is noticed.
+If the drawing code ever has to change the output, add a new layout number and keep drawing old snapshots with
+their own layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import segno
+from fpdf import FPDF, FontFace
+
+from lms.certificates.snapshot import (
+    MODE_LABELS,
+    CertificateKind,
+    Snapshot,
+    german_date,
+    local_date,
+)
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "KfA Zertifikat Sans"
+BLUE = (23, 60, 109)
+GREY = (80, 80, 80)
+PROGRAMME = "Lernplattform „Kommunen für alle?“"
+CREATOR = "Lernplattform „Kommunen für alle?“ (ECCAR)"
+
+
+class _Document(FPDF):
+    """FPDF with a file identifier derived from the certificate code (stable, and the same for every rebuild)."""
+
+    def __init__(self, fixed_id: str, footer_text: str | None = None) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4", enforce_compliance="PDF/A-2B")
+        self._fixed_id = fixed_id
+        self._footer_text = footer_text
+
+    def file_id(self) -> str:
+        return f"<{self._fixed_id}><{self._fixed_id}>"
+
+    def footer(self) -> None:
+        if not self._footer_text:
+            return
+        self.set_y(-15)
+        self.set_font(FONT, "", 8)
+        self.set_text_color(*GREY)
+        self.cell(0, 5, f"{self._footer_text} · Seite {self.page_no()} von {{nb}}", align="C")
+
+
+def _xmp(*, title: str, author: str, created: datetime) -> str:
+    """XMP metadata matching the document information (PDF/A requires both to agree), with fixed dates."""
+    stamp = escape(created.astimezone(UTC).isoformat(timespec="seconds"))
+    return "\n".join(
+        [
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+            '  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+            '    <rdf:Description rdf:about=""',
+            '        xmlns:dc="http://purl.org/dc/elements/1.1/"',
+            '        xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+            '        xmlns:pdf="http://ns.adobe.com/pdf/1.3/"',
+            '        xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"',
+            f'        xmp:CreatorTool="{escape(CREATOR)}"',
+            f'        xmp:CreateDate="{stamp}" xmp:ModifyDate="{stamp}" xmp:MetadataDate="{stamp}"',
+            f'        pdf:Producer="{escape(CREATOR)}">',
+            "      <pdfaid:part>2</pdfaid:part>",
+            "      <pdfaid:conformance>B</pdfaid:conformance>",
+            "      <dc:format>application/pdf</dc:format>",
+            f'      <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>',
+            f"      <dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>",
+            "    </rdf:Description>",
+            "  </rdf:RDF>",
+            "</x:xmpmeta>",
+        ]
+    )
+
+
+def _new_document(*, title: str, created: datetime, identity: str, footer: str | None = None) -> _Document:
+    pdf = _Document(hashlib.sha256(identity.encode()).hexdigest()[:32].upper(), footer)
+    pdf.set_creation_date(created.astimezone(UTC))
+    pdf.add_font(FONT, "", str(FONTS / "KfAZertifikatSans-Regular.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "KfAZertifikatSans-SemiBold.ttf"))
+    author = "Europäische Städtekoalition gegen Rassismus (ECCAR) e. V."
+    pdf.set_title(title)
+    pdf.set_author(author)
+    pdf.set_creator(CREATOR)
+    pdf.set_producer(CREATOR)
+    pdf.set_lang("de-DE")
+    pdf.set_xmp_metadata(_xmp(title=title, author=author, created=created))
+    pdf.set_margins(22, 20, 22)
+    return pdf
+
+
+def _qr_png(url: str) -> io.BytesIO:
+    """The QR code as a black-and-white PNG without transparency.
+
+    The mask pattern is fixed: choosing the "best" one costs most of segno's time (1,800 certificates), every
+    mask decodes equally, and a fixed choice keeps layout 1 reproducible across segno versions.
+    """
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False, mask=0).save(buffer, kind="png", scale=8, border=4)
+    buffer.seek(0)
+    return buffer
+
+
+def _issued_at(snapshot: Snapshot | dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(snapshot["issued_at"])
+
+
+def document_title(snapshot: Snapshot | dict[str, Any]) -> str:
+    """The PDF's title: what it is and for whom."""
+    return f"Zertifikat {snapshot['code']} – {snapshot['holder_name']}"
+
+
+def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -> None:
+    """Layout 1 (2026): one A4 page. Never change what it draws; add a layout 2 instead."""
+    pdf.add_page()
+    pdf.set_auto_page_break(False)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    pdf.set_fill_color(*BLUE)
+    pdf.rect(0, 0, pdf.w, 8, style="F")
+
+    pdf.set_y(20)
+    pdf.set_text_color(*BLUE)
+    pdf.set_font(FONT, "B", 11)
+    pdf.cell(width, 6, PROGRAMME, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    pdf.set_text_color(*GREY)
+    pdf.cell(width, 5, "Rassismuskritik in kommunalen Verwaltungen", new_x="LMARGIN", new_y="NEXT")
+
+    pdf.set_y(52)
+    pdf.set_text_color(0, 0, 0)
+    is_completion = snapshot["kind"] == CertificateKind.COMPLETION
+    pdf.set_font(FONT, "B", 30)
+    pdf.cell(width, 14, "Zertifikat" if is_completion else "Teilnahmebescheinigung", align="C")
+    pdf.ln(16)
+    if not is_completion:
+        # The neutral title from the snapshot, never the event's own name.
+        pdf.set_font(FONT, "B", 13)
+        pdf.multi_cell(width, 7, snapshot["title"], align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+    pdf.set_font(FONT, "", 12)
+    pdf.cell(width, 7, "Hiermit wird bescheinigt, dass", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 22)
+    pdf.multi_cell(width, 10, snapshot["holder_name"], align="C", new_x="LMARGIN", new_y="NEXT")
+    if snapshot.get("municipality_name"):
+        pdf.set_font(FONT, "", 12)
+        pdf.set_text_color(*GREY)
+        pdf.cell(width, 7, snapshot["municipality_name"], align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+    pdf.ln(6)
+    pdf.set_font(FONT, "", 12)
+    day = german_date(snapshot["awarded_on"])
+    mode = MODE_LABELS.get(snapshot["mode"], snapshot["mode"])
+    if is_completion:
+        pdf.cell(width, 7, "das Schulungsmodul", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        pdf.set_font(FONT, "B", 16)
+        pdf.multi_cell(width, 8, f"„{snapshot['title']}“", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        pdf.set_font(FONT, "", 12)
+        pdf.cell(
+            width, 7, f"in der Version {snapshot['version_label']}", align="C", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.cell(
+            width,
+            7,
+            f"am {day} {mode} erfolgreich abgeschlossen hat.",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    else:
+        pdf.multi_cell(
+            width,
+            7,
+            f"am {day} {mode} an einer Fortbildung des Modellprogramms „Kommunen für alle?“ teilgenommen hat.",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    if snapshot.get("duration_minutes"):
+        pdf.ln(2)
+        pdf.set_text_color(*GREY)
+        pdf.cell(
+            width,
+            7,
+            f"Umfang: {snapshot['duration_minutes']} Minuten",
+            align="C",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_text_color(0, 0, 0)
+
+    issuer = snapshot["issuer"]
+    pdf.set_y(178)
+    pdf.set_draw_color(*BLUE)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(width, 6, "Ausgestellt von", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    for line in (issuer["name"], issuer["programme"], issuer["funder_line"]):
+        pdf.multi_cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(width, 5, f"Ausgestellt am {german_date(local_date(_issued_at(snapshot)).isoformat())}")
+
+    top = 222
+    size = 42
+    pdf.image(_qr_png(snapshot["verify_url"]), x=pdf.l_margin, y=top, w=size, h=size)
+    text_x = pdf.l_margin + size + 8
+    text_width = width - size - 8
+    pdf.set_xy(text_x, top + 2)
+    pdf.set_font(FONT, "B", 11)
+    pdf.cell(text_width, 6, "Echtheit prüfen", new_x="LEFT", new_y="NEXT")
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(
+        text_width,
+        4.5,
+        "QR-Code scannen oder die Adresse aufrufen und den Code eingeben. Die Prüfung ist ohne Anmeldung möglich.",
+        align="L",
+        new_x="LEFT",
+        new_y="NEXT",
+    )
+    pdf.set_xy(text_x, pdf.get_y() + 2)
+    pdf.set_font(FONT, "B", 14)
+    pdf.cell(text_width, 8, snapshot["code"], new_x="LEFT", new_y="NEXT")
+    pdf.set_font(FONT, "", 9)
+    pdf.cell(text_width, 5, snapshot["verify_url"], new_x="LEFT", new_y="NEXT")
+
+
+LAYOUTS = {1: _draw_certificate_layout_1}
+
+
+def _draw(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -> None:
+    LAYOUTS[snapshot["layout"]](pdf, snapshot)
+
+
+def certificate_pdf(snapshot: Snapshot | dict[str, Any]) -> bytes:
+    """The certificate as PDF/A-2b bytes; the same snapshot always gives the same bytes."""
+    pdf = _new_document(
+        title=document_title(snapshot), created=_issued_at(snapshot), identity=snapshot["code"]
+    )
+    _draw(pdf, snapshot)
+    return bytes(pdf.output())
+
+
+def print_pdf(snapshots: Iterable[Snapshot | dict[str, Any]], *, title: str, created: datetime) -> bytes:
+    """Many certificates in one PDF for printing (one font embedding for all pages)."""
+    pdf = _new_document(title=title, created=created, identity=f"print:{title}:{created.isoformat()}")
+    count = 0
+    for snapshot in snapshots:
+        _draw(pdf, snapshot)
+        count += 1
+    if not count:
+        pdf.add_page()
+        pdf.set_font(FONT, "", 12)
+        pdf.multi_cell(0, 7, "Für die gewählte Auswahl gibt es keine Zertifikate.")
+    return bytes(pdf.output())
+
+
+def transcript_pdf(
+    *,
+    holder_name: str,
+    municipality_name: str | None,
+    starts_on: date,
+    ends_on: date,
+    snapshots: list[Snapshot | dict[str, Any]],
+    verify_base: str,
+    created: datetime,
+) -> bytes:
+    """All of a person's certificates of a period on one document, each with its code for checking."""
+    title = f"Fortbildungsübersicht {german_date(starts_on.isoformat())}–{german_date(ends_on.isoformat())}"
+    pdf = _new_document(
+        title=f"{title} – {holder_name}",
+        created=created,
+        identity=f"transcript:{holder_name}:{starts_on}:{ends_on}:{created.isoformat()}",
+        footer=f"{holder_name} · {title}",
+    )
+    pdf.add_page()
+    pdf.set_auto_page_break(True, margin=22)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    pdf.set_fill_color(*BLUE)
+    pdf.rect(0, 0, pdf.w, 8, style="F")
+    pdf.set_y(20)
+    pdf.set_text_color(*BLUE)
+    pdf.set_font(FONT, "B", 11)
+    pdf.cell(width, 6, PROGRAMME, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(6)
+    pdf.set_font(FONT, "B", 20)
+    pdf.cell(width, 10, "Fortbildungsübersicht", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 11)
+    pdf.cell(
+        width, 6, f"Zeitraum: {german_date(starts_on.isoformat())} bis {german_date(ends_on.isoformat())}"
+    )
+    pdf.ln(6)
+    pdf.set_font(FONT, "B", 13)
+    pdf.cell(width, 8, holder_name, new_x="LMARGIN", new_y="NEXT")
+    if municipality_name:
+        pdf.set_font(FONT, "", 11)
+        pdf.cell(width, 6, municipality_name, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    if not snapshots:
+        pdf.set_font(FONT, "", 11)
+        pdf.multi_cell(width, 6, "In diesem Zeitraum gibt es keine abgeschlossenen Module.")
+    else:
+        total = sum(s.get("duration_minutes") or 0 for s in snapshots)
+        pdf.set_font(FONT, "", 9)
+        pdf.set_fill_color(255, 255, 255)
+        pdf.set_draw_color(*GREY)
+        with pdf.table(
+            col_widths=(20, 62, 16, 20, 48),
+            line_height=5,
+            headings_style=FontFace(emphasis="BOLD", fill_color=(230, 235, 242)),
+            text_align=("LEFT", "LEFT", "RIGHT", "LEFT", "LEFT"),
+        ) as table:
+            table.row(["Datum", "Fortbildung (Version)", "Minuten", "Form", "Prüfcode"])
+            for s in snapshots:
+                title_text = s["title"] + (f" ({s['version_label']})" if s.get("version_label") else "")
+                table.row(
+                    [
+                        german_date(s["awarded_on"]),
+                        title_text,
+                        str(s.get("duration_minutes") or "–"),
+                        MODE_LABELS.get(s["mode"], s["mode"]),
+                        s["code"],
+                    ]
+                )
+        pdf.ln(4)
+        pdf.set_font(FONT, "B", 10)
+        pdf.cell(
+            width, 6, f"Insgesamt: {len(snapshots)} Nachweise, {total} Minuten", new_x="LMARGIN", new_y="NEXT"
+        )
+    pdf.ln(4)
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(
+        width,
+        4.5,
+        f"Jeder Eintrag ist mit seinem Prüfcode unter {verify_base.rstrip('/')}/verify ohne Anmeldung prüfbar. "
+        "Diese Übersicht fasst die Zertifikate zusammen; sie ersetzt sie nicht.",
+    )
+    return bytes(pdf.output())

@@ -1,0 +1,146 @@
+"""Who may see which certificates (the one place that decides), and the selections exports and pages read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy.orm import Session
+
+from lms.auth.models import Role, User
+from lms.certificates.models import Certificate
+from lms.certificates.snapshot import CertificateKind
+from lms.content.models import Module, ModuleKind, ModuleVersion
+from lms.orgs.models import Municipality
+from lms.progress.models import Completion
+
+#: Rows fetched per round trip while streaming an export (memory stays flat however many there are).
+STREAM_BATCH = 100
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """Certificates this person may open: their own; a coordinator also their municipality's completion
+    certificates (never participation certificates: those could reveal an empowerment workshop); admins all."""
+    if user.has_role(Role.ADMIN):
+        return true()
+    own = Certificate.holder_id == user.id
+    if user.has_role(Role.COORDINATOR) and user.municipality_id is not None:
+        return or_(
+            own,
+            (Certificate.municipality_id == user.municipality_id)
+            & (Certificate.kind == CertificateKind.COMPLETION.value),
+        )
+    return own
+
+
+def may_export(user: User, municipality: Municipality) -> bool:
+    """Coordinators export their own municipality; the programme office any."""
+    if user.has_role(Role.ADMIN):
+        return True
+    return user.has_role(Role.COORDINATOR) and user.municipality_id == municipality.id
+
+
+def visible_certificate(session: Session, user: User, certificate_id: int) -> Certificate | None:
+    """One certificate if this person may see it."""
+    return session.scalar(select(Certificate).where(Certificate.id == certificate_id, visible_to(user)))
+
+
+def own_completion(session: Session, user: User, completion_id: int) -> Completion | None:
+    """A completion of this person (learners download certificates only for their own)."""
+    return session.scalar(
+        select(Completion).where(Completion.id == completion_id, Completion.user_id == user.id)
+    )
+
+
+def certificates_by_completion(session: Session, user: User) -> dict[int, Certificate]:
+    """completion_id -> the person's certificate, for „Meine Nachweise“."""
+    rows = session.scalars(
+        select(Certificate).where(Certificate.holder_id == user.id, Certificate.completion_id.is_not(None))
+    )
+    return {c.completion_id: c for c in rows if c.completion_id is not None}
+
+
+def participation_certificates(session: Session, user: User) -> list[Certificate]:
+    """The person's own participation certificates."""
+    return list(
+        session.scalars(
+            select(Certificate)
+            .where(Certificate.holder_id == user.id, Certificate.kind == CertificateKind.PARTICIPATION.value)
+            .order_by(Certificate.awarded_on.desc())
+        )
+    )
+
+
+def completion_years(session: Session, user: User) -> list[int]:
+    """Calendar years in which the person has certificates or completions (for the transcript links)."""
+    years = {
+        c.year
+        for c in session.scalars(select(Certificate.awarded_on).where(Certificate.holder_id == user.id))
+    }
+    years |= {
+        c.year for c in session.scalars(select(Completion.completed_at).where(Completion.user_id == user.id))
+    }
+    return sorted(years, reverse=True)
+
+
+def holder_certificates(
+    session: Session, holder_id: int, starts_on: date, ends_on: date
+) -> list[Certificate]:
+    """A person's valid certificates of a period, oldest first (for the transcript)."""
+    return list(
+        session.scalars(
+            select(Certificate)
+            .where(
+                Certificate.holder_id == holder_id,
+                Certificate.awarded_on.between(starts_on, ends_on),
+                Certificate.revoked_at.is_(None),
+            )
+            .order_by(Certificate.awarded_on, Certificate.id)
+        )
+    )
+
+
+def export_selection(
+    municipality_id: int, starts_on: date, ends_on: date, module_slug: str | None = None
+) -> Select[Any]:
+    """(code, snapshot, revoked_at) of a municipality's completion certificates in a period, in a stable order.
+
+    Only completion certificates: participation certificates belong to their holder alone. An org-unit filter
+    (issue 4) joins User here.
+    """
+    query = select(Certificate.code, Certificate.snapshot, Certificate.revoked_at).where(
+        Certificate.municipality_id == municipality_id,
+        Certificate.kind == CertificateKind.COMPLETION.value,
+        Certificate.awarded_on.between(starts_on, ends_on),
+    )
+    if module_slug:
+        query = (
+            query.join(Completion, Completion.id == Certificate.completion_id)
+            .join(Module, Module.id == Completion.module_id)
+            .where(Module.slug == module_slug)
+        )
+    return query.order_by(Certificate.awarded_on, Certificate.id)
+
+
+def stream_rows(session: Session, query: Select[Any]) -> Iterator[Any]:
+    """Rows of a selection fetched in batches, so a large export never holds all rows at once."""
+    yield from session.execute(query.execution_options(yield_per=STREAM_BATCH))
+
+
+def municipality_by_slug(session: Session, slug: str) -> Municipality | None:
+    """A municipality by its slug."""
+    return session.scalar(select(Municipality).where(Municipality.slug == slug))
+
+
+def module_choices(session: Session) -> list[tuple[str, str]]:
+    """(slug, title) of training modules, for the export filter."""
+    rows = session.execute(
+        select(Module.slug, ModuleVersion.title)
+        .join(ModuleVersion, ModuleVersion.module_id == Module.id)
+        .where(Module.kind == ModuleKind.TRAINING.value)
+        .order_by(Module.slug, ModuleVersion.id)
+    ).all()
+    latest = {slug: title for slug, title in rows}
+    return sorted(latest.items(), key=lambda item: item[1])

@@ -1,0 +1,177 @@
+"""What a certificate shows, frozen at issue as plain JSON (pure: no database, no flask).
+
+The PDF and the verification page are built only from this snapshot, never from the live module or person, so a
+certificate never changes after it was issued: not when the module gets a new version, the person changes their
+name, or the municipality is renamed. ``layout`` names the PDF layout the snapshot was drawn with (see pdf.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, TypedDict
+from zoneinfo import ZoneInfo
+
+#: Certificates attest German dates: a completion at 00:30 on 1 March in Berlin is dated 1 March.
+LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+#: The current PDF layout; a change to the drawing code that alters output needs a new number (see pdf.py).
+CURRENT_LAYOUT = 1
+
+
+class CertificateKind(StrEnum):
+    """A module completion (online or in person), or a participation the participant asked for."""
+
+    COMPLETION = "completion"
+    PARTICIPATION = "participation"
+
+
+ISSUER = {
+    "name": "Europäische Städtekoalition gegen Rassismus (ECCAR) e. V.",
+    "programme": "Modellprojekt „Kommunen für alle? – Rassismuskritik in kommunalen Verwaltungen“",
+    "funder_line": "Gefördert im Rahmen des Bundesprogramms „Demokratie leben!“",
+}
+#: Shown instead of the workshop's name: a participation certificate must not reveal which workshop (for example
+#: an empowerment workshop, which would reveal a migration history) to whoever holds the code.
+NEUTRAL_PARTICIPATION_TITLE = "Teilnahme an einer Fortbildung des Modellprogramms „Kommunen für alle?“"
+MODE_LABELS = {"online": "online", "in_person": "in Präsenz"}
+
+
+class Snapshot(TypedDict, total=False):
+    """Everything a certificate shows. Keys are stable: stored snapshots are read by later code."""
+
+    layout: int
+    kind: str
+    code: str
+    verify_url: str
+    holder_name: str
+    municipality_name: str | None
+    title: str
+    module_slug: str | None
+    version_label: str | None
+    awarded_on: str  # ISO date
+    duration_minutes: int | None
+    mode: str  # online | in_person
+    issued_at: str  # ISO datetime, UTC
+    issuer: dict[str, str]
+
+
+def local_date(moment: datetime) -> date:
+    """The German calendar day of an instant."""
+    return moment.astimezone(LOCAL_ZONE).date()
+
+
+def day_bounds(starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
+    """[start, end) in UTC covering the German calendar days from ``starts_on`` to ``ends_on`` inclusive."""
+    start = datetime.combine(starts_on, datetime.min.time(), tzinfo=LOCAL_ZONE)
+    end = datetime.combine(date.fromordinal(ends_on.toordinal() + 1), datetime.min.time(), tzinfo=LOCAL_ZONE)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def verify_url(base_url: str, code: str) -> str:
+    """Where the QR code and the printed link lead."""
+    return f"{base_url.rstrip('/')}/verify/{code}"
+
+
+def completion_snapshot(
+    *,
+    code: str,
+    base_url: str,
+    holder_name: str,
+    municipality_name: str | None,
+    module_title: str,
+    module_slug: str,
+    version_label: str,
+    completed_at: datetime,
+    duration_minutes: int,
+    mode: str,
+    issued_at: datetime,
+) -> Snapshot:
+    """The snapshot of a certificate for one completion."""
+    return Snapshot(
+        layout=CURRENT_LAYOUT,
+        kind=CertificateKind.COMPLETION.value,
+        code=code,
+        verify_url=verify_url(base_url, code),
+        holder_name=holder_name,
+        municipality_name=municipality_name,
+        title=module_title,
+        module_slug=module_slug,
+        version_label=version_label,
+        awarded_on=local_date(completed_at).isoformat(),
+        duration_minutes=duration_minutes,
+        mode=mode,
+        issued_at=issued_at.astimezone(UTC).isoformat(timespec="seconds"),
+        issuer=dict(ISSUER),
+    )
+
+
+def participation_snapshot(
+    *,
+    code: str,
+    base_url: str,
+    holder_name: str,
+    municipality_name: str | None,
+    attended_on: date,
+    duration_minutes: int | None,
+    issued_at: datetime,
+) -> Snapshot:
+    """The snapshot of a participation certificate: a neutral title, never the event's name or module."""
+    return Snapshot(
+        layout=CURRENT_LAYOUT,
+        kind=CertificateKind.PARTICIPATION.value,
+        code=code,
+        verify_url=verify_url(base_url, code),
+        holder_name=holder_name,
+        municipality_name=municipality_name,
+        title=NEUTRAL_PARTICIPATION_TITLE,
+        module_slug=None,
+        version_label=None,
+        awarded_on=attended_on.isoformat(),
+        duration_minutes=duration_minutes,
+        mode="in_person",
+        issued_at=issued_at.astimezone(UTC).isoformat(timespec="seconds"),
+        issuer=dict(ISSUER),
+    )
+
+
+def german_date(iso: str) -> str:
+    """1. 3. 2026 style is for prose; certificates use 01.03.2026."""
+    return date.fromisoformat(iso).strftime("%d.%m.%Y")
+
+
+#: German labels of the fields ``describe`` returns (the web page translates them with its own catalogue).
+FIELD_LABELS = {
+    "holder_name": "Name",
+    "municipality_name": "Kommune",
+    "module": "Modul",
+    "version_label": "Version",
+    "completed_on": "Abgeschlossen am",
+    "training": "Fortbildung",
+    "attended_on": "Teilgenommen am",
+    "duration": "Umfang",
+    "mode": "Form",
+    "issued_on": "Ausgestellt am",
+    "issuer": "Ausgestellt von",
+}
+
+
+def describe(snapshot: Snapshot | dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, text) of what the certificate shows, in order: one source for the verification page and the CLI."""
+    lines = [("holder_name", snapshot["holder_name"])]
+    if snapshot.get("municipality_name"):
+        lines.append(("municipality_name", snapshot["municipality_name"]))
+    if snapshot["kind"] == CertificateKind.COMPLETION:
+        lines.append(("module", snapshot["title"]))
+        lines.append(("version_label", snapshot.get("version_label") or "–"))
+        lines.append(("completed_on", german_date(snapshot["awarded_on"])))
+    else:
+        lines.append(("training", snapshot["title"]))
+        lines.append(("attended_on", german_date(snapshot["awarded_on"])))
+    if snapshot.get("duration_minutes"):
+        lines.append(("duration", f"{snapshot['duration_minutes']} Minuten"))
+    lines.append(("mode", MODE_LABELS.get(snapshot["mode"], snapshot["mode"])))
+    lines.append(("issuer", snapshot["issuer"]["name"]))
+    lines.append(
+        ("issued_on", german_date(local_date(datetime.fromisoformat(snapshot["issued_at"])).isoformat()))
+    )
+    return lines

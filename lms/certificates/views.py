@@ -1,0 +1,300 @@
+"""Certificate pages: downloads for learners, the coordinator's bulk export, the public verification page,
+and revocation by the programme office."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+
+from lms.auth.models import Role
+from lms.certificates import queries, services
+from lms.certificates.codes import CodeTypo, parse_code
+from lms.certificates.export import zip_stream
+from lms.certificates.forms import ExportForm, RevokeForm, VerifyForm
+from lms.certificates.pdf import certificate_pdf, print_pdf, transcript_pdf
+from lms.certificates.snapshot import describe
+from lms.db import utcnow
+from lms.web.access import acting_user, roles_required
+from lms.web.database import get_db, keep_changes_on_client_error
+from lms.web.errors import error_response
+
+bp = Blueprint("certificates", __name__, template_folder="templates")
+
+#: Labels of the fields a certificate shows (lms.certificates.snapshot.describe), in the interface language.
+FIELD_LABELS = {
+    "holder_name": _l("Name"),
+    "municipality_name": _l("Kommune"),
+    "module": _l("Modul"),
+    "version_label": _l("Version"),
+    "completed_on": _l("Abgeschlossen am"),
+    "training": _l("Fortbildung"),
+    "attended_on": _l("Teilgenommen am"),
+    "duration": _l("Umfang"),
+    "mode": _l("Form"),
+    "issued_on": _l("Ausgestellt am"),
+    "issuer": _l("Ausgestellt von"),
+}
+
+
+def _base_url() -> str:
+    return current_app.extensions["lms.settings"].base_url
+
+
+def _pdf_response(data: bytes, name: str) -> Response:
+    return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+# --- learners -----------------------------------------------------------------------------------------------
+
+
+@bp.get("/nachweise/<int:completion_id>/zertifikat.pdf")
+@login_required
+def completion_certificate(completion_id: int):  # type: ignore[no-untyped-def]
+    """The certificate of one of the person's own completions, issued on first download."""
+    db, user = get_db(), acting_user()
+    completion = queries.own_completion(db, user, completion_id)
+    if completion is None:
+        abort(404)
+    certificate = services.issue_for_completion(db, completion, actor_id=user.id, base_url=_base_url())
+    if certificate.is_revoked:
+        return error_response(
+            410, _("Dieses Zertifikat wurde widerrufen und kann nicht mehr heruntergeladen werden.")
+        )
+    return _pdf_response(certificate_pdf(certificate.snapshot), f"Zertifikat_{certificate.code}.pdf")
+
+
+@bp.get("/zertifikate/<code>.pdf")
+@login_required
+def certificate_file(code: str):  # type: ignore[no-untyped-def]
+    """Any certificate the person may see (their own, their municipality's as coordinator, all as admin)."""
+    try:
+        parsed = parse_code(code)
+    except CodeTypo:
+        abort(404)
+    db, user = get_db(), acting_user()
+    certificate = services.find_by_code(db, parsed.formatted)
+    if certificate is None or queries.visible_certificate(db, user, certificate.id) is None:
+        abort(404)
+    return _pdf_response(certificate_pdf(certificate.snapshot), f"Zertifikat_{certificate.code}.pdf")
+
+
+@bp.get("/nachweise/uebersicht-<int:year>.pdf")
+@login_required
+def transcript(year: int):  # type: ignore[no-untyped-def]
+    """The person's transcript of a calendar year: every valid certificate on one PDF (missing ones are issued)."""
+    if not 2000 <= year <= 2100:
+        abort(404)
+    db, user = get_db(), acting_user()
+    starts_on, ends_on = date(year, 1, 1), date(year, 12, 31)
+    services.issue_missing(
+        db,
+        services.CompletionFilter(starts_on=starts_on, ends_on=ends_on, holder_id=user.id),
+        actor_id=user.id,
+        base_url=_base_url(),
+    )
+    certificates = queries.holder_certificates(db, user.id, starts_on, ends_on)
+    data = transcript_pdf(
+        holder_name=user.display_name,
+        municipality_name=user.municipality.name if user.municipality else None,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        snapshots=[c.snapshot for c in certificates],
+        verify_base=_base_url(),
+        created=utcnow(),
+    )
+    return _pdf_response(data, f"Fortbildungsuebersicht_{year}.pdf")
+
+
+# --- coordinators ---------------------------------------------------------------------------------------------
+
+
+@bp.get("/zertifikate")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def overview():  # type: ignore[no-untyped-def]
+    """Entry from the menu: coordinators go to their municipality's export, the programme office to the lookup."""
+    user = acting_user()
+    if user.has_role(Role.COORDINATOR) and user.municipality is not None:
+        return redirect(url_for("certificates.export", slug=user.municipality.slug))
+    return redirect(url_for("certificates.manage"))
+
+
+@bp.route("/kommunen/<slug>/zertifikate", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def export(slug: str):  # type: ignore[no-untyped-def]
+    """All certificates of a municipality for a period, as a streamed ZIP with manifest or one PDF for printing."""
+    db, user = get_db(), acting_user()
+    municipality = queries.municipality_by_slug(db, slug)
+    if municipality is None:
+        abort(404)
+    if not queries.may_export(user, municipality):
+        abort(403)
+    form = ExportForm.for_year(utcnow().year, queries.module_choices(db))
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("certificates/export.html", form=form, municipality=municipality), status
+    starts_on, ends_on, module = form.starts_on.data, form.ends_on.data, form.module.data or None
+    services.issue_missing(
+        db,
+        services.CompletionFilter(
+            starts_on=starts_on, ends_on=ends_on, municipality_id=municipality.id, module_slug=module
+        ),
+        actor_id=user.id,
+        base_url=_base_url(),
+    )
+    selection = queries.export_selection(municipality.id, starts_on, ends_on, module)
+    stem = f"Zertifikate_{municipality.slug}_{starts_on.isoformat()}_{ends_on.isoformat()}"
+    # The certificates issued above are committed before the first byte goes out (after_request); the body
+    # is then produced while it is sent, reading the rows in batches.
+    if form.format.data == "pdf":
+        title = f"Zertifikate {municipality.name} {starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}"
+        created = utcnow()
+
+        def printable():  # type: ignore[no-untyped-def]
+            rows = queries.stream_rows(get_db(), selection)
+            yield print_pdf((s for _c, s, revoked in rows if revoked is None), title=title, created=created)
+
+        body, mimetype, name = printable(), "application/pdf", f"{stem}.pdf"
+    else:
+        body = zip_stream(lambda: queries.stream_rows(get_db(), selection))
+        mimetype, name = "application/zip", f"{stem}.zip"
+    response = Response(stream_with_context(body), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["X-Accel-Buffering"] = "no"  # let a proxy pass the chunks on as they come
+    return response
+
+
+# --- public verification --------------------------------------------------------------------------------------
+
+
+def _client_key() -> str:
+    """A keyed hash of the client address: enough to count lookups, useless to identify anyone."""
+    secret = current_app.config["SECRET_KEY"]
+    return hashlib.sha256(f"{secret}|{request.remote_addr or '-'}".encode()).hexdigest()
+
+
+def _verify_page(status: int, **context):  # type: ignore[no-untyped-def]
+    response = Response(render_template("certificates/verify.html", **context), status=status)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify_form():  # type: ignore[no-untyped-def]
+    """The public form: type in a code; a typo is reported at once, a well-formed code leads to its page."""
+    form = VerifyForm()
+    if form.validate_on_submit():
+        try:
+            parsed = parse_code(form.code.data or "")
+        except CodeTypo:
+            form.code.errors = [
+                _(
+                    "Der Code enthält einen Tippfehler. Bitte vergleichen Sie ihn Zeichen für Zeichen mit dem Zertifikat."
+                )
+            ]
+        else:
+            return redirect(url_for("certificates.verify", code=parsed.formatted), code=303)
+    status = 400 if form.is_submitted() else 200
+    return _verify_page(status, form=form, state=None)
+
+
+@bp.get("/verify/<code>")
+def verify(code: str):  # type: ignore[no-untyped-def]
+    """The public verification page for a code (from the QR code): valid, revoked or unknown."""
+    form = VerifyForm(data={"code": code})
+    try:
+        parsed = parse_code(code)
+    except CodeTypo:
+        # Checked before anything else: a mistyped code costs no lookup and touches no database.
+        return _verify_page(400, form=form, state="typo", code=code)
+    settings = current_app.extensions["lms.settings"]
+    db = get_db()
+    limit = services.LookupLimit(
+        settings.verify_max_lookups, timedelta(minutes=settings.verify_window_minutes)
+    )
+    retry_after = services.register_lookup(db, _client_key(), limit)
+    if retry_after:
+        response = Response(
+            render_template("certificates/rate_limited.html", minutes=settings.verify_window_minutes),
+            status=429,
+        )
+        response.headers["Retry-After"] = str(retry_after)
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    keep_changes_on_client_error()  # an unknown code still counts as a lookup
+    certificate = services.find_by_code(db, parsed.formatted)
+    if certificate is None:
+        return _verify_page(404, form=form, state="unknown", code=parsed.formatted)
+    return _verify_page(
+        200,
+        form=form,
+        state="revoked" if certificate.is_revoked else "valid",
+        code=parsed.formatted,
+        certificate=certificate,
+        lines=describe(certificate.snapshot),
+        labels=FIELD_LABELS,
+    )
+
+
+# --- programme office -----------------------------------------------------------------------------------------
+
+
+@bp.route("/verwaltung/zertifikate", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def manage():  # type: ignore[no-untyped-def]
+    """Find a certificate by its code (to look at it or revoke it)."""
+    form = VerifyForm()
+    if form.validate_on_submit():
+        try:
+            parsed = parse_code(form.code.data or "")
+        except CodeTypo:
+            form.code.errors = [_("Der Code enthält einen Tippfehler.")]
+        else:
+            return redirect(url_for("certificates.manage_one", code=parsed.formatted), code=303)
+    return render_template("certificates/manage.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/verwaltung/zertifikate/<code>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def manage_one(code: str):  # type: ignore[no-untyped-def]
+    """One certificate for the programme office: what it shows, its status, and the revocation form."""
+    db, user = get_db(), acting_user()
+    try:
+        certificate = services.find_by_code(db, parse_code(code).formatted)
+    except CodeTypo:
+        certificate = None
+    if certificate is None:
+        abort(404)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_certificate(db, certificate, actor=user, reason=form.reason.data or "")
+        except services.CertificateError as error:
+            form.reason.errors = [str(error)]
+        else:
+            flash(_("Das Zertifikat %(code)s ist widerrufen.", code=certificate.code), "success")
+            return redirect(url_for("certificates.manage_one", code=certificate.code), code=303)
+    return render_template(
+        "certificates/manage_one.html",
+        certificate=certificate,
+        lines=describe(certificate.snapshot),
+        labels=FIELD_LABELS,
+        form=form,
+    ), 400 if form.errors else 200

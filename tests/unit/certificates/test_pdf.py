@@ -1,0 +1,135 @@
+"""Certificate PDFs: what they say, that they are PDF/A-2b with embedded fonts, the QR code, bit-identical rebuilds."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from lms.certificates.pdf import certificate_pdf, print_pdf, transcript_pdf
+from lms.certificates.snapshot import NEUTRAL_PARTICIPATION_TITLE, completion_snapshot, participation_snapshot
+
+CODE = "KFA-7K3M-Q9XD-2HNP-5"
+
+
+def _snapshot(**changes):  # type: ignore[no-untyped-def]
+    values = dict(
+        code=CODE,
+        base_url="https://lernen.kommunen-fuer-alle.example",
+        holder_name="Jürgen Weiß-Öztürk",
+        municipality_name="Landkreis Darmstadt-Dieburg",
+        module_title="Grundbegriffe und Arbeitsdefinitionen",
+        module_slug="grundbegriffe",
+        version_label="1.2",
+        completed_at=datetime(2026, 2, 28, 23, 30, tzinfo=UTC),  # 1 March in Germany
+        duration_minutes=45,
+        mode="in_person",
+        issued_at=datetime(2026, 3, 2, 8, 15, tzinfo=UTC),
+    )
+    values.update(changes)
+    return completion_snapshot(**values)
+
+
+def _text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_certificate_says_who_what_when_and_how() -> None:
+    text = _text(certificate_pdf(_snapshot()))
+    for expected in (
+        "Zertifikat",
+        "Jürgen Weiß-Öztürk",
+        "Landkreis Darmstadt-Dieburg",
+        "„Grundbegriffe und Arbeitsdefinitionen“",
+        "in der Version 1.2",
+        "am 01.03.2026 in Präsenz erfolgreich abgeschlossen",
+        "Umfang: 45 Minuten",
+        "Europäische Städtekoalition gegen Rassismus (ECCAR) e. V.",
+        "Gefördert im Rahmen des Bundesprogramms „Demokratie leben!“",
+        CODE,
+        f"https://lernen.kommunen-fuer-alle.example/verify/{CODE}",
+    ):
+        assert expected in text, expected
+
+
+def test_a_participation_certificate_names_only_the_neutral_title() -> None:
+    snapshot = participation_snapshot(
+        code=CODE,
+        base_url="https://lernen.example",
+        holder_name="Deniz Arslan",
+        municipality_name="Stadt Offenbach am Main",
+        attended_on=date(2026, 5, 4),
+        duration_minutes=None,
+        issued_at=datetime(2026, 5, 5, 9, tzinfo=UTC),
+    )
+    assert snapshot["title"] == NEUTRAL_PARTICIPATION_TITLE and snapshot["module_slug"] is None
+    text = " ".join(_text(certificate_pdf(snapshot)).split())
+    assert "Teilnahmebescheinigung" in text and "Deniz Arslan" in text
+    assert "an einer Fortbildung des Modellprogramms „Kommunen für alle?“ teilgenommen" in text
+    assert "Empowerment" not in text and "Modul" not in text.replace("Modellprogramms", "")
+
+
+def test_two_builds_are_byte_identical_and_the_layout_is_pinned() -> None:
+    first, second = certificate_pdf(_snapshot()), certificate_pdf(_snapshot())
+    assert first == second
+    assert certificate_pdf(_snapshot(holder_name="Jürgen Weiss")) != first
+    # A reference certificate: if this changes (a library upgrade, an edit of layout 1), issued certificates
+    # would no longer rebuild bit-identically. Keep layout 1 as it is and add a new layout instead.
+    assert hashlib.sha256(first).hexdigest() == REFERENCE_SHA256
+
+
+REFERENCE_SHA256 = "a0df9121a4e24de17cbd0be622beea2daab7e292aab2a62d7e8ee77ba857e99f"
+
+
+def test_pdf_a_2b_metadata_output_intent_and_embedded_fonts() -> None:
+    reader = PdfReader(io.BytesIO(certificate_pdf(_snapshot())))
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    assert 'xmp:CreateDate="2026-03-02T08:15:00+00:00"' in xmp
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 3 and profile.get_data()[36:40] == b"acsp"  # an ICC profile with 3 (RGB) channels
+    assert reader.pdf_header == "%PDF-1.7" and root["/Lang"] == "de-DE"
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    for font in fonts.values():
+        descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor  # the TrueType program is embedded
+
+
+def test_the_qr_code_opens_the_verification_page() -> None:
+    zxingcpp = pytest.importorskip("zxingcpp")
+    page = PdfReader(io.BytesIO(certificate_pdf(_snapshot()))).pages[0]
+    images = list(page.images)
+    assert len(images) == 1
+    decoded = [barcode.text for barcode in zxingcpp.read_barcodes(images[0].image)]
+    assert decoded == [f"https://lernen.kommunen-fuer-alle.example/verify/{CODE}"]
+
+
+def test_print_pdf_has_a_page_per_certificate() -> None:
+    snapshots = [_snapshot(code=CODE, holder_name=f"Person {n}") for n in range(3)]
+    reader = PdfReader(
+        io.BytesIO(print_pdf(snapshots, title="Druck", created=datetime(2026, 3, 3, tzinfo=UTC)))
+    )
+    assert [f"Person {n}" in page.extract_text() for n, page in enumerate(reader.pages)] == [True] * 3
+
+
+def test_transcript_lists_every_certificate_with_its_code() -> None:
+    snapshots = [_snapshot(code=f"KFA-0000-0000-000{n}-X", version_label=f"1.{n}") for n in range(1, 4)]
+    text = _text(
+        transcript_pdf(
+            holder_name="Jürgen Weiß-Öztürk",
+            municipality_name="Landkreis Darmstadt-Dieburg",
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 12, 31),
+            snapshots=snapshots,
+            verify_base="https://lernen.example",
+            created=datetime(2026, 12, 31, tzinfo=UTC),
+        )
+    )
+    assert "Fortbildungsübersicht" in text and "Zeitraum: 01.01.2026 bis 31.12.2026" in text
+    assert all(s["code"] in text for s in snapshots) and "Insgesamt: 3 Nachweise, 135 Minuten" in text
