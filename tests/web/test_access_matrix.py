@@ -7,6 +7,7 @@ workshop); people of municipality B, and people without the role, must be refuse
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,6 +20,9 @@ from lms import create_app
 from lms.auth.invitations import create_invitations
 from lms.auth.models import Role, User
 from lms.auth.services import create_api_token, create_user
+from lms.certificates.services import issue_for_completion
+from lms.content.services.drafts import draft_for_module
+from lms.content.services.uploads import store_image
 from lms.orgs.models import OrgUnit
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import stage_import
@@ -26,6 +30,15 @@ from lms.quizzes.services import start_attempt
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (0, 0, 0)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
 
 ACTORS = (
     "anonymous",
@@ -40,6 +53,7 @@ ACTORS = (
 LOGGED_IN = frozenset(ACTORS) - {"anonymous"}
 EVERYONE = frozenset(ACTORS)
 MANAGERS_A = frozenset({"coordinator_a", "admin"})
+AUTHORS = frozenset({"trainer", "admin"})
 RECORDERS = frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"})
 
 #: endpoint → who may use it (for the resources of municipality A / learner A).
@@ -89,6 +103,28 @@ EXPECTED: dict[str, frozenset[str]] = {
     # The workshop of A was run by facilitator_a: the trainer did not run it and does not see it.
     "workshops.session_detail": frozenset({"coordinator_a", "facilitator_a", "admin"}),
     "workshops.withdraw": frozenset({"coordinator_a", "facilitator_a", "admin"}),
+    # Authoring (issue 3): trainers and the programme office; module images for everyone signed in.
+    **{
+        f"content.{name}": AUTHORS
+        for name in (
+            "history compare download_version download_quiz export_all retire_version_view restore_version_view "
+            "retire_module_view restore_module_view audit_log help_page new_draft edit_module edit_quiz editor save "
+            "autosave discard upload images preview_version preview_draft preview_quiz"
+        ).split()
+    },
+    "content.media": LOGGED_IN,
+    "quizzes.statistics": AUTHORS,
+    "quizzes.statistics_csv": AUTHORS,
+    # Certificates (issue 5): one's own; the municipality's for its coordination; verification for anyone.
+    "certificates.completion_certificate": frozenset({"learner_a"}),
+    "certificates.certificate_file": frozenset({"learner_a", "coordinator_a", "admin"}),  # coordinators export them anyway
+    "certificates.transcript": LOGGED_IN,
+    "certificates.overview": frozenset({"coordinator_a", "coordinator_b", "admin"}),
+    "certificates.export": MANAGERS_A,
+    "certificates.verify_form": EVERYONE,
+    "certificates.verify": EVERYONE,
+    "certificates.manage": frozenset({"admin"}),
+    "certificates.manage_one": frozenset({"admin"}),
 }
 
 
@@ -171,8 +207,22 @@ def build_world(db: Session) -> World:
             participant_count=8,
         ),
     ).session
+    draft = draft_for_module(db, people["trainer"], module.module)
+    media = store_image(db, people["trainer"], "bild.png", _png())
+    finished = f.completion(db, people["learner_a"], module)
+    certificate = issue_for_completion(
+        db, finished, actor_id=people["learner_a"].id, base_url="http://lms.example"
+    )
     db.flush()
     args = {
+        "draft_id": draft.id,
+        "version_id": module.id,
+        "number": 1,
+        "sha256": media.sha256,
+        "extension": media.extension,
+        "completion_id": finished.id,
+        "code": certificate.code,
+        "year": finished.completed_at.year,
         "attempt_id": attempt.id,
         "token_id": token.id,
         "token": invitation_token,
@@ -196,7 +246,7 @@ def url_for_rule(endpoint: str, rule: str, args: dict[str, Any]) -> str:
     values = dict(args)
     # <slug> names a municipality in the coordination pages and a module everywhere else.
     values["slug"] = (
-        args["municipality_slug"] if endpoint.split(".")[0] in {"reports", "orgs"} else args["module_slug"]
+        args["municipality_slug"] if endpoint.split(".")[0] in {"reports", "orgs", "certificates"} else args["module_slug"]
     )
     path = rule
     for part in rule.split("<")[1:]:

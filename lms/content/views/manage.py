@@ -96,6 +96,16 @@ def compare(slug: str):  # type: ignore[no-untyped-def]
     module = module_or_404(slug)
     is_quiz = request.args.get("art") == "quiz"
     old_id, new_id = request.args.get("von", type=int), request.args.get("zu", type=int)
+    if old_id is None and new_id is None:
+        # Without a choice: what changed in the newest version compared with the one before.
+        ids = (
+            [q.number for q in quiz_versions(get_db(), module)]
+            if is_quiz
+            else [v.id for v in module.versions]
+        )
+        if not ids:
+            abort(404)
+        old_id, new_id = ids[-2] if len(ids) > 1 else ids[-1], ids[-1]
     if is_quiz:
         choices = [(q.number, _("Fassung %(n)s", n=q.number)) for q in quiz_versions(get_db(), module)]
         old, new = _quiz_version(module, old_id), _quiz_version(module, new_id)
