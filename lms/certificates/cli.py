@@ -31,18 +31,36 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 @click.option(
     "--to", "ends_on", callback=_date, help="letzter Tag (JJJJ-MM-TT, Standard: 31. Dezember dieses Jahres)"
 )
+@click.option(
+    "--period", "period_id", type=int, help="Programmzeitraum (ID, siehe „Zeiträume“) statt --from/--to"
+)
 @click.option("--module", "module_slug", help="nur dieses Modul (slug)")
 @click.option(
     "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Zieldatei (.zip)"
 )
 def export(
-    slug: str, starts_on: date | None, ends_on: date | None, module_slug: str | None, output: Path
+    slug: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    period_id: int | None,
+    module_slug: str | None,
+    output: Path,
 ) -> None:
     """Dasselbe ZIP-Archiv wie der Download der Koordination: ein PDF je Zertifikat und manifest.csv."""
     from lms.certificates import queries, services
     from lms.certificates.export import zip_stream
     from lms.cli import settings, unit_of_work
 
+    if period_id is not None and (starts_on or ends_on):
+        raise click.ClickException("Bitte entweder --period oder --from/--to angeben, nicht beides.")
+    if period_id is not None:
+        from lms.orgs.models import ProgrammePeriod
+
+        with unit_of_work() as session:
+            period = session.get(ProgrammePeriod, period_id)
+            if period is None:
+                raise click.ClickException(f"Einen Zeitraum mit der ID {period_id} gibt es nicht.")
+            starts_on, ends_on = period.starts_on, period.ends_on
     today = date.today()
     starts_on = starts_on or date(today.year, 1, 1)
     ends_on = ends_on or date(today.year, 12, 31)

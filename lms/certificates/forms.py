@@ -37,6 +37,14 @@ class ExportForm(FlaskForm):
         ("pdf", _l("Ein PDF mit allen Zertifikaten zum Drucken")),
     )
     module = StringField(_l("Modul"))
+    org_unit = StringField(_l("Organisationseinheit"))
+    #: (id as text, name) of the municipality's org units; "" = all.
+    org_unit_choices: tuple[tuple[str, str], ...] = ()
+
+    def validate_org_unit(self, field: StringField) -> None:
+        if field.data and field.data not in {value for value, _name in self.org_unit_choices}:
+            raise ValidationError(_l("Diese Organisationseinheit gibt es nicht."))
+
     format = StringField(
         _l("Format"), default="zip", validators=[AnyOf([value for value, _label in FORMATS])]
     )
@@ -55,11 +63,16 @@ class ExportForm(FlaskForm):
     @classmethod
     def for_year(cls, year: int, modules: list[tuple[str, str]]) -> ExportForm:
         """The form with the calendar year as default period and the module choices filled in."""
+        return cls.for_range(date(year, 1, 1), date(year, 12, 31), modules)
+
+    @classmethod
+    def for_range(cls, starts_on: date, ends_on: date, modules: list[tuple[str, str]]) -> ExportForm:
+        """The form with a default date range (e.g. a programme period) and the module choices filled in."""
         form = cls()
         form.module_choices = tuple(modules)
         if not form.is_submitted():
-            form.starts_on.data = date(year, 1, 1)
-            form.ends_on.data = date(year, 12, 31)
+            form.starts_on.data = starts_on
+            form.ends_on.data = ends_on
         return form
 
 

@@ -13,7 +13,7 @@ from lms.auth.models import Role, User
 from lms.certificates.models import Certificate
 from lms.certificates.snapshot import CertificateKind
 from lms.content.models import Module, ModuleKind, ModuleVersion
-from lms.orgs.models import Municipality
+from lms.orgs.models import Municipality, OrgUnit
 from lms.progress.models import Completion
 
 #: Rows fetched per round trip while streaming an export (memory stays flat however many there are).
@@ -103,12 +103,16 @@ def holder_certificates(
 
 
 def export_selection(
-    municipality_id: int, starts_on: date, ends_on: date, module_slug: str | None = None
+    municipality_id: int,
+    starts_on: date,
+    ends_on: date,
+    module_slug: str | None = None,
+    org_unit_id: int | None = None,
 ) -> Select[Any]:
     """(code, snapshot, revoked_at) of a municipality's completion certificates in a period, in a stable order.
 
-    Only completion certificates: participation certificates belong to their holder alone. An org-unit filter
-    (issue 4) joins User here.
+    Only completion certificates: participation certificates belong to their holder alone. The org-unit filter
+    uses the holder's current org unit.
     """
     query = select(Certificate.code, Certificate.snapshot, Certificate.revoked_at).where(
         Certificate.municipality_id == municipality_id,
@@ -121,7 +125,19 @@ def export_selection(
             .join(Module, Module.id == Completion.module_id)
             .where(Module.slug == module_slug)
         )
+    if org_unit_id is not None:
+        query = query.join(User, User.id == Certificate.holder_id).where(User.org_unit_id == org_unit_id)
     return query.order_by(Certificate.awarded_on, Certificate.id)
+
+
+def org_unit_choices(session: Session, municipality_id: int) -> list[tuple[int, str]]:
+    """(id, name) of a municipality's org units, for the export filter."""
+    rows = session.execute(
+        select(OrgUnit.id, OrgUnit.name)
+        .where(OrgUnit.municipality_id == municipality_id)
+        .order_by(OrgUnit.name)
+    )
+    return [(unit_id, name) for unit_id, name in rows]
 
 
 def stream_rows(session: Session, query: Select[Any]) -> Iterator[Any]:

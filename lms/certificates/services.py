@@ -42,7 +42,7 @@ class CertificateError(ValueError):
 class CompletionFilter:
     """Which completions a bulk action covers: a date range (inclusive German days) and optional narrowing.
 
-    An ``org_unit_id`` (issue 4) becomes one more field and one more condition in ``conditions``.
+    ``org_unit_id`` narrows to the people currently in that org unit (Fachbereich/Amt).
     """
 
     starts_on: date
@@ -50,6 +50,7 @@ class CompletionFilter:
     municipality_id: int | None = None
     holder_id: int | None = None
     module_slug: str | None = None
+    org_unit_id: int | None = None
 
     def conditions(self) -> list[Any]:
         """SQL conditions over Completion, User and Module."""
@@ -61,6 +62,8 @@ class CompletionFilter:
             found.append(Completion.user_id == self.holder_id)
         if self.module_slug:
             found.append(Module.slug == self.module_slug)
+        if self.org_unit_id is not None:
+            found.append(User.org_unit_id == self.org_unit_id)
         return found
 
 

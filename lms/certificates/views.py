@@ -32,6 +32,7 @@ from lms.certificates.forms import ExportForm, RevokeForm, VerifyForm
 from lms.certificates.pdf import certificate_pdf, print_pdf, transcript_pdf
 from lms.certificates.snapshot import describe
 from lms.db import utcnow
+from lms.orgs.periods import all_periods, current_period
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.errors import error_response
@@ -146,20 +147,35 @@ def export(slug: str):  # type: ignore[no-untyped-def]
         abort(404)
     if not queries.may_export(user, municipality):
         abort(403)
-    form = ExportForm.for_year(utcnow().year, queries.module_choices(db))
+    # The programme period chosen (?zeitraum=ID) or the current one sets the default dates.
+    periods = all_periods(db)
+    chosen = next((p for p in periods if p.id == request.args.get("zeitraum", type=int)), None)
+    period = chosen or current_period(db)
+    if period is not None:
+        form = ExportForm.for_range(period.starts_on, period.ends_on, queries.module_choices(db))
+    else:
+        form = ExportForm.for_year(utcnow().year, queries.module_choices(db))
+    form.org_unit_choices = tuple((str(i), name) for i, name in queries.org_unit_choices(db, municipality.id))
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
-        return render_template("certificates/export.html", form=form, municipality=municipality), status
+        return render_template(
+            "certificates/export.html", form=form, municipality=municipality, periods=periods, period=period
+        ), status
     starts_on, ends_on, module = form.starts_on.data, form.ends_on.data, form.module.data or None
+    org_unit = int(form.org_unit.data) if form.org_unit.data else None
     services.issue_missing(
         db,
         services.CompletionFilter(
-            starts_on=starts_on, ends_on=ends_on, municipality_id=municipality.id, module_slug=module
+            starts_on=starts_on,
+            ends_on=ends_on,
+            municipality_id=municipality.id,
+            module_slug=module,
+            org_unit_id=org_unit,
         ),
         actor_id=user.id,
         base_url=_base_url(),
     )
-    selection = queries.export_selection(municipality.id, starts_on, ends_on, module)
+    selection = queries.export_selection(municipality.id, starts_on, ends_on, module, org_unit)
     stem = f"Zertifikate_{municipality.slug}_{starts_on.isoformat()}_{ends_on.isoformat()}"
     # The certificates issued above are committed before the first byte goes out (after_request); the body
     # is then produced while it is sent, reading the rows in batches.

@@ -97,6 +97,8 @@ def test_export_writes_the_same_archive_as_the_download(cli_database: Session, t
         (["--municipality", "gibt-es-nicht"], "Kommune „gibt-es-nicht“ gibt es nicht"),
         (["--from", "2026-13-01"], "ist kein Datum"),
         (["--from", "2026-12-01", "--to", "2026-01-01"], "Enddatum"),
+        (["--period", "999"], "Einen Zeitraum mit der ID 999 gibt es nicht"),
+        (["--period", "1", "--from", "2026-01-01"], "nicht beides"),
     ],
 )
 def test_export_refuses_bad_input_with_a_german_message(
@@ -107,6 +109,22 @@ def test_export_refuses_bad_input_with_a_german_message(
     result = CliRunner().invoke(main, base + args)
     assert result.exit_code != 0 and message in result.output
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_export_of_a_programme_period_uses_its_dates(cli_database: Session, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from lms.orgs.models import ProgrammePeriod
+
+    home = _fill(cli_database)
+    first = cli_database.scalars(select(ProgrammePeriod).order_by(ProgrammePeriod.starts_on)).first()
+    assert first is not None and first.starts_on <= datetime(2026, 2, 1).date() <= first.ends_on
+    output = tmp_path / "zeitraum.zip"
+    base = ["certificates", "export", "--municipality", home.slug, "--period", str(first.id), "--output"]
+    result = CliRunner().invoke(main, [*base, str(output)])
+    assert result.exit_code == 0, result.output
+    assert f"{first.starts_on:%d.%m.%Y} bis {first.ends_on:%d.%m.%Y}" in result.output
+    assert len([n for n in zipfile.ZipFile(output).namelist() if n.endswith(".pdf")]) == 3
 
 
 def test_verify_prints_what_the_page_says(cli_database: Session) -> None:

@@ -370,3 +370,27 @@ def test_participation_certificate_shows_the_neutral_title_and_stays_with_its_ho
     assert own.status_code == 200 and NEUTRAL_PARTICIPATION_TITLE.split("„")[0].strip() in " ".join(
         _pdf_text(own.data).split()
     )
+
+
+def test_export_filters_by_org_unit_and_offers_the_programme_periods(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from lms.orgs.models import OrgUnit
+
+    home = f.municipality(db)
+    building, social = (
+        OrgUnit(municipality_id=home.id, name="Bauamt"),
+        OrgUnit(municipality_id=home.id, name="Sozialamt"),
+    )
+    db.add_all([building, social])
+    db.flush()
+    in_building, _c1 = _learner_with_completion(db, "Paula Bauer", home)
+    in_social, _c2 = _learner_with_completion(db, "Sami Sozial", home)
+    in_building.org_unit_id, in_social.org_unit_id = building.id, social.id
+    db.flush()
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=home.id)
+    f.login(client, coordinator.email)
+    page = client.get(f"/kommunen/{home.slug}/zertifikate").text
+    assert "Programmjahr 2026" in page and "Bauamt" in page and "Sozialamt" in page
+    archive = zipfile.ZipFile(io.BytesIO(_export(client, home.slug, org_unit=str(building.id)).data))
+    manifest = archive.read("manifest.csv").decode("utf-8-sig")
+    assert "Paula Bauer" in manifest and "Sami Sozial" not in manifest
+    assert _export(client, home.slug, org_unit="999999").status_code == 400
