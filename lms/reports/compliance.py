@@ -196,11 +196,11 @@ class ProgrammeRow:
 def programme_report(session: Session, period: ProgrammePeriod, today: date) -> list[ProgrammeRow]:
     """Every municipality side by side for one period: a fixed number of grouped queries, whatever the size."""
     r = range_of(period, today)
-    delivered = queries.delivered_modules(session, r, period.min_staff_per_module)
-    trained = queries.trained_staff(session, r)
+    counts = queries.programme_counts(session, r, period.min_staff_per_module)
+    delivered, trained = counts.delivered, counts.trained
     workshops = queries.workshop_totals(session, r)
     coverage: dict[int, list[CoverageCount]] = {}
-    for row in queries.coverage_counts(session, r):  # a handful of groups per municipality, not people
+    for row in counts.coverage:  # a handful of groups per municipality, not people
         coverage.setdefault(row.municipality_id, []).append(row)
     rows = []
     for municipality in session.scalars(select(Municipality).order_by(Municipality.name)):

@@ -11,7 +11,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
@@ -84,30 +98,39 @@ def module_counts(session: Session, r: Range, municipality_id: int | None = None
     return [ModuleCount(*row) for row in rows]
 
 
-def delivered_modules(session: Session, r: Range, min_staff: int) -> dict[int, int]:
-    """municipality_id → number of distinct training modules completed by at least ``min_staff`` staff."""
-    per_module = (
-        _training_completions(r, None)
+def _pairs(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-def]
+    """Subquery: each (municipality, person, module) with a training completion in the range, once.
+
+    Deduplicating first lets PostgreSQL hash instead of sorting for COUNT(DISTINCT …): versions of one module
+    and repeated completions collapse here, so every count below is a plain COUNT.
+    """
+    return (
+        _training_completions(r, municipality_id)
         .add_columns(
-            User.municipality_id.label("municipality_id"), func.count(distinct(Completion.user_id)).label("n")
+            User.municipality_id.label("municipality_id"),
+            Completion.user_id.label("user_id"),
+            Completion.module_id.label("module_id"),
         )
-        .group_by(User.municipality_id, Completion.module_id)
-        .subquery()
+        .group_by(User.municipality_id, Completion.user_id, Completion.module_id)
+        .subquery("pairs")
     )
-    rows = session.execute(
-        select(per_module.c.municipality_id, func.count())
-        .where(per_module.c.n >= min_staff)
-        .group_by(per_module.c.municipality_id)
-    ).all()
-    return {m: n for m, n in rows}
+
+
+def _per_person(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-def]
+    """Subquery: each person with training completions in the range and the number of distinct modules."""
+    pairs = _pairs(r, municipality_id)
+    return (
+        select(pairs.c.municipality_id, pairs.c.user_id, func.count().label("modules"))
+        .group_by(pairs.c.municipality_id, pairs.c.user_id)
+        .subquery("per_person")
+    )
 
 
 def trained_staff(session: Session, r: Range, municipality_id: int | None = None) -> dict[int, int]:
     """municipality_id → distinct staff with at least one training completion in the range (whoever they are now)."""
-    query = _training_completions(r, municipality_id).add_columns(
-        User.municipality_id, func.count(distinct(Completion.user_id))
-    )
-    return {m: n for m, n in session.execute(query.group_by(User.municipality_id)).all()}
+    people = _per_person(r, municipality_id)
+    query = select(people.c.municipality_id, func.count()).group_by(people.c.municipality_id)
+    return {m: n for m, n in session.execute(query).all()}
 
 
 @dataclass(frozen=True)
@@ -121,27 +144,31 @@ class CoverageCount:
     at_least_two: int
 
 
-def coverage_counts(session: Session, r: Range, municipality_id: int | None = None) -> list[CoverageCount]:
+def coverage_query(
+    r: Range, municipality_id: int | None = None
+) -> Select[tuple[int, int | None, int, int, int]]:
     """Per municipality and org unit: staff, and staff with ≥ 1 and ≥ 2 distinct training modules in the range."""
-    per_user = _training_completions(r, municipality_id).add_columns(
-        Completion.user_id.label("user_id"), func.count(distinct(Completion.module_id)).label("modules")
-    )
-    per_user = per_user.group_by(Completion.user_id).subquery()
+    people = _per_person(r, municipality_id)
     query = (
         select(
             User.municipality_id,
             User.org_unit_id,
             func.count(User.id),
-            func.count(case((per_user.c.modules >= 1, User.id))),
-            func.count(case((per_user.c.modules >= 2, User.id))),
+            func.count(people.c.user_id),
+            func.count(case((people.c.modules >= 2, User.id))),
         )
-        .outerjoin(per_user, per_user.c.user_id == User.id)
+        .outerjoin(people, people.c.user_id == User.id)
         .where(User.municipality_id.is_not(None), staff_on(r.staff_as_of))
         .group_by(User.municipality_id, User.org_unit_id)
     )
     if municipality_id is not None:
         query = query.where(User.municipality_id == municipality_id)
-    return [CoverageCount(*row) for row in session.execute(query).all()]
+    return query
+
+
+def coverage_counts(session: Session, r: Range, municipality_id: int | None = None) -> list[CoverageCount]:
+    """The coverage groups as rows (a handful per municipality)."""
+    return [CoverageCount(*row) for row in session.execute(coverage_query(r, municipality_id)).all()]
 
 
 def _workshops(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-def]
@@ -236,3 +263,77 @@ def completion_list(session: Session, r: Range, municipality_id: int) -> list[Co
         .order_by(User.display_name, User.id, Completion.completed_at)
     ).all()
     return [CompletionListRow(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class ProgrammeCounts:
+    """Everything the programme office's table needs from completions, per municipality."""
+
+    delivered: dict[int, int]
+    trained: dict[int, int]
+    coverage: list[CoverageCount]
+
+
+def programme_query(r: Range, min_staff: int):  # type: ignore[no-untyped-def]
+    """Delivered modules, trained staff and coverage of every municipality as one statement.
+
+    The distinct (person, module) pairs of the period are computed once (a CTE) and grouped three ways; the three
+    results come back as one UNION ALL, tagged by kind. One scan of the period's completions instead of three.
+    """
+    pairs = (
+        _training_completions(r, None)
+        .add_columns(
+            User.municipality_id.label("municipality_id"),
+            Completion.user_id.label("user_id"),
+            Completion.module_id.label("module_id"),
+        )
+        .group_by(User.municipality_id, Completion.user_id, Completion.module_id)
+        .cte("pairs")
+    )
+    per_person = (
+        select(pairs.c.municipality_id, pairs.c.user_id, func.count().label("modules"))
+        .group_by(pairs.c.municipality_id, pairs.c.user_id)
+        .cte("per_person")
+    )
+    per_module = (
+        select(pairs.c.municipality_id, func.count().label("staff"))
+        .group_by(pairs.c.municipality_id, pairs.c.module_id)
+        .cte("per_module")
+    )
+    no_unit = cast(null(), Integer)
+    zero = literal(0, Integer)
+    delivered = (
+        select(literal("delivered"), per_module.c.municipality_id, no_unit, func.count(), zero, zero)
+        .where(per_module.c.staff >= min_staff)
+        .group_by(per_module.c.municipality_id)
+    )
+    trained = select(
+        literal("trained"), per_person.c.municipality_id, no_unit, func.count(), zero, zero
+    ).group_by(per_person.c.municipality_id)
+    coverage = (
+        select(
+            literal("coverage"),
+            User.municipality_id,
+            User.org_unit_id,
+            func.count(User.id),
+            func.count(per_person.c.user_id),
+            func.count(case((per_person.c.modules >= 2, User.id))),
+        )
+        .outerjoin(per_person, per_person.c.user_id == User.id)
+        .where(User.municipality_id.is_not(None), staff_on(r.staff_as_of))
+        .group_by(User.municipality_id, User.org_unit_id)
+    )
+    return union_all(delivered, trained, coverage)
+
+
+def programme_counts(session: Session, r: Range, min_staff: int) -> ProgrammeCounts:
+    """The rows of :func:`programme_query`, sorted into their three kinds."""
+    result = ProgrammeCounts({}, {}, [])
+    for kind, municipality_id, org_unit_id, a, b, c in session.execute(programme_query(r, min_staff)):
+        if kind == "delivered":
+            result.delivered[municipality_id] = a
+        elif kind == "trained":
+            result.trained[municipality_id] = a
+        else:
+            result.coverage.append(CoverageCount(municipality_id, org_unit_id, a, b, c))
+    return result

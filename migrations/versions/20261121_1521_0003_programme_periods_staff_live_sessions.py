@@ -254,6 +254,11 @@ def upgrade() -> None:
         batch_op.drop_constraint(op.f("ck_user_roles_role_known"), type_="check")
         batch_op.create_check_constraint(op.f("ck_user_roles_role_known"), ROLES_AFTER)
 
+    with op.batch_alter_table("completions", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_completions_completed_at", ["completed_at"], unique=False, postgresql_include=["user_id", "module_id"]
+        )
+
     # The programme's three years (1 Nov 2025 - 31 Dec 2028) with the targets of ECCAR's call; the programme office
     # can change them in the web interface.
     periods = sa.table(
@@ -285,6 +290,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("completions", schema=None) as batch_op:
+        batch_op.drop_index("ix_completions_completed_at")
+
     op.execute("DELETE FROM user_roles WHERE role = 'facilitator'")
     with op.batch_alter_table("user_roles", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_user_roles_role_known"), type_="check")

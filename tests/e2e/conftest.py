@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 DEMO_PASSWORD = "Kommunen-fuer-alle-2026"
+#: Facts about the running live server that other fixtures need (its outbox folder).
+LIVE: dict[str, Path] = {}
 START_TIMEOUT_S = 20.0
 
 
@@ -81,12 +83,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Migrate and fill a fresh SQLite file with the CLI, serve it with gunicorn, yield the base URL."""
     workdir = tmp_path_factory.mktemp("e2e")
     database_url = "sqlite:///" + str(workdir / "e2e.sqlite3")
-    cli_env = _clean_env(LMS_DATABASE_URL=database_url)
+    # Mails (invitations) go to this run's own outbox, not to the repository's instance folder.
+    LIVE["outbox"] = workdir / "outbox"
+    cli_env = _clean_env(LMS_DATABASE_URL=database_url, LMS_OUTBOX_DIR=str(LIVE["outbox"]))
     _lms_command(cli_env, "db", "upgrade")
     _lms_command(cli_env, "demo")
 
     port = _free_port()
-    server_env = _clean_env(LMS_DATABASE_URL=database_url, LMS_SECRET_KEY=secrets.token_hex(32))
+    server_env = _clean_env(
+        LMS_DATABASE_URL=database_url,
+        LMS_SECRET_KEY=secrets.token_hex(32),
+        LMS_OUTBOX_DIR=str(LIVE["outbox"]),
+    )
     log_path = workdir / "gunicorn.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -263,6 +271,12 @@ def start_or_resume_quiz(page: Any, slug: str) -> None:
 @pytest.fixture
 def start_quiz() -> Callable[[Any, str], None]:
     return start_or_resume_quiz
+
+
+@pytest.fixture(scope="session")
+def live_outbox(live_server: str) -> Path:
+    """The folder where the live server writes its mails (.eml)."""
+    return LIVE["outbox"]
 
 
 @pytest.fixture(scope="session")
