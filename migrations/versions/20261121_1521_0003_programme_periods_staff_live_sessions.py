@@ -256,7 +256,10 @@ def upgrade() -> None:
 
     with op.batch_alter_table("completions", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_completions_completed_at", ["completed_at"], unique=False, postgresql_include=["user_id", "module_id"]
+            "ix_completions_completed_at",
+            ["completed_at"],
+            unique=False,
+            postgresql_include=["user_id", "module_id"],
         )
 
     # The programme's three years (1 Nov 2025 - 31 Dec 2028) with the targets of ECCAR's call; the programme office

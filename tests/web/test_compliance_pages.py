@@ -224,3 +224,11 @@ def test_training_plan_puts_assigned_modules_first_for_learners(client, db: Sess
     modules = client.get("/module").text
     assert modules.index("Zzz geplantes Modul") < modules.index("Aaa erstes Modul")
     assert f"Vorgesehen bis {due.strftime('%d.%m.%Y')}" in modules
+
+
+def test_dashboard_speaks_english_too(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = programme(db)
+    as_coordinator(client, db, town)
+    page = client.get(f"/kommunen/{town.slug}", headers={"Accept-Language": "en"}).text
+    assert "Evidence Programmjahr" in page and "Staff coverage" in page
+    assert re.search(r"Training modules: \d of 2 \(each by at least 5 staff\)", page)
