@@ -226,7 +226,6 @@ def completion(  # type: ignore[no-untyped-def]
 ):
     """A completion at a given moment (aware datetime; default now), as a passed quiz or an in-person session leaves it."""
     from lms.db import utcnow
-
     from lms.progress.models import Completion
 
     row = Completion(

@@ -226,12 +226,25 @@ class QuizKey:
         self.document = parse_quiz((REPO_ROOT / path).read_text(encoding="utf-8"), path)
         self.questions = self.document.questions
 
+    def question(self, key: str) -> Any:
+        return next(q for q in self.questions if q.key == key)
+
     def correct(self, key: str) -> list[str]:
-        question = next(q for q in self.questions if q.key == key)
+        """Choice questions: the right option ids; text input: the first accepted answer; ordering: step:position."""
+        question = self.question(key)
+        if question.type == "text_input":
+            return [question.definition["accepted"][0]]
+        if question.type == "ordering":
+            return [f"{step['id']}:{step['position']}" for step in question.definition["steps"]]
         return [o["id"] for o in question.definition["options"] if o["correct"]]
 
     def wrong(self, key: str) -> list[str]:
-        question = next(q for q in self.questions if q.key == key)
+        question = self.question(key)
+        if question.type == "text_input":
+            return ["bestimmt falsch"]
+        if question.type == "ordering":
+            count = len(question.definition["steps"])
+            return [f"{step['id']}:{count + 1 - step['position']}" for step in question.definition["steps"]]
         return [o["id"] for o in question.definition["options"] if not o["correct"]]
 
     def is_multiple(self, key: str) -> bool:
@@ -250,6 +263,16 @@ def quiz_key() -> Callable[[str], QuizKey]:
 def fill_attempt(page: Any, key: QuizKey, *, correctly: bool = True) -> None:
     """Tick the inputs of every question on the attempt page (found by name and value)."""
     for question in key.questions:
+        if question.type == "text_input":
+            answer = key.correct(question.key) if correctly else key.wrong(question.key)
+            page.locator(f'input[name="{question.key}"]').fill(answer[0])
+            continue
+        if question.type == "ordering":
+            # Each step's select offers "step:position"; choose the right (or reversed) position for every step.
+            for value in key.correct(question.key) if correctly else key.wrong(question.key):
+                step_id = value.split(":")[0]
+                page.locator(f"select#{question.key}-{step_id}").select_option(value)
+            continue
         # When failing on purpose, one wrong option: wrong for single and multiple choice alike.
         chosen = key.correct(question.key) if correctly else key.wrong(question.key)[:1]
         for option_id in chosen:

@@ -106,18 +106,40 @@ EXPECTED: dict[str, frozenset[str]] = {
     # Authoring (issue 3): trainers and the programme office; module images for everyone signed in.
     **{
         f"content.{name}": AUTHORS
-        for name in (
-            "history compare download_version download_quiz export_all retire_version_view restore_version_view "
-            "retire_module_view restore_module_view audit_log help_page new_draft edit_module edit_quiz editor save "
-            "autosave discard upload images preview_version preview_draft preview_quiz"
-        ).split()
+        for name in [
+            "history",
+            "compare",
+            "download_version",
+            "download_quiz",
+            "export_all",
+            "retire_version_view",
+            "restore_version_view",
+            "retire_module_view",
+            "restore_module_view",
+            "audit_log",
+            "help_page",
+            "new_draft",
+            "edit_module",
+            "edit_quiz",
+            "editor",
+            "save",
+            "autosave",
+            "discard",
+            "upload",
+            "images",
+            "preview_version",
+            "preview_draft",
+            "preview_quiz",
+        ]
     },
     "content.media": LOGGED_IN,
     "quizzes.statistics": AUTHORS,
     "quizzes.statistics_csv": AUTHORS,
     # Certificates (issue 5): one's own; the municipality's for its coordination; verification for anyone.
     "certificates.completion_certificate": frozenset({"learner_a"}),
-    "certificates.certificate_file": frozenset({"learner_a", "coordinator_a", "admin"}),  # coordinators export them anyway
+    "certificates.certificate_file": frozenset(
+        {"learner_a", "coordinator_a", "admin"}
+    ),  # coordinators export them anyway
     "certificates.transcript": LOGGED_IN,
     "certificates.overview": frozenset({"coordinator_a", "coordinator_b", "admin"}),
     "certificates.export": MANAGERS_A,
@@ -246,7 +268,9 @@ def url_for_rule(endpoint: str, rule: str, args: dict[str, Any]) -> str:
     values = dict(args)
     # <slug> names a municipality in the coordination pages and a module everywhere else.
     values["slug"] = (
-        args["municipality_slug"] if endpoint.split(".")[0] in {"reports", "orgs", "certificates"} else args["module_slug"]
+        args["municipality_slug"]
+        if endpoint.split(".")[0] in {"reports", "orgs", "certificates"}
+        else args["module_slug"]
     )
     path = rule
     for part in rule.split("<")[1:]:
