@@ -282,3 +282,12 @@ def test_help_page_documents_every_question_type(client, db: Session, trainer) -
     for question_type in REGISTRY.values():
         assert f'id="typ-{question_type.name}"' in page
     assert page.count("So sehen es die Teilnehmenden:") == len(REGISTRY)
+
+
+def test_compare_quiz_versions_defaults_to_the_newest_change(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    f.published_quiz(db, f.quiz_source().replace("Erklärung 1.", "Erklärung 1, genauer."))
+    page = client.get("/inhalte/testmodul/vergleich?art=quiz")
+    assert page.status_code == 200
+    assert "Unterschiede zwischen Fassung 1 und Fassung 2" in page.text
+    assert "<del>Erklärung 1.</del>" in page.text and "<ins>Erklärung 1, genauer.</ins>" in page.text
+    assert client.get("/inhalte/testmodul/vergleich?art=quiz&von=1&zu=7").status_code == 404

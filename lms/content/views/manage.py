@@ -95,31 +95,25 @@ def compare(slug: str):  # type: ignore[no-untyped-def]
     """A readable diff between two versions of the module text (``art=modul``) or of its quiz (``art=quiz``)."""
     module = module_or_404(slug)
     is_quiz = request.args.get("art") == "quiz"
+    # (key in the URL, label, version), oldest first: quiz versions by number, module versions by id.
+    if is_quiz:
+        keyed = [(q.number, _("Fassung %(n)s", n=q.number), q) for q in quiz_versions(get_db(), module)]
+    else:
+        keyed = [(v.id, v.version_label, v) for v in module.versions]
+    if not keyed:
+        abort(404)
     old_id, new_id = request.args.get("von", type=int), request.args.get("zu", type=int)
     if old_id is None and new_id is None:
         # Without a choice: what changed in the newest version compared with the one before.
-        ids = (
-            [q.number for q in quiz_versions(get_db(), module)]
-            if is_quiz
-            else [v.id for v in module.versions]
-        )
-        if not ids:
-            abort(404)
-        old_id, new_id = ids[-2] if len(ids) > 1 else ids[-1], ids[-1]
-    if is_quiz:
-        choices = [(q.number, _("Fassung %(n)s", n=q.number)) for q in quiz_versions(get_db(), module)]
-        old, new = _quiz_version(module, old_id), _quiz_version(module, new_id)
-        between = [
-            q
-            for q in quiz_versions(get_db(), module)
-            if min(old.number, new.number) < q.number <= max(old.number, new.number)
-        ]
-        labels = (_("Fassung %(n)s", n=old.number), _("Fassung %(n)s", n=new.number))
-    else:
-        choices = [(v.id, v.version_label) for v in module.versions]
-        old, new = _module_version(module, old_id), _module_version(module, new_id)
-        between = [v for v in module.versions if min(old.id, new.id) < v.id <= max(old.id, new.id)]
-        labels = (old.version_label, new.version_label)
+        old_id, new_id = keyed[max(len(keyed) - 2, 0)][0], keyed[-1][0]
+    by_key = {key: (label, version) for key, label, version in keyed}
+    if old_id not in by_key or new_id not in by_key:
+        abort(404)
+    (old_label, old), (new_label, new) = by_key[old_id], by_key[new_id]
+    low, high = sorted((old_id, new_id))
+    between = [version for key, _label, version in keyed if low < key <= high]
+    choices = [(key, label) for key, label, _version in keyed]
+    labels = (old_label, new_label)
     return render_template(
         "content/compare.html",
         module=module,
