@@ -17,6 +17,7 @@ from typing import Any
 
 from lms.certificates.pdf import certificate_pdf
 from lms.certificates.snapshot import MODE_LABELS, german_date, local_date
+from lms.spreadsheet import neutralise as spreadsheet_safe
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = [
@@ -33,8 +34,6 @@ MANIFEST_COLUMNS = [
     "Ausgestellt am",
     "Prüfadresse",
 ]
-#: Spreadsheet programs run cells that start like a formula; such cells get a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: A fixed timestamp for every member: the same selection gives the same archive bytes.
 _MEMBER_TIME = (2026, 1, 1, 0, 0, 0)
 
@@ -43,8 +42,7 @@ Row = Any  # (code, snapshot, revoked_at)
 
 def neutralise(cell: object) -> str:
     """A cell that a spreadsheet shows as text, never evaluates."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_safe("" if cell is None else str(cell))
 
 
 def file_name(snapshot: dict[str, Any]) -> str:

@@ -29,6 +29,7 @@ from lms.quizzes.services import (
     submitted_attempts,
 )
 from lms.quizzes.statistics import Consistency, Flag, Missing, QuestionStatistics
+from lms.spreadsheet import neutralise
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 
@@ -233,11 +234,6 @@ def statistics(slug: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _spreadsheet_safe(text: str) -> str:
-    """Text from quiz files must not run as a formula in a spreadsheet: an apostrophe in front neutralises it."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_row(question: QuestionStatistics, texts: dict[str, dict[str, str]]) -> list[str]:
     """One question as CSV cells; figures that cannot be computed stay empty and the notes say why."""
     notes = [texts["flags"][flag] for flag in question.flags]
@@ -248,11 +244,11 @@ def _csv_row(question: QuestionStatistics, texts: dict[str, dict[str, str]]) -> 
     figures = (question.facility, question.sd, question.discrimination, question.discriminative_efficiency)
     return [
         str(question.number),
-        _spreadsheet_safe(question.title),
-        _spreadsheet_safe(question.type_label),
+        neutralise(question.title),
+        neutralise(question.type_label),
         # Figures are formatted here, never taken from input, so a negative value stays a number.
         *("" if value is None else _decimal(value) for value in figures),
-        _spreadsheet_safe("; ".join(notes)),
+        neutralise("; ".join(notes)),
     ]
 
 

@@ -23,12 +23,12 @@ from lms.orgs.periods import LOCAL_ZONE
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
 from lms.reports.queries import CompletionListRow
 from lms.reports.rules import german_date
+from lms.spreadsheet import neutralise
 
 Cell = str | int | Decimal | date | datetime | None
 
 #: Shown for a share that is hidden because its group is small.
 HIDDEN = "–"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 MODE_LABELS = {"online": "online", "in_person": "in Präsenz"}
 
 
@@ -41,11 +41,6 @@ class Table:
     rows: list[list[Cell]]
     #: Relative column widths (PDF and XLSX); None = equal.
     widths: Sequence[float] | None = None
-
-
-def neutralise(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def german_number(value: Decimal) -> str:
