@@ -91,10 +91,10 @@ def new_module_draft(session: Session, actor: User, kind: ModuleKind) -> Draft:
     return _new(session, actor, DocumentType.MODULE, None, module_skeleton(kind))
 
 
-def draft_from_upload(session: Session, actor: User, document: DocumentType, source: str) -> Draft:
-    """A draft holding an uploaded file; it belongs to the module its front matter names, if that exists."""
-    slug = declared_slug(document, source)
-    module = session.scalar(select(Module).where(Module.slug == slug)) if slug else None
+def draft_from_upload(
+    session: Session, actor: User, document: DocumentType, source: str, module: Module | None
+) -> Draft:
+    """A draft holding an uploaded file, for the module its front matter names (None if that is new)."""
     return _new(session, actor, document, module, source)
 
 

@@ -66,7 +66,7 @@ def upload_documents(
         if existing is not None:
             session.delete(existing)
             session.flush()
-        draft = draft_from_upload(session, actor, document, uploaded.text)
+        draft = draft_from_upload(session, actor, document, uploaded.text, module)
         preview, same_as = check_draft(session, draft)
         if same_as is not None:
             session.delete(draft)
