@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.content.models import Module, ModuleVersion
 from lms.db import Base, ImmutableError, JSONDocument, UTCDateTime, changed_columns, created_at, intpk
+from lms.quizzes.grading import GradeResult, grade_attempt
 
 
 class AttemptClosedError(RuntimeError):
@@ -96,6 +98,22 @@ class QuizAttempt(Base):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    def grade(self, raw_responses: Mapping[str, Any], *, at: datetime) -> GradeResult:
+        """Grade the responses against this attempt's frozen quiz version and close the attempt with the result.
+
+        Raises ResponseInvalid for a response that does not fit its question, AttemptClosedError if submitted.
+        """
+        version = self.quiz_version
+        result = grade_attempt(version.questions, raw_responses, version.pass_mark)
+        self.record_grade(
+            responses={r.key: r.response for r in result.questions},
+            results=[{"key": r.key, "score": r.score, "is_correct": r.is_correct} for r in result.questions],
+            score_percent=Decimal(str(result.score_percent)),
+            is_passed=result.passed,
+            at=at,
+        )
+        return result
 
     def record_grade(
         self,

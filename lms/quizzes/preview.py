@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from lms.db import utcnow
-from lms.quizzes.grading import grade_attempt
 from lms.quizzes.models import QuizAttempt, QuizVersion
 from lms.quizzes.services import _layout
 
@@ -33,13 +31,5 @@ def preview_attempt(quiz_version: QuizVersion, seed: int) -> QuizAttempt:
 
 def grade_preview(attempt: QuizAttempt, raw_responses: Mapping[str, Any]) -> QuizAttempt:
     """Grade the in-memory attempt like a real submission (raises ResponseInvalid for forged answers)."""
-    version = attempt.quiz_version
-    result = grade_attempt(version.questions, raw_responses, version.pass_mark)
-    attempt.record_grade(
-        responses={r.key: r.response for r in result.questions},
-        results=[{"key": r.key, "score": r.score, "is_correct": r.is_correct} for r in result.questions],
-        score_percent=Decimal(str(result.score_percent)),
-        is_passed=result.passed,
-        at=utcnow(),
-    )
+    attempt.grade(raw_responses, at=utcnow())
     return attempt

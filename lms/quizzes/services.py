@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,7 +14,6 @@ from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
 from lms.db import utcnow
 from lms.progress.models import Completion, CompletionMode
-from lms.quizzes.grading import grade_attempt
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import get_type
 
@@ -148,16 +146,8 @@ def submit_attempt(
         raise PermissionError("attempt belongs to someone else")
     if attempt.is_submitted:
         raise AttemptClosedError(f"attempt {attempt.id} was already submitted")
-    quiz_version = attempt.quiz_version
-    result = grade_attempt(quiz_version.questions, raw_responses, quiz_version.pass_mark)
     now = utcnow()
-    attempt.record_grade(
-        responses={r.key: r.response for r in result.questions},
-        results=[{"key": r.key, "score": r.score, "is_correct": r.is_correct} for r in result.questions],
-        score_percent=Decimal(str(result.score_percent)),
-        is_passed=result.passed,
-        at=now,
-    )
+    result = attempt.grade(raw_responses, at=now)
     session.flush()
     if not result.passed:
         return None
