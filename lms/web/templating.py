@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -28,11 +28,13 @@ def local_datetime(value: datetime | None) -> str:
     return local.strftime("%d.%m.%Y, %H:%M Uhr")
 
 
-def local_date(value: datetime | None) -> str:
-    """15.03.2026."""
+def local_date(value: datetime | date | None) -> str:
+    """15.03.2026: a moment in German local time, or a calendar day (a due date, a period's end) as it is."""
     if value is None:
         return "–"
-    return value.astimezone(LOCAL_ZONE).strftime("%d.%m.%Y")
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL_ZONE)
+    return value.strftime("%d.%m.%Y")
 
 
 def percent(value: Decimal | float | None) -> str:
