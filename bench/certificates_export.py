@@ -30,6 +30,8 @@ from pathlib import Path
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
+from lms import time as clock
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
@@ -105,7 +107,7 @@ def build(url: str, count: int) -> None:
                     "display_name": " ".join(next(names)),
                     "municipality_id": municipality.id,
                     "is_active": True,
-                    "created_at": datetime.now(UTC),
+                    "created_at": clock.now(),
                 }
                 for n in range(count)
             ],

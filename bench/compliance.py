@@ -22,6 +22,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from lms import time as clock
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, select, text
@@ -74,7 +76,7 @@ def fill(url: str) -> None:
     rng = random.Random(2026)
     engine = create_engine(url)
     raw = engine.raw_connection()
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         cursor = raw.cursor()
         periods = cursor.execute(

@@ -9,6 +9,8 @@ from sqlalchemy import JSON, DateTime, Engine, MetaData, String, TypeDecorator, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
+from lms import time as clock
+
 # Constraint names are part of the schema: fixed from day one so migrations can drop and alter them by name.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -34,11 +36,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def utcnow() -> datetime:
-    """The current time as an aware UTC datetime."""
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores aware datetimes as UTC and always returns aware UTC datetimes (SQLite forgets the zone)."""
 
@@ -49,7 +46,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("naive datetime given; use lms.db.utcnow() or an aware datetime")
+            raise ValueError("naive datetime given; use lms.time.now() or an aware datetime")
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
@@ -62,7 +59,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
-created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, nullable=False)]
+created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=clock.now, nullable=False)]
 slug = Annotated[str, mapped_column(String(80), nullable=False)]
 
 

@@ -12,12 +12,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.auth.models import Role, User
 from lms.config import Settings
 from lms.content.models import Module, ModuleVersion
 from lms.mail import invitation_link, invitation_message, send_after_commit
 from lms.orgs.models import Municipality, TrainingAssignment
-from lms.orgs.periods import LOCAL_ZONE, current_period, local_today
+from lms.orgs.periods import current_period
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import apply_import, preview_import, stage_import
 from lms.progress.models import Completion, CompletionMode
@@ -89,7 +90,7 @@ def _complete(session: Session, people: list[User], version: ModuleVersion, day:
     for n, person in enumerate(people):
         if person.id in done:
             continue
-        at = datetime.combine(day + timedelta(days=n % 5), time(10, 30), tzinfo=LOCAL_ZONE)
+        at = datetime.combine(day + timedelta(days=n % 5), time(10, 30), tzinfo=clock.BERLIN)
         session.add(
             Completion(
                 user_id=person.id,
@@ -105,7 +106,7 @@ def _complete(session: Session, people: list[User], version: ModuleVersion, day:
 def create_programme_demo(session: Session, settings: Settings, by_slug: dict[str, Municipality]) -> int:
     """Staff, completions, sessions and a plan for two demo municipalities; returns the invitations written."""
     period = current_period(session)
-    today = local_today()
+    today = clock.today()
     if period is None or period.starts_on > today:
         return 0
     trainer = session.scalar(select(User).where(User.email == "trainerin@eccar.example"))
@@ -137,7 +138,7 @@ def create_programme_demo(session: Session, settings: Settings, by_slug: dict[st
                 name=name,
                 link=invitation_link(settings, token),
                 municipality=municipality.name,
-                expires_on=expires_at.astimezone(LOCAL_ZONE).date(),
+                expires_on=expires_at.astimezone(clock.BERLIN).date(),
             )
             for _id, email, name, token, expires_at in outcome.invitations
         ]

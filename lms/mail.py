@@ -19,8 +19,8 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.config import Settings
-from lms.reports.rules import german_date
 
 log = logging.getLogger(__name__)
 _PENDING = "lms.mail.pending"
@@ -55,7 +55,7 @@ def invitation_message(
     message.set_content(
         f"Guten Tag {name},\n\n{intro}\n\n"
         f"Bitte legen Sie über diesen persönlichen Link Ihr Passwort fest:\n\n{link}\n\n"
-        f"Der Link gilt bis einschließlich {german_date(expires_on)} und nur einmal. Ist er abgelaufen, wenden Sie "
+        f"Der Link gilt bis einschließlich {clock.fixed_date(expires_on)} und nur einmal. Ist er abgelaufen, wenden Sie "
         "sich bitte an die Koordination Ihrer Verwaltung.\n\n"
         "Ihre Anmeldung: Ihre E-Mail-Adresse " + to + " und das Passwort, das Sie festlegen.\n\n"
         "Diese Nachricht wurde automatisch erstellt.\n"

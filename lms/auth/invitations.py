@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import Invitation, InvitationPurpose, User
 from lms.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
-from lms.db import utcnow
 
 
 class InvitationInvalid(Exception):
@@ -38,7 +38,7 @@ def create_invitations(
     now: datetime | None = None,
 ) -> list[tuple[User, str, Invitation]]:
     """A new link for each person (older open links are replaced); returns (person, secret token, row)."""
-    now = now or utcnow()
+    now = now or clock.now()
     ids = [u.id for u in users]
     if not ids:
         return []
@@ -74,7 +74,7 @@ def create_invitations(
 
 def valid_invitation(session: Session, token: str, now: datetime | None = None) -> Invitation:
     """The open, unexpired invitation of an active person for this token; raises InvitationInvalid otherwise."""
-    now = now or utcnow()
+    now = now or clock.now()
     invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _digest(token)))
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
         raise InvitationInvalid(
@@ -97,7 +97,7 @@ def accept_invitation(session: Session, token: str, password: str, confirmation:
         raise ValueError("Die beiden Passwörter stimmen nicht überein.")
     user = invitation.user
     user.password_hash = hash_password(password)
-    invitation.used_at = utcnow()
+    invitation.used_at = clock.now()
     record_event(
         session,
         actor_id=user.id,

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import ApiToken, LoginAttempt, Role, User
 from lms.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
-from lms.db import utcnow
 
 
 class LoginRefused(Exception):
@@ -52,7 +52,7 @@ def recent_failures(session: Session, email: str, since: datetime) -> int:
 def authenticate(session: Session, email: str, password: str, policy: LoginPolicy) -> User:
     """Return the active user with these credentials, recording the attempt; raise LoginRefused otherwise."""
     email = normalise_email(email)
-    now = utcnow()
+    now = clock.now()
     if recent_failures(session, email, now - policy.window) >= policy.max_failures:
         session.add(LoginAttempt(email=email, at=now, succeeded=False))
         minutes = int(policy.window.total_seconds() // 60)
@@ -130,7 +130,7 @@ def user_for_api_token(session: Session, secret: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    token.last_used_at = utcnow()
+    token.last_used_at = clock.now()
     return token.user
 
 
@@ -140,7 +140,7 @@ def revoke_api_token(session: Session, user: User, token_id: int) -> None:
     if token is None or token.user_id != user.id:
         raise AccountError("Dieses Token gibt es nicht.")
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = clock.now()
         record_event(
             session, actor_id=user.id, action="api_token.revoke", object_type="api_token", object_id=token.id
         )

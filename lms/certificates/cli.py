@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from lms import time as clock
+
 
 @click.group("certificates")
 def certificates_group() -> None:
@@ -61,7 +63,7 @@ def export(
             if period is None:
                 raise click.ClickException(f"Einen Zeitraum mit der ID {period_id} gibt es nicht.")
             starts_on, ends_on = period.starts_on, period.ends_on
-    today = date.today()
+    today = clock.today()
     starts_on = starts_on or date(today.year, 1, 1)
     ends_on = ends_on or date(today.year, 12, 31)
     if ends_on < starts_on:
@@ -104,7 +106,7 @@ def verify(code: str) -> None:
     """Was die Prüfseite zu CODE sagt (Exit-Status 0 gültig, 1 widerrufen, 2 unbekannt, 3 Tippfehler)."""
     from lms.certificates.codes import CodeTypo, parse_code
     from lms.certificates.services import find_by_code
-    from lms.certificates.snapshot import FIELD_LABELS, describe, german_date, local_date
+    from lms.certificates.snapshot import FIELD_LABELS, describe
     from lms.cli import unit_of_work
 
     try:
@@ -120,7 +122,7 @@ def verify(code: str) -> None:
             click.echo(f"Unbekannt: Zu {parsed.formatted} gibt es kein Zertifikat.", err=True)
             sys.exit(EXIT_UNKNOWN)
         if certificate.revoked_at is not None:
-            since = german_date(local_date(certificate.revoked_at).isoformat())
+            since = clock.fixed_date(certificate.revoked_at)
             click.echo(f"Widerrufen: {parsed.formatted} ist seit dem {since} nicht mehr gültig.", err=True)
             sys.exit(EXIT_REVOKED)
         click.echo(f"Gültig: {parsed.formatted}")

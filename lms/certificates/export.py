@@ -12,11 +12,12 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from lms import time as clock
 from lms.certificates.pdf import certificate_pdf
-from lms.certificates.snapshot import MODE_LABELS, german_date, local_date
+from lms.certificates.snapshot import MODE_LABELS
 from lms.spreadsheet import neutralise as spreadsheet_safe
 
 MANIFEST_NAME = "manifest.csv"
@@ -54,7 +55,7 @@ def file_name(snapshot: dict[str, Any]) -> str:
 
 def manifest_row(code: str, snapshot: dict[str, Any], revoked_at: datetime | None) -> list[str]:
     """One manifest line; revoked certificates are listed without a file."""
-    status = f"widerrufen am {local_date(revoked_at).strftime('%d.%m.%Y')}" if revoked_at else "gültig"
+    status = f"widerrufen am {clock.fixed_date(revoked_at)}" if revoked_at else "gültig"
     cells = [
         "" if revoked_at else file_name(snapshot),
         code,
@@ -63,10 +64,10 @@ def manifest_row(code: str, snapshot: dict[str, Any], revoked_at: datetime | Non
         snapshot.get("municipality_name") or "",
         snapshot["title"],
         snapshot.get("version_label") or "",
-        german_date(snapshot["awarded_on"]),
+        clock.fixed_date(date.fromisoformat(snapshot["awarded_on"])),
         snapshot.get("duration_minutes") or "",
         MODE_LABELS.get(snapshot["mode"], snapshot["mode"]),
-        german_date(local_date(datetime.fromisoformat(snapshot["issued_at"])).isoformat()),
+        clock.fixed_date(datetime.fromisoformat(snapshot["issued_at"])),
         snapshot["verify_url"],
     ]
     return [neutralise(cell) for cell in cells]

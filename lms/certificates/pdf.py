@@ -21,12 +21,11 @@ from typing import Any
 import segno
 from fpdf import FPDF, FontFace
 
+from lms import time as clock
 from lms.certificates.snapshot import (
     MODE_LABELS,
     CertificateKind,
     Snapshot,
-    german_date,
-    local_date,
 )
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -160,7 +159,7 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
         pdf.set_text_color(0, 0, 0)
     pdf.ln(6)
     pdf.set_font(FONT, "", 12)
-    day = german_date(snapshot["awarded_on"])
+    day = clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))
     mode = MODE_LABELS.get(snapshot["mode"], snapshot["mode"])
     if is_completion:
         pdf.cell(width, 7, "das Schulungsmodul", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -212,7 +211,7 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
     pdf.set_font(FONT, "", 10)
     for line in (issuer["name"], issuer["programme"], issuer["funder_line"]):
         pdf.multi_cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(width, 5, f"Ausgestellt am {german_date(local_date(_issued_at(snapshot)).isoformat())}")
+    pdf.cell(width, 5, f"Ausgestellt am {clock.fixed_date(_issued_at(snapshot))}")
 
     top = 222
     size = 42
@@ -279,7 +278,7 @@ def transcript_pdf(
     created: datetime,
 ) -> bytes:
     """All of a person's certificates of a period on one document, each with its code for checking."""
-    title = f"Fortbildungsübersicht {german_date(starts_on.isoformat())}–{german_date(ends_on.isoformat())}"
+    title = f"Fortbildungsübersicht {clock.fixed_date(starts_on)}–{clock.fixed_date(ends_on)}"
     pdf = _new_document(
         title=f"{title} – {holder_name}",
         created=created,
@@ -300,9 +299,7 @@ def transcript_pdf(
     pdf.set_font(FONT, "B", 20)
     pdf.cell(width, 10, "Fortbildungsübersicht", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 11)
-    pdf.cell(
-        width, 6, f"Zeitraum: {german_date(starts_on.isoformat())} bis {german_date(ends_on.isoformat())}"
-    )
+    pdf.cell(width, 6, f"Zeitraum: {clock.fixed_date(starts_on)} bis {clock.fixed_date(ends_on)}")
     pdf.ln(6)
     pdf.set_font(FONT, "B", 13)
     pdf.cell(width, 8, holder_name, new_x="LMARGIN", new_y="NEXT")
@@ -329,7 +326,7 @@ def transcript_pdf(
                 title_text = s["title"] + (f" ({s['version_label']})" if s.get("version_label") else "")
                 table.row(
                     [
-                        german_date(s["awarded_on"]),
+                        clock.fixed_date(date.fromisoformat(s["awarded_on"])),
                         title_text,
                         str(s.get("duration_minutes") or "–"),
                         MODE_LABELS.get(s["mode"], s["mode"]),

@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import User
 from lms.certificates.codes import generate_code
@@ -21,12 +22,9 @@ from lms.certificates.models import AlreadyRevoked, Certificate, VerificationLoo
 from lms.certificates.snapshot import (
     CertificateKind,
     completion_snapshot,
-    day_bounds,
-    local_date,
     participation_snapshot,
 )
 from lms.content.models import Module, ModuleVersion
-from lms.db import utcnow
 from lms.orgs.models import Municipality
 from lms.progress.models import Completion
 
@@ -54,7 +52,7 @@ class CompletionFilter:
 
     def conditions(self) -> list[Any]:
         """SQL conditions over Completion, User and Module."""
-        start, end = day_bounds(self.starts_on, self.ends_on)
+        start, end = clock.day_bounds(self.starts_on, self.ends_on)
         found = [Completion.completed_at >= start, Completion.completed_at < end]
         if self.municipality_id is not None:
             found.append(User.municipality_id == self.municipality_id)
@@ -113,7 +111,7 @@ def _new_certificate(row: Any, *, actor_id: int | None, base_url: str, now: date
         completion_id=completion_id,
         holder_id=holder_id,
         municipality_id=municipality_id,
-        awarded_on=local_date(completed_at),
+        awarded_on=clock.local_date(completed_at),
         snapshot=dict(snapshot),
         issued_at=now,
         issued_by_id=actor_id,
@@ -146,7 +144,7 @@ def issue_for_completion(
     if existing is not None:
         return existing
     row = session.execute(_completion_source().where(Completion.id == completion.id)).one()
-    certificate = _new_certificate(row, actor_id=actor_id, base_url=base_url, now=utcnow())
+    certificate = _new_certificate(row, actor_id=actor_id, base_url=base_url, now=clock.now())
     try:
         with session.begin_nested():
             session.add(certificate)
@@ -172,7 +170,7 @@ def issue_missing(
         .order_by(Completion.id)
     )
     rows = session.execute(query).all()
-    now = utcnow()
+    now = clock.now()
     for start in range(0, len(rows), BATCH):
         for row in rows[start : start + BATCH]:
             certificate = _new_certificate(row, actor_id=actor_id, base_url=base_url, now=now)
@@ -192,7 +190,7 @@ def issue_participation(
     base_url: str,
 ) -> Certificate:
     """A participation certificate with the neutral title (only ever at the participant's own request)."""
-    now = utcnow()
+    now = clock.now()
     code = generate_code()
     municipality = session.get(Municipality, holder.municipality_id) if holder.municipality_id else None
     snapshot = participation_snapshot(
@@ -229,7 +227,7 @@ def revoke_certificate(
     if len(reason) < 5:
         raise CertificateError("Bitte geben Sie einen Grund für den Widerruf an (mindestens 5 Zeichen).")
     try:
-        certificate.revoke(by_id=actor.id if actor else None, reason=reason, at=utcnow())
+        certificate.revoke(by_id=actor.id if actor else None, reason=reason, at=clock.now())
     except AlreadyRevoked:
         raise CertificateError("Dieses Zertifikat ist bereits widerrufen.") from None
     session.flush()
@@ -260,7 +258,7 @@ def register_lookup(
     session: Session, client_key: str, limit: LookupLimit, now: datetime | None = None
 ) -> int:
     """Count a lookup for this client; returns 0 if allowed, else the seconds until the next one is allowed."""
-    now = now or utcnow()
+    now = now or clock.now()
     since = now - limit.window
     # Old rows are useless for any client: drop them as we go (cheap with the index on ``at``).
     session.execute(delete(VerificationLookup).where(VerificationLookup.at < since))

@@ -10,10 +10,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
-#: Certificates attest German dates: a completion at 00:30 on 1 March in Berlin is dated 1 March.
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+from lms import time as clock
+
 #: The current PDF layout; a change to the drawing code that alters output needs a new number (see pdf.py).
 CURRENT_LAYOUT = 1
 
@@ -55,18 +54,6 @@ class Snapshot(TypedDict, total=False):
     issuer: dict[str, str]
 
 
-def local_date(moment: datetime) -> date:
-    """The German calendar day of an instant."""
-    return moment.astimezone(LOCAL_ZONE).date()
-
-
-def day_bounds(starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
-    """[start, end) in UTC covering the German calendar days from ``starts_on`` to ``ends_on`` inclusive."""
-    start = datetime.combine(starts_on, datetime.min.time(), tzinfo=LOCAL_ZONE)
-    end = datetime.combine(date.fromordinal(ends_on.toordinal() + 1), datetime.min.time(), tzinfo=LOCAL_ZONE)
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
 def verify_url(base_url: str, code: str) -> str:
     """Where the QR code and the printed link lead."""
     return f"{base_url.rstrip('/')}/verify/{code}"
@@ -97,7 +84,7 @@ def completion_snapshot(
         title=module_title,
         module_slug=module_slug,
         version_label=version_label,
-        awarded_on=local_date(completed_at).isoformat(),
+        awarded_on=clock.local_date(completed_at).isoformat(),
         duration_minutes=duration_minutes,
         mode=mode,
         issued_at=issued_at.astimezone(UTC).isoformat(timespec="seconds"),
@@ -134,11 +121,6 @@ def participation_snapshot(
     )
 
 
-def german_date(iso: str) -> str:
-    """1. 3. 2026 style is for prose; certificates use 01.03.2026."""
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")
-
-
 #: German labels of the fields ``describe`` returns (the web page translates them with its own catalogue).
 FIELD_LABELS = {
     "holder_name": "Name",
@@ -163,15 +145,13 @@ def describe(snapshot: Snapshot | dict[str, Any]) -> list[tuple[str, str]]:
     if snapshot["kind"] == CertificateKind.COMPLETION:
         lines.append(("module", snapshot["title"]))
         lines.append(("version_label", snapshot.get("version_label") or "–"))
-        lines.append(("completed_on", german_date(snapshot["awarded_on"])))
+        lines.append(("completed_on", clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))))
     else:
         lines.append(("training", snapshot["title"]))
-        lines.append(("attended_on", german_date(snapshot["awarded_on"])))
+        lines.append(("attended_on", clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))))
     if snapshot.get("duration_minutes"):
         lines.append(("duration", f"{snapshot['duration_minutes']} Minuten"))
     lines.append(("mode", MODE_LABELS.get(snapshot["mode"], snapshot["mode"])))
     lines.append(("issuer", snapshot["issuer"]["name"]))
-    lines.append(
-        ("issued_on", german_date(local_date(datetime.fromisoformat(snapshot["issued_at"])).isoformat()))
-    )
+    lines.append(("issued_on", clock.fixed_date(datetime.fromisoformat(snapshot["issued_at"]))))
     return lines

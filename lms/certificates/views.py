@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from lms import time as clock
 from lms.auth.models import Role
 from lms.certificates import queries, services
 from lms.certificates.codes import CodeTypo, parse_code
@@ -31,7 +32,6 @@ from lms.certificates.export import zip_stream
 from lms.certificates.forms import ExportForm, RevokeForm, VerifyForm
 from lms.certificates.pdf import certificate_pdf, print_pdf, transcript_pdf
 from lms.certificates.snapshot import describe
-from lms.db import utcnow
 from lms.orgs.periods import all_periods, current_period
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
@@ -119,7 +119,7 @@ def transcript(year: int):  # type: ignore[no-untyped-def]
         ends_on=ends_on,
         snapshots=[c.snapshot for c in certificates],
         verify_base=_base_url(),
-        created=utcnow(),
+        created=clock.now(),
     )
     return _pdf_response(data, f"Fortbildungsuebersicht_{year}.pdf")
 
@@ -154,7 +154,7 @@ def export(slug: str):  # type: ignore[no-untyped-def]
     if period is not None:
         form = ExportForm.for_range(period.starts_on, period.ends_on, queries.module_choices(db))
     else:
-        form = ExportForm.for_year(utcnow().year, queries.module_choices(db))
+        form = ExportForm.for_year(clock.now().year, queries.module_choices(db))
     form.org_unit_choices = tuple((str(i), name) for i, name in queries.org_unit_choices(db, municipality.id))
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
@@ -181,7 +181,7 @@ def export(slug: str):  # type: ignore[no-untyped-def]
     # is then produced while it is sent, reading the rows in batches.
     if form.format.data == "pdf":
         title = f"Zertifikate {municipality.name} {starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}"
-        created = utcnow()
+        created = clock.now()
 
         def printable():  # type: ignore[no-untyped-def]
             rows = queries.stream_rows(get_db(), selection)

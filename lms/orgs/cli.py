@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from lms import time as clock
+
 
 @click.group("staff")
 def staff_group() -> None:
@@ -31,7 +33,6 @@ def staff_import(
     from lms.cli import settings, unit_of_work
     from lms.mail import invitation_link, invitation_message, send_after_commit
     from lms.orgs.models import Municipality
-    from lms.orgs.periods import LOCAL_ZONE
     from lms.orgs.staff_csv import StaffFileError
     from lms.orgs.staff_import import ImportRefused, apply_import, preview_import, stage_import
     from lms.scope import COMMAND_LINE
@@ -87,7 +88,7 @@ def staff_import(
                 name=name,
                 link=invitation_link(config, token),
                 municipality=municipality.name,
-                expires_on=expires_at.astimezone(LOCAL_ZONE).date(),
+                expires_on=expires_at.astimezone(clock.BERLIN).date(),
             )
             for _id, email, name, token, expires_at in outcome.invitations
         ]

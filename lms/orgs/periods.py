@@ -3,38 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import Role, User
 from lms.orgs.models import ProgrammePeriod
-from lms.reports.rules import Targets, german_date
-
-#: Periods are calendar dates in Germany; a completion at 00:30 on 1 January (local time) belongs to the new year.
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
+from lms.reports.rules import Targets
 
 
 class PeriodError(ValueError):
     """A period cannot be saved as given; the message is for people."""
-
-
-def local_today() -> date:
-    """Today's date in Germany."""
-    return datetime.now(LOCAL_ZONE).date()
-
-
-def day_start(day: date) -> datetime:
-    """The first moment of a German calendar day, as an aware datetime (compares correctly with UTC columns)."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL_ZONE)
-
-
-def bounds(starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
-    """[start, end) of a date range as aware datetimes: for ``completed_at >= start AND completed_at < end``."""
-    return day_start(starts_on), day_start(ends_on + timedelta(days=1))
 
 
 def targets_of(period: ProgrammePeriod) -> Targets:
@@ -56,7 +38,7 @@ def period_for(session: Session, day: date) -> ProgrammePeriod | None:
 
 def current_period(session: Session, today: date | None = None) -> ProgrammePeriod | None:
     """The period running today; between or after periods the latest one that has begun, else the first one."""
-    today = today or local_today()
+    today = today or clock.today()
     found = period_for(session, today)
     if found is not None:
         return found
@@ -73,7 +55,7 @@ def current_period(session: Session, today: date | None = None) -> ProgrammePeri
 
 def periods_up_to(session: Session, today: date | None = None) -> list[ProgrammePeriod]:
     """The periods that have begun by today, latest first (the current and the past ones)."""
-    today = today or local_today()
+    today = today or clock.today()
     return list(
         session.scalars(
             select(ProgrammePeriod)
@@ -117,7 +99,7 @@ def save_period(
     if clash is not None:
         raise PeriodError(
             f"Der Zeitraum überschneidet sich mit „{clash.label}“ "
-            f"({german_date(clash.starts_on)} – {german_date(clash.ends_on)})."
+            f"({clock.fixed_date(clash.starts_on)} – {clock.fixed_date(clash.ends_on)})."
         )
     if session.scalar(others.where(ProgrammePeriod.label == label)) is not None:
         raise PeriodError(f"Es gibt bereits einen Zeitraum „{label}“.")

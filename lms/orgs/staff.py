@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.invitations import create_invitations
 from lms.auth.models import InvitationPurpose, Role, User
-from lms.db import utcnow
 from lms.orgs.models import Municipality, OrgUnit
 from lms.orgs.staff_import import open_invitation_expiry
 from lms.scope import OutOfScope, may_manage_municipality, staff_filter
@@ -105,7 +105,7 @@ def set_active(session: Session, actor: User, person: User, active: bool) -> Non
     if person.is_active == active:
         return
     person.is_active = active
-    person.deactivated_at = None if active else utcnow()
+    person.deactivated_at = None if active else clock.now()
     record_event(
         session,
         actor_id=actor.id,

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.invitations import create_invitations
 from lms.auth.models import Invitation, Role, User, UserRole
-from lms.db import utcnow
 from lms.orgs.models import Municipality, OrgUnit, StaffImport
 from lms.orgs.staff_csv import RowProblem, StaffList, StaffRow, parse_staff_list
 from lms.scope import OutOfScope, may_manage_municipality
@@ -89,7 +89,7 @@ def stage_import(
         delete(StaffImport).where(
             StaffImport.municipality_id == municipality.id,
             StaffImport.applied_at.is_(None),
-            StaffImport.created_at < utcnow() - STALE_AFTER,
+            StaffImport.created_at < clock.now() - STALE_AFTER,
         )
     )
     staged = StaffImport(
@@ -219,7 +219,7 @@ def apply_import(
             f"Die Liste enthält {len(preview.problems)} fehlerhafte Zeile(n). Korrigieren Sie die Datei, "
             "oder übernehmen Sie ausdrücklich nur die fehlerfreien Zeilen."
         )
-    now = utcnow()
+    now = clock.now()
     for name in preview.new_org_units:
         session.add(OrgUnit(municipality_id=municipality.id, name=name))
     session.flush()
@@ -301,7 +301,9 @@ def open_invitation_expiry(session: Session, user_ids: list[int]) -> dict[int, A
     rows = session.execute(
         select(Invitation.user_id, func.max(Invitation.expires_at))
         .where(
-            Invitation.user_id.in_(user_ids), Invitation.used_at.is_(None), Invitation.expires_at > utcnow()
+            Invitation.user_id.in_(user_ids),
+            Invitation.used_at.is_(None),
+            Invitation.expires_at > clock.now(),
         )
         .group_by(Invitation.user_id)
     )

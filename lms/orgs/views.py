@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from lms import time as clock
 from lms.auth.models import Role
 from lms.config import Settings
 from lms.content.models import ModuleKind
@@ -15,7 +16,7 @@ from lms.mail import invitation_link, invitation_message, send_after_commit
 from lms.orgs import plans
 from lms.orgs.forms import ApplyImportForm, PeriodForm, PlanForm, StaffImportForm
 from lms.orgs.models import Municipality, ProgrammePeriod, StaffImport, TrainingAssignment
-from lms.orgs.periods import LOCAL_ZONE, PeriodError, PeriodInput, all_periods, local_today, save_period
+from lms.orgs.periods import PeriodError, PeriodInput, all_periods, save_period
 from lms.orgs.staff import (
     StaffError,
     invite,
@@ -50,7 +51,7 @@ def _send_invitations(municipality: Municipality, invitations: list[tuple[Any, s
             name=name,
             link=invitation_link(settings, token),
             municipality=municipality.name,
-            expires_on=expires_at.astimezone(LOCAL_ZONE).date(),
+            expires_on=expires_at.astimezone(clock.BERLIN).date(),
         )
         for _id, email, name, token, expires_at in invitations
     ]
@@ -255,7 +256,7 @@ def apply_staff_import(slug: str, import_id: int):  # type: ignore[no-untyped-de
 @roles_required(*MANAGERS)
 def plan(slug: str):  # type: ignore[no-untyped-def]
     """The training plan of a period: which modules, for whom, due when; and adding to it."""
-    db, user, today = get_db(), acting_user(), local_today()
+    db, user, today = get_db(), acting_user(), clock.today()
     municipality = municipality_or_404(slug)
     period = chosen_period(today)
     form = PlanForm()
@@ -310,7 +311,7 @@ def remove_plan_line(slug: str, assignment_id: int):  # type: ignore[no-untyped-
 @roles_required(Role.ADMIN)
 def periods():  # type: ignore[no-untyped-def]
     """The programme periods with their targets."""
-    return render_template("orgs/periods.html", periods=all_periods(get_db()), today=local_today())
+    return render_template("orgs/periods.html", periods=all_periods(get_db()), today=clock.today())
 
 
 @bp.route("/programmbuero/zeitraeume/neu", methods=["GET", "POST"], defaults={"period_id": None})

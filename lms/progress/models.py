@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms import time as clock
 from lms.content.models import Module, ModuleVersion
-from lms.db import Base, ImmutableError, UTCDateTime, created_at, intpk, utcnow
+from lms.db import Base, ImmutableError, UTCDateTime, created_at, intpk
 
 
 class CompletionMode(StrEnum):
@@ -29,7 +30,7 @@ class SectionRead(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("module_sections.id"), primary_key=True, index=True)
     first_read_at: Mapped[created_at]
-    last_read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class Completion(Base):

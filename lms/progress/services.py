@@ -5,15 +5,15 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import ModuleSection
-from lms.db import utcnow
 from lms.progress.models import SectionRead
 
 
 def record_section_read(session: Session, user: User, section: ModuleSection) -> None:
     """Remember that the person opened this section now (it becomes where they resume)."""
-    now = utcnow()
+    now = clock.now()
     existing = session.get(SectionRead, (user.id, section.id))
     if existing is not None:
         existing.last_read_at = now

@@ -7,9 +7,9 @@ from datetime import date
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import login_required
 
+from lms import time as clock
 from lms.content.models import ModuleKind
 from lms.content.queries import visible_module
-from lms.orgs.periods import local_today
 from lms.orgs.plans import due_dates_for
 from lms.progress import queries
 from lms.progress.services import record_section_read
@@ -33,7 +33,7 @@ def my_modules():  # type: ignore[no-untyped-def]
     """„Meine Module“: the person's training modules with a progress bar each; those in their training plan first."""
     db, user = get_db(), acting_user()
     rows = queries.my_modules(db, user)
-    today = local_today()
+    today = clock.today()
     due = due_dates_for(db, user, today)
     rows.sort(
         key=lambda row: (row.module.id not in due, due.get(row.module.id, date.max))

@@ -10,7 +10,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from lms.db import utcnow
+from lms import time as clock
 from lms.quizzes.models import QuizAttempt, QuizVersion
 from lms.quizzes.services import _layout
 
@@ -31,5 +31,5 @@ def preview_attempt(quiz_version: QuizVersion, seed: int) -> QuizAttempt:
 
 def grade_preview(attempt: QuizAttempt, raw_responses: Mapping[str, Any]) -> QuizAttempt:
     """Grade the in-memory attempt like a real submission (raises ResponseInvalid for forged answers)."""
-    attempt.grade(raw_responses, at=utcnow())
+    attempt.grade(raw_responses, at=clock.now())
     return attempt

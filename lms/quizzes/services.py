@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
-from lms.db import utcnow
 from lms.progress.models import Completion, CompletionMode
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import get_type
@@ -146,7 +146,7 @@ def submit_attempt(
         raise PermissionError("attempt belongs to someone else")
     if attempt.is_submitted:
         raise AttemptClosedError(f"attempt {attempt.id} was already submitted")
-    now = utcnow()
+    now = clock.now()
     result = attempt.grade(raw_responses, at=now)
     session.flush()
     if not result.passed:

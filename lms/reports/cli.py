@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from lms import time as clock
+
 FORMATS = click.Choice(["csv", "xlsx", "pdf"])
 
 
@@ -53,11 +55,10 @@ def report_group() -> None:
 def report_programme(period_id: int | None, fmt: str, output: Path | None) -> None:
     """Alle Kommunen nebeneinander: Schulungen, Workshops, Teilnehmende, Abdeckung, Status."""
     from lms.cli import unit_of_work
-    from lms.orgs.periods import local_today
     from lms.reports import exports, pdf
     from lms.reports.compliance import programme_report
 
-    today = local_today()
+    today = clock.today()
     with unit_of_work() as session:
         period = _period(session, period_id, today)
         rows = programme_report(session, period, today)
@@ -82,12 +83,11 @@ def report_municipality(slug: str, period_id: int | None, fmt: str, output: Path
 
     from lms.cli import unit_of_work
     from lms.orgs.models import Municipality
-    from lms.orgs.periods import local_today
     from lms.reports import exports, pdf
     from lms.reports.compliance import municipality_report, range_of
     from lms.reports.queries import completion_list
 
-    today = local_today()
+    today = clock.today()
     with unit_of_work() as session:
         municipality = session.scalar(select(Municipality).where(Municipality.slug == slug))
         if municipality is None:

@@ -18,11 +18,10 @@ from decimal import Decimal
 
 import xlsxwriter
 
+from lms import time as clock
 from lms.orgs.models import ProgrammePeriod
-from lms.orgs.periods import LOCAL_ZONE
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
 from lms.reports.queries import CompletionListRow
-from lms.reports.rules import german_date
 from lms.spreadsheet import neutralise
 
 Cell = str | int | Decimal | date | datetime | None
@@ -53,9 +52,9 @@ def cell_text(value: Cell) -> str:
     if value is None:
         return HIDDEN
     if isinstance(value, datetime):
-        return value.astimezone(LOCAL_ZONE).strftime("%d.%m.%Y")
+        return value.astimezone(clock.BERLIN).strftime("%d.%m.%Y")
     if isinstance(value, date):
-        return german_date(value)
+        return clock.fixed_date(value)
     if isinstance(value, Decimal):
         return german_number(value)
     if isinstance(value, int):
@@ -88,7 +87,7 @@ def to_xlsx(tables: list[Table]) -> bytes:
         for r, row in enumerate(table.rows, start=1):
             for c, value in enumerate(row):
                 if isinstance(value, datetime):
-                    sheet.write_datetime(r, c, value.astimezone(LOCAL_ZONE).replace(tzinfo=None), dates)
+                    sheet.write_datetime(r, c, value.astimezone(clock.BERLIN).replace(tzinfo=None), dates)
                 elif isinstance(value, date):
                     sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
                 elif isinstance(value, Decimal):

@@ -12,11 +12,11 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from lms import time as clock
 from lms.orgs.models import ProgrammePeriod
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
 from lms.reports.exports import Table, cell_text, evidence_tables, programme_table
 from lms.reports.privacy import SUPPRESSED
-from lms.reports.rules import german_date
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "FiraSans"
@@ -112,8 +112,8 @@ def evidence_pdf(report: MunicipalityReport, today: date) -> bytes:
     pdf.add_page()
     pdf.heading(f"Jahresnachweis {period.label}", 18)
     pdf.paragraph(
-        f"{report.municipality.name} · Zeitraum {german_date(period.starts_on)} bis {german_date(period.ends_on)} · "
-        f"Stand {german_date(today)}",
+        f"{report.municipality.name} · Zeitraum {clock.fixed_date(period.starts_on)} bis {clock.fixed_date(period.ends_on)} · "
+        f"Stand {clock.fixed_date(today)}",
         11,
     )
     pdf.heading(f"Status: {report.assessment.label}", 13)
@@ -153,8 +153,8 @@ def programme_pdf(period: ProgrammePeriod, rows: list[ProgrammeRow], today: date
     pdf.add_page()
     pdf.heading(title, 18)
     pdf.paragraph(
-        f"Alle Modellkommunen · Zeitraum {german_date(period.starts_on)} bis {german_date(period.ends_on)} · "
-        f"Stand {german_date(today)}",
+        f"Alle Modellkommunen · Zeitraum {clock.fixed_date(period.starts_on)} bis {clock.fixed_date(period.ends_on)} · "
+        f"Stand {clock.fixed_date(today)}",
         11,
     )
     pdf.paragraph(FUNDING, 9)

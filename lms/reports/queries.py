@@ -28,10 +28,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleKind, ModuleVersion
 from lms.orgs.models import OrgUnit
-from lms.orgs.periods import bounds, day_start
 from lms.progress.models import Completion, CompletionMode
 from lms.workshops.models import LiveSession, SessionKind
 
@@ -47,13 +47,13 @@ class Range:
 
 
 def _in_range(r: Range) -> ColumnElement[bool]:
-    start, end = bounds(r.starts_on, r.ends_on)
+    start, end = clock.day_bounds(r.starts_on, r.ends_on)
     return and_(Completion.completed_at >= start, Completion.completed_at < end)
 
 
 def staff_on(day: date) -> ColumnElement[bool]:
     """Accounts that existed on ``day`` and were not deactivated by its end: the staff a report counts."""
-    end = day_start(day + timedelta(days=1))
+    end = clock.day_start(day + timedelta(days=1))
     return and_(
         User.created_at < end,
         or_(User.is_active.is_(True), User.deactivated_at >= end),

@@ -28,6 +28,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from lms import time as clock
+
 #: Share of the period after which anything still open puts the targets at risk.
 FINAL_STRETCH = 0.75
 
@@ -102,11 +104,6 @@ class Assessment:
         return " ".join(message.render(gettext) for message in self.reasons)
 
 
-def german_date(day: date) -> str:
-    """31.12.2026."""
-    return day.strftime("%d.%m.%Y")
-
-
 def elapsed_share(starts_on: date, ends_on: date, today: date) -> float:
     """The share of the period's days that have begun by today: 0 before the start, 1 from the last day on."""
     if today < starts_on:
@@ -148,7 +145,7 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
             (
                 Message(
                     N_("Der Zeitraum endete am %(end)s, ohne dass beide Ziele erreicht wurden."),
-                    {"end": german_date(ends_on)},
+                    {"end": clock.fixed_date(ends_on)},
                 ),
                 standing,
             ),
@@ -157,7 +154,10 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
     if today < starts_on:
         return Assessment(
             Status.ON_TRACK,
-            (Message(N_("Der Zeitraum beginnt am %(start)s."), {"start": german_date(starts_on)}), standing),
+            (
+                Message(N_("Der Zeitraum beginnt am %(start)s."), {"start": clock.fixed_date(starts_on)}),
+                standing,
+            ),
             elapsed,
         )
     percent = math.floor(elapsed * 100)
@@ -183,11 +183,11 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
     if elapsed > FINAL_STRETCH:
         first = Message(
             N_("Bis zum Ende am %(end)s bleiben %(days)s Tage, und noch sind nicht beide Ziele erreicht."),
-            {"end": german_date(ends_on), "days": days_left},
+            {"end": clock.fixed_date(ends_on), "days": days_left},
         )
         return Assessment(Status.AT_RISK, (first, standing), elapsed)
     first = Message(
         N_("%(elapsed)s %% des Zeitraums sind vergangen (Ende: %(end)s); der Fortschritt liegt im Plan."),
-        {"elapsed": percent, "end": german_date(ends_on)},
+        {"elapsed": percent, "end": clock.fixed_date(ends_on)},
     )
     return Assessment(Status.ON_TRACK, (first, standing), elapsed)

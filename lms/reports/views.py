@@ -11,9 +11,10 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms import time as clock
 from lms.auth.models import Role
 from lms.orgs.models import Municipality, ProgrammePeriod
-from lms.orgs.periods import all_periods, current_period, local_today, periods_up_to
+from lms.orgs.periods import all_periods, current_period, periods_up_to
 from lms.orgs.plans import due_next
 from lms.reports import exports, pdf
 from lms.reports.compliance import MunicipalityReport, municipality_report, programme_report, range_of
@@ -95,7 +96,7 @@ def coordination():  # type: ignore[no-untyped-def]
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def dashboard(slug: str):  # type: ignore[no-untyped-def]
     """The municipality's dashboard: status against the targets, trainings, workshops, coverage, what is due."""
-    db, today = get_db(), local_today()
+    db, today = get_db(), clock.today()
     municipality = municipality_or_404(slug)
     period = chosen_period(today)
     report = municipality_report(db, municipality, period, today)
@@ -114,7 +115,7 @@ def dashboard(slug: str):  # type: ignore[no-untyped-def]
 
 
 def _report(slug: str) -> MunicipalityReport:
-    today = local_today()
+    today = clock.today()
     return municipality_report(get_db(), municipality_or_404(slug), chosen_period(today), today)
 
 
@@ -122,7 +123,7 @@ def _report(slug: str) -> MunicipalityReport:
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def completions_export(slug: str, fmt: str):  # type: ignore[no-untyped-def]
     """The completion list of the period as CSV (German Excel) or XLSX."""
-    today = local_today()
+    today = clock.today()
     municipality = municipality_or_404(slug)
     period = chosen_period(today)
     rows = completion_list(get_db(), range_of(period, today), municipality.id)
@@ -144,7 +145,7 @@ def evidence_pdf(slug: str):  # type: ignore[no-untyped-def]
 @roles_required(Role.ADMIN)
 def programme():  # type: ignore[no-untyped-def]
     """Every municipality side by side for one period: trainings, workshops, participants, coverage, status."""
-    db, today = get_db(), local_today()
+    db, today = get_db(), clock.today()
     period = chosen_period(today)
     rows = programme_report(db, period, today)
     return render_template(
@@ -162,7 +163,7 @@ def programme():  # type: ignore[no-untyped-def]
 @roles_required(Role.ADMIN)
 def programme_export(fmt: str):  # type: ignore[no-untyped-def]
     """The programme office's table as CSV, XLSX or PDF."""
-    today = local_today()
+    today = clock.today()
     period = chosen_period(today)
     rows = programme_report(get_db(), period, today)
     if fmt == "pdf":

@@ -4,37 +4,29 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms import time as clock
 from lms.auth.models import Role
 from lms.quizzes.question_types import get_type
 
-#: The platform's users all work in Germany; times are shown in German local time.
-LOCAL_ZONE = ZoneInfo("Europe/Berlin")
-
 
 def local_datetime(value: datetime | None) -> str:
-    """15.03.2026, 14:05 Uhr (German) or 03/15/2026, 2:05 PM style in English."""
+    """A moment in German local time, in the reader's language: 15.03.2026, 14:05 Uhr / Mar 15, 2026, 2:05 PM."""
     if value is None:
         return "–"
-    local = value.astimezone(LOCAL_ZONE)
-    if str(get_locale()) == "en":
-        return local.strftime("%d %b %Y, %H:%M")
-    return local.strftime("%d.%m.%Y, %H:%M Uhr")
+    return clock.format_datetime(value, str(get_locale() or "de"))
 
 
 def local_date(value: datetime | date | None) -> str:
-    """15.03.2026: a moment in German local time, or a calendar day (a due date, a period's end) as it is."""
+    """A calendar day (a due date, a period's end) or the German day of a moment: 15.03.2026 / Mar 15, 2026."""
     if value is None:
         return "–"
-    if isinstance(value, datetime):
-        value = value.astimezone(LOCAL_ZONE)
-    return value.strftime("%d.%m.%Y")
+    return clock.format_date(value, str(get_locale() or "de"))
 
 
 def percent(value: Decimal | float | None) -> str:

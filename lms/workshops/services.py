@@ -13,11 +13,10 @@ from datetime import date, datetime, time
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import Role, User, UserRole
 from lms.content.models import ModuleVersion
-from lms.db import utcnow
-from lms.orgs.periods import LOCAL_ZONE, local_today
 from lms.progress.models import Completion, CompletionMode
 from lms.scope import OutOfScope, may_record_session, may_withdraw_session
 from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilitator, SessionKind
@@ -84,7 +83,7 @@ def _check_common(session: Session, actor: User, data: SessionInput) -> tuple[Mo
     if version is None or version.module.kind != data.kind.value:
         wanted = "Empowerment-Drehbuch" if data.kind is SessionKind.WORKSHOP else "Schulungsmodul"
         problems.append(f"Bitte wählen Sie ein {wanted} und seine Version.")
-    if data.held_on > local_today():
+    if data.held_on > clock.today():
         problems.append(
             "Das Datum liegt in der Zukunft: erfasst werden Veranstaltungen, die stattgefunden haben."
         )
@@ -184,7 +183,7 @@ def record_training(session: Session, actor: User, data: SessionInput) -> Record
         )
     )
     # Noon on the day it was held, German time: the completion falls into the period of that calendar day.
-    completed_at = datetime.combine(data.held_on, time(12), tzinfo=LOCAL_ZONE)
+    completed_at = datetime.combine(data.held_on, time(12), tzinfo=clock.BERLIN)
     created = 0
     for person in people:
         completion = None
@@ -230,7 +229,7 @@ def withdraw_session(session: Session, actor: User, live: LiveSession, reason: s
                 "werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."
             ]
         )
-    live.withdrawn_at = utcnow()
+    live.withdrawn_at = clock.now()
     live.withdrawn_reason = reason.strip()[:300]
     record_event(
         session, actor_id=actor.id, action="session.withdraw", object_type="live_session", object_id=live.id

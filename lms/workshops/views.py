@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from lms import time as clock
 from lms.auth.models import Role
 from lms.content.models import ModuleKind
-from lms.orgs.periods import local_today
 from lms.scope import (
     OutOfScope,
     may_record_any_session,
@@ -61,7 +61,7 @@ def _prepare(form: SessionForm, kind: SessionKind) -> None:
     ]
     if not form.is_submitted():
         form.facilitator_ids.data = [user.id]
-        form.held_on.data = local_today()
+        form.held_on.data = clock.today()
         if len(form.municipality_id.choices) == 1 or user.municipality_id:
             form.municipality_id.data = user.municipality_id or form.municipality_id.choices[0][0]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,7 @@ from flask_login.utils import _create_identifier
 from sqlalchemy.orm import Session
 
 from lms import create_app
+from lms import time as clock
 from lms.auth.invitations import create_invitations
 from lms.auth.models import Role, User
 from lms.auth.services import create_api_token, create_user
@@ -223,7 +224,7 @@ def build_world(db: Session) -> World:
             kind=SessionKind.WORKSHOP,
             municipality_id=town_a.id,
             module_version_id=script.id,
-            held_on=min(date.today(), period.ends_on) - timedelta(days=1),
+            held_on=min(clock.today(), period.ends_on) - timedelta(days=1),
             place="Rathaus A",
             facilitator_ids=frozenset({people["facilitator_a"].id}),
             participant_count=8,

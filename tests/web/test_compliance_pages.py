@@ -6,12 +6,14 @@ import csv
 import io
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
+from time_machine import TimeMachineFixture
 
+from lms import time as clock
 from lms.auth.models import Role
 from lms.orgs.models import OrgUnit, ProgrammePeriod
 from lms.orgs.periods import current_period
@@ -19,7 +21,15 @@ from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
 
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN = clock.BERLIN
+#: The programme below runs in the programme year 2026; the pages are read on a day inside it, so its status is
+#: still open („gefährdet“) and the staff the factories create exist by then.
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def _during_the_year(time_machine: TimeMachineFixture) -> None:
+    time_machine.move_to(clock.at_local(TODAY, 12), tick=False)
 
 
 def programme(db: Session):  # type: ignore[no-untyped-def]

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.auth.models import Role
-from lms.orgs.periods import local_today
 from lms.progress.models import Completion
 from tests import factories as f
 
@@ -25,7 +25,7 @@ def test_facilitator_records_a_workshop_and_only_facilitators_see_the_names(clie
     url = "/veranstaltungen/neu/workshop"
     page = client.get(url)
     assert page.status_code == 200 and "Namen der Teilnehmenden (optional)" in page.text
-    day = (local_today() - timedelta(days=3)).isoformat()
+    day = (clock.today() - timedelta(days=3)).isoformat()
     fields = {
         "municipality_id": town.id,
         "module_version_id": script.id,
@@ -37,7 +37,7 @@ def test_facilitator_records_a_workshop_and_only_facilitators_see_the_names(clie
     }
     future = client.post(
         url,
-        data=form_data(client, url, **{**fields, "held_on": (local_today() + timedelta(days=2)).isoformat()}),
+        data=form_data(client, url, **{**fields, "held_on": (clock.today() + timedelta(days=2)).isoformat()}),
     )
     assert future.status_code == 400 and "Das Datum liegt in der Zukunft" in future.text
     saved = client.post(url, data=form_data(client, url, **fields))
@@ -78,7 +78,7 @@ def test_coordinator_records_an_in_person_training_from_the_sign_in_sheet(client
     fields = {
         "municipality_id": town.id,
         "module_version_id": module.id,
-        "held_on": (local_today() - timedelta(days=1)).isoformat(),
+        "held_on": (clock.today() - timedelta(days=1)).isoformat(),
         "place": "Kreishaus",
         "facilitator_ids": coordinator.id,
         "attendees": f"{staff[0].email}\n{staff[1].email.upper()}\nP-77\n{stranger.email}",
@@ -113,7 +113,7 @@ def test_a_mistaken_workshop_is_withdrawn_and_stops_counting(client, db: Session
             url,
             municipality_id=town.id,
             module_version_id=script.id,
-            held_on=local_today().isoformat(),
+            held_on=clock.today().isoformat(),
             place="Rathaus",
             external_facilitators="Aylin K. (Netzwerk)",
             participant_count="9",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import User
 from lms.content.check import front_matter_line
@@ -13,7 +14,6 @@ from lms.content.preview import Preview, declared_slug, declared_title, document
 from lms.content.problems import Problem
 from lms.content.services.publishing import missing_media_problems, publish_module, publish_quiz
 from lms.content.skeletons import module_skeleton, quiz_skeleton
-from lms.db import utcnow
 from lms.quizzes.models import Quiz, QuizVersion
 
 #: Longest change note; it is shown to learners on their dashboard, so it should be short anyway.
@@ -37,7 +37,7 @@ class PublishRefused(Exception):
 
 
 def _new(session: Session, actor: User, document: DocumentType, module: Module | None, source: str) -> Draft:
-    now = utcnow()
+    now = clock.now()
     draft = Draft(
         document=document.value,
         module=module,
@@ -105,7 +105,7 @@ def save_draft(session: Session, actor: User, draft: Draft, source: str, revisio
     if source != draft.source:
         draft.source = source
         draft.revision += 1
-        draft.updated_at = utcnow()
+        draft.updated_at = clock.now()
         draft.updated_by_id = actor.id
         _refresh_label(draft)
         session.flush()

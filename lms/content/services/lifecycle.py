@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
-from lms.db import utcnow
 
 
 class LifecycleError(Exception):
@@ -18,7 +18,7 @@ def retire_version(session: Session, actor: User, version: ModuleVersion, reason
     """Take one version out of the catalogue; the newest remaining version becomes the current one."""
     if version.retired_at is not None:
         raise LifecycleError(f"Version {version.version_label} ist bereits zurückgezogen.")
-    version.retired_at = utcnow()
+    version.retired_at = clock.now()
     _record(session, actor, "content.retire_version", version, reason)
 
 
@@ -34,7 +34,7 @@ def retire_module(session: Session, actor: User, module: Module, reason: str) ->
     """Take a whole module (with its quiz) out of the catalogue; completions and certificates stay valid."""
     if module.retired_at is not None:
         raise LifecycleError("Das Modul ist bereits zurückgezogen.")
-    module.retired_at = utcnow()
+    module.retired_at = clock.now()
     _record(session, actor, "content.retire_module", module, reason)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy.orm import Session
+from time_machine import TimeMachineFixture
 
+from lms import time as clock
 from lms.auth.models import Role, User
-from lms.db import utcnow
 from lms.orgs.models import OrgUnit
 from lms.orgs.periods import current_period, period_for
 from lms.reports.compliance import municipality_report, programme_report
@@ -18,8 +19,14 @@ from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_training, record_workshop
 from tests import factories as f
 
-BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN = clock.BERLIN
+#: The day these reports are computed for; the clock is set to it, so staff created by the factories exist by then.
 TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture(autouse=True)
+def _on_today(time_machine: TimeMachineFixture) -> None:
+    time_machine.move_to(clock.at_local(TODAY, 12), tick=False)
 
 
 def berlin(*args: int) -> datetime:
@@ -111,7 +118,7 @@ def test_inactive_staff_count_for_delivery_but_not_for_coverage(db: Session) -> 
         f.completion(db, person, module, berlin(2026, 2, 1, 10, 0))
     for person in people[:2]:  # two who completed it have left since
         person.is_active = False
-        person.deactivated_at = utcnow()
+        person.deactivated_at = clock.now()
     db.flush()
     report = municipality_report(db, town, f.period(db), TODAY)
     assert report.modules_delivered == 1  # they were staff when they completed it
