@@ -49,13 +49,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)  # type: ignore[method-assign]
 
     import lms.models  # noqa: F401  (every mapper known before the first query)
-    from lms.web import database, errors, i18n, security, templating
+    from lms.web import database, errors, i18n, security, templating, validation
 
     database.init_app(app, settings.database_url)
     security.init_app(app, settings)
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    validation.init_app(app)  # before the blueprints: their <int:…> rules take the bounded converter
 
     from lms.api.views import bp as api_bp
     from lms.auth.views import bp as auth_bp

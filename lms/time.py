@@ -49,7 +49,9 @@ def day_bounds(starts_on: date, ends_on: date) -> tuple[datetime, datetime]:
     UTC, because Python subtracts two datetimes of the same zone by wall time, which is an hour off across a clock
     change.
     """
-    return day_start(starts_on).astimezone(UTC), day_start(ends_on + timedelta(days=1)).astimezone(UTC)
+    # The last representable day (9999-12-31, typed into a date field) has no next day: end at its start instead.
+    after = ends_on + timedelta(days=1) if ends_on < date.max else ends_on
+    return day_start(starts_on).astimezone(UTC), day_start(after).astimezone(UTC)
 
 
 def at_local(day: date, hour: int, minute: int = 0) -> datetime:

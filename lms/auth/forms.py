@@ -14,7 +14,12 @@ class LoginForm(FlaskForm):
     """E-mail and password."""
 
     email = EmailField(
-        _l("E-Mail-Adresse"), validators=[DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse ein."))]
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse ein.")),
+            # RFC 5321: an address has at most 254 characters; longer input is no account's address.
+            Length(max=254, message=_l("Eine E-Mail-Adresse hat höchstens 254 Zeichen.")),
+        ],
     )
     password = PasswordField(
         _l("Passwort"), validators=[DataRequired(_l("Bitte geben Sie Ihr Passwort ein."))]

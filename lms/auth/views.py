@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -24,6 +23,7 @@ from lms.auth.services import (
 )
 from lms.web.access import acting_user
 from lms.web.database import get_db, keep_changes_on_client_error
+from lms.web.validation import safe_redirect_target
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 login_manager = LoginManager()
@@ -46,11 +46,7 @@ def _load_user(user_id: str) -> User | None:
 
 def _safe_next(target: str | None) -> str:
     """Only redirect to paths on this site after login (no open redirect)."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("progress.my_modules")
+    return safe_redirect_target(target, url_for("progress.my_modules"))
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])

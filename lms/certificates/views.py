@@ -36,6 +36,7 @@ from lms.orgs.periods import all_periods, current_period
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.errors import error_response
+from lms.web.validation import query_int
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -149,7 +150,7 @@ def export(slug: str):  # type: ignore[no-untyped-def]
         abort(403)
     # The programme period chosen (?zeitraum=ID) or the current one sets the default dates.
     periods = all_periods(db)
-    chosen = next((p for p in periods if p.id == request.args.get("zeitraum", type=int)), None)
+    chosen = next((p for p in periods if p.id == query_int("zeitraum")), None)
     period = chosen or current_period(db)
     if period is not None:
         form = ExportForm.for_range(period.starts_on, period.ends_on, queries.module_choices(db))

@@ -107,7 +107,13 @@ def decode(raw: bytes) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict"), "UTF-8 mit BOM"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "UTF-16 (Unicode-Text)"
+        try:
+            return raw.decode("utf-16"), "UTF-16 (Unicode-Text)"
+        except UnicodeDecodeError:  # e.g. an odd number of bytes: the file was cut off
+            raise StaffFileError(
+                "Die Datei beginnt wie UTF-16 („Unicode-Text“), ist aber unvollständig oder beschädigt. "
+                "Bitte exportieren Sie sie erneut."
+            ) from None
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:

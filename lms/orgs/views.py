@@ -32,6 +32,7 @@ from lms.reports.views import chosen_period, municipality_or_404
 from lms.scope import OutOfScope
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.validation import query_int, safe_redirect_target
 
 bp = Blueprint("orgs", __name__, template_folder="templates")
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
@@ -67,17 +68,15 @@ def staff(slug: str):  # type: ignore[no-untyped-def]
     """The staff list with search, org-unit and status filters, and actions per person."""
     db = get_db()
     municipality = municipality_or_404(slug)
-    unit = request.args.get("einheit", "")
     status = request.args.get("status", "active")
-    page_arg = request.args.get("seite", "1")
     result = staff_page(
         db,
         acting_user(),
         municipality,
         search=request.args.get("suche", "")[:100],
-        org_unit_id=int(unit) if unit.isdigit() else None,
+        org_unit_id=query_int("einheit"),
         status=status if status in {"active", "inactive", "all"} else "active",
-        page=int(page_arg) if page_arg.isdigit() else 1,
+        page=query_int("seite", 1, maximum=100_000) or 1,
     )
     return render_template(
         "orgs/staff.html",
@@ -108,7 +107,7 @@ def set_person_active(slug: str, user_id: int, action: str):  # type: ignore[no-
             else _("%(name)s ist deaktiviert; die Nachweise bleiben erhalten.")
         )
         flash(message % {"name": person.display_name}, "success")
-    return redirect(request.form.get("back") or url_for("orgs.staff", slug=slug))
+    return redirect(safe_redirect_target(request.form.get("back"), url_for("orgs.staff", slug=slug)))
 
 
 @bp.post("/kommunen/<slug>/beschaeftigte/<int:user_id>/einladen")
@@ -126,7 +125,7 @@ def invite_person(slug: str, user_id: int):  # type: ignore[no-untyped-def]
     else:
         _send_invitations(municipality, [(person.id, person.email, person.display_name, token, expires_at)])
         flash(_("Eine neue Einladung an %(email)s ist unterwegs.") % {"email": person.email}, "success")
-    return redirect(request.form.get("back") or url_for("orgs.staff", slug=slug))
+    return redirect(safe_redirect_target(request.form.get("back"), url_for("orgs.staff", slug=slug)))
 
 
 @bp.post("/kommunen/<slug>/beschaeftigte/<int:user_id>/moderation")
@@ -149,7 +148,7 @@ def toggle_facilitator(slug: str, user_id: int):  # type: ignore[no-untyped-def]
         % {"name": person.display_name},
         "success",
     )
-    return redirect(request.form.get("back") or url_for("orgs.staff", slug=slug))
+    return redirect(safe_redirect_target(request.form.get("back"), url_for("orgs.staff", slug=slug)))
 
 
 # --- staff import -----------------------------------------------------------------------------------------------

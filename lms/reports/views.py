@@ -6,7 +6,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from lms.reports.rules import Status
 from lms.scope import OutOfScope, require_municipality
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.validation import query_int
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -64,8 +65,8 @@ def municipality_or_404(slug: str) -> Municipality:
 def chosen_period(today: date) -> ProgrammePeriod:
     """The period from ?zeitraum=ID, else the current one; 404 if there is none."""
     db = get_db()
-    raw = request.args.get("zeitraum", "")
-    period = db.get(ProgrammePeriod, int(raw)) if raw.isdigit() else current_period(db, today)
+    period_id = query_int("zeitraum")
+    period = db.get(ProgrammePeriod, period_id) if period_id else current_period(db, today)
     if period is None:
         abort(404)
     return period

@@ -6,7 +6,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
 MESSAGES = {
     400: _l("Die Anfrage konnte nicht verarbeitet werden."),
@@ -51,7 +51,14 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):  # type: ignore[no-untyped-def]
-        return error_response(error.code or 500)
+        response = app.make_response(
+            error_response(error.code or 500, getattr(error, "message_for_people", None))
+        )
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(
+                sorted(error.valid_methods)
+            )  # RFC 9110: a 405 names the methods
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):  # type: ignore[no-untyped-def]

@@ -29,6 +29,7 @@ from lms.quizzes.parse import parse_question
 from lms.quizzes.question_types import REGISTRY
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.validation import query_int
 
 AUTHORS = (Role.TRAINER, Role.ADMIN)
 
@@ -102,7 +103,7 @@ def compare(slug: str):  # type: ignore[no-untyped-def]
         keyed = [(v.id, v.version_label, v) for v in module.versions]
     if not keyed:
         abort(404)
-    old_id, new_id = request.args.get("von", type=int), request.args.get("zu", type=int)
+    old_id, new_id = query_int("von"), query_int("zu")
     if old_id is None and new_id is None:
         # Without a choice: what changed in the newest version compared with the one before.
         old_id, new_id = keyed[max(len(keyed) - 2, 0)][0], keyed[-1][0]
@@ -239,7 +240,7 @@ def restore_module_view(slug: str):  # type: ignore[no-untyped-def]
 @roles_required(*AUTHORS)
 def audit_log():  # type: ignore[no-untyped-def]
     """The audit log of authoring: who published, retired, uploaded or discarded what, when, with which hash."""
-    page = max(request.args.get("seite", 1, type=int), 1)
+    page = query_int("seite", 1, maximum=100_000) or 1
     events, total = content_events(get_db(), page=page)
     return render_template("content/audit_log.html", events=events, page=page, total=total, per_page=50)
 

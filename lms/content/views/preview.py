@@ -20,6 +20,7 @@ from lms.quizzes.question_types import ResponseInvalid
 from lms.quizzes.services import presented_questions, result_details
 from lms.web.access import roles_required
 from lms.web.database import get_db
+from lms.web.validation import query_int
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def _readable_version(module: Module, version_id: int | None) -> Readable:
 
 
 def _render_module(readable: Readable, base: dict[str, Any]) -> str:
-    position = request.args.get("abschnitt", 0, type=int)
+    position = query_int("abschnitt", 0, minimum=0, maximum=10_000) or 0
     if not 0 <= position <= len(readable.sections):
         abort(404)
     return render_template(
@@ -72,7 +73,7 @@ def _render_module(readable: Readable, base: dict[str, Any]) -> str:
 def preview_version(slug: str):  # type: ignore[no-untyped-def]
     """A published version (default: the current one) exactly as learners read it."""
     module = module_or_404(slug)
-    readable = _readable_version(module, request.args.get("version", type=int))
+    readable = _readable_version(module, query_int("version"))
     has_quiz = bool(quiz_versions(get_db(), module))
     return _render_module(readable, {"module": module, "draft": None, "has_quiz": has_quiz})
 

@@ -1,0 +1,125 @@
+"""One validation layer at the edge: what a request may carry before any view or database sees it.
+
+Every request is checked once, here, so a hostile or broken input gets a clear 4xx in the reader's language
+instead of a 500 from deep inside (PostgreSQL refuses NUL bytes and integers of 2³¹ and more; Python's JSON parser
+gives up on deep nesting with a RecursionError):
+
+- path integers (``<int:…>``) only up to PostgreSQL's ``integer``; larger ones are a 404 like any unknown id;
+- no control characters (NUL and the other C0 codes except tab and line breaks) in the path or the query (400),
+  nor in a form field (422);
+- JSON bodies: parseable, at most ``MAX_JSON_DEPTH`` levels deep, no control characters in a string (400, as the
+  API answered malformed bodies before);
+- query integers through :func:`query_int`, bounded, digits only („²“ is a digit to ``str.isdigit``);
+- redirect targets from the request through :func:`safe_redirect_target` (paths on this site only).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
+from werkzeug.routing import IntegerConverter, Map
+
+#: The largest value of PostgreSQL's ``integer`` (the type of every id column).
+MAX_DB_INT = 2**31 - 1
+#: Deeper JSON is refused: the API's documents are at most three levels deep.
+MAX_JSON_DEPTH = 32
+#: C0 control characters and DEL, except tab, line feed and carriage return (text areas send those).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class InvalidInput(BadRequest):
+    """A 400 whose message is for people (shown on the error page or in the API's JSON)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(description=message)
+        self.message_for_people = message
+
+
+class InvalidContent(InvalidInput):
+    """A 422 (as the forms answer invalid input): a form field holds what no person types."""
+
+    code = 422
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:…>`` in URLs: only numbers an id column can hold; larger ones do not match (404)."""
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = MAX_DB_INT,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def query_int(
+    name: str, default: int | None = None, *, minimum: int = 1, maximum: int = MAX_DB_INT
+) -> int | None:
+    """An integer from the query string, or ``default`` when absent or empty; anything else is a 400."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(maximum)) and minimum <= int(raw) <= maximum:
+        return int(raw)
+    raise InvalidInput(_("Der Parameter „%(name)s“ muss eine ganze Zahl sein.", name=name))
+
+
+def safe_redirect_target(target: str | None, fallback: str) -> str:
+    """``target`` if it is a path on this site, else ``fallback`` (no open redirect through next= or back=)."""
+    if target and not CONTROL_CHARACTERS.search(target) and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return fallback
+
+
+def _has_control_characters(values: Any) -> bool:
+    return any(CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value) for key, value in values)
+
+
+def _check_json(payload: Any) -> None:
+    """Walk the parsed body without recursion: bounded depth, no control characters in keys or strings."""
+    stack: list[tuple[Any, int]] = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidInput(_("Die JSON-Daten sind zu tief verschachtelt."))
+        if isinstance(value, str):
+            if CONTROL_CHARACTERS.search(value):
+                raise InvalidInput(_("Die Eingabe enthält unzulässige Steuerzeichen."))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if CONTROL_CHARACTERS.search(key):
+                    raise InvalidInput(_("Die Eingabe enthält unzulässige Steuerzeichen."))
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+
+
+def check_request() -> None:
+    """Refuse control characters and malformed JSON before any view runs."""
+    if CONTROL_CHARACTERS.search(request.path) or _has_control_characters(request.args.items(multi=True)):
+        raise InvalidInput(_("Die Adresse enthält unzulässige Steuerzeichen."))
+    if request.method in {"POST", "PUT", "PATCH"}:
+        if request.is_json:
+            try:
+                payload = request.get_json(cache=True)  # parsed once; the view gets the cached result
+            except RecursionError:
+                raise InvalidInput(_("Die JSON-Daten sind zu tief verschachtelt.")) from None
+            _check_json(payload)
+        elif _has_control_characters(request.form.items(multi=True)):
+            raise InvalidContent(_("Die Eingabe enthält unzulässige Steuerzeichen."))
+
+
+def init_app(app: Flask) -> None:
+    """Install the bounded integer converter (before any blueprint adds rules) and the request check."""
+    app.url_map.converters["int"] = DatabaseIntConverter
+    app.before_request(check_request)

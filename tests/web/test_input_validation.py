@@ -1,0 +1,205 @@
+"""Hostile and broken input gets a clear 4xx in the reader's language, never a 500 (the edge validation layer)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import ApiToken, Role
+from lms.auth.services import create_api_token
+from lms.orgs.models import OrgUnit
+from tests import factories as f
+
+HOSTILE_NAME = '<meta http-equiv="refresh" content="0;url=https://evil.example">'
+
+
+def _coordinator(client: FlaskClient, db: Session):  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    person = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, person.email)
+    return town, person
+
+
+@pytest.mark.parametrize("value", ["²", "-1", "1e25", "9" * 30, "0x10", "２"])
+def test_period_parameter_that_is_no_number_is_a_400_with_a_german_message(
+    client: FlaskClient, db: Session, value: str
+) -> None:
+    town, _person = _coordinator(client, db)
+    page = client.get(f"/kommunen/{town.slug}", query_string={"zeitraum": value})
+    assert page.status_code == 400
+    assert "Der Parameter „zeitraum“ muss eine ganze Zahl sein." in page.text
+
+
+def test_an_unknown_period_is_a_404_and_a_known_one_is_shown(client: FlaskClient, db: Session) -> None:
+    town, _person = _coordinator(client, db)
+    assert client.get(f"/kommunen/{town.slug}", query_string={"zeitraum": "2147483647"}).status_code == 404
+    assert client.get(f"/kommunen/{town.slug}", query_string={"zeitraum": f.period(db).id}).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "value"), [("seite", "²"), ("einheit", "²"), ("seite", "1" * 40)])
+def test_staff_list_filters_refuse_what_is_no_number(
+    client: FlaskClient, db: Session, name: str, value: str
+) -> None:
+    town, _person = _coordinator(client, db)
+    page = client.get(f"/kommunen/{town.slug}/beschaeftigte", query_string={name: value})
+    assert page.status_code == 400 and f"„{name}“" in page.text
+    assert client.get(f"/kommunen/{town.slug}/beschaeftigte", query_string={name: "1"}).status_code == 200
+
+
+def test_the_message_is_english_for_english_users(client: FlaskClient, db: Session) -> None:
+    town, _person = _coordinator(client, db)
+    client.post("/profil/sprache", data={"csrf_token": f.csrf_token(client), "locale": "en"})
+    page = client.get(f"/kommunen/{town.slug}", query_string={"zeitraum": "²"})
+    assert page.status_code == 400
+    assert "The parameter “zeitraum” must be a whole number." in page.text
+
+
+def test_audit_log_page_number_too_big_for_the_database(client: FlaskClient, db: Session) -> None:
+    trainer = f.user(db, Role.TRAINER)
+    f.login(client, trainer.email)
+    assert client.get("/inhalte/protokoll", query_string={"seite": "1e25"}).status_code == 400
+    assert client.get("/inhalte/protokoll", query_string={"seite": "9" * 25}).status_code == 400
+    assert client.get("/inhalte/protokoll", query_string={"seite": "2"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/attempts/2147483648", "/api/v1/attempts/99999999999999999999"])
+def test_ids_beyond_the_database_integer_are_404_in_json(client: FlaskClient, db: Session, path: str) -> None:
+    person = f.user(db, Role.LEARNER)
+    _row, secret = create_api_token(db, person, "Test")
+    answer = client.get(path, headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 404 and answer.json["error"]["status"] == 404
+
+
+def test_ids_beyond_the_database_integer_on_pages_are_404(client: FlaskClient, db: Session) -> None:
+    _town, _person = _coordinator(client, db)
+    assert client.get("/veranstaltungen/2147483648").status_code == 404
+    assert client.get("/versuche/2147483648").status_code == 404
+
+
+def test_nul_byte_in_a_form_field_is_refused_and_nothing_is_saved(client: FlaskClient, db: Session) -> None:
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    answer = client.post("/profil", data={"csrf_token": f.csrf_token(client), "name": "Personal\x00system"})
+    assert answer.status_code == 422
+    assert "Die Eingabe enthält unzulässige Steuerzeichen." in answer.text
+    assert db.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.user_id == person.id)) == 0
+
+
+def test_nul_byte_in_the_login_email_is_a_422_not_a_500(client: FlaskClient) -> None:
+    page = client.get("/anmelden")
+    token = page.text.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    answer = client.post(
+        "/anmelden", data={"csrf_token": token, "email": "a\x00@b.example", "password": "x" * 12}
+    )
+    assert answer.status_code == 422
+
+
+def test_nul_byte_in_the_path_or_query_is_refused(client: FlaskClient, db: Session) -> None:
+    town, _person = _coordinator(client, db)
+    assert client.get(f"/kommunen/{town.slug}%00").status_code == 400
+    assert client.get(f"/kommunen/{town.slug}/beschaeftigte?suche=a%00b").status_code == 400
+
+
+def test_an_overlong_login_email_is_refused_with_a_message(client: FlaskClient) -> None:
+    page = client.get("/anmelden")
+    token = page.text.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    answer = client.post(
+        "/anmelden", data={"csrf_token": token, "email": "a" * 300 + "@kommune.example", "password": "x" * 12}
+    )
+    assert answer.status_code == 400
+    assert "Eine E-Mail-Adresse hat höchstens 254 Zeichen." in answer.text
+
+
+def test_deeply_nested_json_is_a_400_in_json(client: FlaskClient, db: Session) -> None:
+    person = f.user(db, Role.LEARNER)
+    _row, secret = create_api_token(db, person, "Test")
+    body = "[" * 5000 + "]" * 5000
+    answer = client.post(
+        "/api/v1/modules/testmodul/attempts",
+        data=body,
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 400
+    assert answer.json["error"]["message"] == "Die JSON-Daten sind zu tief verschachtelt."
+
+
+def test_nul_in_a_json_string_is_refused(client: FlaskClient, db: Session) -> None:
+    person = f.user(db, Role.LEARNER)
+    _row, secret = create_api_token(db, person, "Test")
+    answer = client.post(
+        "/api/v1/attempts/1/submit",
+        data=json.dumps({"responses": {"q1": "a\u0000"}}),
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 400 and "Steuerzeichen" in answer.json["error"]["message"]
+
+
+def test_a_405_names_the_allowed_methods(client: FlaskClient) -> None:
+    answer = client.delete("/anmelden")
+    assert answer.status_code == 405
+    assert set(answer.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+@pytest.mark.parametrize(
+    "back", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_back_after_a_staff_action_never_leaves_the_site(client: FlaskClient, db: Session, back: str) -> None:
+    town, _person = _coordinator(client, db)
+    person = f.staff_member(db, town.id)
+    token = f.csrf_token(client, f"/kommunen/{town.slug}/beschaeftigte")
+    answer = client.post(
+        f"/kommunen/{town.slug}/beschaeftigte/{person.id}/deaktivieren",
+        data={"csrf_token": token, "back": back},
+    )
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == f"/kommunen/{town.slug}/beschaeftigte"
+
+
+def test_back_to_a_page_of_the_site_is_kept(client: FlaskClient, db: Session) -> None:
+    town, _person = _coordinator(client, db)
+    person = f.staff_member(db, town.id)
+    token = f.csrf_token(client, f"/kommunen/{town.slug}/beschaeftigte")
+    back = f"/kommunen/{town.slug}/beschaeftigte?seite=2"
+    answer = client.post(
+        f"/kommunen/{town.slug}/beschaeftigte/{person.id}/deaktivieren",
+        data={"csrf_token": token, "back": back},
+    )
+    assert answer.headers["Location"] == back
+
+
+def test_an_org_unit_name_with_markup_is_shown_as_text_on_the_dashboard(
+    client: FlaskClient, db: Session
+) -> None:
+    town, _person = _coordinator(client, db)
+    unit = OrgUnit(municipality_id=town.id, name=HOSTILE_NAME)
+    db.add(unit)
+    db.flush()
+    for _n in range(6):
+        f.staff_member(db, town.id).org_unit_id = unit.id
+    db.flush()
+    page = client.get(f"/kommunen/{town.slug}").text
+    assert "<meta http-equiv" not in page
+    assert (
+        "&lt;meta http-equiv=&#34;refresh&#34;" in page or "&lt;meta http-equiv=&quot;refresh&quot;" in page
+    )
+
+
+def test_certificate_export_to_the_last_representable_day_is_no_500(client: FlaskClient, db: Session) -> None:
+    town, _person = _coordinator(client, db)
+    path = f"/kommunen/{town.slug}/zertifikate"
+    page = client.get(path)
+    assert page.status_code == 200
+    answer = client.post(
+        path,
+        data={
+            "csrf_token": f.csrf_token(client, path),
+            "starts_on": "2026-01-01",
+            "ends_on": "9999-12-31",
+            "format": "zip",
+        },
+    )
+    assert answer.status_code < 500
