@@ -148,7 +148,10 @@ def preview_import(
             preview.conflicts.append(
                 RowProblem(
                     row.line,
-                    f"Die E-Mail-Adresse {row.email} gehört zu einem Konto außerhalb dieser Kommune.",
+                    # Neutral on purpose: saying where the account lives would tell one municipality about
+                    # another's staff (account enumeration across municipalities).
+                    f"Die E-Mail-Adresse {row.email} kann für diese Liste nicht verwendet werden. Bitte klären Sie "
+                    "sie mit dem Programmbüro.",
                 )
             )
             continue

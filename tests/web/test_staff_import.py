@@ -198,3 +198,21 @@ def test_another_municipalitys_import_is_not_found(client, db: Session) -> None:
     assert client.get(preview_url).status_code == 404
     own_url = preview_url.replace(town.slug, other.slug)
     assert client.get(own_url).status_code == 404
+
+
+def test_an_address_of_another_municipality_is_refused_without_saying_where_it_lives(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = f.municipality(db, "Stadt Anderswo")
+    f.staff_member(db, elsewhere.id, email="a.yilmaz@kreis.example")
+    town, _me = coordinator(client, db)
+    preview = client.get(upload(client, town, LIST).headers["Location"]).text
+    assert (
+        "Zeile 2: Die E-Mail-Adresse a.yilmaz@kreis.example kann für diese Liste nicht verwendet werden. "
+        "Bitte klären Sie sie mit dem Programmbüro." in preview
+    )
+    assert (
+        "Anderswo" not in preview
+        and "außerhalb" not in preview
+        and "Kommune" not in preview.split("Zeile 2:")[1][:200]
+    )
