@@ -201,7 +201,7 @@ def content_render(path: str) -> None:
     """Das bereinigte HTML ausgeben, das Lernende für DATEI (Modul oder Quiz) sehen."""
     from lms.content.check import is_quiz_file, read_text
     from lms.content.modules import parse_module
-    from lms.content.problems import ContentInvalid
+    from lms.markdown.problems import ContentInvalid
     from lms.quizzes.parse import parse_quiz
 
     text, problems = read_text(Path(path))

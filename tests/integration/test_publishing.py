@@ -177,8 +177,8 @@ def test_rerender_renews_only_the_derived_html(db: Session) -> None:
     from sqlalchemy import update
 
     from lms.content.models import ModuleSection
-    from lms.content.render import RENDERER_VERSION
     from lms.content.services import rerender_versions
+    from lms.markdown.render import RENDERER_VERSION
 
     version = f.published_module(db)
     quiz = f.published_quiz(db)

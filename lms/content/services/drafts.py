@@ -11,9 +11,9 @@ from lms.auth.models import User
 from lms.content.check import front_matter_line
 from lms.content.models import ChangeKind, DocumentType, Draft, Module, ModuleKind, ModuleVersion
 from lms.content.preview import Preview, declared_slug, declared_title, document_path, preview_source
-from lms.content.problems import Problem
 from lms.content.services.publishing import missing_media_problems, publish_module, publish_quiz
 from lms.content.skeletons import module_skeleton, quiz_skeleton
+from lms.markdown.problems import Problem
 from lms.quizzes.models import Quiz, QuizVersion
 
 #: Longest change note; it is shown to learners on their dashboard, so it should be short anyway.

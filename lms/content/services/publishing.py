@@ -14,8 +14,8 @@ from lms.content.check import front_matter_line
 from lms.content.media import media_references
 from lms.content.models import ChangeKind, MediaFile, Module, ModuleKind, ModuleSection, ModuleVersion
 from lms.content.modules import ModuleDocument, parse_module
-from lms.content.problems import ContentInvalid, Problem
-from lms.content.render import RENDERER_VERSION
+from lms.markdown.problems import ContentInvalid, Problem
+from lms.markdown.render import RENDERER_VERSION
 from lms.quizzes.models import Quiz, QuizVersion
 from lms.quizzes.parse import QuizDocument, parse_quiz
 

@@ -12,7 +12,6 @@ from lms.content.diff import line_diff
 from lms.content.forms import ConfirmForm, NewDraftForm, ReasonForm
 from lms.content.models import CHANGE_KIND_LABELS, KIND_LABELS, Module, ModuleKind, ModuleVersion
 from lms.content.preview import document_path
-from lms.content.problems import ContentInvalid
 from lms.content.queries import all_modules, completion_counts, open_drafts, quiz_versions, user_names
 from lms.content.services.lifecycle import (
     LifecycleError,
@@ -23,6 +22,7 @@ from lms.content.services.lifecycle import (
 )
 from lms.content.views import bp
 from lms.content.views._common import module_or_404
+from lms.markdown.problems import ContentInvalid
 from lms.progress.models import Completion
 from lms.quizzes.models import QuizVersion
 from lms.quizzes.parse import parse_question
