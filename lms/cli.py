@@ -7,49 +7,19 @@ success and roll back on any error (the CLI's unit of work), and report problems
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
 from markupsafe import escape
-from sqlalchemy.orm import Session
 
 import lms.models  # noqa: F401  (every mapper known before the first query)
-from lms import INSTANCE_PATH, PROJECT_ROOT, create_app
+from lms import PROJECT_ROOT, create_app
 from lms.auth.models import Role
-from lms.config import ConfigError, Settings, load_settings
-from lms.db import make_engine
+from lms.commands import settings, unit_of_work
+from lms.config import ConfigError
 
 DEFAULT_CONTENT_PATHS = ("modules", "quizzes")
-
-
-def settings() -> Settings:
-    """Settings for commands that need the database but not a secret key."""
-    try:
-        return load_settings(instance_path=str(INSTANCE_PATH), require_secret=False)
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
-
-
-@contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """One session for the whole command: commit on success, roll back on error."""
-    url = settings().database_url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
-    session = Session(bind=engine, expire_on_commit=False)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-        engine.dispose()
 
 
 def _create_app_for_cli():  # type: ignore[no-untyped-def]
