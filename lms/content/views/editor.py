@@ -23,8 +23,8 @@ from lms.content.services.drafts import (
     save_draft,
 )
 from lms.content.services.uploads import upload_documents
-from lms.content.views import bp
 from lms.content.views._common import draft_or_404, module_or_404
+from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error

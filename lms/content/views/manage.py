@@ -20,8 +20,8 @@ from lms.content.services.lifecycle import (
     retire_module,
     retire_version,
 )
-from lms.content.views import bp
 from lms.content.views._common import module_or_404
+from lms.content.views.blueprint import bp
 from lms.markdown.problems import ContentInvalid
 from lms.progress.models import Completion
 from lms.quizzes.models import QuizVersion

@@ -12,7 +12,7 @@ from lms.content.media import ImageRejected
 from lms.content.models import MediaFile
 from lms.content.queries import media_files, user_names
 from lms.content.services.uploads import store_image
-from lms.content.views import bp
+from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
