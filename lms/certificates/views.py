@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from lms import scope
 from lms import time as clock
 from lms.auth.models import Role
 from lms.certificates import queries, services
@@ -145,7 +146,7 @@ def export(slug: str):  # type: ignore[no-untyped-def]
     municipality = queries.municipality_by_slug(db, slug)
     if municipality is None:
         abort(404)
-    if not queries.may_export(user, municipality):
+    if not scope.may_manage_municipality(user, municipality.id):
         abort(403)
     # The programme period chosen (?zeitraum=ID) or the current one sets the default dates.
     periods = all_periods(db)
