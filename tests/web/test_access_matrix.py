@@ -71,7 +71,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "progress.my_modules": LOGGED_IN,
     "progress.module_overview": LOGGED_IN,
     "progress.section": LOGGED_IN,
-    "progress.my_completions": LOGGED_IN,
+    "certificates.my_completions": LOGGED_IN,
     "quizzes.quiz_start": LOGGED_IN,
     "quizzes.attempt": frozenset({"learner_a"}),
     "quizzes.result": frozenset({"learner_a"}),

@@ -13,7 +13,7 @@ from lms.auth.models import Role, User
 from lms.orgs.models import OrgUnit
 from lms.orgs.periods import current_period, period_for
 from lms.reports.compliance import municipality_report, programme_report
-from lms.reports.privacy import SUPPRESSED
+from lms.disclosure import SUPPRESSED
 from lms.reports.rules import Status
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_training, record_workshop
