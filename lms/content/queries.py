@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, defer
+from sqlalchemy.orm import Session, defer
 
 from lms.auth.models import Role, User
 from lms.content.models import Draft, MediaFile, Module, ModuleKind, ModuleVersion
@@ -54,11 +54,6 @@ def visible_module(session: Session, user: User, slug: str) -> tuple[Module, Mod
         .where(Module.slug == slug, Module.retired_at.is_(None), Module.kind.in_(visible_kinds(user)))
     ).first()
     return (row[0], row[1]) if row else None
-
-
-def completion_counts(session: Session, column: InstrumentedAttribute[int]) -> dict[int, int]:
-    """Completions counted per value of a completion column (module_id or module_version_id), one GROUP BY."""
-    return dict(session.execute(select(column, func.count()).group_by(column)).all())
 
 
 def all_modules(session: Session) -> list[Module]:

@@ -12,7 +12,7 @@ from lms.content.diff import line_diff
 from lms.content.forms import ConfirmForm, NewDraftForm, ReasonForm
 from lms.content.models import CHANGE_KIND_LABELS, KIND_LABELS, Module, ModuleKind, ModuleVersion
 from lms.content.preview import document_path
-from lms.content.queries import all_modules, completion_counts, open_drafts, quiz_versions, user_names
+from lms.content.queries import all_modules, open_drafts, quiz_versions, user_names
 from lms.content.services.lifecycle import (
     LifecycleError,
     restore_module,
@@ -23,7 +23,7 @@ from lms.content.services.lifecycle import (
 from lms.content.views._common import module_or_404
 from lms.content.views.blueprint import bp
 from lms.markdown.problems import ContentInvalid
-from lms.progress.models import Completion
+from lms.progress.queries import completions_per_module, completions_per_version
 from lms.quizzes.models import QuizVersion
 from lms.quizzes.parse import parse_question
 from lms.quizzes.question_types import REGISTRY
@@ -45,8 +45,8 @@ def manage():  # type: ignore[no-untyped-def]
         drafts=drafts,
         drafts_by_module={(d.module_id, d.document): d for d in drafts if d.module_id},
         names=user_names(db, {d.updated_by_id for d in drafts}),
-        completions=completion_counts(db, Completion.module_version_id),
-        totals=completion_counts(db, Completion.module_id),
+        completions=completions_per_version(db),
+        totals=completions_per_module(db),
         kind_labels=KIND_LABELS,
         new_form=NewDraftForm(),
         confirm=ConfirmForm(),
@@ -67,7 +67,7 @@ def history(slug: str):  # type: ignore[no-untyped-def]
         versions=list(reversed(module.versions)),
         quiz_versions=list(reversed(quizzes)),
         names=user_names(db, people),
-        completions=completion_counts(db, Completion.module_version_id),
+        completions=completions_per_version(db),
         change_labels=CHANGE_KIND_LABELS,
         kind_labels=KIND_LABELS,
         reason_form=ReasonForm(),
