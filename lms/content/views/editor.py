@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from lms.content.forms import MAX_SOURCE_CHARS, ConfirmForm, DraftForm, NewDraftForm, PublishForm, UploadForm
 from lms.content.models import CHANGE_KIND_LABELS, ChangeKind, DocumentType, Draft, ModuleKind, ModuleVersion
 from lms.content.preview import Preview
-from lms.content.queries import quiz_versions, user_names
+from lms.content.queries import user_names
 from lms.content.services.drafts import (
     DraftConflict,
     PublishRefused,
@@ -26,6 +26,7 @@ from lms.content.services.uploads import upload_documents
 from lms.content.views._common import draft_or_404, module_or_404
 from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
+from lms.quizzes.queries import quiz_versions
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from lms.audit.queries import content_events
 from lms.auth.models import Role
 from lms.content.archive import build_archive
 from lms.content.diff import line_diff
 from lms.content.forms import ConfirmForm, NewDraftForm, ReasonForm
 from lms.content.models import CHANGE_KIND_LABELS, KIND_LABELS, Module, ModuleKind, ModuleVersion
 from lms.content.preview import document_path
-from lms.content.queries import all_modules, open_drafts, quiz_versions, user_names
+from lms.content.queries import all_modules, content_events, open_drafts, user_names
 from lms.content.services.lifecycle import (
     LifecycleError,
     restore_module,
@@ -26,6 +25,7 @@ from lms.markdown.problems import ContentInvalid
 from lms.progress.queries import completions_per_module, completions_per_version
 from lms.quizzes.models import QuizVersion
 from lms.quizzes.parse import parse_question
+from lms.quizzes.queries import quiz_versions
 from lms.quizzes.question_types import REGISTRY
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
