@@ -82,7 +82,7 @@ def content_group() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 def content_check(paths: tuple[str, ...]) -> None:
     """Dateien prüfen (Standard: modules/ und quizzes/). Jedes Problem als datei:zeile: meldung."""
-    from lms.content.check import check_paths
+    from lms.authoring.check import check_paths
 
     problems = check_paths(_paths(paths))
     for problem in problems:
@@ -125,9 +125,9 @@ class _ImportRefused(Exception):
 
 def import_content(paths: list[str], *, change_kind: str = "material", change_note: str | None = None):  # type: ignore[no-untyped-def]
     """Check and import; returns (problems, report). Nothing is committed when there is any problem."""
-    from lms.content.check import load_paths
+    from lms.authoring.check import load_paths
+    from lms.authoring.publishing import import_documents
     from lms.content.models import ChangeKind
-    from lms.content.services import import_documents
 
     modules, quizzes, problems = load_paths(paths)
     if problems:
@@ -156,7 +156,7 @@ def import_content(paths: list[str], *, change_kind: str = "material", change_no
 )
 def content_rerender(force: bool) -> None:
     """Gespeichertes HTML aller Versionen mit der aktuellen Markdown- und Bereinigungsregel neu erzeugen."""
-    from lms.content.services import rerender_versions
+    from lms.authoring.publishing import rerender_versions
 
     with unit_of_work() as session:
         count, problems = rerender_versions(session, force=force)
@@ -169,7 +169,7 @@ def content_rerender(force: bool) -> None:
 @click.argument("path", type=click.Path())
 def content_render(path: str) -> None:
     """Das bereinigte HTML ausgeben, das Lernende für DATEI (Modul oder Quiz) sehen."""
-    from lms.content.check import is_quiz_file, read_text
+    from lms.authoring.check import is_quiz_file, read_text
     from lms.content.modules import parse_module
     from lms.markdown.problems import ContentInvalid
     from lms.quizzes.parse import parse_quiz

@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from lms.content.check import MODULE_DIRECTORY, QUIZ_DIRECTORY, is_quiz_file
+from lms.authoring.check import MODULE_DIRECTORY, QUIZ_DIRECTORY, is_quiz_file
 from lms.content.models import DocumentType
 from lms.markdown.problems import Problem
 

@@ -8,16 +8,16 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import User
-from lms.content.check import front_matter_line
-from lms.content.models import ChangeKind, DocumentType, Draft, Module, ModuleKind, ModuleVersion
-from lms.content.preview import Preview, declared_slug, declared_title, document_path, preview_source
-from lms.content.services.publishing import (
+from lms.authoring.check import front_matter_line
+from lms.authoring.preview import Preview, declared_slug, declared_title, document_path, preview_source
+from lms.authoring.publishing import (
     missing_media_problems,
     module_version_problem,
     publish_module,
     publish_quiz,
 )
-from lms.content.skeletons import module_skeleton, quiz_skeleton
+from lms.authoring.skeletons import module_skeleton, quiz_skeleton
+from lms.content.models import ChangeKind, DocumentType, Draft, Module, ModuleKind, ModuleVersion
 from lms.markdown.problems import Problem
 from lms.quizzes.models import Quiz, QuizVersion
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
-from lms.content.check import front_matter_line
+from lms.authoring.check import front_matter_line
 from lms.content.media import media_references
 from lms.content.models import ChangeKind, MediaFile, Module, ModuleKind, ModuleSection, ModuleVersion
 from lms.content.modules import ModuleDocument, parse_module

@@ -6,11 +6,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 
 from lms.auth.models import Role
-from lms.content.archive import build_archive
+from lms.authoring.archive import build_archive
+from lms.authoring.preview import document_path
 from lms.content.diff import line_diff
 from lms.content.forms import ConfirmForm, NewDraftForm, ReasonForm
 from lms.content.models import CHANGE_KIND_LABELS, KIND_LABELS, Module, ModuleKind, ModuleVersion
-from lms.content.preview import document_path
 from lms.content.queries import all_modules, content_events, open_drafts, user_names
 from lms.content.services.lifecycle import (
     LifecycleError,

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import abort, render_template, request
 
+from lms.authoring.drafts import check_draft
+from lms.authoring.publishing import stored_questions
 from lms.content.models import DocumentType, Module, ModuleKind
-from lms.content.services.drafts import check_draft
-from lms.content.services.publishing import stored_questions
 from lms.content.views._common import draft_or_404, module_or_404
 from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
