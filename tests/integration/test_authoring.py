@@ -114,7 +114,7 @@ def test_publishing_needs_a_new_version_number_and_refuses_identical_text(db: Se
     (problem,) = refused.value.problems
     assert (
         problem.line == 5
-        # The editor and the file import share one rule (content/services/publishing.py) and so one message.
+        # The editor and the file import share one rule (authoring/publishing.py) and so one message.
         and "Version 1.0 ist bereits mit anderem Inhalt veröffentlicht" in problem.message
         and "(z. B. 1.1)" in problem.message
         and "1.1" in problem.message
