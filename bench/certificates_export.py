@@ -38,8 +38,8 @@ sys.path.insert(0, str(REPO))
 from lms import create_app, migrate  # noqa: E402
 from lms.auth.models import Role, User  # noqa: E402
 from lms.auth.services import create_user  # noqa: E402
+from lms.authoring.publishing import publish_module  # noqa: E402
 from lms.content.modules import parse_module  # noqa: E402
-from lms.content.services import publish_module  # noqa: E402
 from lms.db import make_engine  # noqa: E402
 from lms.orgs.models import Municipality  # noqa: E402
 from lms.progress.models import Completion  # noqa: E402

@@ -7,49 +7,19 @@ success and roll back on any error (the CLI's unit of work), and report problems
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
 from markupsafe import escape
-from sqlalchemy.orm import Session
 
 import lms.models  # noqa: F401  (every mapper known before the first query)
-from lms import INSTANCE_PATH, PROJECT_ROOT, create_app
+from lms import PROJECT_ROOT, create_app
 from lms.auth.models import Role
-from lms.config import ConfigError, Settings, load_settings
-from lms.db import make_engine
+from lms.commands import settings, unit_of_work
+from lms.config import ConfigError
 
 DEFAULT_CONTENT_PATHS = ("modules", "quizzes")
-
-
-def settings() -> Settings:
-    """Settings for commands that need the database but not a secret key."""
-    try:
-        return load_settings(instance_path=str(INSTANCE_PATH), require_secret=False)
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
-
-
-@contextmanager
-def unit_of_work() -> Iterator[Session]:
-    """One session for the whole command: commit on success, roll back on error."""
-    url = settings().database_url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
-    session = Session(bind=engine, expire_on_commit=False)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-        engine.dispose()
 
 
 def _create_app_for_cli():  # type: ignore[no-untyped-def]
@@ -112,7 +82,7 @@ def content_group() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 def content_check(paths: tuple[str, ...]) -> None:
     """Dateien prüfen (Standard: modules/ und quizzes/). Jedes Problem als datei:zeile: meldung."""
-    from lms.content.check import check_paths
+    from lms.authoring.check import check_paths
 
     problems = check_paths(_paths(paths))
     for problem in problems:
@@ -155,9 +125,9 @@ class _ImportRefused(Exception):
 
 def import_content(paths: list[str], *, change_kind: str = "material", change_note: str | None = None):  # type: ignore[no-untyped-def]
     """Check and import; returns (problems, report). Nothing is committed when there is any problem."""
-    from lms.content.check import load_paths
+    from lms.authoring.check import load_paths
+    from lms.authoring.publishing import import_documents
     from lms.content.models import ChangeKind
-    from lms.content.services import import_documents
 
     modules, quizzes, problems = load_paths(paths)
     if problems:
@@ -186,7 +156,7 @@ def import_content(paths: list[str], *, change_kind: str = "material", change_no
 )
 def content_rerender(force: bool) -> None:
     """Gespeichertes HTML aller Versionen mit der aktuellen Markdown- und Bereinigungsregel neu erzeugen."""
-    from lms.content.services import rerender_versions
+    from lms.authoring.publishing import rerender_versions
 
     with unit_of_work() as session:
         count, problems = rerender_versions(session, force=force)
@@ -199,9 +169,9 @@ def content_rerender(force: bool) -> None:
 @click.argument("path", type=click.Path())
 def content_render(path: str) -> None:
     """Das bereinigte HTML ausgeben, das Lernende für DATEI (Modul oder Quiz) sehen."""
-    from lms.content.check import is_quiz_file, read_text
+    from lms.authoring.check import is_quiz_file, read_text
     from lms.content.modules import parse_module
-    from lms.content.problems import ContentInvalid
+    from lms.markdown.problems import ContentInvalid
     from lms.quizzes.parse import parse_quiz
 
     text, problems = read_text(Path(path))

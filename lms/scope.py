@@ -5,6 +5,7 @@
 * A trainer or facilitator sees the sessions they ran or recorded; the facilitators of a municipality's network
   (role ``facilitator`` in that municipality) also see the optional attendee names of its workshops.
 * A learner sees only their own records (the progress feature's queries filter by the person's id).
+* Certificates: everyone their own; a coordinator also their municipality's completion certificates.
 
 Views call these functions instead of writing their own conditions, and the access-matrix test checks every route.
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from lms.auth.models import Role, User
+from lms.certificates.models import Certificate
+from lms.certificates.snapshot import CertificateKind
 from lms.orgs.models import Municipality
 from lms.workshops.models import LiveSession, SessionFacilitator, SessionKind
 
@@ -72,6 +75,18 @@ def may_record_session(user: User, kind: str, municipality_id: int) -> bool:
     return user.has_role(Role.FACILITATOR) and own and kind == SessionKind.WORKSHOP.value
 
 
+def may_record_kind(user: User, kind: SessionKind) -> bool:
+    """Empowerment workshops are recorded by every recorder; in-person trainings not by facilitators."""
+    if kind is SessionKind.TRAINING:
+        return user.has_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR)
+    return may_record_any_session(user)
+
+
+def may_name_attendees(user: User, kind: SessionKind) -> bool:
+    """Names are asked only of the network's own facilitators: nobody else may see them afterwards either."""
+    return kind is SessionKind.WORKSHOP and user.has_role(Role.FACILITATOR)
+
+
 def may_record_any_session(user: User) -> bool:
     """Whether the „record a session“ pages are open to this person at all."""
     return user.has_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR, Role.FACILITATOR)
@@ -123,3 +138,18 @@ def may_withdraw_session(user: User, session: LiveSession) -> bool:
     if user.has_role(Role.COORDINATOR) and user.municipality_id == session.municipality_id:
         return True
     return session.recorded_by_id == user.id or user.id in session.facilitator_ids
+
+
+def certificates_filter(user: User) -> ColumnElement[bool]:
+    """Certificates this person may open: their own; a coordinator also their municipality's completion
+    certificates (never participation certificates: those could reveal an empowerment workshop); admins all."""
+    if user.has_role(Role.ADMIN):
+        return true()
+    own = Certificate.holder_id == user.id
+    if user.has_role(Role.COORDINATOR) and user.municipality_id is not None:
+        return or_(
+            own,
+            (Certificate.municipality_id == user.municipality_id)
+            & (Certificate.kind == CertificateKind.COMPLETION.value),
+        )
+    return own

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.auth.models import Role, User
 from lms.auth.services import create_user
+from lms.authoring.publishing import publish_module, publish_quiz
 from lms.content.models import ModuleVersion
 from lms.content.modules import parse_module
-from lms.content.services import publish_module, publish_quiz
 from lms.orgs.models import Municipality
 from lms.quizzes.models import QuizVersion
 from lms.quizzes.parse import parse_quiz

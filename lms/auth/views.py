@@ -40,7 +40,7 @@ def init_login(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = get_db().get(User, int(user_id)) if user_id.isdigit() else None
+    user = get_db().get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
     return user if user is not None and user.is_active else None
 
 

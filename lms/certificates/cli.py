@@ -51,7 +51,7 @@ def export(
     """Dasselbe ZIP-Archiv wie der Download der Koordination: ein PDF je Zertifikat und manifest.csv."""
     from lms.certificates import queries, services
     from lms.certificates.export import zip_stream
-    from lms.cli import settings, unit_of_work
+    from lms.commands import settings, unit_of_work
 
     if period_id is not None and (starts_on or ends_on):
         raise click.ClickException("Bitte entweder --period oder --from/--to angeben, nicht beides.")
@@ -107,7 +107,7 @@ def verify(code: str) -> None:
     from lms.certificates.codes import CodeTypo, parse_code
     from lms.certificates.services import find_by_code
     from lms.certificates.snapshot import FIELD_LABELS, describe
-    from lms.cli import unit_of_work
+    from lms.commands import unit_of_work
 
     try:
         parsed = parse_code(code)

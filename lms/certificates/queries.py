@@ -1,4 +1,4 @@
-"""Who may see which certificates (the one place that decides), and the selections exports and pages read."""
+"""The selections certificate exports and pages read; who may see which certificate is decided in lms.scope."""
 
 from __future__ import annotations
 
@@ -6,45 +6,26 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from lms.auth.models import Role, User
+from lms.auth.models import User
 from lms.certificates.models import Certificate
 from lms.certificates.snapshot import CertificateKind
 from lms.content.models import Module, ModuleKind, ModuleVersion
 from lms.orgs.models import Municipality, OrgUnit
 from lms.progress.models import Completion
+from lms.scope import certificates_filter
 
 #: Rows fetched per round trip while streaming an export (memory stays flat however many there are).
 STREAM_BATCH = 100
 
 
-def visible_to(user: User) -> ColumnElement[bool]:
-    """Certificates this person may open: their own; a coordinator also their municipality's completion
-    certificates (never participation certificates: those could reveal an empowerment workshop); admins all."""
-    if user.has_role(Role.ADMIN):
-        return true()
-    own = Certificate.holder_id == user.id
-    if user.has_role(Role.COORDINATOR) and user.municipality_id is not None:
-        return or_(
-            own,
-            (Certificate.municipality_id == user.municipality_id)
-            & (Certificate.kind == CertificateKind.COMPLETION.value),
-        )
-    return own
-
-
-def may_export(user: User, municipality: Municipality) -> bool:
-    """Coordinators export their own municipality; the programme office any."""
-    if user.has_role(Role.ADMIN):
-        return True
-    return user.has_role(Role.COORDINATOR) and user.municipality_id == municipality.id
-
-
 def visible_certificate(session: Session, user: User, certificate_id: int) -> Certificate | None:
     """One certificate if this person may see it."""
-    return session.scalar(select(Certificate).where(Certificate.id == certificate_id, visible_to(user)))
+    return session.scalar(
+        select(Certificate).where(Certificate.id == certificate_id, certificates_filter(user))
+    )
 
 
 def own_completion(session: Session, user: User, completion_id: int) -> Completion | None:

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from lms import scope
 from lms import time as clock
 from lms.auth.models import Role
 from lms.certificates import queries, services
@@ -33,6 +34,7 @@ from lms.certificates.forms import ExportForm, RevokeForm, VerifyForm
 from lms.certificates.pdf import certificate_pdf, print_pdf, transcript_pdf
 from lms.certificates.snapshot import describe
 from lms.orgs.periods import all_periods, current_period
+from lms.progress import queries as progress_queries
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.errors import error_response
@@ -146,7 +148,7 @@ def export(slug: str):  # type: ignore[no-untyped-def]
     municipality = queries.municipality_by_slug(db, slug)
     if municipality is None:
         abort(404)
-    if not queries.may_export(user, municipality):
+    if not scope.may_manage_municipality(user, municipality.id):
         abort(403)
     # The programme period chosen (?zeitraum=ID) or the current one sets the default dates.
     periods = all_periods(db)
@@ -315,3 +317,18 @@ def manage_one(code: str):  # type: ignore[no-untyped-def]
         labels=FIELD_LABELS,
         form=form,
     ), 400 if form.errors else 200
+
+
+# „Meine Nachweise“ lists completions (progress) with their certificates; it sits here, above both.
+@bp.get("/nachweise")
+@login_required
+def my_completions():  # type: ignore[no-untyped-def]
+    """„Meine Nachweise“: every completion with its module version, date, score and mode, and its certificate."""
+    db, user = get_db(), acting_user()
+    return render_template(
+        "certificates/my_completions.html",
+        completions=progress_queries.my_completions(db, user),
+        certificates=queries.certificates_by_completion(db, user),
+        participations=queries.participation_certificates(db, user),
+        years=queries.completion_years(db, user),
+    )

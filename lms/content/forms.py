@@ -8,8 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
+from lms.authoring.drafts import MAX_CHANGE_NOTE
 from lms.content.models import ChangeKind, ModuleKind
-from lms.content.services.drafts import MAX_CHANGE_NOTE
 
 #: Largest Markdown text the editor accepts (the same limit as an uploaded file).
 MAX_SOURCE_CHARS = 1024 * 1024

@@ -102,7 +102,7 @@ class ModuleVersion(Base):
     source: Mapped[str] = mapped_column(Text)
     #: "sha256:<hex>" of the normalised source; the same text gives the same hash wherever it was published.
     content_hash: Mapped[str] = mapped_column(String(80))
-    #: Version of the Markdown pipeline that produced the stored HTML (see lms.content.render).
+    #: Version of the Markdown pipeline that produced the stored HTML (see lms.markdown.render).
     renderer_version: Mapped[str] = mapped_column(String(10))
     published_at: Mapped[created_at]
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from markdown_it.token import Token
 
-from lms.content.frontmatter import FieldReader, german_list, split_front_matter
-from lms.content.problems import ContentInvalid, Problem
-from lms.content.render import (
-    CONTAINER_NAMES,
-    FACILITATOR_CONTAINER,
-    find_link_problems,
-    parse_for_checking,
-    render_markdown,
+from lms.markdown.frontmatter import FieldReader, split_front_matter
+from lms.markdown.problems import ContentInvalid, Problem
+from lms.markdown.render import find_link_problems, parse_for_checking, render_markdown
+from lms.markdown.structure import (
+    SLUG_PATTERN,
+    RawSection,
+    container_problems,
+    content_hash,
+    normalise_source,
+    split_sections,
 )
 
 KINDS = ("training", "workshop")
 LANGUAGES = ("de", "en")
 MIN_SECTIONS = 3
-SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 VERSION_PATTERN = re.compile(r"\d+(\.\d+){0,2}")
 MODULE_FIELDS = (
     "slug",
@@ -43,11 +42,7 @@ SLUG_HINT = (
     "„slug“ darf nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche enthalten, nicht „{value}“."
 )
 
-_HEADING = re.compile(r"##(?:[ \t]+(?P<text>.*?))?[ \t]*")
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+$")
 _DURATION = re.compile(r"\s*\((?P<minutes>\d+)\s*Min\.?\)$")
-_FENCE_OPEN = re.compile(r" {0,3}(?P<fence>`{3,}|~{3,})(?P<info>.*)")
-_CONTAINER = re.compile(r" {0,3}:{3,}[ \t]*(?P<name>[^\s:]+)")
 _TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 )
@@ -88,64 +83,7 @@ class ModuleDocument:
     front_matter: dict[str, Any] = field(hash=False)
 
 
-@dataclass(frozen=True)
-class RawSection:
-    """A ``##`` heading and the lines up to the next one, before any interpretation."""
-
-    line: int
-    heading: str
-    body: str
-    body_line: int
-
-
-# --- source normalisation -------------------------------------------------------------------------
-
-
-def normalise_source(text: str) -> str:
-    """Strip a BOM, use LF line ends, drop trailing whitespace at the end, end with exactly one newline."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    return text.rstrip() + "\n"
-
-
-def content_hash(text: str) -> str:
-    """``sha256:<hex>`` of the normalised source, so line-end and BOM variants hash alike."""
-    return "sha256:" + hashlib.sha256(normalise_source(text).encode("utf-8")).hexdigest()
-
-
-# --- line structure -------------------------------------------------------------------------------
-
-
-def lines_outside_fences(lines: list[str]) -> Iterator[tuple[int, str]]:
-    """Yield (index, line) for lines that are not inside a fenced code block (the fences themselves too)."""
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        if fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
-                fence = None
-            continue
-        match = _FENCE_OPEN.fullmatch(line)
-        if match and not (match["fence"][0] == "`" and "`" in match["info"]):
-            fence = match["fence"]
-            continue
-        yield index, line
-
-
-def split_sections(body: str, first_line: int) -> tuple[str, list[RawSection]]:
-    """Split on ``## `` lines outside fenced code into (intro, sections); ``first_line``: body line."""
-    lines = body.split("\n")
-    starts = [
-        (i, m["text"] or "") for i, line in lines_outside_fences(lines) if (m := _HEADING.fullmatch(line))
-    ]
-    intro_end = starts[0][0] if starts else len(lines)
-    sections = []
-    for number, (index, text) in enumerate(starts):
-        end = starts[number + 1][0] if number + 1 < len(starts) else len(lines)
-        heading = _CLOSING_HASHES.sub("", text).strip()
-        sections.append(
-            RawSection(first_line + index, heading, "\n".join(lines[index + 1 : end]), first_line + index + 1)
-        )
-    return "\n".join(lines[:intro_end]), sections
+# --- section anchors and durations ---------------------------------------------------------------
 
 
 def slugify(text: str) -> str:
@@ -256,27 +194,6 @@ def _body_problems(body: str, first_line: int, kind: str | None, path: str) -> l
             problems.append(Problem(path, first_line + token.map[1] - 1, message))  # the "---" line
     problems += container_problems(body.split("\n"), first_line, kind, path)
     problems += _duplicate_footnotes(tokens, first_line, path)
-    return problems
-
-
-def container_problems(lines: list[str], first_line: int, kind: str | None, path: str) -> list[Problem]:
-    """Unknown ``::: name`` boxes, and facilitator notes outside workshops (learners must never get them)."""
-    problems = []
-    allowed = german_list(CONTAINER_NAMES)
-    for index, line in lines_outside_fences(lines):
-        match = _CONTAINER.match(line)
-        if match is None:
-            continue
-        name = match["name"].lower()
-        if name not in CONTAINER_NAMES:
-            message = f"Unbekannter Kasten „::: {match['name']}“ – erlaubt sind {allowed}."
-            problems.append(Problem(path, first_line + index, message))
-        elif name == FACILITATOR_CONTAINER and kind == "training":
-            message = (
-                "„::: moderation“ gibt es nur in Drehbüchern (kind: workshop); "
-                "Lernende würden den Hinweis sehen."
-            )
-            problems.append(Problem(path, first_line + index, message))
     return problems
 
 

@@ -1,13 +1,13 @@
-"""Which modules a person may see, and their current versions, as SQL."""
+"""Which modules a person may see, their current versions, and the authoring history, as SQL."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, defer
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, defer
 
+from lms.audit.models import AuditEvent
 from lms.auth.models import Role, User
 from lms.content.models import Draft, MediaFile, Module, ModuleKind, ModuleVersion
-from lms.quizzes.models import Quiz, QuizVersion
 
 
 def current_version_ids() -> Select[tuple[int, int]]:
@@ -56,11 +56,6 @@ def visible_module(session: Session, user: User, slug: str) -> tuple[Module, Mod
     return (row[0], row[1]) if row else None
 
 
-def completion_counts(session: Session, column: InstrumentedAttribute[int]) -> dict[int, int]:
-    """Completions counted per value of a completion column (module_id or module_version_id), one GROUP BY."""
-    return dict(session.execute(select(column, func.count()).group_by(column)).all())
-
-
 def all_modules(session: Session) -> list[Module]:
     """Every module and workshop script, retired ones included, for the people who manage content."""
     return list(session.scalars(select(Module).order_by(Module.kind.desc(), Module.slug)))
@@ -74,18 +69,6 @@ def module_by_slug(session: Session, slug: str) -> Module | None:
 def open_drafts(session: Session) -> list[Draft]:
     """Every unpublished draft, most recently saved first."""
     return list(session.scalars(select(Draft).order_by(Draft.updated_at.desc(), Draft.id.desc())))
-
-
-def quiz_versions(session: Session, module: Module) -> list[QuizVersion]:
-    """The quiz versions of a training module, oldest first (empty for workshop scripts)."""
-    return list(
-        session.scalars(
-            select(QuizVersion)
-            .join(Quiz, Quiz.id == QuizVersion.quiz_id)
-            .where(Quiz.module_id == module.id)
-            .order_by(QuizVersion.number)
-        )
-    )
 
 
 def user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
@@ -103,3 +86,24 @@ def media_files(session: Session) -> list[MediaFile]:
             select(MediaFile).options(defer(MediaFile.data)).order_by(MediaFile.uploaded_at.desc())
         )
     )
+
+
+#: Actions of authoring: publishing, retiring, uploads, drafts thrown away, images.
+CONTENT_ACTIONS = ("content.", "quiz.", "media.")
+
+
+def content_events(
+    session: Session, *, page: int, per_page: int = 50
+) -> tuple[list[tuple[AuditEvent, str | None]], int]:
+    """One page of authoring events, newest first, with the actor's name; and the number of all such events."""
+    is_content = or_(*(AuditEvent.action.startswith(prefix) for prefix in CONTENT_ACTIONS))
+    total = session.scalar(select(func.count()).select_from(AuditEvent).where(is_content)) or 0
+    rows = session.execute(
+        select(AuditEvent, User.display_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(is_content)
+        .order_by(AuditEvent.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return [(event, name) for event, name in rows], total

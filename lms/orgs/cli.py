@@ -30,7 +30,7 @@ def staff_import(
     """Beschäftigtenliste FILE (CSV) für eine Kommune importieren; Fehler als datei:zeile: meldung."""
     from sqlalchemy import select
 
-    from lms.cli import settings, unit_of_work
+    from lms.commands import settings, unit_of_work
     from lms.mail import invitation_link, invitation_message, send_after_commit
     from lms.orgs.models import Municipality
     from lms.orgs.staff_csv import StaffFileError

@@ -12,16 +12,10 @@ from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import Role, User
 from lms.orgs.models import ProgrammePeriod
-from lms.reports.rules import Targets
 
 
 class PeriodError(ValueError):
     """A period cannot be saved as given; the message is for people."""
-
-
-def targets_of(period: ProgrammePeriod) -> Targets:
-    """The period's rules as the rule engine takes them."""
-    return Targets(period.min_training_modules, period.min_staff_per_module, period.min_workshops)
 
 
 def all_periods(session: Session) -> list[ProgrammePeriod]:

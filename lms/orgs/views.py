@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from lms import time as clock
 from lms.auth.models import Role
@@ -16,7 +18,7 @@ from lms.mail import invitation_link, invitation_message, send_after_commit
 from lms.orgs import plans
 from lms.orgs.forms import ApplyImportForm, PeriodForm, PlanForm, StaffImportForm
 from lms.orgs.models import Municipality, ProgrammePeriod, StaffImport, TrainingAssignment
-from lms.orgs.periods import PeriodError, PeriodInput, all_periods, save_period
+from lms.orgs.periods import PeriodError, PeriodInput, all_periods, current_period, save_period
 from lms.orgs.staff import (
     StaffError,
     invite,
@@ -28,8 +30,8 @@ from lms.orgs.staff import (
 )
 from lms.orgs.staff_csv import StaffFileError
 from lms.orgs.staff_import import ImportRefused, apply_import, preview_import, stage_import
-from lms.reports.views import chosen_period, municipality_or_404
-from lms.scope import OutOfScope
+from lms.reports.plans import plan_lines
+from lms.scope import OutOfScope, require_municipality
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.validation import query_int, safe_redirect_target
@@ -60,6 +62,26 @@ def _send_invitations(municipality: Municipality, invitations: list[tuple[Any, s
 
 
 # --- staff ------------------------------------------------------------------------------------------------------
+
+
+# Shared with the report pages (reports/views.py), which sit above this feature.
+def municipality_or_404(slug: str) -> Municipality:
+    """The municipality if the acting person may manage it (coordinator of it, programme office), else 404."""
+    found = get_db().scalar(select(Municipality).where(Municipality.slug == slug))
+    try:
+        return require_municipality(acting_user(), found)
+    except OutOfScope:
+        abort(404)
+
+
+def chosen_period(today: date) -> ProgrammePeriod:
+    """The period from ?zeitraum=ID, else the current one; 404 if there is none."""
+    db = get_db()
+    period_id = query_int("zeitraum")
+    period = db.get(ProgrammePeriod, period_id) if period_id else current_period(db, today)
+    if period is None:
+        abort(404)
+    return period
 
 
 @bp.get("/kommunen/<slug>/beschaeftigte")
@@ -283,7 +305,7 @@ def plan(slug: str):  # type: ignore[no-untyped-def]
         municipality=municipality,
         period=period,
         periods=all_periods(db),
-        lines=plans.plan_lines(db, municipality, period, today),
+        lines=plan_lines(db, municipality, period, today),
         form=form,
         error=error,
     ), 400 if (form.errors or error) else 200

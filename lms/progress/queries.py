@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from lms.auth.models import User
 from lms.content.models import ChangeKind, Module, ModuleKind, ModuleSection, ModuleVersion
@@ -177,3 +177,17 @@ def my_completions(session: Session, user: User) -> list[Completion]:
             select(Completion).where(Completion.user_id == user.id).order_by(Completion.completed_at.desc())
         )
     )
+
+
+def completions_per_version(session: Session) -> dict[int, int]:
+    """module_version_id -> how many completions it has, one GROUP BY (for the people who manage content)."""
+    return _completion_counts(session, Completion.module_version_id)
+
+
+def completions_per_module(session: Session) -> dict[int, int]:
+    """module_id -> how many completions all its versions have together."""
+    return _completion_counts(session, Completion.module_id)
+
+
+def _completion_counts(session: Session, column: InstrumentedAttribute[int]) -> dict[int, int]:
+    return dict(session.execute(select(column, func.count()).group_by(column)).all())

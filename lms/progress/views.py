@@ -92,19 +92,3 @@ def section(slug: str, position: int):  # type: ignore[no-untyped-def]
         is_workshop=module.kind == ModuleKind.WORKSHOP,
         quiz_version=current_quiz_version(db, module),
     )
-
-
-@bp.get("/nachweise")
-@login_required
-def my_completions():  # type: ignore[no-untyped-def]
-    """„Meine Nachweise“: every completion with its module version, date, score and mode, and its certificate."""
-    from lms.certificates import queries as certificate_queries
-
-    db, user = get_db(), acting_user()
-    return render_template(
-        "progress/my_completions.html",
-        completions=queries.my_completions(db, user),
-        certificates=certificate_queries.certificates_by_completion(db, user),
-        participations=certificate_queries.participation_certificates(db, user),
-        years=certificate_queries.completion_years(db, user),
-    )

@@ -8,8 +8,10 @@ from itertools import pairwise
 from pathlib import PurePath
 from typing import Any
 
-from lms.content.frontmatter import FieldReader, german_list, split_front_matter
-from lms.content.modules import (
+from lms.markdown.frontmatter import FieldReader, german_list, split_front_matter
+from lms.markdown.problems import ContentInvalid, Problem
+from lms.markdown.render import find_link_problems, render_markdown
+from lms.markdown.structure import (
     SLUG_PATTERN,
     RawSection,
     container_problems,
@@ -18,8 +20,6 @@ from lms.content.modules import (
     normalise_source,
     split_sections,
 )
-from lms.content.problems import ContentInvalid, Problem
-from lms.content.render import find_link_problems, render_markdown
 from lms.quizzes.question_types import REGISTRY, type_for_answer_lines, types_for_line
 
 QUIZ_FIELDS = ("module", "pass_mark", "shuffle", "max_attempts")

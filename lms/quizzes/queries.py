@@ -81,3 +81,15 @@ def counted_attempts(session: Session, version_id: int, *, first_only: bool) -> 
 def version_statistics(session: Session, version: QuizVersion, *, first_only: bool) -> QuizStatistics:
     """Moodle-style statistics of one quiz version; its attempts are never mixed with another version's."""
     return quiz_statistics(version.questions, counted_attempts(session, version.id, first_only=first_only))
+
+
+def quiz_versions(session: Session, module: Module) -> list[QuizVersion]:
+    """The quiz versions of a training module, oldest first (empty for workshop scripts)."""
+    return list(
+        session.scalars(
+            select(QuizVersion)
+            .join(Quiz, Quiz.id == QuizVersion.quiz_id)
+            .where(Quiz.module_id == module.id)
+            .order_by(QuizVersion.number)
+        )
+    )

@@ -15,7 +15,7 @@ from lms.content.models import Module
 from lms.content.queries import visible_module
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.queries import quiz_of_module, version_counts, version_statistics
-from lms.quizzes.question_types import ResponseInvalid
+from lms.quizzes.question_types import ResponseInvalid, get_type
 from lms.quizzes.services import (
     AttemptClosedError,
     QuizUnavailable,
@@ -34,6 +34,8 @@ from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
+# Every template that shows a question (the content preview and history too) asks its type here.
+bp.add_app_template_global(get_type, "question_type")
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt:

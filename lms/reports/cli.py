@@ -54,7 +54,7 @@ def report_group() -> None:
 )
 def report_programme(period_id: int | None, fmt: str, output: Path | None) -> None:
     """Alle Kommunen nebeneinander: Schulungen, Workshops, Teilnehmende, Abdeckung, Status."""
-    from lms.cli import unit_of_work
+    from lms.commands import unit_of_work
     from lms.reports import exports, pdf
     from lms.reports.compliance import programme_report
 
@@ -81,7 +81,7 @@ def report_municipality(slug: str, period_id: int | None, fmt: str, output: Path
     """Eine Kommune: PDF = Jahresnachweis; CSV/XLSX = Abschlussliste (wie die Downloads der Koordination)."""
     from sqlalchemy import select
 
-    from lms.cli import unit_of_work
+    from lms.commands import unit_of_work
     from lms.orgs.models import Municipality
     from lms.reports import exports, pdf
     from lms.reports.compliance import municipality_report, range_of

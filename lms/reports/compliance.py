@@ -1,6 +1,6 @@
 """Compliance reports built from the SQL aggregates: one municipality in a period, or all side by side.
 
-Counts of people pass through lms.reports.privacy as they are read, so the report objects below never hold the
+Counts of people pass through lms.disclosure as they are read, so the report objects below never hold the
 exact number of a small group: pages, CSV, XLSX and PDF all render these objects and cannot leak what they lack.
 """
 
@@ -13,12 +13,16 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms.disclosure import Shown, people_count, share
 from lms.orgs.models import Municipality, ProgrammePeriod
-from lms.orgs.periods import targets_of
 from lms.reports import queries
-from lms.reports.privacy import Shown, people_count, share
 from lms.reports.queries import CoverageCount, Range
-from lms.reports.rules import N_, Assessment, Delivered, assess
+from lms.reports.rules import N_, Assessment, Delivered, Targets, assess
+
+
+def targets_of(period: ProgrammePeriod) -> Targets:
+    """The period's rules as the rule engine takes them."""
+    return Targets(period.min_training_modules, period.min_staff_per_module, period.min_workshops)
 
 
 def range_of(period: ProgrammePeriod, today: date) -> Range:

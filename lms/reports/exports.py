@@ -1,7 +1,7 @@
 """Exports as CSV (for German Excel) and XLSX, from tables built out of the report objects.
 
 Exports are German documents (evidence for the funding programme), whatever the interface language. Counts of people
-arrive here already suppressed (lms.reports.privacy); this module only formats.
+arrive here already suppressed (lms.disclosure); this module only formats.
 
 CSV for German Excel: UTF-8 with BOM (so umlauts open correctly), semicolons, CRLF, decimal commas, and every cell
 that Excel would read as a formula (starting with =, +, -, @, tab or carriage return) prefixed with an apostrophe.

@@ -13,10 +13,10 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from lms import time as clock
+from lms.disclosure import SUPPRESSED
 from lms.orgs.models import ProgrammePeriod
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
 from lms.reports.exports import Table, cell_text, evidence_tables, programme_table
-from lms.reports.privacy import SUPPRESSED
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "FiraSans"

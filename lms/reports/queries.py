@@ -2,7 +2,7 @@
 
 All functions take a date range (a programme period's dates) and optionally one municipality; without one they
 group by municipality, which is what the programme office's table needs. Callers decide who may see what
-(lms.scope) and how counts of people are shown (lms.reports.privacy).
+(lms.scope) and how counts of people are shown (lms.disclosure).
 """
 
 from __future__ import annotations

@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from lms import time as clock
 from lms.auth.models import Role
-from lms.orgs.models import Municipality, ProgrammePeriod
-from lms.orgs.periods import all_periods, current_period, periods_up_to
-from lms.orgs.plans import due_next
+from lms.disclosure import Shown
+from lms.orgs.periods import all_periods, periods_up_to
+from lms.orgs.views import chosen_period, municipality_or_404
 from lms.reports import exports, pdf
 from lms.reports.compliance import MunicipalityReport, municipality_report, programme_report, range_of
-from lms.reports.privacy import Shown
+from lms.reports.plans import due_next
 from lms.reports.queries import completion_list
 from lms.reports.rules import Status
-from lms.scope import OutOfScope, require_municipality
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
-from lms.web.validation import query_int
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -43,7 +39,7 @@ MIME = {
 
 @bp.app_template_filter("shown")
 def shown(value: Shown) -> str:
-    """A count of people as shown: 1.800 (grouped), or „< 5“ as it came from lms.reports.privacy."""
+    """A count of people as shown: 1.800 (grouped), or „< 5“ as it came from lms.disclosure."""
     return format_decimal(value, format="#,##0") if isinstance(value, int) else str(value)
 
 
@@ -51,25 +47,6 @@ def shown(value: Shown) -> str:
 def share_text(value: Decimal | None) -> str:
     """A share in percent, or „–“ when it is hidden because its group is small."""
     return "–" if value is None else f"{format_decimal(value, format='#,##0.0')} %"
-
-
-def municipality_or_404(slug: str) -> Municipality:
-    """The municipality if the acting person may manage it (coordinator of it, programme office), else 404."""
-    found = get_db().scalar(select(Municipality).where(Municipality.slug == slug))
-    try:
-        return require_municipality(acting_user(), found)
-    except OutOfScope:
-        abort(404)
-
-
-def chosen_period(today: date) -> ProgrammePeriod:
-    """The period from ?zeitraum=ID, else the current one; 404 if there is none."""
-    db = get_db()
-    period_id = query_int("zeitraum")
-    period = db.get(ProgrammePeriod, period_id) if period_id else current_period(db, today)
-    if period is None:
-        abort(404)
-    return period
 
 
 def _slug(text: str) -> str:

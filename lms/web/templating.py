@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from lms import time as clock
 from lms.auth.models import Role
-from lms.quizzes.question_types import get_type
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -39,7 +38,10 @@ def percent(value: Decimal | float | None) -> str:
 def main_navigation() -> list[tuple[str, str]]:
     """(endpoint, label) of the main menu for the logged-in person."""
     user = current_user
-    items = [("progress.my_modules", _("Meine Module")), ("progress.my_completions", _("Meine Nachweise"))]
+    items = [
+        ("progress.my_modules", _("Meine Module")),
+        ("certificates.my_completions", _("Meine Nachweise")),
+    ]
     if user.is_authenticated and user.has_role(Role.TRAINER, Role.ADMIN):
         items.append(("content.manage", _("Inhalte verwalten")))
     if user.is_authenticated and user.has_role(Role.COORDINATOR):
@@ -58,7 +60,6 @@ def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(main_navigation)
-    app.add_template_global(get_type, "question_type")
     app.add_template_global(lambda: str(get_locale() or "de"), "current_locale")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from lms import time as clock
-from lms.auth.models import Role
 from lms.content.models import ModuleKind
 from lms.scope import (
     OutOfScope,
+    may_name_attendees,
     may_record_any_session,
+    may_record_kind,
     may_see_attendee_names,
     may_withdraw_session,
     recordable_municipality_ids,
@@ -73,12 +74,11 @@ def new_session(kind: str):  # type: ignore[no-untyped-def]
     _require_recorder()
     user = acting_user()
     session_kind = SessionKind.WORKSHOP if kind == "workshop" else SessionKind.TRAINING
-    if session_kind is SessionKind.TRAINING and not user.has_role(Role.ADMIN, Role.TRAINER, Role.COORDINATOR):
+    if not may_record_kind(user, session_kind):
         abort(403)
     form: SessionForm = WorkshopForm() if session_kind is SessionKind.WORKSHOP else TrainingForm()
     _prepare(form, session_kind)
-    # Names are asked only of the network's own facilitators: nobody else may see them afterwards either.
-    may_name = session_kind is SessionKind.WORKSHOP and user.has_role(Role.FACILITATOR)
+    may_name = may_name_attendees(user, session_kind)
     problems: list[str] = []
     if form.validate_on_submit():
         data = SessionInput(

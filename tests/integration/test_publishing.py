@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lms.authoring.publishing import import_documents, publish_module
 from lms.content.models import ImmutableError, Module, ModuleVersion
 from lms.content.modules import parse_module
-from lms.content.services import import_documents, publish_module
 from lms.quizzes.parse import parse_quiz
 from tests import factories as f
 
@@ -176,9 +176,9 @@ def test_cli_import_with_a_broken_file_imports_nothing(tmp_path: Path) -> None:
 def test_rerender_renews_only_the_derived_html(db: Session) -> None:
     from sqlalchemy import update
 
+    from lms.authoring.publishing import rerender_versions
     from lms.content.models import ModuleSection
-    from lms.content.render import RENDERER_VERSION
-    from lms.content.services import rerender_versions
+    from lms.markdown.render import RENDERER_VERSION
 
     version = f.published_module(db)
     quiz = f.published_quiz(db)

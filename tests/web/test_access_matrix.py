@@ -21,9 +21,9 @@ from lms import time as clock
 from lms.auth.invitations import create_invitations
 from lms.auth.models import Role, User
 from lms.auth.services import create_api_token, create_user
+from lms.authoring.drafts import draft_for_module
+from lms.authoring.uploads import store_image
 from lms.certificates.services import issue_for_completion
-from lms.content.services.drafts import draft_for_module
-from lms.content.services.uploads import store_image
 from lms.orgs.models import OrgUnit
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import stage_import
@@ -71,7 +71,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "progress.my_modules": LOGGED_IN,
     "progress.module_overview": LOGGED_IN,
     "progress.section": LOGGED_IN,
-    "progress.my_completions": LOGGED_IN,
+    "certificates.my_completions": LOGGED_IN,
     "quizzes.quiz_start": LOGGED_IN,
     "quizzes.attempt": frozenset({"learner_a"}),
     "quizzes.result": frozenset({"learner_a"}),

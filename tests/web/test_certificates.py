@@ -308,8 +308,8 @@ def test_bulk_export_of_a_few_hundred_certificates_streams_a_zip_with_manifest(c
 def test_export_filters_by_module_and_lists_revoked_without_file(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     home = f.municipality(db)
     person, completion = _learner_with_completion(db, "Lea Schneider", home)
+    from lms.authoring.publishing import publish_module
     from lms.content.modules import parse_module
-    from lms.content.services import publish_module
 
     doc = parse_module(
         f.module_source(slug="zweites-modul", title="Zweites Modul"), "modules/zweites-modul.md"

@@ -7,8 +7,8 @@ import re
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Role
+from lms.authoring.publishing import publish_module
 from lms.content.modules import parse_module
-from lms.content.services import publish_module
 from tests import factories as f
 
 

@@ -7,11 +7,7 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from lms.content.forms import MAX_SOURCE_CHARS, ConfirmForm, DraftForm, NewDraftForm, PublishForm, UploadForm
-from lms.content.models import CHANGE_KIND_LABELS, ChangeKind, DocumentType, Draft, ModuleKind, ModuleVersion
-from lms.content.preview import Preview
-from lms.content.queries import quiz_versions, user_names
-from lms.content.services.drafts import (
+from lms.authoring.drafts import (
     DraftConflict,
     PublishRefused,
     check_draft,
@@ -22,10 +18,15 @@ from lms.content.services.drafts import (
     publish_draft,
     save_draft,
 )
-from lms.content.services.uploads import upload_documents
-from lms.content.views import bp
+from lms.authoring.preview import Preview
+from lms.authoring.uploads import upload_documents
+from lms.content.forms import MAX_SOURCE_CHARS, ConfirmForm, DraftForm, NewDraftForm, PublishForm, UploadForm
+from lms.content.models import CHANGE_KIND_LABELS, ChangeKind, DocumentType, Draft, ModuleKind, ModuleVersion
+from lms.content.queries import user_names
 from lms.content.views._common import draft_or_404, module_or_404
+from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
+from lms.quizzes.queries import quiz_versions
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from lms.audit.queries import content_events
 from lms.auth.models import Role
-from lms.content.archive import build_archive
+from lms.authoring.archive import build_archive
+from lms.authoring.preview import document_path
 from lms.content.diff import line_diff
 from lms.content.forms import ConfirmForm, NewDraftForm, ReasonForm
 from lms.content.models import CHANGE_KIND_LABELS, KIND_LABELS, Module, ModuleKind, ModuleVersion
-from lms.content.preview import document_path
-from lms.content.problems import ContentInvalid
-from lms.content.queries import all_modules, completion_counts, open_drafts, quiz_versions, user_names
+from lms.content.queries import all_modules, content_events, open_drafts, user_names
 from lms.content.services.lifecycle import (
     LifecycleError,
     restore_module,
@@ -21,11 +19,13 @@ from lms.content.services.lifecycle import (
     retire_module,
     retire_version,
 )
-from lms.content.views import bp
 from lms.content.views._common import module_or_404
-from lms.progress.models import Completion
+from lms.content.views.blueprint import bp
+from lms.markdown.problems import ContentInvalid
+from lms.progress.queries import completions_per_module, completions_per_version
 from lms.quizzes.models import QuizVersion
 from lms.quizzes.parse import parse_question
+from lms.quizzes.queries import quiz_versions
 from lms.quizzes.question_types import REGISTRY
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
@@ -46,8 +46,8 @@ def manage():  # type: ignore[no-untyped-def]
         drafts=drafts,
         drafts_by_module={(d.module_id, d.document): d for d in drafts if d.module_id},
         names=user_names(db, {d.updated_by_id for d in drafts}),
-        completions=completion_counts(db, Completion.module_version_id),
-        totals=completion_counts(db, Completion.module_id),
+        completions=completions_per_version(db),
+        totals=completions_per_module(db),
         kind_labels=KIND_LABELS,
         new_form=NewDraftForm(),
         confirm=ConfirmForm(),
@@ -68,7 +68,7 @@ def history(slug: str):  # type: ignore[no-untyped-def]
         versions=list(reversed(module.versions)),
         quiz_versions=list(reversed(quizzes)),
         names=user_names(db, people),
-        completions=completion_counts(db, Completion.module_version_id),
+        completions=completions_per_version(db),
         change_labels=CHANGE_KIND_LABELS,
         kind_labels=KIND_LABELS,
         reason_form=ReasonForm(),

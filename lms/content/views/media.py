@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
+from lms.authoring.uploads import store_image
 from lms.content.forms import ImageForm
 from lms.content.media import ImageRejected
 from lms.content.models import MediaFile
 from lms.content.queries import media_files, user_names
-from lms.content.services.uploads import store_image
-from lms.content.views import bp
+from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db

@@ -8,14 +8,14 @@ from typing import Any
 
 from flask import abort, render_template, request
 
+from lms.authoring.drafts import check_draft
+from lms.authoring.publishing import stored_questions
 from lms.content.models import DocumentType, Module, ModuleKind
-from lms.content.queries import quiz_versions
-from lms.content.services.drafts import check_draft
-from lms.content.services.publishing import stored_questions
-from lms.content.views import bp
 from lms.content.views._common import draft_or_404, module_or_404
+from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
 from lms.quizzes.preview import grade_preview, preview_attempt, transient_quiz_version
+from lms.quizzes.queries import quiz_versions
 from lms.quizzes.question_types import ResponseInvalid
 from lms.quizzes.services import presented_questions, result_details
 from lms.web.access import roles_required

@@ -6,7 +6,7 @@ import random
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
-from lms.content.problems import Problem
+from lms.markdown.problems import Problem
 
 
 class ResponseInvalid(ValueError):

@@ -6,8 +6,8 @@ import random
 import re
 from typing import Any, ClassVar
 
-from lms.content.problems import Problem
-from lms.content.render import render_inline
+from lms.markdown.problems import Problem
+from lms.markdown.render import render_inline
 from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, letter_id, text_list
 from lms.text import N_
 

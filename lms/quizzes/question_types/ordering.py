@@ -9,8 +9,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from lms.content.problems import Problem
-from lms.content.render import render_inline
+from lms.markdown.problems import Problem
+from lms.markdown.render import render_inline
 from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, letter_id, text_list
 from lms.text import N_
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
-from lms.content.problems import Problem
+from lms.markdown.problems import Problem
 from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, one_text
 from lms.text import N_
 

@@ -10,10 +10,10 @@ from time_machine import TimeMachineFixture
 
 from lms import time as clock
 from lms.auth.models import Role, User
+from lms.disclosure import SUPPRESSED
 from lms.orgs.models import OrgUnit
 from lms.orgs.periods import current_period, period_for
 from lms.reports.compliance import municipality_report, programme_report
-from lms.reports.privacy import SUPPRESSED
 from lms.reports.rules import Status
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_training, record_workshop
@@ -82,8 +82,8 @@ def test_period_boundaries_are_german_calendar_days(db: Session) -> None:
 
 def module_version_two(db: Session):  # type: ignore[no-untyped-def]
     """Version 1.1 of the module „grenzfall“: a new version of the same module."""
+    from lms.authoring.publishing import publish_module
     from lms.content.modules import parse_module
-    from lms.content.services import publish_module
 
     source = f.module_source(slug="grenzfall", version="1.1", title="Grenzfall", extra=" Neu gefasst.")
     version, problem = publish_module(

@@ -6,14 +6,9 @@ import hashlib
 
 import pytest
 
-from lms.content.modules import (
-    content_hash,
-    normalise_source,
-    parse_module,
-    slugify,
-    split_sections,
-)
-from lms.content.problems import ContentInvalid, Problem
+from lms.content.modules import parse_module, slugify
+from lms.markdown.problems import ContentInvalid, Problem
+from lms.markdown.structure import content_hash, normalise_source, split_sections
 
 PATH = "modules/grundbegriffe.md"
 

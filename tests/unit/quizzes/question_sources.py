@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.content.problems import ContentInvalid
+from lms.markdown.problems import ContentInvalid
 from lms.quizzes.parse import QuizQuestion, parse_quiz
 
 PATH = "quizzes/grundbegriffe.md"

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from lms.content.problems import ContentInvalid
+from lms.markdown.problems import ContentInvalid
 from lms.quizzes.parse import parse_quiz
 from lms.quizzes.question_types import (
     REGISTRY,

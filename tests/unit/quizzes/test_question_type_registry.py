@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from lms.content.problems import ContentInvalid
+from lms.markdown.problems import ContentInvalid
 from lms.quizzes.grading import grade_attempt
 from lms.quizzes.parse import parse_question, parse_quiz
 from lms.quizzes.question_types import REGISTRY, ResponseInvalid, SingleChoice, TrueFalse

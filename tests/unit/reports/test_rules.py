@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from lms.reports.privacy import SUPPRESSED, people_count, share
+from lms.disclosure import SUPPRESSED, people_count, share
 from lms.reports.rules import Delivered, Status, Targets, assess, elapsed_share, expected_by_now
 
 # The default first programme year: 1 Nov 2025 – 31 Dec 2026, 426 days.

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from lms.content.frontmatter import split_front_matter
-from lms.content.modules import ModuleDocument, normalise_source, parse_module
-from lms.content.problems import ContentInvalid, Problem
+from lms.content.modules import ModuleDocument, parse_module
+from lms.markdown.frontmatter import split_front_matter
+from lms.markdown.problems import ContentInvalid, Problem
+from lms.markdown.structure import normalise_source
 from lms.quizzes.parse import QuizDocument, parse_quiz
 
 DEFAULT_PATHS = ("modules", "quizzes")

@@ -10,9 +10,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from lms.content.check import MODULE_DIRECTORY, QUIZ_DIRECTORY, is_quiz_file
+from lms.authoring.check import MODULE_DIRECTORY, QUIZ_DIRECTORY, is_quiz_file
 from lms.content.models import DocumentType
-from lms.content.problems import Problem
+from lms.markdown.problems import Problem
 
 #: One Markdown file; the longest module of the curriculum is about 20 KB.
 MAX_MARKDOWN_BYTES = 1024 * 1024

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from lms.content.frontmatter import FieldReader, german_list, node_line, split_front_matter
+from lms.markdown.frontmatter import FieldReader, german_list, node_line, split_front_matter
 
 
 def split(source: str):

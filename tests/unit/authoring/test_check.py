@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lms.content.check import check_paths, load_paths
+from lms.authoring.check import check_paths, load_paths
 
 
 def module_text(slug: str, kind: str = "training") -> str:

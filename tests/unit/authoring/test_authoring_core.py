@@ -8,11 +8,11 @@ import zipfile
 import pytest
 from PIL import Image
 
-from lms.content.archive import MAX_MARKDOWN_BYTES, build_archive, read_upload
+from lms.authoring.archive import MAX_MARKDOWN_BYTES, build_archive, read_upload
+from lms.authoring.preview import declared_slug, preview_source
 from lms.content.diff import line_diff
 from lms.content.media import ImageRejected, clean_image, media_references
 from lms.content.modules import parse_module
-from lms.content.preview import declared_slug, preview_source
 from tests import factories as f
 
 

@@ -12,8 +12,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from lms.content.problems import Problem
-from lms.content.sanitize import sanitize_html
+from lms.markdown.problems import Problem
+from lms.markdown.sanitize import sanitize_html
 
 # Stored HTML records the version it was rendered with. Bump when the parser configuration
 # or the sanitiser policy changes, so published versions can be re-rendered.

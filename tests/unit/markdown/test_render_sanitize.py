@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.content.render import (
+from lms.markdown.render import (
     RENDERER_VERSION,
     find_link_problems,
     is_allowed_image,
@@ -12,7 +12,7 @@ from lms.content.render import (
     render_inline,
     render_markdown,
 )
-from lms.content.sanitize import sanitize_html
+from lms.markdown.sanitize import sanitize_html
 
 LINK_HINT = "(nur https, http, mailto oder Seiten der Plattform)"
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lms.content.frontmatter import split_front_matter
 from lms.content.models import DocumentType
-from lms.content.modules import SLUG_PATTERN, ModuleDocument, normalise_source, parse_module
-from lms.content.problems import ContentInvalid, Problem
-from lms.content.render import render_markdown
+from lms.content.modules import ModuleDocument, parse_module
+from lms.markdown.frontmatter import split_front_matter
+from lms.markdown.problems import ContentInvalid, Problem
+from lms.markdown.render import render_markdown
+from lms.markdown.structure import SLUG_PATTERN, normalise_source
 from lms.quizzes.parse import QuizDocument, parse_quiz
 
 

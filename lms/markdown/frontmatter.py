@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from lms.content.problems import Problem
+from lms.markdown.problems import Problem
 
 DELIMITER = "---"
 _NULL_TAG = "tag:yaml.org,2002:null"

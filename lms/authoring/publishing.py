@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
-from lms.content.check import front_matter_line
+from lms.authoring.check import front_matter_line
 from lms.content.media import media_references
 from lms.content.models import ChangeKind, MediaFile, Module, ModuleKind, ModuleSection, ModuleVersion
 from lms.content.modules import ModuleDocument, parse_module
-from lms.content.problems import ContentInvalid, Problem
-from lms.content.render import RENDERER_VERSION
+from lms.markdown.problems import ContentInvalid, Problem
+from lms.markdown.render import RENDERER_VERSION
 from lms.quizzes.models import Quiz, QuizVersion
 from lms.quizzes.parse import QuizDocument, parse_quiz
 
@@ -44,6 +44,42 @@ def missing_media_problems(session: Session, source: str, path: str) -> list[Pro
     ]
 
 
+def module_version_problem(
+    module: Module | None, doc: ModuleDocument, path: str
+) -> tuple[Problem | None, ModuleVersion | None]:
+    """The one rule for whether a module document may become a new version of ``module`` (None: a new module).
+
+    Returns the problem, at the front-matter line to change, if it may not; or the published version with the
+    same text, since publishing that again would change nothing. The file import and the editor both ask here.
+    """
+    if module is None:
+        return None, None
+    if module.kind != doc.kind:
+        message = (
+            f"„{doc.slug}“ ist bereits als „{module.kind}“ veröffentlicht, nicht „{doc.kind}“; "
+            "„kind“ kann nicht geändert werden."
+        )
+        return Problem(path, front_matter_line(doc.source, "kind"), message), None
+    for existing in module.versions:
+        if existing.content_hash == doc.content_hash:
+            return None, existing
+    taken = next((v for v in module.versions if v.version_label == doc.version), None)
+    if taken is not None:
+        message = (
+            f"Version {doc.version} ist bereits mit anderem Inhalt veröffentlicht. Erhöhen Sie „version“ "
+            f"(z. B. {suggest_next_label(taken.version_label)}), um die Änderung als neue Version zu veröffentlichen."
+        )
+        return Problem(path, front_matter_line(doc.source, "version"), message), None
+    return None, None
+
+
+def suggest_next_label(label: str) -> str:
+    """The next minor number after a version label: 1.0 -> 1.1, 2 -> 2.1, 1.2.3 -> 1.3."""
+    parts = [int(p) for p in label.split(".") if p.isdigit()] or [1]
+    major, minor = parts[0], parts[1] if len(parts) > 1 else 0
+    return f"{major}.{minor + 1}"
+
+
 def publish_module(
     session: Session,
     doc: ModuleDocument,
@@ -61,25 +97,13 @@ def publish_module(
     if missing:
         return None, missing[0]
     module = session.scalar(select(Module).where(Module.slug == doc.slug))
+    problem, same = module_version_problem(module, doc, path)
+    if problem is not None or same is not None:
+        return None, problem
     if module is None:
         module = Module(slug=doc.slug, kind=doc.kind)
         session.add(module)
         session.flush()
-    elif module.kind != doc.kind:
-        return None, Problem(
-            path, 1, f"„{doc.slug}“ ist bereits als „{module.kind}“ veröffentlicht, nicht „{doc.kind}“."
-        )
-    for existing in module.versions:
-        if existing.content_hash == doc.content_hash:
-            return None, None
-    for existing in module.versions:
-        if existing.version_label == doc.version:
-            return None, Problem(
-                path,
-                front_matter_line(doc.source, "version"),
-                f"Version {doc.version} von „{doc.slug}“ ist bereits mit anderem Inhalt veröffentlicht. "
-                "Erhöhen Sie „version“, um die Änderung als neue Version zu veröffentlichen.",
-            )
     version = ModuleVersion(
         module=module,
         version_label=doc.version,

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
 from lms.auth.models import User
-from lms.content.archive import read_upload
+from lms.authoring.archive import read_upload
+from lms.authoring.drafts import check_draft, draft_from_upload, open_draft
+from lms.authoring.preview import declared_slug
 from lms.content.media import clean_image
 from lms.content.models import DocumentType, Draft, MediaFile, Module
-from lms.content.preview import declared_slug
-from lms.content.problems import Problem
-from lms.content.services.drafts import check_draft, draft_from_upload, open_draft
+from lms.markdown.problems import Problem
 
 
 @dataclass

@@ -8,12 +8,17 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import User
-from lms.content.check import front_matter_line
+from lms.authoring.check import front_matter_line
+from lms.authoring.preview import Preview, declared_slug, declared_title, document_path, preview_source
+from lms.authoring.publishing import (
+    missing_media_problems,
+    module_version_problem,
+    publish_module,
+    publish_quiz,
+)
+from lms.authoring.skeletons import module_skeleton, quiz_skeleton
 from lms.content.models import ChangeKind, DocumentType, Draft, Module, ModuleKind, ModuleVersion
-from lms.content.preview import Preview, declared_slug, declared_title, document_path, preview_source
-from lms.content.problems import Problem
-from lms.content.services.publishing import missing_media_problems, publish_module, publish_quiz
-from lms.content.skeletons import module_skeleton, quiz_skeleton
+from lms.markdown.problems import Problem
 from lms.quizzes.models import Quiz, QuizVersion
 
 #: Longest change note; it is shown to learners on their dashboard, so it should be short anyway.
@@ -177,29 +182,8 @@ def _module_checks(
     if draft.module is None and module is not None:
         message = f"Ein Modul mit dem slug „{doc.slug}“ gibt es schon; wählen Sie einen anderen slug."
         return [Problem(path, slug_line, message)], None
-    if module is None:
-        return [], None
-    if module.kind != doc.kind:
-        message = f"„{doc.slug}“ ist als „{module.kind}“ veröffentlicht; „kind“ kann nicht geändert werden."
-        return [Problem(path, front_matter_line(doc.source, "kind"), message)], None
-    for version in module.versions:
-        if version.content_hash == doc.content_hash:
-            return [], version.version_label
-    taken = next((v for v in module.versions if v.version_label == doc.version), None)
-    if taken is not None:
-        message = (
-            f"Version {doc.version} ist bereits veröffentlicht. Erhöhen Sie „version“ "
-            f"(z. B. {suggest_next_label(taken.version_label)}), um die Änderung zu veröffentlichen."
-        )
-        return [Problem(path, front_matter_line(doc.source, "version"), message)], None
-    return [], None
-
-
-def suggest_next_label(label: str) -> str:
-    """The next minor number after a version label: 1.0 -> 1.1, 2 -> 2.1, 1.2.3 -> 1.3."""
-    parts = [int(p) for p in label.split(".") if p.isdigit()] or [1]
-    major, minor = parts[0], parts[1] if len(parts) > 1 else 0
-    return f"{major}.{minor + 1}"
+    problem, same = module_version_problem(module, doc, path)
+    return ([problem] if problem else []), (same.version_label if same else None)
 
 
 def _quiz_checks(

@@ -1,0 +1,45 @@
+"""What every command module shares: the settings and the CLI's unit of work.
+
+Its own module so ``lms.cli`` (which mounts the feature commands) and ``lms/<feature>/cli.py`` (which use
+these) do not import each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session
+
+from lms import INSTANCE_PATH
+from lms.config import ConfigError, Settings, load_settings
+from lms.db import make_engine
+
+
+def settings() -> Settings:
+    """Settings for commands that need the database but not a secret key."""
+    try:
+        return load_settings(instance_path=str(INSTANCE_PATH), require_secret=False)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """One session for the whole command: commit on success, roll back on error."""
+    url = settings().database_url
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    session = Session(bind=engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        engine.dispose()
