@@ -49,9 +49,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)  # type: ignore[method-assign]
 
     import lms.models  # noqa: F401  (every mapper known before the first query)
-    from lms.web import database, errors, i18n, security, templating, validation
+    from lms.web import database, errors, i18n, security, sessions, templating, validation
 
     database.init_app(app, settings.database_url)
+    sessions.init_app(app, settings)
     security.init_app(app, settings)
     i18n.init_app(app)
     templating.init_app(app)

@@ -29,6 +29,10 @@ class Settings:
     #: Failed logins per e-mail address within ``login_window_minutes`` before further attempts are refused.
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    #: A session ends after this many minutes without a request (ASVS V3.3.2: idle timeout) …
+    session_idle_minutes: int = 30
+    #: … and at the latest this many hours after login (absolute lifetime; a working day).
+    session_lifetime_hours: int = 10
     #: Public base URL used in links that leave the platform (API documents, later: invitations, certificates).
     base_url: str = "http://127.0.0.1:5000"
     #: Lookups on the public verification page per client address within ``verify_window_minutes``.

@@ -1,7 +1,7 @@
 """Imports every model so that metadata is complete (for Alembic and the model/migration agreement test)."""
 
 from lms.audit.models import AuditEvent
-from lms.auth.models import ApiToken, Invitation, LoginAttempt, User, UserRole
+from lms.auth.models import ApiToken, Invitation, LoginAttempt, LoginSession, User, UserRole
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
@@ -17,6 +17,7 @@ __all__ = [
     "Invitation",
     "LiveSession",
     "LoginAttempt",
+    "LoginSession",
     "Module",
     "ModuleSection",
     "ModuleVersion",

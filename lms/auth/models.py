@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, created_at, intpk
@@ -166,3 +166,26 @@ class Invitation(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
+class LoginSession(Base):
+    """A browser's session, kept on the server: the cookie holds only a random key, whose SHA-256 is stored here.
+
+    Ending a session is deleting its row, so a copied cookie is worthless after logout, a password change,
+    deactivation or a change of roles (see ``lms.auth.sessions``), on every web process at once.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[intpk]
+    #: hex SHA-256 of the key in the cookie (a copy of the database gives no usable cookie).
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The logged-in person; None while nobody is logged in (the login page's CSRF token lives here too).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The session's data (Flask's tagged JSON: CSRF token, messages, Flask-Login's keys).
+    data: Mapped[str] = mapped_column(Text, default="")
+    #: The browser's own description (User-Agent), shortened; shown under „Angemeldete Geräte“.
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[created_at]
+    #: Updated at most once a minute; the idle timeout counts from here.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

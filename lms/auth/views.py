@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_required, login_user, logout_user
@@ -21,6 +21,7 @@ from lms.auth.services import (
     create_api_token,
     revoke_api_token,
 )
+from lms.auth.sessions import describe_agent, end_session_of, end_sessions_of, sessions_of
 from lms.web.access import acting_user
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.validation import safe_redirect_target
@@ -35,7 +36,9 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "strong"
+    # No binding to the client's address: Flask-Login's "strong" mode reads X-Forwarded-For, which the client sets.
+    # Sessions live on the server instead (lms.web.sessions) and end on logout, password change and the like.
+    login_manager.session_protection = None
 
 
 @login_manager.user_loader
@@ -95,9 +98,47 @@ def profile():  # type: ignore[no-untyped-def]
     )
     status = 400 if form.errors else 200
     language = LanguageForm(formdata=None, locale=user.locale or "")
+    lifetimes = current_app.session_interface.lifetimes  # type: ignore[attr-defined]
+    devices = sessions_of(get_db(), user.id, lifetimes)
     return render_template(
-        "auth/profile.html", form=form, tokens=tokens, new_secret=new_secret, language=language
+        "auth/profile.html",
+        form=form,
+        tokens=tokens,
+        new_secret=new_secret,
+        language=language,
+        devices=[(row, describe_agent(row.user_agent)) for row in devices],
+        this_device=getattr(session, "row_id", None),
+        idle_minutes=int(lifetimes.idle.total_seconds() // 60),
+        lifetime_hours=int(lifetimes.absolute.total_seconds() // 3600),
     ), status
+
+
+@bp.post("/profil/geraete/<int:session_id>/abmelden")
+@login_required
+def end_device_session(session_id: int):  # type: ignore[no-untyped-def]
+    """End one of one's own sessions on another device (this one: use „Abmelden“)."""
+    if session_id == getattr(session, "row_id", None):
+        return redirect(url_for("auth.profile"))
+    if end_session_of(get_db(), acting_user().id, session_id):
+        flash(_("Das Gerät ist abgemeldet."), "success")
+    return redirect(url_for("auth.profile") + "#geraete")
+
+
+@bp.post("/sitzung/verlaengern")
+@login_required
+def keep_session_alive():  # type: ignore[no-untyped-def]
+    """The person is still there (the warning before the idle timeout): the session's idle time starts again."""
+    session.modified = True  # saving the session records the activity
+    return "", 204
+
+
+@bp.post("/profil/geraete/andere-abmelden")
+@login_required
+def end_other_sessions():  # type: ignore[no-untyped-def]
+    """End every session of oneself except this one."""
+    end_sessions_of(get_db(), acting_user().id, keep_id=getattr(session, "row_id", None))
+    flash(_("Alle anderen Geräte sind abgemeldet."), "success")
+    return redirect(url_for("auth.profile") + "#geraete")
 
 
 @bp.post("/profil/sprache")

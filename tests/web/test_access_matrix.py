@@ -66,6 +66,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "auth.logout": LOGGED_IN,
     "auth.profile": LOGGED_IN,
     "auth.set_language": LOGGED_IN,
+    "auth.end_device_session": LOGGED_IN,  # only one's own sessions end (the delete is scoped to the person)
+    "auth.end_other_sessions": LOGGED_IN,
+    "auth.keep_session_alive": LOGGED_IN,
     "auth.revoke_token": LOGGED_IN,  # others' tokens: „Dieses Token gibt es nicht“ on their own profile
     "progress.home": LOGGED_IN,
     "progress.my_modules": LOGGED_IN,

@@ -79,7 +79,7 @@ def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Cache-Control"] == "no-store"
-    session_cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    session_cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("lms_session="))
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
 
 

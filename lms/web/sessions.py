@@ -1,0 +1,154 @@
+"""Sessions kept in the database: the cookie carries a random key, the data and the person stay on the server.
+
+Every gunicorn worker and every web node reads the same table, so logging out (or any of the events in
+``lms.auth.sessions``) ends a session everywhere at once, and a replayed cookie finds nothing. The key changes
+whenever the person in the session changes (login, logout: no session fixation). Reads and writes use their own short
+database session, because the request's unit of work is already committed when Flask saves the session.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, Request, Response, flash, request, session
+from flask.json.tag import TaggedJSONSerializer
+from flask.sessions import SessionInterface, SessionMixin
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import CallbackDict
+
+from lms import time as clock
+from lms.auth.models import LoginSession
+from lms.auth.sessions import TOUCH_INTERVAL, Lifetimes, find_session, key_hash, new_key, prune_expired
+from lms.config import Settings
+
+_SERIALIZER = TaggedJSONSerializer()
+
+
+class ServerSession(CallbackDict[str, Any], SessionMixin):
+    """The data of one browser's session; ``row_id`` is its row, ``key`` the cookie's value."""
+
+    def __init__(
+        self, initial: dict[str, Any] | None = None, *, key: str | None = None, row_id: int | None = None
+    ):
+        def on_update(session: ServerSession) -> None:
+            session.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.key = key
+        self.row_id = row_id
+        self.modified = False
+        self.expired = False  # the browser sent a key whose session has ended
+
+    @property
+    def user_id(self) -> int | None:
+        """The logged-in person (Flask-Login keeps the id under ``_user_id``)."""
+        raw = self.get("_user_id")
+        return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else None
+
+
+class DatabaseSessionInterface(SessionInterface):
+    """Flask's session, stored in ``login_sessions``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.lifetimes = Lifetimes(
+            idle=timedelta(minutes=settings.session_idle_minutes),
+            absolute=timedelta(hours=settings.session_lifetime_hours),
+        )
+        # The __Host- prefix binds the cookie to this exact host over HTTPS (no subdomain can set or read it).
+        self.cookie_name = "__Host-lms_session" if settings.secure_cookies else "lms_session"
+
+    def _db(self, app: Flask) -> Session:
+        factory = app.extensions["lms.session_factory"]
+        return factory()  # type: ignore[no-any-return]
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        key = request.cookies.get(self.cookie_name, "")
+        if not key or len(key) > 100:
+            return ServerSession()
+        db = self._db(app)
+        try:
+            row = find_session(db, key, self.lifetimes)
+            db.commit()  # an expired row is deleted at once
+            if row is None:
+                session = ServerSession()
+                session.expired = True
+                return session
+            data = _SERIALIZER.loads(row.data) if row.data else {}
+            return ServerSession(data, key=key, row_id=row.id)
+        finally:
+            db.close()
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        assert isinstance(session, ServerSession)
+        db = self._db(app)
+        try:
+            self._save(db, session, response, app)
+            db.commit()
+        finally:
+            db.close()
+
+    def _save(self, db: Session, session: ServerSession, response: Response, app: Flask) -> None:
+        row = db.get(LoginSession, session.row_id) if session.row_id is not None else None
+        if not session:  # empty: logged out, or nothing worth keeping
+            if row is not None:
+                db.delete(row)
+            if session.key is not None or session.expired:
+                self._delete_cookie(app, response)
+            return
+        now = clock.now()
+        if row is None or row.user_id != session.user_id:
+            # A new session, or a new person in it (login/logout): a new key, so a key seen before is worthless.
+            if row is not None:
+                db.delete(row)
+            else:
+                prune_expired(db, self.lifetimes)
+            session.key = new_key()
+            row = LoginSession(
+                key_hash=key_hash(session.key),
+                user_id=session.user_id,
+                data=_SERIALIZER.dumps(dict(session)),
+                user_agent=(request.headers.get("User-Agent") or "")[:300],
+                created_at=now,
+                last_seen_at=now,
+            )
+            db.add(row)
+            self._set_cookie(app, response, session.key)
+            return
+        if session.modified:
+            row.data = _SERIALIZER.dumps(dict(session))
+        if session.modified or now - row.last_seen_at >= TOUCH_INTERVAL:
+            row.last_seen_at = now
+
+    def _set_cookie(self, app: Flask, response: Response, key: str) -> None:
+        # No Max-Age: the cookie goes when the browser closes (shared office PCs); the server enforces the lifetimes.
+        response.set_cookie(
+            self.cookie_name,
+            key,
+            httponly=True,
+            secure=self.cookie_name.startswith("__Host-"),
+            samesite="Lax",
+            path="/",
+        )
+
+    def _delete_cookie(self, app: Flask, response: Response) -> None:
+        response.delete_cookie(
+            self.cookie_name,
+            path="/",
+            secure=self.cookie_name.startswith("__Host-"),
+            samesite="Lax",
+            httponly=True,
+        )
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Use the database for sessions; say so when a session has run out."""
+    interface = DatabaseSessionInterface(settings)
+    app.session_interface = interface
+    app.add_template_global(lambda: int(interface.lifetimes.idle.total_seconds()), "session_idle_seconds")
+
+    @app.before_request
+    def _say_when_expired() -> None:
+        if getattr(session, "expired", False) and not request.path.startswith(("/api/", "/static/")):
+            flash(_("Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an."), "info")
