@@ -18,6 +18,8 @@ from lms import PROJECT_ROOT, create_app
 from lms.auth.models import Role
 from lms.commands import settings, unit_of_work
 from lms.config import ConfigError
+from lms.errors import translate
+from lms.text import plural
 
 DEFAULT_CONTENT_PATHS = ("modules", "quizzes")
 
@@ -88,7 +90,7 @@ def content_check(paths: tuple[str, ...]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
-        click.echo(f"{len(problems)} Problem(e) gefunden.", err=True)
+        click.echo(f"{plural(len(problems), 'Problem', 'Probleme')} gefunden.", err=True)
         sys.exit(1)
     click.echo("Keine Probleme gefunden.")
 
@@ -162,7 +164,7 @@ def content_rerender(force: bool) -> None:
         count, problems = rerender_versions(session, force=force)
     for problem in problems:
         click.echo(f"{problem} (Version unverändert gelassen)", err=True)
-    click.echo(f"{count} Version(en) neu gerendert.")
+    click.echo(f"{plural(count, 'Version', 'Versionen')} neu gerendert.")
 
 
 @content_group.command("render")
@@ -286,7 +288,7 @@ def users_create(
                 municipality_id=municipality_id,
             )
         except AccountError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(translate(error)) from None
         click.echo(f"Konto {user.email} angelegt.")
 
 

@@ -10,3 +10,8 @@ from __future__ import annotations
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue; translation happens where it is displayed."""
     return message
+
+
+def plural(count: int, singular: str, plural: str) -> str:
+    """„1 Zeile“, „2 Zeilen“: the count with the right German form, for output that is German only (the CLI)."""
+    return f"{count} {singular if count == 1 else plural}"

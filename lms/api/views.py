@@ -25,6 +25,7 @@ from lms.quizzes.services import (
     submit_attempt,
 )
 from lms.web.database import get_db
+from lms.web.i18n import translate_error
 from lms.web.security import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -98,7 +99,7 @@ def create_attempt(slug: str):  # type: ignore[no-untyped-def]
     try:
         attempt = start_attempt(db, _user(), *found)
     except QuizUnavailable as refused:
-        return api_error(409, str(refused))
+        return api_error(409, translate_error(refused))
     return jsonify(serializers.attempt_state(attempt)), 201
 
 

@@ -18,10 +18,15 @@ from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import Invitation, InvitationPurpose, User
 from lms.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from lms.errors import ServiceError
 
 
-class InvitationInvalid(Exception):
+class InvitationInvalid(ServiceError):
     """The link is unknown, used, replaced or expired; the message is for people."""
+
+
+class PasswordRefused(ServiceError, ValueError):
+    """The new password cannot be set (too short, confirmation differs)."""
 
 
 def _digest(token: str) -> str:
@@ -77,14 +82,9 @@ def valid_invitation(session: Session, token: str, now: datetime | None = None) 
     now = now or clock.now()
     invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _digest(token)))
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
-        raise InvitationInvalid(
-            "Dieser Link ist nicht mehr gültig: er wurde schon benutzt, durch einen neueren ersetzt oder ist "
-            "abgelaufen. Bitte wenden Sie sich an die Koordination Ihrer Verwaltung für eine neue Einladung."
-        )
+        raise InvitationInvalid("auth.invitation_invalid")
     if not invitation.user.is_active:
-        raise InvitationInvalid(
-            "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Koordination Ihrer Verwaltung."
-        )
+        raise InvitationInvalid("auth.account_deactivated")
     return invitation
 
 
@@ -92,9 +92,9 @@ def accept_invitation(session: Session, token: str, password: str, confirmation:
     """Set the person's password with a valid link and use the link up; returns the person."""
     invitation = valid_invitation(session, token)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+        raise PasswordRefused("auth.password_too_short", min=MIN_PASSWORD_LENGTH)
     if password != confirmation:
-        raise ValueError("Die beiden Passwörter stimmen nicht überein.")
+        raise PasswordRefused("auth.passwords_differ")
     user = invitation.user
     user.password_hash = hash_password(password)
     invitation.used_at = clock.now()

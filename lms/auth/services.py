@@ -14,13 +14,14 @@ from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import ApiToken, LoginAttempt, Role, User
 from lms.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from lms.errors import ServiceError
 
 
-class LoginRefused(Exception):
+class LoginRefused(ServiceError):
     """Login failed; the message is safe to show (it never says whether the account exists)."""
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError, ValueError):
     """Creating or changing an account failed; the message is for people."""
 
 
@@ -56,15 +57,12 @@ def authenticate(session: Session, email: str, password: str, policy: LoginPolic
     if recent_failures(session, email, now - policy.window) >= policy.max_failures:
         session.add(LoginAttempt(email=email, at=now, succeeded=False))
         minutes = int(policy.window.total_seconds() // 60)
-        raise LoginRefused(
-            f"Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie {minutes} Minuten "
-            "oder wenden Sie sich an Ihre Koordination."
-        )
+        raise LoginRefused("auth.login_locked", n=minutes)
     user = session.scalar(select(User).where(User.email == email))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         session.add(LoginAttempt(email=email, at=now, succeeded=False))
-        raise LoginRefused("E-Mail-Adresse oder Passwort ist falsch.")
+        raise LoginRefused("auth.login_failed")
     session.add(LoginAttempt(email=email, at=now, succeeded=True))
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -84,11 +82,11 @@ def create_user(
     """Create a person with the given roles; the password may be set later (invitation)."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise AccountError(f"„{email}“ ist keine gültige E-Mail-Adresse.")
+        raise AccountError("auth.email_invalid", email=email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"Es gibt bereits ein Konto mit der E-Mail-Adresse {email}.")
+        raise AccountError("auth.email_taken", email=email)
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+        raise AccountError("auth.password_too_short", min=MIN_PASSWORD_LENGTH)
     user = User(
         email=email,
         display_name=display_name.strip(),
@@ -138,7 +136,7 @@ def revoke_api_token(session: Session, user: User, token_id: int) -> None:
     """Revoke one of the user's own tokens."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise AccountError("Dieses Token gibt es nicht.")
+        raise AccountError("auth.token_unknown")
     if token.revoked_at is None:
         token.revoked_at = clock.now()
         record_event(

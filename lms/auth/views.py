@@ -11,7 +11,7 @@ from flask_login import LoginManager, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from lms.auth.forms import LanguageForm, LoginForm, SetPasswordForm, TokenForm
-from lms.auth.invitations import InvitationInvalid, accept_invitation, valid_invitation
+from lms.auth.invitations import InvitationInvalid, PasswordRefused, accept_invitation, valid_invitation
 from lms.auth.models import ApiToken, User
 from lms.auth.services import (
     AccountError,
@@ -24,6 +24,7 @@ from lms.auth.services import (
 from lms.auth.sessions import describe_agent, end_session_of, end_sessions_of, sessions_of
 from lms.web.access import acting_user
 from lms.web.database import get_db, keep_changes_on_client_error
+from lms.web.i18n import translate_error
 from lms.web.validation import safe_redirect_target
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -64,7 +65,7 @@ def login():  # type: ignore[no-untyped-def]
             user = authenticate(get_db(), form.email.data or "", form.password.data or "", policy)
         except LoginRefused as refused:
             keep_changes_on_client_error()  # the failed attempt must count even though we answer 401
-            error = str(refused)
+            error = translate_error(refused)
         else:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -159,7 +160,7 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
     try:  # CSRFProtect has already checked the token of this POST
         revoke_api_token(get_db(), acting_user(), token_id)
     except AccountError as error:
-        flash(str(error), "danger")
+        flash(translate_error(error), "danger")
     else:
         flash(_("Das Token wurde widerrufen."), "success")
     return redirect(url_for("auth.profile"))
@@ -172,14 +173,14 @@ def accept_invitation_page(token: str):  # type: ignore[no-untyped-def]
     try:
         invitation = valid_invitation(db, token)
     except InvitationInvalid as invalid:
-        return render_template("auth/invitation.html", invalid=str(invalid), form=None), 404
+        return render_template("auth/invitation.html", invalid=translate_error(invalid), form=None), 404
     form = SetPasswordForm()
     error = None
     if form.validate_on_submit():
         try:
             user = accept_invitation(db, token, form.password.data or "", form.confirmation.data or "")
-        except ValueError as problem:
-            error = str(problem)
+        except PasswordRefused as problem:
+            error = translate_error(problem)
         else:
             logout_user()
             login_user(user)

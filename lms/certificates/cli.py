@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from lms import time as clock
+from lms.text import plural
 
 
 @click.group("certificates")
@@ -93,7 +94,7 @@ def export(
             raise click.ClickException(f"{output}: {error.strerror}") from None
         partial.replace(output)  # a half-written archive never carries the final name
     click.echo(f"{output}: Zertifikate von {municipality.name}, {starts_on:%d.%m.%Y} bis {ends_on:%d.%m.%Y}.")
-    click.echo(f"{issued} Zertifikat(e) neu ausgestellt.")
+    click.echo(f"{plural(issued, 'Zertifikat', 'Zertifikate')} neu ausgestellt.")
 
 
 #: Exit status of `verify`: 0 valid, otherwise what went wrong.

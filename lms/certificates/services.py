@@ -25,6 +25,7 @@ from lms.certificates.snapshot import (
     participation_snapshot,
 )
 from lms.content.models import Module, ModuleVersion
+from lms.errors import ServiceError
 from lms.orgs.models import Municipality
 from lms.progress.models import Completion
 
@@ -32,7 +33,7 @@ from lms.progress.models import Completion
 BATCH = 200
 
 
-class CertificateError(ValueError):
+class CertificateError(ServiceError, ValueError):
     """A request about a certificate cannot be done; the message is for people."""
 
 
@@ -225,11 +226,11 @@ def revoke_certificate(
     """Revoke with a reason; the completion stays on record, the verification page then says „widerrufen“."""
     reason = reason.strip()
     if len(reason) < 5:
-        raise CertificateError("Bitte geben Sie einen Grund für den Widerruf an (mindestens 5 Zeichen).")
+        raise CertificateError("certificate.reason_missing")
     try:
         certificate.revoke(by_id=actor.id if actor else None, reason=reason, at=clock.now())
     except AlreadyRevoked:
-        raise CertificateError("Dieses Zertifikat ist bereits widerrufen.") from None
+        raise CertificateError("certificate.already_revoked") from None
     session.flush()
     record_event(
         session,

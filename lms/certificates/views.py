@@ -38,6 +38,7 @@ from lms.progress import queries as progress_queries
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.errors import error_response
+from lms.web.i18n import translate_error
 from lms.web.validation import query_int
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
@@ -306,7 +307,7 @@ def manage_one(code: str):  # type: ignore[no-untyped-def]
         try:
             services.revoke_certificate(db, certificate, actor=user, reason=form.reason.data or "")
         except services.CertificateError as error:
-            form.reason.errors = [str(error)]
+            form.reason.errors = [translate_error(error)]
         else:
             flash(_("Das Zertifikat %(code)s ist widerrufen.", code=certificate.code), "success")
             return redirect(url_for("certificates.manage_one", code=certificate.code), code=303)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from lms.errors import ServiceError
+
 #: Largest accepted image file; photos for a module are screenshots or diagrams, not print material.
 MAX_IMAGE_BYTES = 3 * 1024 * 1024
 #: Larger images are refused rather than scaled: the author should choose the crop.
@@ -28,7 +30,7 @@ ACCEPTED_FORMATS = {
 _REFERENCE = re.compile(r"/media/(?P<sha256>[0-9a-f]{64})\.(?P<extension>png|jpg|webp)\b")
 
 
-class ImageRejected(Exception):
+class ImageRejected(ServiceError):
     """The upload is not an image the platform accepts; the message says why, in German."""
 
 
@@ -75,9 +77,9 @@ def clean_image(data: bytes) -> CleanImage:
     The type is decided by decoding the bytes, never by the file name or the browser's claim.
     """
     if not data:
-        raise ImageRejected("Die Datei ist leer.")
+        raise ImageRejected("image.empty")
     if len(data) > MAX_IMAGE_BYTES:
-        raise ImageRejected(f"Das Bild ist größer als {MAX_IMAGE_BYTES // (1024 * 1024)} MB.")
+        raise ImageRejected("image.too_many_bytes", mb=MAX_IMAGE_BYTES // (1024 * 1024))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -88,17 +90,17 @@ def clean_image(data: bytes) -> CleanImage:
                 image.load()
                 cleaned = _reencode(image, image_format)
     except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ImageRejected("Die Datei ist kein Bild im Format PNG, JPEG oder WebP.") from None
+        raise ImageRejected("image.not_an_image") from None
     except (OSError, SyntaxError, ValueError):
-        raise ImageRejected("Die Bilddatei ist beschädigt oder unvollständig.") from None
+        raise ImageRejected("image.damaged") from None
     return cleaned
 
 
 def _reencode(image: Image.Image, image_format: str) -> CleanImage:
     if image_format not in ACCEPTED_FORMATS:
-        raise ImageRejected("Erlaubt sind Bilder im Format PNG, JPEG oder WebP.")
+        raise ImageRejected("image.format")
     if max(image.size) > MAX_IMAGE_SIDE:
-        raise ImageRejected(f"Das Bild ist zu groß: höchstens {MAX_IMAGE_SIDE} Pixel Breite und Höhe.")
+        raise ImageRejected("image.too_large", side=MAX_IMAGE_SIDE)
     media_type, extension = ACCEPTED_FORMATS[image_format]
     upright = ImageOps.exif_transpose(image)
     if image_format == "JPEG" and upright.mode not in ("RGB", "L"):

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from lms import time as clock
+from lms.errors import translate
+from lms.text import plural
 
 
 @click.group("staff")
@@ -57,7 +59,7 @@ def staff_import(
         click.echo(
             f"{municipality.name}: {len(preview.new)} neu, {len(preview.changed)} geändert, "
             f"{len(preview.reactivated)} reaktiviert, {preview.unchanged} unverändert, "
-            f"{len(preview.deactivate)} zu deaktivieren, {len(preview.problems)} fehlerhafte Zeile(n)."
+            f"{len(preview.deactivate)} zu deaktivieren, {plural(len(preview.problems), 'fehlerhafte Zeile', 'fehlerhafte Zeilen')}."
         )
         if preview.deactivation_blocked:
             click.echo("Wegen fehlerhafter Zeilen wird niemand deaktiviert.", err=True)
@@ -79,7 +81,7 @@ def staff_import(
                 session, actor, staged, skip_invalid=skip_invalid, invitation_days=config.invitation_days
             )
         except ImportRefused as refused:
-            click.echo(f"{file}: {refused} Nichts übernommen (Option --skip-invalid).", err=True)
+            click.echo(f"{file}: {translate(refused)} Nichts übernommen (Option --skip-invalid).", err=True)
             sys.exit(1)
         messages = [
             invitation_message(

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import Role, User
+from lms.errors import ServiceError
 from lms.orgs.models import ProgrammePeriod
 
 
-class PeriodError(ValueError):
+class PeriodError(ServiceError, ValueError):
     """A period cannot be saved as given; the message is for people."""
 
 
@@ -79,24 +80,24 @@ def save_period(
         raise PermissionError("only the programme office changes periods")
     label = data.label.strip()
     if not label:
-        raise PeriodError("Bitte geben Sie eine Bezeichnung ein.")
+        raise PeriodError("period.label_missing")
     if data.ends_on < data.starts_on:
-        raise PeriodError("Das Ende darf nicht vor dem Beginn liegen.")
+        raise PeriodError("period.end_before_start")
     if data.min_training_modules < 0 or data.min_workshops < 0 or data.min_staff_per_module < 1:
-        raise PeriodError(
-            "Die Ziele müssen 0 oder größer sein, die Mindestzahl der Beschäftigten mindestens 1."
-        )
+        raise PeriodError("period.targets_invalid")
     others = select(ProgrammePeriod).where(ProgrammePeriod.id != (period.id if period else -1))
     clash = session.scalar(
         others.where(ProgrammePeriod.starts_on <= data.ends_on, ProgrammePeriod.ends_on >= data.starts_on)
     )
     if clash is not None:
         raise PeriodError(
-            f"Der Zeitraum überschneidet sich mit „{clash.label}“ "
-            f"({clock.fixed_date(clash.starts_on)} – {clock.fixed_date(clash.ends_on)})."
+            "period.overlap",
+            other=clash.label,
+            start=clock.fixed_date(clash.starts_on),
+            end=clock.fixed_date(clash.ends_on),
         )
     if session.scalar(others.where(ProgrammePeriod.label == label)) is not None:
-        raise PeriodError(f"Es gibt bereits einen Zeitraum „{label}“.")
+        raise PeriodError("period.label_taken", label=label)
     if period is None:
         period = ProgrammePeriod()
         session.add(period)

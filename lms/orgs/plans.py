@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 from lms.audit.services import record_event
 from lms.auth.models import User
 from lms.content.models import Module, ModuleKind
+from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, TrainingAssignment
 from lms.orgs.periods import period_for
 from lms.scope import OutOfScope, may_manage_municipality
 
 
-class PlanError(ValueError):
+class PlanError(ServiceError, ValueError):
     """A plan line cannot be saved as entered; the message is for people."""
 
 
@@ -33,9 +34,9 @@ def add_to_plan(
         raise OutOfScope
     module = session.get(Module, module_id)
     if module is None or module.kind != ModuleKind.TRAINING.value or module.retired_at is not None:
-        raise PlanError("Bitte wählen Sie ein Schulungsmodul aus dem Katalog.")
+        raise PlanError("plan.module_missing")
     if not period.contains(due_on):
-        raise PlanError(f"Das Fälligkeitsdatum muss im {period.label} liegen.")
+        raise PlanError("plan.due_outside_period", period=period.label)
     units: list[int | None] = list(org_unit_ids) or [None]
     if org_unit_ids:
         known = set(
@@ -46,7 +47,7 @@ def add_to_plan(
             )
         )
         if known != set(org_unit_ids):
-            raise PlanError("Bitte wählen Sie Organisationseinheiten Ihrer Kommune.")
+            raise PlanError("plan.units_foreign")
     created = []
     for unit in units:
         exists = session.scalar(

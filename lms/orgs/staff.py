@@ -12,6 +12,7 @@ from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.invitations import create_invitations
 from lms.auth.models import InvitationPurpose, Role, User
+from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit
 from lms.orgs.staff_import import open_invitation_expiry
 from lms.scope import OutOfScope, may_manage_municipality, staff_filter
@@ -19,7 +20,7 @@ from lms.scope import OutOfScope, may_manage_municipality, staff_filter
 PAGE_SIZE = 50
 
 
-class StaffError(ValueError):
+class StaffError(ServiceError, ValueError):
     """A change to a person was refused; the message is for people."""
 
 
@@ -101,7 +102,7 @@ def person_in_scope(session: Session, actor: User, municipality: Municipality, u
 def set_active(session: Session, actor: User, person: User, active: bool) -> None:
     """Deactivate (history stays, login stops) or reactivate a member of staff."""
     if person.id == actor.id and not active:
-        raise StaffError("Sie können Ihr eigenes Konto nicht deaktivieren.")
+        raise StaffError("staff.deactivate_self")
     if person.is_active == active:
         return
     person.is_active = active
@@ -134,9 +135,7 @@ def set_facilitator(session: Session, actor: User, person: User, facilitator: bo
 def invite(session: Session, actor: User, person: User, *, days: int) -> tuple[str, datetime]:
     """A new invitation (no password yet) or password link (password set) for one person; returns (token, expiry)."""
     if not person.is_active:
-        raise StaffError(
-            "Deaktivierte Personen erhalten keine Einladung. Bitte reaktivieren Sie die Person zuerst."
-        )
+        raise StaffError("staff.invite_deactivated")
     purpose = InvitationPurpose.PASSWORD_RESET if person.password_hash else InvitationPurpose.INVITATION
     [(_user, token, invitation)] = create_invitations(
         session, [person], actor_id=actor.id, days=days, purpose=purpose

@@ -20,6 +20,7 @@ from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.invitations import create_invitations
 from lms.auth.models import Invitation, Role, User, UserRole
+from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit, StaffImport
 from lms.orgs.staff_csv import RowProblem, StaffList, StaffRow, parse_staff_list
 from lms.scope import OutOfScope, may_manage_municipality
@@ -29,7 +30,7 @@ STALE_AFTER = timedelta(days=1)
 CHUNK = 500
 
 
-class ImportRefused(ValueError):
+class ImportRefused(ServiceError, ValueError):
     """The import cannot be applied (already applied, or faulty rows without permission to skip them)."""
 
 
@@ -211,17 +212,14 @@ def apply_import(
     if not may_manage_municipality(actor, staged.municipality_id):
         raise OutOfScope
     if staged.applied_at is not None or staged.content is None:
-        raise ImportRefused("Diese Liste wurde bereits übernommen.")
+        raise ImportRefused("import.already_applied")
     municipality = session.get(Municipality, staged.municipality_id)
     assert municipality is not None
     preview = preview_import(
         session, municipality, staged.content, deactivate_missing=staged.deactivate_missing, actor_id=actor.id
     )
     if preview.problems and not skip_invalid:
-        raise ImportRefused(
-            f"Die Liste enthält {len(preview.problems)} fehlerhafte Zeile(n). Korrigieren Sie die Datei, "
-            "oder übernehmen Sie ausdrücklich nur die fehlerfreien Zeilen."
-        )
+        raise ImportRefused("import.faulty_rows", n=len(preview.problems))
     now = clock.now()
     for name in preview.new_org_units:
         session.add(OrgUnit(municipality_id=municipality.id, name=name))

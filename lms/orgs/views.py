@@ -34,6 +34,7 @@ from lms.reports.plans import plan_lines
 from lms.scope import OutOfScope, require_municipality
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.i18n import translate_error
 from lms.web.validation import query_int, safe_redirect_target
 
 bp = Blueprint("orgs", __name__, template_folder="templates")
@@ -121,7 +122,7 @@ def set_person_active(slug: str, user_id: int, action: str):  # type: ignore[no-
     except OutOfScope:
         abort(404)
     except StaffError as error:
-        flash(str(error), "danger")
+        flash(translate_error(error), "danger")
     else:
         message = (
             _("%(name)s ist wieder aktiv.")
@@ -143,7 +144,7 @@ def invite_person(slug: str, user_id: int):  # type: ignore[no-untyped-def]
     except OutOfScope:
         abort(404)
     except StaffError as error:
-        flash(str(error), "danger")
+        flash(translate_error(error), "danger")
     else:
         _send_invitations(municipality, [(person.id, person.email, person.display_name, token, expires_at)])
         flash(_("Eine neue Einladung an %(email)s ist unterwegs.") % {"email": person.email}, "success")
@@ -263,7 +264,7 @@ def apply_staff_import(slug: str, import_id: int):  # type: ignore[no-untyped-de
             invitation_days=_settings().invitation_days,
         )
     except ImportRefused as refused:
-        flash(str(refused), "danger")
+        flash(translate_error(refused), "danger")
         return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
     _send_invitations(municipality, outcome.invitations)
     flash(_("Die Beschäftigtenliste wurde übernommen."), "success")
@@ -296,7 +297,7 @@ def plan(slug: str):  # type: ignore[no-untyped-def]
                 form.due_on.data,
             )
         except plans.PlanError as problem:
-            error = str(problem)
+            error = translate_error(problem)
         else:
             flash(_("Der Schulungsplan wurde ergänzt."), "success")
             return redirect(url_for("orgs.plan", slug=slug, zeitraum=period.id), 303)
@@ -358,7 +359,7 @@ def edit_period(period_id: int | None):  # type: ignore[no-untyped-def]
         try:
             save_period(db, acting_user(), data, period)
         except PeriodError as problem:
-            error = str(problem)
+            error = translate_error(problem)
         else:
             flash(_("Der Zeitraum „%(label)s“ wurde gespeichert.", label=data.label), "success")
             return redirect(url_for("orgs.periods"), 303)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
+from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import get_type
@@ -20,7 +21,7 @@ from lms.quizzes.question_types import get_type
 __all__ = ["AttemptClosedError", "QuizUnavailable", "start_attempt", "submit_attempt"]
 
 
-class QuizUnavailable(Exception):
+class QuizUnavailable(ServiceError):
     """No attempt can be started; the message says why, for the person."""
 
 
@@ -70,18 +71,15 @@ def start_attempt(
     """Resume the open attempt or start a new one on the current quiz version, with its own question order."""
     quiz_version = current_quiz_version(session, module)
     if quiz_version is None:
-        raise QuizUnavailable("Zu diesem Modul gibt es noch kein Quiz.")
+        raise QuizUnavailable("quiz.none")
     if completion_of(session, user, version) is not None:
-        raise QuizUnavailable("Sie haben dieses Modul in dieser Version bereits abgeschlossen.")
+        raise QuizUnavailable("quiz.already_completed")
     existing = open_attempt(session, user, quiz_version)
     if existing is not None:
         return existing
     used = submitted_attempts(session, user, quiz_version)
     if quiz_version.max_attempts and used >= quiz_version.max_attempts:
-        raise QuizUnavailable(
-            f"Sie haben alle {quiz_version.max_attempts} Versuche für dieses Quiz genutzt. "
-            "Bitte wenden Sie sich an Ihre Koordination oder das Trainingsteam."
-        )
+        raise QuizUnavailable("quiz.no_attempts_left", n=quiz_version.max_attempts)
     attempt = QuizAttempt(
         user_id=user.id,
         quiz_version=quiz_version,

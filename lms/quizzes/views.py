@@ -32,6 +32,7 @@ from lms.quizzes.statistics import Consistency, Flag, Missing, QuestionStatistic
 from lms.spreadsheet import neutralise
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.i18n import translate_error
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 # Every template that shows a question (the content preview and history too) asks its type here.
@@ -62,7 +63,7 @@ def quiz_start(slug: str):  # type: ignore[no-untyped-def]
         try:
             attempt = start_attempt(db, user, module, version)
         except QuizUnavailable as refused:
-            flash(str(refused), "warning")
+            flash(translate_error(refused), "warning")
             return redirect(url_for("quizzes.quiz_start", slug=slug))
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     return render_template(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 from flask_login import current_user
+
+from lms.errors import ServiceError
 
 SUPPORTED_LOCALES = ("de", "en")
 
@@ -17,6 +19,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "de"
 
 
+def translate_error(error: ServiceError) -> str:
+    """A service's refusal in the language of the request (views and the API)."""
+    # The catalogue's own functions: flask_babel's gettext/ngettext would %-format before the parameters are in.
+    translations = get_translations()
+    return error.render(translations.ugettext, translations.ungettext)
+
+
 def init_app(app: Flask) -> None:
-    """Install Flask-Babel with our locale selector."""
+    """Install Flask-Babel with our locale selector; templates get ``translate_error`` too."""
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals["translate_error"] = translate_error

@@ -17,6 +17,7 @@ from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import Role, User, UserRole
 from lms.content.models import ModuleVersion
+from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
 from lms.scope import OutOfScope, may_record_session, may_withdraw_session
 from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilitator, SessionKind
@@ -26,10 +27,10 @@ MAX_PARTICIPANTS = 500
 
 
 class SessionInputError(ValueError):
-    """The session cannot be recorded as entered; ``problems`` are messages for people (nothing was saved)."""
+    """The session cannot be recorded as entered; ``problems`` say why, each with a code (nothing was saved)."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[ServiceError]) -> None:
+        super().__init__("; ".join(str(problem) for problem in problems))
         self.problems = problems
 
 
@@ -75,28 +76,26 @@ def eligible_facilitators(session: Session, municipality_ids: set[int] | None) -
     )
 
 
-def _check_common(session: Session, actor: User, data: SessionInput) -> tuple[ModuleVersion, list[str]]:
-    problems: list[str] = []
+def _check_common(
+    session: Session, actor: User, data: SessionInput
+) -> tuple[ModuleVersion, list[ServiceError]]:
+    problems: list[ServiceError] = []
     if not may_record_session(actor, data.kind.value, data.municipality_id):
         raise OutOfScope
     version = session.get(ModuleVersion, data.module_version_id)
     if version is None or version.module.kind != data.kind.value:
-        wanted = "Empowerment-Drehbuch" if data.kind is SessionKind.WORKSHOP else "Schulungsmodul"
-        problems.append(f"Bitte wählen Sie ein {wanted} und seine Version.")
+        wanted = "session.script_missing" if data.kind is SessionKind.WORKSHOP else "session.module_missing"
+        problems.append(ServiceError(wanted))
     if data.held_on > clock.today():
-        problems.append(
-            "Das Datum liegt in der Zukunft: erfasst werden Veranstaltungen, die stattgefunden haben."
-        )
+        problems.append(ServiceError("session.in_future"))
     if not data.place.strip():
-        problems.append("Bitte geben Sie den Ort an (z. B. „Rathaus, Raum 2.14“ oder „online“).")
+        problems.append(ServiceError("session.place_missing"))
     if data.facilitator_ids:
         allowed = {u.id for u in eligible_facilitators(session, {data.municipality_id})} | {actor.id}
         if not data.facilitator_ids <= allowed:
-            problems.append(
-                "Als Moderation können nur Trainerinnen, Trainer und die Moderation dieser Kommune eingetragen werden."
-            )
+            problems.append(ServiceError("session.facilitator_not_allowed"))
     if not data.facilitator_ids and not data.external_facilitators.strip():
-        problems.append("Bitte nennen Sie mindestens eine Person, die die Veranstaltung geleitet hat.")
+        problems.append(ServiceError("session.facilitator_missing"))
     return version, problems  # type: ignore[return-value]
 
 
@@ -121,7 +120,7 @@ def record_workshop(session: Session, actor: User, data: SessionInput) -> Record
     """Record a held empowerment workshop with its participant count (and, optionally, names)."""
     version, problems = _check_common(session, actor, data)
     if not 1 <= data.participant_count <= MAX_PARTICIPANTS:
-        problems.append(f"Bitte geben Sie die Zahl der Teilnehmenden an (1 bis {MAX_PARTICIPANTS}).")
+        problems.append(ServiceError("session.participants_range", max=MAX_PARTICIPANTS))
     if problems:
         raise SessionInputError(problems)
     live = _new_session(actor, data, version, data.participant_count)
@@ -135,7 +134,7 @@ def record_workshop(session: Session, actor: User, data: SessionInput) -> Record
 
 def resolve_attendees(
     session: Session, municipality_id: int, lines: list[str]
-) -> tuple[list[User], list[str]]:
+) -> tuple[list[User], list[ServiceError]]:
     """Staff of the municipality named by e-mail address or personnel number, one per line; and the problems."""
     wanted = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
     keys = {text.lower() for _n, text in wanted} | {text for _n, text in wanted}
@@ -149,19 +148,15 @@ def resolve_attendees(
         u.personnel_number: u for u in found if u.personnel_number
     }
     people: dict[int, User] = {}
-    problems = []
+    problems: list[ServiceError] = []
     for number, text in wanted:
         person = by_key.get(text.lower()) or by_key.get(text)
         if person is None:
-            problems.append(
-                f"Zeile {number}: „{text}“ ist keine E-Mail-Adresse und keine Personalnummer der Beschäftigten dieser Kommune."
-            )
+            problems.append(ServiceError("session.attendee_unknown", line=number, text=text))
         else:
             people[person.id] = person
     if not wanted:
-        problems.append(
-            "Bitte tragen Sie die Teilnehmenden ein (E-Mail-Adresse oder Personalnummer, eine je Zeile)."
-        )
+        problems.append(ServiceError("session.attendees_missing"))
     return list(people.values()), problems
 
 
@@ -217,18 +212,13 @@ def withdraw_session(session: Session, actor: User, live: LiveSession, reason: s
     if live.withdrawn_at is not None:
         return
     if not reason.strip():
-        raise SessionInputError(["Bitte geben Sie einen Grund an."])
+        raise SessionInputError([ServiceError("session.reason_missing")])
     if live.kind == SessionKind.TRAINING.value and session.scalar(
         select(func.count())
         .select_from(SessionAttendance)
         .where(SessionAttendance.session_id == live.id, SessionAttendance.completion_id.is_not(None))
     ):
-        raise SessionInputError(
-            [
-                "Diese Schulung hat bereits Abschlüsse für die Teilnehmenden erzeugt. Abschlüsse sind Nachweise und "
-                "werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."
-            ]
-        )
+        raise SessionInputError([ServiceError("session.has_completions")])
     live.withdrawn_at = clock.now()
     live.withdrawn_reason = reason.strip()[:300]
     record_event(

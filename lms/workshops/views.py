@@ -19,6 +19,7 @@ from lms.scope import (
 )
 from lms.web.access import acting_user
 from lms.web.database import get_db
+from lms.web.i18n import translate_error
 from lms.workshops import queries
 from lms.workshops.forms import SessionForm, TrainingForm, WithdrawForm, WorkshopForm
 from lms.workshops.models import SessionKind
@@ -101,7 +102,7 @@ def new_session(kind: str):  # type: ignore[no-untyped-def]
         except OutOfScope:
             abort(403)
         except SessionInputError as error:
-            problems = error.problems
+            problems = [translate_error(problem) for problem in error.problems]
         else:
             if session_kind is SessionKind.TRAINING:
                 flash(
@@ -161,7 +162,7 @@ def withdraw(session_id: int):  # type: ignore[no-untyped-def]
     except OutOfScope:
         abort(403)
     except SessionInputError as error:
-        flash(" ".join(error.problems), "danger")
+        flash(" ".join(translate_error(problem) for problem in error.problems), "danger")
     else:
         flash(_("Die Veranstaltung ist zurückgezogen und zählt nicht mehr."), "success")
     return redirect(url_for("workshops.session_detail", session_id=session_id), 303)

@@ -21,7 +21,7 @@ POT = TRANSLATIONS / "messages.pot"
 PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
 MO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
 
-EXTRACT_ARGS = ["extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "N_"]
+EXTRACT_ARGS = ["extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "-k", "Nn_:1,2"]
 EXTRACT = ".venv/bin/pybabel " + " ".join(EXTRACT_ARGS) + " -o lms/translations/messages.pot ."
 UPDATE = ".venv/bin/pybabel update -i lms/translations/messages.pot -d lms/translations"
 COMPILE = ".venv/bin/pybabel compile -d lms/translations"

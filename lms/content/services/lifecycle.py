@@ -8,16 +8,17 @@ from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
+from lms.errors import ServiceError
 
 
-class LifecycleError(Exception):
+class LifecycleError(ServiceError):
     """The change does not fit the current state (retiring what is already retired); the message is German."""
 
 
 def retire_version(session: Session, actor: User, version: ModuleVersion, reason: str) -> None:
     """Take one version out of the catalogue; the newest remaining version becomes the current one."""
     if version.retired_at is not None:
-        raise LifecycleError(f"Version {version.version_label} ist bereits zurückgezogen.")
+        raise LifecycleError("content.version_already_withdrawn", version=version.version_label)
     version.retired_at = clock.now()
     _record(session, actor, "content.retire_version", version, reason)
 
@@ -25,7 +26,7 @@ def retire_version(session: Session, actor: User, version: ModuleVersion, reason
 def restore_version(session: Session, actor: User, version: ModuleVersion) -> None:
     """Bring a retired version back (if it is the newest, it is current again)."""
     if version.retired_at is None:
-        raise LifecycleError(f"Version {version.version_label} ist nicht zurückgezogen.")
+        raise LifecycleError("content.version_not_withdrawn", version=version.version_label)
     version.retired_at = None
     _record(session, actor, "content.restore_version", version, "")
 
@@ -33,7 +34,7 @@ def restore_version(session: Session, actor: User, version: ModuleVersion) -> No
 def retire_module(session: Session, actor: User, module: Module, reason: str) -> None:
     """Take a whole module (with its quiz) out of the catalogue; completions and certificates stay valid."""
     if module.retired_at is not None:
-        raise LifecycleError("Das Modul ist bereits zurückgezogen.")
+        raise LifecycleError("content.module_already_withdrawn")
     module.retired_at = clock.now()
     _record(session, actor, "content.retire_module", module, reason)
 
@@ -41,7 +42,7 @@ def retire_module(session: Session, actor: User, module: Module, reason: str) ->
 def restore_module(session: Session, actor: User, module: Module) -> None:
     """Put a retired module back into the catalogue."""
     if module.retired_at is None:
-        raise LifecycleError("Das Modul ist nicht zurückgezogen.")
+        raise LifecycleError("content.module_not_withdrawn")
     module.retired_at = None
     _record(session, actor, "content.restore_module", module, "")
 

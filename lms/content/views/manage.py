@@ -29,6 +29,7 @@ from lms.quizzes.queries import quiz_versions
 from lms.quizzes.question_types import REGISTRY
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.i18n import translate_error
 from lms.web.validation import query_int
 
 AUTHORS = (Role.TRAINER, Role.ADMIN)
@@ -181,7 +182,7 @@ def _lifecycle(action, *args) -> None:  # type: ignore[no-untyped-def]
     try:
         action(get_db(), acting_user(), *args)
     except LifecycleError as error:
-        flash(str(error), "warning")
+        flash(translate_error(error), "warning")
         return
     flash(_("Gespeichert."), "success")
 

@@ -16,6 +16,7 @@ from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.i18n import translate_error
 
 
 @bp.route("/inhalte/bilder", methods=["GET", "POST"])
@@ -30,7 +31,7 @@ def images():  # type: ignore[no-untyped-def]
         try:
             media = store_image(db, acting_user(), upload.filename or "bild", upload.read())
         except ImageRejected as rejected:
-            error = str(rejected)
+            error = translate_error(rejected)
         else:
             flash(_("Bild gespeichert. Fügen Sie die Zeile unten in den Markdown-Text ein."), "success")
             return redirect(url_for("content.images", neu=media.sha256))

@@ -1,0 +1,196 @@
+"""Errors the services raise: a code and parameters; the edge (view, API, CLI) turns them into German or English.
+
+Services know no request and no language, so they never build the text a person reads. They raise
+``ServiceError("quiz.already_completed")`` (or a feature's subclass) with the values the text needs; ``MESSAGES``
+holds the German source text for each code, marked with ``N_`` so that pybabel extracts it into the catalogue.
+``lms.web.i18n.translate_error`` renders it in the person's language, ``translate(error, "de")`` does the same
+without Flask (the CLI). ``str(error)`` is the German text, so logs and plain ``except`` blocks stay readable.
+
+Parameters are data (names, numbers, dates already formatted for the reader); a text that differs by a count has
+a plural entry (``Plural``) and is rendered with ``ngettext``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lms.text import N_
+
+
+@dataclass(frozen=True)
+class Plural:
+    """German singular and plural of a message, chosen by the parameter ``count``."""
+
+    singular: str
+    plural: str
+    count: str = "n"
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for the catalogue (extracted with ``-k Nn_:1,2``); translation happens where shown."""
+    return singular, plural
+
+
+def _plural(pair: tuple[str, str], count: str = "n") -> Plural:
+    return Plural(pair[0], pair[1], count)
+
+
+#: Every refusal a service can raise, by code: the German source text with %(name)s parameters.
+MESSAGES: dict[str, str | Plural] = {
+    # auth: login and accounts
+    "auth.login_failed": N_("E-Mail-Adresse oder Passwort ist falsch."),
+    "auth.login_locked": _plural(
+        Nn_(
+            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie %(n)s Minute "
+            "oder wenden Sie sich an Ihre Koordination.",
+            "Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie %(n)s Minuten "
+            "oder wenden Sie sich an Ihre Koordination.",
+        )
+    ),
+    "auth.email_invalid": N_("„%(email)s“ ist keine gültige E-Mail-Adresse."),
+    "auth.email_taken": N_("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s."),
+    "auth.password_too_short": N_("Das Passwort muss mindestens %(min)s Zeichen lang sein."),
+    "auth.passwords_differ": N_("Die beiden Passwörter stimmen nicht überein."),
+    "auth.token_unknown": N_("Dieses Token gibt es nicht."),
+    "auth.invitation_invalid": N_(
+        "Dieser Link ist nicht mehr gültig: er wurde schon benutzt, durch einen neueren ersetzt oder ist "
+        "abgelaufen. Bitte wenden Sie sich an die Koordination Ihrer Verwaltung für eine neue Einladung."
+    ),
+    "auth.account_deactivated": N_(
+        "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Koordination Ihrer Verwaltung."
+    ),
+    # quizzes: starting an attempt
+    "quiz.none": N_("Zu diesem Modul gibt es noch kein Quiz."),
+    "quiz.already_completed": N_("Sie haben dieses Modul in dieser Version bereits abgeschlossen."),
+    "quiz.no_attempts_left": _plural(
+        Nn_(
+            "Für dieses Quiz ist %(n)s Versuch möglich, und Sie haben ihn genutzt. "
+            "Bitte wenden Sie sich an Ihre Koordination oder das Trainingsteam.",
+            "Sie haben alle %(n)s Versuche für dieses Quiz genutzt. "
+            "Bitte wenden Sie sich an Ihre Koordination oder das Trainingsteam.",
+        )
+    ),
+    # orgs: staff, periods, plans, staff import
+    "staff.deactivate_self": N_("Sie können Ihr eigenes Konto nicht deaktivieren."),
+    "staff.invite_deactivated": N_(
+        "Deaktivierte Personen erhalten keine Einladung. Bitte reaktivieren Sie die Person zuerst."
+    ),
+    "period.label_missing": N_("Bitte geben Sie eine Bezeichnung ein."),
+    "period.end_before_start": N_("Das Ende darf nicht vor dem Beginn liegen."),
+    "period.targets_invalid": N_(
+        "Die Ziele müssen 0 oder größer sein, die Mindestzahl der Beschäftigten mindestens 1."
+    ),
+    "period.overlap": N_("Der Zeitraum überschneidet sich mit „%(other)s“ (%(start)s – %(end)s)."),
+    "period.label_taken": N_("Es gibt bereits einen Zeitraum „%(label)s“."),
+    "plan.module_missing": N_("Bitte wählen Sie ein Schulungsmodul aus dem Katalog."),
+    "plan.due_outside_period": N_("Das Fälligkeitsdatum muss im %(period)s liegen."),
+    "plan.units_foreign": N_("Bitte wählen Sie Organisationseinheiten Ihrer Kommune."),
+    "import.already_applied": N_("Diese Liste wurde bereits übernommen."),
+    "import.faulty_rows": _plural(
+        Nn_(
+            "Die Liste enthält %(n)s fehlerhafte Zeile. Korrigieren Sie die Datei, "
+            "oder übernehmen Sie ausdrücklich nur die fehlerfreien Zeilen.",
+            "Die Liste enthält %(n)s fehlerhafte Zeilen. Korrigieren Sie die Datei, "
+            "oder übernehmen Sie ausdrücklich nur die fehlerfreien Zeilen.",
+        )
+    ),
+    # certificates
+    "certificate.reason_missing": N_(
+        "Bitte geben Sie einen Grund für den Widerruf an (mindestens 5 Zeichen)."
+    ),
+    "certificate.already_revoked": N_("Dieses Zertifikat ist bereits widerrufen."),
+    # content: lifecycle of versions and modules, images
+    "content.version_already_withdrawn": N_("Version %(version)s ist bereits zurückgezogen."),
+    "content.version_not_withdrawn": N_("Version %(version)s ist nicht zurückgezogen."),
+    "content.module_already_withdrawn": N_("Das Modul ist bereits zurückgezogen."),
+    "content.module_not_withdrawn": N_("Das Modul ist nicht zurückgezogen."),
+    "image.empty": N_("Die Datei ist leer."),
+    "image.too_many_bytes": N_("Das Bild ist größer als %(mb)s MB."),
+    "image.not_an_image": N_("Die Datei ist kein Bild im Format PNG, JPEG oder WebP."),
+    "image.damaged": N_("Die Bilddatei ist beschädigt oder unvollständig."),
+    "image.format": N_("Erlaubt sind Bilder im Format PNG, JPEG oder WebP."),
+    "image.too_large": N_("Das Bild ist zu groß: höchstens %(side)s Pixel Breite und Höhe."),
+    # workshops and in-person trainings
+    "session.script_missing": N_("Bitte wählen Sie ein Empowerment-Drehbuch und seine Version."),
+    "session.module_missing": N_("Bitte wählen Sie ein Schulungsmodul und seine Version."),
+    "session.in_future": N_(
+        "Das Datum liegt in der Zukunft: erfasst werden Veranstaltungen, die stattgefunden haben."
+    ),
+    "session.place_missing": N_("Bitte geben Sie den Ort an (z. B. „Rathaus, Raum 2.14“ oder „online“)."),
+    "session.facilitator_not_allowed": N_(
+        "Als Moderation können nur Trainerinnen, Trainer und die Moderation dieser Kommune eingetragen werden."
+    ),
+    "session.facilitator_missing": N_(
+        "Bitte nennen Sie mindestens eine Person, die die Veranstaltung geleitet hat."
+    ),
+    "session.participants_range": N_("Bitte geben Sie die Zahl der Teilnehmenden an (1 bis %(max)s)."),
+    "session.attendee_unknown": N_(
+        "Zeile %(line)s: „%(text)s“ ist keine E-Mail-Adresse und keine Personalnummer der Beschäftigten "
+        "dieser Kommune."
+    ),
+    "session.attendees_missing": N_(
+        "Bitte tragen Sie die Teilnehmenden ein (E-Mail-Adresse oder Personalnummer, eine je Zeile)."
+    ),
+    "session.reason_missing": N_("Bitte geben Sie einen Grund an."),
+    "session.has_completions": N_(
+        "Diese Schulung hat bereits Abschlüsse für die Teilnehmenden erzeugt. Abschlüsse sind Nachweise und "
+        "werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."
+    ),
+}
+
+
+class ServiceError(Exception):
+    """A refusal from a service: ``code`` names the message in ``MESSAGES``, ``params`` fill its placeholders."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in MESSAGES:  # a typo would otherwise surface as a KeyError on the error page
+            raise KeyError(f"unknown error code {code!r}")
+        self.code = code
+        self.params: dict[str, Any] = params
+        super().__init__(self.render())
+
+    def render(
+        self, gettext: Callable[[str], str] | None = None, ngettext: Callable[..., str] | None = None
+    ) -> str:
+        """The text, translated by ``gettext``/``ngettext`` if given, else the German source."""
+        return render_message(MESSAGES[self.code], self.params, gettext, ngettext)
+
+
+def render_message(
+    message: str | Plural,
+    params: Mapping[str, Any],
+    gettext: Callable[[str], str] | None = None,
+    ngettext: Callable[..., str] | None = None,
+) -> str:
+    """One catalogue entry with its parameters, in German or through the given translation functions."""
+    if isinstance(message, Plural):
+        count = int(params[message.count])
+        if ngettext is not None:
+            text = ngettext(message.singular, message.plural, count)
+        else:
+            text = message.singular if count == 1 else message.plural
+        return text % {**params, message.count: count}
+    text = gettext(message) if gettext else message
+    return text % dict(params) if params else text
+
+
+_TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+@cache
+def _catalogue(locale: str) -> Any:
+    from babel.support import Translations  # babel, not flask: the CLI renders without an application
+
+    return Translations.load(str(_TRANSLATIONS), [locale])
+
+
+def translate(error: ServiceError, locale: str = "de") -> str:
+    """The error's text in ``locale`` without Flask (the CLI); German, the source language, by default."""
+    if locale == "de":
+        return error.render()
+    catalogue = _catalogue(locale)
+    return error.render(catalogue.gettext, catalogue.ngettext)
