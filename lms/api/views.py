@@ -129,7 +129,8 @@ def submit(attempt_id: int):  # type: ignore[no-untyped-def]
     known = {slot["key"] for slot in attempt.layout}
     unknown = sorted(set(body["responses"]) - known)
     if unknown:
-        return api_error(400, f"Unbekannte Frage(n): {', '.join(unknown)}.")
+        label = "Unbekannte Frage" if len(unknown) == 1 else "Unbekannte Fragen"
+        return api_error(400, f"{label}: {', '.join(unknown)}.")
     try:
         submit_attempt(get_db(), _user(), attempt, body["responses"])
     except AttemptClosedError:

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, created_at, intpk
+from lms.text import N_
 
 if TYPE_CHECKING:
     from lms.orgs.models import Municipality, OrgUnit
@@ -26,12 +27,13 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
 
 
+#: German msgids; the web layer shows them with ``_()``, the CLI as they are.
 ROLE_LABELS = {
-    Role.LEARNER: "Lernende",
-    Role.TRAINER: "Trainer/in",
-    Role.COORDINATOR: "Koordination",
-    Role.ADMIN: "Programmbüro (Administration)",
-    Role.FACILITATOR: "Moderation Empowerment",
+    Role.LEARNER: N_("Lernende"),
+    Role.TRAINER: N_("Trainer/in"),
+    Role.COORDINATOR: N_("Koordination"),
+    Role.ADMIN: N_("Programmbüro (Administration)"),
+    Role.FACILITATOR: N_("Moderation Empowerment"),
 }
 
 

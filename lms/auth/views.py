@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.auth.forms import LanguageForm, LoginForm, SetPasswordForm, TokenForm
 from lms.auth.invitations import InvitationInvalid, PasswordRefused, accept_invitation, valid_invitation
-from lms.auth.models import ApiToken, User
+from lms.auth.models import ROLE_LABELS, ApiToken, User
 from lms.auth.services import (
     AccountError,
     LoginPolicy,
@@ -111,6 +111,8 @@ def profile():  # type: ignore[no-untyped-def]
         this_device=getattr(session, "row_id", None),
         idle_minutes=int(lifetimes.idle.total_seconds() // 60),
         lifetime_hours=int(lifetimes.absolute.total_seconds() // 3600),
+        roles=sorted(user.roles),
+        role_labels=ROLE_LABELS,
     ), status
 
 

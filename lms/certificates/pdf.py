@@ -27,6 +27,7 @@ from lms.certificates.snapshot import (
     CertificateKind,
     Snapshot,
 )
+from lms.text import plural
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "KfA Zertifikat Sans"
@@ -336,7 +337,11 @@ def transcript_pdf(
         pdf.ln(4)
         pdf.set_font(FONT, "B", 10)
         pdf.cell(
-            width, 6, f"Insgesamt: {len(snapshots)} Nachweise, {total} Minuten", new_x="LMARGIN", new_y="NEXT"
+            width,
+            6,
+            f"Insgesamt: {plural(len(snapshots), 'Nachweis', 'Nachweise')}, {plural(total, 'Minute', 'Minuten')}",
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     pdf.ln(4)
     pdf.set_font(FONT, "", 9)

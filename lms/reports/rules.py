@@ -119,26 +119,37 @@ def expected_by_now(target: int, elapsed: float) -> int:
     return math.floor(target * elapsed + 1e-9)
 
 
+def _standing(targets: Targets, delivered: Delivered) -> tuple[Message, Message]:
+    """What was delivered against the targets; „3 von 2“ would misread, so a surplus is said as „3 (Ziel: 2)“."""
+    modules = {
+        "modules": delivered.training_modules,
+        "min_modules": targets.min_training_modules,
+        "min_staff": targets.min_staff_per_module,
+    }
+    workshops = {"workshops": delivered.workshops, "min_workshops": targets.min_workshops}
+    if delivered.training_modules <= targets.min_training_modules:
+        first = N_(
+            "Schulungsmodule: %(modules)s von %(min_modules)s (je mindestens %(min_staff)s Beschäftigte),"
+        )
+    else:
+        first = N_(
+            "Schulungsmodule: %(modules)s (Ziel: %(min_modules)s, je mindestens %(min_staff)s Beschäftigte),"
+        )
+    if delivered.workshops <= targets.min_workshops:
+        second = N_("Empowerment-Workshops: %(workshops)s von %(min_workshops)s.")
+    else:
+        second = N_("Empowerment-Workshops: %(workshops)s (Ziel: %(min_workshops)s).")
+    return Message(first, modules), Message(second, workshops)
+
+
 def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: date, today: date) -> Assessment:
     """The status of one municipality in one period, with the reason in words."""
     elapsed = elapsed_share(starts_on, ends_on, today)
-    standing = Message(
-        N_(
-            "Schulungsmodule: %(modules)s von %(min_modules)s (je mindestens %(min_staff)s Beschäftigte), "
-            "Empowerment-Workshops: %(workshops)s von %(min_workshops)s."
-        ),
-        {
-            "modules": delivered.training_modules,
-            "min_modules": targets.min_training_modules,
-            "min_staff": targets.min_staff_per_module,
-            "workshops": delivered.workshops,
-            "min_workshops": targets.min_workshops,
-        },
-    )
+    standing = _standing(targets, delivered)
     modules_open = delivered.training_modules < targets.min_training_modules
     workshops_open = delivered.workshops < targets.min_workshops
     if not modules_open and not workshops_open:
-        return Assessment(Status.MET, (Message(N_("Beide Ziele sind erreicht.")), standing), elapsed)
+        return Assessment(Status.MET, (Message(N_("Beide Ziele sind erreicht.")), *standing), elapsed)
     if today > ends_on:
         return Assessment(
             Status.MISSED,
@@ -147,7 +158,7 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
                     N_("Der Zeitraum endete am %(end)s, ohne dass beide Ziele erreicht wurden."),
                     {"end": clock.fixed_date(ends_on)},
                 ),
-                standing,
+                *standing,
             ),
             elapsed,
         )
@@ -156,7 +167,7 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
             Status.ON_TRACK,
             (
                 Message(N_("Der Zeitraum beginnt am %(start)s."), {"start": clock.fixed_date(starts_on)}),
-                standing,
+                *standing,
             ),
             elapsed,
         )
@@ -178,16 +189,16 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
                 "min_workshops": targets.min_workshops,
             },
         )
-        return Assessment(Status.AT_RISK, (first, standing), elapsed)
+        return Assessment(Status.AT_RISK, (first, *standing), elapsed)
     days_left = (ends_on - today).days + 1
     if elapsed > FINAL_STRETCH:
         first = Message(
             N_("Bis zum Ende am %(end)s bleiben %(days)s Tage, und noch sind nicht beide Ziele erreicht."),
             {"end": clock.fixed_date(ends_on), "days": days_left},
         )
-        return Assessment(Status.AT_RISK, (first, standing), elapsed)
+        return Assessment(Status.AT_RISK, (first, *standing), elapsed)
     first = Message(
         N_("%(elapsed)s %% des Zeitraums sind vergangen (Ende: %(end)s); der Fortschritt liegt im Plan."),
         {"elapsed": percent, "end": clock.fixed_date(ends_on)},
     )
-    return Assessment(Status.ON_TRACK, (first, standing), elapsed)
+    return Assessment(Status.ON_TRACK, (first, *standing), elapsed)

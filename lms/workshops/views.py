@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from lms import time as clock
@@ -105,14 +106,17 @@ def new_session(kind: str):  # type: ignore[no-untyped-def]
             problems = [translate_error(problem) for problem in error.problems]
         else:
             if session_kind is SessionKind.TRAINING:
-                flash(
-                    _(
-                        "Die Schulung ist erfasst: %(created)s Abschlüsse in Präsenz eingetragen, %(already)s Personen hatten das Modul in dieser Version schon abgeschlossen.",
-                        created=result.completions_created,
-                        already=result.already_completed,
-                    ),
-                    "success",
+                created = ngettext(
+                    "Die Schulung ist erfasst: %(num)s Abschluss in Präsenz eingetragen.",
+                    "Die Schulung ist erfasst: %(num)s Abschlüsse in Präsenz eingetragen.",
+                    result.completions_created,
                 )
+                already = ngettext(
+                    "%(num)s Person hatte das Modul in dieser Version schon abgeschlossen.",
+                    "%(num)s Personen hatten das Modul in dieser Version schon abgeschlossen.",
+                    result.already_completed,
+                )
+                flash(f"{created} {already}", "success")
             else:
                 flash(_("Der Workshop ist erfasst."), "success")
             return redirect(url_for("workshops.session_detail", session_id=result.session.id), 303)
