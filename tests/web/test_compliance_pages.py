@@ -91,7 +91,7 @@ def test_dashboard_shows_status_reason_coverage_and_suppresses_small_counts(clie
     assert text.count("&lt; 5") >= 5  # small unit, the second module, the workshop's 3 participants …
     assert "Ayşe" not in text and "Minh" not in text  # workshop names never reach the dashboard
     assert 'role="img"' in text and '<title id="chart-coverage-title">' in text
-    assert "Noch 1 Schulungsmodul(e)" in text and "Noch 1 Empowerment-Workshop(s)" in text
+    assert "Noch 1 Schulungsmodul, das mindestens" in text and "Noch 1 Empowerment-Workshop bis" in text
 
 
 def test_completion_list_csv_opens_in_german_excel_and_neutralises_formulas(client, db: Session) -> None:  # type: ignore[no-untyped-def]

@@ -60,7 +60,7 @@ def test_preview_apply_invite_and_import_again(client, db: Session, outbox: Path
     assert "Neue Organisationseinheiten: Amt für Soziales, Bürgerservice, Ausländerbehörde." in preview
 
     refused = client.get(apply(client, preview_url).headers["Location"]).text
-    assert "1 fehlerhafte Zeile(n)" in refused and db.scalar(select(func.count()).select_from(OrgUnit)) == 0
+    assert "1 fehlerhafte Zeile." in refused and db.scalar(select(func.count()).select_from(OrgUnit)) == 0
 
     done = client.get(apply(client, preview_url, skip_invalid="y").headers["Location"]).text
     assert "Import übernommen" in done and "Die Beschäftigtenliste wurde übernommen." in done

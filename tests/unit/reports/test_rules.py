@@ -95,3 +95,12 @@ def test_a_share_of_a_small_group_is_hidden_with_it() -> None:
     assert share(3, 3) is None  # 100 % of a group of three
     assert str(share(5, 8)) == "62.5"
     assert str(share(1799, 1800)) == "99.9"
+
+
+def test_a_surplus_is_not_read_as_three_of_two() -> None:
+    assessment = assess(Targets(), Delivered(training_modules=3, workshops=2), START, END, date(2026, 6, 1))
+    text = assessment.reason()
+    assert (
+        "Schulungsmodule: 3 (Ziel: 2, je mindestens 5 Beschäftigte), Empowerment-Workshops: 2 von 2." in text
+    )
+    assert "3 von 2" not in text

@@ -1,0 +1,133 @@
+"""Refusals from the services reach an English-speaking person in English, a German-speaking one in German.
+
+The services raise a code with parameters (lms/errors.py); the views translate it for the request's language.
+German texts are asserted unchanged in the feature tests (test_auth, test_compliance_pages, …).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from lms.auth.models import Role, User
+from tests import factories as f
+
+EN = {"Accept-Language": "en"}
+
+
+def _english(db: Session, person: User) -> User:
+    person.locale = "en"
+    db.flush()
+    return person
+
+
+def test_wrong_password_is_refused_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    response = f.login(client, person.email, "falsch-falsch-falsch")
+    assert response.status_code == 401
+    assert "Email address or password is incorrect." in response.text
+    assert "Passwort ist falsch" not in response.text
+
+
+def test_throttled_login_says_the_minutes_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    person = f.user(db)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    for _ in range(5):
+        f.login(client, person.email, "falsch-falsch-falsch")
+    response = f.login(client, person.email)
+    assert response.status_code == 401
+    assert (
+        "Too many failed login attempts. Please wait 15 minutes or contact your coordinator." in response.text
+    )
+
+
+def test_quiz_already_completed_is_refused_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(db)
+    person = _english(db, f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id))
+    f.login(client, person.email)
+    url = "/module/testmodul/quiz"
+    attempt_url = client.post(url, data={"csrf_token": f.csrf_token(client, url)}).headers["Location"]
+    form = client.get(attempt_url)
+    client.post(attempt_url, data={"csrf_token": f._csrf_from(form.text), **f.CORRECT_ANSWERS})
+    again = client.post(url, data={"csrf_token": f.csrf_token(client, url)}, follow_redirects=True)
+    assert "You have already completed this version of the module." in again.text
+    assert "bereits abgeschlossen" not in again.text
+
+
+def test_no_attempts_left_in_english_and_german(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(db, f.quiz_source(max_attempts=1))
+    person = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
+    f.login(client, person.email)
+    url = "/module/testmodul/quiz"
+    attempt_url = client.post(url, data={"csrf_token": f.csrf_token(client, url)}).headers["Location"]
+    form = client.get(attempt_url)
+    wrong = {key: ["a"] for key in f.CORRECT_ANSWERS}
+    client.post(attempt_url, data={"csrf_token": f._csrf_from(form.text), **wrong})
+    german = client.post(url, data={"csrf_token": f.csrf_token(client, url)}, follow_redirects=True)
+    assert "Für dieses Quiz ist 1 Versuch möglich, und Sie haben ihn genutzt." in german.text
+    assert "alle 1 Versuche" not in german.text
+    _english(db, person)
+    english = client.post(url, data={"csrf_token": f.csrf_token(client, url)}, follow_redirects=True)
+    assert "This quiz allows 1 attempt, and you have used it." in english.text
+
+
+def test_staff_action_is_refused_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    coordinator = _english(db, f.user(db, Role.COORDINATOR, municipality_id=town.id))
+    f.login(client, coordinator.email)
+    staff = f"/kommunen/{town.slug}/beschaeftigte"
+    refused = client.post(
+        f"{staff}/{coordinator.id}/deaktivieren",
+        data={"csrf_token": f.csrf_token(client, staff)},
+        follow_redirects=True,
+    )
+    assert "You cannot deactivate your own account." in refused.text
+    assert "eigenes Konto" not in refused.text
+
+
+def test_period_validation_error_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    admin = _english(db, f.user(db, Role.ADMIN))
+    f.login(client, admin.email)
+    year = f.period(db, "Programmjahr 2027")
+    f.period(db)  # Programmjahr 2026
+    url = f"/programmbuero/zeitraeume/{year.id}"
+    data = {
+        "csrf_token": f.csrf_token(client, url),
+        "label": "Programmjahr 2027",
+        "starts_on": "2026-12-01",
+        "ends_on": "2027-12-31",
+        "min_training_modules": "2",
+        "min_staff_per_module": "5",
+        "min_workshops": "2",
+    }
+    clash = client.post(url, data=data)
+    assert clash.status_code == 400
+    assert "The period overlaps with “Programmjahr 2026”" in clash.text
+    reversed_dates = client.post(url, data={**data, "starts_on": "2028-02-01", "ends_on": "2028-01-01"})
+    assert (
+        reversed_dates.status_code == 400 and "The end must not be before the start." in reversed_dates.text
+    )
+
+
+def test_staff_count_is_singular_or_plural(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, coordinator.email)
+    staff = f"/kommunen/{town.slug}/beschaeftigte"
+    assert "1 Person gefunden." in client.get(staff).text
+    f.user(db, Role.LEARNER, municipality_id=town.id)
+    assert "2 Personen gefunden." in client.get(staff).text
+    _english(db, coordinator)
+    assert "2 people found." in client.get(staff).text
+    assert "1 person found." in client.get(f"{staff}?suche={coordinator.email}").text
+
+
+def test_roles_are_named_in_the_interface_language(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    person = f.user(db, Role.COORDINATOR, Role.LEARNER, municipality_id=town.id)
+    f.login(client, person.email)
+    assert "Koordination, Lernende" in client.get("/profil").text
+    _english(db, person)
+    assert "Coordination, Learner" in client.get("/profil").text
