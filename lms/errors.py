@@ -35,6 +35,22 @@ def Nn_(singular: str, plural: str) -> tuple[str, str]:
     return singular, plural
 
 
+class Term(str):
+    """A parameter that is itself a German word of the catalogue (a column name), translated with the message."""
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Several ``Term``s as one parameter: „E-Mail-Adresse und Name“, or with ``and_=False`` „E-Mail, Name“."""
+
+    items: tuple[str, ...]
+    and_: bool = True
+
+
+#: The word between the last two ``Terms``.
+AND = N_("und")
+
+
 def _plural(pair: tuple[str, str], count: str = "n") -> Plural:
     return Plural(pair[0], pair[1], count)
 
@@ -89,6 +105,34 @@ MESSAGES: dict[str, str | Plural] = {
     "plan.module_missing": N_("Bitte wählen Sie ein Schulungsmodul aus dem Katalog."),
     "plan.due_outside_period": N_("Das Fälligkeitsdatum muss im %(period)s liegen."),
     "plan.units_foreign": N_("Bitte wählen Sie Organisationseinheiten Ihrer Kommune."),
+    "file.empty": N_("Die Datei ist leer."),
+    # the column names in these texts are what the file must contain, so they stay German in every language
+    "staff_file.workbook": N_(
+        "Das ist eine Excel-Arbeitsmappe (.xlsx), keine CSV-Datei. Bitte speichern Sie die Liste in Excel "
+        "über „Speichern unter“ als „CSV UTF-8 (durch Trennzeichen getrennt)“."
+    ),
+    "staff_file.encoding": N_(
+        "Die Datei ist keine lesbare Textdatei (weder UTF-8 noch Windows-1252). Bitte exportieren Sie sie als CSV."
+    ),
+    "staff_file.header_invalid": N_("Zeile 1: die Kopfzeile ist kein gültiges CSV (%(error)s)."),
+    "staff_file.columns_missing": N_(
+        "In der Kopfzeile fehlt: %(missing)s. Gefunden: %(seen)s. Erwartet werden die Spalten %(expected)s."
+    ),
+    "staff_row.invalid_csv": N_('kein gültiges CSV (%(error)s); meist ein nicht geschlossenes „"“.'),
+    "staff_row.unreadable": N_("unlesbar"),
+    "staff_row.too_many_fields": N_(
+        "%(fields)s Felder, aber nur %(width)s Spalten. Enthält ein Wert das Trennzeichen? "
+        "Dann muss er in Anführungszeichen stehen."
+    ),
+    "staff_row.missing": N_("%(fields)s fehlt."),
+    "staff_row.too_long": N_("%(field)s ist länger als %(limit)s Zeichen."),
+    "staff_row.duplicate_email": N_("Die E-Mail-Adresse %(email)s steht schon in Zeile %(line)s."),
+    "staff_row.duplicate_number": N_("Die Personalnummer %(number)s steht schon in Zeile %(line)s."),
+    "staff_row.email_unusable": N_(
+        "Die E-Mail-Adresse %(email)s kann für diese Liste nicht verwendet werden. Bitte klären Sie "
+        "sie mit dem Programmbüro."
+    ),
+    "staff_row.number_taken": N_("Die Personalnummer %(number)s gehört bereits einer anderen Person."),
     "import.already_applied": N_("Diese Liste wurde bereits übernommen."),
     "import.faulty_rows": _plural(
         Nn_(
@@ -108,7 +152,6 @@ MESSAGES: dict[str, str | Plural] = {
     "content.version_not_withdrawn": N_("Version %(version)s ist nicht zurückgezogen."),
     "content.module_already_withdrawn": N_("Das Modul ist bereits zurückgezogen."),
     "content.module_not_withdrawn": N_("Das Modul ist nicht zurückgezogen."),
-    "image.empty": N_("Die Datei ist leer."),
     "image.too_many_bytes": N_("Das Bild ist größer als %(mb)s MB."),
     "image.not_an_image": N_("Die Datei ist kein Bild im Format PNG, JPEG oder WebP."),
     "image.damaged": N_("Die Bilddatei ist beschädigt oder unvollständig."),
@@ -167,6 +210,7 @@ def render_message(
     ngettext: Callable[..., str] | None = None,
 ) -> str:
     """One catalogue entry with its parameters, in German or through the given translation functions."""
+    params = {key: _parameter(value, gettext) for key, value in params.items()}
     if isinstance(message, Plural):
         count = int(params[message.count])
         if ngettext is not None:
@@ -176,6 +220,20 @@ def render_message(
         return text % {**params, message.count: count}
     text = gettext(message) if gettext else message
     return text % dict(params) if params else text
+
+
+def _parameter(value: Any, gettext: Callable[[str], str] | None) -> Any:
+    def word(text: str) -> str:
+        return gettext(text) if gettext and isinstance(text, Term) else str(text)
+
+    if isinstance(value, Term):
+        return word(value)
+    if isinstance(value, Terms):
+        words = [word(item) for item in value.items]
+        if not value.and_ or len(words) < 2:
+            return ", ".join(words)
+        return f"{', '.join(words[:-1])} {gettext(AND) if gettext else AND} {words[-1]}"
+    return value
 
 
 _TRANSLATIONS = Path(__file__).resolve().parent / "translations"

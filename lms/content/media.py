@@ -77,7 +77,7 @@ def clean_image(data: bytes) -> CleanImage:
     The type is decided by decoding the bytes, never by the file name or the browser's claim.
     """
     if not data:
-        raise ImageRejected("image.empty")
+        raise ImageRejected("file.empty")
     if len(data) > MAX_IMAGE_BYTES:
         raise ImageRejected("image.too_many_bytes", mb=MAX_IMAGE_BYTES // (1024 * 1024))
     try:

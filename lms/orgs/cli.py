@@ -52,10 +52,10 @@ def staff_import(
                 session, municipality, raw, deactivate_missing=deactivate_missing, actor_id=None
             )
         except StaffFileError as error:
-            click.echo(f"{file}: {error}", err=True)
+            click.echo(f"{file}: {translate(error)}", err=True)
             sys.exit(1)
         for problem in preview.problems:
-            click.echo(f"{file}:{problem.line}: {problem.message}", err=True)
+            click.echo(f"{file}:{problem.line}: {translate(problem.message)}", err=True)
         click.echo(
             f"{municipality.name}: {len(preview.new)} neu, {len(preview.changed)} geändert, "
             f"{len(preview.reactivated)} reaktiviert, {preview.unchanged} unverändert, "

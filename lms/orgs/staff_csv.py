@@ -15,6 +15,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from lms.errors import ServiceError, Term, Terms
+from lms.text import N_
+
 #: Column keys and the header names (normalised) that mean them.
 ALIASES: dict[str, tuple[str, ...]] = {
     "email": (
@@ -53,15 +56,15 @@ EXPECTED = "E-Mail, Name (oder Vorname und Nachname), Organisationseinheit; opti
 EMAIL = re.compile(r"^[^@\s;,<>\"]+@[^@\s;,<>\"]+\.[^@\s;,<>\"]+$")
 LIMITS = {"email": 254, "name": 200, "org_unit": 200, "personnel_number": 50}
 LABELS = {
-    "email": "E-Mail-Adresse",
-    "name": "Name",
-    "org_unit": "Organisationseinheit",
-    "personnel_number": "Personalnummer",
+    "email": Term(N_("E-Mail-Adresse")),
+    "name": Term(N_("Name")),
+    "org_unit": Term(N_("Organisationseinheit")),
+    "personnel_number": Term(N_("Personalnummer")),
 }
 
 
-class StaffFileError(ValueError):
-    """The file as a whole cannot be read (empty, wrong format, required columns missing); message for people."""
+class StaffFileError(ServiceError, ValueError):
+    """The file as a whole cannot be read (empty, wrong format, required columns missing)."""
 
 
 @dataclass(frozen=True)
@@ -77,10 +80,10 @@ class StaffRow:
 
 @dataclass(frozen=True)
 class RowProblem:
-    """A faulty row: its line in the file and what is wrong."""
+    """A faulty row: its line in the file and what is wrong (``str()`` of it is German)."""
 
     line: int
-    message: str
+    message: ServiceError
 
     def __str__(self) -> str:
         return f"Zeile {self.line}: {self.message}"
@@ -100,10 +103,7 @@ class StaffList:
 def decode(raw: bytes) -> tuple[str, str]:
     """The text and a German name of its encoding: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""
     if raw.startswith(b"PK\x03\x04"):
-        raise StaffFileError(
-            "Das ist eine Excel-Arbeitsmappe (.xlsx), keine CSV-Datei. Bitte speichern Sie die Liste in Excel "
-            "über „Speichern unter“ als „CSV UTF-8 (durch Trennzeichen getrennt)“."
-        )
+        raise StaffFileError("staff_file.workbook")
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8", errors="strict"), "UTF-8 mit BOM"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -121,9 +121,7 @@ def decode(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
-        raise StaffFileError(
-            "Die Datei ist keine lesbare Textdatei (weder UTF-8 noch Windows-1252). Bitte exportieren Sie sie als CSV."
-        ) from None
+        raise StaffFileError("staff_file.encoding") from None
 
 
 def detect_delimiter(header_line: str) -> str:
@@ -163,9 +161,12 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
         if not ok
     ]
     if missing:
-        seen = "; ".join(h.strip() for h in header if h.strip()) or "keine"
+        seen = "; ".join(h.strip() for h in header if h.strip()) or Term(N_("keine"))
         raise StaffFileError(
-            f"In der Kopfzeile fehlt: {', '.join(missing)}. Gefunden: {seen}. Erwartet werden die Spalten {EXPECTED}."
+            "staff_file.columns_missing",
+            missing=Terms(tuple(missing), and_=False),
+            seen=seen,
+            expected=EXPECTED,
         )
     return found, ignored
 
@@ -177,19 +178,19 @@ def _clean(value: str) -> str:
 def parse_staff_list(raw: bytes) -> StaffList:
     """Read the file; raise StaffFileError if it cannot be read at all, else report each faulty row."""
     if not raw.strip():
-        raise StaffFileError("Die Datei ist leer.")
+        raise StaffFileError("file.empty")
     text, encoding = decode(raw)
     if not text.strip(" \t\r\n\ufeff"):
-        raise StaffFileError("Die Datei ist leer.")
+        raise StaffFileError("file.empty")
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = detect_delimiter(first_line)
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
-        raise StaffFileError("Die Datei ist leer.") from None
+        raise StaffFileError("file.empty") from None
     except csv.Error as error:
-        raise StaffFileError(f"Zeile 1: die Kopfzeile ist kein gültiges CSV ({error}).") from None
+        raise StaffFileError("staff_file.header_invalid", error=str(error)) from None
     columns, ignored = _columns(header)
     result = StaffList(encoding=encoding, delimiter=delimiter, ignored_columns=ignored)
     emails: dict[str, int] = {}
@@ -202,9 +203,7 @@ def parse_staff_list(raw: bytes) -> StaffList:
         except StopIteration:
             break
         except csv.Error as error:
-            result.problems.append(
-                RowProblem(start, f'kein gültiges CSV ({error}); meist ein nicht geschlossenes „"“.')
-            )
+            result.problems.append(RowProblem(start, ServiceError("staff_row.invalid_csv", error=str(error))))
             break
         previous_end = reader.line_num
         if not any(cell.strip() for cell in record):
@@ -212,11 +211,15 @@ def parse_staff_list(raw: bytes) -> StaffList:
         row, problem = _row(start, record, columns, len(header))
         if problem is None and row is not None:
             if row.email in emails:
-                problem = f"Die E-Mail-Adresse {row.email} steht schon in Zeile {emails[row.email]}."
+                problem = ServiceError("staff_row.duplicate_email", email=row.email, line=emails[row.email])
             elif row.personnel_number and row.personnel_number in numbers:
-                problem = f"Die Personalnummer {row.personnel_number} steht schon in Zeile {numbers[row.personnel_number]}."
+                problem = ServiceError(
+                    "staff_row.duplicate_number",
+                    number=row.personnel_number,
+                    line=numbers[row.personnel_number],
+                )
         if problem is not None or row is None:
-            result.problems.append(RowProblem(start, problem or "unlesbar"))
+            result.problems.append(RowProblem(start, problem or ServiceError("staff_row.unreadable")))
             continue
         emails[row.email] = start
         if row.personnel_number:
@@ -227,12 +230,9 @@ def parse_staff_list(raw: bytes) -> StaffList:
 
 def _row(
     line: int, record: list[str], columns: dict[str, int], width: int
-) -> tuple[StaffRow | None, str | None]:
+) -> tuple[StaffRow | None, ServiceError | None]:
     if len(record) > width and any(cell.strip() for cell in record[width:]):
-        return None, (
-            f"{len(record)} Felder, aber nur {width} Spalten. Enthält ein Wert das Trennzeichen? "
-            "Dann muss er in Anführungszeichen stehen."
-        )
+        return None, ServiceError("staff_row.too_many_fields", fields=len(record), width=width)
 
     def get(key: str) -> str:
         index = columns.get(key)
@@ -248,10 +248,10 @@ def _row(
     }
     missing = [LABELS[k] for k in ("email", "name", "org_unit") if not values[k]]
     if missing:
-        return None, f"{' und '.join(missing)} fehlt."
+        return None, ServiceError("staff_row.missing", fields=Terms(tuple(missing)))
     if not EMAIL.match(email):
-        return None, f"„{email}“ ist keine gültige E-Mail-Adresse."
+        return None, ServiceError("auth.email_invalid", email=email)
     for key, limit in LIMITS.items():
         if len(values[key]) > limit:
-            return None, f"{LABELS[key]} ist länger als {limit} Zeichen."
+            return None, ServiceError("staff_row.too_long", field=LABELS[key], limit=limit)
     return StaffRow(line, email, name, values["org_unit"], values["personnel_number"] or None), None

@@ -147,21 +147,14 @@ def preview_import(
     for row in rows:
         if row.email in elsewhere:
             preview.conflicts.append(
-                RowProblem(
-                    row.line,
-                    # Neutral on purpose: saying where the account lives would tell one municipality about
-                    # another's staff (account enumeration across municipalities).
-                    f"Die E-Mail-Adresse {row.email} kann für diese Liste nicht verwendet werden. Bitte klären Sie "
-                    "sie mit dem Programmbüro.",
-                )
+                # Neutral on purpose: saying where the account lives would tell one municipality about
+                # another's staff (account enumeration across municipalities).
+                RowProblem(row.line, ServiceError("staff_row.email_unusable", email=row.email))
             )
             continue
         if row.personnel_number and numbers.get(row.personnel_number, row.email) != row.email:
             preview.conflicts.append(
-                RowProblem(
-                    row.line,
-                    f"Die Personalnummer {row.personnel_number} gehört bereits einer anderen Person.",
-                )
+                RowProblem(row.line, ServiceError("staff_row.number_taken", number=row.personnel_number))
             )
             continue
         if row.org_unit.casefold() not in known_units:

@@ -197,7 +197,7 @@ def staff_import(slug: str):  # type: ignore[no-untyped-def]
             try:
                 preview_import(get_db(), municipality, content, deactivate_missing=False, actor_id=None)
             except StaffFileError as problem:
-                error = str(problem)
+                error = translate_error(problem)
             else:
                 staged = stage_import(
                     get_db(),

@@ -131,3 +131,26 @@ def test_roles_are_named_in_the_interface_language(client, db: Session) -> None:
     assert "Koordination, Lernende" in client.get("/profil").text
     _english(db, person)
     assert "Coordination, Learner" in client.get("/profil").text
+
+
+def test_staff_list_problems_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    town = f.municipality(db)
+    coordinator = _english(db, f.user(db, Role.COORDINATOR, municipality_id=town.id))
+    f.login(client, coordinator.email)
+    url = f"/kommunen/{town.slug}/beschaeftigte/import"
+    raw = b"E-Mail;Name;Organisationseinheit\r\nkaputt;Paul Becker;Bauamt\r\n;Lena Wolf;\r\n"
+    fields = {
+        "csrf_token": f.csrf_token(client, url),
+        "file": FileStorage(io.BytesIO(raw), filename="personal.csv", content_type="text/csv"),
+    }
+    boundary, body = encode_multipart(MultiDict(fields))
+    response = client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    preview = client.get(response.headers["Location"]).text
+    assert "“kaputt” is not a valid email address." in preview
+    assert "Missing: Email address and Organisational unit." in preview
+    assert "2 rows cannot be applied." in preview
