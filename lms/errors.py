@@ -90,6 +90,27 @@ MESSAGES: dict[str, str | Plural] = {
             "Bitte wenden Sie sich an Ihre Koordination oder das Trainingsteam.",
         )
     ),
+    # quizzes: a response that does not fit its question (a forged form or an API call)
+    "response.unknown_option": N_("Unbekannte Antwort „%(option)s“."),
+    "response.single_choice": N_("Bei einer Einfachauswahl ist nur eine Antwort möglich."),
+    "response.control_characters": N_("Die Antwort enthält unzulässige Steuerzeichen."),
+    "response.too_long": N_("Die Antwort ist zu lang: höchstens %(max)s Zeichen."),
+    "response.not_one_text": N_("Die Antwort hat eine unerwartete Form: erwartet wird ein einzelner Text."),
+    "response.shape": N_("Die Antwort hat eine unerwartete Form."),
+    "response.unknown_step": N_("Unbekannter Schritt „%(step)s“."),
+    "response.order_incomplete": N_(
+        "Die Reihenfolge muss jeden der %(count)s Schritte genau einmal enthalten."
+    ),
+    "response.step_placed_twice": N_("Ein Schritt hat mehr als eine Position."),
+    "response.unknown_position": N_("Unbekannte Position „%(position)s“."),
+    "response.positions_missing": N_("Bitte wählen Sie für jeden Schritt eine Position (1 bis %(count)s)."),
+    "response.position_reused": _plural(
+        Nn_(
+            "Position %(positions)s haben Sie mehreren Schritten gegeben; jede Position darf nur einmal vorkommen.",
+            "Positionen %(positions)s haben Sie mehreren Schritten gegeben; jede Position darf nur einmal "
+            "vorkommen.",
+        )
+    ),
     # orgs: staff, periods, plans, staff import
     "staff.deactivate_self": N_("Sie können Ihr eigenes Konto nicht deaktivieren."),
     "staff.invite_deactivated": N_(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -136,7 +137,7 @@ def submit(attempt_id: int):  # type: ignore[no-untyped-def]
     except AttemptClosedError:
         return api_error(409, "Dieser Versuch wurde bereits abgegeben.")
     except ResponseInvalid as invalid:
-        return api_error(400, str(invalid))
+        return api_error(400, _("Frage %(n)s: %(message)s", n=invalid.key, message=translate_error(invalid)))
     return jsonify(serializers.attempt_state(attempt))
 
 

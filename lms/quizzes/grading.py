@@ -51,7 +51,7 @@ def _grade_question(question: Mapping[str, Any], raw: Any) -> QuestionResult:
     try:
         response = question_type.normalise_response(definition, raw)
     except ResponseInvalid as error:
-        raise ResponseInvalid(error.message, key=key) from error  # str(): „Frage q3: …“
+        raise ResponseInvalid(error.code, key=key, **error.params) from error  # str(): „Frage q3: …“
     score = min(max(float(question_type.grade(definition, response)), 0.0), 1.0)
     correct = question_type.correct_response(definition)
     return QuestionResult(key, score, score == 1.0, response, correct)

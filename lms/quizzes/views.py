@@ -107,11 +107,8 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
             except ResponseInvalid as invalid:
                 # Name the question by the number the person sees, not by its internal key.
                 number = next((q["number"] for q in questions if q["key"] == invalid.key), None)
-                error = (
-                    _("Frage %(n)s: %(message)s", n=number, message=invalid.message)
-                    if number
-                    else invalid.message
-                )
+                message = translate_error(invalid)
+                error = _("Frage %(n)s: %(message)s", n=number, message=message) if number else message
             except AttemptClosedError:
                 return redirect(url_for("quizzes.result", attempt_id=current.id), code=303)
             else:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from lms.errors import MESSAGES, Plural, ServiceError, translate
+from lms.errors import MESSAGES, Plural, ServiceError, Terms, translate
 from lms.orgs.staff_import import ImportRefused
+from lms.quizzes.question_types import ResponseInvalid
 from lms.quizzes.services import QuizUnavailable
 
 
@@ -43,9 +46,18 @@ def test_attempts_one_and_many() -> None:
     assert "Sie haben alle 3 Versuche" in str(QuizUnavailable("quiz.no_attempts_left", n=3))
 
 
-def test_every_message_has_a_plural_count_or_none() -> None:
+def test_both_forms_of_a_plural_take_the_same_parameters() -> None:
+    def names(text: str) -> list[str]:
+        return sorted(re.findall(r"%\((\w+)\)s", text))
+
     for code, message in MESSAGES.items():
         if isinstance(message, Plural):
-            assert f"%({message.count})s" in message.singular and f"%({message.count})s" in message.plural, (
-                code
-            )
+            assert names(message.singular) == names(message.plural), code
+
+
+def test_terms_are_joined_and_translated() -> None:
+    error = ResponseInvalid("response.position_reused", n=2, positions=Terms(("3", "5")))
+    assert str(error) == (
+        "Positionen 3 und 5 haben Sie mehreren Schritten gegeben; jede Position darf nur einmal vorkommen."
+    )
+    assert translate(error, "en").startswith("You gave positions 3 and 5 to more than one step")

@@ -154,3 +154,16 @@ def test_staff_list_problems_in_english(client, db: Session) -> None:  # type: i
     assert "“kaputt” is not a valid email address." in preview
     assert "Missing: Email address and Organisational unit." in preview
     assert "2 rows cannot be applied." in preview
+
+
+def test_forged_answer_is_refused_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(db)
+    person = _english(db, f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id))
+    f.login(client, person.email)
+    url = "/module/testmodul/quiz"
+    attempt_url = client.post(url, data={"csrf_token": f.csrf_token(client, url)}).headers["Location"]
+    token = f._csrf_from(client.get(attempt_url).text)
+    response = client.post(attempt_url, data={**f.CORRECT_ANSWERS, "csrf_token": token, "q1": "zzz"})
+    assert response.status_code == 422
+    assert "Question 1: Unknown answer “zzz”." in response.text

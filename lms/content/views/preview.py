@@ -20,6 +20,7 @@ from lms.quizzes.question_types import ResponseInvalid
 from lms.quizzes.services import presented_questions, result_details
 from lms.web.access import roles_required
 from lms.web.database import get_db
+from lms.web.i18n import translate_error
 from lms.web.validation import query_int
 
 
@@ -130,7 +131,7 @@ def _quiz_preview(*, draft, module, preview=None, published=None):  # type: igno
         grade_preview(attempt, answers)
     except ResponseInvalid as invalid:
         return render_template(
-            "content/preview_quiz.html", questions=shown, error=invalid.message, **base
+            "content/preview_quiz.html", questions=shown, error=translate_error(invalid), **base
         ), 422
     return render_template(
         "content/preview_quiz.html", attempt=attempt, details=result_details(attempt), **base

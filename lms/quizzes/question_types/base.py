@@ -6,20 +6,25 @@ import random
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
+from lms.errors import ServiceError
 from lms.markdown.problems import Problem
 
 
-class ResponseInvalid(ValueError):
+class ResponseInvalid(ServiceError, ValueError):
     """A submitted response does not fit the question (unknown option, two answers to a single choice).
 
-    ``message`` says what is wrong in German; ``key`` names the question once grading knows it, and then
-    ``str()`` reads „Frage q3: …“ (API callers know the keys; the web form can show its own number instead).
+    The code says what is wrong (``message`` is the German text); ``key`` names the question once grading knows
+    it, and then ``str()`` reads „Frage q3: …“ (API callers know the keys; the web form shows its own number).
     """
 
-    def __init__(self, message: str, key: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, key: str | None = None, **params: Any) -> None:
         self.key = key
+        super().__init__(code, **params)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in German, without naming the question."""
+        return self.render()
 
     def __str__(self) -> str:
         return f"Frage {self.key}: {self.message}" if self.key else self.message
@@ -149,7 +154,7 @@ def one_text(raw: Any) -> str:
         return raw
     if isinstance(raw, (list, tuple)) and len(raw) <= 1 and all(isinstance(item, str) for item in raw):
         return raw[0] if raw else ""
-    raise ResponseInvalid("Die Antwort hat eine unerwartete Form: erwartet wird ein einzelner Text.")
+    raise ResponseInvalid("response.not_one_text")
 
 
 def text_list(raw: Any) -> list[str]:
@@ -160,7 +165,7 @@ def text_list(raw: Any) -> list[str]:
         return [raw]
     if isinstance(raw, (list, tuple, set, frozenset)) and all(isinstance(item, str) for item in raw):
         return list(raw)
-    raise ResponseInvalid("Die Antwort hat eine unerwartete Form.")
+    raise ResponseInvalid("response.shape")
 
 
 def letter_id(index: int) -> str:

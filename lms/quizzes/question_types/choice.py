@@ -76,9 +76,9 @@ class ChoiceType(QuestionType):
         known = [option["id"] for option in definition["options"]]
         unknown = sorted(chosen - set(known))
         if unknown:
-            raise ResponseInvalid(f"Unbekannte Antwort „{unknown[0]}“.")
+            raise ResponseInvalid("response.unknown_option", option=unknown[0])
         if not cls.multiple and len(chosen) > 1:
-            raise ResponseInvalid("Bei einer Einfachauswahl ist nur eine Antwort möglich.")
+            raise ResponseInvalid("response.single_choice")
         return tuple(option_id for option_id in known if option_id in chosen)
 
     @classmethod

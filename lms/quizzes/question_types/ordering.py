@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from lms.errors import Terms
 from lms.markdown.problems import Problem
 from lms.markdown.render import render_inline
 from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, letter_id, text_list
@@ -138,12 +139,12 @@ festhalten.
         if all(":" in entry for entry in filled):
             return cls._from_positions(filled, known)
         if len(filled) != len(entries) or any(":" in entry for entry in filled):
-            raise ResponseInvalid("Die Antwort hat eine unerwartete Form.")
+            raise ResponseInvalid("response.shape")
         unknown = [entry for entry in filled if entry not in known]
         if unknown:
-            raise ResponseInvalid(f"Unbekannter Schritt „{unknown[0]}“.")
+            raise ResponseInvalid("response.unknown_step", step=unknown[0])
         if len(set(filled)) != len(filled) or len(filled) != count:
-            raise ResponseInvalid(f"Die Reihenfolge muss jeden der {count} Schritte genau einmal enthalten.")
+            raise ResponseInvalid("response.order_incomplete", count=count)
         return tuple(filled)
 
     @classmethod
@@ -154,18 +155,18 @@ festhalten.
         for entry in entries:
             step_id, _, position = entry.partition(":")
             if step_id not in known:
-                raise ResponseInvalid(f"Unbekannter Schritt „{step_id}“.")
+                raise ResponseInvalid("response.unknown_step", step=step_id)
             if step_id in placed:
-                raise ResponseInvalid("Ein Schritt hat mehr als eine Position.")
+                raise ResponseInvalid("response.step_placed_twice")
             if not (position.isascii() and position.isdigit() and 1 <= int(position) <= count):
-                raise ResponseInvalid(f"Unbekannte Position „{position}“.")
+                raise ResponseInvalid("response.unknown_position", position=position)
             placed[step_id] = int(position)
         if len(placed) < count:
-            raise ResponseInvalid(f"Bitte wählen Sie für jeden Schritt eine Position (1 bis {count}).")
+            raise ResponseInvalid("response.positions_missing", count=count)
         twice = sorted(number for number, used in Counter(placed.values()).items() if used > 1)
         if twice:
             raise ResponseInvalid(
-                f"{_numbers(twice)} haben Sie mehreren Schritten gegeben; jede Position darf nur einmal vorkommen."
+                "response.position_reused", n=len(twice), positions=Terms(tuple(map(str, twice)))
             )
         return tuple(sorted(placed, key=placed.__getitem__))
 

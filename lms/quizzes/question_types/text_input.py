@@ -39,7 +39,7 @@ def _tidy(text: str) -> str:
     """What a learner typed, as stored and shown again: NFC, whitespace collapsed; control characters refused."""
     tidy = " ".join(unicodedata.normalize("NFC", text).split())
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in tidy):
-        raise ResponseInvalid("Die Antwort enthält unzulässige Steuerzeichen.")
+        raise ResponseInvalid("response.control_characters")
     return tidy
 
 
@@ -136,7 +136,7 @@ Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassism
         """The typed text with whitespace collapsed ("" = unanswered); too long or control characters refused."""
         text = _tidy(one_text(raw))
         if len(text) > definition["max_length"]:
-            raise ResponseInvalid(f"Die Antwort ist zu lang: höchstens {definition['max_length']} Zeichen.")
+            raise ResponseInvalid("response.too_long", max=definition["max_length"])
         return text
 
     @classmethod
