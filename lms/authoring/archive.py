@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from lms.authoring.check import MODULE_DIRECTORY, QUIZ_DIRECTORY, is_quiz_file
 from lms.content.models import DocumentType
 from lms.markdown.problems import Problem
+from lms.text import N_
 
 #: One Markdown file; the longest module of the curriculum is about 20 KB.
 MAX_MARKDOWN_BYTES = 1024 * 1024
@@ -37,15 +38,15 @@ def read_upload(filename: str, data: bytes) -> tuple[list[UploadedFile], list[Pr
     name = PurePosixPath(filename.replace("\\", "/")).name or "upload"
     if name.lower().endswith(".md"):
         if len(data) > MAX_MARKDOWN_BYTES:
-            return [], [Problem(name, 1, "Die Datei ist größer als 1 MB.")]
+            return [], [Problem(name, 1, N_("Die Datei ist größer als 1 MB."))]
         uploaded, problem = _markdown_file(name, data)
         return ([uploaded] if uploaded else []), ([problem] if problem else [])
     if name.lower().endswith(".zip"):
         if len(data) > MAX_ARCHIVE_BYTES:
-            return [], [Problem(name, 1, "Das Archiv ist größer als 5 MB.")]
+            return [], [Problem(name, 1, N_("Das Archiv ist größer als 5 MB."))]
         return _archive(name, data)
     return [], [
-        Problem(name, 1, "Erlaubt sind Markdown-Dateien (.md) und Zip-Archive (.zip) solcher Dateien.")
+        Problem(name, 1, N_("Erlaubt sind Markdown-Dateien (.md) und Zip-Archive (.zip) solcher Dateien."))
     ]
 
 
@@ -55,7 +56,7 @@ def _markdown_file(path: str, data: bytes) -> tuple[UploadedFile | None, Problem
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         return None, Problem(
-            path, line, "Die Datei ist nicht in UTF-8 gespeichert (ungültiges Zeichen in dieser Zeile)."
+            path, line, N_("Die Datei ist nicht in UTF-8 gespeichert (ungültiges Zeichen in dieser Zeile).")
         )
     document = DocumentType.QUIZ if is_quiz_file(PurePosixPath(path), text) else DocumentType.MODULE
     return UploadedFile(path=path, document=document.value, text=text), None
@@ -65,11 +66,11 @@ def _archive(name: str, data: bytes) -> tuple[list[UploadedFile], list[Problem]]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError):
-        return [], [Problem(name, 1, "Die Datei ist kein lesbares Zip-Archiv.")]
+        return [], [Problem(name, 1, N_("Die Datei ist kein lesbares Zip-Archiv."))]
     with archive:
         entries = [info for info in archive.infolist() if not info.is_dir() and _is_markdown(info.filename)]
         if not entries:
-            return [], [Problem(name, 1, "Das Archiv enthält keine Markdown-Dateien (.md).")]
+            return [], [Problem(name, 1, N_("Das Archiv enthält keine Markdown-Dateien (.md)."))]
         if len(entries) > MAX_ARCHIVE_FILES:
             return [], [
                 Problem(name, 1, f"Das Archiv enthält mehr als {MAX_ARCHIVE_FILES} Markdown-Dateien.")
@@ -84,13 +85,15 @@ def _archive(name: str, data: bytes) -> tuple[list[UploadedFile], list[Problem]]
                     # Read one byte more than allowed, so a lying header cannot make us read without limit.
                     content = member.read(min(MAX_MARKDOWN_BYTES, budget) + 1)
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-                problems.append(Problem(path, 1, "Die Datei im Archiv ist beschädigt oder verschlüsselt."))
+                problems.append(
+                    Problem(path, 1, N_("Die Datei im Archiv ist beschädigt oder verschlüsselt."))
+                )
                 continue
             if len(content) > MAX_MARKDOWN_BYTES:
-                problems.append(Problem(path, 1, "Die Datei ist größer als 1 MB."))
+                problems.append(Problem(path, 1, N_("Die Datei ist größer als 1 MB.")))
                 continue
             if len(content) > budget:
-                return [], [Problem(name, 1, "Das Archiv ist entpackt größer als 20 MB.")]
+                return [], [Problem(name, 1, N_("Das Archiv ist entpackt größer als 20 MB."))]
             budget -= len(content)
             uploaded, problem = _markdown_file(path, content)
             files += [uploaded] if uploaded else []

@@ -11,6 +11,7 @@ from lms.markdown.frontmatter import split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
 from lms.markdown.structure import normalise_source
 from lms.quizzes.parse import QuizDocument, parse_quiz
+from lms.text import N_
 
 DEFAULT_PATHS = ("modules", "quizzes")
 QUIZ_DIRECTORY = "quizzes"
@@ -39,7 +40,7 @@ def _files(paths: Sequence[str]) -> tuple[list[Path], list[Problem]]:
         elif path.is_file():
             candidates = [path]
         else:
-            problems.append(Problem(given, 1, "Diese Datei oder dieses Verzeichnis gibt es nicht."))
+            problems.append(Problem(given, 1, N_("Diese Datei oder dieses Verzeichnis gibt es nicht.")))
             continue
         for candidate in candidates:
             if candidate.resolve() not in seen:
@@ -60,7 +61,7 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        message = "Die Datei ist nicht in UTF-8 gespeichert (ungültiges Zeichen in dieser Zeile)."
+        message = N_("Die Datei ist nicht in UTF-8 gespeichert (ungültiges Zeichen in dieser Zeile).")
         return None, [Problem(str(path), line, message)]
 
 

@@ -20,6 +20,7 @@ from lms.authoring.skeletons import module_skeleton, quiz_skeleton
 from lms.content.models import ChangeKind, DocumentType, Draft, Module, ModuleKind, ModuleVersion
 from lms.markdown.problems import Problem
 from lms.quizzes.models import Quiz, QuizVersion
+from lms.text import N_
 
 #: Longest change note; it is shown to learners on their dashboard, so it should be short anyway.
 MAX_CHANGE_NOTE = 2000
@@ -216,7 +217,7 @@ def publish_draft(
     path = draft_path(draft)
     if not note:
         raise PublishRefused(
-            [Problem(path, 1, "Bitte beschreiben Sie in der Änderungsnotiz, was sich geändert hat.")]
+            [Problem(path, 1, N_("Bitte beschreiben Sie in der Änderungsnotiz, was sich geändert hat."))]
         )
     if len(note) > MAX_CHANGE_NOTE:
         raise PublishRefused(
@@ -239,7 +240,7 @@ def publish_draft(
             session, preview.quiz, path=path, actor_id=actor.id, change_note=note
         )
     if published is None:
-        raise PublishRefused([problem or Problem(path, 1, "Der Text ist bereits veröffentlicht.")])
+        raise PublishRefused([problem or Problem(path, 1, N_("Der Text ist bereits veröffentlicht."))])
     session.delete(draft)
     session.flush()
     return published

@@ -21,6 +21,7 @@ from lms.markdown.structure import (
     normalise_source,
     split_sections,
 )
+from lms.text import N_
 
 KINDS = ("training", "workshop")
 LANGUAGES = ("de", "en")
@@ -187,7 +188,7 @@ def _body_problems(body: str, first_line: int, kind: str | None, path: str) -> l
             )
             problems.append(Problem(path, line, message))
         elif token.tag == "h2" and token.markup == "-":
-            message = (
+            message = N_(
                 "Die Zeile „---“ direkt unter Text macht diesen Text zur Überschrift. "
                 "Für eine Trennlinie eine Leerzeile davor setzen."
             )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lms.markdown.frontmatter import german_list
 from lms.markdown.problems import Problem
 from lms.markdown.render import CONTAINER_NAMES, FACILITATOR_CONTAINER
+from lms.text import N_
 
 #: Slugs name documents (a module file, the module a quiz belongs to): lower-case words joined by hyphens.
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -97,7 +98,7 @@ def container_problems(lines: list[str], first_line: int, kind: str | None, path
             message = f"Unbekannter Kasten „::: {match['name']}“ – erlaubt sind {allowed}."
             problems.append(Problem(path, first_line + index, message))
         elif name == FACILITATOR_CONTAINER and kind == "training":
-            message = (
+            message = N_(
                 "„::: moderation“ gibt es nur in Drehbüchern (kind: workshop); "
                 "Lernende würden den Hinweis sehen."
             )

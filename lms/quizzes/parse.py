@@ -21,6 +21,7 @@ from lms.markdown.structure import (
     split_sections,
 )
 from lms.quizzes.question_types import REGISTRY, type_for_answer_lines, types_for_line
+from lms.text import N_
 
 QUIZ_FIELDS = ("module", "pass_mark", "shuffle", "max_attempts")
 MIN_QUESTIONS = 6
@@ -109,7 +110,9 @@ def _answer_block_problems(
     problems = []
     gap = next((i for previous, i in pairwise(indexes) if i != previous + 1), None)
     if gap is not None:
-        message = "Antwortzeilen einer Frage müssen direkt untereinander stehen (ohne Leerzeilen oder Text)."
+        message = N_(
+            "Antwortzeilen einer Frage müssen direkt untereinander stehen (ohne Leerzeilen oder Text)."
+        )
         problems.append(Problem(path, first + gap, message))
     after = _first_nonblank(lines, indexes[-1] + 1)
     if stars is None:
@@ -119,7 +122,7 @@ def _answer_block_problems(
         )
         problems.append(Problem(path, first + (after if after is not None else indexes[-1]), message))
     elif after is not None and after != stars:
-        message = "Zwischen den Antwortzeilen und der Erklärung („***“) darf kein Text stehen."
+        message = N_("Zwischen den Antwortzeilen und der Erklärung („***“) darf kein Text stehen.")
         problems.append(Problem(path, first + after, message))
     return problems
 
@@ -128,12 +131,12 @@ def _read_explanation(lines: list[str], opening: int, first: int, parts: _Parts,
     """The explanation between two ``***`` lines; nothing may follow it."""
     closing = next((i for i in range(opening + 1, len(lines)) if _is_stars(lines[i])), None)
     if closing is None:
-        message = "Die Erklärung wird nicht mit einer Zeile aus Sternchen („***“) abgeschlossen."
+        message = N_("Die Erklärung wird nicht mit einer Zeile aus Sternchen („***“) abgeschlossen.")
         return [Problem(path, first + opening, message)]
     parts.explanation = "\n".join(lines[opening + 1 : closing])
     problems = []
     if not parts.explanation.strip():
-        problems.append(Problem(path, first + opening, "Die Erklärung ist leer."))
+        problems.append(Problem(path, first + opening, N_("Die Erklärung ist leer.")))
     stray = _first_nonblank(lines, closing + 1)
     if stray is not None:
         message = "Text nach der Erklärung gehört zu keiner Frage; eine neue Frage beginnt mit „## “."

@@ -26,7 +26,17 @@ def translate_error(error: ServiceError) -> str:
     return error.render(translations.ugettext, translations.ungettext)
 
 
+def problem_text(message: str) -> str:
+    """A content problem's German text in the request's language where the catalogue has it (fixed texts).
+
+    Problems of Markdown files are built as German text; those marked with ``N_`` are catalogue entries. Texts
+    with file-specific values are not (yet) and stay German.
+    """
+    return get_translations().ugettext(message)
+
+
 def init_app(app: Flask) -> None:
     """Install Flask-Babel with our locale selector; templates get ``translate_error`` too."""
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals["translate_error"] = translate_error
+    app.jinja_env.globals["problem_text"] = problem_text

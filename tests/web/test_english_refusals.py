@@ -167,3 +167,19 @@ def test_forged_answer_is_refused_in_english(client, db: Session) -> None:  # ty
     response = client.post(attempt_url, data={**f.CORRECT_ANSWERS, "csrf_token": token, "q1": "zzz"})
     assert response.status_code == 422
     assert "Question 1: Unknown answer “zzz”." in response.text
+
+
+def test_fixed_content_problems_are_shown_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    trainer = _english(db, f.user(db, Role.TRAINER))
+    f.login(client, trainer.email)
+    answer = client.post(
+        "/inhalte/hochladen",
+        data={
+            "csrf_token": f.csrf_token(client, "/inhalte/hochladen"),
+            "file": (io.BytesIO(b"PK\x03\x04 kaputt"), "inhalte.zip"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422 and "The file is not a readable zip archive." in answer.text

@@ -40,7 +40,7 @@ class ChoiceType(QuestionType):
                 continue
             text = match["text"].strip()
             if not text:
-                problems.append(Problem(path, line_number, "Die Antwort hat keinen Text."))
+                problems.append(Problem(path, line_number, N_("Die Antwort hat keinen Text.")))
             options.append(
                 {"id": letter_id(len(options)), "html": render_inline(text), "correct": match["mark"] != " "}
             )
@@ -55,7 +55,7 @@ class ChoiceType(QuestionType):
             messages.append(f"{cls.label} braucht mindestens zwei Antworten; gefunden: {len(options)}.")
         ids = [option.get("id") for option in options]
         if len(set(ids)) != len(ids):
-            messages.append("Antwort-Kennungen sind doppelt vergeben.")
+            messages.append(N_("Antwort-Kennungen sind doppelt vergeben."))
         correct = sum(1 for option in options if option.get("correct"))
         mark = cls.correct_marker
         if not cls.multiple and correct != 1:

@@ -72,7 +72,7 @@ festhalten.
                 continue
             position, text = int(match["position"]), match["text"].strip()
             if not text:
-                problems.append(Problem(path, line_number, "Der Schritt hat keinen Text."))
+                problems.append(Problem(path, line_number, N_("Der Schritt hat keinen Text.")))
             if not 1 <= position <= count:
                 message = (
                     f"Position {position} gibt es hier nicht: Bei {count} Schritten sind es 1 bis {count}."
@@ -98,7 +98,7 @@ festhalten.
             messages.append(f"Eine Reihenfolge hat höchstens {MAX_STEPS} Schritte; gefunden: {count}.")
         ids = [step.get("id") for step in steps]
         if len(set(ids)) != len(ids):
-            messages.append("Schritt-Kennungen sind doppelt vergeben.")
+            messages.append(N_("Schritt-Kennungen sind doppelt vergeben."))
         positions = {step.get("position") for step in steps}
         missing = [number for number in range(1, count + 1) if number not in positions]
         if missing:

@@ -91,7 +91,7 @@ Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassism
         for variant in (part.strip() for part in body.split("|")):
             key = match_key(variant)
             if not variant:
-                messages.append("Zwischen „|“ fehlt eine Antwort.")
+                messages.append(N_("Zwischen „|“ fehlt eine Antwort."))
             elif _SELECTION.fullmatch(variant):
                 messages.append(_SELECTION_HINT)
             elif not key:
@@ -116,12 +116,12 @@ Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassism
         limit = definition.get("max_length")
         messages = []
         if not isinstance(limit, int) or limit < 1:
-            messages.append("Die höchste Antwortlänge muss eine ganze Zahl ab 1 sein.")
+            messages.append(N_("Die höchste Antwortlänge muss eine ganze Zahl ab 1 sein."))
             limit = MAX_LENGTH
         if not accepted:
-            messages.append("Die Texteingabe braucht mindestens eine richtige Antwort: „[[Antwort]]“.")
+            messages.append(N_("Die Texteingabe braucht mindestens eine richtige Antwort: „[[Antwort]]“."))
         if any(not isinstance(text, str) or not match_key(text) for text in accepted):
-            messages.append("Eine richtige Antwort ist leer.")
+            messages.append(N_("Eine richtige Antwort ist leer."))
         elif any(len(text) > limit for text in accepted):
             messages.append(f"Eine richtige Antwort ist länger als {limit} Zeichen.")
         return messages
