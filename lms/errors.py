@@ -240,7 +240,7 @@ def render_message(
             text = message.singular if count == 1 else message.plural
         return text % {**params, message.count: count}
     text = gettext(message) if gettext else message
-    return text % dict(params) if params else text
+    return text % params  # always formatted, so a literal „%%“ reads „%“ with or without parameters
 
 
 def _parameter(value: Any, gettext: Callable[[str], str] | None) -> Any:
