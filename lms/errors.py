@@ -132,6 +132,10 @@ MESSAGES: dict[str, str | Plural] = {
         "Das ist eine Excel-Arbeitsmappe (.xlsx), keine CSV-Datei. Bitte speichern Sie die Liste in Excel "
         "über „Speichern unter“ als „CSV UTF-8 (durch Trennzeichen getrennt)“."
     ),
+    "staff_file.utf16_damaged": N_(
+        "Die Datei beginnt wie UTF-16 („Unicode-Text“), ist aber unvollständig oder beschädigt. "
+        "Bitte exportieren Sie sie erneut."
+    ),
     "staff_file.encoding": N_(
         "Die Datei ist keine lesbare Textdatei (weder UTF-8 noch Windows-1252). Bitte exportieren Sie sie als CSV."
     ),

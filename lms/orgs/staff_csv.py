@@ -110,10 +110,7 @@ def decode(raw: bytes) -> tuple[str, str]:
         try:
             return raw.decode("utf-16"), "UTF-16 (Unicode-Text)"
         except UnicodeDecodeError:  # e.g. an odd number of bytes: the file was cut off
-            raise StaffFileError(
-                "Die Datei beginnt wie UTF-16 („Unicode-Text“), ist aber unvollständig oder beschädigt. "
-                "Bitte exportieren Sie sie erneut."
-            ) from None
+            raise StaffFileError("staff_file.utf16_damaged") from None
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
