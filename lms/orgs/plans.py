@@ -12,7 +12,7 @@ from lms.auth.models import User
 from lms.content.models import Module, ModuleKind
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, TrainingAssignment
 from lms.orgs.periods import period_for
-from lms.scope import OutOfScope, may_manage_municipality
+from lms.scope import Actor, OutOfScope, may_manage_municipality
 
 
 class PlanError(ValueError):
@@ -21,7 +21,7 @@ class PlanError(ValueError):
 
 def add_to_plan(
     session: Session,
-    actor: User,
+    actor: Actor,
     municipality: Municipality,
     period: ProgrammePeriod,
     module_id: int,

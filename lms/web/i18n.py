@@ -11,7 +11,7 @@ SUPPORTED_LOCALES = ("de", "en")
 
 def select_locale() -> str:
     """The person's chosen language, else the browser's preference among ours, else German."""
-    chosen = getattr(current_user, "locale", None)
+    chosen: str | None = getattr(current_user, "locale", None)
     if chosen in SUPPORTED_LOCALES:
         return chosen
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "de"
