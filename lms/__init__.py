@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings.proxy_count:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
+        # Flask documents wrapping wsgi_app in middleware like this, but types wsgi_app as a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)  # type: ignore[method-assign]
 
     import lms.models  # noqa: F401  (every mapper known before the first query)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask.cli import FlaskGroup
@@ -21,10 +22,18 @@ from lms.config import ConfigError
 from lms.errors import translate
 from lms.text import plural
 
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from lms.authoring.publishing import ImportReport
+    from lms.content.modules import ModuleDocument
+    from lms.markdown.problems import Problem
+    from lms.quizzes.parse import QuizDocument
+
 DEFAULT_CONTENT_PATHS = ("modules", "quizzes")
 
 
-def _create_app_for_cli():  # type: ignore[no-untyped-def]
+def _create_app_for_cli() -> Flask:
     try:
         return create_app()
     except ConfigError as error:
@@ -125,7 +134,9 @@ class _ImportRefused(Exception):
     """Raised inside the unit of work so that nothing of a failed import is committed."""
 
 
-def import_content(paths: list[str], *, change_kind: str = "material", change_note: str | None = None):  # type: ignore[no-untyped-def]
+def import_content(
+    paths: list[str], *, change_kind: str = "material", change_note: str | None = None
+) -> tuple[list[Problem], ImportReport | None]:
     """Check and import; returns (problems, report). Nothing is committed when there is any problem."""
     from lms.authoring.check import load_paths
     from lms.authoring.publishing import import_documents
@@ -190,7 +201,7 @@ def content_render(path: str) -> None:
         sys.exit(1)
 
 
-def _module_html(doc) -> str:  # type: ignore[no-untyped-def]
+def _module_html(doc: ModuleDocument) -> str:
     parts = [doc.intro_html] if doc.intro_html else []
     parts += [
         f'<section id="{s.anchor}">\n<h2>{escape(s.title)}</h2>\n{s.html}</section>' for s in doc.sections
@@ -198,7 +209,7 @@ def _module_html(doc) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(parts)
 
 
-def _quiz_html(doc) -> str:  # type: ignore[no-untyped-def]
+def _quiz_html(doc: QuizDocument) -> str:
     """Questions as learners see them (without the solution); the explanation they see after submitting."""
     from lms.quizzes.question_types import get_type
 
@@ -228,6 +239,7 @@ def demo() -> None:
         click.echo(str(problem), err=True)
     if problems:
         sys.exit(1)
+    assert report is not None  # import_content returns a report whenever there are no problems
     config = settings()
     with unit_of_work() as session:
         accounts = create_demo_data(session, config)

@@ -157,11 +157,19 @@ def create_programme_demo(session: Session, settings: Settings, by_slug: dict[st
     basics, recognise, talk = (
         _version(session, s) for s in ("grundbegriffe", "rassismus-erkennen", "kommunikation-buergerkontakt")
     )
-    scripts = [
+    arrive, resources = (
         _version(session, s) for s in ("empowerment-ankommen-vernetzen", "empowerment-ressourcen-handeln")
-    ]
-    if None in (basics, recognise, talk, *scripts) or trainer is None:
+    )
+    if (
+        trainer is None
+        or basics is None
+        or recognise is None
+        or talk is None
+        or arrive is None
+        or resources is None
+    ):
         return invitations
+    scripts = [arrive, resources]
     _complete(session, dadi_staff[:14], basics, _day(period.starts_on, end, 0.3))
     _complete(session, of_staff, basics, _day(period.starts_on, end, 0.2))
     _complete(session, of_staff[:6], talk, _day(period.starts_on, end, 0.6))
@@ -216,7 +224,7 @@ def create_programme_demo(session: Session, settings: Settings, by_slug: dict[st
         add_to_plan(
             session, COMMAND_LINE, dadi, period, basics.module_id, [], _day(period.starts_on, end, 0.5)
         )
-        unit_ids = [u.org_unit_id for u in dadi_staff if u.org_unit and u.org_unit.name == "Bürgerservice"][
+        unit_ids = [u.org_unit.id for u in dadi_staff if u.org_unit and u.org_unit.name == "Bürgerservice"][
             :1
         ]
         add_to_plan(session, COMMAND_LINE, dadi, period, talk.module_id, unit_ids, period.ends_on)

@@ -85,9 +85,12 @@ def deliver(settings: Settings, messages: list[EmailMessage]) -> list[Path]:
 
 def _send_smtp(settings: Settings, messages: list[EmailMessage]) -> None:
     context = ssl.create_default_context()
-    smtp_class = smtplib.SMTP_SSL if settings.smtp_security == "ssl" else smtplib.SMTP
-    kwargs = {"context": context} if settings.smtp_security == "ssl" else {}
-    with smtp_class(settings.smtp_host, settings.smtp_port, timeout=30, **kwargs) as smtp:
+    connection = (
+        smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=30, context=context)
+        if settings.smtp_security == "ssl"
+        else smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
+    )
+    with connection as smtp:
         if settings.smtp_security == "starttls":
             smtp.starttls(context=context)
         if settings.smtp_user:

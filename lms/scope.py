@@ -12,6 +12,8 @@ Views call these functions instead of writing their own conditions, and the acce
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 
 from lms.auth.models import Role, User
@@ -19,6 +21,18 @@ from lms.certificates.models import Certificate
 from lms.certificates.snapshot import CertificateKind
 from lms.orgs.models import Municipality
 from lms.workshops.models import LiveSession, SessionFacilitator, SessionKind
+
+
+class Actor(Protocol):
+    """Who acts in the services that the command line may call too: a signed-in person or the command line."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def municipality_id(self) -> int | None: ...
+
+    def has_role(self, *roles: Role) -> bool: ...
 
 
 class CommandLineActor:
@@ -32,14 +46,14 @@ class CommandLineActor:
         return Role.ADMIN in roles
 
 
-COMMAND_LINE: User = CommandLineActor()  # type: ignore[assignment]
+COMMAND_LINE: Actor = CommandLineActor()
 
 
 class OutOfScope(Exception):
     """The acting person may not see or change this; views answer 404 so that nothing is revealed."""
 
 
-def may_manage_municipality(user: User, municipality_id: int) -> bool:
+def may_manage_municipality(user: Actor, municipality_id: int) -> bool:
     """Staff lists, imports, training plan, dashboard and exports of a municipality."""
     if user.has_role(Role.ADMIN):
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_required, login_user, logout_user
@@ -25,6 +26,7 @@ from lms.auth.sessions import describe_agent, end_session_of, end_sessions_of, s
 from lms.web.access import acting_user
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
+from lms.web.sessions import DatabaseSessionInterface
 from lms.web.validation import safe_redirect_target
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -54,7 +56,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     """Show the login form and log a person in."""
     form = LoginForm()
     error = None
@@ -75,7 +77,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/abmelden")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     """Log out (POST with CSRF token, so no other site can log people out)."""
     logout_user()
     flash(_("Sie sind abgemeldet."), "success")
@@ -84,7 +86,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/profil", methods=["GET", "POST"])
 @login_required
-def profile():  # type: ignore[no-untyped-def]
+def profile() -> ResponseReturnValue:
     """The person's account and their personal API tokens."""
     user = acting_user()
     form = TokenForm()
@@ -99,7 +101,9 @@ def profile():  # type: ignore[no-untyped-def]
     )
     status = 400 if form.errors else 200
     language = LanguageForm(formdata=None, locale=user.locale or "")
-    lifetimes = current_app.session_interface.lifetimes  # type: ignore[attr-defined]
+    interface = current_app.session_interface
+    assert isinstance(interface, DatabaseSessionInterface)  # installed by create_app
+    lifetimes = interface.lifetimes
     devices = sessions_of(get_db(), user.id, lifetimes)
     return render_template(
         "auth/profile.html",
@@ -118,7 +122,7 @@ def profile():  # type: ignore[no-untyped-def]
 
 @bp.post("/profil/geraete/<int:session_id>/abmelden")
 @login_required
-def end_device_session(session_id: int):  # type: ignore[no-untyped-def]
+def end_device_session(session_id: int) -> ResponseReturnValue:
     """End one of one's own sessions on another device (this one: use „Abmelden“)."""
     if session_id == getattr(session, "row_id", None):
         return redirect(url_for("auth.profile"))
@@ -129,7 +133,7 @@ def end_device_session(session_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/sitzung/verlaengern")
 @login_required
-def keep_session_alive():  # type: ignore[no-untyped-def]
+def keep_session_alive() -> tuple[str, int]:
     """The person is still there (the warning before the idle timeout): the session's idle time starts again."""
     session.modified = True  # saving the session records the activity
     return "", 204
@@ -137,7 +141,7 @@ def keep_session_alive():  # type: ignore[no-untyped-def]
 
 @bp.post("/profil/geraete/andere-abmelden")
 @login_required
-def end_other_sessions():  # type: ignore[no-untyped-def]
+def end_other_sessions() -> ResponseReturnValue:
     """End every session of oneself except this one."""
     end_sessions_of(get_db(), acting_user().id, keep_id=getattr(session, "row_id", None))
     flash(_("Alle anderen Geräte sind abgemeldet."), "success")
@@ -146,7 +150,7 @@ def end_other_sessions():  # type: ignore[no-untyped-def]
 
 @bp.post("/profil/sprache")
 @login_required
-def set_language():  # type: ignore[no-untyped-def]
+def set_language() -> ResponseReturnValue:
     """Remember the person's interface language."""
     form = LanguageForm()
     if form.validate_on_submit():
@@ -157,7 +161,7 @@ def set_language():  # type: ignore[no-untyped-def]
 
 @bp.post("/profil/token/<int:token_id>/widerrufen")
 @login_required
-def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
+def revoke_token(token_id: int) -> ResponseReturnValue:
     """Revoke one of the person's own API tokens."""
     try:  # CSRFProtect has already checked the token of this POST
         revoke_api_token(get_db(), acting_user(), token_id)
@@ -169,7 +173,7 @@ def revoke_token(token_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/einladung/<token>", methods=["GET", "POST"])
-def accept_invitation_page(token: str):  # type: ignore[no-untyped-def]
+def accept_invitation_page(token: str) -> ResponseReturnValue:
     """Set one's password from an invitation (or password) link; then one is logged in."""
     db = get_db()
     try:

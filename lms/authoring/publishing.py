@@ -238,11 +238,11 @@ def import_documents(
             session, doc, path=path, actor_id=actor_id, change_note=change_note, change_kind=change_kind
         )
         _note(report, path, f"{doc.slug} {doc.version}", version, problem)
-    for path, doc in quizzes:
+    for path, quiz_doc in quizzes:
         quiz_version, problem = publish_quiz(
-            session, doc, path=path, actor_id=actor_id, change_note=change_note
+            session, quiz_doc, path=path, actor_id=actor_id, change_note=change_note
         )
-        label = f"Quiz {doc.module_slug}" + (f" (Fassung {quiz_version.number})" if quiz_version else "")
+        label = f"Quiz {quiz_doc.module_slug}" + (f" (Fassung {quiz_version.number})" if quiz_version else "")
         _note(report, path, label, quiz_version, problem)
     return report
 
@@ -258,17 +258,19 @@ def _note(report: ImportReport, path: str, label: str, published: object, proble
 
 def _renew_module_version(version: ModuleVersion) -> None:
     doc = parse_module(version.source, f"modules/{version.module.slug}.md")
-    version._rerendering = True  # type: ignore[attr-defined]  (see the immutability guard in models)
+    version._rerendering = True  # (see the immutability guard in models)
     version.intro_html = doc.intro_html
     for section, fresh in zip(version.sections, doc.sections, strict=True):
-        section._rerendering = True  # type: ignore[attr-defined]
+        section._rerendering = True
         section.html = fresh.html
+    version.renderer_version = RENDERER_VERSION
 
 
 def _renew_quiz_version(version: QuizVersion) -> None:
     doc = parse_quiz(version.source, f"quizzes/{version.quiz.module.slug}.md")
-    version._rerendering = True  # type: ignore[attr-defined]
+    version._rerendering = True
     version.questions = stored_questions(doc)
+    version.renderer_version = RENDERER_VERSION
 
 
 def rerender_versions(session: Session, *, force: bool = False) -> tuple[int, list[Problem]]:
@@ -290,7 +292,6 @@ def rerender_versions(session: Session, *, force: bool = False) -> tuple[int, li
             except ContentInvalid as invalid:
                 problems.extend(invalid.problems)
                 continue
-            version.renderer_version = RENDERER_VERSION
             count += 1
     session.flush()
     return count, problems

@@ -153,10 +153,11 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
     pdf.ln(4)
     pdf.set_font(FONT, "B", 22)
     pdf.multi_cell(width, 10, snapshot["holder_name"], align="C", new_x="LMARGIN", new_y="NEXT")
-    if snapshot.get("municipality_name"):
+    municipality = snapshot.get("municipality_name")
+    if municipality:
         pdf.set_font(FONT, "", 12)
         pdf.set_text_color(*GREY)
-        pdf.cell(width, 7, snapshot["municipality_name"], align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 7, municipality, align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
     pdf.ln(6)
     pdf.set_font(FONT, "", 12)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
@@ -16,6 +16,8 @@ from lms.content.models import Module, ModuleKind, ModuleVersion
 from lms.orgs.models import Municipality, OrgUnit
 from lms.progress.models import Completion
 from lms.scope import certificates_filter
+
+Ts = TypeVarTuple("Ts")
 
 #: Rows fetched per round trip while streaming an export (memory stays flat however many there are).
 STREAM_BATCH = 100
@@ -89,7 +91,7 @@ def export_selection(
     ends_on: date,
     module_slug: str | None = None,
     org_unit_id: int | None = None,
-) -> Select[Any]:
+) -> Select[str, dict[str, Any], datetime | None]:
     """(code, snapshot, revoked_at) of a municipality's completion certificates in a period, in a stable order.
 
     Only completion certificates: participation certificates belong to their holder alone. The org-unit filter
@@ -121,7 +123,7 @@ def org_unit_choices(session: Session, municipality_id: int) -> list[tuple[int, 
     return [(unit_id, name) for unit_id, name in rows]
 
 
-def stream_rows(session: Session, query: Select[Any]) -> Iterator[Any]:
+def stream_rows(session: Session, query: Select[*Ts]) -> Iterator[Row[*Ts]]:
     """Rows of a selection fetched in batches, so a large export never holds all rows at once."""
     yield from session.execute(query.execution_options(yield_per=STREAM_BATCH))
 

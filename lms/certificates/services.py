@@ -66,7 +66,7 @@ class CompletionFilter:
         return found
 
 
-def _completion_source() -> Select[Any]:
+def _completion_source() -> Select[*tuple[Any, ...]]:
     """One row per completion with everything its snapshot needs (one query, no lazy loads)."""
     return (
         select(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from flask import (
@@ -20,6 +21,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -33,6 +35,7 @@ from lms.certificates.export import zip_stream
 from lms.certificates.forms import ExportForm, RevokeForm, VerifyForm
 from lms.certificates.pdf import certificate_pdf, print_pdf, transcript_pdf
 from lms.certificates.snapshot import describe
+from lms.config import Settings
 from lms.orgs.periods import all_periods, current_period
 from lms.progress import queries as progress_queries
 from lms.web.access import acting_user, roles_required
@@ -60,7 +63,8 @@ FIELD_LABELS = {
 
 
 def _base_url() -> str:
-    return current_app.extensions["lms.settings"].base_url
+    settings: Settings = current_app.extensions["lms.settings"]
+    return settings.base_url
 
 
 def _pdf_response(data: bytes, name: str) -> Response:
@@ -72,7 +76,7 @@ def _pdf_response(data: bytes, name: str) -> Response:
 
 @bp.get("/nachweise/<int:completion_id>/zertifikat.pdf")
 @login_required
-def completion_certificate(completion_id: int):  # type: ignore[no-untyped-def]
+def completion_certificate(completion_id: int) -> ResponseReturnValue:
     """The certificate of one of the person's own completions, issued on first download."""
     db, user = get_db(), acting_user()
     completion = queries.own_completion(db, user, completion_id)
@@ -88,7 +92,7 @@ def completion_certificate(completion_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/zertifikate/<code>.pdf")
 @login_required
-def certificate_file(code: str):  # type: ignore[no-untyped-def]
+def certificate_file(code: str) -> ResponseReturnValue:
     """Any certificate the person may see (their own, their municipality's as coordinator, all as admin)."""
     try:
         parsed = parse_code(code)
@@ -103,7 +107,7 @@ def certificate_file(code: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/nachweise/uebersicht-<int:year>.pdf")
 @login_required
-def transcript(year: int):  # type: ignore[no-untyped-def]
+def transcript(year: int) -> ResponseReturnValue:
     """The person's transcript of a calendar year: every valid certificate on one PDF (missing ones are issued)."""
     if not 2000 <= year <= 2100:
         abort(404)
@@ -133,7 +137,7 @@ def transcript(year: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/zertifikate")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
-def overview():  # type: ignore[no-untyped-def]
+def overview() -> ResponseReturnValue:
     """Entry from the menu: coordinators go to their municipality's export, the programme office to the lookup."""
     user = acting_user()
     if user.has_role(Role.COORDINATOR) and user.municipality is not None:
@@ -143,7 +147,7 @@ def overview():  # type: ignore[no-untyped-def]
 
 @bp.route("/kommunen/<slug>/zertifikate", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
-def export(slug: str):  # type: ignore[no-untyped-def]
+def export(slug: str) -> ResponseReturnValue:
     """All certificates of a municipality for a period, as a streamed ZIP with manifest or one PDF for printing."""
     db, user = get_db(), acting_user()
     municipality = queries.municipality_by_slug(db, slug)
@@ -187,7 +191,7 @@ def export(slug: str):  # type: ignore[no-untyped-def]
         title = f"Zertifikate {municipality.name} {starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}"
         created = clock.now()
 
-        def printable():  # type: ignore[no-untyped-def]
+        def printable() -> Iterator[bytes]:
             rows = queries.stream_rows(get_db(), selection)
             yield print_pdf((s for _c, s, revoked in rows if revoked is None), title=title, created=created)
 
@@ -210,14 +214,14 @@ def _client_key() -> str:
     return hashlib.sha256(f"{secret}|{request.remote_addr or '-'}".encode()).hexdigest()
 
 
-def _verify_page(status: int, **context):  # type: ignore[no-untyped-def]
+def _verify_page(status: int, **context: object) -> Response:
     response = Response(render_template("certificates/verify.html", **context), status=status)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-def verify_form():  # type: ignore[no-untyped-def]
+def verify_form() -> ResponseReturnValue:
     """The public form: type in a code; a typo is reported at once, a well-formed code leads to its page."""
     form = VerifyForm()
     if form.validate_on_submit():
@@ -236,7 +240,7 @@ def verify_form():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/verify/<code>")
-def verify(code: str):  # type: ignore[no-untyped-def]
+def verify(code: str) -> ResponseReturnValue:
     """The public verification page for a code (from the QR code): valid, revoked or unknown."""
     form = VerifyForm(data={"code": code})
     try:
@@ -278,7 +282,7 @@ def verify(code: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/verwaltung/zertifikate", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def manage():  # type: ignore[no-untyped-def]
+def manage() -> ResponseReturnValue:
     """Find a certificate by its code (to look at it or revoke it)."""
     form = VerifyForm()
     if form.validate_on_submit():
@@ -293,7 +297,7 @@ def manage():  # type: ignore[no-untyped-def]
 
 @bp.route("/verwaltung/zertifikate/<code>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def manage_one(code: str):  # type: ignore[no-untyped-def]
+def manage_one(code: str) -> ResponseReturnValue:
     """One certificate for the programme office: what it shows, its status, and the revocation form."""
     db, user = get_db(), acting_user()
     try:
@@ -323,7 +327,7 @@ def manage_one(code: str):  # type: ignore[no-untyped-def]
 # „Meine Nachweise“ lists completions (progress) with their certificates; it sits here, above both.
 @bp.get("/nachweise")
 @login_required
-def my_completions():  # type: ignore[no-untyped-def]
+def my_completions() -> ResponseReturnValue:
     """„Meine Nachweise“: every completion with its module version, date, score and mode, and its certificate."""
     db, user = get_db(), acting_user()
     return render_template(

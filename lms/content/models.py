@@ -119,6 +119,9 @@ class ModuleVersion(Base):
         back_populates="version", order_by="ModuleSection.position", lazy="selectin"
     )
 
+    #: Not a column: `lms content rerender` sets it so the immutability guard lets the derived HTML change.
+    _rerendering = False
+
 
 class ModuleSection(Base):
     """One section of a module version: a `##` heading of the source and the text below it."""
@@ -137,6 +140,9 @@ class ModuleSection(Base):
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
 
     version: Mapped[ModuleVersion] = relationship(back_populates="sections")
+
+    #: Not a column: `lms content rerender` sets it so the immutability guard lets the derived HTML change.
+    _rerendering = False
 
 
 class Draft(Base):

@@ -10,7 +10,7 @@ from lms.auth.models import Role, User
 from lms.content.models import Draft, MediaFile, Module, ModuleKind, ModuleVersion
 
 
-def current_version_ids() -> Select[tuple[int, int]]:
+def current_version_ids() -> Select[int, int]:
     """(module_id, version_id) of the newest unretired version of every module."""
     return (
         select(ModuleVersion.module_id, func.max(ModuleVersion.id).label("version_id"))

@@ -169,7 +169,7 @@ class FieldReader:
         if not isinstance(value, ScalarNode):
             self._add(self.line(name), f"„{name}“ muss ein einzelner Text sein.")
             return None
-        text = value.value.strip()
+        text: str = value.value.strip()  # a scalar node's value is always a str
         if pattern is not None and not pattern.fullmatch(text):
             self._add(
                 self.line(name),

@@ -56,12 +56,20 @@ def _demote_headings(state: StateCore) -> None:
             token.tag = "h3"
 
 
+class _CheckingMarkdownIt(MarkdownIt):
+    """Keeps every link, so that the content check reports unsafe ones instead of rendering them as text."""
+
+    def validateLink(self, url: str) -> bool:  # markdown-it-py's way to change the link rule: subclassing
+        return True
+
+
 def _build(*, for_checking: bool) -> MarkdownIt:
     """Build the parser; the checking variant keeps every link and every footnote definition in place."""
     options: dict[str, Any] = {"html": False, "linkify": False, "typographer": False}
     if for_checking:
         options["inline_definitions"] = True  # emit link reference definitions as tokens with lines
-    md = MarkdownIt("commonmark", options).enable(["table", "strikethrough"])
+    parser = _CheckingMarkdownIt if for_checking else MarkdownIt
+    md = parser("commonmark", options).enable(["table", "strikethrough"])
     # Only GFM-style [^label] footnotes; inline ^[…] footnotes have no source lines for checking.
     md.use(footnote_plugin, inline=False)
     for name, label in CALLOUTS.items():
@@ -77,9 +85,7 @@ def _build(*, for_checking: bool) -> MarkdownIt:
         render=_aside_renderer(opening),
     )
     if for_checking:
-        # Report unsafe links instead of silently rendering them as text, and keep footnote
-        # definitions where they were written (the tail rule moves them away from their lines).
-        md.validateLink = lambda url: True  # type: ignore[method-assign]
+        # Keep footnote definitions where they were written (the tail rule moves them away from their lines).
         md.disable("footnote_tail")
     else:
         md.core.ruler.push("demote_headings", _demote_headings)

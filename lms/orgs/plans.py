@@ -13,7 +13,7 @@ from lms.content.models import Module, ModuleKind
 from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, TrainingAssignment
 from lms.orgs.periods import period_for
-from lms.scope import OutOfScope, may_manage_municipality
+from lms.scope import Actor, OutOfScope, may_manage_municipality
 
 
 class PlanError(ServiceError, ValueError):
@@ -22,7 +22,7 @@ class PlanError(ServiceError, ValueError):
 
 def add_to_plan(
     session: Session,
-    actor: User,
+    actor: Actor,
     municipality: Municipality,
     period: ProgrammePeriod,
     module_id: int,

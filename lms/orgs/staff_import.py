@@ -23,7 +23,7 @@ from lms.auth.models import Invitation, Role, User, UserRole
 from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit, StaffImport
 from lms.orgs.staff_csv import RowProblem, StaffList, StaffRow, parse_staff_list
-from lms.scope import OutOfScope, may_manage_municipality
+from lms.scope import Actor, OutOfScope, may_manage_municipality
 
 #: Uploads that were previewed but never applied are removed after this time (they hold personal data).
 STALE_AFTER = timedelta(days=1)
@@ -75,7 +75,7 @@ class ImportPreview:
 
 def stage_import(
     session: Session,
-    actor: User,
+    actor: Actor,
     municipality: Municipality,
     filename: str,
     content: bytes,
@@ -199,7 +199,7 @@ class ImportOutcome:
 
 
 def apply_import(
-    session: Session, actor: User, staged: StaffImport, *, skip_invalid: bool, invitation_days: int
+    session: Session, actor: Actor, staged: StaffImport, *, skip_invalid: bool, invitation_days: int
 ) -> ImportOutcome:
     """Apply a staged list: create, update, reactivate, deactivate; one audit event; invitations for new people."""
     if not may_manage_municipality(actor, staged.municipality_id):

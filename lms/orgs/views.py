@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -42,7 +43,8 @@ MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 
 
 def _settings() -> Settings:
-    return current_app.extensions["lms.settings"]
+    settings: Settings = current_app.extensions["lms.settings"]
+    return settings
 
 
 def _send_invitations(municipality: Municipality, invitations: list[tuple[Any, str, str, str, Any]]) -> None:
@@ -87,7 +89,7 @@ def chosen_period(today: date) -> ProgrammePeriod:
 
 @bp.get("/kommunen/<slug>/beschaeftigte")
 @roles_required(*MANAGERS)
-def staff(slug: str):  # type: ignore[no-untyped-def]
+def staff(slug: str) -> ResponseReturnValue:
     """The staff list with search, org-unit and status filters, and actions per person."""
     db = get_db()
     municipality = municipality_or_404(slug)
@@ -113,7 +115,7 @@ def staff(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/kommunen/<slug>/beschaeftigte/<int:user_id>/<any(deaktivieren, reaktivieren):action>")
 @roles_required(*MANAGERS)
-def set_person_active(slug: str, user_id: int, action: str):  # type: ignore[no-untyped-def]
+def set_person_active(slug: str, user_id: int, action: str) -> ResponseReturnValue:
     """Deactivate or reactivate one member of staff."""
     municipality = municipality_or_404(slug)
     try:
@@ -135,7 +137,7 @@ def set_person_active(slug: str, user_id: int, action: str):  # type: ignore[no-
 
 @bp.post("/kommunen/<slug>/beschaeftigte/<int:user_id>/einladen")
 @roles_required(*MANAGERS)
-def invite_person(slug: str, user_id: int):  # type: ignore[no-untyped-def]
+def invite_person(slug: str, user_id: int) -> ResponseReturnValue:
     """Send a new invitation (or, with a password set, a link to set a new one)."""
     municipality = municipality_or_404(slug)
     try:
@@ -153,7 +155,7 @@ def invite_person(slug: str, user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/kommunen/<slug>/beschaeftigte/<int:user_id>/moderation")
 @roles_required(*MANAGERS)
-def toggle_facilitator(slug: str, user_id: int):  # type: ignore[no-untyped-def]
+def toggle_facilitator(slug: str, user_id: int) -> ResponseReturnValue:
     """Make a member of staff a facilitator of the empowerment network, or stop it."""
     municipality = municipality_or_404(slug)
     try:
@@ -179,7 +181,7 @@ def toggle_facilitator(slug: str, user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/kommunen/<slug>/beschaeftigte/import", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
-def staff_import(slug: str):  # type: ignore[no-untyped-def]
+def staff_import(slug: str) -> ResponseReturnValue:
     """Upload a staff list (CSV); it is kept until applied and the preview opens."""
     municipality = municipality_or_404(slug)
     form = StaffImportForm()
@@ -224,7 +226,7 @@ def _staged_or_404(municipality: Municipality, import_id: int) -> StaffImport:
 
 @bp.get("/kommunen/<slug>/beschaeftigte/import/<int:import_id>")
 @roles_required(*MANAGERS)
-def import_preview(slug: str, import_id: int):  # type: ignore[no-untyped-def]
+def import_preview(slug: str, import_id: int) -> ResponseReturnValue:
     """What applying the uploaded list would do, with an error per faulty row; or, once applied, what it did."""
     municipality = municipality_or_404(slug)
     staged = _staged_or_404(municipality, import_id)
@@ -248,7 +250,7 @@ def import_preview(slug: str, import_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/kommunen/<slug>/beschaeftigte/import/<int:import_id>/anwenden")
 @roles_required(*MANAGERS)
-def apply_staff_import(slug: str, import_id: int):  # type: ignore[no-untyped-def]
+def apply_staff_import(slug: str, import_id: int) -> ResponseReturnValue:
     """Apply a previewed list; invitations leave after the commit."""
     municipality = municipality_or_404(slug)
     staged = _staged_or_404(municipality, import_id)
@@ -276,7 +278,7 @@ def apply_staff_import(slug: str, import_id: int):  # type: ignore[no-untyped-de
 
 @bp.route("/kommunen/<slug>/schulungsplan", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
-def plan(slug: str):  # type: ignore[no-untyped-def]
+def plan(slug: str) -> ResponseReturnValue:
     """The training plan of a period: which modules, for whom, due when; and adding to it."""
     db, user, today = get_db(), acting_user(), clock.today()
     municipality = municipality_or_404(slug)
@@ -314,7 +316,7 @@ def plan(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/kommunen/<slug>/schulungsplan/<int:assignment_id>/entfernen")
 @roles_required(*MANAGERS)
-def remove_plan_line(slug: str, assignment_id: int):  # type: ignore[no-untyped-def]
+def remove_plan_line(slug: str, assignment_id: int) -> ResponseReturnValue:
     """Take a line off the training plan."""
     municipality = municipality_or_404(slug)
     assignment = get_db().get(TrainingAssignment, assignment_id)
@@ -331,7 +333,7 @@ def remove_plan_line(slug: str, assignment_id: int):  # type: ignore[no-untyped-
 
 @bp.get("/programmbuero/zeitraeume")
 @roles_required(Role.ADMIN)
-def periods():  # type: ignore[no-untyped-def]
+def periods() -> ResponseReturnValue:
     """The programme periods with their targets."""
     return render_template("orgs/periods.html", periods=all_periods(get_db()), today=clock.today())
 
@@ -339,7 +341,7 @@ def periods():  # type: ignore[no-untyped-def]
 @bp.route("/programmbuero/zeitraeume/neu", methods=["GET", "POST"], defaults={"period_id": None})
 @bp.route("/programmbuero/zeitraeume/<int:period_id>", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
-def edit_period(period_id: int | None):  # type: ignore[no-untyped-def]
+def edit_period(period_id: int | None) -> ResponseReturnValue:
     """Create a period or change its dates and targets."""
     db = get_db()
     period = db.get(ProgrammePeriod, period_id) if period_id is not None else None

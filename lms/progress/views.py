@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from lms import time as clock
-from lms.content.models import ModuleKind
+from lms.content.models import Module, ModuleKind, ModuleVersion
 from lms.content.queries import visible_module
 from lms.orgs.plans import due_dates_for
 from lms.progress import queries
@@ -22,14 +23,14 @@ bp = Blueprint("progress", __name__, template_folder="templates")
 
 @bp.get("/")
 @login_required
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     """The start page is „Meine Module“."""
     return redirect(url_for("progress.my_modules"))
 
 
 @bp.get("/module")
 @login_required
-def my_modules():  # type: ignore[no-untyped-def]
+def my_modules() -> ResponseReturnValue:
     """„Meine Module“: the person's training modules with a progress bar each; those in their training plan first."""
     db, user = get_db(), acting_user()
     rows = queries.my_modules(db, user)
@@ -41,7 +42,7 @@ def my_modules():  # type: ignore[no-untyped-def]
     return render_template("progress/my_modules.html", rows=rows, due=due, today=today)
 
 
-def _module_or_404(slug: str):  # type: ignore[no-untyped-def]
+def _module_or_404(slug: str) -> tuple[Module, ModuleVersion]:
     found = visible_module(get_db(), acting_user(), slug)
     if found is None:
         abort(404)
@@ -50,7 +51,7 @@ def _module_or_404(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/module/<slug>")
 @login_required
-def module_overview(slug: str):  # type: ignore[no-untyped-def]
+def module_overview(slug: str) -> ResponseReturnValue:
     """A module's overview: what it is about, its sections, where to continue, the quiz."""
     db, user = get_db(), acting_user()
     module, version = _module_or_404(slug)
@@ -72,7 +73,7 @@ def module_overview(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/module/<slug>/abschnitt/<int:position>")
 @login_required
-def section(slug: str, position: int):  # type: ignore[no-untyped-def]
+def section(slug: str, position: int) -> ResponseReturnValue:
     """One section of a module; opening it records the reading progress."""
     db, user = get_db(), acting_user()
     module, version = _module_or_404(slug)

@@ -66,6 +66,9 @@ class QuizVersion(Base):
 
     quiz: Mapped[Quiz] = relationship(back_populates="versions", lazy="joined")
 
+    #: Not a column: `lms content rerender` sets it so the immutability guard lets the derived HTML change.
+    _rerendering = False
+
     def question(self, key: str) -> dict[str, Any]:
         """The stored question with this key."""
         return next(q for q in self.questions if q["key"] == key)

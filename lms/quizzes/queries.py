@@ -47,7 +47,7 @@ def version_counts(session: Session, quiz: Quiz) -> dict[int, VersionCounts]:
     return {version_id: VersionCounts(attempts, people) for version_id, attempts, people in rows}
 
 
-def _counted(version_id: int, *, first_only: bool) -> Select[tuple[int]]:
+def _counted(version_id: int, *, first_only: bool) -> Select[int]:
     """Ids of the attempts the statistics count: submitted, on this version, optionally each person's first."""
     submitted = select(QuizAttempt.id).where(
         QuizAttempt.quiz_version_id == version_id, QuizAttempt.submitted_at.is_not(None)

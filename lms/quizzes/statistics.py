@@ -282,7 +282,7 @@ def _consistency(alpha: float) -> Consistency:
     return Consistency.LOW if alpha < INCONSISTENT_BELOW else Consistency.BORDERLINE
 
 
-def _tally_keys(question_type: type[QuestionType], definition: Mapping[str, Any], stored: Any) -> list[str]:
+def _tally_keys(question_type: type[QuestionType], definition: dict[str, Any], stored: Any) -> list[str]:
     """The question type's tally keys for a stored response, each counted once per attempt."""
     return list(dict.fromkeys(question_type.tally_keys(definition, _as_normalised(stored))))
 
@@ -295,7 +295,7 @@ def _as_normalised(value: Any) -> Any:
 
 
 def _frequencies(
-    question_type: type[QuestionType], definition: Mapping[str, Any], tally: Counter[str], attempts: int
+    question_type: type[QuestionType], definition: dict[str, Any], tally: Counter[str], attempts: int
 ) -> tuple[OptionFrequency, ...]:
     """Every option in the order the author wrote them and the correct answer (unchosen ones as 0), then any other
     answers, most frequent first."""

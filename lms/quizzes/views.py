@@ -6,6 +6,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -49,7 +50,7 @@ def _own_attempt(attempt_id: int) -> QuizAttempt:
 
 @bp.route("/module/<slug>/quiz", methods=["GET", "POST"])
 @login_required
-def quiz_start(slug: str):  # type: ignore[no-untyped-def]
+def quiz_start(slug: str) -> ResponseReturnValue:
     """What the quiz asks of the person; POST starts (or resumes) an attempt."""
     db, user = get_db(), acting_user()
     found = visible_module(db, user, slug)
@@ -79,7 +80,7 @@ def quiz_start(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/versuche/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
-def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
+def attempt(attempt_id: int) -> ResponseReturnValue:
     """The attempt form; POST submits it for grading (once)."""
     db, user = get_db(), acting_user()
     current = _own_attempt(attempt_id)
@@ -126,7 +127,7 @@ def attempt(attempt_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/versuche/<int:attempt_id>/ergebnis")
 @login_required
-def result(attempt_id: int):  # type: ignore[no-untyped-def]
+def result(attempt_id: int) -> ResponseReturnValue:
     """Score, pass or fail, and the explanation of every question."""
     db, user = get_db(), acting_user()
     current = _own_attempt(attempt_id)
@@ -214,7 +215,7 @@ def _statistics_texts() -> dict[str, dict[str, str]]:
 
 @bp.get("/inhalte/<slug>/quiz/statistik")
 @roles_required(Role.TRAINER, Role.ADMIN)
-def statistics(slug: str):  # type: ignore[no-untyped-def]
+def statistics(slug: str) -> ResponseReturnValue:
     """Quiz statistics of one version, Moodle style: summary, facility and discrimination, answer frequencies."""
     module, quiz, version, first_only = _statistics_request(slug)
     db = get_db()
@@ -254,7 +255,7 @@ def _csv_row(question: QuestionStatistics, texts: dict[str, dict[str, str]]) -> 
 
 @bp.get("/inhalte/<slug>/quiz/statistik.csv")
 @roles_required(Role.TRAINER, Role.ADMIN)
-def statistics_csv(slug: str):  # type: ignore[no-untyped-def]
+def statistics_csv(slug: str) -> ResponseReturnValue:
     """The per-question table of the statistics as CSV (UTF-8 with BOM, semicolons: opens directly in Excel)."""
     module, _quiz, version, first_only = _statistics_request(slug)
     stats = version_statistics(get_db(), version, first_only=first_only)

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lms import time as clock
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from lms.orgs.models import ProgrammePeriod
+
 FORMATS = click.Choice(["csv", "xlsx", "pdf"])
 
 
-def _period(session, period_id: int | None, today):  # type: ignore[no-untyped-def]
+def _period(session: Session, period_id: int | None, today: date) -> ProgrammePeriod:
     from lms.orgs.models import ProgrammePeriod
     from lms.orgs.periods import current_period
 

@@ -7,14 +7,18 @@ group by municipality, which is what the programme office's table needs. Callers
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Integer,
     Select,
+    Subquery,
     and_,
     case,
     cast,
@@ -60,7 +64,7 @@ def staff_on(day: date) -> ColumnElement[bool]:
     )
 
 
-def _training_completions(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-def]
+def _training_completions(r: Range, municipality_id: int | None) -> Select[*tuple[Any, ...]]:
     """FROM completions of training modules by staff (of one municipality), completed within the range."""
     query = (
         select()
@@ -98,7 +102,7 @@ def module_counts(session: Session, r: Range, municipality_id: int | None = None
     return [ModuleCount(*row) for row in rows]
 
 
-def _pairs(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-def]
+def _pairs(r: Range, municipality_id: int | None) -> Subquery:
     """Subquery: each (municipality, person, module) with a training completion in the range, once.
 
     Deduplicating first lets PostgreSQL hash instead of sorting for COUNT(DISTINCT …): versions of one module
@@ -116,7 +120,7 @@ def _pairs(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-de
     )
 
 
-def _per_person(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-def]
+def _per_person(r: Range, municipality_id: int | None) -> Subquery:
     """Subquery: each person with training completions in the range and the number of distinct modules."""
     pairs = _pairs(r, municipality_id)
     return (
@@ -144,9 +148,7 @@ class CoverageCount:
     at_least_two: int
 
 
-def coverage_query(
-    r: Range, municipality_id: int | None = None
-) -> Select[tuple[int, int | None, int, int, int]]:
+def coverage_query(r: Range, municipality_id: int | None = None) -> Select[int, int | None, int, int, int]:
     """Per municipality and org unit: staff, and staff with ≥ 1 and ≥ 2 distinct training modules in the range."""
     people = _per_person(r, municipality_id)
     query = (
@@ -163,7 +165,8 @@ def coverage_query(
     )
     if municipality_id is not None:
         query = query.where(User.municipality_id == municipality_id)
-    return query
+    # The WHERE clause drops people without a municipality, so the first column is never NULL.
+    return typing.cast("Select[int, int | None, int, int, int]", query)
 
 
 def coverage_counts(session: Session, r: Range, municipality_id: int | None = None) -> list[CoverageCount]:
@@ -171,7 +174,7 @@ def coverage_counts(session: Session, r: Range, municipality_id: int | None = No
     return [CoverageCount(*row) for row in session.execute(coverage_query(r, municipality_id)).all()]
 
 
-def _workshops(r: Range, municipality_id: int | None):  # type: ignore[no-untyped-def]
+def _workshops(r: Range, municipality_id: int | None) -> Select[*tuple[Any, ...]]:
     query = (
         select()
         .select_from(LiveSession)
@@ -274,7 +277,7 @@ class ProgrammeCounts:
     coverage: list[CoverageCount]
 
 
-def programme_query(r: Range, min_staff: int):  # type: ignore[no-untyped-def]
+def programme_query(r: Range, min_staff: int) -> CompoundSelect[*tuple[Any, ...]]:
     """Delivered modules, trained staff and coverage of every municipality as one statement.
 
     The distinct (person, module) pairs of the period are computed once (a CTE) and grouped three ways; the three

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 from flask import Blueprint, Response, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -62,7 +63,7 @@ def download(content: bytes, name: str, fmt: str) -> Response:
 
 @bp.get("/koordination")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
-def coordination():  # type: ignore[no-untyped-def]
+def coordination() -> ResponseReturnValue:
     """Entry point of the main menu: the coordinator's own municipality, or the programme office's table."""
     user = acting_user()
     if user.has_role(Role.COORDINATOR) and user.municipality is not None:
@@ -72,7 +73,7 @@ def coordination():  # type: ignore[no-untyped-def]
 
 @bp.get("/kommunen/<slug>")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
-def dashboard(slug: str):  # type: ignore[no-untyped-def]
+def dashboard(slug: str) -> ResponseReturnValue:
     """The municipality's dashboard: status against the targets, trainings, workshops, coverage, what is due."""
     db, today = get_db(), clock.today()
     municipality = municipality_or_404(slug)
@@ -99,7 +100,7 @@ def _report(slug: str) -> MunicipalityReport:
 
 @bp.get("/kommunen/<slug>/abschluesse.<any(csv, xlsx):fmt>")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
-def completions_export(slug: str, fmt: str):  # type: ignore[no-untyped-def]
+def completions_export(slug: str, fmt: str) -> ResponseReturnValue:
     """The completion list of the period as CSV (German Excel) or XLSX."""
     today = clock.today()
     municipality = municipality_or_404(slug)
@@ -112,7 +113,7 @@ def completions_export(slug: str, fmt: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/kommunen/<slug>/jahresnachweis.pdf")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
-def evidence_pdf(slug: str):  # type: ignore[no-untyped-def]
+def evidence_pdf(slug: str) -> ResponseReturnValue:
     """The Jahresnachweis of the period as PDF."""
     report = _report(slug)
     content = pdf.evidence_pdf(report, report.today)
@@ -121,7 +122,7 @@ def evidence_pdf(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/programmbuero")
 @roles_required(Role.ADMIN)
-def programme():  # type: ignore[no-untyped-def]
+def programme() -> ResponseReturnValue:
     """Every municipality side by side for one period: trainings, workshops, participants, coverage, status."""
     db, today = get_db(), clock.today()
     period = chosen_period(today)
@@ -139,7 +140,7 @@ def programme():  # type: ignore[no-untyped-def]
 
 @bp.get("/programmbuero/uebersicht.<any(csv, xlsx, pdf):fmt>")
 @roles_required(Role.ADMIN)
-def programme_export(fmt: str):  # type: ignore[no-untyped-def]
+def programme_export(fmt: str) -> ResponseReturnValue:
     """The programme office's table as CSV, XLSX or PDF."""
     today = clock.today()
     period = chosen_period(today)

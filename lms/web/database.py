@@ -25,7 +25,8 @@ def get_db() -> Session:
     """The session of the current request (opened on first use)."""
     if "db" not in g:
         g.db = current_app.extensions["lms.session_factory"]()
-    return g.db
+    session: Session = g.db
+    return session
 
 
 def keep_changes_on_client_error() -> None:

@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
     """Register the handlers."""
 
     @app.errorhandler(CSRFError)
-    def _csrf(_error: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(_error: CSRFError) -> tuple[Response | str, int]:
         return error_response(
             400,
             _(
@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(error: HTTPException) -> Response:
         response = app.make_response(
             error_response(error.code or 500, getattr(error, "message_for_people", None))
         )
@@ -61,6 +61,6 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(error: Exception) -> tuple[Response | str, int]:
         app.logger.exception("unhandled error", exc_info=error)
         return error_response(InternalServerError.code)

@@ -13,7 +13,7 @@ SUPPORTED_LOCALES = ("de", "en")
 
 def select_locale() -> str:
     """The person's chosen language, else the browser's preference among ours, else German."""
-    chosen = getattr(current_user, "locale", None)
+    chosen: str | None = getattr(current_user, "locale", None)
     if chosen in SUPPORTED_LOCALES:
         return chosen
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "de"
@@ -32,7 +32,7 @@ def problem_text(message: str) -> str:
     Problems of Markdown files are built as German text; those marked with ``N_`` are catalogue entries. Texts
     with file-specific values are not (yet) and stay German.
     """
-    return get_translations().ugettext(message)
+    return str(get_translations().ugettext(message))
 
 
 def init_app(app: Flask) -> None:

@@ -15,7 +15,7 @@ from flask import Flask, Request, Response, flash, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.datastructures import CallbackDict
 
 from lms import time as clock
@@ -60,8 +60,8 @@ class DatabaseSessionInterface(SessionInterface):
         self.cookie_name = "__Host-lms_session" if settings.secure_cookies else "lms_session"
 
     def _db(self, app: Flask) -> Session:
-        factory = app.extensions["lms.session_factory"]
-        return factory()  # type: ignore[no-any-return]
+        factory: sessionmaker[Session] = app.extensions["lms.session_factory"]
+        return factory()
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         key = request.cookies.get(self.cookie_name, "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms import time as clock
@@ -66,7 +66,7 @@ def eligible_facilitators(session: Session, municipality_ids: set[int] | None) -
     """Trainers, and the facilitators of the given municipalities (all when None), by name."""
     roles = select(UserRole.user_id).where(UserRole.role == Role.TRAINER.value)
     local = select(UserRole.user_id).where(UserRole.role == Role.FACILITATOR.value)
-    condition = User.id.in_(roles)
+    condition: ColumnElement[bool] = User.id.in_(roles)
     if municipality_ids is None:
         condition = or_(condition, User.id.in_(local))
     elif municipality_ids:
@@ -78,7 +78,8 @@ def eligible_facilitators(session: Session, municipality_ids: set[int] | None) -
 
 def _check_common(
     session: Session, actor: User, data: SessionInput
-) -> tuple[ModuleVersion, list[ServiceError]]:
+) -> tuple[ModuleVersion | None, list[ServiceError]]:
+    """The version recorded and the problems of the input; the version is None only when that is a problem too."""
     problems: list[ServiceError] = []
     if not may_record_session(actor, data.kind.value, data.municipality_id):
         raise OutOfScope
@@ -96,7 +97,7 @@ def _check_common(
             problems.append(ServiceError("session.facilitator_not_allowed"))
     if not data.facilitator_ids and not data.external_facilitators.strip():
         problems.append(ServiceError("session.facilitator_missing"))
-    return version, problems  # type: ignore[return-value]
+    return version, problems
 
 
 def _new_session(actor: User, data: SessionInput, version: ModuleVersion, count: int) -> LiveSession:
@@ -123,6 +124,7 @@ def record_workshop(session: Session, actor: User, data: SessionInput) -> Record
         problems.append(ServiceError("session.participants_range", max=MAX_PARTICIPANTS))
     if problems:
         raise SessionInputError(problems)
+    assert version is not None  # a missing version is one of the problems
     live = _new_session(actor, data, version, data.participant_count)
     session.add(live)
     session.flush()
@@ -167,6 +169,7 @@ def record_training(session: Session, actor: User, data: SessionInput) -> Record
     problems += attendee_problems
     if problems:
         raise SessionInputError(problems)
+    assert version is not None  # a missing version is one of the problems
     live = _new_session(actor, data, version, len(people))
     session.add(live)
     session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
@@ -43,7 +44,7 @@ def _require_recorder() -> None:
 
 @bp.get("/veranstaltungen")
 @login_required
-def sessions():  # type: ignore[no-untyped-def]
+def sessions() -> ResponseReturnValue:
     """The sessions this person ran, recorded or (coordinators, programme office) oversees."""
     _require_recorder()
     return render_template(
@@ -71,7 +72,7 @@ def _prepare(form: SessionForm, kind: SessionKind) -> None:
 
 @bp.route("/veranstaltungen/neu/<any(workshop, schulung):kind>", methods=["GET", "POST"])
 @login_required
-def new_session(kind: str):  # type: ignore[no-untyped-def]
+def new_session(kind: str) -> ResponseReturnValue:
     """Record a held empowerment workshop or in-person training."""
     _require_recorder()
     user = acting_user()
@@ -131,7 +132,7 @@ def new_session(kind: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/veranstaltungen/<int:session_id>")
 @login_required
-def session_detail(session_id: int):  # type: ignore[no-untyped-def]
+def session_detail(session_id: int) -> ResponseReturnValue:
     """One session; attendee names of a workshop only for the network's facilitators."""
     db, user = get_db(), acting_user()
     live = queries.visible_session(db, user, session_id)
@@ -151,7 +152,7 @@ def session_detail(session_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/veranstaltungen/<int:session_id>/zurueckziehen")
 @login_required
-def withdraw(session_id: int):  # type: ignore[no-untyped-def]
+def withdraw(session_id: int) -> ResponseReturnValue:
     """Withdraw a session recorded by mistake (it stays on record but no longer counts)."""
     db, user = get_db(), acting_user()
     live = queries.visible_session(db, user, session_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from lms.authoring.drafts import (
@@ -33,7 +34,7 @@ from lms.web.database import get_db, keep_changes_on_client_error
 
 @bp.post("/inhalte/entwuerfe/neu")
 @roles_required(*AUTHORS)
-def new_draft():  # type: ignore[no-untyped-def]
+def new_draft() -> ResponseReturnValue:
     """Start a new training module or workshop script from a skeleton."""
     form = NewDraftForm()
     if not form.validate_on_submit():
@@ -44,7 +45,7 @@ def new_draft():  # type: ignore[no-untyped-def]
 
 @bp.post("/inhalte/<slug>/bearbeiten")
 @roles_required(*AUTHORS)
-def edit_module(slug: str):  # type: ignore[no-untyped-def]
+def edit_module(slug: str) -> ResponseReturnValue:
     """Open the module's draft (starting one from its newest version if there is none)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -54,7 +55,7 @@ def edit_module(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/inhalte/<slug>/quiz/bearbeiten")
 @roles_required(*AUTHORS)
-def edit_quiz(slug: str):  # type: ignore[no-untyped-def]
+def edit_quiz(slug: str) -> ResponseReturnValue:
     """Open the quiz draft of a training module (from its current quiz, or a skeleton for the first quiz)."""
     module = module_or_404(slug)
     if module.kind != ModuleKind.TRAINING:
@@ -104,7 +105,7 @@ def _editor_page(
 
 @bp.get("/inhalte/entwuerfe/<int:draft_id>")
 @roles_required(*AUTHORS)
-def editor(draft_id: int):  # type: ignore[no-untyped-def]
+def editor(draft_id: int) -> ResponseReturnValue:
     """The editor: Markdown on the left, the learner's view on the right, problems with their lines."""
     draft = draft_or_404(draft_id)
     form = DraftForm(data={"source": draft.source, "revision": draft.revision})
@@ -113,7 +114,7 @@ def editor(draft_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/inhalte/entwuerfe/<int:draft_id>")
 @roles_required(*AUTHORS)
-def save(draft_id: int):  # type: ignore[no-untyped-def]
+def save(draft_id: int) -> ResponseReturnValue:
     """Save the editor's text (button „Entwurf speichern“), or save and publish it („Veröffentlichen“)."""
     db, user = get_db(), acting_user()
     draft = draft_or_404(draft_id)
@@ -162,7 +163,7 @@ def save(draft_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/inhalte/entwuerfe/<int:draft_id>/automatisch")
 @roles_required(*AUTHORS)
-def autosave(draft_id: int):  # type: ignore[no-untyped-def]
+def autosave(draft_id: int) -> ResponseReturnValue:
     """Save the text while the author types (JSON, from static/js/editor.js) and answer with the fresh preview."""
     db, user = get_db(), acting_user()
     draft = draft_or_404(draft_id)
@@ -196,7 +197,7 @@ def autosave(draft_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/inhalte/entwuerfe/<int:draft_id>/verwerfen")
 @roles_required(*AUTHORS)
-def discard(draft_id: int):  # type: ignore[no-untyped-def]
+def discard(draft_id: int) -> ResponseReturnValue:
     """Throw a draft away; published versions stay as they are."""
     draft = draft_or_404(draft_id)
     if not ConfirmForm().validate_on_submit():
@@ -208,7 +209,7 @@ def discard(draft_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/inhalte/hochladen", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
-def upload():  # type: ignore[no-untyped-def]
+def upload() -> ResponseReturnValue:
     """Upload a Markdown file or a zip of them; each file becomes a draft to check and publish."""
     form = UploadForm()
     if not form.validate_on_submit():

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from collections.abc import Callable
+from typing import TypeVarTuple
 
-from lms.auth.models import Role
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from lms.auth.models import Role, User
 from lms.authoring.archive import build_archive
 from lms.authoring.preview import document_path
 from lms.content.diff import line_diff
@@ -34,10 +39,12 @@ from lms.web.validation import query_int
 
 AUTHORS = (Role.TRAINER, Role.ADMIN)
 
+Ts = TypeVarTuple("Ts")
+
 
 @bp.get("/inhalte")
 @roles_required(*AUTHORS)
-def manage():  # type: ignore[no-untyped-def]
+def manage() -> ResponseReturnValue:
     """„Inhalte verwalten“: every module and workshop script with its versions, open drafts and completions."""
     db = get_db()
     drafts = open_drafts(db)
@@ -57,7 +64,7 @@ def manage():  # type: ignore[no-untyped-def]
 
 @bp.get("/inhalte/<slug>/versionen")
 @roles_required(*AUTHORS)
-def history(slug: str):  # type: ignore[no-untyped-def]
+def history(slug: str) -> ResponseReturnValue:
     """Every version of a module (and of its quiz) with change notes, completions and actions."""
     db = get_db()
     module = module_or_404(slug)
@@ -93,11 +100,12 @@ def _quiz_version(module: Module, number: int | None) -> QuizVersion:
 
 @bp.get("/inhalte/<slug>/vergleich")
 @roles_required(*AUTHORS)
-def compare(slug: str):  # type: ignore[no-untyped-def]
+def compare(slug: str) -> ResponseReturnValue:
     """A readable diff between two versions of the module text (``art=modul``) or of its quiz (``art=quiz``)."""
     module = module_or_404(slug)
     is_quiz = request.args.get("art") == "quiz"
     # (key in the URL, label, version), oldest first: quiz versions by number, module versions by id.
+    keyed: list[tuple[int, str, ModuleVersion | QuizVersion]]
     if is_quiz:
         keyed = [(q.number, _("Fassung %(n)s", n=q.number), q) for q in quiz_versions(get_db(), module)]
     else:
@@ -142,7 +150,7 @@ def _markdown_download(text: str, path: str) -> Response:
 
 @bp.get("/inhalte/<slug>/versionen/<int:version_id>/datei")
 @roles_required(*AUTHORS)
-def download_version(slug: str, version_id: int):  # type: ignore[no-untyped-def]
+def download_version(slug: str, version_id: int) -> ResponseReturnValue:
     """Download one module version as its Markdown file (the text it was published from, byte for byte)."""
     module = module_or_404(slug)
     version = _module_version(module, version_id)
@@ -151,7 +159,7 @@ def download_version(slug: str, version_id: int):  # type: ignore[no-untyped-def
 
 @bp.get("/inhalte/<slug>/quiz/<int:number>/datei")
 @roles_required(*AUTHORS)
-def download_quiz(slug: str, number: int):  # type: ignore[no-untyped-def]
+def download_quiz(slug: str, number: int) -> ResponseReturnValue:
     """Download one quiz version as its Markdown file."""
     module = module_or_404(slug)
     return _markdown_download(_quiz_version(module, number).source, document_path("quiz", module.slug))
@@ -159,7 +167,7 @@ def download_quiz(slug: str, number: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/inhalte/export.zip")
 @roles_required(*AUTHORS)
-def export_all():  # type: ignore[no-untyped-def]
+def export_all() -> ResponseReturnValue:
     """Every module's current version and its current quiz as ``modules/`` and ``quizzes/`` in one zip."""
     db = get_db()
     files = []
@@ -178,7 +186,7 @@ def export_all():  # type: ignore[no-untyped-def]
     )
 
 
-def _lifecycle(action, *args) -> None:  # type: ignore[no-untyped-def]
+def _lifecycle(action: Callable[[Session, User, *Ts], None], *args: *Ts) -> None:
     try:
         action(get_db(), acting_user(), *args)
     except LifecycleError as error:
@@ -192,12 +200,13 @@ def _reason_or_back(slug: str) -> str | None:
     if not form.validate_on_submit():
         flash(_("Bitte geben Sie einen Grund für das Zurückziehen an."), "danger")
         return None
-    return form.reason.data.strip()
+    reason: str = form.reason.data  # DataRequired: a non-empty text
+    return reason.strip()
 
 
 @bp.post("/inhalte/<slug>/versionen/<int:version_id>/zurueckziehen")
 @roles_required(*AUTHORS)
-def retire_version_view(slug: str, version_id: int):  # type: ignore[no-untyped-def]
+def retire_version_view(slug: str, version_id: int) -> ResponseReturnValue:
     """Retire one version: it leaves the catalogue; completions and certificates pointing to it stay intact."""
     version = _module_version(module_or_404(slug), version_id)
     reason = _reason_or_back(slug)
@@ -208,7 +217,7 @@ def retire_version_view(slug: str, version_id: int):  # type: ignore[no-untyped-
 
 @bp.post("/inhalte/<slug>/versionen/<int:version_id>/wiederherstellen")
 @roles_required(*AUTHORS)
-def restore_version_view(slug: str, version_id: int):  # type: ignore[no-untyped-def]
+def restore_version_view(slug: str, version_id: int) -> ResponseReturnValue:
     """Bring a retired version back."""
     version = _module_version(module_or_404(slug), version_id)
     if ConfirmForm().validate_on_submit():
@@ -218,7 +227,7 @@ def restore_version_view(slug: str, version_id: int):  # type: ignore[no-untyped
 
 @bp.post("/inhalte/<slug>/zurueckziehen")
 @roles_required(*AUTHORS)
-def retire_module_view(slug: str):  # type: ignore[no-untyped-def]
+def retire_module_view(slug: str) -> ResponseReturnValue:
     """Retire a whole module with its quiz."""
     module = module_or_404(slug)
     reason = _reason_or_back(slug)
@@ -229,7 +238,7 @@ def retire_module_view(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/inhalte/<slug>/wiederherstellen")
 @roles_required(*AUTHORS)
-def restore_module_view(slug: str):  # type: ignore[no-untyped-def]
+def restore_module_view(slug: str) -> ResponseReturnValue:
     """Put a retired module back into the catalogue."""
     module = module_or_404(slug)
     if ConfirmForm().validate_on_submit():
@@ -239,7 +248,7 @@ def restore_module_view(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/inhalte/protokoll")
 @roles_required(*AUTHORS)
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log() -> ResponseReturnValue:
     """The audit log of authoring: who published, retired, uploaded or discarded what, when, with which hash."""
     page = query_int("seite", 1, maximum=100_000) or 1
     events, total = content_events(get_db(), page=page)
@@ -248,7 +257,7 @@ def audit_log():  # type: ignore[no-untyped-def]
 
 @bp.get("/inhalte/hilfe")
 @roles_required(*AUTHORS)
-def help_page():  # type: ignore[no-untyped-def]
+def help_page() -> ResponseReturnValue:
     """The trainer's help: the file format and every question type with its syntax and a rendered example."""
     examples = []
     for question_type in REGISTRY.values():

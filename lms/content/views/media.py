@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from lms.web.i18n import translate_error
 
 @bp.route("/inhalte/bilder", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
-def images():  # type: ignore[no-untyped-def]
+def images() -> ResponseReturnValue:
     """Upload an image and copy the Markdown line that shows it in a module."""
     db = get_db()
     form = ImageForm()
@@ -50,7 +51,7 @@ def images():  # type: ignore[no-untyped-def]
 
 @bp.get("/media/<sha256>.<extension>")
 @login_required
-def media(sha256: str, extension: str):  # type: ignore[no-untyped-def]
+def media(sha256: str, extension: str) -> ResponseReturnValue:
     """One uploaded image, with the type it was checked as; the content never changes, so browsers may keep it."""
     found = get_db().scalar(
         select(MediaFile).where(MediaFile.sha256 == sha256, MediaFile.extension == extension)

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
 
 from lms.authoring.drafts import check_draft
+from lms.authoring.preview import Preview
 from lms.authoring.publishing import stored_questions
-from lms.content.models import DocumentType, Module, ModuleKind
+from lms.content.models import DocumentType, Draft, Module, ModuleKind
 from lms.content.views._common import draft_or_404, module_or_404
 from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
+from lms.quizzes.models import QuizVersion
 from lms.quizzes.preview import grade_preview, preview_attempt, transient_quiz_version
 from lms.quizzes.queries import quiz_versions
 from lms.quizzes.question_types import ResponseInvalid
@@ -71,7 +74,7 @@ def _render_module(readable: Readable, base: dict[str, Any]) -> str:
 
 @bp.get("/inhalte/<slug>/vorschau")
 @roles_required(*AUTHORS)
-def preview_version(slug: str):  # type: ignore[no-untyped-def]
+def preview_version(slug: str) -> ResponseReturnValue:
     """A published version (default: the current one) exactly as learners read it."""
     module = module_or_404(slug)
     readable = _readable_version(module, query_int("version"))
@@ -81,7 +84,7 @@ def preview_version(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/inhalte/entwuerfe/<int:draft_id>/vorschau", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
-def preview_draft(draft_id: int):  # type: ignore[no-untyped-def]
+def preview_draft(draft_id: int) -> ResponseReturnValue:
     """A draft as learners would read it once published (module drafts), or its quiz to try out (quiz drafts)."""
     draft = draft_or_404(draft_id)
     preview, _same = check_draft(get_db(), draft)
@@ -99,7 +102,7 @@ def preview_draft(draft_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/inhalte/<slug>/vorschau/quiz", methods=["GET", "POST"])
 @roles_required(*AUTHORS)
-def preview_quiz(slug: str):  # type: ignore[no-untyped-def]
+def preview_quiz(slug: str) -> ResponseReturnValue:
     """Take the module's current quiz as a learner would; the answers are graded and shown, nothing is stored."""
     module = module_or_404(slug)
     versions = quiz_versions(get_db(), module)
@@ -108,7 +111,13 @@ def preview_quiz(slug: str):  # type: ignore[no-untyped-def]
     return _quiz_preview(draft=None, module=module, published=versions[-1])
 
 
-def _quiz_preview(*, draft, module, preview=None, published=None):  # type: ignore[no-untyped-def]
+def _quiz_preview(
+    *,
+    draft: Draft | None,
+    module: Module | None,
+    preview: Preview | None = None,
+    published: QuizVersion | None = None,
+) -> ResponseReturnValue:
     if published is not None:
         questions, pass_mark, shuffled = list(published.questions), published.pass_mark, published.is_shuffled
     elif preview is not None and preview.quiz is not None:

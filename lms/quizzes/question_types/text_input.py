@@ -148,7 +148,8 @@ Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassism
     @classmethod
     def correct_response(cls, definition: dict[str, Any]) -> str:
         """The first accepted answer, as the trainer wrote it."""
-        return definition["accepted"][0]
+        first: str = definition["accepted"][0]
+        return first
 
     @classmethod
     def review(cls, definition: dict[str, Any], response: Any) -> dict[str, Any]:
