@@ -1,20 +1,26 @@
-"""Sessions kept in the database: the cookie carries a random key, the data and the person stay on the server.
+"""Sessions of logged-in people live in the database: their cookie carries only a random key.
 
 Every gunicorn worker and every web node reads the same table, so logging out (or any of the events in
 ``lms.auth.sessions``) ends a session everywhere at once, and a replayed cookie finds nothing. The key changes
 whenever the person in the session changes (login, logout: no session fixation). Reads and writes use their own short
 database session, because the request's unit of work is already committed when Flask saves the session.
+
+Before login a session holds nothing worth ending (the login form's CSRF token, a message); it stays in a signed
+cookie, as Flask keeps it, so anonymous traffic — the public verification page, a bot on the login page — writes
+nothing to the database.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Request, Response, flash, request, session
 from flask.json.tag import TaggedJSONSerializer
-from flask.sessions import SessionInterface, SessionMixin
+from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
 from flask_babel import gettext as _
+from itsdangerous import BadSignature
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.datastructures import CallbackDict
 
@@ -24,6 +30,8 @@ from lms.auth.sessions import TOUCH_INTERVAL, Lifetimes, find_session, key_hash,
 from lms.config import Settings
 
 _SERIALIZER = TaggedJSONSerializer()
+#: What new_key() makes: 43 URL-safe characters. A signed anonymous cookie always contains dots.
+_KEY = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class ServerSession(CallbackDict[str, Any], SessionMixin):
@@ -58,30 +66,47 @@ class DatabaseSessionInterface(SessionInterface):
         )
         # The __Host- prefix binds the cookie to this exact host over HTTPS (no subdomain can set or read it).
         self.cookie_name = "__Host-lms_session" if settings.secure_cookies else "lms_session"
+        self._signed = SecureCookieSessionInterface()  # Flask's own signing for sessions before login
 
     def _db(self, app: Flask) -> Session:
         factory: sessionmaker[Session] = app.extensions["lms.session_factory"]
         return factory()
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
-        key = request.cookies.get(self.cookie_name, "")
-        if not key or len(key) > 100:
+        value = request.cookies.get(self.cookie_name, "")
+        if not value or len(value) > 4096:
             return ServerSession()
+        if not _KEY.fullmatch(value):
+            return self._open_anonymous(app, value)
         db = self._db(app)
         try:
-            row = find_session(db, key, self.lifetimes)
+            row = find_session(db, value, self.lifetimes)
             db.commit()  # an expired row is deleted at once
             if row is None:
                 session = ServerSession()
                 session.expired = True
                 return session
             data = _SERIALIZER.loads(row.data) if row.data else {}
-            return ServerSession(data, key=key, row_id=row.id)
+            return ServerSession(data, key=value, row_id=row.id)
         finally:
             db.close()
 
+    def _open_anonymous(self, app: Flask, value: str) -> ServerSession:
+        signer = self._signed.get_signing_serializer(app)
+        if signer is None:
+            return ServerSession()
+        try:
+            data = signer.loads(value, max_age=int(self.lifetimes.idle.total_seconds()))
+        except BadSignature:
+            return ServerSession()
+        # Never trust a person from a cookie: only a server-side row can carry one.
+        return ServerSession({k: v for k, v in dict(data).items() if k != "_user_id"})
+
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
+        if session.user_id is None and session.row_id is None:
+            self._save_anonymous(app, session, response)  # no database work for visitors
+            return
         db = self._db(app)
         try:
             self._save(db, session, response, app)
@@ -91,19 +116,18 @@ class DatabaseSessionInterface(SessionInterface):
 
     def _save(self, db: Session, session: ServerSession, response: Response, app: Flask) -> None:
         row = db.get(LoginSession, session.row_id) if session.row_id is not None else None
-        if not session:  # empty: logged out, or nothing worth keeping
+        if session.user_id is None:  # logged out: the row goes, what is left moves into a signed cookie
             if row is not None:
                 db.delete(row)
-            if session.key is not None or session.expired:
-                self._delete_cookie(app, response)
+            session.modified = True
+            self._save_anonymous(app, session, response)
             return
         now = clock.now()
         if row is None or row.user_id != session.user_id:
-            # A new session, or a new person in it (login/logout): a new key, so a key seen before is worthless.
+            # A new login, or another person in the session: a new key, so a key seen before is worthless.
             if row is not None:
                 db.delete(row)
-            else:
-                prune_expired(db, self.lifetimes)
+            prune_expired(db, self.lifetimes)
             session.key = new_key()
             row = LoginSession(
                 key_hash=key_hash(session.key),
@@ -120,6 +144,15 @@ class DatabaseSessionInterface(SessionInterface):
             row.data = _SERIALIZER.dumps(dict(session))
         if session.modified or now - row.last_seen_at >= TOUCH_INTERVAL:
             row.last_seen_at = now
+
+    def _save_anonymous(self, app: Flask, session: ServerSession, response: Response) -> None:
+        """A session before login: its data in a cookie signed like Flask's own (nothing in it needs ending)."""
+        signer = self._signed.get_signing_serializer(app)
+        if session and signer is not None:
+            if session.modified or session.expired:
+                self._set_cookie(app, response, signer.dumps(dict(session)))
+        elif session.key is not None or session.expired or session.modified:
+            self._delete_cookie(app, response)
 
     def _set_cookie(self, app: Flask, response: Response, key: str) -> None:
         # No Max-Age: the cookie goes when the browser closes (shared office PCs); the server enforces the lifetimes.

@@ -256,3 +256,16 @@ def test_the_quiz_page_carries_the_idle_warning_and_keep_alive_restarts_the_idle
     assert client.post("/sitzung/verlaengern", headers={"X-CSRFToken": token}).status_code == 204
     time_machine.shift(timedelta(minutes=26))
     assert client.get("/profil").status_code == 200  # 52 minutes after the quiz page, 26 after keep-alive
+
+
+def test_visitors_write_nothing_and_a_signed_cookie_never_carries_a_person(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    before = db.scalar(select(func.count()).select_from(LoginSession))
+    client.get("/anmelden")
+    client.get("/verify")
+    assert db.scalar(select(func.count()).select_from(LoginSession)) == before
+    person = f.user(db)
+    signer = app.session_interface._signed.get_signing_serializer(app)  # type: ignore[attr-defined]
+    client.set_cookie(COOKIE, signer.dumps({"_user_id": str(person.id), "_fresh": True}))
+    assert client.get("/profil").status_code == 302
