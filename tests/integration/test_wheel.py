@@ -61,8 +61,18 @@ def test_wheel_installs_and_serves_outside_the_checkout(tmp_path: Path) -> None:
     (wheel,) = dist.glob("kommunen_fuer_alle_lms-*.whl")
 
     # A venv without pip of its own; this pip installs into it (same configuration and cache as the checkout's).
+    # No byte-compiling of every installed module up front: the few the commands import compile when first used.
     _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
-    pip = (sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", "--quiet")
+    pip = (
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        venv / "bin" / "python",
+        "install",
+        "--quiet",
+        "--no-compile",
+    )
     _run(*pip, "--require-hashes", "-r", REPO / "requirements" / "lock.txt", cwd=tmp_path)
     _run(*pip, "--no-deps", wheel, cwd=tmp_path)
 
