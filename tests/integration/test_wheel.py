@@ -50,7 +50,8 @@ def _free_port() -> int:
 
 def _get(url: str) -> tuple[str, str, bytes]:
     """Final URL (after redirects), content type and body."""
-    with urllib.request.urlopen(url, timeout=10) as response:
+    # The worker imports the app (no byte-code yet) only after gunicorn says it listens: slow on a busy machine.
+    with urllib.request.urlopen(url, timeout=60) as response:
         return response.geturl(), response.headers.get("Content-Type", ""), response.read()
 
 
