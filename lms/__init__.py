@@ -8,24 +8,21 @@ from typing import Any
 
 from flask import Flask
 
+from lms import bundled
 from lms.config import load_settings
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-STATIC_FOLDER = PROJECT_ROOT / "static"
-#: Where the default SQLite database and other local state live (not under version control).
-INSTANCE_PATH = PROJECT_ROOT / "instance"
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: settings, database, extensions, blueprints, CLI and error handlers."""
+    settings = load_settings(overrides=config)
     app = Flask(
         __name__,
-        static_folder=str(STATIC_FOLDER),
+        static_folder=str(bundled.folder("static")),
         static_url_path="/static",
         template_folder="web/templates",
-        instance_path=str(INSTANCE_PATH),
+        # Local state (SQLite file, outbox) lives where the operator says, never inside site-packages.
+        instance_path=settings.instance_path,
     )
-    settings = load_settings(instance_path=app.instance_path, overrides=config)
     app.config.update(
         SECRET_KEY=settings.secret_key or "testing-only-not-secret",
         TESTING=settings.testing,

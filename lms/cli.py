@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup
 from markupsafe import escape
 
 import lms.models  # noqa: F401  (every mapper known before the first query)
-from lms import PROJECT_ROOT, create_app
+from lms import bundled, create_app
 from lms.auth.models import Role
 from lms.commands import settings, unit_of_work
 from lms.config import ConfigError
@@ -81,7 +81,7 @@ def db_downgrade(revision: str) -> None:
 
 
 def _paths(paths: tuple[str, ...]) -> list[str]:
-    return list(paths) if paths else [str(PROJECT_ROOT / p) for p in DEFAULT_CONTENT_PATHS]
+    return list(paths) if paths else [str(bundled.folder(p)) for p in DEFAULT_CONTENT_PATHS]
 
 
 @click.group("content")

@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from lms import INSTANCE_PATH
 from lms.config import ConfigError, Settings, load_settings
 from lms.db import make_engine
 
@@ -21,7 +20,7 @@ from lms.db import make_engine
 def settings() -> Settings:
     """Settings for commands that need the database but not a secret key."""
     try:
-        return load_settings(instance_path=str(INSTANCE_PATH), require_secret=False)
+        return load_settings(require_secret=False)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
 

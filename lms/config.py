@@ -17,6 +17,8 @@ class ConfigError(ValueError):
 class Settings:
     """Every setting the platform reads; the field name in upper case with ``LMS_`` before it is its variable."""
 
+    #: Folder for local state (SQLite file, outbox); default: ``instance/`` in the current directory.
+    instance_path: str = ""
     #: SQLAlchemy URL; default is a SQLite file in the instance folder (filled in by ``load_settings``).
     database_url: str = ""
     #: Signs session cookies and CSRF tokens. Required outside tests; ``LMS_SECRET_KEY_FILE`` may name a file instead.
@@ -86,7 +88,6 @@ def _coerce(name: str, raw: str, default: Any) -> Any:
 def load_settings(
     environ: Mapping[str, str] | None = None,
     *,
-    instance_path: str,
     overrides: Mapping[str, Any] | None = None,
     require_secret: bool = True,
 ) -> Settings:
@@ -107,10 +108,13 @@ def load_settings(
             raise ConfigError(f"Unbekannte Einstellung {name}.")
         values[name] = value
 
+    # Absolute, so that a later change of directory (gunicorn --chdir, a test) does not move the database.
+    instance = Path(values.get("instance_path") or "instance").absolute()
+    values["instance_path"] = str(instance)
     if not values.get("database_url"):
-        values["database_url"] = "sqlite:///" + str(Path(instance_path) / "lms.sqlite3")
+        values["database_url"] = "sqlite:///" + str(instance / "lms.sqlite3")
     if not values.get("outbox_dir"):
-        values["outbox_dir"] = str(Path(instance_path) / "outbox")
+        values["outbox_dir"] = str(instance / "outbox")
     if not values.get("secret_key") and values.get("secret_key_file"):
         try:
             values["secret_key"] = Path(values["secret_key_file"]).read_text(encoding="utf-8").strip()

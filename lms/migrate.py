@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection
 
-ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
+from lms import bundled
+
+#: The settings of alembic.ini, which only the `alembic` command in a checkout reads; an installed wheel has no
+#: alembic.ini, so the platform builds its configuration here (tests/unit/test_packaging.py keeps the two equal).
+#: Values pass through ConfigParser interpolation, hence the doubled %.
+ALEMBIC_OPTIONS = {
+    "file_template": "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s",
+    "path_separator": "os",
+    "timezone": "UTC",
+}
 
 
 def alembic_config(*, url: str | None = None, connection: Connection | None = None) -> Config:
     """An Alembic config for this project, bound to a URL or an open connection."""
-    config = Config(str(ALEMBIC_INI))
+    config = Config()
+    config.set_main_option("script_location", str(bundled.folder("migrations")))
+    for key, value in ALEMBIC_OPTIONS.items():
+        config.set_main_option(key, value)
     if url is not None:
         config.attributes["url"] = url
     if connection is not None:

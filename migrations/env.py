@@ -37,7 +37,13 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(config.attributes["url"])
+    url = config.attributes.get("url")
+    if url is None:
+        # The `alembic` command in a checkout (e.g. `alembic revision --autogenerate`): the platform's own database.
+        from lms.config import load_settings
+
+        url = load_settings(require_secret=False).database_url
+    engine = make_engine(url)
     with engine.connect() as connection:
         _configure(connection)
         with context.begin_transaction():

@@ -30,15 +30,16 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
-# Reinstall only when pyproject.toml changed since the last install (keeps the second run fast).
+# Dependencies come from the lock file (exact versions with hashes: an upgrade is a deliberate change, see the
+# README), then the project itself, editable, without resolving anything again. Reinstall only when pyproject.toml,
+# setup.py or the lock changed since the last install (keeps the second run fast).
+_lock="requirements/${_extras:+${_extras}-}lock.txt"
 _stamp=".venv/.installed-${_extras:-base}"
-if [ ! -f "$_stamp" ] || [ pyproject.toml -nt "$_stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  if [ -n "$_extras" ]; then
-    .venv/bin/python -m pip install --quiet -e ".[${_extras}]"
-  else
-    .venv/bin/python -m pip install --quiet -e .
-  fi
+if [ ! -f "$_stamp" ] || [ pyproject.toml -nt "$_stamp" ] || [ setup.py -nt "$_stamp" ] || [ "$_lock" -nt "$_stamp" ]; then
+  # The distribution was called "lms" before it got its own name; an old editable install would shadow the new one.
+  .venv/bin/python -m pip uninstall --quiet --yes lms 2>/dev/null || true
+  .venv/bin/python -m pip install --quiet --require-hashes -r "$_lock"
+  .venv/bin/python -m pip install --quiet --no-deps -e .
   touch "$_stamp"
 fi
 export PATH="$PWD/.venv/bin:$PATH"
