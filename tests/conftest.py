@@ -14,7 +14,12 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from lms import create_app, migrate
+from lms.auth import passwords
 from lms.db import make_engine
+
+# Production argon2 costs about a second per login; the suite logs in hundreds of times (tests/unit/test_passwords.py
+# checks that the platform itself keeps the strong parameters).
+passwords.weaken_for_tests()
 
 
 def _reset_postgres(url: str) -> None:
