@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.authoring.publishing import import_documents, publish_module
+from lms.cli import main
 from lms.content.models import ImmutableError, Module, ModuleVersion
 from lms.content.modules import parse_module
 from lms.quizzes.parse import parse_quiz
@@ -81,11 +84,27 @@ def test_same_text_gives_same_hash_whatever_the_line_endings(db: Session) -> Non
     assert version is None and problem is None  # recognised as the same content
 
 
-def _cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _cli(*args: str, database_url: str) -> CliResult:
+    """`lms …` in this process (Click's runner): the commands are under test here, not the interpreter's start."""
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("LMS_")}
+    env["LMS_DATABASE_URL"] = database_url
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+def _lms_entry_point(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    """The installed `lms` command in a process of its own, as an operator runs it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
     env["LMS_DATABASE_URL"] = database_url
     return subprocess.run(
-        [sys.executable, "-m", "lms.cli", *args],
+        [str(Path(sys.executable).parent / "lms"), *args],
         capture_output=True,
         text=True,
         env=env,
@@ -100,7 +119,9 @@ def test_cli_check_reports_file_and_line_and_fails(tmp_path: Path) -> None:
     (broken / "kaputt.md").write_text(
         "---\nslug: kaputt\ntitle: Kaputt\nkind: schulung\n---\n\n## A\n\nText\n", encoding="utf-8"
     )
-    result = _cli("content", "check", str(broken), database_url="sqlite:///" + str(tmp_path / "x.sqlite3"))
+    result = _lms_entry_point(
+        "content", "check", str(broken), database_url="sqlite:///" + str(tmp_path / "x.sqlite3")
+    )
     assert result.returncode == 1
     assert f"{broken / 'kaputt.md'}:4:" in result.stderr  # kind: schulung is on line 4
     assert "Traceback" not in result.stderr + result.stdout
