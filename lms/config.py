@@ -61,6 +61,8 @@ class Settings:
     outbox_dir: str = ""
     #: Database for the test suite (read by tests/conftest.py only); empty = a temporary SQLite file.
     test_database_url: str = ""
+    #: Moment at which the test suite pretends to run (read by tests/conftest.py only); empty = the real clock.
+    test_now: str = ""
     testing: bool = False
 
 

@@ -1,16 +1,22 @@
 """Test fixtures: the schema comes from the migrations; every test runs in a transaction that is rolled back.
 
-The database is a temporary SQLite file, or PostgreSQL when LMS_TEST_DATABASE_URL is set (as in CI).
+The database is a temporary SQLite file, or PostgreSQL when LMS_TEST_DATABASE_URL is set (as in CI). Under
+pytest-xdist (`-n 2`) each worker has a database of its own: its own SQLite file, or `<name>_gw0`, `<name>_gw1`, …
+next to the given PostgreSQL database. LMS_TEST_NOW (e.g. `2028-12-31 23:30`, Europe/Berlin unless it names an
+offset) runs the whole suite at that moment: the clock starts there and ticks on.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+import time_machine
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from lms import create_app, migrate
@@ -35,10 +41,47 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """This xdist worker's own PostgreSQL database next to the given one (`test` → `test_gw0`), created if missing."""
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    # CREATE DATABASE cannot run in a transaction; the maintenance database exists on every server.
+    admin = create_engine(given.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if (
+                connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+                is None
+            ):
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_clock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The whole session at LMS_TEST_NOW, if set (the CI's faked-clock pass); tests may still travel from there."""
+    moment = os.environ.get("LMS_TEST_NOW", "")
+    if not moment:
+        yield
+        return
+    start = datetime.fromisoformat(moment)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=ZoneInfo("Europe/Berlin"))
+    # pytest ages the temporary folders of other runs by the real clock: make this run's folder before travelling.
+    tmp_path_factory.getbasetemp()
+    with time_machine.travel(start, tick=True):
+        yield
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The migrated test database."""
     url = os.environ.get("LMS_TEST_DATABASE_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if url and worker:
+        url = _worker_database(url, worker)
     if url:
         _reset_postgres(url)
     else:
