@@ -28,13 +28,6 @@ from lms.db import make_engine
 passwords.weaken_for_tests()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`) the browser tests stay together, in order, on one worker."""
-    for item in items:
-        if item.get_closest_marker("e2e"):
-            item.add_marker(pytest.mark.xdist_group("e2e"))
-
-
 def _reset_postgres(url: str) -> None:
     """Start from an empty schema; refuses databases whose name does not say they are for tests."""
     engine = make_engine(url)
