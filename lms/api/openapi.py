@@ -75,7 +75,14 @@ def _question_schemas() -> dict[str, Any]:
                 "Was nicht gezeigt wird, ist null (review: leer)."
             ),
             "required": [
-                "key", "type", "title", "response", "is_correct", "correct_response", "review", "explanation_html"
+                "key",
+                "type",
+                "title",
+                "response",
+                "is_correct",
+                "correct_response",
+                "review",
+                "explanation_html",
             ],
             "properties": {
                 "key": {"type": "string"},

@@ -7,7 +7,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.content.models import Module, ModuleVersion
@@ -73,7 +84,9 @@ class QuizVersion(Base):
         String(30), default=DEFAULT_REVIEW.correctness.value, server_default=DEFAULT_REVIEW.correctness.value
     )
     review_right_answer: Mapped[str] = mapped_column(
-        String(30), default=DEFAULT_REVIEW.right_answer.value, server_default=DEFAULT_REVIEW.right_answer.value
+        String(30),
+        default=DEFAULT_REVIEW.right_answer.value,
+        server_default=DEFAULT_REVIEW.right_answer.value,
     )
     review_explanation: Mapped[str] = mapped_column(
         String(30), default=DEFAULT_REVIEW.explanation.value, server_default=DEFAULT_REVIEW.explanation.value

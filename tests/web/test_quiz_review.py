@@ -19,7 +19,9 @@ from tests import factories as f
 
 WRONG = {**{f"q{n}": ["a"] for n in range(1, 7)}, "q7": ["b"]}
 SOLVED = "<strong>richtig</strong>"  # an option marked as the right one
-LATER = "Die richtigen Antworten sehen Sie hier, sobald Sie das Quiz bestanden oder alle Versuche genutzt haben."
+LATER = (
+    "Die richtigen Antworten sehen Sie hier, sobald Sie das Quiz bestanden oder alle Versuche genutzt haben."
+)
 
 
 def _quiz(db: Session, review: str = "", max_attempts: int = 3) -> None:
@@ -124,7 +126,9 @@ def test_with_the_attempts_used_up_the_answers_are_shown(client, db: Session) ->
     second = _submit(client, WRONG)
     for attempt_id in (first, second):
         html = _result(client, attempt_id)
-        assert "Nicht bestanden" in html and _shows_right_answers(html, _api_attempt(client, headers, attempt_id))
+        assert "Nicht bestanden" in html and _shows_right_answers(
+            html, _api_attempt(client, headers, attempt_id)
+        )
 
 
 def test_the_api_submit_answer_follows_the_options(client, db: Session) -> None:  # type: ignore[no-untyped-def]
@@ -160,7 +164,13 @@ def test_correctness_never_with_explanation_never_shows_only_the_score(client, d
         attempt_id = _submit(client, answers)
         html = _result(client, attempt_id)
         assert ("Nicht bestanden: 0 %" in html) or ("Bestanden mit 100 %" in html)
-        for hidden in ("Ihre Antworten", "richtig beantwortet", "Erklärung", "result-wrong", "result-correct"):
+        for hidden in (
+            "Ihre Antworten",
+            "richtig beantwortet",
+            "Erklärung",
+            "result-wrong",
+            "result-correct",
+        ):
             assert hidden not in html, hidden
         assert "Frage 1" not in html and SOLVED not in html and LATER not in html
         api = _api_attempt(client, headers, attempt_id)
@@ -188,7 +198,9 @@ def test_the_options_are_frozen_with_the_quiz_version_of_the_attempt(client, db:
     _quiz(db)
     headers = _learner(client, db)
     attempt_id = _submit(client, WRONG)
-    newer = f.published_quiz(db, f.quiz_source().replace("---\n\n", "review: {right_answer: always}\n---\n\n", 1))
+    newer = f.published_quiz(
+        db, f.quiz_source().replace("---\n\n", "review: {right_answer: always}\n---\n\n", 1)
+    )
     attempt = db.get(QuizAttempt, attempt_id)
     assert attempt is not None and newer.number == attempt.quiz_version.number + 1
     assert not _shows_right_answers(_result(client, attempt_id), _api_attempt(client, headers, attempt_id))
@@ -197,7 +209,10 @@ def test_the_options_are_frozen_with_the_quiz_version_of_the_attempt(client, db:
 
 
 def test_the_trainers_preview_shows_everything_and_says_what_learners_see(client, db: Session) -> None:  # type: ignore[no-untyped-def]
-    _quiz(db, review="review: {correctness: always, right_answer: never, explanation: after_pass_or_last_attempt}")
+    _quiz(
+        db,
+        review="review: {correctness: always, right_answer: never, explanation: after_pass_or_last_attempt}",
+    )
     trainer = f.user(db, Role.TRAINER)
     f.login(client, trainer.email)
     url = "/inhalte/testmodul/vorschau/quiz"
@@ -205,7 +220,9 @@ def test_the_trainers_preview_shows_everything_and_says_what_learners_see(client
     seed = form.text.split('name="seed" value="', 1)[1].split('"', 1)[0]
     result = client.post(url, data={"csrf_token": f._csrf_from(form.text), "seed": seed, **WRONG})
     assert result.status_code == 200
-    assert SOLVED in result.text and "Erklärung 1." in result.text and "Nicht richtig beantwortet" in result.text
+    assert (
+        SOLVED in result.text and "Erklärung 1." in result.text and "Nicht richtig beantwortet" in result.text
+    )
     box = result.text.split('id="review-options"', 1)[1].split("</div>\n</div>", 1)[0]
     assert "ob jede Antwort richtig war (correctness): gleich nach jedem Versuch" in box
     assert "die richtigen Antworten (right_answer): nie" in box

@@ -133,7 +133,11 @@ def _quiz_preview(
     seed = request.form.get("seed", type=int) if request.method == "POST" else secrets.randbelow(2**31)
     attempt = preview_attempt(version, seed or 0)
     base = {
-        "draft": draft, "module": module, "seed": seed, "pass_mark": pass_mark, "review_options": review_options
+        "draft": draft,
+        "module": module,
+        "seed": seed,
+        "pass_mark": pass_mark,
+        "review_options": review_options,
     }
     if request.method == "GET":
         return render_template(
