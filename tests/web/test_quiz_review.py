@@ -227,3 +227,26 @@ def test_the_trainers_preview_shows_everything_and_says_what_learners_see(client
     assert "ob jede Antwort richtig war (correctness): gleich nach jedem Versuch" in box
     assert "die richtigen Antworten (right_answer): nie" in box
     assert "die Erklärungen (explanation): erst, wenn sie bestanden oder alle Versuche genutzt haben" in box
+
+
+def test_the_help_page_documents_every_option_in_german_and_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from lms.quizzes.review import REVIEW_KEYS, When
+
+    f.login(client, f.user(db, Role.TRAINER).email)
+    german = client.get("/inhalte/hilfe", headers={"Accept-Language": "de"}).text
+    english = client.get("/inhalte/hilfe", headers={"Accept-Language": "en"}).text
+    for page in (german, english):
+        assert 'id="quiz-review"' in page and 'href="#quiz-review"' in page
+        for word in (*REVIEW_KEYS, *(when.value for when in When)):
+            assert word in page, word
+    assert "Was Lernende nach einem Versuch sehen" in german
+    assert "What learners see after an attempt" in english and "Was Lernende" not in english
+
+
+def test_a_failed_attempt_in_english_says_when_the_answers_come(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    _quiz(db, max_attempts=0)
+    _learner(client, db)
+    attempt_id = _submit(client, WRONG)
+    page = client.get(f"/versuche/{attempt_id}/ergebnis", headers={"Accept-Language": "en"}).text
+    assert "You will see the right answers here once you have passed the quiz." in page  # no attempt limit
+    assert "Read the explanations and try again." in page and "Explanation" in page
