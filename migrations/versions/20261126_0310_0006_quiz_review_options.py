@@ -3,8 +3,8 @@
 Versions published before keep no options in their source, so they get the defaults their source now parses to
 (right/wrong and explanations at once, the right answers once the module is passed or no attempt is left).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-26 03:10:00.000000+00:00
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
