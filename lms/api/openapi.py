@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lms.quizzes.question_types import REGISTRY
+from lms.quizzes.review import REVIEW_KEYS, When
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -68,24 +69,50 @@ def _question_schemas() -> dict[str, Any]:
         },
         "QuestionResult": {
             "type": "object",
-            "description": "Eine Frage eines abgegebenen Versuchs mit Antwort, Lösung und Erklärung.",
-            "required": ["key", "type", "title", "response", "is_correct", "correct_response"],
+            "description": (
+                "Eine Frage eines abgegebenen Versuchs: die eigene Antwort und, soweit die Review-Optionen des "
+                "Quiz es jetzt zeigen (siehe Attempt.revealed), ob sie richtig war, die Lösung und die Erklärung. "
+                "Was nicht gezeigt wird, ist null (review: leer)."
+            ),
+            "required": [
+                "key",
+                "type",
+                "title",
+                "response",
+                "is_correct",
+                "correct_response",
+                "review",
+                "explanation_html",
+            ],
             "properties": {
                 "key": {"type": "string"},
                 "type": {"type": "string", "enum": types},
                 "title": {"type": "string"},
-                "response": {**_ref("Response"), "description": "Die gespeicherte (normalisierte) Antwort"},
-                "is_correct": {"type": "boolean"},
-                "correct_response": {**_ref("Response"), "description": "Eine Antwort, die richtig ist"},
+                "response": {
+                    "anyOf": [_ref("Response"), {"type": "null"}],
+                    "description": "Die gespeicherte (normalisierte) Antwort; null: unbeantwortet",
+                },
+                "is_correct": {
+                    "type": ["boolean", "null"],
+                    "description": "Ob die Frage richtig beantwortet ist; null, solange correctness sie verbirgt",
+                },
+                "correct_response": {
+                    "anyOf": [_ref("Response"), {"type": "null"}],
+                    "description": "Eine Antwort, die richtig ist; null, solange right_answer sie verbirgt",
+                },
                 "review": {
                     "type": "object",
                     "description": (
-                        "Typabhängige Angaben zum Ergebnis. text_input: accepted (alle richtigen Schreibweisen); "
-                        "ordering: given (die eigene Reihenfolge: html, is_right je Platz) und expected (HTML "
-                        "der Schritte in richtiger Reihenfolge); sonst leer."
+                        "Typabhängige Angaben zur Lösung, nur wenn right_answer sie zeigt, sonst leer. "
+                        "text_input: accepted (alle richtigen Schreibweisen); ordering: given (die eigene "
+                        "Reihenfolge: html, is_right je Platz) und expected (HTML der Schritte in richtiger "
+                        "Reihenfolge)."
                     ),
                 },
-                "explanation_html": {"type": "string"},
+                "explanation_html": {
+                    "type": ["string", "null"],
+                    "description": "Die Erklärung; null, solange explanation sie verbirgt",
+                },
             },
         },
         "Response": response,
@@ -165,7 +192,9 @@ def openapi_document() -> dict[str, Any]:
                         "content": {"application/json": {"schema": _ref("Submission")}},
                     },
                     "responses": {
-                        "200": _json(_ref("Attempt"), "Das Ergebnis mit Erklärungen"),
+                        "200": _json(
+                            _ref("Attempt"), "Das Ergebnis, so weit die Review-Optionen des Quiz es zeigen"
+                        ),
                         "400": {"$ref": "#/components/responses/BadRequest"},
                         **ERRORS,
                         "409": {"$ref": "#/components/responses/Conflict"},
@@ -269,6 +298,23 @@ def openapi_document() -> dict[str, Any]:
                         "submitted_at": {"type": ["string", "null"], "format": "date-time"},
                         "score_percent": {"type": "number"},
                         "passed": {"type": "boolean"},
+                        "review_options": {
+                            **_ref("ReviewOptions"),
+                            "description": "Abgegeben: die Review-Optionen der Quizfassung dieses Versuchs",
+                        },
+                        "revealed": {
+                            "type": "object",
+                            "description": (
+                                "Abgegeben: was diese Antwort jetzt zeigt. Nach „after_pass_or_last_attempt“ "
+                                "erst, wenn das Modul bestanden ist oder kein Versuch mehr bleibt."
+                            ),
+                            "required": ["correctness", "right_answer", "explanation"],
+                            "properties": {
+                                "correctness": {"type": "boolean"},
+                                "right_answer": {"type": "boolean"},
+                                "explanation": {"type": "boolean"},
+                            },
+                        },
                         "questions": {
                             "type": "array",
                             "description": "Offen: die Fragen ohne Lösungen; abgegeben: das Ergebnis je Frage",
@@ -277,6 +323,18 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
                 **_question_schemas(),
+                "ReviewOptions": {
+                    "type": "object",
+                    "description": (
+                        "Wann Lernende nach einem Versuch sehen, ob jede Antwort richtig war (correctness), die "
+                        "richtigen Antworten (right_answer) und die Erklärungen (explanation); im Quizkopf "
+                        "„review:“, mit der Quizfassung eingefroren."
+                    ),
+                    "required": list(REVIEW_KEYS),
+                    "properties": {
+                        key: {"type": "string", "enum": [when.value for when in When]} for key in REVIEW_KEYS
+                    },
+                },
                 "Submission": {
                     "type": "object",
                     "required": ["responses"],

@@ -7,6 +7,7 @@ from typing import Any
 from lms.content.models import Module, ModuleVersion
 from lms.progress.models import Completion
 from lms.quizzes.models import QuizAttempt
+from lms.quizzes.review import Reveal
 from lms.quizzes.services import presented_questions, result_details
 
 
@@ -40,8 +41,11 @@ def module_detail(module: Module, version: ModuleVersion, has_quiz: bool) -> dic
     }
 
 
-def attempt_state(attempt: QuizAttempt) -> dict[str, Any]:
-    """An attempt: open ones with their questions (public part only), submitted ones with their result."""
+def attempt_state(attempt: QuizAttempt, reveal: Reveal | None = None) -> dict[str, Any]:
+    """An attempt: open ones with their questions (public part only), submitted ones with their result.
+
+    A submitted attempt needs ``reveal``: what its quiz version's review options show now (withheld parts are null).
+    """
     data: dict[str, Any] = {
         "id": attempt.id,
         "module": attempt.module_version.module.slug,
@@ -63,8 +67,12 @@ def attempt_state(attempt: QuizAttempt) -> dict[str, Any]:
             for q in presented_questions(attempt)
         ]
         return data
+    if reveal is None:
+        raise ValueError("a submitted attempt is serialised only with what its review options reveal")
     data["score_percent"] = float(attempt.score_percent or 0)
     data["passed"] = bool(attempt.is_passed)
+    data["review_options"] = attempt.quiz_version.review_options.as_dict()
+    data["revealed"] = reveal.as_dict()
     data["questions"] = [
         {
             "key": d["key"],
@@ -76,7 +84,7 @@ def attempt_state(attempt: QuizAttempt) -> dict[str, Any]:
             "review": d["review"],
             "explanation_html": d["explanation_html"],
         }
-        for d in result_details(attempt)
+        for d in result_details(attempt, reveal)
     ]
     return data
 

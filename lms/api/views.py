@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -20,6 +22,7 @@ from lms.quizzes.question_types import ResponseInvalid
 from lms.quizzes.services import (
     AttemptClosedError,
     QuizUnavailable,
+    attempt_reveal,
     current_quiz_version,
     start_attempt,
     submit_attempt,
@@ -101,7 +104,13 @@ def create_attempt(slug: str) -> ResponseReturnValue:
         attempt = start_attempt(db, _user(), *found)
     except QuizUnavailable as refused:
         return api_error(409, translate_error(refused))
-    return jsonify(serializers.attempt_state(attempt)), 201
+    return jsonify(_attempt_json(attempt)), 201
+
+
+def _attempt_json(attempt: QuizAttempt) -> dict[str, Any]:
+    """The attempt as JSON; once submitted, only what its quiz version's review options show now."""
+    reveal = attempt_reveal(get_db(), attempt) if attempt.is_submitted else None
+    return serializers.attempt_state(attempt, reveal)
 
 
 def _own_attempt(attempt_id: int) -> QuizAttempt | None:
@@ -115,7 +124,7 @@ def get_attempt(attempt_id: int) -> ResponseReturnValue:
     attempt = _own_attempt(attempt_id)
     if attempt is None:
         return api_error(404, "Diesen Versuch gibt es nicht.")
-    return jsonify(serializers.attempt_state(attempt))
+    return jsonify(_attempt_json(attempt))
 
 
 @bp.post("/attempts/<int:attempt_id>/submit")
@@ -138,7 +147,7 @@ def submit(attempt_id: int) -> ResponseReturnValue:
         return api_error(409, "Dieser Versuch wurde bereits abgegeben.")
     except ResponseInvalid as invalid:
         return api_error(400, _("Frage %(n)s: %(message)s", n=invalid.key, message=translate_error(invalid)))
-    return jsonify(serializers.attempt_state(attempt))
+    return jsonify(_attempt_json(attempt))
 
 
 @bp.get("/me/completions")

@@ -7,12 +7,26 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.content.models import Module, ModuleVersion
 from lms.db import Base, ImmutableError, JSONDocument, UTCDateTime, changed_columns, created_at, intpk
 from lms.quizzes.grading import GradeResult, grade_attempt
+from lms.quizzes.review import DEFAULT_REVIEW, REVIEW_KEYS, ReviewOptions, When
+
+REVIEW_VALUES_SQL = "(" + ", ".join(f"'{when.value}'" for when in When) + ")"
 
 
 class AttemptClosedError(RuntimeError):
@@ -43,7 +57,14 @@ class QuizVersion(Base):
     """One published, immutable version of a quiz, with its questions as frozen JSON (answers included)."""
 
     __tablename__ = "quiz_versions"
-    __table_args__ = (UniqueConstraint("quiz_id", "number"), UniqueConstraint("quiz_id", "content_hash"))
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "number"),
+        UniqueConstraint("quiz_id", "content_hash"),
+        *(
+            CheckConstraint(f"review_{part} IN {REVIEW_VALUES_SQL}", name=f"review_{part}_known")
+            for part in REVIEW_KEYS
+        ),
+    )
 
     id: Mapped[intpk]
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
@@ -57,6 +78,19 @@ class QuizVersion(Base):
     is_shuffled: Mapped[bool] = mapped_column(Boolean)
     #: 0 = unlimited.
     max_attempts: Mapped[int] = mapped_column(Integer)
+    #: Review options (lms/quizzes/review.py): when a learner sees whether each answer was right, the right
+    #: answer and the explanation. Frozen here, so an attempt is reviewed by the rules it was started under.
+    review_correctness: Mapped[str] = mapped_column(
+        String(30), default=DEFAULT_REVIEW.correctness.value, server_default=DEFAULT_REVIEW.correctness.value
+    )
+    review_right_answer: Mapped[str] = mapped_column(
+        String(30),
+        default=DEFAULT_REVIEW.right_answer.value,
+        server_default=DEFAULT_REVIEW.right_answer.value,
+    )
+    review_explanation: Mapped[str] = mapped_column(
+        String(30), default=DEFAULT_REVIEW.explanation.value, server_default=DEFAULT_REVIEW.explanation.value
+    )
     #: [{"key", "type", "title", "stem_html", "explanation_html", "definition"}]; never sent to a browser as is.
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     published_at: Mapped[created_at]
@@ -72,6 +106,15 @@ class QuizVersion(Base):
     def question(self, key: str) -> dict[str, Any]:
         """The stored question with this key."""
         return next(q for q in self.questions if q["key"] == key)
+
+    @property
+    def review_options(self) -> ReviewOptions:
+        """The frozen review options; the defaults for a version built in memory without them."""
+        return ReviewOptions(
+            When(self.review_correctness or DEFAULT_REVIEW.correctness),
+            When(self.review_right_answer or DEFAULT_REVIEW.right_answer),
+            When(self.review_explanation or DEFAULT_REVIEW.explanation),
+        )
 
 
 class QuizAttempt(Base):

@@ -8,6 +8,8 @@ from itertools import pairwise
 from pathlib import PurePath
 from typing import Any
 
+from yaml.nodes import MappingNode
+
 from lms.markdown.frontmatter import FieldReader, german_list, split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
 from lms.markdown.render import find_link_problems, render_markdown
@@ -21,9 +23,10 @@ from lms.markdown.structure import (
     split_sections,
 )
 from lms.quizzes.question_types import REGISTRY, type_for_answer_lines, types_for_line
+from lms.quizzes.review import DEFAULT_REVIEW, REVIEW_KEYS, ReviewOptions, When
 from lms.text import N_
 
-QUIZ_FIELDS = ("module", "pass_mark", "shuffle", "max_attempts")
+QUIZ_FIELDS = ("module", "pass_mark", "shuffle", "max_attempts", "review")
 MIN_QUESTIONS = 6
 ANSWER_PREFIXES = ("[(", "[[")
 _STARS = re.compile(r"\*{3,}[ \t]*")
@@ -56,6 +59,7 @@ class QuizDocument:
     questions: tuple[QuizQuestion, ...]
     source: str
     content_hash: str
+    review: ReviewOptions = DEFAULT_REVIEW
 
 
 @dataclass
@@ -226,6 +230,36 @@ def _count_problem(raw_sections: list[RawSection], path: str) -> list[Problem]:
     return []
 
 
+def _review_options(reader: FieldReader, path: str) -> tuple[ReviewOptions, list[Problem]]:
+    """The optional ``review:`` mapping; a part left out keeps its default (see lms/quizzes/review.py)."""
+    if not reader.has("review"):
+        return DEFAULT_REVIEW, []
+    node = reader.fields["review"][1]
+    if not isinstance(node, MappingNode):
+        message = (
+            "„review“ muss Zeilen der Form „correctness: always“ enthalten (eingerückt unter „review:“) "
+            "oder „{correctness: always, right_answer: never}“ sein."
+        )
+        return DEFAULT_REVIEW, [Problem(path, reader.line("review"), message)]
+    inner = FieldReader(node, path, REVIEW_KEYS)
+    values = [w.value for w in When]
+    chosen = {key: inner.choice(key, values, required=False) for key in REVIEW_KEYS}
+    problems = list(inner.problems)
+    correctness = When(chosen["correctness"] or DEFAULT_REVIEW.correctness)
+    right_answer = When(chosen["right_answer"]) if chosen["right_answer"] else DEFAULT_REVIEW.right_answer
+    if chosen["right_answer"] and right_answer.openness > correctness.openness:
+        message = (
+            f"„right_answer: {right_answer}“ zeigt die richtigen Antworten früher, als „correctness: "
+            f"{correctness}“ zeigt, ob eine Antwort richtig war; die richtige Antwort verriete das. Wählen Sie "
+            "für „right_answer“ denselben oder einen späteren Zeitpunkt („never“ ist der späteste)."
+        )
+        problems.append(Problem(path, inner.line("right_answer"), message))
+    elif right_answer.openness > correctness.openness:
+        right_answer = correctness  # left out: never shown before correctness is
+    explanation = When(chosen["explanation"] or DEFAULT_REVIEW.explanation)
+    return ReviewOptions(correctness, right_answer, explanation), problems
+
+
 def parse_question(source: str, path: str, key: str = "q1") -> QuizQuestion:
     """Parse one question on its own (``## …``, answer lines, explanation), e.g. a help page's example.
 
@@ -256,6 +290,8 @@ def parse_quiz(source: str, path: str) -> QuizDocument:
     shuffle = reader.boolean("shuffle")
     max_attempts = reader.integer("max_attempts", minimum=0, hint=_ATTEMPTS_HINT)
     problems += reader.problems
+    review, review_problems = _review_options(reader, path)
+    problems += review_problems
     name = PurePath(path).name
     if module and name.endswith(".md") and name[:-3] != module:
         message = f"Die Quizdatei muss wie ihr Modul heißen: „{module}.md“, nicht „{name}“."
@@ -276,4 +312,6 @@ def parse_quiz(source: str, path: str) -> QuizDocument:
     if problems:
         raise ContentInvalid(problems)
     assert module is not None and pass_mark is not None and shuffle is not None and max_attempts is not None
-    return QuizDocument(module, pass_mark, shuffle, max_attempts, tuple(questions), text, content_hash(text))
+    return QuizDocument(
+        module, pass_mark, shuffle, max_attempts, tuple(questions), text, content_hash(text), review
+    )

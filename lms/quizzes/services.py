@@ -17,6 +17,7 @@ from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import get_type
+from lms.quizzes.review import Reveal
 
 __all__ = ["AttemptClosedError", "QuizUnavailable", "start_attempt", "submit_attempt"]
 
@@ -33,12 +34,16 @@ def current_quiz_version(session: Session, module: Module) -> QuizVersion | None
 
 def submitted_attempts(session: Session, user: User, quiz_version: QuizVersion) -> int:
     """How many attempts this person has submitted on this quiz version."""
+    return _submitted_count(session, user.id, quiz_version)
+
+
+def _submitted_count(session: Session, user_id: int, quiz_version: QuizVersion) -> int:
     return (
         session.scalar(
             select(func.count())
             .select_from(QuizAttempt)
             .where(
-                QuizAttempt.user_id == user.id,
+                QuizAttempt.user_id == user_id,
                 QuizAttempt.quiz_version_id == quiz_version.id,
                 QuizAttempt.submitted_at.is_not(None),
             )
@@ -167,23 +172,51 @@ def submit_attempt(
     return completion
 
 
-def result_details(attempt: QuizAttempt) -> list[dict[str, Any]]:
-    """Per question, in the order shown: what was answered, whether it was right, the correct answer, the explanation."""
+def review_is_final(session: Session, attempt: QuizAttempt) -> bool:
+    """Is the quiz over for the attempt's owner: the module version passed, or no attempt left on its quiz version?
+
+    Review options set to ``after_pass_or_last_attempt`` show their part only then (lms/quizzes/review.py).
+    """
+    if attempt.is_passed:
+        return True
+    owner = session.scalar(
+        select(Completion.id).where(
+            Completion.user_id == attempt.user_id, Completion.module_version_id == attempt.module_version_id
+        )
+    )
+    if owner is not None:
+        return True
+    limit = attempt.quiz_version.max_attempts
+    return bool(limit) and _submitted_count(session, attempt.user_id, attempt.quiz_version) >= limit
+
+
+def attempt_reveal(session: Session, attempt: QuizAttempt) -> Reveal:
+    """What the owner of this submitted attempt may see of it now, by its quiz version's frozen review options."""
+    return attempt.quiz_version.review_options.reveal(finished=review_is_final(session, attempt))
+
+
+def result_details(attempt: QuizAttempt, reveal: Reveal) -> list[dict[str, Any]]:
+    """Per question, in the order shown: the answer given and, as far as ``reveal`` allows, whether it was right,
+    the correct answer and the explanation (None where withheld: nothing withheld reaches a template or the API)."""
     results = {r["key"]: r for r in attempt.results or []}
     details = []
     for item in presented_questions(attempt):
         question = attempt.quiz_version.question(item["key"])
         question_type = get_type(question["type"])
         chosen = (attempt.responses or {}).get(item["key"])
+        is_correct = results.get(item["key"], {}).get("is_correct", False)
         details.append(
             {
                 **item,
                 "response": chosen,
-                "is_correct": results.get(item["key"], {}).get("is_correct", False),
-                "correct_response": question_type.correct_response(question["definition"]),
-                # Type-specific facts for the result page (accepted spellings, the learner's order …).
-                "review": question_type.review(question["definition"], chosen),
-                "explanation_html": question["explanation_html"],
+                "is_correct": is_correct if reveal.correctness else None,
+                "correct_response": (
+                    question_type.correct_response(question["definition"]) if reveal.right_answer else None
+                ),
+                # Type-specific facts for the result page (accepted spellings, each step right or wrong …):
+                # they reveal the solution, so they travel with the right answer.
+                "review": question_type.review(question["definition"], chosen) if reveal.right_answer else {},
+                "explanation_html": question["explanation_html"] if reveal.explanation else None,
             }
         )
     return details

@@ -17,9 +17,11 @@ from lms.content.queries import visible_module
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.queries import quiz_of_module, version_counts, version_statistics
 from lms.quizzes.question_types import ResponseInvalid, get_type
+from lms.quizzes.review import When
 from lms.quizzes.services import (
     AttemptClosedError,
     QuizUnavailable,
+    attempt_reveal,
     completion_of,
     current_quiz_version,
     open_attempt,
@@ -128,7 +130,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
 @bp.get("/versuche/<int:attempt_id>/ergebnis")
 @login_required
 def result(attempt_id: int) -> ResponseReturnValue:
-    """Score, pass or fail, and the explanation of every question."""
+    """Score, pass or fail, and per question what the quiz version's review options show now."""
     db, user = get_db(), acting_user()
     current = _own_attempt(attempt_id)
     if not current.is_submitted:
@@ -136,10 +138,16 @@ def result(attempt_id: int) -> ResponseReturnValue:
     quiz_version = current.quiz_version
     used = submitted_attempts(db, user, quiz_version)
     attempts_left = None if not quiz_version.max_attempts else max(0, quiz_version.max_attempts - used)
+    reveal = attempt_reveal(db, current)
     return render_template(
         "quizzes/result.html",
         attempt=current,
-        details=result_details(current),
+        reveal=reveal,
+        details=result_details(current, reveal),
+        withheld_until_done=(
+            not reveal.right_answer
+            and quiz_version.review_options.right_answer is When.AFTER_PASS_OR_LAST_ATTEMPT
+        ),
         module=current.module_version.module,
         completion=completion_of(db, user, current.module_version),
         attempts_left=attempts_left,

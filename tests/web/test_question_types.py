@@ -12,7 +12,8 @@ from lms.auth.models import Role
 from lms.auth.services import create_api_token
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.question_types import REGISTRY
-from lms.quizzes.services import result_details
+from lms.quizzes.review import EVERYTHING
+from lms.quizzes.services import attempt_reveal, result_details
 from tests import factories as f
 
 FILLER = """## Frage {n}?
@@ -180,7 +181,8 @@ def test_result_partials_show_each_types_answer(app, client, db: Session) -> Non
     token = f._csrf_from(client.get(url).text)
     answers = {**CORRECT_FORM, "q2": "<b>BGB</b>", "q3": ["a:1", "b:3", "c:2"]}
     assert client.post(url, data={"csrf_token": token, **answers}).status_code == 303
-    details = {d["key"]: d for d in result_details(_attempt(db, url))}
+    # The partials as they show a solved review (the trainer's preview, or once the module is passed).
+    details = {d["key"]: d for d in result_details(_attempt(db, url), EVERYTHING)}
     with app.test_request_context("/"):
         text = render_template("quizzes/types/text_input_result.html", d=details["q2"])
         order = render_template("quizzes/types/ordering_result.html", d=details["q3"])
@@ -203,6 +205,31 @@ def test_result_partials_show_each_types_answer(app, client, db: Session) -> Non
         "Prüfen, ob sie ein rechtmäßiges Ziel verfolgt",
     ]
     assert "<li>Wahr –" in choice and "<strong>Ihre Wahl</strong>, <strong>richtig</strong>" in choice
+
+
+def test_result_partials_withhold_each_types_answer(app, client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The same failed attempt by the default review options: the learner's answers, no solution of any type."""
+    url = _learner_with_attempt(client, db)
+    token = f._csrf_from(client.get(url).text)
+    answers = {**CORRECT_FORM, "q2": "<b>BGB</b>", "q3": ["a:1", "b:3", "c:2"]}
+    assert client.post(url, data={"csrf_token": token, **answers}).status_code == 303
+    attempt = _attempt(db, url)
+    reveal = attempt_reveal(db, attempt)
+    assert not attempt.is_passed and reveal.correctness and not reveal.right_answer and reveal.explanation
+    details = {d["key"]: d for d in result_details(attempt, reveal)}
+    with app.test_request_context("/"):
+        text = render_template("quizzes/types/text_input_result.html", d=details["q2"])
+        order = render_template("quizzes/types/ordering_result.html", d=details["q3"])
+        choice = render_template("quizzes/types/_result_options.html", d=details["q1"])
+    assert "&lt;b&gt;BGB&lt;/b&gt;" in text and "Richtige Antwort" not in text and "AGG" not in text
+    assert "Auch richtig" not in text and "Gleichbehandlungsgesetz" not in text
+    assert "Richtige Reihenfolge" not in order and "richtig" not in order and "falsch" not in order
+    assert re.findall(r"<li>(.*?)</li>", order) == [  # the learner's own order, unmarked
+        "Prüfen, ob sie bestimmte Gruppen härter trifft",
+        "Feststellen, dass sie dem Anschein nach neutral ist",
+        "Prüfen, ob sie ein rechtmäßiges Ziel verfolgt",
+    ]
+    assert "<strong>Ihre Wahl</strong>" in choice and "richtig" not in choice and "falsch" not in choice
 
 
 # --- the JSON API --------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from lms.quizzes.models import QuizVersion
 from lms.quizzes.preview import grade_preview, preview_attempt, transient_quiz_version
 from lms.quizzes.queries import quiz_versions
 from lms.quizzes.question_types import ResponseInvalid
+from lms.quizzes.review import EVERYTHING
 from lms.quizzes.services import presented_questions, result_details
 from lms.web.access import roles_required
 from lms.web.database import get_db
@@ -120,16 +121,24 @@ def _quiz_preview(
 ) -> ResponseReturnValue:
     if published is not None:
         questions, pass_mark, shuffled = list(published.questions), published.pass_mark, published.is_shuffled
+        review_options = published.review_options
     elif preview is not None and preview.quiz is not None:
         doc = preview.quiz
         questions, pass_mark, shuffled = stored_questions(doc), doc.pass_mark, doc.shuffle
+        review_options = doc.review
     else:
         return render_template("content/preview_invalid.html", draft=draft, preview=preview), 422
     version = transient_quiz_version(questions, pass_mark=pass_mark, is_shuffled=shuffled)
     # The seed travels in the form, so the result lists the questions in the order they were shown.
     seed = request.form.get("seed", type=int) if request.method == "POST" else secrets.randbelow(2**31)
     attempt = preview_attempt(version, seed or 0)
-    base = {"draft": draft, "module": module, "seed": seed, "pass_mark": pass_mark}
+    base = {
+        "draft": draft,
+        "module": module,
+        "seed": seed,
+        "pass_mark": pass_mark,
+        "review_options": review_options,
+    }
     if request.method == "GET":
         return render_template(
             "content/preview_quiz.html", questions=presented_questions(attempt), answers={}, **base
@@ -142,6 +151,11 @@ def _quiz_preview(
         return render_template(
             "content/preview_quiz.html", questions=shown, error=translate_error(invalid), **base
         ), 422
+    # Trainers wrote the answers: their preview shows everything, and says what learners would see instead.
     return render_template(
-        "content/preview_quiz.html", attempt=attempt, details=result_details(attempt), **base
+        "content/preview_quiz.html",
+        attempt=attempt,
+        reveal=EVERYTHING,
+        details=result_details(attempt, EVERYTHING),
+        **base,
     )
