@@ -71,6 +71,7 @@ MESSAGES: dict[str, str | Plural] = {
     "auth.email_taken": N_("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s."),
     "auth.password_too_short": N_("Das Passwort muss mindestens %(min)s Zeichen lang sein."),
     "auth.passwords_differ": N_("Die beiden Passwörter stimmen nicht überein."),
+    "auth.roles_separated": N_("Koordination und Moderation derselben Kommune werden getrennt vergeben."),
     "auth.token_unknown": N_("Dieses Token gibt es nicht."),
     "auth.invitation_invalid": N_(
         "Dieser Link ist nicht mehr gültig: er wurde schon benutzt, durch einen neueren ersetzt oder ist "

@@ -87,6 +87,9 @@ def create_user(
         raise AccountError("auth.email_taken", email=email)
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError("auth.password_too_short", min=MIN_PASSWORD_LENGTH)
+    if {Role.COORDINATOR, Role.FACILITATOR} <= set(roles or ()):
+        # Separation of duties (lms.orgs.facilitators): nobody coordinates and facilitates the same municipality.
+        raise AccountError("auth.roles_separated")
     user = User(
         email=email,
         display_name=display_name.strip(),

@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 
@@ -75,4 +83,26 @@ class PeriodForm(FlaskForm):
         _l("Mindestzahl Empowerment-Workshops"),
         default=2,
         validators=[InputRequired(_l("Bitte geben Sie eine Zahl an.")), NumberRange(min=0, max=50)],
+    )
+
+
+class FacilitatorRoleForm(FlaskForm):
+    """The programme office grants or removes the facilitator role, always with a reason."""
+
+    email = StringField(
+        _l("E-Mail-Adresse der Person"),
+        validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")), Length(max=254)],
+    )
+    change = SelectField(
+        _l("Änderung"),
+        choices=[
+            SelectChoice("grant", _l("Moderation vergeben")),
+            SelectChoice("revoke", _l("Moderation entziehen")),
+        ],
+        validators=[InputRequired()],
+    )
+    reason = StringField(
+        _l("Grund"),
+        description=_l("z. B. „Benannt vom Netzwerk, E-Mail vom 3. März“. Der Grund steht im Protokoll."),
+        validators=[DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300)],
     )

@@ -1,4 +1,7 @@
-"""Managing a municipality's staff: the list, deactivating and reactivating, invitations, network facilitators."""
+"""Managing a municipality's staff: the list, deactivating and reactivating, invitations.
+
+The facilitator role is not managed here: only the programme office grants it (lms.orgs.facilitators).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.invitations import create_invitations
-from lms.auth.models import InvitationPurpose, Role, User
+from lms.auth.models import InvitationPurpose, User
 from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit
 from lms.orgs.staff_import import open_invitation_expiry
@@ -111,22 +114,6 @@ def set_active(session: Session, actor: User, person: User, active: bool) -> Non
         session,
         actor_id=actor.id,
         action="user.reactivate" if active else "user.deactivate",
-        object_type="user",
-        object_id=person.id,
-    )
-
-
-def set_facilitator(session: Session, actor: User, person: User, facilitator: bool) -> None:
-    """Make a member of staff a facilitator of the municipality's empowerment network, or stop it."""
-    if facilitator:
-        person.grant(Role.FACILITATOR)
-    else:
-        person.role_rows = [r for r in person.role_rows if r.role != Role.FACILITATOR.value]
-    session.flush()
-    record_event(
-        session,
-        actor_id=actor.id,
-        action="user.facilitator" if facilitator else "user.not_facilitator",
         object_type="user",
         object_id=person.id,
     )

@@ -26,7 +26,6 @@ from lms.orgs.staff import (
     org_units,
     person_in_scope,
     set_active,
-    set_facilitator,
     staff_page,
 )
 from lms.orgs.staff_csv import StaffFileError
@@ -110,6 +109,7 @@ def staff(slug: str) -> ResponseReturnValue:
         units=org_units(db, municipality),
         args=request.args,
         facilitator_role=Role.FACILITATOR,
+        may_assign_roles=acting_user().has_role(Role.ADMIN),
     )
 
 
@@ -150,29 +150,6 @@ def invite_person(slug: str, user_id: int) -> ResponseReturnValue:
     else:
         _send_invitations(municipality, [(person.id, person.email, person.display_name, token, expires_at)])
         flash(_("Eine neue Einladung an %(email)s ist unterwegs.") % {"email": person.email}, "success")
-    return redirect(safe_redirect_target(request.form.get("back"), url_for("orgs.staff", slug=slug)))
-
-
-@bp.post("/kommunen/<slug>/beschaeftigte/<int:user_id>/moderation")
-@roles_required(*MANAGERS)
-def toggle_facilitator(slug: str, user_id: int) -> ResponseReturnValue:
-    """Make a member of staff a facilitator of the empowerment network, or stop it."""
-    municipality = municipality_or_404(slug)
-    try:
-        person = person_in_scope(get_db(), acting_user(), municipality, user_id)
-    except OutOfScope:
-        abort(404)
-    make = request.form.get("moderation") == "ja"
-    set_facilitator(get_db(), acting_user(), person, make)
-    flash(
-        (
-            _("%(name)s moderiert jetzt Empowerment-Workshops.")
-            if make
-            else _("%(name)s moderiert keine Empowerment-Workshops mehr.")
-        )
-        % {"name": person.display_name},
-        "success",
-    )
     return redirect(safe_redirect_target(request.form.get("back"), url_for("orgs.staff", slug=slug)))
 
 

@@ -1,0 +1,190 @@
+"""The facilitator role of a municipality's empowerment network: granted and removed by the programme office only.
+
+Facilitators may see the names of the participants of the workshops they ran (GDPR Art. 9: the names reveal a
+migration history). So the role is never self-service: only the programme office grants or removes it, always with a
+reason, never to itself, and never to a person who coordinates the same municipality (separation of duties: the
+coordinator oversees the municipality's staff and would otherwise see who is in the network). Every grant and
+removal is an audit event, listed on the programme office's page „Rollen im Netzwerk“.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import Session, aliased
+
+from lms import time as clock
+from lms.audit.models import AuditEvent
+from lms.audit.services import record_event
+from lms.auth.models import Role, User, UserRole
+from lms.orgs.models import Municipality
+from lms.scope import OutOfScope
+from lms.text import N_
+
+#: Longest reason kept (the audit detail is a small JSON document).
+MAX_REASON = 300
+#: Rows on one page of the audit list.
+EVENT_LIMIT = 500
+
+
+class RoleChange(StrEnum):
+    """The audit actions of the facilitator role (older records used ``user.facilitator`` / ``user.not_facilitator``)."""
+
+    GRANT = "role.facilitator_grant"
+    REVOKE = "role.facilitator_revoke"
+
+
+#: Legacy actions of the former self-service toggle on the staff list, shown on the audit page too.
+LEGACY = {"user.facilitator": RoleChange.GRANT, "user.not_facilitator": RoleChange.REVOKE}
+
+
+class FacilitatorRoleError(ValueError):
+    """The change was refused; the message is German text for people (translated at the edge)."""
+
+
+def _check(actor: User, person: User, reason: str) -> str:
+    if not actor.has_role(Role.ADMIN):
+        raise OutOfScope
+    if not reason.strip():
+        raise FacilitatorRoleError(N_("Bitte geben Sie einen Grund an."))
+    if actor.id is not None and person.id == actor.id:
+        raise FacilitatorRoleError(N_("Die Rolle „Moderation“ kann nicht an sich selbst vergeben werden."))
+    return reason.strip()[:MAX_REASON]
+
+
+def grant_facilitator(session: Session, actor: User, person: User, reason: str) -> None:
+    """Make a member of a municipality's staff a facilitator of its empowerment network (programme office only)."""
+    why = _check(actor, person, reason)
+    if person.municipality_id is None:
+        raise FacilitatorRoleError(
+            N_("Moderation gibt es nur im Netzwerk einer Kommune: die Person gehört zu keiner Kommune.")
+        )
+    if person.has_role(Role.COORDINATOR):
+        raise FacilitatorRoleError(
+            N_(
+                "Die Person koordiniert diese Kommune. Koordination und Moderation des Netzwerks derselben Kommune "
+                "werden getrennt vergeben (Funktionstrennung)."
+            )
+        )
+    if not person.is_active:
+        raise FacilitatorRoleError(N_("Deaktivierte Personen können nicht moderieren."))
+    if person.has_role(Role.FACILITATOR):
+        raise FacilitatorRoleError(N_("Die Person moderiert bereits."))
+    person.grant(Role.FACILITATOR)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        action=RoleChange.GRANT.value,
+        object_type="user",
+        object_id=person.id,
+        municipality_id=person.municipality_id,
+        reason=why,
+    )
+
+
+def revoke_facilitator(session: Session, actor: User, person: User, reason: str) -> None:
+    """End a person's facilitator role (programme office only)."""
+    why = _check(actor, person, reason)
+    if not person.has_role(Role.FACILITATOR):
+        raise FacilitatorRoleError(N_("Die Person moderiert nicht."))
+    person.role_rows = [r for r in person.role_rows if r.role != Role.FACILITATOR.value]
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        action=RoleChange.REVOKE.value,
+        object_type="user",
+        object_id=person.id,
+        municipality_id=person.municipality_id,
+        reason=why,
+    )
+
+
+def find_person(session: Session, email: str) -> User | None:
+    """The account with this e-mail address (the programme office sees every account)."""
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def facilitators(session: Session, municipality_id: int | None = None) -> list[User]:
+    """Everyone who holds the facilitator role now, by municipality and name."""
+    query = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.FACILITATOR.value)
+        .order_by(User.municipality_id, User.display_name)
+    )
+    if municipality_id is not None:
+        query = query.where(User.municipality_id == municipality_id)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class RoleEvent:
+    """One grant or removal as the audit page shows it."""
+
+    at: datetime
+    change: RoleChange
+    person: User | None
+    actor: User | None
+    municipality: Municipality | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """The audit page's filters; empty fields do not filter."""
+
+    municipality_id: int | None = None
+    person: str = ""
+    change: RoleChange | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def role_events(session: Session, actor: User, wanted: EventFilter) -> list[RoleEvent]:
+    """Grants and removals of the facilitator role, newest first, filtered (programme office only)."""
+    if not actor.has_role(Role.ADMIN):
+        raise OutOfScope
+    person, by = aliased(User), aliased(User)
+    if wanted.change is None:
+        actions = [c.value for c in RoleChange] + list(LEGACY)
+    else:
+        actions = [wanted.change.value] + [old for old, new in LEGACY.items() if new is wanted.change]
+    query = (
+        select(AuditEvent, person, by)
+        .outerjoin(person, cast(person.id, String) == AuditEvent.object_id)
+        .outerjoin(by, by.id == AuditEvent.actor_id)
+        .where(AuditEvent.object_type == "user", AuditEvent.action.in_(actions))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(EVENT_LIMIT)
+    )
+    if wanted.municipality_id is not None:
+        query = query.where(person.municipality_id == wanted.municipality_id)
+    if wanted.person.strip():
+        pattern = f"%{wanted.person.strip().lower()}%"
+        query = query.where(
+            func.lower(person.display_name).like(pattern) | func.lower(person.email).like(pattern)
+        )
+    if wanted.date_from is not None:
+        query = query.where(AuditEvent.at >= clock.day_start(wanted.date_from))
+    if wanted.date_to is not None:
+        query = query.where(AuditEvent.at < clock.day_start(wanted.date_to + timedelta(days=1)))
+    towns = {m.id: m for m in session.scalars(select(Municipality))}
+    events = []
+    for event, who, actor_row in session.execute(query).all():
+        town_id = (event.detail or {}).get("municipality_id", who.municipality_id if who else None)
+        events.append(
+            RoleEvent(
+                at=event.at,
+                change=LEGACY.get(event.action) or RoleChange(event.action),
+                person=who,
+                actor=actor_row,
+                municipality=towns.get(town_id) if town_id is not None else None,
+                reason=str((event.detail or {}).get("reason", "")),
+            )
+        )
+    return events
