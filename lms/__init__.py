@@ -62,8 +62,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.auth.views import init_login
     from lms.certificates.views import bp as certificates_bp
     from lms.content.views import bp as content_bp
-    from lms.orgs.role_views import bp as roles_bp
     from lms.orgs.views import bp as orgs_bp
+    from lms.orgs.views.roles import bp as roles_bp
     from lms.progress.views import bp as progress_bp
     from lms.quizzes.views import bp as quizzes_bp
     from lms.reports.views import bp as reports_bp

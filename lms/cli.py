@@ -312,9 +312,11 @@ for _command in (db_group, content_group, users_group, certificates_group, demo)
 
 from lms.orgs.cli import staff_group  # noqa: E402  (feature commands; they import this module lazily)
 from lms.reports.cli import report_group  # noqa: E402
+from lms.workshops.cli import workshops_group  # noqa: E402
 
 main.add_command(staff_group)
 main.add_command(report_group)
+main.add_command(workshops_group)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,9 @@ class Settings:
     staff_import_max_bytes: int = 10 * 1024 * 1024
     #: Days an invitation link stays valid.
     invitation_days: int = 14
+    #: Days after a workshop when the names of its participants are deleted (GDPR Art. 9: kept no longer than the
+    #: facilitators need them, e.g. to send materials). ``lms workshops purge-names`` runs the deletion daily.
+    workshop_names_retention_days: int = 90
     #: Outgoing mail (invitations). Without a host, mails are written as .eml files to ``outbox_dir`` instead.
     smtp_host: str = ""
     smtp_port: int = 587
@@ -128,6 +131,8 @@ def load_settings(
             "LMS_SECRET_KEY (oder LMS_SECRET_KEY_FILE) ist nicht gesetzt. "
             "Erzeugen Sie einen Schlüssel, z. B. mit: python -c 'import secrets; print(secrets.token_hex(32))'"
         )
+    if settings.workshop_names_retention_days < 0:
+        raise ConfigError("LMS_WORKSHOP_NAMES_RETENTION_DAYS darf nicht negativ sein.")
     if settings.default_locale not in {"de", "en"}:
         raise ConfigError("LMS_DEFAULT_LOCALE muss de oder en sein.")
     if settings.smtp_security not in {"starttls", "ssl", "none"}:

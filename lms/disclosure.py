@@ -1,8 +1,18 @@
 """Small-number suppression: the one place that decides how a count of people may be shown.
 
-Every report, page and export builds its people counts with :func:`people_count` (and shares with :func:`share`)
-when it reads them from the database, so the exact number of a small group never reaches a template or a file.
-Counts of things (modules, workshops) are not counts of people and are shown as they are.
+Every report, page, export, PDF and the API builds its people counts with :func:`people_count` (and shares with
+:func:`share`) when it reads them from the database, so the exact number of a small group never reaches a template or
+a file. Counts of things (modules, workshops) are not counts of people and are shown as they are.
+
+Counts about the empowerment network (participants of workshops, redemptions of participation codes) say who has a
+migration history (GDPR Art. 9), so they go through :func:`network_count`: below five they are „< 5“ like every
+count of people, and from five on they are rounded to a multiple of five. Totals are summed from the exact numbers
+and rounded once, after summing — never summed from rounded or suppressed parts. So no pair of views (before and
+after a workshop, a unit and the whole, one period and another) reveals a small group's exact size: a workshop of 3
+moves a total of 11 („10“) to 14 („15“), just as a workshop of 2, 4, 5 or 6 people would have.
+
+The facilitators recorded for a workshop see that workshop's exact count (lms.scope.may_see_exact_participant_count):
+they counted the people in the room.
 """
 
 from __future__ import annotations
@@ -13,15 +23,35 @@ from decimal import ROUND_HALF_UP, Decimal
 THRESHOLD = 5
 #: What is shown instead.
 SUPPRESSED = "< 5"
+#: Counts about the empowerment network are shown as multiples of this.
+NETWORK_ROUNDING = 5
+#: Said wherever a table can hold „< 5“ (exports, PDFs, pages).
+LEGEND = "< 5 – aus Datenschutzgründen nicht ausgewiesen"
 
 #: A count as it may be shown: the number, or ``SUPPRESSED``.
 Shown = int | str
 
 
 def people_count(count: int | None) -> Shown:
-    """The count if it is at least the threshold, else „< 5“ (zero included: it is below five, too)."""
+    """The count if it is at least the threshold; „< 5“ from 1 to 4; 0 as 0 (nobody is not a small group)."""
     count = int(count or 0)
+    if count == 0:
+        return 0
     return count if count >= THRESHOLD else SUPPRESSED
+
+
+def network_count(count: int | None) -> Shown:
+    """A count about the empowerment network: 0 as 0, 1 to 4 as „< 5“, else rounded to a multiple of five.
+
+    Call it once on the exact total (``network_count(sum(...))``): rounding parts and adding them would bring the
+    exact sizes back.
+    """
+    count = int(count or 0)
+    if count == 0:
+        return 0
+    if count < THRESHOLD:
+        return SUPPRESSED
+    return NETWORK_ROUNDING * ((count + NETWORK_ROUNDING // 2) // NETWORK_ROUNDING)
 
 
 def share(count: int | None, total: int | None) -> Decimal | None:

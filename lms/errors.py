@@ -205,6 +205,9 @@ MESSAGES: dict[str, str | Plural] = {
         "Bitte tragen Sie die Teilnehmenden ein (E-Mail-Adresse oder Personalnummer, eine je Zeile)."
     ),
     "session.reason_missing": N_("Bitte geben Sie einen Grund an."),
+    "session.names_not_facilitator": N_(
+        "Namen der Teilnehmenden können nur gespeichert werden, wenn Sie selbst als Moderation eingetragen sind."
+    ),
     "session.has_completions": N_(
         "Diese Schulung hat bereits Abschlüsse für die Teilnehmenden erzeugt. Abschlüsse sind Nachweise und "
         "werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."

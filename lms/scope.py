@@ -2,8 +2,9 @@
 
 * The programme office (admin) sees every municipality, its staff and sessions, never workshop attendee names.
 * A coordinator sees their own municipality: its staff, reports and sessions, never workshop attendee names.
-* A trainer or facilitator sees the sessions they ran or recorded; the facilitators of a municipality's network
-  (role ``facilitator`` in that municipality) also see the optional attendee names of its workshops.
+* A trainer or facilitator sees the sessions they ran or recorded. The optional attendee names of a workshop are
+  seen only by the facilitators recorded for that workshop (not by the network's other facilitators, not by one
+  added later, not by its coordinator or the programme office); they alone see its exact participant count.
 * A learner sees only their own records (the progress feature's queries filter by the person's id).
 * Certificates: everyone their own; a coordinator also their municipality's completion certificates.
 
@@ -137,12 +138,22 @@ def sessions_filter(user: User) -> ColumnElement[bool]:
 
 
 def may_see_attendee_names(user: User, session: LiveSession) -> bool:
-    """Only the network's facilitators (of the workshop's municipality) see who attended an empowerment workshop."""
+    """Only the facilitators recorded for this workshop (when it was recorded) see who attended it.
+
+    The facilitator links are written once, when the workshop is recorded, and never changed: a facilitator who
+    joins the network later is not among them. They must still hold the role (it can be removed).
+    """
     return (
         session.kind == SessionKind.WORKSHOP.value
         and user.has_role(Role.FACILITATOR)
-        and user.municipality_id == session.municipality_id
+        and user.id is not None
+        and user.id in session.facilitator_ids
     )
+
+
+def may_see_exact_participant_count(user: User, session: LiveSession) -> bool:
+    """The exact count of a workshop for its own facilitators; everyone else sees it through lms.disclosure."""
+    return session.kind != SessionKind.WORKSHOP.value or may_see_attendee_names(user, session)
 
 
 def may_withdraw_session(user: User, session: LiveSession) -> bool:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.disclosure import Shown, people_count, share
+from lms.disclosure import Shown, network_count, people_count, share
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.reports import queries
 from lms.reports.queries import CoverageCount, Range
@@ -139,7 +139,7 @@ def municipality_report(
             title=w.module_version.title,
             version_label=w.module_version.version_label,
             place=w.place,
-            participants=people_count(w.participant_count),
+            participants=network_count(w.participant_count),
         )
         for w in held
     ]
@@ -165,7 +165,7 @@ def municipality_report(
         workshops_count=len(held),
         modules=modules,
         workshops=workshops,
-        participants=people_count(queries.workshop_totals(session, r, mid).get(mid, (0, 0))[1]),
+        participants=network_count(queries.workshop_totals(session, r, mid).get(mid, (0, 0))[1]),
         trained_staff=people_count(queries.trained_staff(session, r, mid).get(mid, 0)),
         coverage=_total_coverage(OVERALL, coverage),
         coverage_by_unit=by_unit,
@@ -218,7 +218,7 @@ def programme_report(session: Session, period: ProgrammePeriod, today: date) -> 
                 modules_delivered=delivered.get(mid, 0),
                 trained_staff=people_count(trained.get(mid, 0)),
                 workshops=held,
-                participants=people_count(participants),
+                participants=network_count(participants),
                 share_one=total.share_one,
                 share_two=total.share_two,
                 assessment=assess(

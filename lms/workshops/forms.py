@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
@@ -37,8 +45,8 @@ class WorkshopForm(SessionForm):
     attendee_names = TextAreaField(
         _l("Namen der Teilnehmenden (optional)"),
         description=_l(
-            "Eine Person je Zeile. Nur die Moderation des Netzwerks Ihrer Kommune sieht diese Liste; sie erscheint "
-            "in keinem Bericht und keinem Export."
+            "Eine Person je Zeile. Nur die Moderation, die für diesen Workshop eingetragen ist, sieht diese Liste; "
+            "sie erscheint in keinem Bericht und keinem Export und wird %(days)s Tage nach dem Workshop gelöscht."
         ),
         validators=[Optional(), Length(max=20000)],
     )
@@ -62,4 +70,13 @@ class WithdrawForm(FlaskForm):
 
     reason = StringField(
         _l("Grund"), validators=[DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300)]
+    )
+
+
+class DeleteNamesForm(FlaskForm):
+    """A facilitator deletes the names of a workshop's participants now (confirmed with a checkbox)."""
+
+    confirm = BooleanField(
+        _l("Ja, die Namen endgültig löschen"),
+        validators=[DataRequired(_l("Bitte bestätigen Sie, dass die Namen gelöscht werden sollen."))],
     )

@@ -30,6 +30,8 @@ class LiveSession(Base):
         CheckConstraint("participant_count >= 0", name="participants_not_negative"),
         # The compliance report counts workshops per municipality within a period's dates.
         Index("ix_live_sessions_municipality_id_held_on", "municipality_id", "held_on"),
+        # The daily purge of attendee names looks for old workshops that still hold names.
+        Index("ix_live_sessions_held_on", "held_on"),
     )
 
     id: Mapped[intpk]
@@ -43,8 +45,11 @@ class LiveSession(Base):
     #: Workshops: the number the facilitators counted. Trainings: the attendees recorded.
     participant_count: Mapped[int] = mapped_column(Integer)
     #: Workshops only, optional: who took part, one name per line. Reveals a migration history (GDPR Art. 9):
-    #: shown only to the municipality's facilitators, never in a report, export or the API.
+    #: shown only to the facilitators recorded for this workshop, never in a report, export or the API; deleted
+    #: after the retention period, on withdrawal or on a facilitator's request (lms.workshops.names).
     attendee_names: Mapped[str | None] = mapped_column(Text)
+    #: When the names were deleted (None: never held names, or still holds them).
+    names_deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Facilitators without an account here, e.g. „Aylin K. (Netzwerk Offenbach)“.
     external_facilitators: Mapped[str] = mapped_column(String(300), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

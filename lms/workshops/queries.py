@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
+from lms.disclosure import Shown, network_count, people_count
 from lms.orgs.models import Municipality
-from lms.scope import recordable_municipality_ids, sessions_filter
-from lms.workshops.models import LiveSession, SessionAttendance
+from lms.scope import may_see_exact_participant_count, recordable_municipality_ids, sessions_filter
+from lms.workshops.models import LiveSession, SessionAttendance, SessionKind
 
 #: The list shows the newest sessions; older ones stay in the reports and exports.
 LIST_LIMIT = 200
@@ -72,3 +73,14 @@ def facilitators(session: Session, live: LiveSession) -> list[User]:
     if not ids:
         return []
     return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.display_name)))
+
+
+def shown_participants(user: User, live: LiveSession) -> Shown:
+    """A session's participant count as this person may see it: a workshop's exact count only for its facilitators."""
+    if live.kind == SessionKind.WORKSHOP.value:
+        return (
+            live.participant_count
+            if may_see_exact_participant_count(user, live)
+            else network_count(live.participant_count)
+        )
+    return people_count(live.participant_count)

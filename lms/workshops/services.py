@@ -21,6 +21,7 @@ from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
 from lms.scope import OutOfScope, may_record_session, may_withdraw_session
 from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilitator, SessionKind
+from lms.workshops.names import delete_names_on_withdrawal
 
 #: Largest number accepted for a workshop's participants (a typo guard, not a rule of the programme).
 MAX_PARTICIPANTS = 500
@@ -122,6 +123,9 @@ def record_workshop(session: Session, actor: User, data: SessionInput) -> Record
     version, problems = _check_common(session, actor, data)
     if not 1 <= data.participant_count <= MAX_PARTICIPANTS:
         problems.append(ServiceError("session.participants_range", max=MAX_PARTICIPANTS))
+    if data.attendee_names.strip() and actor.id not in data.facilitator_ids:
+        # Only the recorded facilitators see the names: nobody could read what this person entered.
+        problems.append(ServiceError("session.names_not_facilitator"))
     if problems:
         raise SessionInputError(problems)
     assert version is not None  # a missing version is one of the problems
@@ -224,6 +228,7 @@ def withdraw_session(session: Session, actor: User, live: LiveSession, reason: s
         raise SessionInputError([ServiceError("session.has_completions")])
     live.withdrawn_at = clock.now()
     live.withdrawn_reason = reason.strip()[:300]
+    delete_names_on_withdrawal(session, actor, live)
     record_event(
         session, actor_id=actor.id, action="session.withdraw", object_type="live_session", object_id=live.id
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
 from lms import time as clock
+from lms.auth.models import Role
 from lms.content.models import ModuleKind
 from lms.scope import (
     OutOfScope,
@@ -23,8 +24,9 @@ from lms.web.access import acting_user
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.workshops import queries
-from lms.workshops.forms import SessionForm, TrainingForm, WithdrawForm, WorkshopForm
+from lms.workshops.forms import DeleteNamesForm, SessionForm, TrainingForm, WithdrawForm, WorkshopForm
 from lms.workshops.models import SessionKind
+from lms.workshops.names import delete_attendee_names, purge_expired_attendee_names
 from lms.workshops.services import (
     SessionInput,
     SessionInputError,
@@ -42,13 +44,25 @@ def _require_recorder() -> None:
         abort(403)
 
 
+def _retention_days() -> int:
+    return int(current_app.extensions["lms.settings"].workshop_names_retention_days)
+
+
 @bp.get("/veranstaltungen")
 @login_required
 def sessions() -> ResponseReturnValue:
     """The sessions this person ran, recorded or (coordinators, programme office) oversees."""
     _require_recorder()
+    db, user = get_db(), acting_user()
+    if user.has_role(Role.FACILITATOR):
+        # Besides the daily command: names past their retention period go before a facilitator could see them
+        # (an indexed query that finds nothing on most days).
+        purge_expired_attendee_names(db, clock.today(), _retention_days())
+    visible = queries.visible_sessions(db, user)
     return render_template(
-        "workshops/sessions.html", sessions=queries.visible_sessions(get_db(), acting_user())
+        "workshops/sessions.html",
+        sessions=visible,
+        participants={s.id: queries.shown_participants(user, s) for s in visible},
     )
 
 
@@ -81,6 +95,8 @@ def new_session(kind: str) -> ResponseReturnValue:
         abort(403)
     form: SessionForm = WorkshopForm() if session_kind is SessionKind.WORKSHOP else TrainingForm()
     _prepare(form, session_kind)
+    if isinstance(form, WorkshopForm):
+        form.attendee_names.description = form.attendee_names.description % {"days": _retention_days()}
     may_name = may_name_attendees(user, session_kind)
     problems: list[str] = []
     if form.validate_on_submit():
@@ -138,10 +154,15 @@ def session_detail(session_id: int) -> ResponseReturnValue:
     live = queries.visible_session(db, user, session_id)
     if live is None:
         abort(404)
+    show_names = may_see_attendee_names(user, live)
+    if show_names:
+        purge_expired_attendee_names(db, clock.today(), _retention_days())
     return render_template(
         "workshops/session.html",
         live=live,
-        show_names=may_see_attendee_names(user, live),
+        participants=queries.shown_participants(user, live),
+        show_names=show_names,
+        names_form=DeleteNamesForm(),
         attendees=queries.attendees(db, live) if live.kind == SessionKind.TRAINING.value else [],
         facilitators=queries.facilitators(db, live),
         may_withdraw=may_withdraw_session(user, live) and live.withdrawn_at is None,
@@ -170,4 +191,20 @@ def withdraw(session_id: int) -> ResponseReturnValue:
         flash(" ".join(translate_error(problem) for problem in error.problems), "danger")
     else:
         flash(_("Die Veranstaltung ist zurückgezogen und zählt nicht mehr."), "success")
+    return redirect(url_for("workshops.session_detail", session_id=session_id), 303)
+
+
+@bp.post("/veranstaltungen/<int:session_id>/namen-loeschen")
+@login_required
+def delete_names(session_id: int) -> ResponseReturnValue:
+    """One of the workshop's facilitators deletes its participants' names now (audited without the names)."""
+    db, user = get_db(), acting_user()
+    live = queries.visible_session(db, user, session_id)
+    if live is None or not may_see_attendee_names(user, live):
+        abort(404)
+    form = DeleteNamesForm()
+    if not form.validate_on_submit():
+        flash(_("Bitte bestätigen Sie, dass die Namen gelöscht werden sollen."), "danger")
+    elif delete_attendee_names(db, user, live):
+        flash(_("Die Namen der Teilnehmenden sind gelöscht."), "success")
     return redirect(url_for("workshops.session_detail", session_id=session_id), 303)

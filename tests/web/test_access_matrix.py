@@ -108,6 +108,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     # The workshop of A was run by facilitator_a: the trainer did not run it and does not see it.
     "workshops.session_detail": frozenset({"coordinator_a", "facilitator_a", "admin"}),
     "workshops.withdraw": frozenset({"coordinator_a", "facilitator_a", "admin"}),
+    # Names of the workshop's participants: only the facilitators recorded for it.
+    "workshops.delete_names": frozenset({"facilitator_a"}),
     # Authoring (issue 3): trainers and the programme office; module images for everyone signed in.
     **{
         f"content.{name}": AUTHORS

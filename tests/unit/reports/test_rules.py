@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from lms.disclosure import SUPPRESSED, people_count, share
+from lms.disclosure import SUPPRESSED, network_count, people_count, share
 from lms.reports.rules import Delivered, Status, Targets, assess, elapsed_share, expected_by_now
 
 # The default first programme year: 1 Nov 2025 – 31 Dec 2026, 426 days.
@@ -83,11 +83,29 @@ def test_reason_is_translated_by_the_given_gettext() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("count", "shown"), [(0, SUPPRESSED), (1, SUPPRESSED), (4, SUPPRESSED), (5, 5), (1800, 1800)]
-)
+@pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, SUPPRESSED), (4, SUPPRESSED), (5, 5), (1800, 1800)])
 def test_counts_of_people_below_five_are_suppressed(count: int, shown: object) -> None:
+    # Zero is „0“ (issue 10): nobody is not a small group.
     assert people_count(count) == shown
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [
+        (0, 0),
+        (1, SUPPRESSED),
+        (4, SUPPRESSED),
+        (5, 5),
+        (7, 5),
+        (8, 10),
+        (11, 10),
+        (12, 10),
+        (13, 15),
+        (14, 15),
+    ],
+)
+def test_network_counts_are_suppressed_below_five_and_rounded_to_fives(count: int, shown: object) -> None:
+    assert network_count(count) == shown
 
 
 def test_a_share_of_a_small_group_is_hidden_with_it() -> None:

@@ -37,7 +37,7 @@ from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.web.validation import query_int, safe_redirect_target
 
-bp = Blueprint("orgs", __name__, template_folder="templates")
+bp = Blueprint("orgs", __name__, template_folder="../templates")
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
 
 

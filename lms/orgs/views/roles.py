@@ -27,7 +27,7 @@ from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.validation import query_int
 
-bp = Blueprint("roles", __name__, template_folder="templates")
+bp = Blueprint("roles", __name__, template_folder="../templates")
 
 
 def _query_date(name: str) -> date | None:
