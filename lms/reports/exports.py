@@ -19,6 +19,7 @@ from decimal import Decimal
 import xlsxwriter
 
 from lms import time as clock
+from lms.disclosure import LEGEND, is_suppressed
 from lms.orgs.models import ProgrammePeriod
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
 from lms.reports.queries import CompletionListRow
@@ -72,8 +73,21 @@ def to_csv(table: Table) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
+#: Header of the column that names the cells left empty in an XLSX row.
+NOTE_HEADER = "Hinweis"
+
+
+def _suppressed_columns(table: Table, row: list[Cell]) -> list[str]:
+    return [table.header[c] for c, value in enumerate(row) if isinstance(value, str) and is_suppressed(value)]
+
+
 def to_xlsx(tables: list[Table]) -> bytes:
-    """One worksheet per table; numbers stay numbers, text is never read as a formula or link."""
+    """One worksheet per table; numbers stay numbers, text is never read as a formula or link.
+
+    A count shown as „< 5“ is not written as text into its number column (Excel's SUM would skip it silently and a
+    filter would sort it among words): the cell stays empty, the row's „Hinweis“ column names the columns left
+    empty, and a legend below the table says why.
+    """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
@@ -83,10 +97,16 @@ def to_xlsx(tables: list[Table]) -> bytes:
     percent = book.add_format({"num_format": "0.0"})
     for table in tables:
         sheet = book.add_worksheet(_sheet_name(table.title))
-        sheet.write_row(0, 0, table.header, bold)
+        notes = [_suppressed_columns(table, row) for row in table.rows]
+        header = [*table.header, NOTE_HEADER] if any(notes) else table.header
+        sheet.write_row(0, 0, header, bold)
         for r, row in enumerate(table.rows, start=1):
+            if notes[r - 1]:
+                sheet.write_string(r, len(table.header), f"{LEGEND}: {', '.join(notes[r - 1])}")
             for c, value in enumerate(row):
-                if isinstance(value, datetime):
+                if isinstance(value, str) and is_suppressed(value):
+                    sheet.write_blank(r, c, None)
+                elif isinstance(value, datetime):
                     sheet.write_datetime(r, c, value.astimezone(clock.BERLIN).replace(tzinfo=None), dates)
                 elif isinstance(value, date):
                     sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
@@ -96,11 +116,13 @@ def to_xlsx(tables: list[Table]) -> bytes:
                     sheet.write_number(r, c, value)
                 else:
                     sheet.write_string(r, c, cell_text(value))
-        widths = table.widths or [1] * len(table.header)
+        widths = [*(table.widths or [1] * len(table.header)), *([3] if any(notes) else [])]
         for c, width in enumerate(widths):
             sheet.set_column(c, c, max(10, min(60, 14 * width)))
         sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(1, len(table.rows)), len(table.header) - 1)
+        sheet.autofilter(0, 0, max(1, len(table.rows)), len(header) - 1)
+        if any(notes):
+            sheet.write_string(len(table.rows) + 2, 0, f"Leere Zelle in einer Zahlenspalte: {LEGEND}.")
     book.close()
     return buffer.getvalue()
 

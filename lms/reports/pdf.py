@@ -26,8 +26,8 @@ FUNDING = (
 )
 NOTE = (
     f"Zahlen unter 5, die Personen betreffen, sind als „{SUPPRESSED}“ ausgewiesen; "
-    "ein Anteil einer so kleinen Gruppe erscheint als „–“. Namen von Teilnehmenden der Empowerment-Workshops "
-    "werden nie ausgewiesen."
+    "ein Anteil einer so kleinen Gruppe erscheint als „–“. Teilnehmende der Empowerment-Workshops sind auf "
+    "Vielfache von 5 gerundet (Summen nach dem Addieren); ihre Namen werden nie ausgewiesen."
 )
 NAVY = (23, 26, 107)
 

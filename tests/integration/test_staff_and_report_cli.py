@@ -86,7 +86,9 @@ def test_programme_report_as_csv_on_stdout_and_as_files(cli, tmp_path: Path) -> 
     result = run("report", "programme", "--period", "1")
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][0] == "Kommune" and rows[1][0] == "Landkreis Darmstadt-Dieburg" and rows[1][1] == "< 5"
+    assert (
+        rows[0][0] == "Kommune" and rows[1][0] == "Landkreis Darmstadt-Dieburg" and rows[1][1] == "0"
+    )  # no staff: „0“ (issue 10)
     xlsx = tmp_path / "programm.xlsx"
     assert run("report", "programme", "--format", "xlsx", "--output", str(xlsx)).exit_code == 0
     assert load_workbook(xlsx).active.cell(row=2, column=1).value == "Landkreis Darmstadt-Dieburg"

@@ -163,6 +163,13 @@ def test_programme_office_sees_every_municipality_and_exports(client, db: Sessio
     assert hofheim[1] == "0" and hofheim[4] == "–"  # nobody on staff yet: „0“, not „< 5“ (issue 10)
     book = load_workbook(io.BytesIO(client.get("/programmbuero/uebersicht.xlsx").data))
     assert book.active.cell(row=1, column=1).value == "Kommune"
+    # „< 5“ is not text in the number column: the cell is empty, the „Hinweis“ column says why (issue 10).
+    header = [c.value for c in book.active[1]]
+    sheet_row = next(r for r in book.active.iter_rows(min_row=2) if r[0].value == "Stadt Offenbach am Main")
+    assert sheet_row[header.index("Teilnehmende Workshops")].value is None
+    assert sheet_row[header.index("Hinweis")].value == (
+        "< 5 – aus Datenschutzgründen nicht ausgewiesen: Teilnehmende Workshops"
+    )
     pdf = PdfReader(io.BytesIO(client.get("/programmbuero/uebersicht.pdf").data))
     assert "Programmübersicht Programmjahr 2026" in pdf.pages[0].extract_text()
     assert client.get(f"/kommunen/{csv_rows[1][0] and 'x'}").status_code == 404  # unknown municipality
