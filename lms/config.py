@@ -52,6 +52,8 @@ class Settings:
     #: Days after a workshop when the names of its participants are deleted (GDPR Art. 9: kept no longer than the
     #: facilitators need them, e.g. to send materials). ``lms workshops purge-names`` runs the deletion daily.
     workshop_names_retention_days: int = 90
+    #: Days a workshop's participation code can be redeemed for a private certificate.
+    participation_code_days: int = 90
     #: Outgoing mail (invitations). Without a host, mails are written as .eml files to ``outbox_dir`` instead.
     smtp_host: str = ""
     smtp_port: int = 587

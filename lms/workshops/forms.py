@@ -80,3 +80,17 @@ class DeleteNamesForm(FlaskForm):
         _l("Ja, die Namen endgültig löschen"),
         validators=[DataRequired(_l("Bitte bestätigen Sie, dass die Namen gelöscht werden sollen."))],
     )
+
+
+class RedeemForm(FlaskForm):
+    """A participant types the code from their slip."""
+
+    code = StringField(
+        _l("Teilnahmecode"),
+        description=_l("Der Code von Ihrem Zettel, z. B. „KFA-7Q4M-29XD-K“."),
+        validators=[DataRequired(_l("Bitte geben Sie den Code ein.")), Length(max=40)],
+    )
+
+
+class IssueCodesForm(FlaskForm):
+    """The facilitator asks for a (new) sheet of codes."""

@@ -94,3 +94,21 @@ class SessionAttendance(Base):
     completion_id: Mapped[int | None] = mapped_column(ForeignKey("completions.id"))
 
     completion: Mapped[Completion | None] = relationship()
+
+
+class ParticipationCode(Base):
+    """A one-time code a facilitator hands out at a workshop; a participant redeems it for a private certificate.
+
+    Only a digest of the code is kept, and not who redeemed it: the link between a person and a workshop exists
+    only in that person's own participation certificate (which names neither the workshop nor its script).
+    """
+
+    __tablename__ = "participation_codes"
+
+    id: Mapped[intpk]
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the normalised code (the code itself is printed once and never stored).
+    code_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[created_at]
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from datetime import timedelta
+
+import segno
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -24,7 +27,16 @@ from lms.web.access import acting_user
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.workshops import queries
-from lms.workshops.forms import DeleteNamesForm, SessionForm, TrainingForm, WithdrawForm, WorkshopForm
+from lms.workshops.codes import CodeRefused, issue_codes, redeem_code, shown_redemptions
+from lms.workshops.forms import (
+    DeleteNamesForm,
+    IssueCodesForm,
+    RedeemForm,
+    SessionForm,
+    TrainingForm,
+    WithdrawForm,
+    WorkshopForm,
+)
 from lms.workshops.models import SessionKind
 from lms.workshops.names import delete_attendee_names, purge_expired_attendee_names
 from lms.workshops.services import (
@@ -163,6 +175,8 @@ def session_detail(session_id: int) -> ResponseReturnValue:
         participants=queries.shown_participants(user, live),
         show_names=show_names,
         names_form=DeleteNamesForm(),
+        codes_form=IssueCodesForm(),
+        redemptions=shown_redemptions(db, live) if show_names else None,
         attendees=queries.attendees(db, live) if live.kind == SessionKind.TRAINING.value else [],
         facilitators=queries.facilitators(db, live),
         may_withdraw=may_withdraw_session(user, live) and live.withdrawn_at is None,
@@ -208,3 +222,44 @@ def delete_names(session_id: int) -> ResponseReturnValue:
     elif delete_attendee_names(db, user, live):
         flash(_("Die Namen der Teilnehmenden sind gelöscht."), "success")
     return redirect(url_for("workshops.session_detail", session_id=session_id), 303)
+
+
+@bp.post("/veranstaltungen/<int:session_id>/teilnahmecodes")
+@login_required
+def issue_codes_sheet(session_id: int) -> ResponseReturnValue:
+    """A printable sheet of one-time participation codes, one per counted participant (the workshop's facilitators)."""
+    db, user = get_db(), acting_user()
+    live = queries.visible_session(db, user, session_id)
+    if live is None or not may_see_attendee_names(user, live) or live.withdrawn_at is not None:
+        abort(404)
+    if not IssueCodesForm().validate_on_submit():
+        abort(400)
+    settings = current_app.extensions["lms.settings"]
+    codes = issue_codes(db, user, live, settings.participation_code_days)
+    base = settings.base_url.rstrip("/") + url_for("workshops.redeem")
+    slips = [(code, segno.make(f"{base}?code={code}", error="m").svg_inline(scale=3)) for code in codes]
+    expires_on = clock.today() + timedelta(days=settings.participation_code_days)
+    return render_template("workshops/codes.html", live=live, slips=slips, expires_on=expires_on, base=base)
+
+
+@bp.route("/nachweise/einloesen", methods=["GET", "POST"])
+@login_required
+def redeem() -> ResponseReturnValue:
+    """Redeem a participation code for a private participation certificate (on one's own „Meine Nachweise“)."""
+    form = RedeemForm()
+    error = None
+    if not form.is_submitted():
+        form.code.data = request.args.get("code", "")[:40]
+    elif form.validate():
+        settings = current_app.extensions["lms.settings"]
+        try:
+            redeem_code(get_db(), acting_user(), form.code.data or "", base_url=settings.base_url)
+        except CodeRefused as refused:
+            error = _(str(refused))
+        else:
+            flash(
+                _("Ihre Teilnahmebescheinigung steht unter „Meine Nachweise“. Nur Sie sehen sie."), "success"
+            )
+            return redirect(url_for("certificates.my_completions"), 303)
+    status = 400 if (error or form.errors) else 200
+    return render_template("workshops/redeem.html", form=form, error=error), status

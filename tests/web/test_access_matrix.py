@@ -110,6 +110,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "workshops.withdraw": frozenset({"coordinator_a", "facilitator_a", "admin"}),
     # Names of the workshop's participants: only the facilitators recorded for it.
     "workshops.delete_names": frozenset({"facilitator_a"}),
+    "workshops.issue_codes_sheet": frozenset({"facilitator_a"}),
+    "workshops.redeem": LOGGED_IN,
     # Authoring (issue 3): trainers and the programme office; module images for everyone signed in.
     **{
         f"content.{name}": AUTHORS
