@@ -168,6 +168,21 @@ MESSAGES: dict[str, str | Plural] = {
             "oder übernehmen Sie ausdrücklich nur die fehlerfreien Zeilen.",
         )
     ),
+    # orgs: the facilitator role of a municipality's empowerment network (programme office only)
+    "role.reason_missing": N_("Bitte geben Sie einen Grund an."),
+    "role.self": N_("Die Rolle „Moderation“ kann nicht an sich selbst vergeben werden."),
+    "role.no_municipality": N_(
+        "Moderation gibt es nur im Netzwerk einer Kommune: die Person gehört zu keiner Kommune."
+    ),
+    "role.separation_of_duties": N_(
+        "Die Person koordiniert diese Kommune. Koordination und Moderation des Netzwerks derselben Kommune "
+        "werden getrennt vergeben (Funktionstrennung)."
+    ),
+    "role.deactivated": N_("Deaktivierte Personen können nicht moderieren."),
+    "role.already_facilitator": N_("Die Person moderiert bereits."),
+    "role.not_facilitator": N_("Die Person moderiert nicht."),
+    # workshops: participation codes (one answer for every code that does not work: no oracle)
+    "participation_code.invalid": N_("Dieser Code ist ungültig, abgelaufen oder bereits eingelöst."),
     # certificates
     "certificate.reason_missing": N_(
         "Bitte geben Sie einen Grund für den Widerruf an (mindestens 5 Zeichen)."

@@ -20,9 +20,9 @@ from lms import time as clock
 from lms.audit.models import AuditEvent
 from lms.audit.services import record_event
 from lms.auth.models import Role, User, UserRole
+from lms.errors import ServiceError
 from lms.orgs.models import Municipality
 from lms.scope import OutOfScope
-from lms.text import N_
 
 #: Longest reason kept (the audit detail is a small JSON document).
 MAX_REASON = 300
@@ -41,17 +41,17 @@ class RoleChange(StrEnum):
 LEGACY = {"user.facilitator": RoleChange.GRANT, "user.not_facilitator": RoleChange.REVOKE}
 
 
-class FacilitatorRoleError(ValueError):
-    """The change was refused; the message is German text for people (translated at the edge)."""
+class FacilitatorRoleError(ServiceError, ValueError):
+    """The change was refused; a code and parameters (lms.errors), translated at the edge."""
 
 
 def _check(actor: User, person: User, reason: str) -> str:
     if not actor.has_role(Role.ADMIN):
         raise OutOfScope
     if not reason.strip():
-        raise FacilitatorRoleError(N_("Bitte geben Sie einen Grund an."))
+        raise FacilitatorRoleError("role.reason_missing")
     if actor.id is not None and person.id == actor.id:
-        raise FacilitatorRoleError(N_("Die Rolle „Moderation“ kann nicht an sich selbst vergeben werden."))
+        raise FacilitatorRoleError("role.self")
     return reason.strip()[:MAX_REASON]
 
 
@@ -59,20 +59,13 @@ def grant_facilitator(session: Session, actor: User, person: User, reason: str) 
     """Make a member of a municipality's staff a facilitator of its empowerment network (programme office only)."""
     why = _check(actor, person, reason)
     if person.municipality_id is None:
-        raise FacilitatorRoleError(
-            N_("Moderation gibt es nur im Netzwerk einer Kommune: die Person gehört zu keiner Kommune.")
-        )
+        raise FacilitatorRoleError("role.no_municipality")
     if person.has_role(Role.COORDINATOR):
-        raise FacilitatorRoleError(
-            N_(
-                "Die Person koordiniert diese Kommune. Koordination und Moderation des Netzwerks derselben Kommune "
-                "werden getrennt vergeben (Funktionstrennung)."
-            )
-        )
+        raise FacilitatorRoleError("role.separation_of_duties")
     if not person.is_active:
-        raise FacilitatorRoleError(N_("Deaktivierte Personen können nicht moderieren."))
+        raise FacilitatorRoleError("role.deactivated")
     if person.has_role(Role.FACILITATOR):
-        raise FacilitatorRoleError(N_("Die Person moderiert bereits."))
+        raise FacilitatorRoleError("role.already_facilitator")
     person.grant(Role.FACILITATOR)
     session.flush()
     record_event(
@@ -90,7 +83,7 @@ def revoke_facilitator(session: Session, actor: User, person: User, reason: str)
     """End a person's facilitator role (programme office only)."""
     why = _check(actor, person, reason)
     if not person.has_role(Role.FACILITATOR):
-        raise FacilitatorRoleError(N_("Die Person moderiert nicht."))
+        raise FacilitatorRoleError("role.not_facilitator")
     person.role_rows = [r for r in person.role_rows if r.role != Role.FACILITATOR.value]
     session.flush()
     record_event(

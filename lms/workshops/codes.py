@@ -21,18 +21,18 @@ from lms.certificates.codes import CodeTypo, generate_code, parse_code
 from lms.certificates.models import Certificate
 from lms.certificates.services import issue_participation
 from lms.disclosure import Shown, network_count
+from lms.errors import ServiceError
 from lms.scope import OutOfScope, may_see_attendee_names
-from lms.text import N_
 from lms.workshops.models import LiveSession, ParticipationCode
 
 #: The default of ``LMS_PARTICIPATION_CODE_DAYS``.
 DEFAULT_CODE_DAYS = 90
 #: One answer for every code that does not work: unknown, used or expired look the same (no oracle).
-INVALID = N_("Dieser Code ist ungültig, abgelaufen oder bereits eingelöst.")
+INVALID = "participation_code.invalid"
 
 
-class CodeRefused(ValueError):
-    """The code cannot be redeemed; the message is German text for people (translated at the edge)."""
+class CodeRefused(ServiceError, ValueError):
+    """The code cannot be redeemed (always the same code, ``INVALID``); translated at the edge."""
 
 
 def _digest(formatted: str) -> str:

@@ -255,7 +255,7 @@ def redeem() -> ResponseReturnValue:
         try:
             redeem_code(get_db(), acting_user(), form.code.data or "", base_url=settings.base_url)
         except CodeRefused as refused:
-            error = _(str(refused))
+            error = translate_error(refused)
         else:
             flash(
                 _("Ihre Teilnahmebescheinigung steht unter „Meine Nachweise“. Nur Sie sehen sie."), "success"

@@ -25,6 +25,7 @@ from lms.orgs.models import Municipality
 from lms.scope import OutOfScope
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.i18n import translate_error
 from lms.web.validation import query_int
 
 bp = Blueprint("roles", __name__, template_folder="../templates")
@@ -89,7 +90,7 @@ def change_facilitator_role() -> ResponseReturnValue:
     except OutOfScope:
         abort(403)
     except FacilitatorRoleError as refused:
-        return _render(form, _(str(refused)))
+        return _render(form, translate_error(refused))
     flash(
         (
             _("%(name)s moderiert jetzt Empowerment-Workshops.")
