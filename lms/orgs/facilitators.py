@@ -168,8 +168,12 @@ def role_events(session: Session, actor: User, wanted: EventFilter) -> list[Role
         query = query.where(AuditEvent.at < clock.day_start(wanted.date_to + timedelta(days=1)))
     towns = {m.id: m for m in session.scalars(select(Municipality))}
     events = []
-    for event, who, actor_row in session.execute(query).all():
-        town_id = (event.detail or {}).get("municipality_id", who.municipality_id if who else None)
+    for event, found, actor_row in session.execute(query).all():
+        # Outer joins: the person or the actor may be gone (None), whatever the row type says.
+        who: User | None = found
+        town_id = (event.detail or {}).get(
+            "municipality_id", who.municipality_id if who is not None else None
+        )
         events.append(
             RoleEvent(
                 at=event.at,
