@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -50,7 +51,7 @@ def _authenticate() -> tuple[Response, int] | None:
     if header.startswith("Bearer "):
         user = user_for_api_token(get_db(), header.removeprefix("Bearer ").strip())
         if user is None:
-            return api_error(401, "Das API-Token ist ungültig oder widerrufen.")
+            return api_error(401, _("Das API-Token ist ungültig oder widerrufen."))
         g.api_user = user
         return None
     if current_user.is_authenticated:
@@ -58,10 +59,10 @@ def _authenticate() -> tuple[Response, int] | None:
             try:
                 csrf.protect()
             except CSRFError:
-                return api_error(400, "CSRF-Token fehlt oder ist ungültig (Header X-CSRFToken).")
+                return api_error(400, _("CSRF-Token fehlt oder ist ungültig (Header X-CSRFToken)."))
         g.api_user = current_user._get_current_object()
         return None
-    return api_error(401, "Bitte authentifizieren Sie sich mit einem API-Token (Authorization: Bearer …).")
+    return api_error(401, _("Bitte authentifizieren Sie sich mit einem API-Token (Authorization: Bearer …)."))
 
 
 def _user() -> User:
@@ -88,7 +89,9 @@ def get_module(slug: str) -> ResponseReturnValue:
     db = get_db()
     found = visible_module(db, _user(), slug)
     if found is None:
-        return api_error(404, f"Modul „{slug}“ gibt es nicht oder es ist für Sie nicht sichtbar.")
+        return api_error(
+            404, _("Modul „%(slug)s“ gibt es nicht oder es ist für Sie nicht sichtbar.", slug=slug)
+        )
     module, version = found
     return jsonify(serializers.module_detail(module, version, current_quiz_version(db, module) is not None))
 
@@ -99,7 +102,9 @@ def create_attempt(slug: str) -> ResponseReturnValue:
     db = get_db()
     found = visible_module(db, _user(), slug)
     if found is None or found[0].kind != ModuleKind.TRAINING:
-        return api_error(404, f"Modul „{slug}“ gibt es nicht oder es ist für Sie nicht sichtbar.")
+        return api_error(
+            404, _("Modul „%(slug)s“ gibt es nicht oder es ist für Sie nicht sichtbar.", slug=slug)
+        )
     try:
         attempt = start_attempt(db, _user(), *found)
     except QuizUnavailable as refused:
@@ -123,7 +128,7 @@ def get_attempt(attempt_id: int) -> ResponseReturnValue:
     """An attempt of the caller: questions while open, result once submitted."""
     attempt = _own_attempt(attempt_id)
     if attempt is None:
-        return api_error(404, "Diesen Versuch gibt es nicht.")
+        return api_error(404, _("Diesen Versuch gibt es nicht."))
     return jsonify(_attempt_json(attempt))
 
 
@@ -132,19 +137,26 @@ def submit(attempt_id: int) -> ResponseReturnValue:
     """Submit answers {"responses": {"q1": ["a"], …}}; graded on the server, once."""
     attempt = _own_attempt(attempt_id)
     if attempt is None:
-        return api_error(404, "Diesen Versuch gibt es nicht.")
+        return api_error(404, _("Diesen Versuch gibt es nicht."))
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("responses"), dict):
-        return api_error(400, 'Erwartet wird JSON der Form {"responses": {"q1": ["a"]}}.')
+        return api_error(400, _('Erwartet wird JSON der Form {"responses": {"q1": ["a"]}}.'))
     known = {slot["key"] for slot in attempt.layout}
     unknown = sorted(set(body["responses"]) - known)
     if unknown:
-        label = "Unbekannte Frage" if len(unknown) == 1 else "Unbekannte Fragen"
-        return api_error(400, f"{label}: {', '.join(unknown)}.")
+        return api_error(
+            400,
+            ngettext(
+                "Unbekannte Frage: %(keys)s.",
+                "Unbekannte Fragen: %(keys)s.",
+                len(unknown),
+                keys=", ".join(unknown),
+            ),
+        )
     try:
         submit_attempt(get_db(), _user(), attempt, body["responses"])
     except AttemptClosedError:
-        return api_error(409, "Dieser Versuch wurde bereits abgegeben.")
+        return api_error(409, _("Dieser Versuch wurde bereits abgegeben."))
     except ResponseInvalid as invalid:
         return api_error(400, _("Frage %(n)s: %(message)s", n=invalid.key, message=translate_error(invalid)))
     return jsonify(_attempt_json(attempt))

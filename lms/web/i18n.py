@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import Babel, get_translations
 from flask_login import current_user
 
@@ -13,7 +13,9 @@ SUPPORTED_LOCALES = ("de", "en")
 
 def select_locale() -> str:
     """The person's chosen language, else the browser's preference among ours, else German."""
-    chosen: str | None = getattr(current_user, "locale", None)
+    # An API call with a token has its person in g.api_user (current_user stays anonymous there).
+    person = g.get("api_user") or current_user
+    chosen: str | None = getattr(person, "locale", None)
     if chosen in SUPPORTED_LOCALES:
         return chosen
     return request.accept_languages.best_match(SUPPORTED_LOCALES) or "de"

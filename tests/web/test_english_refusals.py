@@ -183,3 +183,22 @@ def test_fixed_content_problems_are_shown_in_english(client, db: Session) -> Non
         content_type="multipart/form-data",
     )
     assert answer.status_code == 422 and "The file is not a readable zip archive." in answer.text
+
+
+def test_the_api_answers_an_english_user_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from lms.auth.services import create_api_token
+
+    person = _english(db, f.user(db))
+    _row, secret = create_api_token(db, person, "Test")
+    headers = {"Authorization": f"Bearer {secret}"}
+    missing = client.get("/api/v1/attempts/999999", headers=headers)
+    assert missing.status_code == 404 and missing.json["error"]["message"] == "This attempt does not exist."
+    module = client.get("/api/v1/modules/gibt-es-nicht", headers=headers)
+    assert (
+        module.json["error"]["message"] == "Module “gibt-es-nicht” does not exist or is not visible to you."
+    )
+    german = client.get("/api/v1/attempts/999999", headers={"Authorization": "Bearer lms_falsch"})
+    assert (
+        german.status_code == 401
+        and german.json["error"]["message"] == "Das API-Token ist ungültig oder widerrufen."
+    )
