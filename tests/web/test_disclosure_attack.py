@@ -98,7 +98,10 @@ def _views(app, people: dict[str, User], slugs: dict[str, str], periods: list[in
             seen[f"{who} {path}"] = _text(client.get(path))
         # Every workshop page the list links to.
         listing = client.get("/veranstaltungen").data.decode()
-        for n, session_id in enumerate(sorted(set(re.findall(r"/veranstaltungen/(\d+)\"", listing)))):
+        # Numerically: PostgreSQL does not reuse ids after a rollback, so the second world may cross a digit.
+        for n, session_id in enumerate(
+            sorted(set(re.findall(r"/veranstaltungen/(\d+)\"", listing)), key=int)
+        ):
             seen[f"{who} workshop #{n}"] = _text(client.get(f"/veranstaltungen/{session_id}"))
     return seen
 
