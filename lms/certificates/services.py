@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import User
+from lms.auth.services import hold_lock
 from lms.certificates.codes import generate_code
 from lms.certificates.models import AlreadyRevoked, Certificate, VerificationLookup
 from lms.certificates.snapshot import (
@@ -261,6 +262,9 @@ def register_lookup(
     """Count a lookup for this client; returns 0 if allowed, else the seconds until the next one is allowed."""
     now = now or clock.now()
     since = now - limit.window
+    # Counting and recording are one step per client (the lock row is held until the request commits), so
+    # parallel lookups cannot all see the same count; 256 stripes keep other clients from waiting.
+    hold_lock(session, f"verify:{client_key[:2]}")
     # Old rows are useless for any client: drop them as we go (cheap with the index on ``at``).
     session.execute(delete(VerificationLookup).where(VerificationLookup.at < since))
     recent = session.execute(
