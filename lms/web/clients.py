@@ -16,8 +16,9 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import Response, current_app, request
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 #: How many accounts one browser remembers (a shared office PC); the oldest is forgotten first.
 MAX_ACCOUNTS = 5
