@@ -53,7 +53,6 @@ def _owner_with_device(app: Flask, db: Session, *roles: Role) -> tuple[User, Fla
     owner = f.user(db, *roles)
     browser = _browser(app, "203.0.113.10")
     assert f.login(browser, owner.email).status_code == 302
-
     token = f.csrf_token(browser)
     assert browser.post("/abmelden", data={"csrf_token": token}).status_code == 302
     assert browser.get_cookie("lms_device") is not None  # the device cookie outlives the session
