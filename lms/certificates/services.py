@@ -264,9 +264,15 @@ def register_lookup(
     since = now - limit.window
     # Counting and recording are one step per client (the lock row is held until the request commits), so
     # parallel lookups cannot all see the same count; 256 stripes keep other clients from waiting.
-    hold_lock(session, f"verify:{client_key[:2]}")
-    # Old rows are useless for any client: drop them as we go (cheap with the index on ``at``).
-    session.execute(delete(VerificationLookup).where(VerificationLookup.at < since))
+    stripe = client_key[:2]
+    hold_lock(session, f"verify:{stripe}")
+    # Old rows are useless for any client: drop them as we go (cheap with the index on ``at``). Only the own
+    # stripe's, under its lock, so two stripes never wait for each other's rows (or deadlock over them).
+    session.execute(
+        delete(VerificationLookup).where(
+            VerificationLookup.at < since, VerificationLookup.client_key.startswith(stripe, autoescape=True)
+        )
+    )
     recent = session.execute(
         select(func.count(), func.min(VerificationLookup.at)).where(
             and_(VerificationLookup.client_key == client_key, VerificationLookup.at >= since)
