@@ -28,9 +28,18 @@ class Settings:
     secure_cookies: bool = False
     #: Default interface language.
     default_locale: str = "de"
-    #: Failed logins per e-mail address within ``login_window_minutes`` before further attempts are refused.
+    #: Failed logins per e-mail address within ``login_window_minutes`` before further attempts are refused
+    #: (not for a browser that has logged in to this account before: it has ``login_device_max_failures``).
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    #: Failed logins per client address within the window (against any accounts: stops guessing across many).
+    login_client_max_failures: int = 20
+    #: Failed logins on the whole platform within the window before only trusted browsers may try.
+    login_global_max_failures: int = 300
+    #: Failed logins from one trusted browser (device cookie) within the window.
+    login_device_max_failures: int = 10
+    #: Days a browser stays trusted for an account after a successful login there (the device cookie).
+    login_device_days: int = 180
     #: A session ends after this many minutes without a request (ASVS V3.3.2: idle timeout) …
     session_idle_minutes: int = 30
     #: … and at the latest this many hours after login (absolute lifetime; a working day).

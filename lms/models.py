@@ -1,7 +1,7 @@
 """Imports every model so that metadata is complete (for Alembic and the model/migration agreement test)."""
 
 from lms.audit.models import AuditEvent
-from lms.auth.models import ApiToken, Invitation, LoginAttempt, LoginSession, User, UserRole
+from lms.auth.models import ApiToken, Invitation, LoginAttempt, LoginSession, ThrottleLock, User, UserRole
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
@@ -31,6 +31,7 @@ __all__ = [
     "SessionAttendance",
     "SessionFacilitator",
     "StaffImport",
+    "ThrottleLock",
     "TrainingAssignment",
     "User",
     "UserRole",

@@ -132,15 +132,39 @@ class ApiToken(Base):
 
 
 class LoginAttempt(Base):
-    """One login attempt; kept in the database so throttling works across processes and machines."""
+    """One password check; kept in the database so throttling works across processes and machines.
+
+    The row is written (as a failure) before the password is checked and marked as succeeded afterwards, so
+    checks running at the same moment already count against each other. A refused attempt writes no row: it
+    costs no password check and does not extend a lock. Rows older than the login window are deleted as new
+    ones are written (they hold e-mail addresses).
+    """
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_client_key_at", "client_key", "at"),
+        Index("ix_login_attempts_device_at", "device", "at"),
+        Index("ix_login_attempts_at", "at"),
+    )
 
     id: Mapped[intpk]
     email: Mapped[str] = mapped_column(String(254))
     at: Mapped[created_at]
     succeeded: Mapped[bool] = mapped_column(Boolean)
+    #: A keyed hash of the client address (the address itself is not stored).
+    client_key: Mapped[str | None] = mapped_column(String(64))
+    #: The nonce of the trusted-device cookie the attempt came with, if it was trusted for this account.
+    device: Mapped[str | None] = mapped_column(String(64))
+
+
+class ThrottleLock(Base):
+    """A row that decisions about one rate limit lock (upsert), so counting and recording happen one at a time."""
+
+    __tablename__ = "throttle_locks"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class InvitationPurpose(StrEnum):

@@ -7,12 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.audit.services import record_event
-from lms.auth.models import ApiToken, LoginAttempt, Role, User
+from lms.auth.models import ApiToken, LoginAttempt, Role, ThrottleLock, User
 from lms.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
 from lms.errors import ServiceError
 
@@ -27,10 +29,18 @@ class AccountError(ServiceError, ValueError):
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """How many failures within which window lock further attempts for an address."""
+    """How many failed password checks within the window refuse further checks, per scope.
+
+    Per account (``max_failures``) unless the attempt comes from a browser that has logged in to the account
+    before (a trusted device, which has its own ``device_max_failures``), per client address and for the whole
+    platform (``global_max_failures``; trusted devices are exempt, so an attack on everyone locks out no owner).
+    """
 
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
+    client_max_failures: int = 20
+    global_max_failures: int = 300
+    device_max_failures: int = 10
 
 
 def normalise_email(email: str) -> str:
@@ -38,35 +48,104 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def hold_lock(session: Session, name: str) -> None:
+    """Lock the named row until this transaction ends, so that a count and the row it allows are one step.
+
+    An upsert takes the row lock on PostgreSQL (concurrent holders wait for the commit) and makes the
+    transaction the single writer on SQLite; either way no two decisions about one limit see the same count.
+    """
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(ThrottleLock).values(name=name, touched_at=clock.now())
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ThrottleLock.name], set_={"touched_at": statement.excluded.touched_at}
+        )
+    )
+
+
 def recent_failures(session: Session, email: str, since: datetime) -> int:
-    """Failed logins for this address since the given time."""
+    """Failed (or still running) password checks for this address since the given time."""
+    return _failures(session, since, LoginAttempt.email == email)
+
+
+def _failures(session: Session, since: datetime, *where: ColumnElement[bool]) -> int:
     return (
         session.scalar(
             select(func.count())
             .select_from(LoginAttempt)
-            .where(LoginAttempt.email == email, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False))
+            .where(LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False), *where)
         )
         or 0
     )
 
 
-def authenticate(session: Session, email: str, password: str, policy: LoginPolicy) -> User:
-    """Return the active user with these credentials, recording the attempt; raise LoginRefused otherwise."""
+def begin_login(
+    session: Session,
+    email: str,
+    policy: LoginPolicy,
+    *,
+    client_key: str | None = None,
+    device: str | None = None,
+) -> LoginAttempt:
+    """Decide whether a password may be checked now; if so, record the check as a failure until it succeeds.
+
+    The decision is taken before any password hash is computed, so a refused attempt costs no argon2 work; it
+    writes no row, so it neither counts nor extends a lock. ``device`` is the nonce of a trusted-device cookie
+    that is valid for this address. Commit after this call, before ``finish_login``: the commit releases the
+    lock and makes the pending check visible to every other worker.
+    """
     email = normalise_email(email)
     now = clock.now()
-    if recent_failures(session, email, now - policy.window) >= policy.max_failures:
-        session.add(LoginAttempt(email=email, at=now, succeeded=False))
-        minutes = int(policy.window.total_seconds() // 60)
-        raise LoginRefused("auth.login_locked", n=minutes)
-    user = session.scalar(select(User).where(User.email == email))
+    since = now - policy.window
+    hold_lock(session, "login")  # one decision at a time, across workers and machines
+    # Attempts hold e-mail addresses: keep no more than the window needs.
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+    if device is not None:
+        refused = _failures(session, since, LoginAttempt.device == device) >= policy.device_max_failures
+    else:
+        refused = (
+            _failures(session, since, LoginAttempt.email == email) >= policy.max_failures
+            or _failures(session, since) >= policy.global_max_failures
+        )
+    if not refused and client_key is not None:
+        refused = (
+            _failures(session, since, LoginAttempt.client_key == client_key) >= policy.client_max_failures
+        )
+    if refused:
+        raise LoginRefused("auth.login_locked", n=int(policy.window.total_seconds() // 60))
+    attempt = LoginAttempt(email=email, at=now, succeeded=False, client_key=client_key, device=device)
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def finish_login(session: Session, attempt: LoginAttempt, password: str) -> User:
+    """Check the password for an attempt ``begin_login`` allowed; the attempt stays a failure unless it succeeds."""
+    user = session.scalar(select(User).where(User.email == attempt.email))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        session.add(LoginAttempt(email=email, at=now, succeeded=False))
         raise LoginRefused("auth.login_failed")
-    session.add(LoginAttempt(email=email, at=now, succeeded=True))
+    attempt.succeeded = True
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    policy: LoginPolicy,
+    *,
+    client_key: str | None = None,
+    device: str | None = None,
+) -> User:
+    """Return the active user with these credentials, recording the attempt; raise LoginRefused otherwise.
+
+    One transaction for both steps (the command line, tests); the web login commits in between.
+    """
+    attempt = begin_login(session, email, policy, client_key=client_key, device=device)
+    return finish_login(session, attempt, password)
 
 
 def create_user(

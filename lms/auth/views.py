@@ -18,12 +18,15 @@ from lms.auth.services import (
     AccountError,
     LoginPolicy,
     LoginRefused,
-    authenticate,
+    begin_login,
     create_api_token,
+    finish_login,
+    normalise_email,
     revoke_api_token,
 )
 from lms.auth.sessions import describe_agent, end_session_of, end_sessions_of, sessions_of
 from lms.web.access import acting_user
+from lms.web.clients import client_key, remember_device, trusted_device
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
 from lms.web.sessions import DatabaseSessionInterface
@@ -62,15 +65,28 @@ def login() -> ResponseReturnValue:
     error = None
     if form.validate_on_submit():
         settings = current_app.extensions["lms.settings"]
-        policy = LoginPolicy(settings.login_max_failures, timedelta(minutes=settings.login_window_minutes))
+        policy = LoginPolicy(
+            max_failures=settings.login_max_failures,
+            window=timedelta(minutes=settings.login_window_minutes),
+            client_max_failures=settings.login_client_max_failures,
+            global_max_failures=settings.login_global_max_failures,
+            device_max_failures=settings.login_device_max_failures,
+        )
+        db = get_db()
+        email = normalise_email(form.email.data or "")
         try:
-            user = authenticate(get_db(), form.email.data or "", form.password.data or "", policy)
+            attempt = begin_login(db, email, policy, client_key=client_key(), device=trusted_device(email))
+            # The check counts (and the lock row is free) before the slow password hash is computed.
+            db.commit()
+            user = finish_login(db, attempt, form.password.data or "")
         except LoginRefused as refused:
-            keep_changes_on_client_error()  # the failed attempt must count even though we answer 401
+            keep_changes_on_client_error()
             error = translate_error(refused)
         else:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            remember_device(response, email)
+            return response
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
 

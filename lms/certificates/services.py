@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import User
+from lms.auth.services import hold_lock
 from lms.certificates.codes import generate_code
 from lms.certificates.models import AlreadyRevoked, Certificate, VerificationLookup
 from lms.certificates.snapshot import (
@@ -261,8 +262,17 @@ def register_lookup(
     """Count a lookup for this client; returns 0 if allowed, else the seconds until the next one is allowed."""
     now = now or clock.now()
     since = now - limit.window
-    # Old rows are useless for any client: drop them as we go (cheap with the index on ``at``).
-    session.execute(delete(VerificationLookup).where(VerificationLookup.at < since))
+    # Counting and recording are one step per client (the lock row is held until the request commits), so
+    # parallel lookups cannot all see the same count; 256 stripes keep other clients from waiting.
+    stripe = client_key[:2]
+    hold_lock(session, f"verify:{stripe}")
+    # Old rows are useless for any client: drop them as we go (cheap with the index on ``at``). Only the own
+    # stripe's, under its lock, so two stripes never wait for each other's rows (or deadlock over them).
+    session.execute(
+        delete(VerificationLookup).where(
+            VerificationLookup.at < since, VerificationLookup.client_key.startswith(stripe, autoescape=True)
+        )
+    )
     recent = session.execute(
         select(func.count(), func.min(VerificationLookup.at)).where(
             and_(VerificationLookup.client_key == client_key, VerificationLookup.at >= since)

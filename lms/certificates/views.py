@@ -3,7 +3,6 @@ and revocation by the programme office."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -16,7 +15,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     send_file,
     stream_with_context,
     url_for,
@@ -39,6 +37,7 @@ from lms.config import Settings
 from lms.orgs.periods import all_periods, current_period
 from lms.progress import queries as progress_queries
 from lms.web.access import acting_user, roles_required
+from lms.web.clients import client_key
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.errors import error_response
 from lms.web.i18n import translate_error
@@ -208,12 +207,6 @@ def export(slug: str) -> ResponseReturnValue:
 # --- public verification --------------------------------------------------------------------------------------
 
 
-def _client_key() -> str:
-    """A keyed hash of the client address: enough to count lookups, useless to identify anyone."""
-    secret = current_app.config["SECRET_KEY"]
-    return hashlib.sha256(f"{secret}|{request.remote_addr or '-'}".encode()).hexdigest()
-
-
 def _verify_page(status: int, **context: object) -> Response:
     response = Response(render_template("certificates/verify.html", **context), status=status)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -253,7 +246,7 @@ def verify(code: str) -> ResponseReturnValue:
     limit = services.LookupLimit(
         settings.verify_max_lookups, timedelta(minutes=settings.verify_window_minutes)
     )
-    retry_after = services.register_lookup(db, _client_key(), limit)
+    retry_after = services.register_lookup(db, client_key(), limit)
     if retry_after:
         response = Response(
             render_template("certificates/rate_limited.html", minutes=settings.verify_window_minutes),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from lms.audit.models import AuditEvent
 from lms.auth.models import Role
 from lms.certificates import services
-from lms.certificates.models import Certificate
+from lms.certificates.models import Certificate, VerificationLookup
 from lms.certificates.snapshot import NEUTRAL_PARTICIPATION_TITLE
 from lms.db import ImmutableError
 from tests import factories as f
@@ -112,3 +112,15 @@ def test_lookup_limit_counts_per_client_within_the_window(db: Session) -> None:
     assert services.register_lookup(db, "a", limit, start + timedelta(minutes=2)) == 8 * 60 + 1
     assert services.register_lookup(db, "b", limit, start + timedelta(minutes=2)) == 0
     assert services.register_lookup(db, "a", limit, start + timedelta(minutes=10, seconds=1)) == 0
+
+
+def test_old_lookups_are_deleted_as_new_ones_come(db: Session) -> None:
+    limit = services.LookupLimit(max_lookups=2, window=timedelta(minutes=10))
+    start = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    services.register_lookup(db, "aa1", limit, start)
+    services.register_lookup(db, "ab1", limit, start)
+    services.register_lookup(db, "aa2", limit, start + timedelta(minutes=11))
+    # The lookup prunes its own stripe (first two characters of the key); the other goes with its next lookup.
+    assert sorted(db.scalars(select(VerificationLookup.client_key))) == ["aa2", "ab1"]
+    services.register_lookup(db, "ab2", limit, start + timedelta(minutes=11))
+    assert sorted(db.scalars(select(VerificationLookup.client_key))) == ["aa2", "ab2"]
