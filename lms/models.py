@@ -1,7 +1,15 @@
 """Imports every model so that metadata is complete (for Alembic and the model/migration agreement test)."""
 
 from lms.audit.models import AuditEvent
-from lms.auth.models import ApiToken, Invitation, LoginAttempt, LoginSession, User, UserRole
+from lms.auth.models import (
+    ApiToken,
+    Invitation,
+    LoginAttempt,
+    LoginSession,
+    PasswordResetRequest,
+    User,
+    UserRole,
+)
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
@@ -11,6 +19,7 @@ from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilita
 
 __all__ = [
     "ApiToken",
+    "PasswordResetRequest",
     "AuditEvent",
     "Certificate",
     "Completion",
