@@ -65,7 +65,9 @@ def invitation_message(
     return message
 
 
-def reset_message(settings: Settings, *, to: str, name: str, link: str, sent_by_office: bool = False) -> EmailMessage:
+def reset_message(
+    settings: Settings, *, to: str, name: str, link: str, sent_by_office: bool = False
+) -> EmailMessage:
     """The German mail with a 1-hour link to set a new password („Passwort vergessen“ or from the programme office)."""
     message = EmailMessage()
     message["From"] = settings.mail_sender
@@ -76,7 +78,9 @@ def reset_message(settings: Settings, *, to: str, name: str, link: str, sent_by_
     if sent_by_office:
         intro = "das Programmbüro hat Ihnen einen Link geschickt, mit dem Sie ein neues Passwort festlegen."
     else:
-        intro = "für Ihr Konto auf der Lernplattform „Kommunen für alle?“ wurde ein neues Passwort angefordert."
+        intro = (
+            "für Ihr Konto auf der Lernplattform „Kommunen für alle?“ wurde ein neues Passwort angefordert."
+        )
     message.set_content(
         f"Guten Tag {name},\n\n{intro}\n\n"
         f"Über diesen persönlichen Link legen Sie Ihr neues Passwort fest:\n\n{link}\n\n"

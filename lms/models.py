@@ -19,7 +19,6 @@ from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilita
 
 __all__ = [
     "ApiToken",
-    "PasswordResetRequest",
     "AuditEvent",
     "Certificate",
     "Completion",
@@ -32,6 +31,7 @@ __all__ = [
     "ModuleVersion",
     "Municipality",
     "OrgUnit",
+    "PasswordResetRequest",
     "ProgrammePeriod",
     "Quiz",
     "QuizAttempt",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from lms.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from lms.auth.services import DEFAULT_TOKEN_DAYS
+from lms.auth.services import DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES_DAYS
 
 
 class LoginForm(FlaskForm):
@@ -35,11 +35,19 @@ class TokenForm(FlaskForm):
         description=_l("Wofür Sie das Token verwenden, z. B. „Personalverwaltung“."),
         validators=[DataRequired(_l("Bitte geben Sie eine Bezeichnung ein.")), Length(max=100)],
     )
-    days = SelectField(
+    #: (value, label) of the lifetime select, in days; see lms.auth.services.TOKEN_LIFETIMES_DAYS.
+    DAY_CHOICES = (("30", _l("30 Tage")), ("90", _l("90 Tage")), ("365", _l("1 Jahr")))
+
+    days = StringField(
         _l("Gültig für"),
-        choices=[("30", _l("30 Tage")), ("90", _l("90 Tage")), ("365", _l("1 Jahr"))],
         default=str(DEFAULT_TOKEN_DAYS),
         description=_l("Danach weist die Schnittstelle das Token ab; Sie können jederzeit ein neues erstellen."),
+        validators=[
+            AnyOf(
+                [str(days) for days in TOKEN_LIFETIMES_DAYS],
+                message=_l("Bitte wählen Sie eine Gültigkeit von 30 Tagen, 90 Tagen oder einem Jahr."),
+            )
+        ],
     )
 
 

@@ -16,12 +16,18 @@ from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.audit.services import record_event
-from lms.auth.services import revoke_all_api_tokens
 from lms.auth.models import Invitation, InvitationPurpose, User
 from lms.auth.passwords import PasswordRefused, check_new_password, hash_password
+from lms.auth.services import revoke_all_api_tokens
 from lms.errors import ServiceError
 
-__all__ = ["InvitationInvalid", "PasswordRefused", "accept_invitation", "create_invitations", "valid_invitation"]
+__all__ = [
+    "InvitationInvalid",
+    "PasswordRefused",
+    "accept_invitation",
+    "create_invitations",
+    "valid_invitation",
+]
 
 #: A link from „Passwort vergessen“ or sent by the programme office is valid this long (ASVS 2.5.x: short-lived).
 RESET_LIFETIME = timedelta(hours=1)

@@ -38,13 +38,22 @@ MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent / "data" / "common-passwords.txt.gz"
 
 #: The platform's own name in its spellings (context-specific words, ASVS 2.1.7 / NIST 800-63B 5.1.1.2).
-PLATFORM_WORDS = ("kommunenfueralle", "kommunenfüralle", "kommunen", "fueralle", "füralle", "lernplattform", "eccar")
+PLATFORM_WORDS = (
+    "kommunenfueralle",
+    "kommunenfüralle",
+    "kommunen",
+    "fueralle",
+    "füralle",
+    "lernplattform",
+    "eccar",
+)
 
 #: Rows and runs a person types without thinking; a password inside one of them (either direction) is refused.
 _SEQUENCES = (
     "0123456789" * 14,
     "abcdefghijklmnopqrstuvwxyz" * 5,
     "qwertzuiopüasdfghjklöäyxcvbnm" * 5,
+    "qwertzuiopasdfghjklyxcvbnm" * 5,
     "qwertyuiopasdfghjklzxcvbnm" * 5,
     "azertyuiopqsdfghjklmwxcvbn" * 5,
     "1qaz2wsx3edc4rfv5tgb6zhn7ujm8ik9ol0p" * 4,
@@ -129,7 +138,9 @@ class PasswordRefused(ServiceError, ValueError):
     """A new password cannot be set: it breaks the policy, or its confirmation differs."""
 
 
-def check_new_password(password: str, confirmation: str | None, *, email: str | None, name: str | None) -> None:
+def check_new_password(
+    password: str, confirmation: str | None, *, email: str | None, name: str | None
+) -> None:
     """Raise PasswordRefused (the first problem) unless the password may be set and the confirmation matches."""
     problems = password_problems(password, email=email, name=name)
     if problems:

@@ -66,7 +66,9 @@ def request_password_reset(
     if client_count >= limits.per_client and oldest is not None:
         return ResetOutcome(retry_after=max(1, int((oldest + limits.window - now).total_seconds()) + 1))
     address_count, _oldest = _count(session, address_key, since)
-    session.add_all([PasswordResetRequest(key=client_key, at=now), PasswordResetRequest(key=address_key, at=now)])
+    session.add_all(
+        [PasswordResetRequest(key=client_key, at=now), PasswordResetRequest(key=address_key, at=now)]
+    )
     session.flush()
     user = session.scalar(select(User).where(User.email == email))
     if address_count >= limits.per_address or user is None or not user.is_active:
@@ -74,7 +76,12 @@ def request_password_reset(
         hashlib.sha256(secrets.token_urlsafe(32).encode()).hexdigest()
         return ResetOutcome()
     [link] = create_invitations(
-        session, [user], actor_id=None, lifetime=RESET_LIFETIME, purpose=InvitationPurpose.PASSWORD_RESET, now=now
+        session,
+        [user],
+        actor_id=None,
+        lifetime=RESET_LIFETIME,
+        purpose=InvitationPurpose.PASSWORD_RESET,
+        now=now,
     )
     return ResetOutcome(link=link)
 
@@ -82,5 +89,9 @@ def request_password_reset(
 def send_reset_link(session: Session, actor: User, person: User) -> tuple[User, str, Invitation]:
     """The programme office sends a 1-hour reset link to anyone, trainers and admins included (audited)."""
     return create_invitations(
-        session, [person], actor_id=actor.id, lifetime=RESET_LIFETIME, purpose=InvitationPurpose.PASSWORD_RESET
+        session,
+        [person],
+        actor_id=actor.id,
+        lifetime=RESET_LIFETIME,
+        purpose=InvitationPurpose.PASSWORD_RESET,
     )[0]

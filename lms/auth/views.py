@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask import (
     Blueprint,
     Flask,
-    abort,
     current_app,
     flash,
     redirect,
@@ -22,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from lms import time as clock
 from lms.auth.forms import (
     ChangePasswordForm,
     FindAccountForm,
@@ -44,7 +44,6 @@ from lms.auth.services import (
     normalise_email,
     revoke_api_token,
 )
-from lms import time as clock
 from lms.auth.sessions import describe_agent, end_session_of, end_sessions_of, sessions_of
 from lms.config import Settings
 from lms.mail import invitation_link, reset_message, send_after_commit
@@ -323,7 +322,8 @@ def reset_links() -> ResponseReturnValue:
         raw = request.form.get("user_id", "")
         target = db.get(User, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
         if target is None:
-            abort(404)
+            flash(_("Bitte suchen Sie zuerst das Konto über seine E-Mail-Adresse."), "danger")
+            return redirect(url_for("auth.reset_links"), 303)
         if not target.is_active:
             flash(_("Das Konto ist deaktiviert; deaktivierte Konten erhalten keinen Link."), "danger")
         else:
@@ -338,7 +338,10 @@ def reset_links() -> ResponseReturnValue:
             )
             send_after_commit(db, settings, [message])
             flash(
-                _("Ein Link zum Festlegen eines neuen Passworts (1 Stunde gültig) ging an %(email)s.", email=target.email),
+                _(
+                    "Ein Link zum Festlegen eines neuen Passworts (1 Stunde gültig) ging an %(email)s.",
+                    email=target.email,
+                ),
                 "success",
             )
         return redirect(url_for("auth.reset_links", email=target.email), 303)

@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
-DEMO_PASSWORD = "Kommunen-fuer-alle-2026"
+DEMO_PASSWORD = "Vielfalt-im-Rathaus-2026"
 #: Facts about the running live server that other fixtures need (its outbox folder).
 LIVE: dict[str, Path] = {}
 START_TIMEOUT_S = 20.0
