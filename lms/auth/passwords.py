@@ -125,7 +125,9 @@ def password_problems(password: str, *, email: str | None, name: str | None) -> 
         return [ServiceError("auth.password_too_long", max=MAX_PASSWORD_LENGTH)]
     folded = _fold(password)
     problems = []
-    if _is_repetitive(folded) or _is_sequential(folded):
+    # The core without separators and the digits and signs around it: "hallo-hallo-123" is "hallohallo".
+    core = _AFFIXES.sub("", _SEPARATORS.sub("", folded))
+    if _is_repetitive(folded) or _is_sequential(folded) or (core and _is_repetitive(core)):
         problems.append(ServiceError("auth.password_pattern"))
     elif _is_common(folded):
         problems.append(ServiceError("auth.password_common"))
