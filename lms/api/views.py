@@ -51,7 +51,7 @@ def _authenticate() -> tuple[Response, int] | None:
     if header.startswith("Bearer "):
         user = user_for_api_token(get_db(), header.removeprefix("Bearer ").strip())
         if user is None:
-            return api_error(401, _("Das API-Token ist ungültig, abgelaufen oder widerrufen."))
+            return api_error(401, _("Das API-Token ist ungültig oder widerrufen."))
         g.api_user = user
         return None
     if current_user.is_authenticated:
