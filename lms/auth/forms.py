@@ -41,7 +41,9 @@ class TokenForm(FlaskForm):
     days = StringField(
         _l("Gültig für"),
         default=str(DEFAULT_TOKEN_DAYS),
-        description=_l("Danach weist die Schnittstelle das Token ab; Sie können jederzeit ein neues erstellen."),
+        description=_l(
+            "Danach weist die Schnittstelle das Token ab; Sie können jederzeit ein neues erstellen."
+        ),
         validators=[
             AnyOf(
                 [str(days) for days in TOKEN_LIFETIMES_DAYS],
