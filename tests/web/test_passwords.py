@@ -357,7 +357,7 @@ def test_an_expired_token_is_refused_with_401_json(
     assert (
         refused.status_code == 401
         and refused.is_json
-        and "abgelaufen" in refused.get_json()["error"]["message"]
+        and "ungültig" in refused.get_json()["error"]["message"]
     )
     f.login(client, person.email)
     assert "abgelaufen" in client.get("/profil").text
