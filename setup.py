@@ -18,7 +18,13 @@ setup(
     ],
     package_dir={f"lms._bundled.{folder}": folder for folder in BUNDLED},
     package_data={
-        "lms": ["**/templates/**/*", "translations/**/*", "reports/fonts/*", "certificates/fonts/*"],
+        "lms": [
+            "**/templates/**/*",
+            "translations/**/*",
+            "reports/fonts/*",
+            "certificates/fonts/*",
+            "auth/data/*",
+        ],
         "lms._bundled.static": ["**/*"],
         "lms._bundled.migrations": ["script.py.mako"],
         "lms._bundled.modules": ["*.md"],

@@ -12,7 +12,7 @@ from lms.demo_programme import create_programme_demo, facilitator_account
 from lms.orgs.models import Municipality
 
 #: Shown in the README and printed by `lms demo`. Demo data only: never run `lms demo` on a production database.
-DEMO_PASSWORD = "Kommunen-fuer-alle-2026"
+DEMO_PASSWORD = "Vielfalt-im-Rathaus-2026"
 
 DEMO_MUNICIPALITIES = [
     ("darmstadt-dieburg", "Landkreis Darmstadt-Dieburg"),

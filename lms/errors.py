@@ -70,9 +70,24 @@ MESSAGES: dict[str, str | Plural] = {
     "auth.email_invalid": N_("„%(email)s“ ist keine gültige E-Mail-Adresse."),
     "auth.email_taken": N_("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s."),
     "auth.password_too_short": N_("Das Passwort muss mindestens %(min)s Zeichen lang sein."),
+    "auth.password_too_long": N_("Das Passwort darf höchstens %(max)s Zeichen lang sein."),
+    "auth.password_common": N_(
+        "Dieses Passwort steht auf der Liste häufig verwendeter oder bei Datenlecks veröffentlichter Passwörter. "
+        "Bitte wählen Sie ein anderes, zum Beispiel einen Satz aus mehreren Wörtern."
+    ),
+    "auth.password_pattern": N_(
+        "Das Passwort besteht aus wiederholten oder aufeinanderfolgenden Zeichen (wie „aaaa“ oder „1234“). "
+        "Bitte wählen Sie ein anderes."
+    ),
+    "auth.password_personal": N_(
+        "Ohne Ihren Namen, Ihre E-Mail-Adresse und den Namen der Plattform hätte das Passwort weniger als "
+        "%(min)s Zeichen. Bitte wählen Sie ein Passwort, das davon unabhängig ist."
+    ),
+    "auth.password_wrong": N_("Das aktuelle Passwort ist nicht richtig."),
     "auth.passwords_differ": N_("Die beiden Passwörter stimmen nicht überein."),
     "auth.roles_separated": N_("Koordination und Moderation derselben Kommune werden getrennt vergeben."),
     "auth.token_unknown": N_("Dieses Token gibt es nicht."),
+    "auth.token_lifetime": N_("Bitte wählen Sie eine Gültigkeit von 30 Tagen, 90 Tagen oder einem Jahr."),
     "auth.invitation_invalid": N_(
         "Dieser Link ist nicht mehr gültig: er wurde schon benutzt, durch einen neueren ersetzt oder ist "
         "abgelaufen. Bitte wenden Sie sich an die Koordination Ihrer Verwaltung für eine neue Einladung."

@@ -65,6 +65,36 @@ def invitation_message(
     return message
 
 
+def reset_message(
+    settings: Settings, *, to: str, name: str, link: str, sent_by_office: bool = False
+) -> EmailMessage:
+    """The German mail with a 1-hour link to set a new password („Passwort vergessen“ or from the programme office)."""
+    message = EmailMessage()
+    message["From"] = settings.mail_sender
+    message["To"] = to
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain="lms.local")
+    message["Subject"] = "Neues Passwort für die Lernplattform „Kommunen für alle?“"
+    if sent_by_office:
+        intro = "das Programmbüro hat Ihnen einen Link geschickt, mit dem Sie ein neues Passwort festlegen."
+    else:
+        intro = (
+            "für Ihr Konto auf der Lernplattform „Kommunen für alle?“ wurde ein neues Passwort angefordert."
+        )
+    message.set_content(
+        f"Guten Tag {name},\n\n{intro}\n\n"
+        f"Über diesen persönlichen Link legen Sie Ihr neues Passwort fest:\n\n{link}\n\n"
+        "Der Link gilt eine Stunde lang und nur einmal. Mit dem neuen Passwort werden Sie auf allen Geräten "
+        "abgemeldet, und Ihre API-Token werden widerrufen.\n\n"
+        "Haben Sie kein neues Passwort angefordert, können Sie diese Nachricht ignorieren: Ihr bisheriges Passwort "
+        "bleibt gültig.\n\n"
+        "Diese Nachricht wurde automatisch erstellt.\n"
+        "Lernplattform „Kommunen für alle?“ – ein Modellprojekt der Europäischen Städtekoalition gegen Rassismus "
+        "(ECCAR), gefördert im Bundesprogramm „Demokratie leben!“\n"
+    )
+    return message
+
+
 def deliver(settings: Settings, messages: list[EmailMessage]) -> list[Path]:
     """Send the messages by SMTP, or write them to the outbox; returns the files written (none when sent)."""
     if not messages:

@@ -1,7 +1,16 @@
 """Imports every model so that metadata is complete (for Alembic and the model/migration agreement test)."""
 
 from lms.audit.models import AuditEvent
-from lms.auth.models import ApiToken, Invitation, LoginAttempt, LoginSession, ThrottleLock, User, UserRole
+from lms.auth.models import (
+    ApiToken,
+    Invitation,
+    LoginAttempt,
+    LoginSession,
+    PasswordResetRequest,
+    ThrottleLock,
+    User,
+    UserRole,
+)
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
@@ -23,6 +32,7 @@ __all__ = [
     "ModuleVersion",
     "Municipality",
     "OrgUnit",
+    "PasswordResetRequest",
     "ProgrammePeriod",
     "Quiz",
     "QuizAttempt",

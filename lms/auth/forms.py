@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from lms.auth.passwords import MIN_PASSWORD_LENGTH
+from lms.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from lms.auth.services import DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES_DAYS
 
 
 class LoginForm(FlaskForm):
@@ -34,6 +35,22 @@ class TokenForm(FlaskForm):
         description=_l("Wofür Sie das Token verwenden, z. B. „Personalverwaltung“."),
         validators=[DataRequired(_l("Bitte geben Sie eine Bezeichnung ein.")), Length(max=100)],
     )
+    #: (value, label) of the lifetime select, in days; see lms.auth.services.TOKEN_LIFETIMES_DAYS.
+    DAY_CHOICES = (("30", _l("30 Tage")), ("90", _l("90 Tage")), ("365", _l("1 Jahr")))
+
+    days = StringField(
+        _l("Gültig für"),
+        default=str(DEFAULT_TOKEN_DAYS),
+        description=_l(
+            "Danach weist die Schnittstelle das Token ab; Sie können jederzeit ein neues erstellen."
+        ),
+        validators=[
+            AnyOf(
+                [str(days) for days in TOKEN_LIFETIMES_DAYS],
+                message=_l("Bitte wählen Sie eine Gültigkeit von 30 Tagen, 90 Tagen oder einem Jahr."),
+            )
+        ],
+    )
 
 
 class LanguageForm(FlaskForm):
@@ -47,17 +64,56 @@ class LanguageForm(FlaskForm):
     )
 
 
+#: The policy in a sentence, under every new-password field.
+PASSWORD_HINT = _l(
+    "Mindestens %(min)s, höchstens %(max)s Zeichen, gern mit Leerzeichen und Umlauten. Ein Satz aus mehreren "
+    "Wörtern ist gut zu merken und sicher. Häufige Passwörter und solche mit Ihrem Namen werden abgelehnt.",
+    min=MIN_PASSWORD_LENGTH,
+    max=MAX_PASSWORD_LENGTH,
+)
+
+
 class SetPasswordForm(FlaskForm):
     """Choosing a password from an invitation or password link."""
 
     password = PasswordField(
         _l("Neues Passwort"),
-        description=_l(
-            "Mindestens %(n)s Zeichen. Ein Satz aus mehreren Wörtern ist gut zu merken und sicher.",
-            n=MIN_PASSWORD_LENGTH,
-        ),
+        description=PASSWORD_HINT,
         validators=[DataRequired(_l("Bitte geben Sie ein Passwort ein."))],
     )
     confirmation = PasswordField(
         _l("Passwort wiederholen"), validators=[DataRequired(_l("Bitte wiederholen Sie das Passwort."))]
+    )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """Changing one's own password: the current one first."""
+
+    current = PasswordField(
+        _l("Aktuelles Passwort"), validators=[DataRequired(_l("Bitte geben Sie Ihr aktuelles Passwort ein."))]
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The address to send a reset link to."""
+
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        description=_l("Die dienstliche E-Mail-Adresse, mit der Sie sich anmelden."),
+        validators=[
+            DataRequired(_l("Bitte geben Sie Ihre E-Mail-Adresse ein.")),
+            Length(max=254, message=_l("Eine E-Mail-Adresse hat höchstens 254 Zeichen.")),
+        ],
+    )
+
+
+class FindAccountForm(FlaskForm):
+    """The programme office looks an account up by its address."""
+
+    email = EmailField(
+        _l("E-Mail-Adresse des Kontos"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie eine E-Mail-Adresse ein.")),
+            Length(max=254, message=_l("Eine E-Mail-Adresse hat höchstens 254 Zeichen.")),
+        ],
     )

@@ -17,16 +17,24 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import Invitation, InvitationPurpose, User
-from lms.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from lms.auth.passwords import PasswordRefused, check_new_password, hash_password
+from lms.auth.services import revoke_all_api_tokens
 from lms.errors import ServiceError
+
+__all__ = [
+    "InvitationInvalid",
+    "PasswordRefused",
+    "accept_invitation",
+    "create_invitations",
+    "valid_invitation",
+]
+
+#: A link from „Passwort vergessen“ or sent by the programme office is valid this long (ASVS 2.5.x: short-lived).
+RESET_LIFETIME = timedelta(hours=1)
 
 
 class InvitationInvalid(ServiceError):
     """The link is unknown, used, replaced or expired; the message is for people."""
-
-
-class PasswordRefused(ServiceError, ValueError):
-    """The new password cannot be set (too short, confirmation differs)."""
 
 
 def _digest(token: str) -> str:
@@ -38,12 +46,20 @@ def create_invitations(
     users: Sequence[User],
     *,
     actor_id: int | None,
-    days: int,
+    days: int | None = None,
+    lifetime: timedelta | None = None,
     purpose: InvitationPurpose = InvitationPurpose.INVITATION,
     now: datetime | None = None,
 ) -> list[tuple[User, str, Invitation]]:
-    """A new link for each person (older open links are replaced); returns (person, secret token, row)."""
+    """A new link for each person (older open links are replaced); returns (person, secret token, row).
+
+    The link lives ``lifetime``, or ``days`` days (invitations from the staff list).
+    """
     now = now or clock.now()
+    if lifetime is None:
+        if days is None:
+            raise TypeError("create_invitations needs days or lifetime")
+        lifetime = timedelta(days=days)
     ids = [u.id for u in users]
     if not ids:
         return []
@@ -62,7 +78,7 @@ def create_invitations(
             purpose=purpose.value,
             created_by_id=actor_id,
             created_at=now,
-            expires_at=now + timedelta(days=days),
+            expires_at=now + lifetime,
         )
         session.add(invitation)
         created.append((user, token, invitation))
@@ -89,15 +105,18 @@ def valid_invitation(session: Session, token: str, now: datetime | None = None) 
 
 
 def accept_invitation(session: Session, token: str, password: str, confirmation: str) -> User:
-    """Set the person's password with a valid link and use the link up; returns the person."""
+    """Set the person's password with a valid link and use the link up; returns the person.
+
+    The new password ends all of the person's sessions (the flush hook in ``lms.auth.sessions``); a password reset
+    link also revokes all their API tokens, since whoever reset the password may not be the one who made them.
+    """
     invitation = valid_invitation(session, token)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordRefused("auth.password_too_short", min=MIN_PASSWORD_LENGTH)
-    if password != confirmation:
-        raise PasswordRefused("auth.passwords_differ")
     user = invitation.user
+    check_new_password(password, confirmation, email=user.email, name=user.display_name)
     user.password_hash = hash_password(password)
     invitation.used_at = clock.now()
+    if invitation.purpose == InvitationPurpose.PASSWORD_RESET.value:
+        revoke_all_api_tokens(session, user, actor_id=user.id)
     record_event(
         session,
         actor_id=user.id,

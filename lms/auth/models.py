@@ -125,10 +125,16 @@ class ApiToken(Base):
     #: The first characters of the token, so a person can tell their tokens apart.
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[created_at]
+    #: The API refuses the token from then on (ASVS 3.5: tokens do not live for ever); chosen at creation.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(lazy="joined")
+
+    def is_expired(self, now: datetime) -> bool:
+        """True from the token's expiry on."""
+        return self.expires_at <= now
 
 
 class LoginAttempt(Base):
@@ -165,6 +171,20 @@ class ThrottleLock(Base):
 
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     touched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PasswordResetRequest(Base):
+    """One „Passwort vergessen“ request, counted per address and per client so the limits hold across processes.
+
+    ``key`` is a keyed hash ("address:…" or "client:…"); neither the e-mail address nor the IP address is stored.
+    """
+
+    __tablename__ = "password_reset_requests"
+    __table_args__ = (Index("ix_password_reset_requests_key_at", "key", "at"),)
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class InvitationPurpose(StrEnum):

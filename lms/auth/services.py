@@ -1,4 +1,4 @@
-"""Accounts: login with throttling, creating people, personal API tokens."""
+"""Accounts: login with throttling, creating people, changing one's password, personal API tokens."""
 
 from __future__ import annotations
 
@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import ApiToken, LoginAttempt, Role, ThrottleLock, User
-from lms.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password
+from lms.auth.passwords import (
+    PasswordRefused,
+    check_new_password,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from lms.errors import ServiceError
 
 
@@ -164,8 +170,11 @@ def create_user(
         raise AccountError("auth.email_invalid", email=email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("auth.email_taken", email=email)
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("auth.password_too_short", min=MIN_PASSWORD_LENGTH)
+    if password is not None:
+        try:
+            check_new_password(password, None, email=email, name=display_name)
+        except PasswordRefused as refused:
+            raise AccountError(refused.code, **refused.params) from None
     if {Role.COORDINATOR, Role.FACILITATOR} <= set(roles or ()):
         # Separation of duties (lms.orgs.facilitators): nobody coordinates and facilitates the same municipality.
         raise AccountError("auth.roles_separated")
@@ -183,18 +192,47 @@ def create_user(
     return user
 
 
+def change_password(session: Session, user: User, *, current: str, new: str, confirmation: str) -> None:
+    """Set a new password after checking the current one; raises PasswordRefused.
+
+    The flush hook in ``lms.auth.sessions`` ends every session of the person; the view logs the asking browser in
+    again. API tokens stay: the person changed the password knowingly, so nothing suggests they are in other hands.
+    """
+    if not verify_password(user.password_hash, current):
+        raise PasswordRefused("auth.password_wrong")
+    check_new_password(new, confirmation, email=user.email, name=user.display_name)
+    user.password_hash = hash_password(new)
+    record_event(session, actor_id=user.id, action="password.change", object_type="user", object_id=user.id)
+
+
 TOKEN_PREFIX = "lms_"
+
+#: How long a new API token may live (days), offered at creation; a year unless the person picks less.
+TOKEN_LIFETIMES_DAYS = (30, 90, 365)
+DEFAULT_TOKEN_DAYS = 365
 
 
 def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; returns the row and the secret, which is shown once and never stored."""
+def create_api_token(
+    session: Session, user: User, name: str, *, days: int = DEFAULT_TOKEN_DAYS
+) -> tuple[ApiToken, str]:
+    """Create a personal API token valid ``days`` days; returns the row and the secret (shown once, never stored)."""
+    if days not in TOKEN_LIFETIMES_DAYS:
+        raise AccountError("auth.token_lifetime")
     name = name.strip() or "API-Token"
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name[:100], token_hash=_token_digest(secret), prefix=secret[:10])
+    now = clock.now()
+    token = ApiToken(
+        user_id=user.id,
+        name=name[:100],
+        token_hash=_token_digest(secret),
+        prefix=secret[:10],
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
     session.add(token)
     session.flush()
     record_event(
@@ -204,13 +242,18 @@ def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken,
 
 
 def user_for_api_token(session: Session, secret: str) -> User | None:
-    """The active owner of a valid, unrevoked token, or None."""
+    """The active owner of a valid, unrevoked, unexpired token, or None."""
+    now = clock.now()
     token = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _token_digest(secret), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(
+            ApiToken.token_hash == _token_digest(secret),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > now,
+        )
     )
     if token is None or not token.user.is_active:
         return None
-    token.last_used_at = clock.now()
+    token.last_used_at = now
     return token.user
 
 
@@ -224,3 +267,18 @@ def revoke_api_token(session: Session, user: User, token_id: int) -> None:
         record_event(
             session, actor_id=user.id, action="api_token.revoke", object_type="api_token", object_id=token.id
         )
+
+
+def revoke_all_api_tokens(session: Session, user: User, *, actor_id: int | None) -> int:
+    """Revoke every open token of the person (a password reset); returns how many."""
+    now = clock.now()
+    tokens = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = now
+    if tokens:
+        record_event(
+            session, actor_id=actor_id, action="api_token.revoke_all", object_type="user", object_id=user.id
+        )
+    return len(tokens)

@@ -4,28 +4,51 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from lms.auth.forms import LanguageForm, LoginForm, SetPasswordForm, TokenForm
+from lms import time as clock
+from lms.auth.forms import (
+    ChangePasswordForm,
+    FindAccountForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    SetPasswordForm,
+    TokenForm,
+)
 from lms.auth.invitations import InvitationInvalid, PasswordRefused, accept_invitation, valid_invitation
-from lms.auth.models import ROLE_LABELS, ApiToken, User
+from lms.auth.models import ROLE_LABELS, ApiToken, Role, User
+from lms.auth.reset import ResetLimits, request_password_reset, send_reset_link
 from lms.auth.services import (
     AccountError,
     LoginPolicy,
     LoginRefused,
     begin_login,
+    change_password,
     create_api_token,
     finish_login,
     normalise_email,
     revoke_api_token,
 )
 from lms.auth.sessions import describe_agent, end_session_of, end_sessions_of, sessions_of
-from lms.web.access import acting_user
+from lms.config import Settings
+from lms.mail import invitation_link, reset_message, send_after_commit
+from lms.web.access import acting_user, roles_required
 from lms.web.clients import client_key, remember_device, trusted_device
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
@@ -108,8 +131,13 @@ def profile() -> ResponseReturnValue:
     form = TokenForm()
     new_secret = None
     if form.validate_on_submit():
-        _token, new_secret = create_api_token(get_db(), user, form.name.data or "")
-        form = TokenForm(formdata=None)
+        days = int(form.days.data or 0) if (form.days.data or "").isdigit() else 0
+        try:
+            _token, new_secret = create_api_token(get_db(), user, form.name.data or "", days=days)
+        except AccountError as error:
+            form.days.errors = [translate_error(error)]
+        else:
+            form = TokenForm(formdata=None)
     tokens = (
         get_db()
         .scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc()))
@@ -125,6 +153,7 @@ def profile() -> ResponseReturnValue:
         "auth/profile.html",
         form=form,
         tokens=tokens,
+        now=clock.now(),
         new_secret=new_secret,
         language=language,
         devices=[(row, describe_agent(row.user_agent)) for row in devices],
@@ -203,6 +232,7 @@ def accept_invitation_page(token: str) -> ResponseReturnValue:
             user = accept_invitation(db, token, form.password.data or "", form.confirmation.data or "")
         except PasswordRefused as problem:
             error = translate_error(problem)
+            _field_error(form, problem, error)
         else:
             logout_user()
             login_user(user)
@@ -211,4 +241,130 @@ def accept_invitation_page(token: str) -> ResponseReturnValue:
     status = 400 if (form.errors or error) else 200
     return render_template(
         "auth/invitation.html", invalid=None, form=form, error=error, person=invitation.user
+    ), status
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.extensions["lms.settings"]
+    return settings
+
+
+def _field_error(form: SetPasswordForm, problem: PasswordRefused, text: str) -> None:
+    """Show a refused password at the field it concerns (announced with the field via aria-describedby)."""
+    field = form.confirmation if problem.code == "auth.passwords_differ" else form.password
+    if problem.code == "auth.password_wrong" and isinstance(form, ChangePasswordForm):
+        field = form.current
+    field.errors = [*field.errors, text]
+
+
+@bp.route("/profil/passwort", methods=["GET", "POST"])
+@login_required
+def change_password_page() -> ResponseReturnValue:
+    """Change one's own password; every other session of the person ends, this browser stays logged in."""
+    user = acting_user()
+    form = ChangePasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            change_password(
+                get_db(),
+                user,
+                current=form.current.data or "",
+                new=form.password.data or "",
+                confirmation=form.confirmation.data or "",
+            )
+        except PasswordRefused as problem:
+            error = translate_error(problem)
+            _field_error(form, problem, error)
+        else:
+            # The new hash ends every session of the person when it is flushed (lms.auth.sessions), this one's row
+            # included; logging in again gives this browser a new row with a new key, so it alone stays logged in.
+            get_db().flush()
+            logout_user()
+            login_user(user)
+            flash(_("Ihr Passwort ist geändert. Auf allen anderen Geräten sind Sie abgemeldet."), "success")
+            return redirect(url_for("auth.profile"), 303)
+    status = 400 if (form.errors or error) else 200
+    return render_template("auth/change_password.html", form=form, error=error), status
+
+
+@bp.route("/passwort-vergessen", methods=["GET", "POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a reset link; the same answer whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        settings = _settings()
+        db = get_db()
+        outcome = request_password_reset(
+            db,
+            form.email.data or "",
+            client=request.remote_addr or "-",
+            secret=str(current_app.secret_key),
+            limits=ResetLimits(),
+        )
+        if outcome.retry_after:
+            minutes = max(1, (outcome.retry_after + 59) // 60)
+            response = current_app.make_response(
+                (render_template("auth/forgot_password.html", form=form, limited=minutes, sent=False), 429)
+            )
+            response.headers["Retry-After"] = str(outcome.retry_after)
+            return response
+        if outcome.link is not None:
+            person, token, _invitation = outcome.link
+            message = reset_message(
+                settings, to=person.email, name=person.display_name, link=invitation_link(settings, token)
+            )
+            send_after_commit(db, settings, [message])
+        return render_template(
+            "auth/forgot_password.html", form=None, sent=True, email=normalise_email(form.email.data or "")
+        )
+    status = 400 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form, sent=False, limited=None), status
+
+
+@bp.route("/programmbuero/passwort-links", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def reset_links() -> ResponseReturnValue:
+    """The programme office finds any account by address and sends it a 1-hour reset link (audited)."""
+    db = get_db()
+    form = FindAccountForm(request.args, meta={"csrf": False})
+    person = None
+    searched = bool(request.args.get("email"))
+    if searched and form.validate():
+        person = db.scalar(select(User).where(User.email == normalise_email(form.email.data or "")))
+    if request.method == "POST":
+        # CSRFProtect has checked the POST's token; the person is named by id, found by the search above.
+        raw = request.form.get("user_id", "")
+        target = db.get(User, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+        if target is None:
+            flash(_("Bitte suchen Sie zuerst das Konto über seine E-Mail-Adresse."), "danger")
+            return redirect(url_for("auth.reset_links"), 303)
+        if not target.is_active:
+            flash(_("Das Konto ist deaktiviert; deaktivierte Konten erhalten keinen Link."), "danger")
+        else:
+            settings = _settings()
+            person_row, token, _invitation = send_reset_link(db, acting_user(), target)
+            message = reset_message(
+                settings,
+                to=person_row.email,
+                name=person_row.display_name,
+                link=invitation_link(settings, token),
+                sent_by_office=True,
+            )
+            send_after_commit(db, settings, [message])
+            flash(
+                _(
+                    "Ein Link zum Festlegen eines neuen Passworts (1 Stunde gültig) ging an %(email)s.",
+                    email=target.email,
+                ),
+                "success",
+            )
+        return redirect(url_for("auth.reset_links", email=target.email), 303)
+    status = 400 if (searched and form.errors) else 200
+    return render_template(
+        "auth/reset_links.html",
+        form=form,
+        person=person,
+        searched=searched and not form.errors,
+        role_labels=ROLE_LABELS,
     ), status

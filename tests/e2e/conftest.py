@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
-DEMO_PASSWORD = "Kommunen-fuer-alle-2026"
+DEMO_PASSWORD = "Vielfalt-im-Rathaus-2026"
 #: Facts about the running live server that other fixtures need (its outbox folder).
 LIVE: dict[str, Path] = {}
 START_TIMEOUT_S = 20.0
@@ -85,6 +85,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database_url = "sqlite:///" + str(workdir / "e2e.sqlite3")
     # Mails (invitations) go to this run's own outbox, not to the repository's instance folder.
     LIVE["outbox"] = workdir / "outbox"
+    LIVE["database"] = workdir / "e2e.sqlite3"
     cli_env = _clean_env(LMS_DATABASE_URL=database_url, LMS_OUTBOX_DIR=str(LIVE["outbox"]))
     _lms_command(cli_env, "db", "upgrade")
     _lms_command(cli_env, "demo")
@@ -193,6 +194,19 @@ def login(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
 @pytest.fixture
 def log_in() -> Callable[..., None]:
     return login
+
+
+@pytest.fixture
+def live_cli(live_server: str) -> Callable[..., None]:
+    """Run an ``lms`` command against the live server's database (e.g. an account only one test uses)."""
+
+    def run(*args: str) -> None:
+        env = _clean_env(
+            LMS_DATABASE_URL="sqlite:///" + str(LIVE["database"]), LMS_OUTBOX_DIR=str(LIVE["outbox"])
+        )
+        _lms_command(env, *args)
+
+    return run
 
 
 class _TextOnly(HTMLParser):

@@ -193,6 +193,33 @@ def _trainer_quiz_preview_result(page: Any, h: Helpers) -> None:
     expect(page.get_by_text("Vorschau, nicht gespeichert")).to_be_visible()
 
 
+def _forgot_password(page: Any, h: Helpers) -> None:
+    page.goto("/passwort-vergessen")
+    expect(page.get_by_role("heading", level=1, name="Passwort vergessen")).to_be_visible()
+
+
+def _forgot_password_error(page: Any, h: Helpers) -> None:
+    page.goto("/passwort-vergessen")
+    page.get_by_role("button", name="Link anfordern").click()
+    expect(page.locator("#email-error")).to_be_visible()
+
+
+def _change_password_error(page: Any, h: Helpers) -> None:
+    h.log_in(page, LEARNER)
+    page.goto("/profil/passwort")
+    page.get_by_label("Aktuelles Passwort").fill("falsch-und-lang-genug")
+    page.get_by_label("Neues Passwort").fill("aaaaaaaaaaaa")
+    page.get_by_label("Passwort wiederholen").fill("aaaaaaaaaaaa")
+    page.get_by_role("button", name="Passwort ändern").click()
+    expect(page.locator("#current-error")).to_be_visible()
+
+
+def _reset_links(page: Any, h: Helpers) -> None:
+    h.log_in(page, "programmbuero@eccar.example")
+    page.goto("/programmbuero/passwort-links?email=trainerin%40eccar.example")
+    expect(page.get_by_role("button", name="Link zum Festlegen eines neuen Passworts senden")).to_be_visible()
+
+
 # In this order the quiz pages build on each other (attempt → result → completions); each also works alone.
 PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "login": _login_page,
@@ -206,6 +233,10 @@ PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "my-completions": _my_completions,
     "profile": _profile,
     "profile-with-token": _profile_with_token,
+    "forgot-password": _forgot_password,
+    "forgot-password-error": _forgot_password_error,
+    "change-password-error": _change_password_error,
+    "reset-links": _reset_links,
     "trainer-content": _trainer_content,
     "trainer-workshop-overview": _trainer_workshop,
     "trainer-editor": _trainer_editor,

@@ -242,7 +242,7 @@ def test_keyboard_only_learner_takes_quiz(page, quiz_key) -> None:
     keyboard.type("lernende@hofheim.example")
     keyboard.press("Tab")
     assert _focused(page)["type"] == "password"
-    keyboard.type("Kommunen-fuer-alle-2026")
+    keyboard.type("Vielfalt-im-Rathaus-2026")
     keyboard.press("Shift+Tab")
     assert _focused(page)["value"] == "lernende@hofheim.example"
     keyboard.press("Tab")
