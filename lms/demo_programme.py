@@ -16,7 +16,7 @@ from lms import time as clock
 from lms.auth.models import Role, User
 from lms.config import Settings
 from lms.content.models import Module, ModuleVersion
-from lms.mail import invitation_link, invitation_message, send_after_commit
+from lms.mail import invitation_messages, send_after_commit
 from lms.orgs.models import Municipality, TrainingAssignment
 from lms.orgs.periods import current_period
 from lms.orgs.plans import add_to_plan
@@ -131,17 +131,7 @@ def create_programme_demo(session: Session, settings: Settings, by_slug: dict[st
         outcome = apply_import(
             session, COMMAND_LINE, staged, skip_invalid=False, invitation_days=settings.invitation_days
         )
-        messages = [
-            invitation_message(
-                settings,
-                to=email,
-                name=name,
-                link=invitation_link(settings, token),
-                municipality=municipality.name,
-                expires_on=expires_at.astimezone(clock.BERLIN).date(),
-            )
-            for _id, email, name, token, expires_at in outcome.invitations
-        ]
+        messages = invitation_messages(settings, municipality.name, outcome.invitations)
         send_after_commit(session, settings, messages)
         invitations += len(messages)
     end = min(today, period.ends_on)

@@ -11,10 +11,11 @@ import logging
 import smtplib
 import ssl
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -63,6 +64,23 @@ def invitation_message(
         "(ECCAR), gefördert im Bundesprogramm „Demokratie leben!“\n"
     )
     return message
+
+
+def invitation_messages(
+    settings: Settings, municipality_name: str, invitations: Iterable[tuple[Any, str, str, str, datetime]]
+) -> list[EmailMessage]:
+    """The invitation mails for (id, e-mail, name, token, expiry) rows, as the staff import returns them."""
+    return [
+        invitation_message(
+            settings,
+            to=email,
+            name=name,
+            link=invitation_link(settings, token),
+            municipality=municipality_name,
+            expires_on=clock.local_date(expires_at),
+        )
+        for _id, email, name, token, expires_at in invitations
+    ]
 
 
 def reset_message(

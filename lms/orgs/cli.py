@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from lms import time as clock
 from lms.errors import translate
 from lms.text import plural
 
@@ -33,7 +32,7 @@ def staff_import(
     from sqlalchemy import select
 
     from lms.commands import settings, unit_of_work
-    from lms.mail import invitation_link, invitation_message, send_after_commit
+    from lms.mail import invitation_messages, send_after_commit
     from lms.orgs.models import Municipality
     from lms.orgs.staff_csv import StaffFileError
     from lms.orgs.staff_import import ImportRefused, apply_import, preview_import, stage_import
@@ -83,17 +82,7 @@ def staff_import(
         except ImportRefused as refused:
             click.echo(f"{file}: {translate(refused)} Nichts übernommen (Option --skip-invalid).", err=True)
             sys.exit(1)
-        messages = [
-            invitation_message(
-                config,
-                to=email,
-                name=name,
-                link=invitation_link(config, token),
-                municipality=municipality.name,
-                expires_on=expires_at.astimezone(clock.BERLIN).date(),
-            )
-            for _id, email, name, token, expires_at in outcome.invitations
-        ]
+        messages = invitation_messages(config, municipality.name, outcome.invitations)
         send_after_commit(session, config, messages)
     where = (
         f"per SMTP über {config.smtp_host}"

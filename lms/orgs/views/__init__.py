@@ -15,7 +15,7 @@ from lms.auth.models import Role
 from lms.config import Settings
 from lms.content.models import ModuleKind
 from lms.content.queries import catalogue
-from lms.mail import invitation_link, invitation_message, send_after_commit
+from lms.mail import invitation_messages, send_after_commit
 from lms.orgs import plans
 from lms.orgs.forms import ApplyImportForm, PeriodForm, PlanForm, StaffImportForm
 from lms.orgs.models import Municipality, ProgrammePeriod, StaffImport, TrainingAssignment
@@ -49,17 +49,7 @@ def _settings() -> Settings:
 def _send_invitations(municipality: Municipality, invitations: list[tuple[Any, str, str, str, Any]]) -> None:
     """Queue the invitation mails; they leave after the request's commit."""
     settings = _settings()
-    messages = [
-        invitation_message(
-            settings,
-            to=email,
-            name=name,
-            link=invitation_link(settings, token),
-            municipality=municipality.name,
-            expires_on=expires_at.astimezone(clock.BERLIN).date(),
-        )
-        for _id, email, name, token, expires_at in invitations
-    ]
+    messages = invitation_messages(settings, municipality.name, invitations)
     send_after_commit(get_db(), settings, messages)
 
 
