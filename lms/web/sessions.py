@@ -20,6 +20,7 @@ from flask import Flask, Request, Response, flash, request, session
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface, SessionInterface, SessionMixin
 from flask_babel import gettext as _
+from flask_login import user_logged_in
 from itsdangerous import BadSignature
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.datastructures import CallbackDict
@@ -48,6 +49,7 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.row_id = row_id
         self.modified = False
         self.expired = False  # the browser sent a key whose session has ended
+        self.logged_in_now = False  # login_user ran in this request: the session gets a new key
 
     @property
     def user_id(self) -> int | None:
@@ -96,7 +98,8 @@ class DatabaseSessionInterface(SessionInterface):
         if signer is None:
             return ServerSession()
         try:
-            data = signer.loads(value, max_age=int(self.lifetimes.idle.total_seconds()))
+            # As long as a logged-in session may last: a login form left open over lunch still works.
+            data = signer.loads(value, max_age=int(self.lifetimes.absolute.total_seconds()))
         except BadSignature:
             return ServerSession()
         # Never trust a person from a cookie: only a server-side row can carry one.
@@ -122,9 +125,13 @@ class DatabaseSessionInterface(SessionInterface):
             session.modified = True
             self._save_anonymous(app, session, response)
             return
+        if row is None and session.row_id is not None and not session.logged_in_now:
+            # Ended elsewhere while this request ran (logout on another device, a new password): it stays ended.
+            self._delete_cookie(app, response)
+            return
         now = clock.now()
-        if row is None or row.user_id != session.user_id:
-            # A new login, or another person in the session: a new key, so a key seen before is worthless.
+        if row is None or row.user_id != session.user_id or session.logged_in_now:
+            # A login: a new key, so a key seen before (by anyone) is worthless afterwards.
             if row is not None:
                 db.delete(row)
             prune_expired(db, self.lifetimes)
@@ -180,6 +187,11 @@ def init_app(app: Flask, settings: Settings) -> None:
     interface = DatabaseSessionInterface(settings)
     app.session_interface = interface
     app.add_template_global(lambda: int(interface.lifetimes.idle.total_seconds()), "session_idle_seconds")
+
+    @user_logged_in.connect_via(app)
+    def _new_key_on_login(_sender: Flask, **_extra: Any) -> None:
+        if isinstance(session, ServerSession):
+            session.logged_in_now = True
 
     @app.before_request
     def _say_when_expired() -> None:

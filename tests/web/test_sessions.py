@@ -269,3 +269,32 @@ def test_visitors_write_nothing_and_a_signed_cookie_never_carries_a_person(
     signer = app.session_interface._signed.get_signing_serializer(app)  # type: ignore[attr-defined]
     client.set_cookie(COOKIE, signer.dumps({"_user_id": str(person.id), "_fresh": True}))
     assert client.get("/profil").status_code == 302
+
+
+def test_a_session_ended_while_a_request_runs_stays_ended(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    from flask import request as current_request
+    from sqlalchemy import delete
+
+    person = _logged_in(client, db)
+    key = _cookie(client)
+    interface = app.session_interface
+    with app.test_request_context("/profil", headers={"Cookie": f"{COOKIE}={key}"}):
+        in_flight = interface.open_session(app, current_request)
+        assert in_flight is not None and in_flight["_user_id"] == str(person.id)
+        # Meanwhile, on another device, the person changes the password: every session row goes.
+        db.execute(delete(LoginSession).where(LoginSession.user_id == person.id))
+        in_flight["seen"] = True
+        response = app.response_class()
+        interface.save_session(app, in_flight, response)
+    assert db.scalar(select(func.count()).where(LoginSession.user_id == person.id)) == 0
+    assert any(c.startswith(f"{COOKIE}=;") for c in response.headers.getlist("Set-Cookie"))
+
+
+def test_logging_in_again_gives_a_new_key_even_for_the_same_person(client: FlaskClient, db: Session) -> None:
+    person = _logged_in(client, db)
+    first = _cookie(client)
+    f.login(client, person.email)
+    assert _cookie(client) != first
+    assert _replay(client, first) == 302
