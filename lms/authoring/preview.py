@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lms.content.models import DocumentType
 from lms.content.modules import ModuleDocument, parse_module
+from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
 from lms.markdown.render import render_markdown
@@ -51,6 +52,8 @@ def preview_source(document: str, source: str, path: str) -> Preview:
 
 def _rough_html(source: str, path: str) -> str:
     """The body as ordinary Markdown (same renderer and sanitiser), for a source that does not parse yet."""
+    if bound_problems(normalise_source(source), path):
+        return ""  # too large to render in reasonable time; the problems say why
     _node, body, _line, _problems = split_front_matter(normalise_source(source), path)
     return render_markdown(body) if body.strip() else ""
 

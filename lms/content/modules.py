@@ -10,6 +10,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import FieldReader, split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
 from lms.markdown.render import find_link_problems, parse_for_checking, render_markdown
@@ -282,6 +283,8 @@ def _structure_problems(
 def parse_module(source: str, path: str) -> ModuleDocument:
     """Parse and validate a module file; raise ContentInvalid listing every problem with its line."""
     text = normalise_source(source)
+    if too_large := bound_problems(text, path):
+        raise ContentInvalid(too_large)  # before any parser: these would take seconds
     node, body, body_line, problems = split_front_matter(text, path)
     reader = FieldReader(node, path, MODULE_FIELDS)
     fm = _read_front_matter(reader, path)

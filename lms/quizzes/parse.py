@@ -10,6 +10,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode
 
+from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import FieldReader, german_list, split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
 from lms.markdown.render import find_link_problems, render_markdown
@@ -266,6 +267,8 @@ def parse_question(source: str, path: str, key: str = "q1") -> QuizQuestion:
     Raises ContentInvalid, with lines counted from the start of ``source``, like ``parse_quiz``.
     """
     text = normalise_source(source)
+    if too_large := bound_problems(text, path):
+        raise ContentInvalid(too_large)  # before any parser: these would take seconds
     intro, raw_sections = split_sections(text, 1)
     problems = _intro_problems(intro, 1, path)
     if len(raw_sections) != 1:
@@ -283,6 +286,8 @@ def parse_question(source: str, path: str, key: str = "q1") -> QuizQuestion:
 def parse_quiz(source: str, path: str) -> QuizDocument:
     """Parse and validate a quiz file; raise ContentInvalid listing every problem with its line."""
     text = normalise_source(source)
+    if too_large := bound_problems(text, path):
+        raise ContentInvalid(too_large)  # before any parser: these would take seconds
     node, body, body_line, problems = split_front_matter(text, path)
     reader = FieldReader(node, path, QUIZ_FIELDS)
     module = reader.text("module", pattern=SLUG_PATTERN, hint=_MODULE_HINT)
