@@ -198,6 +198,12 @@ MESSAGES: dict[str, str | Plural] = {
     "role.not_facilitator": N_("Die Person moderiert nicht."),
     # workshops: participation codes (one answer for every code that does not work: no oracle)
     "participation_code.invalid": N_("Dieser Code ist ungültig, abgelaufen oder bereits eingelöst."),
+    "participation_code.too_many": _plural(
+        Nn_(
+            "Zu viele ungültige Codes. Bitte versuchen Sie es in %(n)s Minute wieder.",
+            "Zu viele ungültige Codes. Bitte versuchen Sie es in %(n)s Minuten wieder.",
+        )
+    ),
     # certificates
     "certificate.reason_missing": N_(
         "Bitte geben Sie einen Grund für den Widerruf an (mindestens 5 Zeichen)."

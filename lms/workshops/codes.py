@@ -10,29 +10,43 @@ whether it was used, never by whom; the certificate names neither the workshop n
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+import math
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.auth.models import User
+from lms.auth.services import hold_lock
 from lms.certificates.codes import CodeTypo, generate_code, parse_code
 from lms.certificates.models import Certificate
 from lms.certificates.services import issue_participation
 from lms.disclosure import Shown, network_count
 from lms.errors import ServiceError
 from lms.scope import OutOfScope, may_see_attendee_names
-from lms.workshops.models import LiveSession, ParticipationCode
+from lms.workshops.models import CodeRedemptionFailure, LiveSession, ParticipationCode
 
 #: The default of ``LMS_PARTICIPATION_CODE_DAYS``.
 DEFAULT_CODE_DAYS = 90
 #: One answer for every code that does not work: unknown, used or expired look the same (no oracle).
 INVALID = "participation_code.invalid"
+#: Failed redemptions one person may make per ``FAILURE_WINDOW`` (codes have 8 random characters, but a person
+#: must not be able to try them at request speed).
+MAX_FAILURES = 10
+FAILURE_WINDOW = timedelta(hours=1)
 
 
 class CodeRefused(ServiceError, ValueError):
     """The code cannot be redeemed (always the same code, ``INVALID``); translated at the edge."""
+
+
+class TooManyFailures(ServiceError):
+    """Too many failed redemptions in the window; ``retry_after`` seconds until the next try is allowed."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("participation_code.too_many", n=max(1, (retry_after + 59) // 60))
+        self.retry_after = retry_after
 
 
 def _digest(formatted: str) -> str:
@@ -77,12 +91,47 @@ def shown_redemptions(session: Session, live: LiveSession) -> Shown:
 
 
 def redeem_code(session: Session, holder: User, text: str, *, base_url: str) -> Certificate:
-    """Redeem a code for a private participation certificate of the logged-in person."""
+    """Redeem a code for a private participation certificate of the logged-in person.
+
+    A code that was looked up and refused is counted (the caller must commit that although it answers with an
+    error); after ``MAX_FAILURES`` within ``FAILURE_WINDOW`` every attempt raises ``TooManyFailures`` until the
+    oldest failure has aged out. A mistyped code (its check character fails) costs no lookup and is not counted.
+    """
     try:
         formatted = parse_code(text).formatted
     except CodeTypo:
         raise CodeRefused(INVALID) from None
     now = clock.now()
+    _check_failures(session, holder, now)
+    try:
+        return _redeem(session, holder, formatted, now, base_url)
+    except CodeRefused:
+        session.add(CodeRedemptionFailure(user_id=holder.id, at=now))
+        session.flush()
+        raise
+
+
+def _check_failures(session: Session, holder: User, now: datetime) -> None:
+    """Raise ``TooManyFailures`` if the person has used up the window's failures (one decision at a time)."""
+    since = now - FAILURE_WINDOW
+    # Counting and the attempt it allows are one step per person: parallel tries cannot all see the same count.
+    hold_lock(session, f"redeem:{holder.id}")
+    # Only the own old rows, under the own lock: two people never wait for each other's rows.
+    session.execute(
+        delete(CodeRedemptionFailure).where(
+            CodeRedemptionFailure.user_id == holder.id, CodeRedemptionFailure.at <= since
+        )
+    )
+    count, oldest = session.execute(
+        select(func.count(), func.min(CodeRedemptionFailure.at)).where(
+            CodeRedemptionFailure.user_id == holder.id, CodeRedemptionFailure.at > since
+        )
+    ).one()
+    if count >= MAX_FAILURES and oldest is not None:
+        raise TooManyFailures(max(1, math.ceil((oldest + FAILURE_WINDOW - now).total_seconds())))
+
+
+def _redeem(session: Session, holder: User, formatted: str, now: datetime, base_url: str) -> Certificate:
     row = session.scalar(select(ParticipationCode).where(ParticipationCode.code_digest == _digest(formatted)))
     live = session.get(LiveSession, row.session_id) if row is not None else None
     if row is None or live is None or live.withdrawn_at is not None:

@@ -112,3 +112,18 @@ class ParticipationCode(Base):
     created_at: Mapped[created_at]
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CodeRedemptionFailure(Base):
+    """One failed redemption of a participation code, counted per person to stop guessing codes.
+
+    Holds only who failed and when (no code, no workshop); rows older than the window are deleted as new ones are
+    written.
+    """
+
+    __tablename__ = "code_redemption_failures"
+    __table_args__ = (Index("ix_code_redemption_failures_user_id_at", "user_id", "at"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

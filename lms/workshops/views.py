@@ -24,10 +24,10 @@ from lms.scope import (
     recordable_municipality_ids,
 )
 from lms.web.access import acting_user
-from lms.web.database import get_db
+from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
 from lms.workshops import queries
-from lms.workshops.codes import CodeRefused, issue_codes, redeem_code, shown_redemptions
+from lms.workshops.codes import CodeRefused, TooManyFailures, issue_codes, redeem_code, shown_redemptions
 from lms.workshops.forms import (
     DeleteNamesForm,
     IssueCodesForm,
@@ -254,7 +254,14 @@ def redeem() -> ResponseReturnValue:
         settings = current_app.extensions["lms.settings"]
         try:
             redeem_code(get_db(), acting_user(), form.code.data or "", base_url=settings.base_url)
+        except TooManyFailures as throttled:
+            response = current_app.make_response(
+                (render_template("workshops/redeem.html", form=form, error=translate_error(throttled)), 429)
+            )
+            response.headers["Retry-After"] = str(throttled.retry_after)
+            return response
         except CodeRefused as refused:
+            keep_changes_on_client_error()  # the failure counts towards the limit
             error = translate_error(refused)
         else:
             flash(

@@ -6,9 +6,12 @@ import re
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
+from time_machine import TimeMachineFixture
 
 from lms import time as clock
 from lms.auth.models import Role
+from lms.certificates.codes import generate_code
+from lms.workshops.codes import MAX_FAILURES
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
@@ -61,3 +64,46 @@ def test_facilitator_prints_codes_and_a_participant_redeems_one_privately(client
         data={"csrf_token": f.csrf_token(client, "/nachweise/einloesen"), "code": codes[0]},
     )
     assert again.status_code == 400 and "ungültig, abgelaufen oder bereits eingelöst" in again.text
+
+
+def test_failed_redemptions_are_limited_per_person(
+    client, db: Session, time_machine: TimeMachineFixture
+) -> None:  # type: ignore[no-untyped-def]
+    time_machine.move_to(clock.now(), tick=False)
+    learner = f.user(db, Role.LEARNER)
+    f.login(client, learner.email)
+
+    def redeem(code: str, **headers: str):  # type: ignore[no-untyped-def]
+        token = f.csrf_token(client, "/nachweise/einloesen")
+        return client.post("/nachweise/einloesen", data={"csrf_token": token, "code": code}, headers=headers)
+
+    # A mistyped code (its check character fails) is not a guess: it costs no lookup and is not counted.
+    typo = generate_code()
+    typo = typo[:-1] + ("A" if typo[-1] != "A" else "B")
+    for _ in range(MAX_FAILURES + 1):
+        assert redeem(typo).status_code == 400
+    for _ in range(MAX_FAILURES):
+        assert redeem(generate_code()).status_code == 400  # well-formed, unknown: counted
+    limited = redeem(generate_code())
+    assert limited.status_code == 429 and limited.headers["Retry-After"] == "3600"
+    assert "Zu viele ungültige Codes. Bitte versuchen Sie es in 60 Minuten wieder." in limited.text
+    client.post("/profil/sprache", data={"csrf_token": f.csrf_token(client), "locale": "en"})
+    english = redeem(generate_code())
+    assert (
+        english.status_code == 429
+        and "Too many invalid codes. Please try again in 60 minutes." in english.text
+    )
+
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+    f.login(client, f.user(db, Role.LEARNER).email)
+    assert redeem(generate_code()).status_code == 400  # another person is not affected
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+    f.login(client, learner.email)
+
+    # The limit lifts as the oldest failures age out of the hour.
+    time_machine.shift(timedelta(minutes=59, seconds=30))
+    f.login(client, learner.email)  # the idle login session has ended meanwhile
+    assert redeem(generate_code()).headers["Retry-After"] == "30"
+    time_machine.shift(timedelta(seconds=30))
+    f.login(client, learner.email)
+    assert redeem(generate_code()).status_code == 400
