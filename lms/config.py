@@ -40,6 +40,9 @@ class Settings:
     login_device_max_failures: int = 10
     #: Days a browser stays trusted for an account after a successful login there (the device cookie).
     login_device_days: int = 180
+    #: People with any of these roles (comma-separated) must set up a second factor (an authenticator app) before
+    #: they can use the platform; others may. Empty: nobody is forced (e.g. for the browser tests).
+    mfa_required_roles: str = "admin,trainer,coordinator,facilitator"
     #: A session ends after this many minutes without a request (ASVS V3.3.2: idle timeout) …
     session_idle_minutes: int = 30
     #: … and at the latest this many hours after login (absolute lifetime; a working day).

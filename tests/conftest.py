@@ -135,6 +135,8 @@ def app(connection: Connection, database_url: str, outbox: Path):  # type: ignor
             "database_url": database_url,
             "secret_key": "test-secret",
             "outbox_dir": str(outbox),
+            # Existing tests log privileged people in with the password alone; tests/web/test_mfa.py turns it on.
+            "mfa_required_roles": "",
         }
     )
     app.extensions["lms.engine"].dispose()

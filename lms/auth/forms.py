@@ -117,3 +117,13 @@ class FindAccountForm(FlaskForm):
             Length(max=254, message=_l("Eine E-Mail-Adresse hat höchstens 254 Zeichen.")),
         ],
     )
+
+
+class SecondFactorForm(FlaskForm):
+    """A 6-digit code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        description=_l("Die 6 Ziffern aus Ihrer Authenticator-App oder einer Ihrer Wiederherstellungscodes."),
+        validators=[DataRequired(_l("Bitte geben Sie den Code ein.")), Length(max=20)],
+    )

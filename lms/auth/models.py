@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, created_at, intpk
@@ -235,3 +235,30 @@ class LoginSession(Base):
     created_at: Mapped[created_at]
     #: Updated at most once a minute; the idle timeout counts from here.
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class TotpFactor(Base):
+    """A person's authenticator app (TOTP, RFC 6238); counts as second factor once confirmed with a code."""
+
+    __tablename__ = "totp_factors"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    #: Base32 shared secret: the server must know it to check codes, so it cannot be hashed. It is shown only while
+    #: the person sets the factor up (before confirmation) and never again; a reset replaces it.
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[created_at]
+    #: None while the person has not yet entered a first code; only a confirmed factor is asked for at login.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The 30-second time-step of the last accepted code: a code of that step or earlier is refused (replay).
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(Base):
+    """A single-use code for when the authenticator app is lost; only its SHA-256 is stored, it is shown once."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
+
+import segno
 
 from flask import (
     Blueprint,
@@ -18,7 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from lms import time as clock
@@ -28,8 +31,19 @@ from lms.auth.forms import (
     ForgotPasswordForm,
     LanguageForm,
     LoginForm,
+    SecondFactorForm,
     SetPasswordForm,
     TokenForm,
+)
+from lms.auth.mfa import (
+    begin_setup,
+    confirm_setup,
+    has_confirmed_factor,
+    needs_setup,
+    parse_roles,
+    provisioning_uri,
+    reset_factor,
+    verify_second_factor,
 )
 from lms.auth.invitations import InvitationInvalid, PasswordRefused, accept_invitation, valid_invitation
 from lms.auth.models import ROLE_LABELS, ApiToken, Role, User
@@ -76,6 +90,36 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
+#: How long the half-logged-in state after a correct password lasts before the password is asked for again.
+MFA_PENDING_SECONDS = 300
+#: Endpoints a person who must still set up a second factor may reach.
+_SETUP_ALLOWED = frozenset({"auth.mfa_setup", "auth.logout", "auth.keep_session_alive", "static"})
+
+
+def _login_policy() -> LoginPolicy:
+    settings = _settings()
+    return LoginPolicy(
+        max_failures=settings.login_max_failures,
+        window=timedelta(minutes=settings.login_window_minutes),
+        client_max_failures=settings.login_client_max_failures,
+        global_max_failures=settings.login_global_max_failures,
+        device_max_failures=settings.login_device_max_failures,
+    )
+
+
+@bp.before_app_request
+def _require_second_factor() -> ResponseReturnValue | None:
+    """People whose roles require a second factor can use nothing but its set-up (and logout) until it is done."""
+    if request.endpoint in _SETUP_ALLOWED or request.path.startswith(("/api/", "/static/")):
+        return None
+    if not current_user.is_authenticated:
+        return None
+    required = parse_roles(_settings().mfa_required_roles)
+    if required and needs_setup(get_db(), acting_user(), required):
+        return redirect(url_for("auth.mfa_setup"))
+    return None
+
+
 def _safe_next(target: str | None) -> str:
     """Only redirect to paths on this site after login (no open redirect)."""
     return safe_redirect_target(target, url_for("progress.my_modules"))
@@ -87,18 +131,10 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        settings = current_app.extensions["lms.settings"]
-        policy = LoginPolicy(
-            max_failures=settings.login_max_failures,
-            window=timedelta(minutes=settings.login_window_minutes),
-            client_max_failures=settings.login_client_max_failures,
-            global_max_failures=settings.login_global_max_failures,
-            device_max_failures=settings.login_device_max_failures,
-        )
         db = get_db()
         email = normalise_email(form.email.data or "")
         try:
-            attempt = begin_login(db, email, policy, client_key=client_key(), device=trusted_device(email))
+            attempt = begin_login(db, email, _login_policy(), client_key=client_key(), device=trusted_device(email))
             # The check counts (and the lock row is free) before the slow password hash is computed.
             db.commit()
             user = finish_login(db, attempt, form.password.data or "")
@@ -106,12 +142,110 @@ def login() -> ResponseReturnValue:
             keep_changes_on_client_error()
             error = translate_error(refused)
         else:
+            if has_confirmed_factor(db, user.id):
+                # Half logged in: only the session knows the person, and only login_user after the code logs in.
+                session["mfa_pending"] = {
+                    "user_id": user.id,
+                    "email": email,
+                    "at": int(clock.now().timestamp()),
+                    "next": _safe_next(request.args.get("next")),
+                }
+                return redirect(url_for("auth.second_factor"), 303)
             login_user(user)
             response = redirect(_safe_next(request.args.get("next")))
             remember_device(response, email)
             return response
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
+
+
+def _pending_user() -> tuple[User, dict[str, object]] | None:
+    """The person who gave the right password a few minutes ago in this browser, if any."""
+    pending = session.get("mfa_pending")
+    if not isinstance(pending, dict):
+        return None
+    at, user_id = pending.get("at"), pending.get("user_id")
+    if not isinstance(at, int) or not isinstance(user_id, int):
+        return None
+    if clock.now().timestamp() - at > MFA_PENDING_SECONDS:
+        session.pop("mfa_pending", None)
+        return None
+    user = get_db().get(User, user_id)
+    return (user, pending) if user is not None and user.is_active else None
+
+
+@bp.route("/anmelden/zweiter-faktor", methods=["GET", "POST"])
+def second_factor() -> ResponseReturnValue:
+    """The second step of the login: a code from the authenticator app or a recovery code."""
+    found = _pending_user()
+    if found is None:
+        flash(_("Bitte melden Sie sich erneut an."), "info")
+        return redirect(url_for("auth.login"))
+    user, pending = found
+    form = SecondFactorForm()
+    error = None
+    if form.validate_on_submit():
+        db = get_db()
+        email = str(pending.get("email") or user.email)
+        try:
+            # A code is checked like a password: it counts against the same login throttling.
+            attempt = begin_login(db, email, _login_policy(), client_key=client_key(), device=trusted_device(email))
+            db.commit()
+        except LoginRefused as refused:
+            keep_changes_on_client_error()
+            session.pop("mfa_pending", None)
+            flash(translate_error(refused), "danger")
+            return redirect(url_for("auth.login"))
+        if verify_second_factor(db, user, form.code.data or ""):
+            attempt.succeeded = True
+            session.pop("mfa_pending", None)
+            login_user(user)
+            response = redirect(safe_redirect_target(str(pending.get("next") or ""), url_for("progress.my_modules")))
+            remember_device(response, email)
+            return response
+        keep_changes_on_client_error()
+        error = _("Der Code ist nicht richtig oder wurde schon verwendet.")
+        form.code.errors = [error]
+    status = 401 if error else (400 if form.errors else 200)
+    return render_template("auth/second_factor.html", form=form, error=error), status
+
+
+def _qr_data_uri(uri: str) -> str:
+    """The otpauth URI as an SVG QR code in a data: URI (CSP allows data: images, no inline scripts or styles)."""
+    svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@bp.route("/profil/zwei-faktor", methods=["GET", "POST"])
+@login_required
+def mfa_setup() -> ResponseReturnValue:
+    """Set up the authenticator app (QR code, then a first code); the recovery codes are shown once."""
+    user = acting_user()
+    db = get_db()
+    if has_confirmed_factor(db, user.id):
+        return render_template("auth/mfa_setup.html", confirmed=True, codes=None, form=None)
+    factor = begin_setup(db, user)
+    form = SecondFactorForm()
+    error = None
+    if form.validate_on_submit():
+        codes = confirm_setup(db, user, form.code.data or "")
+        if codes is not None:
+            return render_template("auth/mfa_setup.html", confirmed=True, codes=codes, form=None)
+        error = _("Der Code ist nicht richtig. Bitte geben Sie den aktuellen Code aus der App ein.")
+        form.code.errors = [error]
+    uri = provisioning_uri(factor, user.email)
+    required = user.has_role(*parse_roles(_settings().mfa_required_roles))
+    return render_template(
+        "auth/mfa_setup.html",
+        confirmed=False,
+        codes=None,
+        form=form,
+        error=error,
+        uri=uri,
+        secret=factor.secret,
+        qr=_qr_data_uri(uri),
+        required=required,
+    ), (400 if form.errors else 200)
 
 
 @bp.post("/abmelden")
@@ -162,6 +296,7 @@ def profile() -> ResponseReturnValue:
         lifetime_hours=int(lifetimes.absolute.total_seconds() // 3600),
         roles=sorted(user.roles),
         role_labels=ROLE_LABELS,
+        has_factor=has_confirmed_factor(get_db(), user.id),
     ), status
 
 
@@ -339,7 +474,12 @@ def reset_links() -> ResponseReturnValue:
         if target is None:
             flash(_("Bitte suchen Sie zuerst das Konto über seine E-Mail-Adresse."), "danger")
             return redirect(url_for("auth.reset_links"), 303)
-        if not target.is_active:
+        if request.form.get("action") == "reset_mfa":
+            reset_factor(db, acting_user(), target)
+            flash(
+                _("Die Zwei-Faktor-Anmeldung von %(email)s ist zurückgesetzt.", email=target.email), "success"
+            )
+        elif not target.is_active:
             flash(_("Das Konto ist deaktiviert; deaktivierte Konten erhalten keinen Link."), "danger")
         else:
             settings = _settings()
@@ -365,6 +505,7 @@ def reset_links() -> ResponseReturnValue:
         "auth/reset_links.html",
         form=form,
         person=person,
+        has_factor=person is not None and has_confirmed_factor(db, person.id),
         searched=searched and not form.errors,
         role_labels=ROLE_LABELS,
     ), status
