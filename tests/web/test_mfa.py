@@ -1,0 +1,178 @@
+"""The second factor (TOTP): set-up, the login step, replay, recovery codes, enforcement and the office's reset."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import timedelta
+
+import pyotp
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from time_machine import TimeMachineFixture
+
+from lms import time as clock
+from lms.audit.models import AuditEvent
+from lms.auth.models import RecoveryCode, Role, TotpFactor, User
+from tests import factories as f
+
+
+
+@pytest.fixture(autouse=True)
+def _frozen(time_machine: TimeMachineFixture) -> None:
+    time_machine.move_to(clock.now(), tick=False)
+
+
+def _enforce(app: Flask) -> None:
+    """The default of LMS_MFA_REQUIRED_ROLES (the test app turns it off for all other tests)."""
+    settings = app.extensions["lms.settings"]
+    app.extensions["lms.settings"] = dataclasses.replace(
+        settings, mfa_required_roles="admin,trainer,coordinator,facilitator"
+    )
+
+
+def _code(db: Session, person: User, offset: int = 0) -> str:
+    factor = db.get(TotpFactor, person.id)
+    assert factor is not None
+    return pyotp.TOTP(factor.secret).at(clock.now() + timedelta(seconds=30 * offset))
+
+
+def _set_up(client: FlaskClient, db: Session, person: User) -> list[str]:
+    """Set up the authenticator through the profile page; returns the recovery codes shown once."""
+    page = client.get("/profil/zwei-faktor").get_data(as_text=True)
+    assert 'src="data:image/svg+xml;base64,' in page
+    assert "otpauth://totp/" in page
+    token = f._csrf_from(page)
+    done = client.post("/profil/zwei-faktor", data={"code": _code(db, person), "csrf_token": token})
+    assert done.status_code == 200
+    codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", done.get_data(as_text=True))
+    assert len(codes) == 10
+    return codes
+
+
+def _second_step(client: FlaskClient, code: str):  # type: ignore[no-untyped-def]
+    token = f._csrf_from(client.get("/anmelden/zweiter-faktor").get_data(as_text=True))
+    return client.post("/anmelden/zweiter-faktor", data={"code": code, "csrf_token": token})
+
+
+def _logged_in(client: FlaskClient) -> bool:
+    return client.get("/profil").status_code == 200
+
+
+def test_setup_then_login_asks_for_the_code(
+    app: Flask, client: FlaskClient, db: Session, time_machine: TimeMachineFixture
+) -> None:
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    _set_up(client, db, person)
+    factor = db.get(TotpFactor, person.id)
+    assert factor is not None and factor.confirmed_at is not None
+    assert len(db.scalars(select(RecoveryCode).where(RecoveryCode.user_id == person.id)).all()) == 10
+    # The secret and the codes are never shown again.
+    again = client.get("/profil/zwei-faktor").get_data(as_text=True)
+    assert factor.secret not in again and "otpauth://" not in again
+
+    other = app.test_client()
+    answer = f.login(other, person.email)
+    assert answer.status_code == 303 and "/anmelden/zweiter-faktor" in answer.headers["Location"]
+    assert not _logged_in(other)  # half logged in is not logged in
+    assert _second_step(other, "000000").status_code == 401
+    assert not _logged_in(other)
+    time_machine.shift(timedelta(seconds=30))
+    assert _second_step(other, _code(db, person)).status_code == 302
+    assert _logged_in(other)
+
+
+def test_a_code_is_accepted_once_only(
+    app: Flask, client: FlaskClient, db: Session, time_machine: TimeMachineFixture
+) -> None:
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    _set_up(client, db, person)
+    time_machine.shift(timedelta(seconds=30))
+    code = _code(db, person)
+    first = app.test_client()
+    f.login(first, person.email)
+    assert _second_step(first, code).status_code == 302
+    second = app.test_client()
+    f.login(second, person.email)
+    assert _second_step(second, code).status_code == 401  # RFC 6238: the same step is refused (replay)
+    assert not _logged_in(second)
+    # Neither is a code of an earlier step within the window.
+    assert _second_step(second, _code(db, person, -1)).status_code == 401
+    assert _second_step(second, _code(db, person, 1)).status_code == 302
+
+
+def test_a_recovery_code_works_once(app: Flask, client: FlaskClient, db: Session) -> None:
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    codes = _set_up(client, db, person)
+    first = app.test_client()
+    f.login(first, person.email)
+    assert _second_step(first, codes[3].upper()).status_code == 302
+    assert _logged_in(first)
+    second = app.test_client()
+    f.login(second, person.email)
+    assert _second_step(second, codes[3]).status_code == 401
+    assert not _logged_in(second)
+
+
+def test_wrong_codes_count_against_the_login_throttling(app: Flask, client: FlaskClient, db: Session) -> None:
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    _set_up(client, db, person)
+    other = app.test_client()
+    f.login(other, person.email)
+    statuses = [_second_step(other, "000000").status_code for _ in range(6)]
+    assert statuses[:4] == [401] * 4
+    assert 302 in statuses[4:]  # refused: back to the login form
+    assert not _logged_in(other)
+
+
+def test_a_coordinator_must_set_up_the_factor_first(app: Flask, client: FlaskClient, db: Session) -> None:
+    _enforce(app)
+    town = f.municipality(db)
+    person = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, person.email)
+    for path in ("/profil", "/meine-module"):
+        answer = client.get(path)
+        assert answer.status_code == 302 and answer.headers["Location"].endswith("/profil/zwei-faktor"), path
+    page = client.get("/profil/zwei-faktor").get_data(as_text=True)
+    assert "vorgeschrieben" in page
+    _set_up(client, db, person)
+    assert client.get("/profil").status_code == 200
+
+
+def test_learners_are_not_forced(app: Flask, client: FlaskClient, db: Session) -> None:
+    _enforce(app)
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    assert client.get("/profil").status_code == 200
+
+
+def test_the_office_resets_a_factor(app: Flask, client: FlaskClient, db: Session) -> None:
+    person = f.user(db, Role.TRAINER)
+    f.login(client, person.email)
+    _set_up(client, db, person)
+    admin = f.user(db, Role.ADMIN)
+    office = app.test_client()
+    f.login(office, admin.email)
+    page = office.get("/programmbuero/passwort-links", query_string={"email": person.email})
+    assert "Zwei-Faktor-Anmeldung zurücksetzen" in page.get_data(as_text=True)
+    token = f._csrf_from(page.get_data(as_text=True))
+    answer = office.post(
+        "/programmbuero/passwort-links", data={"user_id": person.id, "action": "reset_mfa", "csrf_token": token}
+    )
+    assert answer.status_code == 303
+    db.expire_all()
+    assert db.get(TotpFactor, person.id) is None
+    assert not db.scalars(select(RecoveryCode).where(RecoveryCode.user_id == person.id)).all()
+    event = db.scalar(select(AuditEvent).where(AuditEvent.action == "mfa.reset"))
+    assert event is not None and event.actor_id == admin.id and event.object_id == str(person.id)
+    # The password alone logs the person in again.
+    again = app.test_client()
+    assert f.login(again, person.email).status_code == 302
+    assert _logged_in(again)
