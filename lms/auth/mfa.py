@@ -121,7 +121,9 @@ def verify_second_factor(session: Session, user: User, code: str) -> bool:
     if row is None:
         return False
     row.used_at = clock.now()
-    record_event(session, actor_id=user.id, action="mfa.recovery_code_used", object_type="user", object_id=user.id)
+    record_event(
+        session, actor_id=user.id, action="mfa.recovery_code_used", object_type="user", object_id=user.id
+    )
     return True
 
 

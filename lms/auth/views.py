@@ -6,7 +6,6 @@ import base64
 from datetime import timedelta
 
 import segno
-
 from flask import (
     Blueprint,
     Flask,
@@ -35,6 +34,7 @@ from lms.auth.forms import (
     SetPasswordForm,
     TokenForm,
 )
+from lms.auth.invitations import InvitationInvalid, PasswordRefused, accept_invitation, valid_invitation
 from lms.auth.mfa import (
     begin_setup,
     confirm_setup,
@@ -45,7 +45,6 @@ from lms.auth.mfa import (
     reset_factor,
     verify_second_factor,
 )
-from lms.auth.invitations import InvitationInvalid, PasswordRefused, accept_invitation, valid_invitation
 from lms.auth.models import ROLE_LABELS, ApiToken, Role, User
 from lms.auth.reset import ResetLimits, request_password_reset, send_reset_link
 from lms.auth.services import (
@@ -134,7 +133,9 @@ def login() -> ResponseReturnValue:
         db = get_db()
         email = normalise_email(form.email.data or "")
         try:
-            attempt = begin_login(db, email, _login_policy(), client_key=client_key(), device=trusted_device(email))
+            attempt = begin_login(
+                db, email, _login_policy(), client_key=client_key(), device=trusted_device(email)
+            )
             # The check counts (and the lock row is free) before the slow password hash is computed.
             db.commit()
             user = finish_login(db, attempt, form.password.data or "")
@@ -189,7 +190,9 @@ def second_factor() -> ResponseReturnValue:
         email = str(pending.get("email") or user.email)
         try:
             # A code is checked like a password: it counts against the same login throttling.
-            attempt = begin_login(db, email, _login_policy(), client_key=client_key(), device=trusted_device(email))
+            attempt = begin_login(
+                db, email, _login_policy(), client_key=client_key(), device=trusted_device(email)
+            )
             db.commit()
         except LoginRefused as refused:
             keep_changes_on_client_error()
@@ -200,7 +203,9 @@ def second_factor() -> ResponseReturnValue:
             attempt.succeeded = True
             session.pop("mfa_pending", None)
             login_user(user)
-            response = redirect(safe_redirect_target(str(pending.get("next") or ""), url_for("progress.my_modules")))
+            response = redirect(
+                safe_redirect_target(str(pending.get("next") or ""), url_for("progress.my_modules"))
+            )
             remember_device(response, email)
             return response
         keep_changes_on_client_error()

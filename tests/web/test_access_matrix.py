@@ -63,6 +63,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "auth.login": EVERYONE,
     "auth.accept_invitation_page": EVERYONE,
     "auth.forgot_password": EVERYONE,
+    # Without a correct password in this browser a few minutes ago, the page sends everyone back to the login form.
+    "auth.second_factor": EVERYONE,
+    "auth.mfa_setup": LOGGED_IN,  # one's own authenticator only
     "auth.change_password_page": LOGGED_IN,
     "auth.reset_links": frozenset({"admin"}),
     "api.openapi": EVERYONE,

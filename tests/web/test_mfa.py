@@ -20,7 +20,6 @@ from lms.auth.models import RecoveryCode, Role, TotpFactor, User
 from tests import factories as f
 
 
-
 @pytest.fixture(autouse=True)
 def _frozen(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(clock.now(), tick=False)
@@ -164,7 +163,8 @@ def test_the_office_resets_a_factor(app: Flask, client: FlaskClient, db: Session
     assert "Zwei-Faktor-Anmeldung zurücksetzen" in page.get_data(as_text=True)
     token = f._csrf_from(page.get_data(as_text=True))
     answer = office.post(
-        "/programmbuero/passwort-links", data={"user_id": person.id, "action": "reset_mfa", "csrf_token": token}
+        "/programmbuero/passwort-links",
+        data={"user_id": person.id, "action": "reset_mfa", "csrf_token": token},
     )
     assert answer.status_code == 303
     db.expire_all()
