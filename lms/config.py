@@ -149,6 +149,12 @@ def load_settings(
         raise ConfigError("LMS_WORKSHOP_NAMES_RETENTION_DAYS darf nicht negativ sein.")
     if settings.default_locale not in {"de", "en"}:
         raise ConfigError("LMS_DEFAULT_LOCALE muss de oder en sein.")
+    roles = {part.strip() for part in settings.mfa_required_roles.split(",")}
+    if not roles - {""} <= {"learner", "trainer", "coordinator", "admin", "facilitator"}:
+        raise ConfigError(
+            "LMS_MFA_REQUIRED_ROLES nennt Rollen, die es nicht gibt "
+            "(bekannt: learner, trainer, coordinator, admin, facilitator)."
+        )
     if settings.smtp_security not in {"starttls", "ssl", "none"}:
         raise ConfigError("LMS_SMTP_SECURITY muss starttls, ssl oder none sein.")
     return settings

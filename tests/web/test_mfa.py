@@ -176,3 +176,11 @@ def test_the_office_resets_a_factor(app: Flask, client: FlaskClient, db: Session
     again = app.test_client()
     assert f.login(again, person.email).status_code == 302
     assert _logged_in(again)
+
+
+def test_an_unknown_role_in_the_setting_is_refused() -> None:
+    from lms.config import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="LMS_MFA_REQUIRED_ROLES"):
+        load_settings({"LMS_MFA_REQUIRED_ROLES": "admin,chef"}, require_secret=False)
+    assert load_settings({"LMS_MFA_REQUIRED_ROLES": ""}, require_secret=False).mfa_required_roles == ""
