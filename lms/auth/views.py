@@ -145,12 +145,7 @@ def login() -> ResponseReturnValue:
         else:
             if has_confirmed_factor(db, user.id):
                 # Half logged in: only the session knows the person, and only login_user after the code logs in.
-                session["mfa_pending"] = {
-                    "user_id": user.id,
-                    "email": email,
-                    "at": int(clock.now().timestamp()),
-                    "next": _safe_next(request.args.get("next")),
-                }
+                _begin_second_step(user, email, _safe_next(request.args.get("next")))
                 return redirect(url_for("auth.second_factor"), 303)
             login_user(user)
             response = redirect(_safe_next(request.args.get("next")))
@@ -158,6 +153,16 @@ def login() -> ResponseReturnValue:
             return response
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
+
+
+def _begin_second_step(user: User, email: str, next_url: str) -> None:
+    """Remember, for a few minutes, that this browser gave the person's password; not yet logged in."""
+    session["mfa_pending"] = {
+        "user_id": user.id,
+        "email": email,
+        "at": int(clock.now().timestamp()),
+        "next": next_url,
+    }
 
 
 def _pending_user() -> tuple[User, dict[str, object]] | None:
@@ -375,8 +380,12 @@ def accept_invitation_page(token: str) -> ResponseReturnValue:
             _field_error(form, problem, error)
         else:
             logout_user()
-            login_user(user)
             flash(_("Ihr Passwort ist gespeichert. Willkommen auf der Lernplattform!"), "success")
+            if has_confirmed_factor(db, user.id):
+                # A reset link proves the mailbox, not the second factor: the code is still asked for.
+                _begin_second_step(user, user.email, url_for("progress.my_modules"))
+                return redirect(url_for("auth.second_factor"), 303)
+            login_user(user)
             return redirect(url_for("progress.my_modules"), 303)
     status = 400 if (form.errors or error) else 200
     return render_template(

@@ -184,3 +184,23 @@ def test_an_unknown_role_in_the_setting_is_refused() -> None:
     with pytest.raises(ConfigError, match="LMS_MFA_REQUIRED_ROLES"):
         load_settings({"LMS_MFA_REQUIRED_ROLES": "admin,chef"}, require_secret=False)
     assert load_settings({"LMS_MFA_REQUIRED_ROLES": ""}, require_secret=False).mfa_required_roles == ""
+
+
+def test_a_password_reset_link_still_asks_for_the_code(app: Flask, client: FlaskClient, db: Session) -> None:
+    from lms.auth.reset import send_reset_link
+
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    _set_up(client, db, person)
+    admin = f.user(db, Role.ADMIN)
+    _person, token, _invitation = send_reset_link(db, admin, person)
+    db.flush()
+    other = app.test_client()
+    path = f"/einladung/{token}"
+    csrf = f._csrf_from(other.get(path).get_data(as_text=True))
+    new = "ein ganz neues Passwort 2026"
+    answer = other.post(path, data={"csrf_token": csrf, "password": new, "confirmation": new})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/anmelden/zweiter-faktor")
+    assert not _logged_in(other)
+    assert _second_step(other, _code(db, person, 1)).status_code == 302
+    assert _logged_in(other)
