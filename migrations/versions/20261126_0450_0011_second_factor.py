@@ -1,8 +1,8 @@
 """Second factor: one TOTP authenticator per person and single-use recovery codes (hashed).
 
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-11-26 04:30:00+00:00
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-11-26 04:50:00+00:00
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
