@@ -28,6 +28,15 @@ def local_date(value: datetime | date | None) -> str:
     return clock.format_date(value, str(get_locale() or "de"))
 
 
+def label(text: str) -> str:
+    """A label defined in code (marked with N_), translated — as plain text, so Jinja escapes it.
+
+    ``_()`` in a template marks its result safe; a variable passed to it would become markup if it ever held
+    people's input. Labels go through this filter instead.
+    """
+    return str(_(text))
+
+
 def percent(value: Decimal | float | None) -> str:
     """80,5 % in German, 80.5 % in English."""
     if value is None:
@@ -64,3 +73,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
     app.add_template_filter(percent, "percent")
+    app.add_template_filter(label, "label")

@@ -203,3 +203,10 @@ def test_certificate_export_to_the_last_representable_day_is_no_500(client: Flas
         },
     )
     assert answer.status_code < 500
+
+
+def test_the_label_filter_translates_but_never_marks_safe(app) -> None:  # type: ignore[no-untyped-def]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        template = app.jinja_env.from_string("{{ text | label }}")
+        assert template.render(text="Lernende") == "Learner"
+        assert template.render(text=HOSTILE_NAME).startswith("&lt;meta")
