@@ -66,6 +66,8 @@ class Settings:
     workshop_names_retention_days: int = 90
     #: Days a workshop's participation code can be redeemed for a private certificate.
     participation_code_days: int = 90
+    #: The programme's funding ceiling per municipality and programme year, in euros; pages warn above it.
+    funding_ceiling_euros: int = 10_000
     #: Outgoing mail (invitations). Without a host, mails are written as .eml files to ``outbox_dir`` instead.
     smtp_host: str = ""
     smtp_port: int = 587

@@ -18,9 +18,18 @@ from lms.config import Settings
 from lms.content.models import Module, ModuleVersion
 from lms.mail import invitation_messages, send_after_commit
 from lms.orgs.models import Municipality, TrainingAssignment
-from lms.orgs.periods import current_period
+from lms.orgs.periods import all_periods, current_period
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import apply_import, preview_import, stage_import
+from lms.programme.models import Funding, MeasureKind, ParticipationFormat
+from lms.programme.services import (
+    MeasureInput,
+    OrganisationInput,
+    add_measure,
+    save_organisation,
+    set_federal_state,
+    set_granted,
+)
 from lms.progress.models import Completion, CompletionMode
 from lms.scope import COMMAND_LINE
 from lms.workshops.models import LiveSession, SessionKind
@@ -220,6 +229,121 @@ def create_programme_demo(session: Session, settings: Settings, by_slug: dict[st
         add_to_plan(session, COMMAND_LINE, dadi, period, talk.module_id, unit_ids, period.ends_on)
     session.flush()
     return invitations
+
+
+# Per municipality: grant per programme year in euros, measures (kind, euros, share of the year, description) and
+# migrant organisations (name, seat, format, agreed to be named). The organisations are invented for the demo.
+FUNDING: dict[
+    str,
+    tuple[int, list[tuple[MeasureKind, str, float, str]], list[tuple[str, str, ParticipationFormat, bool]]],
+] = {
+    "darmstadt-dieburg": (
+        10_000,
+        [
+            (
+                MeasureKind.PERSONNEL,
+                "6000,00",
+                0.1,
+                "Koordinierungsstelle Antirassismus (Stellenanteil 10 %)",
+            ),
+            (
+                MeasureKind.TRAINING,
+                "2400,00",
+                0.4,
+                "Fortbildungsreihe „Rassismuskritisch beraten“ im Bürgerservice",
+            ),
+            (MeasureKind.CONSULTING, "1200,00", 0.6, "Prozessbegleitung der Arbeitsdefinition Rassismus"),
+        ],
+        [
+            (
+                "Beispielverein Interkulturelle Elternarbeit Dieburg e. V.",
+                "Dieburg",
+                ParticipationFormat.ADVISORY_BOARD,
+                True,
+            ),
+            (
+                "Beispielinitiative Schwarze Menschen im Landkreis",
+                "Groß-Umstadt",
+                ParticipationFormat.WORKSHOP_PARTNER,
+                False,
+            ),
+        ],
+    ),
+    "offenbach": (
+        10_000,
+        [
+            (MeasureKind.TRAINING, "4800,00", 0.2, "Schulungen für das Amt für Arbeitsförderung"),
+            (MeasureKind.CONSULTING, "3550,00", 0.5, "Externe Evaluation des Beschwerdemanagements"),
+            (MeasureKind.OTHER, "2000,00", 0.7, "Übersetzung der Informationsblätter in fünf Sprachen"),
+        ],
+        [
+            (
+                "Beispielverband Migrantischer Vereine Offenbach",
+                "Offenbach am Main",
+                ParticipationFormat.SURVEY,
+                True,
+            ),
+            (
+                "Beispielgemeinde Offenbach-Ost",
+                "Offenbach am Main",
+                ParticipationFormat.TRAINING_DEVELOPMENT,
+                True,
+            ),
+        ],
+    ),
+    "hofheim": (
+        8_000,
+        [
+            (
+                MeasureKind.TRAINING,
+                "3200,00",
+                0.3,
+                "Einführungsschulung Diskriminierungsschutz für Führungskräfte",
+            ),
+            (MeasureKind.OTHER, "900,00", 0.6, "Dialogveranstaltung mit dem Ausländerbeirat"),
+        ],
+        [
+            (
+                "Beispielkulturverein Main-Taunus",
+                "Hofheim am Taunus",
+                ParticipationFormat.ADVISORY_BOARD,
+                False,
+            )
+        ],
+    ),
+}
+
+
+def create_funding_demo(session: Session, by_slug: dict[str, Municipality]) -> None:
+    """Federal state, grants, measures and migrant organisations of the three Hessian model municipalities."""
+    today = clock.today()
+    periods = [p for p in all_periods(session) if p.starts_on <= today]
+    for slug, (grant, measures, organisations) in FUNDING.items():
+        municipality = by_slug.get(slug)
+        if municipality is None or session.scalar(
+            select(Funding.id).where(Funding.municipality_id == municipality.id)
+        ):
+            continue
+        if municipality.federal_state is None:
+            set_federal_state(session, COMMAND_LINE, municipality, "Hessen")
+        for period in periods:
+            set_granted(session, COMMAND_LINE, municipality, period, grant * 100)
+            end = min(period.ends_on, today)
+            for kind, amount, share, text in measures:
+                cents = int(amount.replace(",", ""))
+                add_measure(
+                    session,
+                    COMMAND_LINE,
+                    municipality,
+                    MeasureInput(kind, cents, _day(period.starts_on, end, share), text),
+                )
+            for name, seat, participation, named in organisations:
+                save_organisation(
+                    session,
+                    COMMAND_LINE,
+                    municipality,
+                    OrganisationInput(name, seat, participation, period.id, may_be_named=named),
+                )
 
 
 def facilitator_account() -> tuple[str, str, set[Role], str]:

@@ -174,6 +174,34 @@ MESSAGES: dict[str, str | Plural] = {
         "sie mit dem Programmbüro."
     ),
     "staff_row.number_taken": N_("Die Personalnummer %(number)s gehört bereits einer anderen Person."),
+    # programme: funding, measures, migrant organisations (column names in file messages stay German)
+    "funding.amount_invalid": N_(
+        "„%(amount)s“ ist kein Betrag. Bitte schreiben Sie ihn wie 10.000,00 oder 10000 (ohne Minuszeichen)."
+    ),
+    "funding.amount_too_large": N_("„%(amount)s“ ist zu groß: höchstens 100.000.000,00 € je Eintrag."),
+    "funding.no_period": N_("Der %(date)s liegt in keinem Programmjahr. Bitte prüfen Sie das Datum."),
+    "funding.description_missing": N_("Bitte beschreiben Sie die Maßnahme."),
+    "funding.municipality_unknown": N_("Die Kommune „%(name)s“ gibt es auf der Plattform nicht."),
+    "funding.duplicate": N_(
+        "Diese Maßnahme ist bereits erfasst (gleiche Kommune, Art, Betrag, Datum und Text)."
+    ),
+    "funding_file.columns_missing": N_(
+        "In der Kopfzeile fehlt: %(missing)s. Gefunden: %(seen)s. Erwartet werden die Spalten Kommune, Art, "
+        "Betrag, Datum und Beschreibung."
+    ),
+    "funding_file.workbook_damaged": N_(
+        "Die Excel-Datei ist beschädigt oder keine .xlsx-Datei. Bitte speichern Sie sie erneut als "
+        "„Excel-Arbeitsmappe (.xlsx)“ oder als CSV."
+    ),
+    "funding_file.too_many_rows": N_("Die Datei hat mehr als %(limit)s Zeilen. Bitte teilen Sie sie auf."),
+    "funding_row.kind_unknown": N_(
+        "Die Art „%(kind)s“ ist unbekannt. Erlaubt sind: Personalstellen, Fortbildungen, Externe Beratung, "
+        "Sonstige, Bewilligung."
+    ),
+    "funding_row.date_invalid": N_("„%(date)s“ ist kein Datum. Bitte schreiben Sie es wie 31.03.2026."),
+    "organisation.name_missing": N_("Bitte geben Sie den Namen der Organisation an."),
+    "organisation.seat_missing": N_("Bitte geben Sie den Sitz (Ort) der Organisation an."),
+    "municipality.state_unknown": N_("„%(state)s“ ist kein Bundesland."),
     "import.already_applied": N_("Diese Liste wurde bereits übernommen."),
     "import.faulty_rows": _plural(
         Nn_(

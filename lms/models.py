@@ -14,6 +14,7 @@ from lms.auth.models import (
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
+from lms.programme.models import Funding, Measure, MeasureImport, MigrantOrganisation
 from lms.progress.models import Completion, SectionRead
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
 from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilitator
@@ -23,10 +24,14 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "Completion",
+    "Funding",
     "Invitation",
     "LiveSession",
     "LoginAttempt",
     "LoginSession",
+    "Measure",
+    "MeasureImport",
+    "MigrantOrganisation",
     "Module",
     "ModuleSection",
     "ModuleVersion",

@@ -19,6 +19,8 @@ class Municipality(Base):
     id: Mapped[intpk]
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    #: One of lms.orgs.states.FEDERAL_STATES; the state report groups by it. None until the programme office sets it.
+    federal_state: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[created_at]
 
 

@@ -27,6 +27,9 @@ from lms.certificates.services import issue_for_completion
 from lms.orgs.models import OrgUnit
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import stage_import
+from lms.programme.imports import stage_funding_import
+from lms.programme.models import MeasureKind, ParticipationFormat
+from lms.programme.services import MeasureInput, OrganisationInput, add_measure, save_organisation
 from lms.quizzes.services import start_attempt
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
@@ -162,6 +165,21 @@ EXPECTED: dict[str, frozenset[str]] = {
     "certificates.verify": EVERYONE,
     "certificates.manage": frozenset({"admin"}),
     "certificates.manage_one": frozenset({"admin"}),
+    # The programme around the courses (issue 12): the office records funding; coordinators see their own and
+    # record their municipality's migrant organisations.
+    "programme.funding_overview": frozenset({"admin"}),
+    "programme.funding": MANAGERS_A,
+    "programme.save_grant": frozenset({"admin"}),
+    "programme.create_measure": frozenset({"admin"}),
+    "programme.remove_measure": frozenset({"admin"}),
+    "programme.save_federal_state": frozenset({"admin"}),
+    "programme.funding_import": frozenset({"admin"}),
+    "programme.funding_import_preview": frozenset({"admin"}),
+    "programme.apply_import": frozenset({"admin"}),
+    "programme.organisations_overview": frozenset({"admin"}),
+    "programme.organisations": MANAGERS_A,
+    "programme.edit_organisation": MANAGERS_A,
+    "programme.remove_organisation": MANAGERS_A,
 }
 
 
@@ -250,8 +268,26 @@ def build_world(db: Session) -> World:
     certificate = issue_for_completion(
         db, finished, actor_id=people["learner_a"].id, base_url="http://lms.example"
     )
+    measure = add_measure(
+        db,
+        people["admin"],
+        town_a,
+        MeasureInput(MeasureKind.TRAINING, 250_000, period.starts_on, "Fortbildung Rassismuskritik"),
+    )
+    organisation = save_organisation(
+        db,
+        people["admin"],
+        town_a,
+        OrganisationInput("Verein A", "Stadt A", ParticipationFormat.SURVEY, period.id, may_be_named=True),
+    )
+    funding_file = stage_funding_import(
+        db, people["admin"], "foerderung.csv", b"Kommune;Art;Betrag;Datum;Beschreibung\n"
+    )
     db.flush()
     args = {
+        "measure_id": measure.id,
+        "organisation_id": organisation.id,
+        "funding_import_id": funding_file.id,
         "draft_id": draft.id,
         "version_id": module.id,
         "number": 1,
@@ -284,7 +320,7 @@ def url_for_rule(endpoint: str, rule: str, args: dict[str, Any]) -> str:
     # <slug> names a municipality in the coordination pages and a module everywhere else.
     values["slug"] = (
         args["municipality_slug"]
-        if endpoint.split(".")[0] in {"reports", "orgs", "certificates"}
+        if endpoint.split(".")[0] in {"reports", "orgs", "certificates", "programme"}
         else args["module_slug"]
     )
     path = rule

@@ -1,0 +1,1 @@
+"""The programme around the courses: funding and measures per municipality and year, and migrant organisations."""

@@ -1,0 +1,207 @@
+"""Funding and measures per municipality and programme year, their import, and the migrant organisation register."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.audit.models import AuditEvent
+from lms.auth.models import Role
+from lms.programme.models import Funding, Measure, MigrantOrganisation
+from tests import factories as f
+
+
+def _post(client, url: str, **fields: str):  # type: ignore[no-untyped-def]
+    return client.post(url, data={"csrf_token": f.csrf_token(client, "/profil"), **fields})
+
+
+def test_office_records_grant_and_measures_coordinator_sees_own(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town, other = f.municipality(db, "Stadt Nord"), f.municipality(db, "Stadt Süd")
+    period = f.period(db)
+    admin = f.user(db, Role.ADMIN)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, admin.email)
+    base = f"/kommunen/{town.slug}/foerderung"
+    assert _post(client, f"{base}/bewilligung?zeitraum={period.id}", amount="9.500,00").status_code == 303
+    day = period.starts_on.isoformat()
+    for amount, kind, text in (
+        ("4.000,00", "personnel", "Halbe Stelle"),
+        ("6.000,01", "training", "Schulungen"),
+    ):
+        done = _post(
+            client, f"{base}/massnahmen", kind=kind, amount=amount, occurred_on=day, description=text
+        )
+        assert done.status_code == 303
+    funding = db.scalar(select(Funding).where(Funding.municipality_id == town.id))
+    assert funding is not None and funding.granted_cents == 950_000  # exact cents, no float
+    assert db.scalar(select(func.sum(Measure.amount_cents))) == 1_000_001
+    page = client.get(f"{base}?zeitraum={period.id}").text
+    assert "9.500,00\xa0€" in page and "10.000,01\xa0€" in page and "Über der Förderobergrenze" in page
+    overview = client.get(f"/programmbuero/foerderung?zeitraum={period.id}").text
+    assert "Stadt Nord" in overview and "Stadt Süd" in overview and "über 10.000,00\xa0€" in overview
+
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+    f.login(client, coordinator.email)
+    own = client.get(f"{base}?zeitraum={period.id}")
+    assert own.status_code == 200 and "Halbe Stelle" in own.text and "Maßnahme erfassen" not in own.text
+    assert client.get(f"/kommunen/{other.slug}/foerderung").status_code == 404
+    refused = _post(client, f"{base}/massnahmen", kind="other", amount="1", occurred_on=day, description="x")
+    assert refused.status_code == 403
+
+
+def test_bad_amounts_and_dates_get_a_message_nothing_is_saved(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    admin = f.user(db, Role.ADMIN)
+    f.login(client, admin.email)
+    base = f"/kommunen/{town.slug}/foerderung"
+    cases = {
+        "-100": "ohne Minuszeichen",
+        "1e9": "ohne Minuszeichen",
+        "99999999999999999999": "zu groß",
+        "12\x00": "Steuerzeichen",
+    }
+    for amount, text in cases.items():
+        answer = _post(client, f"{base}/bewilligung", amount=amount)
+        assert answer.status_code in (400, 422) and text in answer.text, (amount, answer.status_code)
+    outside = _post(
+        client, f"{base}/massnahmen", kind="other", amount="10", occurred_on="1999-01-01", description="Alt"
+    )
+    assert outside.status_code == 422 and "in keinem Programmjahr" in outside.text
+    assert db.scalar(select(func.count()).select_from(Measure)) == 0
+    assert db.scalar(select(func.count()).select_from(Funding)) == 0
+
+
+def test_english_interface_reads_and_shows_english_amounts(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    period = f.period(db)
+    admin = f.user(db, Role.ADMIN)
+    admin.locale = "en"
+    db.flush()
+    f.login(client, admin.email)
+    assert (
+        _post(
+            client, f"/kommunen/{town.slug}/foerderung/bewilligung?zeitraum={period.id}", amount="€10,000.50"
+        ).status_code
+        == 303
+    )
+    page = client.get(f"/kommunen/{town.slug}/foerderung?zeitraum={period.id}").text
+    assert "€10,000.50" in page and "Funding" in page
+
+
+def _xlsx(rows: list[list[object]]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return buffer.getvalue()
+
+
+def test_import_previews_applies_once_and_skips_known_rows(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db, "Stadt Offenbach am Main")
+    period = f.period(db)
+    admin = f.user(db, Role.ADMIN)
+    f.login(client, admin.email)
+    day = period.starts_on.strftime("%d.%m.%Y")
+    raw = _xlsx(
+        [
+            ["Kommune", "Art", "Betrag", "Datum", "Beschreibung"],
+            [town.slug, "Fortbildungen", 1999.99, day, "Workshopreihe"],
+            ["Stadt Offenbach am Main", "Bewilligung", "10.000,00", day, ""],
+            ["Atlantis", "Sonstige", 5, day, "?"],
+        ]
+    )
+    upload = client.post(
+        "/programmbuero/foerderung/import",
+        data={
+            "csrf_token": f.csrf_token(client, "/programmbuero/foerderung/import"),
+            "file": (io.BytesIO(raw), "f.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert upload.status_code == 303
+    preview_url = upload.headers["Location"]
+    preview = client.get(preview_url).text
+    assert "Neue Maßnahmen: 1" in preview and "Bewilligungen: 1" in preview
+    assert "Zeile 4" in preview and "Atlantis" in preview
+    refused = _post(client, preview_url)
+    assert refused.status_code == 422 and "fehlerhafte Zeile" in refused.text
+    assert db.scalar(select(func.count()).select_from(Measure)) == 0
+    assert _post(client, preview_url, skip_invalid="y").status_code == 303
+    assert _post(client, preview_url, skip_invalid="y").status_code == 422  # applied already
+    assert db.scalar(select(Measure.amount_cents)) == 199_999
+    assert db.scalar(select(Funding.granted_cents)) == 1_000_000
+    assert (
+        db.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "funding.imported"))
+        == 1
+    )
+
+    again = client.post(
+        "/programmbuero/foerderung/import",
+        data={
+            "csrf_token": f.csrf_token(client, "/programmbuero/foerderung/import"),
+            "file": (io.BytesIO(raw), "f.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
+    second = client.get(again.headers["Location"]).text
+    assert "Neue Maßnahmen: 0" in second and "bereits erfasst: 1" in second
+
+
+def test_broken_upload_gets_a_message(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    admin = f.user(db, Role.ADMIN)
+    f.login(client, admin.email)
+    upload = client.post(
+        "/programmbuero/foerderung/import",
+        data={
+            "csrf_token": f.csrf_token(client, "/programmbuero/foerderung/import"),
+            "file": (io.BytesIO(b"PK\x03\x04kaputt"), "f.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
+    preview = client.get(upload.headers["Location"])
+    assert preview.status_code == 422 and "beschädigt" in preview.text
+
+
+def test_organisations_register_with_consent(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town, other = f.municipality(db, "Stadt Nord"), f.municipality(db, "Stadt Süd")
+    period = f.period(db)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, coordinator.email)
+    url = f"/kommunen/{town.slug}/organisationen/neu"
+    assert client.get(url).status_code == 200
+    missing = _post(client, url, name="", seat="Nord", participation="survey", period_id=str(period.id))
+    assert missing.status_code == 422 and "Bitte geben Sie den Namen an." in missing.text
+    done = _post(
+        client,
+        url,
+        name="Verein Brücken e. V.",
+        seat="Nordstadt",
+        participation="advisory_board",
+        period_id=str(period.id),
+    )
+    assert done.status_code == 303
+    organisation = db.scalar(select(MigrantOrganisation))
+    assert organisation is not None and organisation.may_be_named is False  # consent is never assumed
+    listing = client.get(f"/kommunen/{town.slug}/organisationen").text
+    assert "Verein Brücken e. V." in listing and "nur gezählt" in listing and "Beirat" in listing
+    assert client.get(f"/kommunen/{other.slug}/organisationen").status_code == 404
+    assert client.get(f"/kommunen/{town.slug}/organisationen/{organisation.id + 1000}").status_code == 404
+    removed = _post(client, f"/kommunen/{town.slug}/organisationen/{organisation.id}/loeschen")
+    assert (
+        removed.status_code == 303 and db.scalar(select(func.count()).select_from(MigrantOrganisation)) == 0
+    )
+
+
+def test_federal_state_is_one_of_sixteen(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    admin = f.user(db, Role.ADMIN)
+    f.login(client, admin.email)
+    assert _post(client, f"/kommunen/{town.slug}/bundesland", federal_state="Atlantis").status_code == 422
+    assert _post(client, f"/kommunen/{town.slug}/bundesland", federal_state="Hessen").status_code == 303
+    db.refresh(town)
+    assert town.federal_state == "Hessen"
