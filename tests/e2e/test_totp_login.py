@@ -2,8 +2,9 @@
 
 This runs on an instance of its own with the production default of LMS_MFA_REQUIRED_ROLES (the shared e2e server
 lets the demo's privileged accounts in with their password alone). The codes are computed with pyotp from the key
-the set-up page shows as text, as an authenticator app would; the test asks the server's clock (lms.time.now(),
-the wall clock of this machine), so both agree on the 30-second step. Forms are sent with Enter, fields reached
+the set-up page shows as text, as an authenticator app would, at the server's time: the live server reads the
+machine's wall clock (it never sees the suite's LMS_TEST_NOW travel), so the test reads it through time-machine's
+escape hatch and both agree on the 30-second step. Forms are sent with Enter, fields reached
 with Tab where a person would.
 """
 
@@ -19,12 +20,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
+import time_machine
 import zxingcpp
 from axe_playwright_python.base import AXE_FILE_PATH
 from PIL import Image
 from playwright.sync_api import expect
-
-from lms import time as clock
 
 pytestmark = [
     pytest.mark.e2e,
@@ -81,6 +81,11 @@ def enter_code(page: Any, code: str) -> None:
     field.press("Enter")
 
 
+def server_time() -> float:
+    """The live server's clock: the real wall clock, even while the suite's clock travels (LMS_TEST_NOW)."""
+    return time_machine.escape_hatch.time.time()
+
+
 class Authenticator:
     """What the app on the phone does: the code of the current 30-second step, never one the server has seen."""
 
@@ -89,7 +94,7 @@ class Authenticator:
         self.last_step = -1
 
     def current_step(self) -> int:
-        return int(clock.now().timestamp() // self.totp.interval)
+        return int(server_time() // self.totp.interval)
 
     def code(self) -> str:
         # The server refuses a step it has accepted before (replay) and accepts the next one (clock drift), so
