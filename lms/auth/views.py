@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import io
 from datetime import timedelta
 
 import segno
@@ -221,9 +222,21 @@ def second_factor() -> ResponseReturnValue:
 
 
 def _qr_data_uri(uri: str) -> str:
-    """The otpauth URI as an SVG QR code in a data: URI (CSP allows data: images, no inline scripts or styles)."""
-    svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    """The otpauth URI as an SVG QR code in a data: URI (CSP allows data: images, no inline scripts or styles).
+
+    An SVG in an <img> is a document of its own: without the SVG namespace the browser shows no image at all, and
+    without a viewBox (``omitsize``) it would not scale to the <img>'s size.
+    """
+    svg = io.BytesIO()
+    segno.make(uri, error="m").save(
+        svg, kind="svg", scale=5, dark="#000", light="#fff", xmldecl=False, svgns=True, omitsize=True
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.getvalue()).decode()
+
+
+def _grouped(secret: str) -> str:
+    """The key in groups of four, as authenticator apps accept it: easier to type and to read out, and it wraps."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 @bp.route("/profil/zwei-faktor", methods=["GET", "POST"])
@@ -252,7 +265,7 @@ def mfa_setup() -> ResponseReturnValue:
         form=form,
         error=error,
         uri=uri,
-        secret=factor.secret,
+        secret=_grouped(factor.secret),
         qr=_qr_data_uri(uri),
         required=required,
     ), (400 if form.errors else 200)

@@ -31,7 +31,7 @@ from lms.workshops.models import CodeRedemptionFailure, LiveSession, Participati
 DEFAULT_CODE_DAYS = 90
 #: One answer for every code that does not work: unknown, used or expired look the same (no oracle).
 INVALID = "participation_code.invalid"
-#: Failed redemptions one person may make per ``FAILURE_WINDOW`` (codes have 8 random characters, but a person
+#: Failed redemptions one person may make per ``FAILURE_WINDOW`` (codes have 12 random characters, but a person
 #: must not be able to try them at request speed).
 MAX_FAILURES = 10
 FAILURE_WINDOW = timedelta(hours=1)

@@ -87,7 +87,7 @@ class RedeemForm(FlaskForm):
 
     code = StringField(
         _l("Teilnahmecode"),
-        description=_l("Der Code von Ihrem Zettel, z. B. „KFA-7Q4M-29XD-K“."),
+        description=_l("Der Code von Ihrem Zettel, z. B. „KFA-7Q4M-29XD-K3HB-7“."),
         validators=[DataRequired(_l("Bitte geben Sie den Code ein.")), Length(max=40)],
     )
 

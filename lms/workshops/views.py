@@ -255,14 +255,18 @@ def redeem() -> ResponseReturnValue:
         try:
             redeem_code(get_db(), acting_user(), form.code.data or "", base_url=settings.base_url)
         except TooManyFailures as throttled:
+            error = translate_error(throttled)
+            form.code.errors = [error]
             response = current_app.make_response(
-                (render_template("workshops/redeem.html", form=form, error=translate_error(throttled)), 429)
+                (render_template("workshops/redeem.html", form=form, error=error), 429)
             )
             response.headers["Retry-After"] = str(throttled.retry_after)
             return response
         except CodeRefused as refused:
             keep_changes_on_client_error()  # the failure counts towards the limit
             error = translate_error(refused)
+            # Also at the field (aria-invalid, aria-describedby), not only in the summary above the form.
+            form.code.errors = [error]
         else:
             flash(
                 _("Ihre Teilnahmebescheinigung steht unter „Meine Nachweise“. Nur Sie sehen sie."), "success"

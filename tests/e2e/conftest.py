@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _lms_command(cli_env, "db", "upgrade")
     _lms_command(cli_env, "demo")
 
-    port = _free_port()
     server_env = _clean_env(
         LMS_DATABASE_URL=database_url,
         LMS_SECRET_KEY=secrets.token_hex(32),
@@ -98,6 +98,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # The demo's trainers and coordinators log in with their password alone here (tests/web/test_mfa.py).
         LMS_MFA_REQUIRED_ROLES="",
     )
+    with _gunicorn(workdir, server_env) as url:
+        yield url
+
+
+@contextmanager
+def _gunicorn(workdir: Path, server_env: dict[str, str]) -> Iterator[str]:
+    """Serve ``wsgi:app`` with one gunicorn worker on a free port; yield the base URL, stop it afterwards."""
+    port = _free_port()
     log_path = workdir / "gunicorn.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -140,6 +148,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
+    """Start another instance of the app on a fresh demo database of its own, with the given LMS_* settings.
+
+    For tests that need a setting the shared ``live_server`` cannot have (e.g. the production default of
+    LMS_MFA_REQUIRED_ROLES). ``start_app(LMS_X="…")`` returns the base URL; the servers stop with the session.
+    """
+    with ExitStack() as servers:
+
+        def start(**settings: str) -> str:
+            workdir = tmp_path_factory.mktemp("e2e-app")
+            database_url = "sqlite:///" + str(workdir / "e2e.sqlite3")
+            env = _clean_env(LMS_DATABASE_URL=database_url, LMS_OUTBOX_DIR=str(workdir / "outbox"))
+            _lms_command(env, "db", "upgrade")
+            _lms_command(env, "demo")
+            server_env = {**env, "LMS_SECRET_KEY": secrets.token_hex(32), **settings}
+            return servers.enter_context(_gunicorn(workdir, server_env))
+
+        yield start
 
 
 # --- the browser ------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import re
 from datetime import timedelta
@@ -83,6 +84,24 @@ def test_setup_then_login_asks_for_the_code(
     time_machine.shift(timedelta(seconds=30))
     assert _second_step(other, _code(db, person)).status_code == 302
     assert _logged_in(other)
+
+
+def test_the_setup_page_shows_a_qr_image_and_the_key_in_groups(client: FlaskClient, db: Session) -> None:
+    """The QR code is an SVG document a browser can show in an <img> (tests/e2e/test_totp_login.py scans it)."""
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    page = client.get("/profil/zwei-faktor").get_data(as_text=True)
+    source = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
+    assert source is not None
+    svg = base64.b64decode(source.group(1)).decode()
+    # Without the namespace Chromium and Firefox draw nothing; without a viewBox the image does not scale.
+    assert svg.startswith("<svg") and 'xmlns="http://www.w3.org/2000/svg"' in svg and "viewBox=" in svg
+    factor = db.get(TotpFactor, person.id)
+    assert factor is not None
+    shown = re.search(r'<code id="totp-secret">([^<]+)</code>', page)
+    assert shown is not None
+    assert re.fullmatch(r"([A-Z2-7]{4} )+[A-Z2-7]{1,4}", shown.group(1))
+    assert shown.group(1).replace(" ", "") == factor.secret
 
 
 def test_a_code_is_accepted_once_only(

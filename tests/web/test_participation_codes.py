@@ -10,7 +10,7 @@ from time_machine import TimeMachineFixture
 
 from lms import time as clock
 from lms.auth.models import Role
-from lms.certificates.codes import generate_code
+from lms.certificates.codes import generate_code, parse_code
 from lms.workshops.codes import MAX_FAILURES
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
@@ -64,6 +64,20 @@ def test_facilitator_prints_codes_and_a_participant_redeems_one_privately(client
         data={"csrf_token": f.csrf_token(client, "/nachweise/einloesen"), "code": codes[0]},
     )
     assert again.status_code == 400 and "ungültig, abgelaufen oder bereits eingelöst" in again.text
+    # The field itself says so (for screen readers), not only the summary above the form.
+    assert 'aria-invalid="true"' in again.text and 'aria-describedby="code-hint code-error"' in again.text
+    assert re.search(r'id="code-error">.*ungültig, abgelaufen oder bereits eingelöst', again.text)
+
+
+def test_the_example_in_the_hint_looks_like_a_real_code(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A person compares their slip with the example: it has the shape (and check character) of a real code."""
+    f.login(client, f.user(db, Role.LEARNER).email)
+    page = client.get("/nachweise/einloesen").text
+    example = re.search(r"z\. B\. „(KFA-[^“]+)“", page)
+    assert example is not None
+    assert parse_code(example.group(1)).formatted == example.group(1)
+    assert re.fullmatch(r"KFA(-[0-9A-Z]{4}){3}-[0-9A-Z]", example.group(1))
+    assert len(example.group(1)) == len(generate_code())
 
 
 def test_failed_redemptions_are_limited_per_person(
@@ -87,6 +101,7 @@ def test_failed_redemptions_are_limited_per_person(
     limited = redeem(generate_code())
     assert limited.status_code == 429 and limited.headers["Retry-After"] == "3600"
     assert "Zu viele ungültige Codes. Bitte versuchen Sie es in 60 Minuten wieder." in limited.text
+    assert 'aria-invalid="true"' in limited.text
     client.post("/profil/sprache", data={"csrf_token": f.csrf_token(client), "locale": "en"})
     english = redeem(generate_code())
     assert (
