@@ -107,3 +107,39 @@ def report_municipality(slug: str, period_id: int | None, fmt: str, output: Path
             table = exports.completion_table(f"Abschlüsse {period.label}", rows)
             content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
     _write(content, fmt, output)
+
+
+@report_group.command("state")
+@click.option("--state", "state", required=True, help="Bundesland, z. B. Hessen")
+@click.option(
+    "--period", "period_id", type=int, help="ID des Zeitraums (Standard: alle begonnenen Programmjahre)"
+)
+@click.option("--format", "fmt", type=FORMATS, default="pdf", show_default=True)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Datei (Standard: Standardausgabe)"
+)
+def report_state(state: str, period_id: int | None, fmt: str, output: Path | None) -> None:
+    """Landesbericht: Förderung, Maßnahmen, Migrantenorganisationen, Arbeitsdefinition, Ziele, Indikatoren."""
+    from lms.commands import settings, unit_of_work
+    from lms.orgs.states import find_state
+    from lms.reports import state_document
+    from lms.reports.state import report_periods, state_report
+
+    official = find_state(state)
+    if official is None:
+        raise click.ClickException(f"„{state}“ ist kein Bundesland.")
+    today = clock.today()
+    ceiling = settings().funding_ceiling_euros * 100
+    with unit_of_work() as session:
+        period = _period(session, period_id, today) if period_id is not None else None
+        report = state_report(session, official, report_periods(session, today, period), today)
+        if not report.municipalities:
+            raise click.ClickException(f"Keiner Kommune ist das Bundesland {official} zugeordnet.")
+        tables = state_document.state_tables(report, ceiling)
+        if fmt == "pdf":
+            content = state_document.state_pdf(report, tables)
+        elif fmt == "xlsx":
+            content = state_document.state_xlsx(tables)
+        else:
+            content = state_document.state_csv(tables)
+    _write(content, fmt, output)

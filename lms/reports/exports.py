@@ -21,9 +21,15 @@ import xlsxwriter
 from lms import time as clock
 from lms.disclosure import LEGEND, is_suppressed
 from lms.orgs.models import ProgrammePeriod
+from lms.programme.money import format_amount
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
 from lms.reports.queries import CompletionListRow
 from lms.spreadsheet import neutralise
+
+
+class Euro(int):
+    """An amount of money in whole cents in a table: „10.000,00 €“ as text, a currency number in XLSX."""
+
 
 Cell = str | int | Decimal | date | datetime | None
 
@@ -58,6 +64,8 @@ def cell_text(value: Cell) -> str:
         return clock.fixed_date(value)
     if isinstance(value, Decimal):
         return german_number(value)
+    if isinstance(value, Euro):
+        return format_amount(value, "de")
     if isinstance(value, int):
         return str(value)
     return value
@@ -95,6 +103,7 @@ def to_xlsx(tables: list[Table]) -> bytes:
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     dates = book.add_format({"num_format": "dd.mm.yyyy"})
     percent = book.add_format({"num_format": "0.0"})
+    euros = book.add_format({"num_format": '#,##0.00 "€"'})
     for table in tables:
         sheet = book.add_worksheet(_sheet_name(table.title))
         notes = [_suppressed_columns(table, row) for row in table.rows]
@@ -112,6 +121,8 @@ def to_xlsx(tables: list[Table]) -> bytes:
                     sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
                 elif isinstance(value, Decimal):
                     sheet.write_number(r, c, float(value), percent)
+                elif isinstance(value, Euro):
+                    sheet.write_number(r, c, value / 100, euros)
                 elif isinstance(value, int):
                     sheet.write_number(r, c, value)
                 else:

@@ -35,8 +35,14 @@ NAVY = (23, 26, 107)
 class _Document(FPDF):
     """A4 with the programme's header line and page numbers."""
 
-    def __init__(self, title: str, orientation: str = "portrait") -> None:
-        super().__init__(orientation=orientation, unit="mm", format="A4")
+    def __init__(self, title: str, orientation: str = "portrait", *, archival: bool = False) -> None:
+        # archival: PDF/A-2b (embedded fonts, sRGB output intent, XMP), for reports that go into public records.
+        super().__init__(
+            orientation=orientation,
+            unit="mm",
+            format="A4",
+            enforce_compliance="PDF/A-2B" if archival else None,
+        )
         self.add_font(FAMILY, "", str(FONTS / "FiraSans-Regular.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "FiraSans-SemiBold.ttf"))
         self.set_title(title)
@@ -64,8 +70,11 @@ class _Document(FPDF):
         self.set_text_color(80, 80, 80)
         self.cell(0, 5, f"{self.doc_title} · Seite {self.page_no()} von {{nb}}", align="R")
 
-    def heading(self, text: str, size: int = 13) -> None:
+    def heading(self, text: str, size: int = 13, level: int | None = None) -> None:
+        """A heading; with a level it is also a bookmark (the outline a reader navigates by)."""
         self.ln(2)
+        if level is not None:
+            self.start_section(text, level=level)
         self.set_font(FAMILY, "B", size)
         self.set_text_color(*NAVY)
         self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
@@ -78,9 +87,13 @@ class _Document(FPDF):
         self.ln(1)
 
     def table_of(
-        self, table: Table, size: int = 9, empty: str = "Keine Einträge in diesem Zeitraum."
+        self,
+        table: Table,
+        size: int = 9,
+        empty: str = "Keine Einträge in diesem Zeitraum.",
+        level: int | None = None,
     ) -> None:
-        self.heading(table.title, 11)
+        self.heading(table.title, 11, level)
         if not table.rows:
             self.paragraph(empty)
             return
@@ -102,6 +115,9 @@ class _Document(FPDF):
                 for value in row:
                     cells.cell(cell_text(value))
         self.ln(3)
+
+
+ReportDocument = _Document
 
 
 def evidence_pdf(report: MunicipalityReport, today: date) -> bytes:

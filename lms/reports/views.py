@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -13,15 +13,19 @@ from flask_babel import gettext as _
 from lms import time as clock
 from lms.auth.models import Role
 from lms.disclosure import Shown
+from lms.orgs.models import ProgrammePeriod
 from lms.orgs.periods import all_periods, periods_up_to
+from lms.orgs.states import find_state
 from lms.orgs.views import chosen_period, municipality_or_404
-from lms.reports import exports, pdf
+from lms.reports import exports, pdf, state_document
 from lms.reports.compliance import MunicipalityReport, municipality_report, programme_report, range_of
 from lms.reports.plans import due_next
 from lms.reports.queries import completion_list
 from lms.reports.rules import Status
+from lms.reports.state import StateReport, report_periods, state_report, states_in_use
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.validation import query_int
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -151,3 +155,57 @@ def programme_export(fmt: str) -> ResponseReturnValue:
         table = exports.programme_table(period, rows)
         content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
     return download(content, f"programmuebersicht-{_slug(period.label)}", fmt)
+
+
+def _state_report() -> tuple[StateReport | None, list[str]]:
+    """The report for ?land= (default: the first state in use) and ?zeitraum= (default: every year begun)."""
+    db, today = get_db(), clock.today()
+    states = states_in_use(db)
+    wanted = request.args.get("land", "")
+    state = find_state(wanted) if wanted else (states[0] if states else None)
+    if wanted and state is None:
+        abort(404)
+    period_id = query_int("zeitraum")
+    period = db.get(ProgrammePeriod, period_id) if period_id else None
+    if period_id and period is None:
+        abort(404)
+    if state is None:
+        return None, states
+    return state_report(db, state, report_periods(db, today, period), today), states
+
+
+def _ceiling_cents() -> int:
+    return int(current_app.extensions["lms.settings"].funding_ceiling_euros) * 100
+
+
+@bp.get("/programmbuero/landesbericht")
+@roles_required(Role.ADMIN)
+def state_report_page() -> ResponseReturnValue:
+    """The report a state parliament asks for: every question for the municipalities of one federal state."""
+    report, states = _state_report()
+    return render_template(
+        "reports/state.html",
+        report=report,
+        states=states,
+        periods=all_periods(get_db()),
+        chosen_period=query_int("zeitraum"),
+        tables=state_document.state_tables(report, _ceiling_cents()) if report else [],
+        cell_text=exports.cell_text,
+    )
+
+
+@bp.get("/programmbuero/landesbericht.<any(csv, xlsx, pdf):fmt>")
+@roles_required(Role.ADMIN)
+def state_report_export(fmt: str) -> ResponseReturnValue:
+    """The state report as PDF/A, XLSX (a sheet per question) or CSV."""
+    report, _states = _state_report()
+    if report is None:
+        abort(404)
+    tables = state_document.state_tables(report, _ceiling_cents())
+    if fmt == "pdf":
+        content = state_document.state_pdf(report, tables)
+    elif fmt == "xlsx":
+        content = state_document.state_xlsx(tables)
+    else:
+        content = state_document.state_csv(tables)
+    return download(content, f"landesbericht-{_slug(report.state)}", fmt)

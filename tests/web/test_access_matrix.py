@@ -29,7 +29,13 @@ from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import stage_import
 from lms.programme.imports import stage_funding_import
 from lms.programme.models import MeasureKind, ParticipationFormat
-from lms.programme.services import MeasureInput, OrganisationInput, add_measure, save_organisation
+from lms.programme.services import (
+    MeasureInput,
+    OrganisationInput,
+    add_measure,
+    save_organisation,
+    set_federal_state,
+)
 from lms.quizzes.services import start_attempt
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
@@ -100,6 +106,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "reports.evidence_pdf": MANAGERS_A,
     "reports.programme": frozenset({"admin"}),
     "reports.programme_export": frozenset({"admin"}),
+    "reports.state_report_page": frozenset({"admin"}),
+    "reports.state_report_export": frozenset({"admin"}),
     "orgs.staff": MANAGERS_A,
     "orgs.set_person_active": MANAGERS_A,
     "orgs.invite_person": MANAGERS_A,
@@ -268,6 +276,7 @@ def build_world(db: Session) -> World:
     certificate = issue_for_completion(
         db, finished, actor_id=people["learner_a"].id, base_url="http://lms.example"
     )
+    set_federal_state(db, people["admin"], town_a, "Hessen")  # the state report needs one
     measure = add_measure(
         db,
         people["admin"],

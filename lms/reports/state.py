@@ -1,0 +1,101 @@
+"""The state report: what a state parliament asks about the model programme, per municipality of one federal state.
+
+Answers, per municipality and programme year: funding, measures by kind, participating migrant organisations (named
+only with their consent, otherwise counted), the working definition of racism, trainings and workshops delivered
+against the targets, and the evaluation indicators. Built from the same SQL aggregates as the programme office's
+pages; counts of people pass through lms.disclosure there, so this report cannot show more than those pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.orgs.models import Municipality, ProgrammePeriod
+from lms.orgs.periods import all_periods
+from lms.programme.queries import FundingLine, OrganisationLine, funding_lines, organisation_lines
+from lms.reports.compliance import ProgrammeRow, programme_report
+
+
+@dataclass(frozen=True)
+class DefinitionStatus:
+    """The working definition of racism as the report cites it."""
+
+    title: str
+    version: str
+    published_on: date | None
+    consultation: str
+    icerd_relation: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An evaluation indicator: its name, how it is measured, and its value per municipality (already shown)."""
+
+    name: str
+    method: str
+    values: dict[int, str]
+
+
+@dataclass
+class StateReport:
+    """Everything the state report shows, for the municipalities of one state and the chosen programme years."""
+
+    state: str
+    periods: list[ProgrammePeriod]
+    municipalities: list[Municipality]
+    today: date
+    funding: list[FundingLine] = field(default_factory=list)
+    organisations: list[OrganisationLine] = field(default_factory=list)
+    #: (municipality id, period id) → organisations that did not agree to be named.
+    unnamed: dict[tuple[int, int], int] = field(default_factory=dict)
+    delivery: list[tuple[ProgrammePeriod, ProgrammeRow]] = field(default_factory=list)
+    definition: DefinitionStatus | None = None
+    indicators: list[tuple[ProgrammePeriod, list[Indicator]]] = field(default_factory=list)
+
+
+def states_in_use(session: Session) -> list[str]:
+    """The federal states that at least one municipality belongs to, alphabetically."""
+    return list(
+        session.scalars(
+            select(Municipality.federal_state)
+            .where(Municipality.federal_state.is_not(None))
+            .distinct()
+            .order_by(Municipality.federal_state)
+        )
+    )
+
+
+def report_periods(
+    session: Session, today: date, period: ProgrammePeriod | None = None
+) -> list[ProgrammePeriod]:
+    """The chosen period, or every programme year that has begun."""
+    if period is not None:
+        return [period]
+    return [p for p in all_periods(session) if p.starts_on <= today] or all_periods(session)[:1]
+
+
+def state_report(session: Session, state: str, periods: list[ProgrammePeriod], today: date) -> StateReport:
+    """The report for one state: a fixed number of grouped queries per programme year."""
+    municipalities = list(
+        session.scalars(
+            select(Municipality).where(Municipality.federal_state == state).order_by(Municipality.name)
+        )
+    )
+    ids = [m.id for m in municipalities]
+    report = StateReport(state, sorted(periods, key=lambda p: p.starts_on), municipalities, today)
+    for period in report.periods:
+        report.funding += funding_lines(session, period, ids)
+        report.organisations += organisation_lines(
+            session, period=period, municipality_ids=ids, named_only=True
+        )
+        for line in organisation_lines(session, period=period, municipality_ids=ids):
+            if not line.organisation.may_be_named:
+                key = (line.municipality.id, period.id)
+                report.unnamed[key] = report.unnamed.get(key, 0) + 1
+        in_state = [row for row in programme_report(session, period, today) if row.municipality.id in ids]
+        report.delivery += [(period, row) for row in in_state]
+    return report
