@@ -6,6 +6,7 @@ Helpers that several test modules need are offered as fixtures (no imports betwe
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -90,7 +91,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _lms_command(cli_env, "db", "upgrade")
     _lms_command(cli_env, "demo")
 
-    port = _free_port()
+    LIVE["workdir"] = workdir
     server_env = _clean_env(
         LMS_DATABASE_URL=database_url,
         LMS_SECRET_KEY=secrets.token_hex(32),
@@ -98,7 +99,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # The demo's trainers and coordinators log in with their password alone here (tests/web/test_mfa.py).
         LMS_MFA_REQUIRED_ROLES="",
     )
-    log_path = workdir / "gunicorn.log"
+    with _serve(server_env, workdir / "gunicorn.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_server_mfa_required(live_server: str) -> Iterator[str]:
+    """A second server on the same database, with the default LMS_MFA_REQUIRED_ROLES: privileged people must set
+    up a second factor. Use accounts of your own on it (the demo's would be sent to the set-up)."""
+    env = _clean_env(
+        LMS_DATABASE_URL="sqlite:///" + str(LIVE["database"]),
+        LMS_SECRET_KEY=secrets.token_hex(32),
+        LMS_OUTBOX_DIR=str(LIVE["outbox"]),
+    )
+    with _serve(env, LIVE["workdir"] / "gunicorn-mfa.log") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serve(server_env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """gunicorn with one worker on a free port of 127.0.0.1 until the block ends; yields the base URL."""
+    port = _free_port()
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             # No control socket: its default path in $HOME would be shared with any other gunicorn on the machine.
