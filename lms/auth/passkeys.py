@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 from webauthn import (
     generate_authentication_options,
@@ -89,9 +89,15 @@ def _digest(challenge: bytes) -> str:
 
 
 def _new_challenge(session: Session, user: User, purpose: str) -> bytes:
-    """A fresh random challenge for the person and purpose (expired ones of everybody are deleted)."""
+    """A fresh random challenge for the person and purpose; it replaces their earlier one for that purpose (one
+    ceremony at a time, so the table stays small), and expired ones of everybody are deleted."""
     session.execute(
-        delete(WebAuthnChallenge).where(WebAuthnChallenge.created_at < clock.now() - CHALLENGE_LIFETIME)
+        delete(WebAuthnChallenge).where(
+            or_(
+                WebAuthnChallenge.created_at < clock.now() - CHALLENGE_LIFETIME,
+                and_(WebAuthnChallenge.user_id == user.id, WebAuthnChallenge.purpose == purpose),
+            )
+        )
     )
     challenge = secrets.token_bytes(32)
     session.add(WebAuthnChallenge(challenge_hash=_digest(challenge), user_id=user.id, purpose=purpose))

@@ -163,9 +163,15 @@ def test_a_challenge_expires_after_five_minutes(
     )
     assert late.status_code == 400 and "abgelaufen" in late.get_json()["error"]
     assert not db.scalars(select(WebAuthnCredential)).all()
-    # The next challenge clears the expired ones away.
+    # The next challenge clears the expired ones away; a newer one replaces an older one of the same person.
+    older = _post(client, "/profil/zwei-faktor/passkeys/optionen", token, {"name": "Neu"}).get_json()
+    assert len(db.scalars(select(WebAuthnChallenge)).all()) == 1
     _post(client, "/profil/zwei-faktor/passkeys/optionen", token, {"name": "Neu"})
     assert len(db.scalars(select(WebAuthnChallenge)).all()) == 1
+    stale = key.create(older)
+    # (the session holds the newer challenge: the older answer matches neither)
+    refused = _post(client, "/profil/zwei-faktor/passkeys", token, {"name": "Neu", "credential": stale})
+    assert refused.status_code == 400
 
 
 def test_another_persons_or_a_removed_passkey_is_refused(
