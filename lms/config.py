@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class ConfigError(ValueError):
@@ -40,9 +42,14 @@ class Settings:
     login_device_max_failures: int = 10
     #: Days a browser stays trusted for an account after a successful login there (the device cookie).
     login_device_days: int = 180
-    #: People with any of these roles (comma-separated) must set up a second factor (an authenticator app) before
+    #: People with any of these roles (comma-separated) must set up a second factor (an app or a passkey) before
     #: they can use the platform; others may. Empty: nobody is forced (e.g. for the browser tests).
     mfa_required_roles: str = "admin,trainer,coordinator,facilitator"
+    #: Passkeys (WebAuthn): the relying party ID, the site's domain without scheme and port (``lernen.example.de``).
+    #: Empty: the host of each request (development; an IP address such as 127.0.0.1 is no valid RP ID).
+    webauthn_rp_id: str = ""
+    #: … and the exact origin the browser reports (``https://lernen.example.de``); empty: that of each request.
+    webauthn_origin: str = ""
     #: A session ends after this many minutes without a request (ASVS V3.3.2: idle timeout) …
     session_idle_minutes: int = 30
     #: … and at the latest this many hours after login (absolute lifetime; a working day).
@@ -86,6 +93,9 @@ class Settings:
 
 
 _PREFIX = "LMS_"
+_DOMAIN = re.compile(
+    r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*"
+)
 _KNOWN = {f.name for f in fields(Settings)}
 
 
@@ -157,6 +167,27 @@ def load_settings(
             "LMS_MFA_REQUIRED_ROLES nennt Rollen, die es nicht gibt "
             "(bekannt: learner, trainer, coordinator, admin, facilitator)."
         )
+    _check_webauthn(settings)
     if settings.smtp_security not in {"starttls", "ssl", "none"}:
         raise ConfigError("LMS_SMTP_SECURITY muss starttls, ssl oder none sein.")
     return settings
+
+
+def _check_webauthn(settings: Settings) -> None:
+    """The passkey settings: a domain, an origin without path, and the origin on that domain or below it."""
+    rp_id, origin = settings.webauthn_rp_id, settings.webauthn_origin
+    if rp_id and not _DOMAIN.fullmatch(rp_id):
+        raise ConfigError(
+            f"LMS_WEBAUTHN_RP_ID muss ein Domainname in Kleinbuchstaben ohne Schema und Port sein, nicht „{rp_id}“."
+        )
+    if origin:
+        parts = urlsplit(origin)
+        if parts.scheme not in {"https", "http"} or not parts.hostname or parts.path or parts.query:
+            raise ConfigError(
+                f"LMS_WEBAUTHN_ORIGIN muss eine Adresse wie https://lernen.example.de sein (ohne Pfad), nicht „{origin}“."
+            )
+        host = parts.hostname
+        if rp_id and host != rp_id and not host.endswith("." + rp_id):
+            raise ConfigError(
+                f"LMS_WEBAUTHN_ORIGIN ({origin}) liegt nicht unter LMS_WEBAUTHN_RP_ID ({rp_id})."
+            )

@@ -95,6 +95,28 @@ MESSAGES: dict[str, str | Plural] = {
     "auth.account_deactivated": N_(
         "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Koordination Ihrer Verwaltung."
     ),
+    # auth: passkeys (WebAuthn)
+    "passkey.name_missing": N_("Bitte geben Sie dem Passkey einen Namen, z. B. „Laptop Büro“."),
+    "passkey.name_too_long": N_("Der Name darf höchstens %(max)s Zeichen lang sein."),
+    "passkey.expired": N_(
+        "Die Anfrage ist abgelaufen oder wurde schon verwendet. Bitte versuchen Sie es noch einmal."
+    ),
+    "passkey.invalid": N_("Der Passkey konnte nicht geprüft werden. Bitte versuchen Sie es noch einmal."),
+    "passkey.already_registered": N_("Dieser Passkey ist bereits registriert."),
+    "passkey.unknown": N_(
+        "Dieser Passkey gehört nicht (mehr) zu Ihrem Konto. Bitte wählen Sie einen anderen oder verwenden Sie "
+        "einen Code."
+    ),
+    "passkey.cloned": N_(
+        "Dieser Passkey wurde abgelehnt, weil sein Zähler nicht stimmt (möglicherweise eine Kopie). Bitte "
+        "verwenden Sie einen anderen Faktor und wenden Sie sich an das Programmbüro."
+    ),
+    "passkey.none": N_("Für dieses Konto ist kein Passkey registriert."),
+    "passkey.not_found": N_("Diesen Passkey gibt es nicht."),
+    "passkey.last_factor": N_(
+        "Das ist Ihr letzter zweiter Faktor, und Ihre Rolle verlangt einen. Richten Sie zuerst einen weiteren "
+        "Passkey oder die Authenticator-App ein."
+    ),
     # quizzes: starting an attempt
     "quiz.none": N_("Zu diesem Modul gibt es noch kein Quiz."),
     "quiz.already_completed": N_("Sie haben dieses Modul in dieser Version bereits abgeschlossen."),

@@ -127,3 +127,16 @@ class SecondFactorForm(FlaskForm):
         description=_l("Die 6 Ziffern aus Ihrer Authenticator-App oder einer Ihrer Wiederherstellungscodes."),
         validators=[DataRequired(_l("Bitte geben Sie den Code ein.")), Length(max=20)],
     )
+
+
+class PasskeyNameForm(FlaskForm):
+    """The name a person gives a passkey, so they can tell several apart."""
+
+    name = StringField(
+        _l("Name des Passkeys"),
+        description=_l("Zum Beispiel „Laptop Büro“ oder „Sicherheitsschlüssel“."),
+        validators=[
+            DataRequired(_l("Bitte geben Sie dem Passkey einen Namen.")),
+            Length(max=100, message=_l("Der Name darf höchstens 100 Zeichen lang sein.")),
+        ],
+    )

@@ -6,9 +6,20 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms import time as clock
 from lms.db import Base, UTCDateTime, created_at, intpk
 from lms.text import N_
 
@@ -262,3 +273,44 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebAuthnCredential(Base):
+    """A passkey (WebAuthn credential) of a person; counts as second factor. A person may register several."""
+
+    __tablename__ = "webauthn_credentials"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The authenticator's credential ID, base64url-encoded as browsers send it (at most 1023 bytes, spec).
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)
+    #: The COSE-encoded public key from the registration: it checks the signature of every later login. No secret.
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The authenticator's signature counter at the last use; a later count not above it (unless both are 0, as
+    #: with synced passkeys) means a cloned authenticator: refused and audited.
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: How the browser reaches the authenticator („internal“, „usb“, „hybrid“ …), comma-separated; a hint at login.
+    transports: Mapped[str] = mapped_column(String(200), default="")
+    #: The person's own name for it, e.g. „Laptop Büro“.
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebAuthnChallenge(Base):
+    """A challenge handed to a browser for one passkey ceremony: one person, one purpose, used once, 5 minutes.
+
+    The session holds the challenge itself; this row (its SHA-256) makes it single-use even if a copy of the
+    session (the signed cookie before login) is sent again. Expired rows are deleted as new ones are written.
+    """
+
+    __tablename__ = "webauthn_challenges"
+    __table_args__ = (CheckConstraint("purpose IN ('register', 'login')", name="purpose_known"),)
+
+    id: Mapped[intpk]
+    #: hex SHA-256 of the challenge.
+    challenge_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: „register“ (a new passkey in the profile) or „login“ (the second step of a login).
+    purpose: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, index=True)

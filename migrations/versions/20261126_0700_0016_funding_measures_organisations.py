@@ -1,7 +1,7 @@
 """Funding per municipality and programme year, measures, their imports, migrant organisations; federal states.
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-26 07:00:00+00:00
 """
 
@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 from sqlalchemy.dialects import postgresql
 
 revision = "0016"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
@@ -32,14 +31,20 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("granted_cents >= 0", name=op.f("ck_fundings_granted_not_negative")),
         sa.ForeignKeyConstraint(
-            ["municipality_id"], ["municipalities.id"], name=op.f("fk_fundings_municipality_id_municipalities")
+            ["municipality_id"],
+            ["municipalities.id"],
+            name=op.f("fk_fundings_municipality_id_municipalities"),
         ),
         sa.ForeignKeyConstraint(
             ["period_id"], ["programme_periods.id"], name=op.f("fk_fundings_period_id_programme_periods")
         ),
-        sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"], name=op.f("fk_fundings_updated_by_id_users")),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"], ["users.id"], name=op.f("fk_fundings_updated_by_id_users")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fundings")),
-        sa.UniqueConstraint("municipality_id", "period_id", name=op.f("uq_fundings_municipality_id_period_id")),
+        sa.UniqueConstraint(
+            "municipality_id", "period_id", name=op.f("uq_fundings_municipality_id_period_id")
+        ),
     )
     op.create_index(op.f("ix_fundings_municipality_id"), "fundings", ["municipality_id"], unique=False)
     op.create_table(
@@ -50,7 +55,11 @@ def upgrade() -> None:
         sa.Column("content", sa.LargeBinary(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("summary", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True),
+        sa.Column(
+            "summary",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
         sa.ForeignKeyConstraint(
             ["uploaded_by_id"], ["users.id"], name=op.f("fk_measure_imports_uploaded_by_id_users")
         ),
@@ -71,7 +80,9 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "kind IN ('personnel', 'training', 'consulting', 'other')", name=op.f("ck_measures_known_kind")
         ),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_measures_created_by_id_users")),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_measures_created_by_id_users")
+        ),
         sa.ForeignKeyConstraint(
             ["import_id"],
             ["measure_imports.id"],
@@ -79,7 +90,9 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
-            ["municipality_id"], ["municipalities.id"], name=op.f("fk_measures_municipality_id_municipalities")
+            ["municipality_id"],
+            ["municipalities.id"],
+            name=op.f("fk_measures_municipality_id_municipalities"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_measures")),
     )
@@ -109,12 +122,17 @@ def upgrade() -> None:
             name=op.f("fk_migrant_organisations_municipality_id_municipalities"),
         ),
         sa.ForeignKeyConstraint(
-            ["period_id"], ["programme_periods.id"], name=op.f("fk_migrant_organisations_period_id_programme_periods")
+            ["period_id"],
+            ["programme_periods.id"],
+            name=op.f("fk_migrant_organisations_period_id_programme_periods"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_migrant_organisations")),
     )
     op.create_index(
-        op.f("ix_migrant_organisations_municipality_id"), "migrant_organisations", ["municipality_id"], unique=False
+        op.f("ix_migrant_organisations_municipality_id"),
+        "migrant_organisations",
+        ["municipality_id"],
+        unique=False,
     )
 
 

@@ -6,6 +6,7 @@ Helpers that several test modules need are offered as fixtures (no imports betwe
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
@@ -15,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _lms_command(cli_env, "db", "upgrade")
     _lms_command(cli_env, "demo")
 
+    LIVE["workdir"] = workdir
     server_env = _clean_env(
         LMS_DATABASE_URL=database_url,
         LMS_SECRET_KEY=secrets.token_hex(32),
@@ -98,15 +100,27 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         # The demo's trainers and coordinators log in with their password alone here (tests/web/test_mfa.py).
         LMS_MFA_REQUIRED_ROLES="",
     )
-    with _gunicorn(workdir, server_env) as url:
+    with _serve(server_env, workdir / "gunicorn.log") as url:
         yield url
 
 
-@contextmanager
-def _gunicorn(workdir: Path, server_env: dict[str, str]) -> Iterator[str]:
-    """Serve ``wsgi:app`` with one gunicorn worker on a free port; yield the base URL, stop it afterwards."""
+@pytest.fixture(scope="session")
+def live_server_mfa_required(live_server: str) -> Iterator[str]:
+    """A second server on the same database, with the default LMS_MFA_REQUIRED_ROLES: privileged people must set
+    up a second factor. Use accounts of your own on it (the demo's would be sent to the set-up)."""
+    env = _clean_env(
+        LMS_DATABASE_URL="sqlite:///" + str(LIVE["database"]),
+        LMS_SECRET_KEY=secrets.token_hex(32),
+        LMS_OUTBOX_DIR=str(LIVE["outbox"]),
+    )
+    with _serve(env, LIVE["workdir"] / "gunicorn-mfa.log") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serve(server_env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """gunicorn with one worker on a free port of 127.0.0.1 until the block ends; yields the base URL."""
     port = _free_port()
-    log_path = workdir / "gunicorn.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             # No control socket: its default path in $HOME would be shared with any other gunicorn on the machine.
@@ -166,7 +180,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
             _lms_command(env, "db", "upgrade")
             _lms_command(env, "demo")
             server_env = {**env, "LMS_SECRET_KEY": secrets.token_hex(32), **settings}
-            return servers.enter_context(_gunicorn(workdir, server_env))
+            return servers.enter_context(_serve(server_env, workdir / "gunicorn.log"))
 
         yield start
 

@@ -237,6 +237,7 @@ PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "forgot-password-error": _forgot_password_error,
     "change-password-error": _change_password_error,
     "reset-links": _reset_links,
+    "mfa-setup": _trainer_page("/profil/zwei-faktor", "Zwei-Faktor-Anmeldung"),
     "trainer-content": _trainer_content,
     "trainer-workshop-overview": _trainer_workshop,
     "trainer-editor": _trainer_editor,

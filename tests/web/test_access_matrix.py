@@ -75,6 +75,14 @@ EXPECTED: dict[str, frozenset[str]] = {
     # Without a correct password in this browser a few minutes ago, the page sends everyone back to the login form.
     "auth.second_factor": EVERYONE,
     "auth.mfa_setup": LOGGED_IN,  # one's own authenticator only
+    # One's own passkeys only: another person's id is „Diesen Passkey gibt es nicht“ on one's own page.
+    "passkeys.registration_options": LOGGED_IN,
+    "passkeys.register": LOGGED_IN,
+    "passkeys.rename": LOGGED_IN,
+    "passkeys.remove": LOGGED_IN,
+    # Only for a browser half logged in (right password a few minutes ago): 401 for everyone else.
+    "passkeys.login_options": frozenset(),
+    "passkeys.login": frozenset(),
     "auth.change_password_page": LOGGED_IN,
     "auth.reset_links": frozenset({"admin"}),
     "api.openapi": EVERYONE,
@@ -307,6 +315,7 @@ def build_world(db: Session) -> World:
         "year": finished.completed_at.year,
         "attempt_id": attempt.id,
         "token_id": token.id,
+        "passkey_id": 1,
         "token": invitation_token,
         "user_id": staff.id,
         "import_id": staged.id,

@@ -1,10 +1,12 @@
-"""Login, logout and the personal profile with API tokens."""
+"""Login, logout and the personal profile with API tokens; passkeys have their own module (``passkeys.py``)."""
 
 from __future__ import annotations
 
 import base64
 import io
+import ipaddress
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import segno
 from flask import (
@@ -12,6 +14,7 @@ from flask import (
     Flask,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -23,6 +26,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from lms import time as clock
 from lms.auth.forms import (
@@ -40,6 +44,7 @@ from lms.auth.mfa import (
     begin_setup,
     confirm_setup,
     has_confirmed_factor,
+    has_totp,
     needs_setup,
     parse_roles,
     provisioning_uri,
@@ -47,6 +52,7 @@ from lms.auth.mfa import (
     verify_second_factor,
 )
 from lms.auth.models import ROLE_LABELS, ApiToken, Role, User
+from lms.auth.passkeys import RelyingParty, passkeys_of
 from lms.auth.reset import ResetLimits, request_password_reset, send_reset_link
 from lms.auth.services import (
     AccountError,
@@ -69,7 +75,7 @@ from lms.web.i18n import translate_error
 from lms.web.sessions import DatabaseSessionInterface
 from lms.web.validation import safe_redirect_target
 
-bp = Blueprint("auth", __name__, template_folder="templates")
+bp = Blueprint("auth", __name__, template_folder="../templates")
 login_manager = LoginManager()
 
 
@@ -93,7 +99,16 @@ def _load_user(user_id: str) -> User | None:
 #: How long the half-logged-in state after a correct password lasts before the password is asked for again.
 MFA_PENDING_SECONDS = 300
 #: Endpoints a person who must still set up a second factor may reach.
-_SETUP_ALLOWED = frozenset({"auth.mfa_setup", "auth.logout", "auth.keep_session_alive", "static"})
+_SETUP_ALLOWED = frozenset(
+    {
+        "auth.mfa_setup",
+        "auth.logout",
+        "auth.keep_session_alive",
+        "passkeys.registration_options",
+        "passkeys.register",
+        "static",
+    }
+)
 
 
 def _login_policy() -> LoginPolicy:
@@ -183,16 +198,22 @@ def _pending_user() -> tuple[User, dict[str, object]] | None:
 
 @bp.route("/anmelden/zweiter-faktor", methods=["GET", "POST"])
 def second_factor() -> ResponseReturnValue:
-    """The second step of the login: a code from the authenticator app or a recovery code."""
+    """The second step of the login: a passkey, a code from the authenticator app or a recovery code."""
     found = _pending_user()
     if found is None:
         flash(_("Bitte melden Sie sich erneut an."), "info")
         return redirect(url_for("auth.login"))
     user, pending = found
+    db = get_db()
+    has_app = has_totp(db, user.id)
     form = SecondFactorForm()
+    if not has_app:
+        form.code.label.text = _("Wiederherstellungscode")
+        form.code.description = _(
+            "Einer der Wiederherstellungscodes, die Sie beim Einrichten erhalten haben."
+        )
     error = None
     if form.validate_on_submit():
-        db = get_db()
         email = str(pending.get("email") or user.email)
         try:
             # A code is checked like a password: it counts against the same login throttling.
@@ -207,18 +228,53 @@ def second_factor() -> ResponseReturnValue:
             return redirect(url_for("auth.login"))
         if verify_second_factor(db, user, form.code.data or ""):
             attempt.succeeded = True
-            session.pop("mfa_pending", None)
-            login_user(user)
-            response = redirect(
-                safe_redirect_target(str(pending.get("next") or ""), url_for("progress.my_modules"))
-            )
-            remember_device(response, email)
-            return response
+            return finish_second_step(user, pending)
         keep_changes_on_client_error()
         error = _("Der Code ist nicht richtig oder wurde schon verwendet.")
         form.code.errors = [error]
     status = 401 if error else (400 if form.errors else 200)
-    return render_template("auth/second_factor.html", form=form, error=error), status
+    return render_template(
+        "auth/second_factor.html",
+        form=form,
+        error=error,
+        has_app=has_app,
+        has_passkeys=bool(passkeys_of(db, user.id)),
+        passkeys_possible=relying_party() is not None,
+    ), status
+
+
+def pending_login() -> tuple[User, dict[str, object]] | None:
+    """The person half logged in in this browser (right password, second factor still to come), if any."""
+    return _pending_user()
+
+
+def finish_second_step(user: User, pending: dict[str, object], *, as_json: bool = False) -> Response:
+    """The second factor was right: log the person in and send them where they wanted to go (a redirect, or for
+    the passkey script a JSON object naming the address)."""
+    session.pop("mfa_pending", None)
+    login_user(user)
+    target = safe_redirect_target(str(pending.get("next") or ""), url_for("progress.my_modules"))
+    response = jsonify(redirect=target) if as_json else redirect(target)
+    remember_device(response, str(pending.get("email") or user.email))
+    return response
+
+
+def login_throttle() -> LoginPolicy:
+    """The login throttling's limits from the settings (a wrong second factor counts like a wrong password)."""
+    return _login_policy()
+
+
+def relying_party() -> RelyingParty | None:
+    """Who asks for passkeys: from LMS_WEBAUTHN_RP_ID/_ORIGIN, else from this request's address; None if the host
+    is an IP address (browsers accept passkeys only for domain names, ``localhost`` included)."""
+    settings = _settings()
+    origin = settings.webauthn_origin or request.host_url.rstrip("/")
+    rp_id = settings.webauthn_rp_id or (urlsplit(origin).hostname or "")
+    try:
+        ipaddress.ip_address(rp_id)
+    except ValueError:
+        return RelyingParty(id=rp_id, origin=origin) if rp_id else None
+    return None
 
 
 def _qr_data_uri(uri: str) -> str:
@@ -242,33 +298,44 @@ def _grouped(secret: str) -> str:
 @bp.route("/profil/zwei-faktor", methods=["GET", "POST"])
 @login_required
 def mfa_setup() -> ResponseReturnValue:
-    """Set up the authenticator app (QR code, then a first code); the recovery codes are shown once."""
+    """Set up and manage the second factor: passkeys and the authenticator app (QR code, then a first code).
+
+    The recovery codes come with the first factor, of either kind, and are shown once: after the app's first code
+    in this response, after a first passkey (registered by a JSON request) on the next view of this page.
+    """
     user = acting_user()
     db = get_db()
-    if has_confirmed_factor(db, user.id):
-        return render_template("auth/mfa_setup.html", confirmed=True, codes=None, form=None)
-    factor = begin_setup(db, user)
-    form = SecondFactorForm()
+    codes: list[str] | None = session.pop("mfa_new_codes", None)
+    app_form: SecondFactorForm | None = None
     error = None
-    if form.validate_on_submit():
-        codes = confirm_setup(db, user, form.code.data or "")
-        if codes is not None:
-            return render_template("auth/mfa_setup.html", confirmed=True, codes=codes, form=None)
-        error = _("Der Code ist nicht richtig. Bitte geben Sie den aktuellen Code aus der App ein.")
-        form.code.errors = [error]
-    uri = provisioning_uri(factor, user.email)
+    app_details: dict[str, str] = {}
+    if not has_totp(db, user.id):
+        factor = begin_setup(db, user)
+        app_form = SecondFactorForm()
+        if app_form.validate_on_submit():
+            new_codes = confirm_setup(db, user, app_form.code.data or "")
+            if new_codes is not None:
+                codes, app_form = new_codes or codes, None
+                flash(_("Die Authenticator-App ist eingerichtet."), "success")
+            else:
+                error = _("Der Code ist nicht richtig. Bitte geben Sie den aktuellen Code aus der App ein.")
+                app_form.code.errors = [error]
+        if app_form is not None:
+            uri = provisioning_uri(factor, user.email)
+            app_details = {"uri": uri, "secret": _grouped(factor.secret), "qr": _qr_data_uri(uri)}
     required = user.has_role(*parse_roles(_settings().mfa_required_roles))
     return render_template(
         "auth/mfa_setup.html",
-        confirmed=False,
-        codes=None,
-        form=form,
+        codes=codes,
+        has_factor=has_confirmed_factor(db, user.id),
+        has_app=app_form is None,
+        form=app_form,
         error=error,
-        uri=uri,
-        secret=_grouped(factor.secret),
-        qr=_qr_data_uri(uri),
         required=required,
-    ), (400 if form.errors else 200)
+        passkeys=passkeys_of(db, user.id),
+        passkeys_possible=relying_party() is not None,
+        **app_details,
+    ), (400 if app_form is not None and app_form.errors else 200)
 
 
 @bp.post("/abmelden")
