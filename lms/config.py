@@ -66,6 +66,8 @@ class Settings:
     max_request_bytes: int = 8 * 1024 * 1024
     #: Largest staff list (CSV) accepted by the staff import, in bytes (the upload may exceed max_request_bytes).
     staff_import_max_bytes: int = 10 * 1024 * 1024
+    #: Largest request that shares a practice example (its attachment may be 5 MB, plus the text).
+    practice_upload_max_bytes: int = 6 * 1024 * 1024
     #: Days an invitation link stays valid.
     invitation_days: int = 14
     #: Days after a workshop when the names of its participants are deleted (GDPR Art. 9: kept no longer than the

@@ -21,6 +21,8 @@ from lms.orgs.models import Municipality, TrainingAssignment
 from lms.orgs.periods import all_periods, current_period
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import apply_import, preview_import, stage_import
+from lms.practice.models import PracticeExample
+from lms.practice.services import ExampleInput, save_example
 from lms.programme.models import Funding, MeasureKind, ParticipationFormat
 from lms.programme.services import (
     MeasureInput,
@@ -344,6 +346,40 @@ def create_funding_demo(session: Session, by_slug: dict[str, Municipality]) -> N
                     municipality,
                     OrganisationInput(name, seat, participation, period.id, may_be_named=named),
                 )
+
+
+PRACTICE = [
+    (
+        "koordination@darmstadt-dieburg.example",
+        "Hospitation zwischen Bürgerservice und Ausländerbehörde",
+        "grundbegriffe",
+        "Nach dem Modul „Grundbegriffe“ haben je zwei Beschäftigte aus Bürgerservice und Ausländerbehörde einen "
+        "halben Tag im jeweils anderen Bereich verbracht.\n\n"
+        "**Was gut funktioniert hat:**\n\n"
+        "- ein kurzer Beobachtungsbogen mit drei Fragen (Wartezeit, Sprache, Rückfragen)\n"
+        "- eine gemeinsame Auswertung von 45 Minuten mit der Koordinierungsstelle\n\n"
+        "**Was wir ändern würden:** die Termine nicht in die Wochen mit Fristabläufen legen.",
+    ),
+    (
+        "trainerin@eccar.example",
+        "Fallbesprechung statt Frontalvortrag",
+        None,
+        "In den Präsenzschulungen hat sich bewährt, nach 20 Minuten Input einen anonymisierten Fall aus der eigenen "
+        "Verwaltung zu besprechen. Die Teilnehmenden prüfen ihn mit den Begriffen des AGG (unmittelbare und "
+        "mittelbare Benachteiligung, § 3 AGG). Die Fälle sammelt die Koordination vorab ohne Namen.",
+    ),
+]
+
+
+def create_practice_demo(session: Session) -> None:
+    """Two shared practice examples, if there are none yet."""
+    if session.scalar(select(PracticeExample.id)) is not None:
+        return
+    for email, title, slug, body in PRACTICE:
+        author = session.scalar(select(User).where(User.email == email))
+        module_id = session.scalar(select(Module.id).where(Module.slug == slug)) if slug else None
+        if author is not None:
+            save_example(session, author, ExampleInput(title, body, module_id))
 
 
 def facilitator_account() -> tuple[str, str, set[Role], str]:

@@ -224,6 +224,19 @@ MESSAGES: dict[str, str | Plural] = {
     "organisation.name_missing": N_("Bitte geben Sie den Namen der Organisation an."),
     "organisation.seat_missing": N_("Bitte geben Sie den Sitz (Ort) der Organisation an."),
     "municipality.state_unknown": N_("„%(state)s“ ist kein Bundesland."),
+    "practice.title_missing": N_("Bitte geben Sie einen Titel an."),
+    "practice.body_missing": N_("Bitte beschreiben Sie das Beispiel."),
+    "practice.text_too_complex": N_(
+        "Der Text ist zu lang oder enthält zu viele verschachtelte Zeichen wie „[“ oder „*“. Bitte kürzen Sie ihn."
+    ),
+    "practice.file_empty": N_("Die Datei ist leer."),
+    "practice.file_too_large": N_("Die Datei ist größer als 5 MB."),
+    "practice.file_type": N_(
+        "Dieser Dateityp wird nicht angenommen. Erlaubt sind PDF, Word, Excel, PowerPoint, OpenDocument, PNG und JPEG."
+    ),
+    "practice.file_content": N_(
+        "Der Inhalt der Datei passt nicht zu ihrer Endung. Bitte speichern Sie sie erneut."
+    ),
     "import.already_applied": N_("Diese Liste wurde bereits übernommen."),
     "import.faulty_rows": _plural(
         Nn_(

@@ -14,6 +14,7 @@ from lms.auth.models import (
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
+from lms.practice.models import PracticeExample
 from lms.programme.models import Funding, Measure, MeasureImport, MigrantOrganisation
 from lms.progress.models import Completion, SectionRead
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
@@ -38,6 +39,7 @@ __all__ = [
     "Municipality",
     "OrgUnit",
     "PasswordResetRequest",
+    "PracticeExample",
     "ProgrammePeriod",
     "Quiz",
     "QuizAttempt",

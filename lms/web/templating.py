@@ -61,6 +61,8 @@ def main_navigation() -> list[tuple[str, str]]:
         items.append(("reports.programme", _("Programmbüro")))
     if user.is_authenticated and user.has_role(Role.COORDINATOR, Role.ADMIN):
         items.append(("certificates.overview", _("Zertifikate")))
+    if user.is_authenticated and user.has_role(Role.COORDINATOR, Role.TRAINER, Role.FACILITATOR, Role.ADMIN):
+        items.append(("practice.examples", _("Praxisbeispiele")))
     items.append(("auth.profile", _("Profil")))
     return items
 

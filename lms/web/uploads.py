@@ -9,7 +9,11 @@ from __future__ import annotations
 from flask import Request, current_app, has_app_context
 
 #: endpoint → name of the setting that holds its limit in bytes.
-LARGE_UPLOADS: dict[str, str] = {"orgs.staff_import": "staff_import_max_bytes"}
+LARGE_UPLOADS: dict[str, str] = {
+    "orgs.staff_import": "staff_import_max_bytes",
+    "practice.new_example": "practice_upload_max_bytes",
+    "practice.edit": "practice_upload_max_bytes",
+}
 
 
 class UploadAwareRequest(Request):

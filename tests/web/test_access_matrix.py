@@ -27,6 +27,7 @@ from lms.certificates.services import issue_for_completion
 from lms.orgs.models import OrgUnit
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import stage_import
+from lms.practice.services import ExampleInput, save_example
 from lms.programme.imports import stage_funding_import
 from lms.programme.models import MeasureKind, ParticipationFormat
 from lms.programme.services import (
@@ -183,6 +184,14 @@ EXPECTED: dict[str, frozenset[str]] = {
     "certificates.manage_one": frozenset({"admin"}),
     # The programme around the courses (issue 12): the office records funding; coordinators see their own and
     # record their municipality's migrant organisations.
+    # Praxisbeispiele (issue 12 §7): everyone who runs the programme reads and shares; authors and the programme
+    # office change and delete (the example of A was written by coordinator_a).
+    "practice.examples": frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"}),
+    "practice.example": frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"}),
+    "practice.attachment": frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"}),
+    "practice.new_example": frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"}),
+    "practice.edit": frozenset({"coordinator_a", "admin"}),
+    "practice.delete": frozenset({"coordinator_a", "admin"}),
     "programme.funding_overview": frozenset({"admin"}),
     "programme.funding": MANAGERS_A,
     "programme.save_grant": frozenset({"admin"}),
@@ -300,8 +309,14 @@ def build_world(db: Session) -> World:
     funding_file = stage_funding_import(
         db, people["admin"], "foerderung.csv", b"Kommune;Art;Betrag;Datum;Beschreibung\n"
     )
+    example = save_example(
+        db,
+        people["coordinator_a"],
+        ExampleInput("Tandem-Hospitation", "Zwei Ämter besuchen sich.", None, "ablauf.pdf", b"%PDF-1.7 test"),
+    )
     db.flush()
     args = {
+        "example_id": example.id,
         "measure_id": measure.id,
         "organisation_id": organisation.id,
         "funding_import_id": funding_file.id,

@@ -1,0 +1,1 @@
+"""Praxisbeispiele: coordinators, trainers and facilitators share what worked, for every model municipality."""
