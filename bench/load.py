@@ -65,7 +65,7 @@ DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_load"
 LEARNER = "lernende@darmstadt-dieburg.example"
 COORDINATOR = "koordination@darmstadt-dieburg.example"
 ADMIN = "programmbuero@eccar.example"
-#: Quiz flows per second the population of bench learners is sized for (each learner passes every quiz once).
+#: Passed quizzes per second the warm-up's population of bench learners is sized for (each passes every quiz once).
 QUIZ_FLOWS_PER_SECOND = 500
 #: Bench learners live in a municipality of their own, created just before the quiz flow, so the pages measured
 #: before it (the programme office's table) see the demo data only.
@@ -530,29 +530,33 @@ def measure_quiz_flow(
     answers = quiz_answers(url)
     if not answers:
         sys.exit("The demo data have no quiz.")
-    blocks = [args.warmup] + [args.duration] * args.rounds
-    sizes = [
-        args.quiz_learners or math.ceil(_seconds(d) * QUIZ_FLOWS_PER_SECOND / len(answers)) for d in blocks
-    ]
-    started = time.perf_counter()
-    tokens = bench_learners(url, sum(sizes))
-    print(
-        f"  {sum(sizes)} bench learners with API tokens for {len(answers)} quizzes "
-        f"({', '.join(answers)}) in {time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
-    files = []
-    for number, size in enumerate(sizes):
-        mine, tokens = tokens[:size], tokens[size:]
-        path = work / f"quiz-pairs-{number}.tsv"
-        path.write_text("".join(f"{t}\t{slug}\t{body}\n" for t in mine for slug, body in answers.items()))
-        files.append(path)
     page = Page("quiz start + submit via API (16 threads)", "/api/v1", {}, 15)
     # Hello world gets a header of the same size as the token, and the same threads and connections.
     baseline = Client(16, 16, {"Authorization": "Bearer " + "x" * 47}, BENCH / "status.lua")
     flow = Client(16, 16, {}, BENCH / "quiz_flow.lua")
-    run_wrk(platform.url, args.warmup, replace(flow, script_args=(str(files[0]), "16")))
-    for number, pairs in enumerate(files[1:], start=1):
+
+    def pairs_file(name: str, learners: int) -> Path:
+        started = time.perf_counter()
+        tokens = bench_learners(url, learners)
+        path = work / f"quiz-pairs-{name}.tsv"
+        path.write_text("".join(f"{t}\t{slug}\t{body}\n" for t in tokens for slug, body in answers.items()))
+        print(
+            f"  {learners} bench learners with API tokens ({time.perf_counter() - started:.0f} s)", flush=True
+        )
+        return path
+
+    # The warm-up's pace sizes the rounds' populations (four times as many learners as it would need).
+    warmup = pairs_file("warmup", math.ceil(_seconds(args.warmup) * QUIZ_FLOWS_PER_SECOND / len(answers)))
+    warm = run_wrk(platform.url, args.warmup, replace(flow, script_args=(str(warmup), "16")))
+    pace = (
+        QUIZ_FLOWS_PER_SECOND
+        if warm.quiz.get("exhausted")
+        else warm.quiz.get("passed", 0) / _seconds(args.warmup)
+    )
+    learners = args.quiz_learners or math.ceil(max(4 * pace, 10) * _seconds(args.duration) / len(answers))
+    print(f"  quizzes: {', '.join(answers)}; warm-up {pace:.0f} passed quizzes/s", flush=True)
+    files = [pairs_file(f"round-{n}", learners) for n in range(1, args.rounds + 1)]
+    for number, pairs in enumerate(files, start=1):
         base = run_wrk(hello.url + "/", args.duration, baseline)
         measured = run_wrk(platform.url, args.duration, replace(flow, script_args=(str(pairs), "16")))
         quiz = measured.quiz
@@ -587,7 +591,7 @@ def main() -> None:
         "--quiz-learners",
         type=int,
         default=0,
-        help=f"bench learners per quiz-flow round (default: enough for {QUIZ_FLOWS_PER_SECOND} passed quizzes/s)",
+        help="bench learners per quiz-flow round (default: four times what the warm-up's pace needs)",
     )
     args = parser.parse_args()
     url = args.db
