@@ -39,6 +39,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -187,7 +188,10 @@ def run_wrk(url: str, duration: str, client: Client) -> WrkResult:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
-    return parse_wrk(done.stdout)
+    result = parse_wrk(done.stdout)
+    if result.requests == 0:
+        sys.exit(f"No response from {url} within {duration}: nothing measured.\n{done.stdout}")
+    return result
 
 
 # --- database and servers --------------------------------------------------------------------------------------
@@ -261,7 +265,7 @@ class Server:
 
 
 @contextmanager
-def gunicorn(name: str, app: str, env: dict[str, str], port: int, log: Path) -> Iterator[Server]:
+def gunicorn(name: str, app: str, probe: str, env: dict[str, str], port: int, log: Path) -> Iterator[Server]:
     """The app under `gunicorn -c gunicorn.conf.py --workers 2`, until the block ends."""
     command = [
         str(BIN / "gunicorn"),
@@ -273,13 +277,14 @@ def gunicorn(name: str, app: str, env: dict[str, str], port: int, log: Path) -> 
         f"127.0.0.1:{port}",
         "--pythonpath",
         str(BENCH),
+        "--no-control-socket",  # not needed, and two masters would share its default path
         app,
     ]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     server = Server(name, port, process, log)
     try:
-        _wait_until_up(server)
+        _wait_until_up(server, probe)
         yield server
     finally:
         process.send_signal(signal.SIGTERM)
@@ -290,21 +295,31 @@ def gunicorn(name: str, app: str, env: dict[str, str], port: int, log: Path) -> 
             process.wait()
 
 
-def _wait_until_up(server: Server) -> None:
-    deadline = time.monotonic() + 60
+def _wait_until_up(server: Server, probe: str) -> None:
+    """Until both workers answer: each imports the app on its first request, which takes seconds on a busy machine."""
+    deadline = time.monotonic() + 120
+    opener = urllib.request.build_opener(_NoRedirect)
+
+    def answered() -> bool:
+        try:
+            with opener.open(server.url + probe, timeout=5) as page:
+                page.read()
+        except urllib.error.HTTPError:
+            pass  # any status: the app is loaded
+        except OSError:
+            return False
+        return True
+
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             sys.exit(f"{server.name} did not start:\n{server.log.read_text(errors='replace')}")
-        try:
-            with socket.create_connection(("127.0.0.1", server.port), timeout=1):
-                pass
-        except OSError:
-            time.sleep(0.2)
-            continue
         if len(worker_pids(server.process.pid)) >= 2:
-            return
-        time.sleep(0.2)
-    sys.exit(f"{server.name} did not answer within 60 s:\n{server.log.read_text(errors='replace')}")
+            # Concurrent requests reach both workers; all of them must come back.
+            with ThreadPoolExecutor(8) as pool:
+                if all(pool.map(lambda _n: answered(), range(8))):
+                    return
+        time.sleep(0.5)
+    sys.exit(f"{server.name} did not answer within 120 s:\n{server.log.read_text(errors='replace')}")
 
 
 def worker_pids(master: int) -> list[int]:
@@ -604,8 +619,10 @@ def main() -> None:
         env = server_env(url, work / "instance", platform_port)
         prepare_database(url, env, args.reuse_database)
         with (
-            gunicorn("platform", "wsgi:app", env, platform_port, work / "platform.log") as platform,
-            gunicorn("hello world", "hello:app", env, hello_port, work / "hello.log") as hello,
+            gunicorn(
+                "platform", "wsgi:app", "/anmelden", env, platform_port, work / "platform.log"
+            ) as platform,
+            gunicorn("hello world", "hello:app", "/", env, hello_port, work / "hello.log") as hello,
         ):
             learner = {"Cookie": log_in(platform.url, LEARNER, DEMO_PASSWORD)}
             coordinator = {"Cookie": log_in(platform.url, COORDINATOR, DEMO_PASSWORD)}
