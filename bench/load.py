@@ -9,7 +9,8 @@ Builds a fresh database (migrations, `lms demo`), starts the platform (wsgi:app)
 `gunicorn -c gunicorn.conf.py --workers 2`, logs in as the demo learner, coordinator and programme office (second
 factor switched off: LMS_MFA_REQUIRED_ROLES is empty), and then, per page, alternates wrk runs against hello world and
 the page with the same settings and headers (`wrk -t2 -c16 --latency`). The ratio is the page's requests per second
-divided by hello world's in the same round; on a shared machine the absolute numbers vary by 2x, the ratio much less.
+divided by hello world's in the same round; on a shared machine the absolute numbers vary by 2x or more, the ratio
+less (but under heavy load it too: the table shows each round's).
 
 Last, the quiz through the JSON API (bench/quiz_flow.lua, 16 threads with one connection each, against hello world
 with the same threads and connections), then the memory (PSS) of the platform's gunicorn master and workers.
