@@ -61,7 +61,7 @@ def hostile(name: str, description: str, n: int = 0, *, limit: int = 200, long: 
         if len(value) + 1 + len(payload) <= limit:
             value += " " + payload
     if long:
-        value = (value + " " + "Überlänge " * 60)[:limit].rstrip()
+        value = (value + " " + "Überlänge-ÄÖÜß " * 60)[:limit].rstrip()  # 2 bytes a letter in UTF-8
     return value
 
 
@@ -70,6 +70,8 @@ def hostile_filename(name: str, description: str, extension: str) -> str:
     return f"+SUM(1) {code(name, description)} {IMG} {JINJA} {JINJA_CONFIG} {RLO}ltr.{extension}"
 
 
+#: Fields whose value has no markup payload after the marker (a long name in letters only).
+WITHOUT_MARKUP = {"longname"}
 MARKER = re.compile(r"HX-([a-z0-9]+)-", re.IGNORECASE)
 #: The values the app's configuration would reveal if a Jinja probe were rendered (tests use this secret key).
 SECRETS = ("test-secret", "SECRET_KEY", "<Config ")
@@ -240,7 +242,7 @@ def check_pdf(where: str, data: bytes, findings: Findings) -> str:
     flat = squeeze(text)
     for name in MARKER.findall(flat):
         after = flat.split(f"HX-{name}-", 1)[1]
-        if after and not after.startswith((squeeze(IMG)[:9], squeeze(SCRIPT)[:9])):
+        if after and name not in WITHOUT_MARKUP and not after.startswith((squeeze(IMG)[:9], squeeze(SCRIPT)[:9])):
             findings.add(where, f"field {name}: not printed literally: {after[:60]!r}")
     return text
 
@@ -279,6 +281,9 @@ def check_zip(where: str, data: bytes, findings: Findings) -> None:
         for info in archive.infolist():
             if ".." in info.filename or info.filename.startswith("/"):
                 findings.add(where, f"unsafe path in the archive: {info.filename!r}")
+            if any(len(part.encode()) > 255 for part in info.filename.split("/")):
+                # Longer names cannot be unpacked on ext4 or NTFS („File name too long“).
+                findings.add(where, f"a file name in the archive is over 255 bytes: {info.filename[:60]!r}…")
             content = archive.read(info)
             inner = f"{where}!{info.filename}"
             check_download(inner, _guess_type(info.filename), content, findings)
@@ -609,6 +614,28 @@ def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords
     revoke_certificate(
         db, revoked, actor=people["admin"], reason=hostile("revoke", "revocation reason", 2, limit=1000)
     )
+    # A very long name in letters of two bytes each (within the certificate font's Latin range).
+    long_name = (code("longname", "a 200-character name in Polish letters") + " Żółć-Łęcka Ślązakówna" * 12)[
+        :200
+    ]
+    long_person = create_user(
+        db,
+        email="lange.name@hostile.example",
+        display_name=long_name,
+        password=None,
+        roles={Role.LEARNER},
+        municipality_id=town.id,
+    )
+    long_completion = Completion(
+        user_id=long_person.id,
+        module_id=module.module_id,
+        module_version_id=module.id,
+        mode="online",
+        completed_at=clock.now(),
+    )
+    db.add(long_completion)
+    db.flush()
+    issue_for_completion(db, long_completion, actor_id=long_person.id, base_url=base_url)
 
     # The current period, its plan and the sessions held in it.
     period = current_period(db) or db.scalars(select(ProgrammePeriod)).first()
