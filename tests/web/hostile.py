@@ -242,7 +242,11 @@ def check_pdf(where: str, data: bytes, findings: Findings) -> str:
     flat = squeeze(text)
     for name in MARKER.findall(flat):
         after = flat.split(f"HX-{name}-", 1)[1]
-        if after and name not in WITHOUT_MARKUP and not after.startswith((squeeze(IMG)[:9], squeeze(SCRIPT)[:9])):
+        if (
+            after
+            and name not in WITHOUT_MARKUP
+            and not after.startswith((squeeze(IMG)[:9], squeeze(SCRIPT)[:9]))
+        ):
             findings.add(where, f"field {name}: not printed literally: {after[:60]!r}")
     return text
 
