@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import csv
 import re
+import zipfile
 from collections import deque
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from sqlalchemy.orm import Session
@@ -42,6 +43,26 @@ HOSTILE_AGENT = (
 MAX_PAGES = 400
 #: Query-string variants of one path the crawl follows (sorting, paging and filters of one list).
 MAX_VARIANTS = 6
+#: Every query parameter a view reads (request.args and query_int in lms/), for the reflected-input pass.
+QUERY_PARAMETERS = (
+    "art",
+    "code",
+    "email",
+    "fassung",
+    "neu",
+    "next",
+    "person",
+    "status",
+    "suche",
+    "versuche",
+    "einheit",
+    "version",
+    "zeitraum",
+    "seite",
+    "a",
+    "b",
+)
+REFLECTED = f"{hostile.IMG}{hostile.SCRIPT}{hostile.META}{hostile.JINJA}{hostile.JINJA_CONFIG}"
 #: A visit to these would end the crawl's own session or are not pages.
 SKIP_PREFIXES = ("/static/", "/abmelden")
 
@@ -221,6 +242,63 @@ def enter_through_forms(
     response = _post(trainer, f"/inhalte/{world.args['module_slug']}/vorschau/quiz", {})
     check("trainer", "quiz preview", response)
 
+    # A ZIP with hostile member names becomes drafts, or problems naming them (a member in "../" is skipped).
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr(f"../{hostile.IMG}.md", source)
+        member = f"quizzes/{hostile.code('zipmember', 'file name inside an uploaded ZIP')}{hostile.IMG}.md"
+        bundle.writestr(member, source)
+        bundle.writestr(f"modules/{hostile.JINJA}{hostile.SCRIPT}.md", "kein Front-Matter " + hostile.IMG)
+    response = _post(
+        trainer,
+        "/inhalte/hochladen",
+        {
+            "file": (
+                io.BytesIO(archive.getvalue()),
+                hostile.hostile_filename("zipname", "uploaded ZIP file name", "zip"),
+            )
+        },
+        content_type="multipart/form-data",
+    )
+    check("trainer", "zip upload", response)
+
+    # What people type into search and code fields comes back on the page.
+    anonymous = clients["anonymous"]
+    for what, path, data in [
+        (
+            "verify",
+            "/verify",
+            {"code": hostile.code("verifycode", "certificate code typed into /verify") + hostile.IMG},
+        ),
+        (
+            "login",
+            "/anmelden",
+            {
+                "email": hostile.code("loginmail", "address typed into the login form")
+                + hostile.IMG
+                + "@x.example",
+                "password": "falsch",
+            },
+        ),
+        (
+            "forgot",
+            "/passwort-vergessen",
+            {
+                "email": hostile.code("forgotmail", "address typed into „Passwort vergessen“")
+                + "{{7*7}}@x.example"
+            },
+        ),
+    ]:
+        check("anonymous", what, _post(anonymous, path, data))
+    redeem = {"code": hostile.code("redeem", "participation code typed in")[:40]}
+    check("learner", "redeem", _post(learner, "/nachweise/einloesen", redeem))
+    search = hostile.code("search", "search text of the staff list") + hostile.IMG
+    check(
+        "coordinator",
+        "staff search",
+        coordinator.get(f"/kommunen/{slug}/beschaeftigte", query_string={"suche": search}),
+    )
+
     # The programme office sends a password link (mail); a visitor asks for one.
     response = admin.get(
         "/programmbuero/passwort-links", query_string={"email": world.people["learner"].email}
@@ -251,7 +329,7 @@ def enter_through_forms(
         check("coordinator", f"certificate export ({fmt})", response)
 
 
-def crawl(client, role: str, paths: list[str], findings: hostile.Findings) -> int:  # type: ignore[no-untyped-def]
+def crawl(client, role: str, paths: list[str], findings: hostile.Findings, *, follow: bool = True) -> int:  # type: ignore[no-untyped-def]
     """Open the paths and every same-site link found on the way; returns how many pages were checked."""
     queue = deque(paths)
     visited: set[str] = set()
@@ -277,6 +355,13 @@ def crawl(client, role: str, paths: list[str], findings: hostile.Findings) -> in
         disposition = response.headers.get("Content-Disposition", "")
         findings.saw(where, disposition)
         location = response.headers.get("Location")
+        if location and (
+            urlsplit(location).scheme not in ("", "http")
+            or urlsplit(location).netloc not in ("", "localhost")
+        ):
+            findings.add(where, f"redirects away: {location[:80]!r}")
+        if not follow:
+            continue
         found = [location] if location else []
         if response.content_type.startswith("text/html"):
             found += links_of(body.decode("utf-8"))
@@ -323,6 +408,12 @@ def test_no_hostile_name_becomes_markup_formula_or_crash(  # type: ignore[no-unt
     english.environ_base.update(HTTP_USER_AGENT=HOSTILE_AGENT, HTTP_ACCEPT_LANGUAGE="en")
     log_in_directly(app, english, world.people[ENGLISH])
     pages[f"{ENGLISH} (en)"] = crawl(english, f"{ENGLISH}-en", paths + extra, findings)
+
+    # Reflected input: every GET route once more with every query parameter the views read set to payloads.
+    probe = {name: REFLECTED for name in QUERY_PARAMETERS}
+    probed = [f"{path}{'&' if '?' in path else '?'}{urlencode(probe)}" for path in paths]
+    for role in ROLES:
+        pages[f"{role} (query)"] = crawl(clients[role], f"{role}-query", probed, findings, follow=False)
 
     for mail in sorted(outbox.glob("*.eml")):
         hostile.check_mail(f"mail {mail.name}", mail.read_bytes(), findings)
