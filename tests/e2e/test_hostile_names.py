@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from lms import create_app, migrate
 from lms.db import make_engine
-from tests.web import hostile
+from tests.web import hostile, hostile_world
 
 pytestmark = [
     pytest.mark.e2e,
@@ -44,14 +44,14 @@ INJECTED = """() => ({
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, hostile.World]]:
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, hostile_world.World]]:
     """The hostile world in a database of its own, served by the app (in this process, on a free port)."""
     folder = tmp_path_factory.mktemp("hostile-e2e")
     url = "sqlite:///" + str(folder / "hostile.sqlite3")
     migrate.upgrade(url)
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as db:
-        world = hostile.build_world(db, with_passwords=True)
+        world = hostile_world.build_world(db, with_passwords=True)
         world.facts["period"].label = PERIOD_LABEL
         db.commit()
     engine.dispose()
@@ -121,7 +121,7 @@ class Watch:
 
 
 @pytest.fixture
-def hostile_page(browser: Any, hostile_site: tuple[str, hostile.World]) -> Iterator[tuple[Any, Watch]]:
+def hostile_page(browser: Any, hostile_site: tuple[str, hostile_world.World]) -> Iterator[tuple[Any, Watch]]:
     base, _world = hostile_site
     context = browser.new_context(base_url=base, locale="de-DE", bypass_csp=True, user_agent=AGENT)
     context.set_default_timeout(10_000)
@@ -132,7 +132,7 @@ def hostile_page(browser: Any, hostile_site: tuple[str, hostile.World]) -> Itera
         context.close()
 
 
-def _pages(world: hostile.World) -> dict[str, list[str]]:
+def _pages(world: hostile_world.World) -> dict[str, list[str]]:
     slug, module = world.args["municipality_slug"], world.args["module_slug"]
     return {
         "coordinator": [
@@ -169,7 +169,7 @@ def test_key_pages_run_no_script_and_stay_put(  # type: ignore[no-untyped-def]
 ) -> None:
     page, watch = hostile_page
     _base, world = hostile_site
-    log_in(page, world.people[role].email, hostile.PASSWORD)
+    log_in(page, world.people[role].email, hostile_world.PASSWORD)
     wrong = []
     for path in _pages(world)[role]:
         seen = watch.visit(path)
@@ -195,7 +195,7 @@ def test_devices_list_and_verification_page_stay_put(hostile_page, hostile_site,
     seen = watch.visit(f"/verify/{world.args['code']}")
     assert not (seen["dialogs"] or seen["navigations"] or seen["left"] or seen["injected"]), seen
     assert hostile.IMG in page.locator("body").inner_text()
-    log_in(page, world.people["learner"].email, hostile.PASSWORD)
+    log_in(page, world.people["learner"].email, hostile_world.PASSWORD)
     seen = watch.visit("/profil")
     assert not (seen["dialogs"] or seen["navigations"] or seen["left"] or seen["injected"]), seen
     # The device is named by what the User-Agent says it is; the header itself is never shown.
@@ -208,7 +208,7 @@ def test_the_editor_puts_the_fresh_preview_in_without_running_it(  # type: ignor
     """The editor's autosave writes preview and problems into the page as HTML (innerHTML): escaped there too."""
     page, watch = hostile_page
     _base, world = hostile_site
-    log_in(page, world.people["trainer"].email, hostile.PASSWORD)
+    log_in(page, world.people["trainer"].email, hostile_world.PASSWORD)
     seen = watch.visit(f"/inhalte/entwuerfe/{world.args['draft_id']}")
     assert not (seen["dialogs"] or seen["navigations"] or seen["injected"]), seen
     source = page.locator("#source")

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.auth.invitations import create_invitations
 from tests import factories as f
-from tests.web import hostile
+from tests.web import hostile, hostile_world
 from tests.web.test_access_matrix import ROUTES, log_in_directly
 
 ROLES = ("anonymous", "learner", "coordinator", "facilitator", "trainer", "admin")
@@ -119,7 +119,7 @@ def _post(client, path: str, data: dict[str, Any] | None = None, **kwargs: Any):
 
 
 def enter_through_forms(
-    app, world: hostile.World, clients: dict[str, Any], findings: hostile.Findings
+    app, world: hostile_world.World, clients: dict[str, Any], findings: hostile.Findings
 ) -> None:  # type: ignore[no-untyped-def]
     """What people type into the forms: each answer is checked like a crawled page."""
     import io
@@ -207,7 +207,7 @@ def enter_through_forms(
     # The trainer uploads a Markdown file and an image under hostile names, and previews the draft.
     trainer = clients["trainer"]
     upload_name = hostile.hostile_filename("upload", "uploaded Markdown file name", "md")
-    source = hostile.module_source("hochgeladenes-modul", n=3)
+    source = hostile_world.module_source("hochgeladenes-modul", n=3)
     response = _post(
         trainer,
         "/inhalte/hochladen",
@@ -219,12 +219,12 @@ def enter_through_forms(
     response = _post(
         trainer,
         "/inhalte/bilder",
-        {"file": (io.BytesIO(hostile.png_bytes(100)), image_name)},
+        {"file": (io.BytesIO(hostile_world.png_bytes(100)), image_name)},
         content_type="multipart/form-data",
     )
     check("trainer", "image upload", response)
     draft_id = world.args["draft_id"]
-    draft_text = hostile.draft_source(world.args["module_slug"], "1.3", 4)
+    draft_text = hostile_world.draft_source(world.args["module_slug"], "1.3", 4)
     response = _post(trainer, f"/inhalte/entwuerfe/{draft_id}/vorschau", {"source": draft_text})
     check("trainer", "draft preview", response)
     token = f.csrf_token(trainer, "/anmelden")
@@ -298,6 +298,44 @@ def enter_through_forms(
         "staff search",
         coordinator.get(f"/kommunen/{slug}/beschaeftigte", query_string={"suche": search}),
     )
+
+    # The facilitator records a workshop through the form; the coordinator's training names unknown people.
+    held_on = max(period.starts_on, min(clock.today(), period.ends_on) - timedelta(days=2)).isoformat()
+    facilitator = clients["facilitator"]
+    response = _post(
+        facilitator,
+        "/veranstaltungen/neu/workshop",
+        {
+            "municipality_id": str(town.id),
+            "module_version_id": str(world.facts["script"].id),
+            "held_on": held_on,
+            "place": hostile.hostile("formplace", "workshop place (form)", 2),
+            "facilitator_ids": str(world.people["facilitator"].id),
+            "external_facilitators": hostile.hostile(
+                "formexternal", "external facilitators (form)", 3, limit=300
+            ),
+            "participant_count": "9",
+            "attendee_names": hostile.hostile("formattendee", "participant names (form)", 4)
+            + "\n"
+            + hostile.META,
+        },
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    check("facilitator", "recorded workshop", facilitator.get(response.headers["Location"]))
+    response = _post(
+        coordinator,
+        "/veranstaltungen/neu/schulung",
+        {
+            "municipality_id": str(town.id),
+            "module_version_id": str(world.args["version_id"]),
+            "held_on": held_on,
+            "place": "Rathaus",
+            "external_facilitators": "Extern",
+            "attendees": f"{hostile.code('unknownattendee', 'an unknown attendee line (problem text)')}{hostile.IMG}",
+        },
+    )
+    assert response.status_code == 400, response.status_code
+    check("coordinator", "training with an unknown attendee", response)
 
     # The programme office sends a password link (mail); a visitor asks for one.
     response = admin.get(
@@ -378,7 +416,7 @@ def crawl(client, role: str, paths: list[str], findings: hostile.Findings, *, fo
 def test_no_hostile_name_becomes_markup_formula_or_crash(  # type: ignore[no-untyped-def]
     app, db: Session, outbox: Path
 ) -> None:
-    world = hostile.build_world(db)
+    world = hostile_world.build_world(db)
     [(_user, invitation, _row)] = create_invitations(db, [world.people["learner"]], actor_id=None, days=14)
     world.args["token"] = invitation
     db.commit()
@@ -411,14 +449,18 @@ def test_no_hostile_name_becomes_markup_formula_or_crash(  # type: ignore[no-unt
 
     # Reflected input: every GET route once more with every query parameter the views read set to payloads.
     probe = {name: REFLECTED for name in QUERY_PARAMETERS}
-    probed = [f"{path}{'&' if '?' in path else '?'}{urlencode(probe)}" for path in paths]
+    # Files (PDF, spreadsheets) read no text from the query; the pass is about pages.
+    pages_only = [
+        p for p in paths if not p.endswith((".pdf", ".csv", ".xlsx", ".zip", ".json", ".md", ".png"))
+    ]
+    probed = [f"{path}{'&' if '?' in path else '?'}{urlencode(probe)}" for path in pages_only]
     for role in ROLES:
         pages[f"{role} (query)"] = crawl(clients[role], f"{role}-query", probed, findings, follow=False)
 
     for mail in sorted(outbox.glob("*.eml")):
         hostile.check_mail(f"mail {mail.name}", mail.read_bytes(), findings)
 
-    missing = hostile.missing_fields(findings, hostile.UNSEEN_BY_DESIGN)
+    missing = hostile.missing_fields(findings, hostile_world.UNSEEN_BY_DESIGN)
     summary = (
         f"pages per person: {pages}; checked: {findings.checked}; "
         f"fields: {len(hostile.FIELDS)} ({len(findings.seen)} seen)"
