@@ -46,9 +46,15 @@ def neutralise(cell: object) -> str:
     return spreadsheet_safe("" if cell is None else str(cell))
 
 
+#: Bytes of the holder's name in a file name; with date, module slug (≤ 80) and code it stays under 255 bytes.
+NAME_BYTES = 120
+
+
 def file_name(snapshot: dict[str, Any]) -> str:
     """``2026-03-01_Weiß-Jürgen_grundbegriffe_KFA-….pdf``: sortable by date, readable, unique by the code."""
-    name = re.sub(r"[^\w.-]+", "-", snapshot["holder_name"], flags=re.UNICODE).strip("-.") or "Person"
+    name = re.sub(r"[^\w.-]+", "-", snapshot["holder_name"], flags=re.UNICODE)
+    # File systems allow 255 bytes per name: a long name (in letters of two or three bytes) is cut.
+    name = name.encode()[:NAME_BYTES].decode(errors="ignore").strip("-.") or "Person"
     module = snapshot.get("module_slug") or "fortbildung"
     return f"{snapshot['awarded_on']}_{name}_{module}_{snapshot['code']}.pdf"
 

@@ -139,9 +139,9 @@ def to_xlsx(tables: list[Table]) -> bytes:
 
 
 def _sheet_name(title: str) -> str:
-    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
+    """Excel allows 31 characters, none of []:*?/\\, and no apostrophe at either end (a period label may bring one)."""
     cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title)
-    return cleaned[:31]
+    return cleaned[:31].strip("'") or "Tabelle"
 
 
 # --- the tables ---------------------------------------------------------------------------------------------------
