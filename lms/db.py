@@ -63,6 +63,10 @@ created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=clock.now,
 slug = Annotated[str, mapped_column(String(80), nullable=False)]
 
 
+#: How a SQLite transaction may begin (execution option ``sqlite_begin``); the default is DEFERRED.
+SQLITE_BEGIN_MODES = ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; on SQLite turn on foreign keys, WAL and a busy timeout so several workers can share it."""
     if url.startswith("sqlite"):
@@ -81,6 +85,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # A deferred transaction that reads and then writes fails at once ("database is locked", the busy
+            # timeout does not apply) when another connection wrote in between; a unit of work that may write
+            # asks for the write lock up front with execution_options(sqlite_begin="IMMEDIATE").
+            mode = connection.get_execution_options().get("sqlite_begin", "")
+            connection.exec_driver_sql(f"BEGIN {mode}" if mode in SQLITE_BEGIN_MODES else "BEGIN")
 
     return engine

@@ -1,4 +1,10 @@
-"""The OpenAPI 3.1 document of API v1 (kept beside the views; a test checks every route is described)."""
+"""The OpenAPI 3.1 document of API v1, kept beside the views.
+
+It says everything the API answers: every status an operation can return (a 500 is a bug, never a promise), the
+error body, request bodies as precise as the server checks them, and links between operations for clients (and
+Schemathesis' stateful phase, scripts/api-fuzz) to follow. tests/web/test_api.py checks that every route is
+described; scripts/api-fuzz checks that the server keeps to the document.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,48 @@ from typing import Any
 
 from lms.quizzes.question_types import REGISTRY
 from lms.quizzes.review import REVIEW_KEYS, When
+from lms.web.validation import MAX_DB_INT
+
+#: A string without the control characters the edge refuses (lms/web/validation.py: C0 except tab and line
+#: breaks, and DEL), as an ECMA-262 pattern.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+#: Module slugs (lms/markdown/structure.py, SLUG_PATTERN; at most 80 characters in the database).
+SLUG = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+#: Question keys within a quiz: q1, q2, … in the order of the quiz file.
+QUESTION_KEY = "^q[1-9][0-9]*$"
 
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+def _response(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/responses/{name}"}
 
 
-ERRORS = {
-    "401": {"$ref": "#/components/responses/Unauthorized"},
-    "404": {"$ref": "#/components/responses/NotFound"},
-}
+def _json(schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}, **extra}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    """An object with exactly these properties (the API never sends others); all required unless listed."""
+    return {
+        "type": "object",
+        "required": list(properties) if required is None else required,
+        "properties": properties,
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+STRING = {"type": "string"}
+DATE_TIME = {"type": "string", "format": "date-time"}
+TEXT = {"type": "string", "pattern": NO_CONTROL_CHARACTERS}
+
+#: What every operation may answer besides its own results: malformed requests and missing authentication.
+COMMON = {"400": _response("BadRequest"), "401": _response("Unauthorized")}
+#: Every POST also: a body larger than LMS_MAX_REQUEST_BYTES.
+POSTED = {**COMMON, "413": _response("PayloadTooLarge")}
 
 
 def _entries(description: str) -> dict[str, Any]:
@@ -27,77 +61,69 @@ def _entries(description: str) -> dict[str, Any]:
     return {
         "type": "array",
         "description": description,
-        "items": {
-            "type": "object",
-            "required": ["id", "html"],
-            "properties": {"id": {"type": "string"}, "html": {"type": "string"}},
-        },
+        "items": _object({"id": STRING, "html": STRING}),
     }
 
 
 def _question_schemas() -> dict[str, Any]:
     """Questions of every registered type, open and graded, and the shape of a response to each."""
     types = list(REGISTRY)
-    response = {
-        "description": (
-            "Antwort auf eine Frage. single_choice, true_false: Liste mit der gewählten Antwort-ID (oder die ID "
-            "als Text); multiple_choice: Liste der gewählten Antwort-IDs; text_input: der eingegebene Text "
-            "(höchstens max_length Zeichen; Groß- und Kleinschreibung, mehrfache Leerzeichen und Satzzeichen am "
-            "Rand zählen nicht); ordering: die Schritt-IDs in der gewählten Reihenfolge, alle genau einmal "
-            '(oder je Schritt "ID:Position" wie im Formular). Leer oder fehlend: unbeantwortet.'
-        ),
-        "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+    answer = {
+        "anyOf": [
+            TEXT,
+            {"type": "array", "items": TEXT},
+            {"type": "null"},
+        ]
     }
     return {
-        "Question": {
-            "type": "object",
-            "description": "Eine Frage eines offenen Versuchs, ohne Lösung; die Felder hängen vom Typ ab.",
-            "required": ["key", "type", "title", "stem_html"],
-            "properties": {
-                "key": {"type": "string"},
+        "Response": {
+            **answer,
+            "description": (
+                "Antwort auf eine Frage. single_choice, true_false: Liste mit der gewählten Antwort-ID (oder die ID "
+                "als Text); multiple_choice: Liste der gewählten Antwort-IDs; text_input: der eingegebene Text "
+                "(höchstens max_length Zeichen; Groß- und Kleinschreibung, mehrfache Leerzeichen und Satzzeichen am "
+                "Rand zählen nicht); ordering: die Schritt-IDs in der gewählten Reihenfolge, alle genau einmal "
+                '(oder je Schritt "ID:Position" wie im Formular). Leer, null oder fehlend: unbeantwortet. Passt '
+                "eine Antwort nicht zur Frage (unbekannte ID, zwei Antworten auf eine Einfachauswahl, zu lang), "
+                "ist die Antwort 422. Keine Steuerzeichen (außer Tabulator und Zeilenumbruch)."
+            ),
+        },
+        "Question": _object(
+            {
+                "key": {"type": "string", "pattern": QUESTION_KEY},
                 "type": {"type": "string", "enum": types},
-                "title": {"type": "string"},
-                "stem_html": {"type": "string"},
+                "title": STRING,
+                "stem_html": STRING,
                 "options": _entries(
                     "single_choice, multiple_choice, true_false: Antworten in Anzeigereihenfolge"
                 ),
-                "max_length": {"type": "integer", "description": "text_input: höchste Länge der Antwort"},
+                "max_length": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "text_input: höchste Länge der Antwort",
+                },
                 "steps": _entries(
                     "ordering: die zu ordnenden Schritte, gemischt (nie schon richtig geordnet)"
                 ),
             },
-        },
-        "QuestionResult": {
-            "type": "object",
-            "description": (
-                "Eine Frage eines abgegebenen Versuchs: die eigene Antwort und, soweit die Review-Optionen des "
-                "Quiz es jetzt zeigen (siehe Attempt.revealed), ob sie richtig war, die Lösung und die Erklärung. "
-                "Was nicht gezeigt wird, ist null (review: leer)."
-            ),
-            "required": [
-                "key",
-                "type",
-                "title",
-                "response",
-                "is_correct",
-                "correct_response",
-                "review",
-                "explanation_html",
-            ],
-            "properties": {
-                "key": {"type": "string"},
+            required=["key", "type", "title", "stem_html"],
+            description="Eine Frage eines offenen Versuchs, ohne Lösung; die weiteren Felder hängen vom Typ ab.",
+        ),
+        "QuestionResult": _object(
+            {
+                "key": {"type": "string", "pattern": QUESTION_KEY},
                 "type": {"type": "string", "enum": types},
-                "title": {"type": "string"},
+                "title": STRING,
                 "response": {
-                    "anyOf": [_ref("Response"), {"type": "null"}],
-                    "description": "Die gespeicherte (normalisierte) Antwort; null: unbeantwortet",
+                    "anyOf": [STRING, {"type": "array", "items": STRING}, {"type": "null"}],
+                    "description": "Die gespeicherte (normalisierte) Antwort; leer oder null: unbeantwortet",
                 },
                 "is_correct": {
                     "type": ["boolean", "null"],
                     "description": "Ob die Frage richtig beantwortet ist; null, solange correctness sie verbirgt",
                 },
                 "correct_response": {
-                    "anyOf": [_ref("Response"), {"type": "null"}],
+                    "anyOf": [STRING, {"type": "array", "items": STRING}, {"type": "null"}],
                     "description": "Eine Antwort, die richtig ist; null, solange right_answer sie verbirgt",
                 },
                 "review": {
@@ -108,21 +134,197 @@ def _question_schemas() -> dict[str, Any]:
                         "Reihenfolge: html, is_right je Platz) und expected (HTML der Schritte in richtiger "
                         "Reihenfolge)."
                     ),
+                    "properties": {
+                        "accepted": {"type": "array", "items": STRING},
+                        "given": {
+                            "type": "array",
+                            "items": _object({"html": STRING, "is_right": {"type": "boolean"}}),
+                        },
+                        "expected": {"type": "array", "items": STRING},
+                    },
+                    "additionalProperties": False,
                 },
                 "explanation_html": {
                     "type": ["string", "null"],
                     "description": "Die Erklärung; null, solange explanation sie verbirgt",
                 },
             },
-        },
-        "Response": response,
+            description=(
+                "Eine Frage eines abgegebenen Versuchs: die eigene Antwort und, soweit die Review-Optionen des "
+                "Quiz es jetzt zeigen (siehe Attempt.revealed), ob sie richtig war, die Lösung und die Erklärung. "
+                "Was nicht gezeigt wird, ist null (review: leer)."
+            ),
+        ),
     }
 
 
-def openapi_document() -> dict[str, Any]:
-    """The document served at /api/v1/openapi.json."""
-    slug = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-    attempt_id = {"name": "attempt_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+def _attempt_schemas() -> dict[str, Any]:
+    """An attempt while open (questions without solutions) and once submitted (the result)."""
+    common = {
+        "id": {"type": "integer", "minimum": 1, "maximum": MAX_DB_INT},
+        "module": {"type": "string", "pattern": SLUG},
+        "module_version": STRING,
+        "quiz_version": {"type": "integer", "minimum": 1},
+        "pass_mark": {"type": "integer", "minimum": 0, "maximum": 100},
+        "started_at": DATE_TIME,
+    }
+    return {
+        "Attempt": {
+            "oneOf": [_ref("OpenAttempt"), _ref("SubmittedAttempt")],
+            "description": "Ein Quizversuch: offen (submitted_at null) oder abgegeben.",
+        },
+        "OpenAttempt": _object(
+            {
+                **common,
+                "submitted_at": {"type": "null"},
+                "questions": {
+                    "type": "array",
+                    "items": _ref("Question"),
+                    "description": "Die Fragen in der Reihenfolge dieses Versuchs, ohne Lösungen",
+                },
+            }
+        ),
+        "SubmittedAttempt": _object(
+            {
+                **common,
+                "submitted_at": DATE_TIME,
+                "score_percent": {"type": "number", "minimum": 0, "maximum": 100},
+                "passed": {"type": "boolean"},
+                "review_options": {
+                    **_ref("ReviewOptions"),
+                    "description": "Die Review-Optionen der Quizfassung dieses Versuchs",
+                },
+                "revealed": _object(
+                    {key: {"type": "boolean"} for key in REVIEW_KEYS},
+                    description=(
+                        "Was diese Antwort jetzt zeigt. Nach „after_pass_or_last_attempt“ erst, wenn das Modul "
+                        "bestanden ist oder kein Versuch mehr bleibt."
+                    ),
+                ),
+                "questions": {
+                    "type": "array",
+                    "items": _ref("QuestionResult"),
+                    "description": "Das Ergebnis je Frage",
+                },
+            }
+        ),
+        "ReviewOptions": _object(
+            {key: {"type": "string", "enum": [when.value for when in When]} for key in REVIEW_KEYS},
+            description=(
+                "Wann Lernende nach einem Versuch sehen, ob jede Antwort richtig war (correctness), die "
+                "richtigen Antworten (right_answer) und die Erklärungen (explanation); im Quizkopf "
+                "„review:“, mit der Quizfassung eingefroren."
+            ),
+        ),
+        "Submission": _object(
+            {
+                "responses": {
+                    "type": "object",
+                    "description": (
+                        "Antworten je Fragenschlüssel (siehe Response); fehlende Fragen gelten als unbeantwortet. "
+                        "Ein Schlüssel, den der Versuch nicht hat, ist 422."
+                    ),
+                    "propertyNames": {"pattern": QUESTION_KEY},
+                    "additionalProperties": _ref("Response"),
+                }
+            },
+            description="Die Abgabe eines Versuchs; weitere Felder sind ein Fehler (400).",
+        ),
+    }
+
+
+def _content_schemas() -> dict[str, Any]:
+    """Modules and completions."""
+    summary = {
+        "slug": {"type": "string", "pattern": SLUG, "maxLength": 80},
+        "kind": {"type": "string", "enum": ["training", "workshop"]},
+        "title": STRING,
+        "version": STRING,
+        "summary": STRING,
+        "duration_minutes": {"type": "integer", "minimum": 0},
+        "language": STRING,
+        "content_hash": STRING,
+        "published_at": DATE_TIME,
+    }
+    section = _object(
+        {"position": {"type": "integer"}, "anchor": STRING, "title": STRING, "html": STRING},
+        description="Ein Abschnitt, HTML beim Veröffentlichen bereinigt",
+    )
+    return {
+        "ModuleSummary": _object(summary),
+        "ModuleDetail": _object(
+            {
+                **summary,
+                "audience": {"type": "array", "items": STRING},
+                "objectives": {"type": "array", "items": STRING},
+                "intro_html": STRING,
+                "has_quiz": {"type": "boolean"},
+                "sections": {"type": "array", "items": section},
+            }
+        ),
+        "Completion": _object(
+            {
+                "id": {"type": "integer", "minimum": 1},
+                "module": {"type": "string", "pattern": SLUG},
+                "title": STRING,
+                "module_version": STRING,
+                "content_hash": STRING,
+                "completed_at": DATE_TIME,
+                "score_percent": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
+                "mode": {"type": "string", "enum": ["online", "in_person"]},
+            }
+        ),
+    }
+
+
+def _error_responses() -> dict[str, Any]:
+    """The error answers, each with the JSON body {"error": {"status", "message"}}."""
+    texts = {
+        "BadRequest": (
+            "Ungültige Anfrage: kein JSON oder nicht in der beschriebenen Form, Steuerzeichen in Adresse oder "
+            "Daten, JSON tiefer als 32 Ebenen, oder (bei Anmeldung über die Browsersitzung) ein POST ohne "
+            "gültigen Header X-CSRFToken"
+        ),
+        "Unauthorized": "Nicht angemeldet, oder das Token ist ungültig, abgelaufen oder widerrufen",
+        "NotFound": "Nicht vorhanden oder für die aufrufende Person nicht sichtbar",
+        "Conflict": "Widerspricht dem aktuellen Stand (Versuch schon abgegeben, kein Versuch mehr möglich …)",
+        "PayloadTooLarge": "Der Anfragekörper ist größer als LMS_MAX_REQUEST_BYTES",
+        "UnprocessableContent": (
+            "Gültiges JSON der beschriebenen Form, das aber nicht zum Versuch passt (unbekannte Frage, "
+            "unbekannte Antwort-ID, zu lange Antwort …); die Meldung nennt die Frage"
+        ),
+    }
+    responses = {name: _json(_ref("Error"), text) for name, text in texts.items()}
+    responses["Unauthorized"]["headers"] = {
+        "WWW-Authenticate": {
+            "description": 'Bearer realm="api" (RFC 6750), mit error="invalid_token" bei einem ungültigen Token',
+            "required": True,
+            "schema": {"type": "string", "pattern": "^Bearer "},
+        }
+    }
+    return responses
+
+
+def openapi_document(session_cookie: str = "lms_session") -> dict[str, Any]:
+    """The document served at /api/v1/openapi.json (``session_cookie``: the name of the session cookie)."""
+    slug = {
+        "name": "slug",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": SLUG, "maxLength": 80},
+        "example": "grundbegriffe",
+    }
+    attempt_id = {
+        "name": "attempt_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DB_INT},
+        "example": 1,
+    }
+    by_slug = {"slug": "$response.body#/slug"}
+    by_id = {"attempt_id": "$response.body#/id"}
+    # POSTs: a token, or the browser session with its CSRF token in the header.
+    posting: list[dict[str, list[str]]] = [{"bearerToken": []}, {"session": [], "csrfHeader": []}]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -132,7 +334,8 @@ def openapi_document() -> dict[str, Any]:
                 "Module, Quizversuche und Abschlüsse für die Systeme der Modellkommunen. "
                 "Authentifizierung mit einem persönlichen API-Token (Profil → API-Token) als "
                 "„Authorization: Bearer …“ oder mit der Browsersitzung (dann bei POST mit Header X-CSRFToken). "
-                'Fehler sind immer JSON: {"error": {"status", "message"}}.'
+                'Fehler sind immer JSON: {"error": {"status", "message"}}, die Meldung in der Sprache des '
+                "Kontos. Eine andere Methode als beschrieben ist 405 mit Header Allow."
             ),
         },
         "servers": [{"url": "/api/v1"}],
@@ -144,13 +347,20 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Module im Katalog der aufrufenden Person",
                     "responses": {
                         "200": _json(
-                            {
-                                "type": "object",
-                                "properties": {"modules": {"type": "array", "items": _ref("ModuleSummary")}},
-                            },
+                            _object({"modules": {"type": "array", "items": _ref("ModuleSummary")}}),
                             "Liste der Module",
+                            links={
+                                "GetFirstModule": {
+                                    "operationId": "getModule",
+                                    "parameters": {"slug": "$response.body#/modules/0/slug"},
+                                },
+                                "StartAttemptOnFirstModule": {
+                                    "operationId": "startAttempt",
+                                    "parameters": {"slug": "$response.body#/modules/0/slug"},
+                                },
+                            },
                         ),
-                        "401": ERRORS["401"],
+                        **COMMON,
                     },
                 }
             },
@@ -159,18 +369,36 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "getModule",
                     "summary": "Ein Modul mit seinen Abschnitten",
                     "parameters": [slug],
-                    "responses": {"200": _json(_ref("ModuleDetail"), "Das Modul"), **ERRORS},
+                    "responses": {
+                        "200": _json(
+                            _ref("ModuleDetail"),
+                            "Das Modul",
+                            links={"StartAttempt": {"operationId": "startAttempt", "parameters": by_slug}},
+                        ),
+                        **COMMON,
+                        "404": _response("NotFound"),
+                    },
                 }
             },
             "/modules/{slug}/attempts": {
                 "post": {
                     "operationId": "startAttempt",
-                    "summary": "Quizversuch beginnen (oder offenen Versuch fortsetzen)",
+                    "summary": "Quizversuch beginnen (oder den offenen Versuch fortsetzen)",
+                    "description": "Ohne Anfragekörper. Auch ein fortgesetzter offener Versuch ist 201.",
                     "parameters": [slug],
+                    "security": posting,
                     "responses": {
-                        "201": _json(_ref("Attempt"), "Der Versuch mit seinen Fragen, ohne Lösungen"),
-                        **ERRORS,
-                        "409": {"$ref": "#/components/responses/Conflict"},
+                        "201": _json(
+                            _ref("OpenAttempt"),
+                            "Der offene Versuch mit seinen Fragen, ohne Lösungen",
+                            links={
+                                "GetAttempt": {"operationId": "getAttempt", "parameters": by_id},
+                                "SubmitAttempt": {"operationId": "submitAttempt", "parameters": by_id},
+                            },
+                        ),
+                        **POSTED,
+                        "404": _response("NotFound"),
+                        "409": _response("Conflict"),
                     },
                 }
             },
@@ -179,7 +407,15 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "getAttempt",
                     "summary": "Einen eigenen Versuch abrufen",
                     "parameters": [attempt_id],
-                    "responses": {"200": _json(_ref("Attempt"), "Der Versuch"), **ERRORS},
+                    "responses": {
+                        "200": _json(
+                            _ref("Attempt"),
+                            "Der Versuch",
+                            links={"SubmitAttempt": {"operationId": "submitAttempt", "parameters": by_id}},
+                        ),
+                        **COMMON,
+                        "404": _response("NotFound"),
+                    },
                 }
             },
             "/attempts/{attempt_id}/submit": {
@@ -187,17 +423,29 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "submitAttempt",
                     "summary": "Antworten abgeben; Bewertung auf dem Server, genau einmal",
                     "parameters": [attempt_id],
+                    "security": posting,
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _ref("Submission")}},
+                        "content": {
+                            "application/json": {
+                                "schema": _ref("Submission"),
+                                "example": {"responses": {"q1": ["a", "c"], "q2": ["b"], "q3": "Anti-Bias"}},
+                            }
+                        },
                     },
                     "responses": {
                         "200": _json(
-                            _ref("Attempt"), "Das Ergebnis, so weit die Review-Optionen des Quiz es zeigen"
+                            _ref("SubmittedAttempt"),
+                            "Das Ergebnis, so weit die Review-Optionen des Quiz es zeigen",
+                            links={
+                                "GetAttempt": {"operationId": "getAttempt", "parameters": by_id},
+                                "ListMyCompletions": {"operationId": "listMyCompletions"},
+                            },
                         ),
-                        "400": {"$ref": "#/components/responses/BadRequest"},
-                        **ERRORS,
-                        "409": {"$ref": "#/components/responses/Conflict"},
+                        **POSTED,
+                        "404": _response("NotFound"),
+                        "409": _response("Conflict"),
+                        "422": _response("UnprocessableContent"),
                     },
                 }
             },
@@ -207,158 +455,50 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Abschlüsse der aufrufenden Person",
                     "responses": {
                         "200": _json(
-                            {
-                                "type": "object",
-                                "properties": {"completions": {"type": "array", "items": _ref("Completion")}},
-                            },
+                            _object({"completions": {"type": "array", "items": _ref("Completion")}}),
                             "Abschlüsse, neueste zuerst",
+                            links={
+                                "GetCompletedModule": {
+                                    "operationId": "getModule",
+                                    "parameters": {"slug": "$response.body#/completions/0/module"},
+                                }
+                            },
                         ),
-                        "401": ERRORS["401"],
+                        **COMMON,
                     },
                 }
             },
         },
         "components": {
             "securitySchemes": {
-                "bearerToken": {"type": "http", "scheme": "bearer"},
-                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+                "bearerToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Persönliches API-Token (Profil → API-Token), höchstens ein Jahr gültig",
+                },
+                "session": {"type": "apiKey", "in": "cookie", "name": session_cookie},
+                "csrfHeader": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-CSRFToken",
+                    "description": "Bei Anmeldung über die Browsersitzung: das CSRF-Token der Seite, für POST",
+                },
             },
-            "responses": {
-                name: _json(_ref("Error"), text)
-                for name, text in {
-                    "BadRequest": "Ungültige Anfrage",
-                    "Unauthorized": "Nicht angemeldet oder Token ungültig",
-                    "NotFound": "Nicht vorhanden oder nicht sichtbar",
-                    "Conflict": "Widerspricht dem aktuellen Stand",
-                }.items()
-            },
+            "responses": _error_responses(),
             "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": {
-                        "error": {
-                            "type": "object",
-                            "required": ["status", "message"],
-                            "properties": {"status": {"type": "integer"}, "message": {"type": "string"}},
-                        }
-                    },
-                },
-                "ModuleSummary": {
-                    "type": "object",
-                    "required": ["slug", "kind", "title", "version", "content_hash"],
-                    "properties": {
-                        "slug": {"type": "string"},
-                        "kind": {"type": "string", "enum": ["training", "workshop"]},
-                        "title": {"type": "string"},
-                        "version": {"type": "string"},
-                        "summary": {"type": "string"},
-                        "duration_minutes": {"type": "integer"},
-                        "language": {"type": "string"},
-                        "content_hash": {"type": "string"},
-                        "published_at": {"type": "string", "format": "date-time"},
-                    },
-                },
-                "ModuleDetail": {
-                    "allOf": [
-                        _ref("ModuleSummary"),
-                        {
-                            "type": "object",
-                            "properties": {
-                                "audience": {"type": "array", "items": {"type": "string"}},
-                                "objectives": {"type": "array", "items": {"type": "string"}},
-                                "intro_html": {"type": "string"},
-                                "has_quiz": {"type": "boolean"},
-                                "sections": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "properties": {
-                                            "position": {"type": "integer"},
-                                            "anchor": {"type": "string"},
-                                            "title": {"type": "string"},
-                                            "html": {"type": "string"},
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                    ]
-                },
-                "Attempt": {
-                    "type": "object",
-                    "required": ["id", "module", "questions"],
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "module": {"type": "string"},
-                        "module_version": {"type": "string"},
-                        "quiz_version": {"type": "integer"},
-                        "pass_mark": {"type": "integer"},
-                        "started_at": {"type": "string", "format": "date-time"},
-                        "submitted_at": {"type": ["string", "null"], "format": "date-time"},
-                        "score_percent": {"type": "number"},
-                        "passed": {"type": "boolean"},
-                        "review_options": {
-                            **_ref("ReviewOptions"),
-                            "description": "Abgegeben: die Review-Optionen der Quizfassung dieses Versuchs",
-                        },
-                        "revealed": {
-                            "type": "object",
-                            "description": (
-                                "Abgegeben: was diese Antwort jetzt zeigt. Nach „after_pass_or_last_attempt“ "
-                                "erst, wenn das Modul bestanden ist oder kein Versuch mehr bleibt."
-                            ),
-                            "required": ["correctness", "right_answer", "explanation"],
-                            "properties": {
-                                "correctness": {"type": "boolean"},
-                                "right_answer": {"type": "boolean"},
-                                "explanation": {"type": "boolean"},
-                            },
-                        },
-                        "questions": {
-                            "type": "array",
-                            "description": "Offen: die Fragen ohne Lösungen; abgegeben: das Ergebnis je Frage",
-                            "items": {"anyOf": [_ref("Question"), _ref("QuestionResult")]},
-                        },
-                    },
-                },
+                "Error": _object(
+                    {
+                        "error": _object(
+                            {
+                                "status": {"type": "integer", "minimum": 400, "maximum": 499},
+                                "message": {"type": "string", "minLength": 1},
+                            }
+                        )
+                    }
+                ),
+                **_content_schemas(),
+                **_attempt_schemas(),
                 **_question_schemas(),
-                "ReviewOptions": {
-                    "type": "object",
-                    "description": (
-                        "Wann Lernende nach einem Versuch sehen, ob jede Antwort richtig war (correctness), die "
-                        "richtigen Antworten (right_answer) und die Erklärungen (explanation); im Quizkopf "
-                        "„review:“, mit der Quizfassung eingefroren."
-                    ),
-                    "required": list(REVIEW_KEYS),
-                    "properties": {
-                        key: {"type": "string", "enum": [when.value for when in When]} for key in REVIEW_KEYS
-                    },
-                },
-                "Submission": {
-                    "type": "object",
-                    "required": ["responses"],
-                    "properties": {
-                        "responses": {
-                            "type": "object",
-                            "description": "Antworten je Fragenschlüssel (siehe Response)",
-                            "additionalProperties": _ref("Response"),
-                        }
-                    },
-                },
-                "Completion": {
-                    "type": "object",
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "module": {"type": "string"},
-                        "title": {"type": "string"},
-                        "module_version": {"type": "string"},
-                        "content_hash": {"type": "string"},
-                        "completed_at": {"type": "string", "format": "date-time"},
-                        "score_percent": {"type": ["number", "null"]},
-                        "mode": {"type": "string", "enum": ["online", "in_person"]},
-                    },
-                },
             },
         },
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -51,7 +51,9 @@ def _authenticate() -> tuple[Response, int] | None:
     if header.startswith("Bearer "):
         user = user_for_api_token(get_db(), header.removeprefix("Bearer ").strip())
         if user is None:
-            return api_error(401, _("Das API-Token ist ungültig oder widerrufen."))
+            return _unauthorized(
+                _("Das API-Token ist ungültig oder widerrufen."), 'Bearer realm="api", error="invalid_token"'
+            )
         g.api_user = user
         return None
     if current_user.is_authenticated:
@@ -62,7 +64,17 @@ def _authenticate() -> tuple[Response, int] | None:
                 return api_error(400, _("CSRF-Token fehlt oder ist ungültig (Header X-CSRFToken)."))
         g.api_user = current_user._get_current_object()
         return None
-    return api_error(401, _("Bitte authentifizieren Sie sich mit einem API-Token (Authorization: Bearer …)."))
+    return _unauthorized(
+        _("Bitte authentifizieren Sie sich mit einem API-Token (Authorization: Bearer …)."),
+        'Bearer realm="api"',
+    )
+
+
+def _unauthorized(message: str, challenge: str) -> tuple[Response, int]:
+    """A 401 with the challenge RFC 9110 requires (WWW-Authenticate) in the form of RFC 6750."""
+    response, status = api_error(401, message)
+    response.headers["WWW-Authenticate"] = challenge
+    return response, status
 
 
 def _user() -> User:
@@ -73,7 +85,9 @@ def _user() -> User:
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     """The OpenAPI 3.1 document of this API."""
-    return jsonify(openapi_document())
+    return jsonify(
+        openapi_document(session_cookie=current_app.session_interface.get_cookie_name(current_app))
+    )
 
 
 @bp.get("/modules")
@@ -132,20 +146,43 @@ def get_attempt(attempt_id: int) -> ResponseReturnValue:
     return jsonify(_attempt_json(attempt))
 
 
+def _is_submission(body: Any) -> bool:
+    """Is this the shape of the document's Submission: {"responses": {key: text, [texts] or null}}, nothing else?
+
+    Whether the keys and answers fit the attempt is the next question (422); this one is about form (400).
+    """
+    if not isinstance(body, dict) or set(body) != {"responses"} or not isinstance(body["responses"], dict):
+        return False
+    return all(
+        value is None
+        or isinstance(value, str)
+        or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+        for value in body["responses"].values()
+    )
+
+
 @bp.post("/attempts/<int:attempt_id>/submit")
 def submit(attempt_id: int) -> ResponseReturnValue:
     """Submit answers {"responses": {"q1": ["a"], …}}; graded on the server, once."""
     attempt = _own_attempt(attempt_id)
     if attempt is None:
         return api_error(404, _("Diesen Versuch gibt es nicht."))
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("responses"), dict):
-        return api_error(400, _('Erwartet wird JSON der Form {"responses": {"q1": ["a"]}}.'))
+    body: Any = request.get_json(silent=True)
+    if not _is_submission(body):
+        return api_error(
+            400,
+            _(
+                'Erwartet wird JSON der Form {"responses": {"q1": ["a"]}}: je Frage ein Text, eine Liste von '
+                "Texten oder null, und kein weiteres Feld."
+            ),
+        )
+    if attempt.is_submitted:
+        return api_error(409, _("Dieser Versuch wurde bereits abgegeben."))
     known = {slot["key"] for slot in attempt.layout}
     unknown = sorted(set(body["responses"]) - known)
     if unknown:
         return api_error(
-            400,
+            422,
             ngettext(
                 "Unbekannte Frage: %(keys)s.",
                 "Unbekannte Fragen: %(keys)s.",
@@ -155,10 +192,10 @@ def submit(attempt_id: int) -> ResponseReturnValue:
         )
     try:
         submit_attempt(get_db(), _user(), attempt, body["responses"])
-    except AttemptClosedError:
+    except AttemptClosedError:  # submitted in parallel since the check above
         return api_error(409, _("Dieser Versuch wurde bereits abgegeben."))
     except ResponseInvalid as invalid:
-        return api_error(400, _("Frage %(n)s: %(message)s", n=invalid.key, message=translate_error(invalid)))
+        return api_error(422, _("Frage %(n)s: %(message)s", n=invalid.key, message=translate_error(invalid)))
     return jsonify(_attempt_json(attempt))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lms.db import make_engine
@@ -22,11 +23,22 @@ def init_app(app: Flask, url: str) -> None:
 
 
 def get_db() -> Session:
-    """The session of the current request (opened on first use)."""
+    """The session of the current request (opened on first use).
+
+    On SQLite the request's transaction takes the write lock when it begins (BEGIN IMMEDIATE): almost every
+    request may write (an API token's last use, a quiz attempt, a login), and a deferred transaction that has read
+    fails at its first write if another worker wrote in between, a 500 the busy timeout cannot prevent. Waiting
+    for the lock up front serialises the requests' units of work instead. What runs after the commit (a streamed
+    download) begins a new, deferred transaction and does not hold the lock.
+    """
     if "db" not in g:
-        g.db = current_app.extensions["lms.session_factory"]()
-    session: Session = g.db
-    return session
+        session: Session = current_app.extensions["lms.session_factory"]()
+        bind = session.get_bind()
+        if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        g.db = session
+    db: Session = g.db
+    return db
 
 
 def keep_changes_on_client_error() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -63,4 +63,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[Response | str, int]:
         app.logger.exception("unhandled error", exc_info=error)
+        db = g.get("db")
+        if db is not None:
+            # A failed flush leaves the session unusable until rolled back, and the error page still reads from
+            # it (the person's language): without this the 500 page itself failed and gunicorn answered in HTML.
+            db.rollback()
         return error_response(InternalServerError.code)

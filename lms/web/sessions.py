@@ -70,6 +70,10 @@ class DatabaseSessionInterface(SessionInterface):
         self.cookie_name = "__Host-lms_session" if settings.secure_cookies else "lms_session"
         self._signed = SecureCookieSessionInterface()  # Flask's own signing for sessions before login
 
+    def get_cookie_name(self, app: Flask) -> str:
+        """The cookie's name (the API's OpenAPI document names it too)."""
+        return self.cookie_name
+
     def _db(self, app: Flask) -> Session:
         factory: sessionmaker[Session] = app.extensions["lms.session_factory"]
         return factory()

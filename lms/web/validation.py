@@ -8,7 +8,7 @@ gives up on deep nesting with a RecursionError):
 - no control characters (NUL and the other C0 codes except tab and line breaks) in the path or the query (400),
   nor in a form field (422);
 - JSON bodies: parseable, at most ``MAX_JSON_DEPTH`` levels deep, no control characters in a string (400, as the
-  API answered malformed bodies before);
+  API answered malformed bodies before, each with its own message);
 - query integers through :func:`query_int`, bounded, digits only („²“ is a digit to ``str.isdigit``);
 - redirect targets from the request through :func:`safe_redirect_target` (paths on this site only).
 """
@@ -114,6 +114,8 @@ def check_request() -> None:
                 payload = request.get_json(cache=True)  # parsed once; the view gets the cached result
             except RecursionError:
                 raise InvalidInput(_("Die JSON-Daten sind zu tief verschachtelt.")) from None
+            except BadRequest:  # empty, not JSON, or not UTF-8
+                raise InvalidInput(_("Die gesendeten Daten sind kein gültiges JSON.")) from None
             _check_json(payload)
         elif _has_control_characters(request.form.items(multi=True)):
             raise InvalidContent(_("Die Eingabe enthält unzulässige Steuerzeichen."))

@@ -280,11 +280,12 @@ def test_the_api_refuses_forged_orders_and_texts_with_json(client, db: Session) 
     attempt = client.post("/api/v1/modules/testmodul/attempts", headers=headers).json
     submit = f"/api/v1/attempts/{attempt['id']}/submit"
     twice = client.post(submit, headers=headers, json={"responses": {"q3": ["c", "c", "a"]}})
-    assert twice.status_code == 400 and twice.json["error"]["message"] == (
+    # Well-formed JSON that does not fit the question: 422 (a malformed body is 400, see tests/web/test_api.py).
+    assert twice.status_code == 422 and twice.json["error"]["message"] == (
         "Frage q3: Die Reihenfolge muss jeden der 3 Schritte genau einmal enthalten."
     )
     two_texts = client.post(submit, headers=headers, json={"responses": {"q2": ["AGG", "BGB"]}})
-    assert two_texts.status_code == 400 and "einzelner Text" in two_texts.json["error"]["message"]
+    assert two_texts.status_code == 422 and "einzelner Text" in two_texts.json["error"]["message"]
     nul = client.post(submit, headers=headers, json={"responses": {"q2": "AG\u0000G"}})
     assert nul.status_code == 400 and "Steuerzeichen" in nul.json["error"]["message"]
     assert client.get(f"/api/v1/attempts/{attempt['id']}", headers=headers).json["submitted_at"] is None
