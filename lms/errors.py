@@ -175,6 +175,9 @@ MESSAGES: dict[str, str | Plural] = {
     ),
     "staff_row.number_taken": N_("Die Personalnummer %(number)s gehört bereits einer anderen Person."),
     "import.already_applied": N_("Diese Liste wurde bereits übernommen."),
+    "job.not_retryable": N_(
+        "Diese Aufgabe ist nicht fehlgeschlagen und läuft nicht auffällig lange; sie wird nicht neu gestartet."
+    ),
     "import.faulty_rows": _plural(
         Nn_(
             "Die Liste enthält %(n)s fehlerhafte Zeile. Korrigieren Sie die Datei, "

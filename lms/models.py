@@ -13,6 +13,7 @@ from lms.auth.models import (
 )
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
+from lms.jobs.models import Job
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.progress.models import Completion, SectionRead
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
@@ -24,6 +25,7 @@ __all__ = [
     "Certificate",
     "Completion",
     "Invitation",
+    "Job",
     "LiveSession",
     "LoginAttempt",
     "LoginSession",
