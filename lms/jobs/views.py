@@ -4,7 +4,6 @@ expires, the programme office's list of failed jobs with „Erneut versuchen“,
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -25,6 +24,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lms import scope
 from lms import time as clock
@@ -186,18 +186,17 @@ def office() -> ResponseReturnValue:
     )
 
 
-def _names(db: Any, ids: set[int]) -> dict[int, str]:
+def _names(db: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples().all())
+    return {i: name for i, name in db.execute(select(User.id, User.display_name).where(User.id.in_(ids)))}
 
 
-def _towns(db: Any, ids: set[int]) -> dict[int, str]:
+def _towns(db: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(
-        db.execute(select(Municipality.id, Municipality.name).where(Municipality.id.in_(ids))).tuples().all()
-    )
+    rows = db.execute(select(Municipality.id, Municipality.name).where(Municipality.id.in_(ids)))
+    return {i: name for i, name in rows}
 
 
 @bp.post("/programmbuero/hintergrundaufgaben/<int:job_id>/erneut")
