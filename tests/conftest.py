@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from flask import Flask
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
@@ -147,6 +149,29 @@ def app(connection: Connection, database_url: str, outbox: Path):  # type: ignor
 
 
 @pytest.fixture
+def make_app(connection: Connection, database_url: str, tmp_path: Path) -> Callable[..., Flask]:
+    """An app like the suite's, with settings of the test's choosing, its requests in the test's transaction."""
+
+    def make(**overrides: Any) -> Flask:
+        app = create_app(
+            {
+                "testing": True,
+                "database_url": database_url,
+                "secret_key": "test-secret",
+                "outbox_dir": str(tmp_path / "outbox"),
+                "job_files_dir": str(tmp_path / "jobs"),
+                "mfa_required_roles": "",
+                **overrides,
+            }
+        )
+        app.extensions["lms.engine"].dispose()
+        app.extensions["lms.session_factory"] = lambda: _session_on(connection)
+        return app
+
+    return make
+
+
+@pytest.fixture
 def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
 
@@ -178,4 +203,5 @@ def queue_name(redis_url: str) -> Iterator[str]:
     keys = list(connection.scan_iter(match=f"*{name}*", count=1000))
     if keys:
         connection.delete(*keys)
+    connection.srem("rq:queues", f"rq:queue:{name}")  # RQ's list of every queue (its workers' keys expire alone)
     connection.close()

@@ -7,22 +7,19 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms import create_app
 from lms.auth.models import Invitation, Role, User
 from lms.jobs.models import Job
 from lms.jobs.worker import maintain, poll_database
 from tests import factories as f
-from tests.conftest import _session_on
 from tests.mailserver import FlakyInbox, smtp_server
 from tests.web.test_staff_import import apply, upload
 
@@ -32,29 +29,6 @@ LIST = (
     "j.schmidt@kreis.example;Jürgen;Schmidt;Bürgerservice\r\n"
     "m.nguyen@kreis.example;Minh;Nguyễn;Ausländerbehörde\r\n"
 ).encode()
-
-
-@pytest.fixture
-def make_app(connection: Connection, database_url: str, tmp_path: Path) -> Callable[..., Flask]:
-    """An app like the suite's, with settings of the test's choosing, its requests in the test's transaction."""
-
-    def make(**overrides: Any) -> Flask:
-        app = create_app(
-            {
-                "testing": True,
-                "database_url": database_url,
-                "secret_key": "test-secret",
-                "outbox_dir": str(tmp_path / "outbox"),
-                "job_files_dir": str(tmp_path / "jobs"),
-                "mfa_required_roles": "",
-                **overrides,
-            }
-        )
-        app.extensions["lms.engine"].dispose()
-        app.extensions["lms.session_factory"] = lambda: _session_on(connection)
-        return app
-
-    return make
 
 
 @pytest.fixture
@@ -113,10 +87,14 @@ def test_a_busy_mail_server_is_retried_with_backoff_then_shown_to_the_office_who
     box, port = inbox
     box.busy = 100
     app = make_app(
-        smtp_host="127.0.0.1", smtp_port=port, smtp_security="none", job_max_attempts=2, job_backoff_seconds=60
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+        job_max_attempts=2,
+        job_backoff_seconds=60,
     )
     client = app.test_client()
-    _town, preview_url = _import(client, db)
+    _import(client, db)
     job = _job(db)
     # The first attempt ran right after the commit and met the busy server: no link without its mail.
     assert (job.state, job.attempts, job.progress_done) == ("queued", 1, 0)
@@ -207,7 +185,9 @@ def test_a_certificate_archive_is_made_in_the_background_behind_a_link_that_expi
     assert link is not None
     download = client.get(link.group(1))
     assert download.status_code == 200
-    assert download.headers["Content-Disposition"].startswith(f"attachment; filename=Zertifikate_{town.slug}_")
+    assert download.headers["Content-Disposition"].startswith(
+        f"attachment; filename=Zertifikate_{town.slug}_"
+    )
     names = zipfile.ZipFile(io.BytesIO(download.data)).namelist()
     download.close()
     assert names[0] == "manifest.csv" and len(names) == 3 and all(n.endswith(".pdf") for n in names[1:])
