@@ -203,5 +203,7 @@ def queue_name(redis_url: str) -> Iterator[str]:
     keys = list(connection.scan_iter(match=f"*{name}*", count=1000))
     if keys:
         connection.delete(*keys)
-    connection.srem("rq:queues", f"rq:queue:{name}")  # RQ's list of every queue (its workers' keys expire alone)
+    connection.srem(
+        "rq:queues", f"rq:queue:{name}"
+    )  # RQ's list of every queue (its workers' keys expire alone)
     connection.close()

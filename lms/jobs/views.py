@@ -52,7 +52,8 @@ STATE_LABELS = {
     JobState.DONE.value: _l("erledigt"),
     JobState.FAILED.value: _l("fehlgeschlagen"),
 }
-_SALT = "lms.jobs.download"
+#: Separates download links from every other thing signed with the secret key.
+DOWNLOAD_SALT = "lms.jobs.download"
 
 
 def _settings() -> Settings:
@@ -72,7 +73,7 @@ def start(job: Job) -> None:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=DOWNLOAD_SALT)
 
 
 def download_signature(job: Job) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from flask_login.utils import _create_identifier
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from lms import create_app
@@ -24,6 +25,8 @@ from lms.auth.services import create_api_token, create_user
 from lms.authoring.drafts import draft_for_module
 from lms.authoring.uploads import store_image
 from lms.certificates.services import issue_for_completion
+from lms.jobs.models import Job
+from lms.jobs.views import DOWNLOAD_SALT
 from lms.orgs.models import OrgUnit
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import stage_import
@@ -162,6 +165,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     "certificates.verify": EVERYONE,
     "certificates.manage": frozenset({"admin"}),
     "certificates.manage_one": frozenset({"admin"}),
+    # Background jobs (issue 11): a job of municipality A started by its coordination; the programme office's list.
+    "jobs.job_status": MANAGERS_A,
+    "jobs.job_progress": MANAGERS_A,
+    "jobs.download": MANAGERS_A,  # with a valid signature; the file is gone here, so they get 410, the others 404
+    "jobs.office": frozenset({"admin"}),
+    "jobs.retry": frozenset({"admin"}),
+    "jobs.certificate_archive": MANAGERS_A,
 }
 
 
@@ -250,6 +260,18 @@ def build_world(db: Session) -> World:
     certificate = issue_for_completion(
         db, finished, actor_id=people["learner_a"].id, base_url="http://lms.example"
     )
+    job = Job(
+        kind="certificate_archive",
+        state="done",
+        params={},
+        outcome={},
+        municipality_id=town_a.id,
+        created_by_id=people["coordinator_a"].id,
+        attempts=1,
+        result_path="nicht-mehr-da.zip",
+        expires_at=clock.now() + timedelta(hours=1),
+    )
+    db.add(job)
     db.flush()
     args = {
         "draft_id": draft.id,
@@ -275,6 +297,9 @@ def build_world(db: Session) -> World:
         "filename": "css/app.css",
         "municipality_slug": town_a.slug,
         "module_slug": module.module.slug,
+        "job_id": job.id,
+        # As the app fixture signs (its secret key is "test-secret").
+        "signature": URLSafeTimedSerializer("test-secret", salt=DOWNLOAD_SALT).dumps(job.id),
     }
     return World(people, args)
 
@@ -284,7 +309,7 @@ def url_for_rule(endpoint: str, rule: str, args: dict[str, Any]) -> str:
     # <slug> names a municipality in the coordination pages and a module everywhere else.
     values["slug"] = (
         args["municipality_slug"]
-        if endpoint.split(".")[0] in {"reports", "orgs", "certificates"}
+        if endpoint.split(".")[0] in {"reports", "orgs", "certificates", "jobs"}
         else args["module_slug"]
     )
     path = rule
