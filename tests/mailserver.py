@@ -47,9 +47,9 @@ class FlakyInbox:
 
 
 @contextmanager
-def smtp_server(inbox: FlakyInbox) -> Iterator[int]:
-    """Run the server for ``inbox``; yields its port."""
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+def smtp_server(inbox: FlakyInbox, port: int | None = None) -> Iterator[int]:
+    """Run the server for ``inbox`` (on ``port``, or a free one); yields its port."""
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     try:
         yield controller.port

@@ -212,3 +212,17 @@ def test_a_certificate_archive_is_made_in_the_background_behind_a_link_that_expi
     db.refresh(job)
     assert job.result_path is None
     assert "Die Datei ist nicht mehr vorhanden" in client.get(status_url).text
+
+
+def test_a_job_that_cannot_succeed_fails_at_once(app, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from lms.jobs import runner
+
+    job = Job(kind="gibt-es-nicht", state="queued", params={}, max_attempts=5, outcome={})
+    db.add(job)
+    db.flush()
+    environment = app.extensions["lms.jobs.queue"].environment
+    assert runner.run(job.id, environment) == "failed"
+    assert runner.run(job.id, environment) is None  # not queued any more: nothing happens
+    db.refresh(job)
+    assert (job.state, job.attempts) == ("failed", 1)
+    assert job.last_error == "PermanentFailure: unbekannte Art von Aufgabe: gibt-es-nicht"
