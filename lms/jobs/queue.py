@@ -51,6 +51,21 @@ class RedisQueue:
         self.connection = Redis.from_url(settings.redis_url)
         self.queue = Queue(settings.queue_name, connection=self.connection)
 
+    def pending_job_ids(self) -> set[int]:
+        """Our jobs that Redis holds: waiting, scheduled for a retry, or being worked on."""
+        from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+
+        name = self.settings.queue_name
+        found = self.queue.get_job_ids()
+        found += ScheduledJobRegistry(name, connection=self.connection).get_job_ids()
+        found += StartedJobRegistry(name, connection=self.connection).get_job_ids()
+        ids = set()
+        for rq_id in found:  # "<queue>-<job id>-<random>", as dispatch names them
+            middle = rq_id.removeprefix(f"{name}-").rsplit("-", 1)[0]
+            if middle.isdigit():
+                ids.add(int(middle))
+        return ids
+
     def dispatch(self, job_id: int, at: datetime | None = None) -> None:
         options = {
             # Unique per hand-over, so a second hand-over of the same job is a second message, not a no-op.

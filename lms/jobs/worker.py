@@ -58,8 +58,10 @@ def maintain(environment: runner.Environment) -> None:
         purge_expired_files(environment.session_factory, Path(environment.settings.job_files_dir))
         if isinstance(environment.queue, RedisQueue):
             with environment.session_factory() as session:
-                stranded = services.stranded_job_ids(session, STRANDED_AFTER)
-            for job_id in stranded:
+                overdue = services.stranded_job_ids(session, STRANDED_AFTER)
+            # Overdue but still in Redis: only waiting behind others. Lost: not in Redis at all.
+            pending = environment.queue.pending_job_ids() if overdue else set()
+            for job_id in (j for j in overdue if j not in pending):
                 log.warning("job %s was lost by the queue; handing it over again", job_id)
                 environment.queue.dispatch(job_id)
     except Exception:

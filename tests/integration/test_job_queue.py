@@ -152,5 +152,7 @@ def test_maintenance_hands_over_again_what_the_queue_lost(  # type: ignore[no-un
     db.commit()
     maintain(environment)
     assert Queue(queue_name, connection=Redis.from_url(redis_url)).count == 1
+    maintain(environment)  # overdue, but waiting in Redis now: not handed over a second time
+    assert Queue(queue_name, connection=Redis.from_url(redis_url)).count == 1
     work(redis_app)
     assert _job(db).state == "done"
