@@ -50,6 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.web import database, errors, i18n, security, sessions, templating, validation
 
     database.init_app(app, settings.database_url)
+    from lms.jobs.queue import make_queue
+
+    # Looked up at each job, so that a test (or a later init) may replace the session factory.
+    app.extensions["lms.jobs.queue"] = make_queue(settings, lambda: app.extensions["lms.session_factory"]())
     sessions.init_app(app, settings)
     security.init_app(app, settings)
     i18n.init_app(app)
@@ -63,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.auth.views.passkeys import bp as passkeys_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.content.views import bp as content_bp
+    from lms.jobs.views import bp as jobs_bp
     from lms.orgs.views import bp as orgs_bp
     from lms.orgs.views.roles import bp as roles_bp
     from lms.practice.views import bp as practice_bp
@@ -77,7 +82,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_login(app)
     for blueprint in (auth_bp, progress_bp, quizzes_bp, content_bp, certificates_bp, api_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (reports_bp, orgs_bp, roles_bp, workshops_bp, programme_bp, passkeys_bp, practice_bp):
+    for blueprint in (
+        reports_bp,
+        orgs_bp,
+        roles_bp,
+        workshops_bp,
+        programme_bp,
+        passkeys_bp,
+        practice_bp,
+        jobs_bp,
+    ):
         app.register_blueprint(blueprint)
     security.exempt_api_from_form_csrf(api_bp)
     return app

@@ -87,6 +87,23 @@ class Settings:
     mail_sender: str = "Lernplattform Kommunen für alle <noreply@localhost>"
     #: Folder for .eml files when no SMTP host is set; default: instance/outbox.
     outbox_dir: str = ""
+    #: Redis for the job queue (invitation mails, certificate archives), e.g. ``redis://127.0.0.1:6379/0``; ``lms
+    #: worker`` runs the jobs. Empty: each job runs in the process that created it, right after its commit (the demo),
+    #: and ``lms worker`` picks up retries from the database.
+    redis_url: str = ""
+    #: Name of the queue in Redis; several installations may share one Redis with different names.
+    queue_name: str = "lms"
+    #: Attempts per job before it counts as failed (shown to the programme office, who may start it again) …
+    job_max_attempts: int = 5
+    #: … with the wait before the second attempt; it doubles for each further one (60 s, 2, 4, 8 minutes).
+    job_backoff_seconds: int = 60
+    #: Folder for files that jobs produce (certificate archives); shared storage when there are several machines.
+    #: Default: instance/jobs.
+    job_files_dir: str = ""
+    #: Hours a job's download link (and its file) stays valid.
+    job_download_hours: int = 24
+    #: Redis for the test suite (read by tests only); empty = redis://127.0.0.1:6379/0 if it answers, else skip.
+    test_redis_url: str = ""
     #: Database for the test suite (read by tests/conftest.py only); empty = a temporary SQLite file.
     test_database_url: str = ""
     #: Moment at which the test suite pretends to run (read by tests/conftest.py only); empty = the real clock.
@@ -148,6 +165,8 @@ def load_settings(
         values["database_url"] = "sqlite:///" + str(instance / "lms.sqlite3")
     if not values.get("outbox_dir"):
         values["outbox_dir"] = str(instance / "outbox")
+    if not values.get("job_files_dir"):
+        values["job_files_dir"] = str(instance / "jobs")
     if not values.get("secret_key") and values.get("secret_key_file"):
         try:
             values["secret_key"] = Path(values["secret_key_file"]).read_text(encoding="utf-8").strip()
@@ -170,6 +189,12 @@ def load_settings(
             "(bekannt: learner, trainer, coordinator, admin, facilitator)."
         )
     _check_webauthn(settings)
+    if settings.job_max_attempts < 1 or settings.job_backoff_seconds < 1 or settings.job_download_hours < 1:
+        raise ConfigError(
+            "LMS_JOB_MAX_ATTEMPTS, LMS_JOB_BACKOFF_SECONDS und LMS_JOB_DOWNLOAD_HOURS müssen mindestens 1 sein."
+        )
+    if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("LMS_REDIS_URL muss mit redis://, rediss:// oder unix:// beginnen.")
     if settings.smtp_security not in {"starttls", "ssl", "none"}:
         raise ConfigError("LMS_SMTP_SECURITY muss starttls, ssl oder none sein.")
     return settings

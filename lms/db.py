@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, String, TypeDecorator, create_engine, event, inspect
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Session, mapped_column
 
 from lms import time as clock
+
+log = logging.getLogger(__name__)
 
 # Constraint names are part of the schema: fixed from day one so migrations can drop and alter them by name.
 NAMING_CONVENTION = {
@@ -92,3 +96,53 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             connection.exec_driver_sql(f"BEGIN {mode}" if mode in SQLITE_BEGIN_MODES else "BEGIN")
 
     return engine
+
+
+_AFTER_COMMIT = "lms.after_commit"
+
+
+def run_after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Call ``callback`` once this session's unit of work has committed; forget it if the unit rolls back.
+
+    Side effects (mail, jobs for the queue) go through here, so that a rolled-back request sends and starts
+    nothing. Callbacks run in the order given; one that raises is logged and does not stop the others (the work is
+    committed by then and stays so).
+    """
+    pending = session.info.get(_AFTER_COMMIT)
+    if pending is None:
+        pending = session.info[_AFTER_COMMIT] = _AfterCommit(session)
+    pending.callbacks.append(callback)
+
+
+class _AfterCommit:
+    """Callbacks waiting for the session's commit; listens to the session until it commits or rolls back."""
+
+    def __init__(self, session: Session) -> None:
+        self.callbacks: list[Callable[[], None]] = []
+        self.done = False
+        event.listen(session, "after_commit", self.after_commit)
+        event.listen(session, "after_soft_rollback", self.after_rollback)
+
+    def _stop(self, session: Session) -> None:
+        # Listeners cannot be removed while the event runs; they stay, idle, for the rest of the session's life.
+        self.done = True
+        if session.info.get(_AFTER_COMMIT) is self:
+            session.info.pop(_AFTER_COMMIT)
+
+    def after_commit(self, session: Session) -> None:
+        if self.done:
+            return
+        self._stop(session)
+        for callback in self.callbacks:
+            try:
+                callback()
+            except (
+                Exception
+            ):  # committed work stays committed; whoever queued the callback logs what it needs
+                log.exception("a callback after the commit failed")
+
+    def after_rollback(self, session: Session, _previous: object) -> None:
+        if (
+            not self.done and not session.in_transaction()
+        ):  # the whole unit of work, not a savepoint inside it
+            self._stop(session)

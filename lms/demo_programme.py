@@ -16,7 +16,8 @@ from lms import time as clock
 from lms.auth.models import Role, User
 from lms.config import Settings
 from lms.content.models import Module, ModuleVersion
-from lms.mail import invitation_messages, send_after_commit
+from lms.jobs.queue import queue_for
+from lms.jobs.tasks import queue_invitations
 from lms.orgs.models import Municipality, TrainingAssignment
 from lms.orgs.periods import all_periods, current_period
 from lms.orgs.plans import add_to_plan
@@ -139,12 +140,17 @@ def create_programme_demo(session: Session, settings: Settings, by_slug: dict[st
             deactivate_missing=False,
             send_invitations=True,
         )
-        outcome = apply_import(
-            session, COMMAND_LINE, staged, skip_invalid=False, invitation_days=settings.invitation_days
+        outcome = apply_import(session, COMMAND_LINE, staged, skip_invalid=False)
+        queue_invitations(
+            session,
+            queue_for(settings, session),
+            settings,
+            municipality_id=municipality.id,
+            user_ids=outcome.invite_user_ids,
+            actor_id=None,
+            subject=("staff_import", staged.id),
         )
-        messages = invitation_messages(settings, municipality.name, outcome.invitations)
-        send_after_commit(session, settings, messages)
-        invitations += len(messages)
+        invitations += len(outcome.invite_user_ids)
     end = min(today, period.ends_on)
     dadi, offenbach = by_slug["darmstadt-dieburg"], by_slug["offenbach"]
     dadi_staff = list(

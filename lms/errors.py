@@ -238,6 +238,9 @@ MESSAGES: dict[str, str | Plural] = {
         "Der Inhalt der Datei passt nicht zu ihrer Endung. Bitte speichern Sie sie erneut."
     ),
     "import.already_applied": N_("Diese Liste wurde bereits übernommen."),
+    "job.not_retryable": N_(
+        "Diese Aufgabe ist nicht fehlgeschlagen und läuft nicht auffällig lange; sie wird nicht neu gestartet."
+    ),
     "import.faulty_rows": _plural(
         Nn_(
             "Die Liste enthält %(n)s fehlerhafte Zeile. Korrigieren Sie die Datei, "

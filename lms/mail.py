@@ -10,21 +10,21 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.config import Settings
+from lms.db import run_after_commit
 
 log = logging.getLogger(__name__)
-_PENDING = "lms.mail.pending"
 
 
 def invitation_message(
@@ -117,21 +117,34 @@ def deliver(settings: Settings, messages: list[EmailMessage]) -> list[Path]:
     """Send the messages by SMTP, or write them to the outbox; returns the files written (none when sent)."""
     if not messages:
         return []
-    if settings.smtp_host:
-        _send_smtp(settings, messages)
-        return []
-    outbox = Path(settings.outbox_dir)
-    outbox.mkdir(parents=True, exist_ok=True)
-    written = []
-    for message in messages:
-        stem = str(message["Message-ID"]).strip("<>").replace("@", "_").replace("/", "_")
-        path = outbox / f"{stem}.eml"
-        path.write_bytes(bytes(message))
-        written.append(path)
+    written: list[Path] = []
+    with transport(settings) as send:
+        for message in messages:
+            path = send(message)
+            if path is not None:
+                written.append(path)
     return written
 
 
-def _send_smtp(settings: Settings, messages: list[EmailMessage]) -> None:
+@contextmanager
+def transport(settings: Settings) -> Iterator[Callable[[EmailMessage], Path | None]]:
+    """One way out for many mails: a single SMTP connection (or the outbox folder); yields ``send(message)``.
+
+    ``send`` raises what smtplib raises: :class:`smtplib.SMTPRecipientsRefused` when the server refuses the
+    address (no point in trying again), other errors when the server is unreachable or busy (try again later).
+    """
+    if not settings.smtp_host:
+        outbox = Path(settings.outbox_dir)
+        outbox.mkdir(parents=True, exist_ok=True)
+
+        def write(message: EmailMessage) -> Path:
+            stem = str(message["Message-ID"]).strip("<>").replace("@", "_").replace("/", "_")
+            path = outbox / f"{stem}.eml"
+            path.write_bytes(bytes(message))
+            return path
+
+        yield write
+        return
     context = ssl.create_default_context()
     connection = (
         smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=30, context=context)
@@ -143,48 +156,28 @@ def _send_smtp(settings: Settings, messages: list[EmailMessage]) -> None:
             smtp.starttls(context=context)
         if settings.smtp_user:
             smtp.login(settings.smtp_user, settings.smtp_password)
-        for message in messages:
+
+        def send(message: EmailMessage) -> None:
             smtp.send_message(message)
+
+        yield send
 
 
 def send_after_commit(session: Session, settings: Settings, messages: Iterable[EmailMessage]) -> None:
-    """Deliver the messages once this session commits; forget them if it rolls back."""
-    outbox = session.info.get(_PENDING)
-    if outbox is None:
-        outbox = session.info[_PENDING] = _PendingMail(session, settings)
-    outbox.messages.extend(messages)
+    """Deliver the messages once this session commits; forget them if it rolls back.
 
+    For a single mail the person waits for (a password link). Mail to many people goes through the job queue
+    (``lms.jobs``), which retries when the mail server fails.
+    """
+    batch = list(messages)
 
-class _PendingMail:
-    """Messages waiting for the session's commit; listens to the session until it commits or rolls back."""
-
-    def __init__(self, session: Session, settings: Settings) -> None:
-        self.settings = settings
-        self.messages: list[EmailMessage] = []
-        self.done = False
-        event.listen(session, "after_commit", self.after_commit)
-        event.listen(session, "after_soft_rollback", self.after_rollback)
-
-    def _stop(self, session: Session) -> None:
-        # Listeners cannot be removed while the event runs; they stay, idle, for the rest of the session's life.
-        self.done = True
-        if session.info.get(_PENDING) is self:
-            session.info.pop(_PENDING)
-
-    def after_commit(self, session: Session) -> None:
-        if self.done:
-            return
-        self._stop(session)
+    def send() -> None:
         try:
-            deliver(self.settings, self.messages)
-        except Exception:  # the work is committed; the invitation can be sent again from the staff list
-            log.exception("could not deliver %d mail(s)", len(self.messages))
+            deliver(settings, batch)
+        except Exception:  # the work is committed; the person can ask for the link again
+            log.exception("could not deliver %d mail(s)", len(batch))
 
-    def after_rollback(self, session: Session, _previous: object) -> None:
-        if (
-            not self.done and not session.in_transaction()
-        ):  # the whole unit of work, not a savepoint inside it
-            self._stop(session)
+    run_after_commit(session, send)
 
 
 def invitation_link(settings: Settings, token: str) -> str:

@@ -13,6 +13,7 @@ from lms.auth.models import (
 )
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
+from lms.jobs.models import Job
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.practice.models import PracticeExample
 from lms.programme.models import Funding, Measure, MeasureImport, MigrantOrganisation
@@ -27,6 +28,7 @@ __all__ = [
     "Completion",
     "Funding",
     "Invitation",
+    "Job",
     "LiveSession",
     "LoginAttempt",
     "LoginSession",

@@ -7,6 +7,8 @@
   added later, not by its coordinator or the programme office); they alone see its exact participant count.
 * A learner sees only their own records (the progress feature's queries filter by the person's id).
 * Certificates: everyone their own; a coordinator also their municipality's completion certificates.
+* Background jobs (an import's invitations, a certificate archive): who started them, their municipality's
+  coordination, the programme office.
 
 Views call these functions instead of writing their own conditions, and the access-matrix test checks every route.
 """
@@ -20,6 +22,7 @@ from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from lms.auth.models import Role, User
 from lms.certificates.models import Certificate
 from lms.certificates.snapshot import CertificateKind
+from lms.jobs.models import Job
 from lms.orgs.models import Municipality
 from lms.workshops.models import LiveSession, SessionFacilitator, SessionKind
 
@@ -178,3 +181,11 @@ def certificates_filter(user: User) -> ColumnElement[bool]:
             & (Certificate.kind == CertificateKind.COMPLETION.value),
         )
     return own
+
+
+def may_follow_job(user: Actor, job: Job) -> bool:
+    """A background job's progress, errors and file: who started it, the coordination of its municipality, the
+    programme office."""
+    if user.has_role(Role.ADMIN) or (user.id is not None and user.id == job.created_by_id):
+        return True
+    return job.municipality_id is not None and may_manage_municipality(user, job.municipality_id)

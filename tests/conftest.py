@@ -9,13 +9,16 @@ offset) runs the whole suite at that moment: the clock starts there and ticks on
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from flask import Flask
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
@@ -135,6 +138,7 @@ def app(connection: Connection, database_url: str, outbox: Path):  # type: ignor
             "database_url": database_url,
             "secret_key": "test-secret",
             "outbox_dir": str(outbox),
+            "job_files_dir": str(outbox.parent / "jobs"),
             # Existing tests log privileged people in with the password alone; tests/web/test_mfa.py turns it on.
             "mfa_required_roles": "",
         }
@@ -145,5 +149,61 @@ def app(connection: Connection, database_url: str, outbox: Path):  # type: ignor
 
 
 @pytest.fixture
+def make_app(connection: Connection, database_url: str, tmp_path: Path) -> Callable[..., Flask]:
+    """An app like the suite's, with settings of the test's choosing, its requests in the test's transaction."""
+
+    def make(**overrides: Any) -> Flask:
+        app = create_app(
+            {
+                "testing": True,
+                "database_url": database_url,
+                "secret_key": "test-secret",
+                "outbox_dir": str(tmp_path / "outbox"),
+                "job_files_dir": str(tmp_path / "jobs"),
+                "mfa_required_roles": "",
+                **overrides,
+            }
+        )
+        app.extensions["lms.engine"].dispose()
+        app.extensions["lms.session_factory"] = lambda: _session_on(connection)
+        return app
+
+    return make
+
+
+@pytest.fixture
 def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis of the job queue tests: LMS_TEST_REDIS_URL (then it must answer: CI), else the local default."""
+    import redis
+
+    given = os.environ.get("LMS_TEST_REDIS_URL", "")
+    url = given or "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        if given:
+            pytest.fail(f"LMS_TEST_REDIS_URL={given} does not answer: {error}")
+        pytest.skip(f"no Redis at {url} ({error}); set LMS_TEST_REDIS_URL to run the job queue tests")
+    return url
+
+
+@pytest.fixture
+def queue_name(redis_url: str) -> Iterator[str]:
+    """A queue of this test's own in the shared Redis; its keys (RQ's, all named after it) go afterwards."""
+    import redis
+
+    name = f"lms-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:10]}"
+    yield name
+    connection = redis.Redis.from_url(redis_url)
+    keys = list(connection.scan_iter(match=f"*{name}*", count=1000))
+    if keys:
+        connection.delete(*keys)
+    connection.srem(
+        "rq:queues", f"rq:queue:{name}"
+    )  # RQ's list of every queue (its workers' keys expire alone)
+    connection.close()

@@ -32,7 +32,9 @@ def staff_import(
     from sqlalchemy import select
 
     from lms.commands import settings, unit_of_work
-    from lms.mail import invitation_messages, send_after_commit
+    from lms.jobs.models import Job, JobState
+    from lms.jobs.queue import queue_for
+    from lms.jobs.tasks import queue_invitations
     from lms.orgs.models import Municipality
     from lms.orgs.staff_csv import StaffFileError
     from lms.orgs.staff_import import ImportRefused, apply_import, preview_import, stage_import
@@ -76,17 +78,39 @@ def staff_import(
             send_invitations=not no_invitations,
         )
         try:
-            outcome = apply_import(
-                session, actor, staged, skip_invalid=skip_invalid, invitation_days=config.invitation_days
-            )
+            outcome = apply_import(session, actor, staged, skip_invalid=skip_invalid)
         except ImportRefused as refused:
             click.echo(f"{file}: {translate(refused)} Nichts übernommen (Option --skip-invalid).", err=True)
             sys.exit(1)
-        messages = invitation_messages(config, municipality.name, outcome.invitations)
-        send_after_commit(session, config, messages)
+        job = queue_invitations(
+            session,
+            queue_for(config, session),
+            config,
+            municipality_id=municipality.id,
+            user_ids=outcome.invite_user_ids,
+            actor_id=None,
+            subject=("staff_import", staged.id),
+        )
+        job_id = job.id if job is not None else None
+    count = len(outcome.invite_user_ids)
+    if job_id is None or config.redis_url:
+        later = f"; Aufgabe Nr. {job_id}, `lms worker` versendet sie" if job_id is not None else ""
+        click.echo(f"Übernommen. Einladungen: {count}{later}.")
+        return
+    with unit_of_work() as session:  # without Redis the mails went out right after the commit
+        done = session.get(Job, job_id)
+        state, last_error = (done.state, done.last_error) if done is not None else ("", None)
     where = (
         f"per SMTP über {config.smtp_host}"
         if config.smtp_host
         else f"als .eml-Dateien in {config.outbox_dir}"
     )
-    click.echo(f"Übernommen. Einladungen: {len(messages)} ({where}).")
+    if state == JobState.DONE.value:
+        click.echo(f"Übernommen. Einladungen: {count} ({where}).")
+    else:
+        click.echo(
+            f"Übernommen. Die Einladungen sind noch nicht alle versendet ({last_error}); Aufgabe Nr. {job_id} wird "
+            "erneut versucht, sobald `lms worker` läuft, oder im Programmbüro unter „Hintergrundaufgaben“.",
+            err=True,
+        )
+        sys.exit(2)

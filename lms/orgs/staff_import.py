@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.audit.services import record_event
-from lms.auth.invitations import create_invitations
 from lms.auth.models import Invitation, Role, User, UserRole
 from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit, StaffImport
@@ -192,15 +191,14 @@ def preview_import(
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """What applying did, and the invitations to send after the commit."""
+    """What applying did, and whom to invite (the caller queues the mails: ``lms.jobs``, kind "invitations")."""
 
     summary: dict[str, Any]
-    invitations: list[tuple[int, str, str, str, Any]]  # (user id, e-mail, name, token, expires_at)
+    #: New people to invite, in the order of the list; their links are made when their mail goes out.
+    invite_user_ids: list[int]
 
 
-def apply_import(
-    session: Session, actor: Actor, staged: StaffImport, *, skip_invalid: bool, invitation_days: int
-) -> ImportOutcome:
+def apply_import(session: Session, actor: Actor, staged: StaffImport, *, skip_invalid: bool) -> ImportOutcome:
     """Apply a staged list: create, update, reactivate, deactivate; one audit event; invitations for new people."""
     if not may_manage_municipality(actor, staged.municipality_id):
         raise OutOfScope
@@ -257,13 +255,7 @@ def apply_import(
     leaving = [user_id for user_id, _n, _e in preview.deactivate]
     for user in session.scalars(select(User).where(User.id.in_(leaving))) if leaving else []:
         user.is_active, user.deactivated_at = False, now
-    invitations: list[tuple[int, str, str, str, Any]] = []
-    if staged.send_invitations and created:
-        people = session.scalars(select(User).where(User.id.in_([i for i, _e, _n in created]))).all()
-        for user, token, invitation in create_invitations(
-            session, people, actor_id=actor.id, days=invitation_days, now=now
-        ):
-            invitations.append((user.id, user.email, user.display_name, token, invitation.expires_at))
+    invite = [i for i, _e, _n in created] if staged.send_invitations else []
     summary = {
         "new": len(created),
         "changed": len(preview.changed),
@@ -272,7 +264,7 @@ def apply_import(
         "deactivated": len(leaving),
         "skipped": len(preview.problems),
         "org_units": len(preview.new_org_units),
-        "invited": len(invitations),
+        "invited": len(invite),
     }
     staged.applied_at, staged.summary, staged.content = now, summary, None
     session.flush()
@@ -285,7 +277,7 @@ def apply_import(
         file=staged.filename,
         **summary,
     )
-    return ImportOutcome(summary, invitations)
+    return ImportOutcome(summary, invite)
 
 
 def open_invitation_expiry(session: Session, user_ids: list[int]) -> dict[int, Any]:

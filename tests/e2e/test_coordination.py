@@ -54,6 +54,7 @@ def test_coordinator_imports_staff_records_a_workshop_and_downloads_the_evidence
     page.get_by_label("Fehlerhafte Zeilen überspringen und die übrigen übernehmen").check()
     page.get_by_role("button", name="Änderungen übernehmen").click()
     expect(page.get_by_role("heading", level=1, name="Import übernommen")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Einladungen versendet")).to_be_visible()
     invited = [message_from_bytes(p.read_bytes()) for p in live_outbox.glob("*.eml")]
     assert "r.osei@darmstadt-dieburg.example" in {m["To"] for m in invited}
     page.get_by_role("link", name="Zur Liste der Beschäftigten").click()
@@ -162,6 +163,9 @@ PAGES: dict[str, Callable[..., None]] = {
     "periods": _as(ADMIN, "/programmbuero/zeitraeume"),
     "period-form": _as(ADMIN, "/programmbuero/zeitraeume/neu"),
     "invitation": _invitation,
+    "background-jobs": _as(ADMIN, "/programmbuero/hintergrundaufgaben?alle=1"),
+    "job-status": _as(ADMIN, "/aufgaben/1"),  # the demo's import sent its invitations as job 1
+    "certificate-archive": _as(COORDINATOR, DASHBOARD + "/zertifikate/archiv"),
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from flask_login.utils import _create_identifier
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
 from lms import create_app
@@ -24,6 +25,8 @@ from lms.auth.services import create_api_token, create_user
 from lms.authoring.drafts import draft_for_module
 from lms.authoring.uploads import store_image
 from lms.certificates.services import issue_for_completion
+from lms.jobs.models import Job
+from lms.jobs.views import DOWNLOAD_SALT
 from lms.orgs.models import OrgUnit
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import stage_import
@@ -189,7 +192,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "practice.examples": frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"}),
     "practice.example": frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"}),
     "practice.attachment": frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"}),
-    "practice.new_example": frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"}),
+    "practice.new_example": frozenset(
+        {"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"}
+    ),
     "practice.edit": frozenset({"coordinator_a", "admin"}),
     "practice.delete": frozenset({"coordinator_a", "admin"}),
     "programme.funding_overview": frozenset({"admin"}),
@@ -205,6 +210,13 @@ EXPECTED: dict[str, frozenset[str]] = {
     "programme.organisations": MANAGERS_A,
     "programme.edit_organisation": MANAGERS_A,
     "programme.remove_organisation": MANAGERS_A,
+    # Background jobs (issue 11): a job of municipality A started by its coordination; the programme office's list.
+    "jobs.job_status": MANAGERS_A,
+    "jobs.job_progress": MANAGERS_A,
+    "jobs.download": MANAGERS_A,  # with a valid signature; the file is gone here, so they get 410, the others 404
+    "jobs.office": frozenset({"admin"}),
+    "jobs.retry": frozenset({"admin"}),
+    "jobs.certificate_archive": MANAGERS_A,
 }
 
 
@@ -314,6 +326,18 @@ def build_world(db: Session) -> World:
         people["coordinator_a"],
         ExampleInput("Tandem-Hospitation", "Zwei Ämter besuchen sich.", None, "ablauf.pdf", b"%PDF-1.7 test"),
     )
+    job = Job(
+        kind="certificate_archive",
+        state="done",
+        params={},
+        outcome={},
+        municipality_id=town_a.id,
+        created_by_id=people["coordinator_a"].id,
+        attempts=1,
+        result_path="nicht-mehr-da.zip",
+        expires_at=clock.now() + timedelta(hours=1),
+    )
+    db.add(job)
     db.flush()
     args = {
         "example_id": example.id,
@@ -344,6 +368,9 @@ def build_world(db: Session) -> World:
         "filename": "css/app.css",
         "municipality_slug": town_a.slug,
         "module_slug": module.module.slug,
+        "job_id": job.id,
+        # As the app fixture signs (its secret key is "test-secret").
+        "signature": URLSafeTimedSerializer("test-secret", salt=DOWNLOAD_SALT).dumps(job.id),
     }
     return World(people, args)
 
@@ -353,7 +380,7 @@ def url_for_rule(endpoint: str, rule: str, args: dict[str, Any]) -> str:
     # <slug> names a municipality in the coordination pages and a module everywhere else.
     values["slug"] = (
         args["municipality_slug"]
-        if endpoint.split(".")[0] in {"reports", "orgs", "certificates", "programme"}
+        if endpoint.split(".")[0] in {"reports", "orgs", "certificates", "programme", "jobs"}
         else args["module_slug"]
     )
     path = rule

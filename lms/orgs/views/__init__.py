@@ -15,6 +15,9 @@ from lms.auth.models import Role
 from lms.config import Settings
 from lms.content.models import ModuleKind
 from lms.content.queries import catalogue
+from lms.jobs.services import job_for_subject
+from lms.jobs.tasks import queue_invitations
+from lms.jobs.views import job_queue
 from lms.mail import invitation_messages, send_after_commit
 from lms.orgs import plans
 from lms.orgs.forms import ApplyImportForm, PeriodForm, PlanForm, StaffImportForm
@@ -39,6 +42,8 @@ from lms.web.validation import query_int, safe_redirect_target
 
 bp = Blueprint("orgs", __name__, template_folder="../templates")
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
+#: Jobs that belong to a staff import (its invitation mails) name it so.
+IMPORT_SUBJECT = "staff_import"
 
 
 def _settings() -> Settings:
@@ -47,7 +52,7 @@ def _settings() -> Settings:
 
 
 def _send_invitations(municipality: Municipality, invitations: list[tuple[Any, str, str, str, Any]]) -> None:
-    """Queue the invitation mails; they leave after the request's commit."""
+    """Send one person's new invitation after the request's commit (an import's go through the job queue)."""
     settings = _settings()
     messages = invitation_messages(settings, municipality.name, invitations)
     send_after_commit(get_db(), settings, messages)
@@ -206,12 +211,14 @@ def import_preview(slug: str, import_id: int) -> ResponseReturnValue:
             deactivate_missing=staged.deactivate_missing,
             actor_id=acting_user().id,
         )
+    job = job_for_subject(get_db(), IMPORT_SUBJECT, staged.id) if staged.applied_at else None
     return render_template(
         "orgs/import_preview.html",
         municipality=municipality,
         staged=staged,
         preview=preview,
         form=ApplyImportForm(),
+        invitation_job=job,
     )
 
 
@@ -225,18 +232,22 @@ def apply_staff_import(slug: str, import_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        outcome = apply_import(
-            get_db(),
-            acting_user(),
-            staged,
-            skip_invalid=bool(form.skip_invalid.data),
-            invitation_days=_settings().invitation_days,
-        )
+        outcome = apply_import(get_db(), acting_user(), staged, skip_invalid=bool(form.skip_invalid.data))
     except ImportRefused as refused:
         flash(translate_error(refused), "danger")
         return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
-    _send_invitations(municipality, outcome.invitations)
+    job = queue_invitations(
+        get_db(),
+        job_queue(),
+        _settings(),
+        municipality_id=municipality.id,
+        user_ids=outcome.invite_user_ids,
+        actor_id=acting_user().id,
+        subject=(IMPORT_SUBJECT, staged.id),
+    )
     flash(_("Die Beschäftigtenliste wurde übernommen."), "success")
+    if job is not None:
+        flash(_("Die Einladungen werden im Hintergrund versendet; den Stand zeigt diese Seite."), "info")
     return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
 
 

@@ -1,0 +1,214 @@
+"""The handlers: what each kind of job does. They sit above the features (like views and commands) and own their
+units of work: each commits its work at checkpoints, together with the progress that counts it.
+
+* ``invitations``: one invitation mail per person, over one SMTP connection; each mail is committed with its link
+  and the progress, so a retry after a mail server failure continues with the next person. An address the server
+  refuses is counted and skipped (the person can be invited again from the staff list).
+* ``certificate_archive``: the coordinator's ZIP of a municipality's certificates, written to the job files folder;
+  the initiator downloads it through a signed link for ``LMS_JOB_DOWNLOAD_HOURS``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import smtplib
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms import time as clock
+from lms.auth.invitations import create_invitations
+from lms.auth.models import User
+from lms.certificates import queries as certificate_queries
+from lms.certificates import services as certificate_services
+from lms.certificates.export import zip_stream
+from lms.certificates.models import Certificate
+from lms.certificates.pdf import certificate_pdf
+from lms.config import Settings
+from lms.jobs import services
+from lms.jobs.models import Job
+from lms.jobs.queue import Queue, enqueue_after_commit
+from lms.jobs.runner import JobContext, PermanentFailure, handler
+from lms.mail import invitation_link, invitation_message, transport
+from lms.orgs.models import Municipality
+from lms.text import N_
+
+log = logging.getLogger(__name__)
+
+INVITATIONS = "invitations"
+CERTIFICATE_ARCHIVE = "certificate_archive"
+#: What the pages call each kind of job.
+KIND_LABELS = {
+    INVITATIONS: N_("Einladungen versenden"),
+    CERTIFICATE_ARCHIVE: N_("Zertifikate als ZIP-Archiv"),
+}
+#: Progress of an archive is written after this many certificates.
+_ARCHIVE_REPORT_EVERY = 25
+
+
+def queue_invitations(
+    session: Session,
+    queue: Queue,
+    settings: Settings,
+    *,
+    municipality_id: int,
+    user_ids: list[int],
+    actor_id: int | None,
+    subject: tuple[str, int] | None = None,
+) -> Job | None:
+    """Record the job that mails these people their invitations; it starts after the commit. None: nobody."""
+    if not user_ids:
+        return None
+    job = services.create_job(
+        session,
+        INVITATIONS,
+        actor_id=actor_id,
+        params={"user_ids": list(user_ids), "municipality_id": municipality_id, "actor_id": actor_id},
+        municipality_id=municipality_id,
+        subject=subject,
+        total=len(user_ids),
+        max_attempts=settings.job_max_attempts,
+    )
+    enqueue_after_commit(session, queue, job)
+    return job
+
+
+@handler(INVITATIONS)
+def send_invitations(ctx: JobContext) -> None:
+    """A new invitation link by mail to each person in ``user_ids`` not yet reached, in order."""
+    user_ids: list[int] = list(ctx.params.get("user_ids") or [])
+    actor_id = ctx.params.get("actor_id")
+    ctx.total = len(user_ids)
+    for key in ("sent", "refused", "skipped"):
+        ctx.outcome.setdefault(key, 0)
+    with ctx.session() as session:
+        municipality = session.get(Municipality, ctx.params.get("municipality_id"))
+        if municipality is None:
+            raise PermanentFailure("Die Kommune gibt es nicht mehr.")
+        municipality_name = municipality.name
+    if ctx.done >= len(user_ids):
+        return
+    settings = ctx.settings
+    with transport(settings) as send, ctx.session() as session:
+        while ctx.done < len(user_ids):
+            person = session.get(User, user_ids[ctx.done])
+            if person is None or not person.is_active or person.password_hash is not None:
+                ctx.outcome["skipped"] += 1  # left, deactivated, or found their way in meanwhile
+            else:
+                [(_user, token, invitation)] = create_invitations(
+                    session, [person], actor_id=actor_id, days=settings.invitation_days
+                )
+                message = invitation_message(
+                    settings,
+                    to=person.email,
+                    name=person.display_name,
+                    link=invitation_link(settings, token),
+                    municipality=municipality_name,
+                    expires_on=clock.local_date(invitation.expires_at),
+                )
+                try:
+                    send(message)
+                except smtplib.SMTPRecipientsRefused:
+                    session.rollback()  # no link without its mail
+                    ctx.outcome["refused"] += 1
+                    log.warning(
+                        "job %s: the mail server refused the address of person %s", ctx.job_id, person.id
+                    )
+                else:
+                    ctx.outcome["sent"] += 1
+            ctx.done += 1
+            ctx.checkpoint(session)
+            session.commit()
+
+
+def _day(value: Any) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise PermanentFailure("Ungültiger Zeitraum.") from None
+
+
+@handler(CERTIFICATE_ARCHIVE)
+def certificate_archive(ctx: JobContext) -> None:
+    """Issue what is missing, then write the ZIP (manifest and PDFs) to the job files folder."""
+    settings = ctx.settings
+    municipality_id = int(ctx.params.get("municipality_id") or 0)
+    starts_on, ends_on = _day(ctx.params.get("starts_on")), _day(ctx.params.get("ends_on"))
+    module = ctx.params.get("module") or None
+    org_unit = ctx.params.get("org_unit_id")
+    purge_expired_files(ctx.session, Path(settings.job_files_dir))
+    with ctx.session() as session:
+        municipality = session.get(Municipality, municipality_id)
+        if municipality is None:
+            raise PermanentFailure("Die Kommune gibt es nicht mehr.")
+        slug = municipality.slug
+        certificate_services.issue_missing(
+            session,
+            certificate_services.CompletionFilter(
+                starts_on=starts_on,
+                ends_on=ends_on,
+                municipality_id=municipality.id,
+                module_slug=module,
+                org_unit_id=org_unit,
+            ),
+            actor_id=ctx.params.get("actor_id"),
+            base_url=settings.base_url,
+        )
+        session.commit()
+    selection = certificate_queries.export_selection(municipality_id, starts_on, ends_on, module, org_unit)
+    folder = Path(settings.job_files_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"certificates-{ctx.job_id}-{secrets.token_hex(8)}.zip"
+    partial = folder / (stored + ".part")
+    with ctx.session() as session:
+        valid = selection.where(Certificate.revoked_at.is_(None)).subquery()
+        ctx.total = session.scalar(select(func.count()).select_from(valid)) or 0
+        ctx.done = 0
+        ctx.report()
+        try:
+            with partial.open("wb") as out:
+                for chunk in zip_stream(
+                    lambda: certificate_queries.stream_rows(session, selection), render=_counting(ctx)
+                ):
+                    out.write(chunk)
+            partial.replace(folder / stored)
+        finally:
+            partial.unlink(missing_ok=True)
+        # Nothing to write, but ends the read cleanly (in the tests' shared transaction a rollback here would take
+        # the progress reports with it).
+        session.commit()
+    with ctx.session() as session:
+        ctx.set_result(
+            session,
+            stored,
+            f"Zertifikate_{slug}_{starts_on.isoformat()}_{ends_on.isoformat()}.zip",
+            clock.now() + timedelta(hours=settings.job_download_hours),
+        )
+        session.commit()
+
+
+def _counting(ctx: JobContext) -> Callable[[dict[str, Any]], bytes]:
+    def render(snapshot: dict[str, Any]) -> bytes:
+        pdf = certificate_pdf(snapshot)
+        ctx.done += 1
+        if ctx.done % _ARCHIVE_REPORT_EVERY == 0:
+            ctx.report()
+        return pdf
+
+    return render
+
+
+def purge_expired_files(session_factory: Callable[[], Any], folder: Path) -> int:
+    """Delete the files whose download links have expired; returns how many."""
+    with session_factory() as session:
+        expired = services.expired_results(session)
+        for job in expired:
+            (folder / str(job.result_path)).unlink(missing_ok=True)
+            job.result_path = None
+        session.commit()
+    return len(expired)
