@@ -15,3 +15,13 @@ def N_(message: str) -> str:
 def plural(count: int, singular: str, plural: str) -> str:
     """„1 Zeile“, „2 Zeilen“: the count with the right German form, for output that is German only (the CLI)."""
     return f"{count} {singular if count == 1 else plural}"
+
+
+#: Unicode bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). In a name they
+#: can reverse the text shown after it (an e-mail address in the same cell, a file extension); no name needs them.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_controls(text: str) -> str:
+    """The text without bidirectional control characters (letters of right-to-left scripts stay)."""
+    return text.translate(BIDI_CONTROLS)

@@ -25,6 +25,7 @@ from lms.programme.money import format_amount
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
 from lms.reports.queries import CompletionListRow
 from lms.spreadsheet import neutralise
+from lms.text import without_bidi_controls
 
 
 class Euro(int):
@@ -68,7 +69,7 @@ def cell_text(value: Cell) -> str:
         return format_amount(value, "de")
     if isinstance(value, int):
         return str(value)
-    return value
+    return without_bidi_controls(value)
 
 
 def to_csv(table: Table) -> bytes:

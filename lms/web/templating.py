@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from lms import time as clock
 from lms.auth.models import Role
+from lms.text import without_bidi_controls
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -67,8 +70,19 @@ def main_navigation() -> list[tuple[str, str]]:
     return items
 
 
+def shown_text(value: Any) -> Any:
+    """Every ``{{ … }}`` passes here before escaping: bidirectional controls in people's input are dropped, so a
+    name with U+202E cannot reverse what the page shows after it."""
+    if isinstance(value, Markup):
+        return Markup(without_bidi_controls(str(value)))
+    if isinstance(value, str):
+        return without_bidi_controls(value)
+    return value
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
+    app.jinja_env.finalize = shown_text
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(main_navigation)
     app.add_template_global(lambda: str(get_locale() or "de"), "current_locale")

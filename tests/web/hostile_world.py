@@ -121,6 +121,14 @@ def png_bytes(red: int = 200) -> bytes:
     return buffer.getvalue()
 
 
+def _tiny_pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    return bytes(pdf.output())
+
+
 @dataclass
 class World:
     """The hostile municipality's people and objects, and what the URLs need."""
@@ -354,8 +362,92 @@ def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords
     ).session
     codes = issue_codes(db, people["facilitator"], workshop)
     participation = redeem_code(db, people["learner"], codes[0], base_url=base_url)
+    # The programme around the courses (issue 12) and the second half of issue 10/11: funding, organisations,
+    # practice examples, passkeys, background jobs.
+    from lms.auth.models import WebAuthnCredential
+    from lms.jobs.models import Job
+    from lms.practice.services import ExampleInput, save_example
+    from lms.programme.imports import stage_funding_import
+    from lms.programme.models import MeasureKind, ParticipationFormat
+    from lms.programme.services import (
+        MeasureInput,
+        OrganisationInput,
+        add_measure,
+        save_organisation,
+        set_federal_state,
+        set_granted,
+    )
+
+    set_federal_state(db, people["admin"], town, "Hessen")
+    set_granted(db, people["admin"], town, period, 1_000_000)
+    measure = add_measure(
+        db,
+        people["admin"],
+        town,
+        MeasureInput(
+            MeasureKind.OTHER,
+            12_345,
+            period.starts_on,
+            hostile("measure", "measure description", 1, limit=2000),
+        ),
+    )
+    organisation = save_organisation(
+        db,
+        people["coordinator"],
+        town,
+        OrganisationInput(
+            hostile("msoname", "migrant organisation name", 2),
+            hostile("msoseat", "migrant organisation seat", 3, limit=120),
+            ParticipationFormat.SURVEY,
+            period.id,
+            may_be_named=True,
+        ),
+    )
+    funding_file = stage_funding_import(
+        db,
+        people["admin"],
+        hostile("fundingfile", "funding file name", 4, limit=255),
+        "Kommune;Art;Betrag;Datum;Beschreibung\n"
+        f"{town.slug};Sonstige;10,00;{period.starts_on:%d.%m.%Y};{hostile('fundingrow', 'funding row text', 5)}\n".encode(),
+    )
+    example = save_example(
+        db,
+        people["coordinator"],
+        ExampleInput(
+            hostile("practicetitle", "practice example title", 0),
+            hostile("practicebody", "practice example text (Markdown)", 1, limit=2000)
+            + "\n\n<script>alert(1)</script>",
+            None,
+            hostile("practicefile", "practice example file name", 2, limit=60) + ".pdf",
+            _tiny_pdf(),
+        ),
+    )
+    passkey = WebAuthnCredential(
+        user_id=people["coordinator"].id,
+        credential_id="hostile-credential",
+        public_key=b"\x00",
+        name=hostile("passkey", "passkey name", 3, limit=100),
+    )
+    job = Job(
+        kind="certificate_archive",
+        state="failed",
+        params={},
+        outcome={},
+        municipality_id=town.id,
+        created_by_id=people["coordinator"].id,
+        attempts=5,
+        last_error=hostile("joberror", "background job error text", 4, limit=500),
+    )
+    db.add_all([passkey, job])
     db.flush()
     args = {
+        "measure_id": measure.id,
+        "organisation_id": organisation.id,
+        "funding_import_id": funding_file.id,
+        "example_id": example.id,
+        "passkey_id": passkey.id,
+        "job_id": job.id,
+        "signature": "x",
         "draft_id": open_draft.id,
         "version_id": module.id,
         "number": quiz.number,

@@ -96,7 +96,7 @@ def start_paths(args: dict[str, Any]) -> list[str]:
         values = dict(args)
         values["slug"] = (
             args["municipality_slug"]
-            if endpoint.split(".")[0] in {"reports", "orgs", "certificates"}
+            if endpoint.split(".")[0] in {"reports", "orgs", "certificates", "programme", "jobs"}
             else args["module_slug"]
         )
         variants = [rule]
