@@ -177,7 +177,9 @@ def main() -> None:
         print(
             f"{args.count} Beschäftigte mit Abschlüssen angelegt in {time.perf_counter() - t0:.1f} s ({url.split(':')[0]})"
         )
-        app = create_app({"database_url": url, "secret_key": "bench", "testing": True})
+        app = create_app(
+            {"database_url": url, "secret_key": "bench", "testing": True, "mfa_required_roles": ""}
+        )
         app.config["WTF_CSRF_ENABLED"] = False
         client = app.test_client()
         login = client.post("/anmelden", data={"email": "koordination@bench.example", "password": PASSWORD})
