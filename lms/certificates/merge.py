@@ -26,6 +26,7 @@ _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _XREF_SECTION = re.compile(rb"(\d+) (\d+)\r?\n")
 _ROOT = re.compile(rb"/Root\s+(\d+)\s+0\s+R")
 _REF = re.compile(rb"(?<![\w.])(\d+) 0 R(?![\w])")
+_OTHER_GENERATION = re.compile(rb"(?<![\w.])\d+ [1-9]\d* R(?![\w])")
 _PARENT = re.compile(rb"/Parent\s+\d+\s+0\s+R")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
 _SUBSET_NAME = re.compile(rb"/[A-Z]{6}\+")
@@ -217,6 +218,8 @@ class _Copy:
         return self.tags[number]
 
     def renumber(self, value: bytes) -> bytes:
+        if _OTHER_GENERATION.search(value):
+            raise UnexpectedPdf("references to generations other than 0")
         return _REF.sub(lambda m: b"%d 0 R" % self.copy(int(m.group(1))), value)
 
     def copy(self, number: int) -> int:

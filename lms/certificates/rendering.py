@@ -19,7 +19,7 @@ from typing import Any
 from lms.certificates.pdf import certificate_pdf
 
 #: Below this many PDFs in a batch, starting worker processes costs more than it saves.
-POOL_THRESHOLD = 100
+POOL_THRESHOLD = 200
 
 
 class Renderer:

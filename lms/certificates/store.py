@@ -5,8 +5,8 @@ then only read: downloads, the ZIP export and the print PDF send the stored byte
 (``certificate_documents.content``, bytea on PostgreSQL): every web process and machine sees them, backups and
 transactions cover them, and nothing else has to be run. At about 36 KB per certificate that is 65 MB for the
 1,800 certificates of a large district per module. When that grows too large for the database, a shared file or
-object store can implement :class:`CertificateStore` (content-addressed by the SHA-256 the row keeps), see
-docs/operations.md.
+object store shared by all machines can implement :class:`CertificateStore` (content-addressed by the SHA-256
+the row keeps), see README, „Betrieb“.
 """
 
 from __future__ import annotations
