@@ -55,7 +55,8 @@ def test_every_page_in_order_written_page_by_page() -> None:
     documents = [_certificate(n, layout=1 if n % 3 == 0 else 2) for n in range(7)]
     chunks, reader = _joined(documents)
     assert len(chunks) == 8  # one per certificate, then the page tree, catalog and cross-references
-    assert [f"Beschäftigte Nr. {n}" in page.extract_text() for n, page in enumerate(reader.pages)] == [True] * 7
+    texts = [page.extract_text() for page in reader.pages]
+    assert [f"Beschäftigte Nr. {n}" in text for n, text in enumerate(texts)] == [True] * 7
     assert all(page.mediabox.width == pytest.approx(595.28) for page in reader.pages)
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "de-DE" and root["/OutputIntents"][0]["/S"] == "/GTS_PDFA1"
