@@ -52,7 +52,6 @@ def export(
     """Dasselbe ZIP-Archiv wie der Download der Koordination: ein PDF je Zertifikat und manifest.csv."""
     from lms.certificates import queries, services
     from lms.certificates.export import zip_stream
-    from lms.certificates.models import Certificate
     from lms.certificates.rendering import Renderer
     from lms.commands import settings, unit_of_work
 
@@ -95,7 +94,7 @@ def export(
                 renderer=renderer,
             )
             services.store_missing_documents(session, selection, renderer=renderer)
-        valid = selection.where(Certificate.revoked_at.is_(None))
+        valid = queries.only_valid(selection)
         try:
             with open(partial, "wb") as target:
                 for chunk in zip_stream(

@@ -37,7 +37,8 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 FILES = {"": FONTS / "KfAZertifikatSans-Regular.ttf", "B": FONTS / "KfAZertifikatSans-SemiBold.ttf"}
 
 #: Characters whose glyphs every layout-2 certificate embeds, used or not (about 8 KB more per certificate than an
-#: exact subset): codes, addresses, dates and most German names need nothing else.
+#: exact subset): codes, addresses, dates and most German names need nothing else. Part of layout 2: another
+#: repertoire changes every layout-2 PDF (the reference hash in the tests notices) and needs a new layout.
 REPERTOIRE = frozenset(range(0x20, 0x7F)) | frozenset(map(ord, "ÄÖÜäöüßé„“”‚‘’–—·…§€"))
 #: Font programs kept per process (each about 25 KB); more than one only for names with rarer letters.
 CACHE_SIZE = 64

@@ -33,7 +33,6 @@ from lms.certificates.codes import CodeTypo, parse_code
 from lms.certificates.export import zip_stream
 from lms.certificates.forms import ExportForm, RevokeForm, VerifyForm
 from lms.certificates.merge import concatenate
-from lms.certificates.models import Certificate
 from lms.certificates.pdf import empty_print_pdf, transcript_pdf
 from lms.certificates.rendering import Renderer
 from lms.certificates.snapshot import describe
@@ -199,7 +198,7 @@ def export(slug: str) -> ResponseReturnValue:
     stem = f"Zertifikate_{municipality.slug}_{starts_on.isoformat()}_{ends_on.isoformat()}"
     # What was issued and stored above is committed before the first byte goes out (after_request); the body
     # is then made while it is sent from the stored PDFs, read in batches.
-    valid = selection.where(Certificate.revoked_at.is_(None))
+    valid = queries.only_valid(selection)
     if form.format.data == "pdf":
         title = f"Zertifikate {municipality.name} {starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}"
         created = clock.now()
