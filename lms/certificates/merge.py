@@ -287,10 +287,13 @@ def concatenate(documents: Iterable[bytes], *, title: str, created: datetime) ->
     kids: list[int] = []
     intents: bytes | None = None
     for data in documents:
-        copy = _Copy(_Source(data), writer)
-        kids.extend(copy.pages())
-        if intents is None:
-            intents = copy.output_intents()
+        try:
+            copy = _Copy(_Source(data), writer)
+            kids.extend(copy.pages())
+            if intents is None:
+                intents = copy.output_intents()
+        except IndexError as error:
+            raise UnexpectedPdf("a stored PDF ends too early") from error
         yield writer.take()
     if not kids:
         raise ValueError("nothing to concatenate")

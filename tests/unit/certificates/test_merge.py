@@ -86,3 +86,7 @@ def test_a_pdf_not_written_by_the_platform_is_refused() -> None:
     shifted = _certificate(1).replace(b"%PDF-1.7\n", b"%PDF-1.7\n\n", 1)  # every offset one byte off
     with pytest.raises(UnexpectedPdf):
         list(concatenate(iter([shifted]), title="x", created=CREATED))
+    whole = _certificate(2)
+    cut = whole[:20_000] + whole[whole.rindex(b"xref") :]  # objects missing, the table still there
+    with pytest.raises(UnexpectedPdf):
+        list(concatenate(iter([cut]), title="x", created=CREATED))
