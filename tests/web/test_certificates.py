@@ -178,6 +178,7 @@ def test_lookups_are_rate_limited_per_address(client, db: Session, setting) -> N
 def test_admin_revokes_with_a_reason_and_it_is_audited(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     person, completion = _learner_with_completion(db)
     certificate = services.issue_for_completion(db, completion, actor_id=None, base_url=BASE)
+    stored = db.get(CertificateDocument, certificate.id).content
     admin = f.user(db, Role.ADMIN)
     f.login(client, admin.email)
     path = f"/verwaltung/zertifikate/{certificate.code}"
@@ -193,6 +194,9 @@ def test_admin_revokes_with_a_reason_and_it_is_audited(client, db: Session) -> N
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoke"))
     assert event.object_id == certificate.code and event.detail["reason"] == "Irrtümlich ausgestellt"
     assert "Widerrufen am" in client.get(path).text
+    assert "Widerrufen" in client.get(f"/verify/{certificate.code}").text
+    db.expire_all()
+    assert db.get(CertificateDocument, certificate.id).content == stored  # the PDF itself stays as issued
     # the completion stays; the learner sees „widerrufen“ and gets no PDF any more
     f.login(client, person.email)
     assert "widerrufen" in client.get("/nachweise").text
