@@ -3,31 +3,35 @@
 
 Builds synthetic staff and completions in a temporary SQLite file (or the PostgreSQL database given with
 --database-url, whose name must contain "bench"), then downloads the export through the real Flask view, as a
-browser would: first the ZIP (which issues all certificates), then the ZIP again (already issued), then the
-merged PDF for printing. Reports time to first byte, total time, size and peak memory.
+browser would: first the ZIP (which issues all certificates and renders and stores their PDFs), then the ZIP
+again (already issued: the stored PDFs), then the merged PDF for printing (from the stored PDFs). Reports time to
+first byte, total time, size, CPU time (this process and the render workers), PDFs rendered, and memory.
 
     .venv/bin/python bench/certificates_export.py            # 1,800 on SQLite
-    .venv/bin/python bench/certificates_export.py --count 300
-    .venv/bin/python bench/certificates_export.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_issue5
+    .venv/bin/python bench/certificates_export.py --count 300 --processes 1
+    .venv/bin/python bench/certificates_export.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_issue11
+    .venv/bin/python bench/certificates_export.py --legacy   # certificates issued before PDFs were stored
 
-Peak memory: the process's maximum resident set size before and after each download (it only grows if a
-download holds more than what came before), and with --trace tracemalloc's peak of Python allocations in extra
-passes (slow: tracemalloc multiplies the time by four or more).
+Memory: the peak resident set size of this process during each download (sampled every 20 ms from
+/proc/self/status), the largest render worker's maximum RSS, and with --trace tracemalloc's peak of Python
+allocations in extra passes (slow: tracemalloc multiplies the time by four or more).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import resource
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from lms import time as clock
@@ -39,6 +43,8 @@ from lms import create_app, migrate  # noqa: E402
 from lms.auth.models import Role, User  # noqa: E402
 from lms.auth.services import create_user  # noqa: E402
 from lms.authoring.publishing import publish_module  # noqa: E402
+from lms.certificates import rendering  # noqa: E402
+from lms.certificates.models import Certificate, CertificateDocument  # noqa: E402
 from lms.content.modules import parse_module  # noqa: E402
 from lms.db import make_engine  # noqa: E402
 from lms.orgs.models import Municipality  # noqa: E402
@@ -131,6 +137,77 @@ def build(url: str, count: int) -> None:
     engine.dispose()
 
 
+def make_legacy(url: str, base_url: str) -> None:
+    """Issue every certificate as before PDFs were stored: layout 1, no stored document."""
+    from lms.certificates import services
+
+    engine = make_engine(url)
+    with Session(bind=engine) as session:
+        original = services.STORE.put
+        services.STORE.put = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+        try:
+            services.issue_missing(
+                session,
+                services.CompletionFilter(
+                    starts_on=datetime(2026, 1, 1).date(), ends_on=datetime(2026, 12, 31).date()
+                ),
+                actor_id=None,
+                base_url=base_url,
+                renderer=_NoRender(),
+            )
+        finally:
+            services.STORE.put = original  # type: ignore[method-assign]
+        for certificate in session.scalars(select(Certificate)):
+            snapshot = dict(certificate.snapshot, layout=1)
+            session.execute(
+                Certificate.__table__.update()
+                .where(Certificate.id == certificate.id)
+                .values(snapshot=snapshot)
+            )
+        session.commit()
+    engine.dispose()
+
+
+class _NoRender(rendering.Renderer):
+    def render(self, snapshots):  # type: ignore[no-untyped-def]
+        return [b""] * len(snapshots)
+
+
+class PeakRSS:
+    """This process's largest resident set size while the block runs (sampled), in MiB."""
+
+    def __enter__(self) -> PeakRSS:
+        self.peak = self._now()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._now())
+
+    @staticmethod
+    def _now() -> float:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+
+def count_documents(url: str) -> int:
+    engine = make_engine(url)
+    with Session(bind=engine) as session:
+        found = session.scalar(select(func.count()).select_from(CertificateDocument)) or 0
+    engine.dispose()
+    return found
+
+
 def download(client, fmt: str, trace: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """POST the export form and consume the streamed body; time to first byte, total, size, traced peak."""
     if trace:
@@ -162,6 +239,17 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1800)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--trace", action="store_true", help="zusätzlich mit tracemalloc messen (langsam)")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=2,
+        help="Prozesse, die PDFs erzeugen (LMS_CERTIFICATE_RENDER_PROCESSES)",
+    )
+    parser.add_argument(
+        "--legacy",
+        action="store_true",
+        help="Zertifikate vorab ohne abgelegte PDFs ausstellen (Layout 1, wie vor 0014)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or "sqlite:///" + str(Path(tmp) / "bench.sqlite3")
@@ -177,32 +265,63 @@ def main() -> None:
         print(
             f"{args.count} Beschäftigte mit Abschlüssen angelegt in {time.perf_counter() - t0:.1f} s ({url.split(':')[0]})"
         )
-        app = create_app({"database_url": url, "secret_key": "bench", "testing": True})
+        if args.legacy:
+            t0 = time.perf_counter()
+            make_legacy(url, "http://127.0.0.1:5000")
+            print(
+                f"{args.count} Zertifikate ohne PDF (Layout 1) ausgestellt in {time.perf_counter() - t0:.1f} s"
+            )
+        app = create_app(
+            {
+                "database_url": url,
+                "secret_key": "bench",
+                "testing": True,
+                "mfa_required_roles": "",
+                "certificate_render_processes": args.processes,
+            }
+        )
+        rendered = 0
+        original_render = rendering.Renderer.render
+
+        def counting_render(self, snapshots):  # type: ignore[no-untyped-def]
+            nonlocal rendered
+            rendered += len(snapshots)
+            return original_render(self, snapshots)
+
+        rendering.Renderer.render = counting_render  # type: ignore[method-assign]
         app.config["WTF_CSRF_ENABLED"] = False
         client = app.test_client()
         login = client.post("/anmelden", data={"email": "koordination@bench.example", "password": PASSWORD})
         assert login.status_code == 302, login.status_code
+        first = "legt alle PDFs ab" if args.legacy else "stellt alle Zertifikate aus"
         runs = [
-            ("ZIP, erster Abruf (stellt alle Zertifikate aus)", "zip", False),
+            (f"ZIP, erster Abruf ({first})", "zip", False),
             ("ZIP, zweiter Abruf (schon ausgestellt)", "zip", False),
             ("Druck-PDF", "pdf", False),
         ]
         if args.trace:
             runs += [("ZIP mit tracemalloc", "zip", True), ("Druck-PDF mit tracemalloc", "pdf", True)]
         for label, fmt, trace in runs:
-            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            r = download(client, fmt, trace)
-            after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            rendered = 0
+            cpu = os.times()
+            with PeakRSS() as rss:
+                r = download(client, fmt, trace)
+            spent = os.times()
+            own = spent.user - cpu.user + spent.system - cpu.system
+            workers = spent.children_user - cpu.children_user + spent.children_system - cpu.children_system
             line = (
-                f"{label:<50} erstes Byte nach {r['ttfb']:6.2f} s, fertig nach {r['total']:6.1f} s, "
-                f"{r['mib']:6.1f} MiB in {r['chunks']} Stücken"
+                f"{label:<46} erstes Byte nach {r['ttfb']:6.2f} s, fertig nach {r['total']:6.1f} s, "
+                f"{r['mib']:5.1f} MiB in {r['chunks']} Stücken, {rendered} PDFs erzeugt, "
+                f"CPU {own:.1f} s + {workers:.1f} s in Workern, RSS-Spitze {rss.peak:.0f} MiB"
             )
-            line += f", max RSS {before:.0f} → {after:.0f} MiB"
             if trace:
                 line += f", Spitze Python-Speicher {r['peak']:.1f} MiB"
             print(line, flush=True)
         print(
-            f"Größter Arbeitsspeicher des Prozesses (max RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+            f"{count_documents(url)} PDFs abgelegt. Größter Arbeitsspeicher: dieser Prozess "
+            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB, ein Render-Prozess "
+            f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MiB; "
+            f"Last (1 min) am Ende {os.getloadavg()[0]:.1f} auf {os.cpu_count()} Kernen"
         )
 
 

@@ -56,6 +56,9 @@ class Settings:
     session_lifetime_hours: int = 10
     #: Public base URL used in links that leave the platform (API documents, later: invitations, certificates).
     base_url: str = "http://127.0.0.1:5000"
+    #: Worker processes that render certificate PDFs when many are issued at once (a municipality's export,
+    #: ``lms certificates store-missing``); 1 renders them in the web or command process itself.
+    certificate_render_processes: int = 2
     #: Lookups on the public verification page per client address within ``verify_window_minutes``.
     verify_max_lookups: int = 30
     verify_window_minutes: int = 10

@@ -11,7 +11,7 @@ from lms.auth.models import (
     User,
     UserRole,
 )
-from lms.certificates.models import Certificate, VerificationLookup
+from lms.certificates.models import Certificate, CertificateDocument, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.jobs.models import Job
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
@@ -25,6 +25,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Certificate",
+    "CertificateDocument",
     "Completion",
     "Funding",
     "Invitation",

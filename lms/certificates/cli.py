@@ -14,7 +14,7 @@ from lms.text import plural
 
 @click.group("certificates")
 def certificates_group() -> None:
-    """Zertifikate: exportieren und prüfen."""
+    """Zertifikate: exportieren, prüfen und PDFs ablegen."""
 
 
 def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -52,6 +52,7 @@ def export(
     """Dasselbe ZIP-Archiv wie der Download der Koordination: ein PDF je Zertifikat und manifest.csv."""
     from lms.certificates import queries, services
     from lms.certificates.export import zip_stream
+    from lms.certificates.rendering import Renderer
     from lms.commands import settings, unit_of_work
 
     if period_id is not None and (starts_on or ends_on):
@@ -70,6 +71,7 @@ def export(
     if ends_on < starts_on:
         raise click.ClickException("Das Enddatum (--to) liegt vor dem Anfangsdatum (--from).")
     base_url = settings().base_url
+    processes = settings().certificate_render_processes
     partial = output.with_name(output.name + ".partial")
     with unit_of_work() as session:
         municipality = queries.municipality_by_slug(session, slug)
@@ -77,24 +79,55 @@ def export(
             raise click.ClickException(f"Kommune „{slug}“ gibt es nicht.")
         if module_slug and module_slug not in {s for s, _t in queries.module_choices(session)}:
             raise click.ClickException(f"Modul „{module_slug}“ gibt es nicht.")
-        issued = services.issue_missing(
-            session,
-            services.CompletionFilter(
-                starts_on=starts_on, ends_on=ends_on, municipality_id=municipality.id, module_slug=module_slug
-            ),
-            actor_id=None,
-            base_url=base_url,
-        )
         selection = queries.export_selection(municipality.id, starts_on, ends_on, module_slug)
+        with Renderer(processes) as renderer:
+            issued = services.issue_missing(
+                session,
+                services.CompletionFilter(
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    municipality_id=municipality.id,
+                    module_slug=module_slug,
+                ),
+                actor_id=None,
+                base_url=base_url,
+                renderer=renderer,
+            )
+            services.store_missing_documents(session, selection, renderer=renderer)
+        valid = queries.only_valid(selection)
         try:
             with open(partial, "wb") as target:
-                for chunk in zip_stream(lambda: queries.stream_rows(session, selection)):
+                for chunk in zip_stream(
+                    lambda: queries.stream_rows(session, selection),
+                    lambda: services.STORE.stream(session, valid),
+                ):
                     target.write(chunk)
         except OSError as error:
             raise click.ClickException(f"{output}: {error.strerror}") from None
         partial.replace(output)  # a half-written archive never carries the final name
     click.echo(f"{output}: Zertifikate von {municipality.name}, {starts_on:%d.%m.%Y} bis {ends_on:%d.%m.%Y}.")
     click.echo(f"{plural(issued, 'Zertifikat', 'Zertifikate')} neu ausgestellt.")
+
+
+@certificates_group.command("store-missing")
+@click.option(
+    "--batch", type=click.IntRange(min=1), default=1000, show_default=True, help="Zertifikate je Transaktion"
+)
+def store_missing(batch: int) -> None:
+    """PDFs der Zertifikate ablegen, die vor der Ablage ausgestellt wurden (sonst beim ersten Abruf)."""
+    from lms.certificates import services
+    from lms.certificates.rendering import Renderer
+    from lms.commands import settings, unit_of_work
+
+    total = 0
+    with unit_of_work() as session, Renderer(settings().certificate_render_processes) as renderer:
+        while stored := services.store_missing_documents(session, renderer=renderer, limit=batch):
+            # One transaction per batch, not one for all: a long run keeps what it has done if it is stopped,
+            # and the database never holds gigabytes of uncommitted PDFs.
+            session.commit()
+            total += stored
+            click.echo(f"{plural(total, 'PDF', 'PDFs')} abgelegt …")
+    click.echo(f"Fertig: {plural(total, 'PDF', 'PDFs')} neu abgelegt.")
 
 
 #: Exit status of `verify`: 0 valid, otherwise what went wrong.

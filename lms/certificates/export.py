@@ -1,4 +1,5 @@
-"""The bulk export: a ZIP of certificate PDFs with a manifest, produced as a stream of chunks (no flask, no DB).
+"""The bulk export: a ZIP of the stored certificate PDFs with a manifest, produced as a stream of chunks (no flask,
+no DB).
 
 The archive is written by ``zipfile`` into a write-only sink that hands each chunk on as soon as it exists, so the
 download starts at once and memory stays flat: one PDF at a time, whatever the number of certificates. PDFs are
@@ -16,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 from lms import time as clock
-from lms.certificates.pdf import certificate_pdf
 from lms.certificates.snapshot import MODE_LABELS
 from lms.spreadsheet import neutralise as spreadsheet_safe
 
@@ -100,15 +100,16 @@ class _Sink(io.RawIOBase):
 
 
 def zip_stream(
-    rows: Callable[[], Iterable[Row]], *, render: Callable[[dict[str, Any]], bytes] = certificate_pdf
+    rows: Callable[[], Iterable[Row]], documents: Callable[[], Iterable[tuple[Row, bytes]]]
 ) -> Iterator[bytes]:
     """Yield the archive chunk by chunk: first ``manifest.csv`` (UTF-8 with BOM, semicolons), then one PDF per
-    valid certificate. ``rows`` is called twice (manifest pass, PDF pass) so no list of all rows is ever held."""
-    return (chunk for chunk in _archive_chunks(rows, render) if chunk)
+    valid certificate. ``rows`` gives every certificate of the selection for the manifest, ``documents`` the
+    valid ones with their stored PDF, in the same order; both are read as they come, never as a list."""
+    return (chunk for chunk in _archive_chunks(rows, documents) if chunk)
 
 
 def _archive_chunks(
-    rows: Callable[[], Iterable[Row]], render: Callable[[dict[str, Any]], bytes]
+    rows: Callable[[], Iterable[Row]], documents: Callable[[], Iterable[tuple[Row, bytes]]]
 ) -> Iterator[bytes]:
     sink = _Sink()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
@@ -126,10 +127,10 @@ def _archive_chunks(
             text.flush()
             text.detach()
         yield sink.take()
-        for _code, snapshot, revoked_at in rows():
+        for (_code, snapshot, revoked_at), content in documents():
             if revoked_at is not None:
                 continue
             info = zipfile.ZipInfo(file_name(snapshot), date_time=_MEMBER_TIME)
-            archive.writestr(info, render(snapshot), compress_type=zipfile.ZIP_STORED)
+            archive.writestr(info, content, compress_type=zipfile.ZIP_STORED)
             yield sink.take()
     yield sink.take()

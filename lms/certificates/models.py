@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, event, inspect
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
@@ -19,7 +30,8 @@ class AlreadyRevoked(Exception):
 class Certificate(Base):
     """One issued certificate: a code and a frozen snapshot of everything it shows.
 
-    The PDF is not stored: it is rebuilt bit-identically from the snapshot (lms.certificates.pdf).
+    Its PDF is rendered once from the snapshot and kept (CertificateDocument); a rebuild from the snapshot gives the
+    same bytes (lms.certificates.pdf), so the stored file can always be checked against the snapshot.
     """
 
     __tablename__ = "certificates"
@@ -80,6 +92,33 @@ def _certificates_are_immutable(_mapper: Any, _connection: Any, target: Certific
     previous = list(history.unchanged or ()) + list(history.deleted or ())
     if any(value is not None for value in previous):
         raise ImmutableError("a revocation is final")
+
+
+class CertificateDocument(Base):
+    """The PDF of an issued certificate, rendered once and kept unchanged (also after a revocation).
+
+    A row of its own, not a column of ``certificates``: lists of certificates never load the file.
+    """
+
+    __tablename__ = "certificate_documents"
+
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), primary_key=True)
+    #: SHA-256 of the PDF (hex): checked when the file is served; names the file if a file store keeps it later.
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    #: The PDF/A-2b file, bit for bit what lms.certificates.pdf.certificate_pdf(snapshot) gives.
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[created_at]
+
+
+@event.listens_for(CertificateDocument, "before_update")
+def _documents_are_immutable(_mapper: Any, _connection: Any, _target: CertificateDocument) -> None:
+    raise ImmutableError("the PDF of an issued certificate is never replaced")
+
+
+@event.listens_for(CertificateDocument, "before_delete")
+def _documents_stay(_mapper: Any, _connection: Any, _target: CertificateDocument) -> None:
+    raise ImmutableError("the PDF of an issued certificate is never deleted")
 
 
 class VerificationLookup(Base):

@@ -3,16 +3,17 @@
 Every certificate PDF is PDF/A-2b (embedded fonts, sRGB output intent, XMP metadata) and is rebuilt
 bit-identically from its snapshot: the creation date, the file ID and the XMP dates come from the snapshot, the
 fonts are files in this package (not system fonts that an update could change), and nothing reads the clock.
-A test pins the SHA-256 of a reference certificate, so a library upgrade that changes the output is noticed.
-If the drawing code ever has to change the output, add a new layout number and keep drawing old snapshots with
-their own layout.
+A test pins the SHA-256 of a reference certificate per layout, so a library upgrade that changes the output is
+noticed. If the drawing code ever has to change the output, add a new layout number and keep drawing old snapshots
+with their own layout.
+
+Layout 2 draws the same page as layout 1; it embeds the fonts prepared once per process (lms.certificates.typefaces)
+instead of parsing and subsetting them for every certificate, which makes it about three times faster to build.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from html import escape
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import segno
 from fpdf import FPDF, FontFace
+from PIL import Image
 
 from lms import time as clock
 from lms.certificates.snapshot import (
@@ -27,6 +29,7 @@ from lms.certificates.snapshot import (
     CertificateKind,
     Snapshot,
 )
+from lms.certificates.typefaces import add_prepared_fonts
 from lms.text import plural
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -84,32 +87,48 @@ def _xmp(*, title: str, author: str, created: datetime) -> str:
     )
 
 
-def _new_document(*, title: str, created: datetime, identity: str, footer: str | None = None) -> _Document:
+AUTHOR = "Europäische Städtekoalition gegen Rassismus (ECCAR) e. V."
+
+
+def document_xmp(*, title: str, created: datetime) -> str:
+    """The XMP metadata (PDF/A-2b) of a platform document with this title and date."""
+    return _xmp(title=title, author=AUTHOR, created=created)
+
+
+def _new_document(
+    *, title: str, created: datetime, identity: str, footer: str | None = None, prepared_fonts: bool = False
+) -> _Document:
     pdf = _Document(hashlib.sha256(identity.encode()).hexdigest()[:32].upper(), footer)
     pdf.set_creation_date(created.astimezone(UTC))
-    pdf.add_font(FONT, "", str(FONTS / "KfAZertifikatSans-Regular.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "KfAZertifikatSans-SemiBold.ttf"))
-    author = "Europäische Städtekoalition gegen Rassismus (ECCAR) e. V."
+    if prepared_fonts:
+        add_prepared_fonts(pdf, FONT)
+    else:
+        pdf.add_font(FONT, "", str(FONTS / "KfAZertifikatSans-Regular.ttf"))
+        pdf.add_font(FONT, "B", str(FONTS / "KfAZertifikatSans-SemiBold.ttf"))
     pdf.set_title(title)
-    pdf.set_author(author)
+    pdf.set_author(AUTHOR)
     pdf.set_creator(CREATOR)
     pdf.set_producer(CREATOR)
     pdf.set_lang("de-DE")
-    pdf.set_xmp_metadata(_xmp(title=title, author=author, created=created))
+    pdf.set_xmp_metadata(document_xmp(title=title, created=created))
     pdf.set_margins(22, 20, 22)
     return pdf
 
 
-def _qr_png(url: str) -> io.BytesIO:
-    """The QR code as a black-and-white PNG without transparency.
+def _qr_image(url: str) -> Image.Image:
+    """The QR code as a black-and-white image (8 pixels per module, a quiet zone of 4 modules).
 
     The mask pattern is fixed: choosing the "best" one costs most of segno's time (1,800 certificates), every
-    mask decodes equally, and a fixed choice keeps layout 1 reproducible across segno versions.
+    mask decodes equally, and a fixed choice keeps the layouts reproducible across segno versions. The image is
+    built directly rather than written as a PNG and decoded again: the same pixels (so the same PDF bytes) in a
+    third of the time.
     """
-    buffer = io.BytesIO()
-    segno.make(url, error="m", micro=False, mask=0).save(buffer, kind="png", scale=8, border=4)
-    buffer.seek(0)
-    return buffer
+    rows = [
+        list(row) for row in segno.make(url, error="m", micro=False, mask=0).matrix_iter(scale=1, border=4)
+    ]
+    image = Image.new("1", (len(rows[0]), len(rows)))
+    image.putdata([0 if dark else 255 for row in rows for dark in row])
+    return image.resize((image.width * 8, image.height * 8), Image.Resampling.NEAREST)
 
 
 def _issued_at(snapshot: Snapshot | dict[str, Any]) -> datetime:
@@ -122,7 +141,7 @@ def document_title(snapshot: Snapshot | dict[str, Any]) -> str:
 
 
 def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -> None:
-    """Layout 1 (2026): one A4 page. Never change what it draws; add a layout 2 instead."""
+    """Layouts 1 and 2 (2026): one A4 page. Never change what it draws; add a layout 3 instead."""
     pdf.add_page()
     pdf.set_auto_page_break(False)
     width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -217,7 +236,7 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
 
     top = 222
     size = 42
-    pdf.image(_qr_png(snapshot["verify_url"]), x=pdf.l_margin, y=top, w=size, h=size)
+    pdf.image(_qr_image(snapshot["verify_url"]), x=pdf.l_margin, y=top, w=size, h=size)
     text_x = pdf.l_margin + size + 8
     text_width = width - size - 8
     pdf.set_xy(text_x, top + 2)
@@ -239,33 +258,34 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
     pdf.cell(text_width, 5, snapshot["verify_url"], new_x="LEFT", new_y="NEXT")
 
 
-LAYOUTS = {1: _draw_certificate_layout_1}
-
-
-def _draw(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -> None:
-    LAYOUTS[snapshot["layout"]](pdf, snapshot)
+#: Layout number -> (drawing, whether the fonts come prepared from lms.certificates.typefaces).
+LAYOUTS = {1: (_draw_certificate_layout_1, False), 2: (_draw_certificate_layout_1, True)}
 
 
 def certificate_pdf(snapshot: Snapshot | dict[str, Any]) -> bytes:
     """The certificate as PDF/A-2b bytes; the same snapshot always gives the same bytes."""
+    draw, prepared_fonts = LAYOUTS[snapshot["layout"]]
     pdf = _new_document(
-        title=document_title(snapshot), created=_issued_at(snapshot), identity=snapshot["code"]
+        title=document_title(snapshot),
+        created=_issued_at(snapshot),
+        identity=snapshot["code"],
+        prepared_fonts=prepared_fonts,
     )
-    _draw(pdf, snapshot)
+    draw(pdf, snapshot)
     return bytes(pdf.output())
 
 
-def print_pdf(snapshots: Iterable[Snapshot | dict[str, Any]], *, title: str, created: datetime) -> bytes:
-    """Many certificates in one PDF for printing (one font embedding for all pages)."""
-    pdf = _new_document(title=title, created=created, identity=f"print:{title}:{created.isoformat()}")
-    count = 0
-    for snapshot in snapshots:
-        _draw(pdf, snapshot)
-        count += 1
-    if not count:
-        pdf.add_page()
-        pdf.set_font(FONT, "", 12)
-        pdf.multi_cell(0, 7, "Für die gewählte Auswahl gibt es keine Zertifikate.")
+def empty_print_pdf(*, title: str, created: datetime) -> bytes:
+    """The print PDF of a selection without certificates: one page that says so.
+
+    A selection with certificates is printed from their stored PDFs (lms.certificates.merge).
+    """
+    pdf = _new_document(
+        title=title, created=created, identity=f"print:{title}:{created.isoformat()}", prepared_fonts=True
+    )
+    pdf.add_page()
+    pdf.set_font(FONT, "", 12)
+    pdf.multi_cell(0, 7, "Für die gewählte Auswahl gibt es keine Zertifikate.")
     return bytes(pdf.output())
 
 

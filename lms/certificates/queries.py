@@ -113,6 +113,11 @@ def export_selection(
     return query.order_by(Certificate.awarded_on, Certificate.id)
 
 
+def only_valid(selection: Select[*Ts]) -> Select[*Ts]:
+    """The selection without revoked certificates (what the ZIP's files and the print PDF contain)."""
+    return selection.where(Certificate.revoked_at.is_(None))
+
+
 def org_unit_choices(session: Session, municipality_id: int) -> list[tuple[int, str]]:
     """(id, name) of a municipality's org units, for the export filter."""
     rows = session.execute(

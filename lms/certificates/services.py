@@ -2,10 +2,14 @@
 
 Services flush, never commit: the web request or the CLI command is the unit of work. Who may ask for what is
 decided by lms.certificates.queries (one place); these functions do what they are asked.
+
+A certificate's PDF is rendered once, when it is issued, and kept (lms.certificates.store); certificates issued
+before PDFs were kept get theirs on first use (:func:`certificate_document`, :func:`store_missing_documents`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,12 +23,15 @@ from lms.audit.services import record_event
 from lms.auth.models import User
 from lms.auth.services import hold_lock
 from lms.certificates.codes import generate_code
-from lms.certificates.models import AlreadyRevoked, Certificate, VerificationLookup
+from lms.certificates.models import AlreadyRevoked, Certificate, CertificateDocument, VerificationLookup
+from lms.certificates.pdf import certificate_pdf
+from lms.certificates.rendering import Renderer
 from lms.certificates.snapshot import (
     CertificateKind,
     completion_snapshot,
     participation_snapshot,
 )
+from lms.certificates.store import CertificateStore, DatabaseStore
 from lms.content.models import Module, ModuleVersion
 from lms.errors import ServiceError
 from lms.orgs.models import Municipality
@@ -32,6 +39,8 @@ from lms.progress.models import Completion
 
 #: How many certificates one bulk issue writes per flush (keeps memory flat for 1,800 and more).
 BATCH = 200
+#: Where the PDFs of issued certificates are kept.
+STORE: CertificateStore = DatabaseStore()
 
 
 class CertificateError(ServiceError, ValueError):
@@ -157,14 +166,29 @@ def issue_for_completion(
             raise
         return existing
     _record_issue(session, certificate, actor_id)
+    STORE.put(session, [(certificate.id, certificate_pdf(certificate.snapshot))])
     session.flush()
     return certificate
 
 
+def _store_rendered(session: Session, certificates: Sequence[Any], renderer: Renderer) -> None:
+    """Render the PDFs of (id, snapshot) pairs and keep them."""
+    contents = renderer.render([snapshot for _id, snapshot in certificates])
+    STORE.put(session, [(row[0], content) for row, content in zip(certificates, contents, strict=True)])
+
+
 def issue_missing(
-    session: Session, selection: CompletionFilter, *, actor_id: int | None, base_url: str
+    session: Session,
+    selection: CompletionFilter,
+    *,
+    actor_id: int | None,
+    base_url: str,
+    renderer: Renderer | None = None,
 ) -> int:
-    """Issue certificates for every selected completion that has none yet; returns how many were issued."""
+    """Issue certificates (with their PDFs) for every selected completion that has none yet; returns how many.
+
+    ``renderer`` may render in worker processes (bulk exports); by default the PDFs are made in this process.
+    """
     query = (
         _completion_source()
         .outerjoin(Certificate, Certificate.completion_id == Completion.id)
@@ -173,13 +197,60 @@ def issue_missing(
     )
     rows = session.execute(query).all()
     now = clock.now()
+    renderer = renderer or Renderer()
     for start in range(0, len(rows), BATCH):
-        for row in rows[start : start + BATCH]:
-            certificate = _new_certificate(row, actor_id=actor_id, base_url=base_url, now=now)
-            session.add(certificate)
-            _record_issue(session, certificate, actor_id)
+        certificates = [
+            _new_certificate(row, actor_id=actor_id, base_url=base_url, now=now)
+            for row in rows[start : start + BATCH]
+        ]
+        session.add_all(certificates)
         session.flush()
+        for certificate in certificates:
+            _record_issue(session, certificate, actor_id)
+        _store_rendered(session, [(c.id, c.snapshot) for c in certificates], renderer)
+    session.flush()
     return len(rows)
+
+
+def store_missing_documents(
+    session: Session,
+    selection: Select[*tuple[Any, ...]] | None = None,
+    *,
+    renderer: Renderer | None = None,
+    limit: int | None = None,
+) -> int:
+    """Render and keep the PDFs of valid certificates that have none yet (issued before PDFs were kept).
+
+    ``selection`` is a query over Certificate (e.g. an export's); without it, all certificates (at most ``limit``,
+    oldest first). Revoked certificates get none: nobody can download them any more. Returns how many were stored.
+    """
+    query = (
+        (selection if selection is not None else select(Certificate).order_by(Certificate.id))
+        .with_only_columns(Certificate.id, Certificate.snapshot)
+        .outerjoin(CertificateDocument, CertificateDocument.certificate_id == Certificate.id)
+        .where(CertificateDocument.certificate_id.is_(None), Certificate.revoked_at.is_(None))
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.execute(query).all()
+    renderer = renderer or Renderer()
+    for start in range(0, len(rows), BATCH):
+        _store_rendered(session, rows[start : start + BATCH], renderer)
+    return len(rows)
+
+
+def certificate_document(session: Session, certificate: Certificate) -> bytes:
+    """The certificate's PDF as stored; rendered and stored now if it was issued before PDFs were kept."""
+    stored = STORE.get(session, certificate.id)
+    if stored is not None:
+        return stored
+    content = certificate_pdf(certificate.snapshot)
+    try:
+        with session.begin_nested():
+            STORE.put(session, [(certificate.id, content)])
+    except IntegrityError:
+        pass  # another request stored it a moment ago: the same bytes, rendered from the same snapshot
+    return content
 
 
 def issue_participation(
@@ -218,6 +289,7 @@ def issue_participation(
     session.add(certificate)
     session.flush()
     _record_issue(session, certificate, actor_id)
+    STORE.put(session, [(certificate.id, certificate_pdf(certificate.snapshot))])
     return certificate
 
 

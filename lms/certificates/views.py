@@ -4,6 +4,7 @@ and revocation by the programme office."""
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -31,7 +32,9 @@ from lms.certificates import queries, services
 from lms.certificates.codes import CodeTypo, parse_code
 from lms.certificates.export import zip_stream
 from lms.certificates.forms import ExportForm, RevokeForm, VerifyForm
-from lms.certificates.pdf import certificate_pdf, print_pdf, transcript_pdf
+from lms.certificates.merge import concatenate
+from lms.certificates.pdf import empty_print_pdf, transcript_pdf
+from lms.certificates.rendering import Renderer
 from lms.certificates.snapshot import describe
 from lms.config import Settings
 from lms.orgs.periods import all_periods, current_period
@@ -61,9 +64,13 @@ FIELD_LABELS = {
 }
 
 
-def _base_url() -> str:
+def _settings() -> Settings:
     settings: Settings = current_app.extensions["lms.settings"]
-    return settings.base_url
+    return settings
+
+
+def _base_url() -> str:
+    return _settings().base_url
 
 
 def _pdf_response(data: bytes, name: str) -> Response:
@@ -86,7 +93,7 @@ def completion_certificate(completion_id: int) -> ResponseReturnValue:
         return error_response(
             410, _("Dieses Zertifikat wurde widerrufen und kann nicht mehr heruntergeladen werden.")
         )
-    return _pdf_response(certificate_pdf(certificate.snapshot), f"Zertifikat_{certificate.code}.pdf")
+    return _pdf_response(services.certificate_document(db, certificate), f"Zertifikat_{certificate.code}.pdf")
 
 
 @bp.get("/zertifikate/<code>.pdf")
@@ -101,7 +108,7 @@ def certificate_file(code: str) -> ResponseReturnValue:
     certificate = services.find_by_code(db, parsed.formatted)
     if certificate is None or queries.visible_certificate(db, user, certificate.id) is None:
         abort(404)
-    return _pdf_response(certificate_pdf(certificate.snapshot), f"Zertifikat_{certificate.code}.pdf")
+    return _pdf_response(services.certificate_document(db, certificate), f"Zertifikat_{certificate.code}.pdf")
 
 
 @bp.get("/nachweise/uebersicht-<int:year>.pdf")
@@ -170,33 +177,45 @@ def export(slug: str) -> ResponseReturnValue:
         ), status
     starts_on, ends_on, module = form.starts_on.data, form.ends_on.data, form.module.data or None
     org_unit = int(form.org_unit.data) if form.org_unit.data else None
-    services.issue_missing(
-        db,
-        services.CompletionFilter(
-            starts_on=starts_on,
-            ends_on=ends_on,
-            municipality_id=municipality.id,
-            module_slug=module,
-            org_unit_id=org_unit,
-        ),
-        actor_id=user.id,
-        base_url=_base_url(),
-    )
     selection = queries.export_selection(municipality.id, starts_on, ends_on, module, org_unit)
+    # Issuing renders each new certificate's PDF once and keeps it; certificates issued before PDFs were kept
+    # get theirs now. Many at once are rendered by worker processes (LMS_CERTIFICATE_RENDER_PROCESSES).
+    with Renderer(_settings().certificate_render_processes) as renderer:
+        services.issue_missing(
+            db,
+            services.CompletionFilter(
+                starts_on=starts_on,
+                ends_on=ends_on,
+                municipality_id=municipality.id,
+                module_slug=module,
+                org_unit_id=org_unit,
+            ),
+            actor_id=user.id,
+            base_url=_base_url(),
+            renderer=renderer,
+        )
+        services.store_missing_documents(db, selection, renderer=renderer)
     stem = f"Zertifikate_{municipality.slug}_{starts_on.isoformat()}_{ends_on.isoformat()}"
-    # The certificates issued above are committed before the first byte goes out (after_request); the body
-    # is then produced while it is sent, reading the rows in batches.
+    # What was issued and stored above is committed before the first byte goes out (after_request); the body
+    # is then made while it is sent from the stored PDFs, read in batches.
+    valid = queries.only_valid(selection)
     if form.format.data == "pdf":
         title = f"Zertifikate {municipality.name} {starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}"
         created = clock.now()
 
         def printable() -> Iterator[bytes]:
-            rows = queries.stream_rows(get_db(), selection)
-            yield print_pdf((s for _c, s, revoked in rows if revoked is None), title=title, created=created)
+            documents = (content for _row, content in services.STORE.stream(get_db(), valid))
+            first = next(documents, None)
+            if first is None:
+                yield empty_print_pdf(title=title, created=created)
+                return
+            yield from concatenate(itertools.chain([first], documents), title=title, created=created)
 
         body, mimetype, name = printable(), "application/pdf", f"{stem}.pdf"
     else:
-        body = zip_stream(lambda: queries.stream_rows(get_db(), selection))
+        body = zip_stream(
+            lambda: queries.stream_rows(get_db(), selection), lambda: services.STORE.stream(get_db(), valid)
+        )
         mimetype, name = "application/zip", f"{stem}.zip"
     response = Response(stream_with_context(body), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

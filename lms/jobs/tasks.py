@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,7 @@ from lms.auth.models import User
 from lms.certificates import queries as certificate_queries
 from lms.certificates import services as certificate_services
 from lms.certificates.export import zip_stream
-from lms.certificates.models import Certificate
-from lms.certificates.pdf import certificate_pdf
+from lms.certificates.rendering import Renderer
 from lms.config import Settings
 from lms.jobs import services
 from lms.jobs.models import Job
@@ -147,18 +146,26 @@ def certificate_archive(ctx: JobContext) -> None:
         if municipality is None:
             raise PermanentFailure("Die Kommune gibt es nicht mehr.")
         slug = municipality.slug
-        certificate_services.issue_missing(
-            session,
-            certificate_services.CompletionFilter(
-                starts_on=starts_on,
-                ends_on=ends_on,
-                municipality_id=municipality.id,
-                module_slug=module,
-                org_unit_id=org_unit,
-            ),
-            actor_id=ctx.params.get("actor_id"),
-            base_url=settings.base_url,
+        selection = certificate_queries.export_selection(
+            municipality_id, starts_on, ends_on, module, org_unit
         )
+        # Issuing renders and stores each new certificate's PDF once (in worker processes for many); older
+        # certificates get theirs stored now. The archive below only streams stored bytes.
+        with Renderer(settings.certificate_render_processes) as renderer:
+            certificate_services.issue_missing(
+                session,
+                certificate_services.CompletionFilter(
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    municipality_id=municipality.id,
+                    module_slug=module,
+                    org_unit_id=org_unit,
+                ),
+                actor_id=ctx.params.get("actor_id"),
+                base_url=settings.base_url,
+                renderer=renderer,
+            )
+            certificate_services.store_missing_documents(session, selection, renderer=renderer)
         session.commit()
     selection = certificate_queries.export_selection(municipality_id, starts_on, ends_on, module, org_unit)
     folder = Path(settings.job_files_dir)
@@ -166,14 +173,16 @@ def certificate_archive(ctx: JobContext) -> None:
     stored = f"certificates-{ctx.job_id}-{secrets.token_hex(8)}.zip"
     partial = folder / (stored + ".part")
     with ctx.session() as session:
-        valid = selection.where(Certificate.revoked_at.is_(None)).subquery()
+        valid_only = certificate_queries.only_valid(selection)
+        valid = valid_only.subquery()
         ctx.total = session.scalar(select(func.count()).select_from(valid)) or 0
         ctx.done = 0
         ctx.report()
         try:
             with partial.open("wb") as out:
                 for chunk in zip_stream(
-                    lambda: certificate_queries.stream_rows(session, selection), render=_counting(ctx)
+                    lambda: certificate_queries.stream_rows(session, selection),
+                    lambda: _counting(ctx, certificate_services.STORE.stream(session, valid_only)),
                 ):
                     out.write(chunk)
             partial.replace(folder / stored)
@@ -192,15 +201,13 @@ def certificate_archive(ctx: JobContext) -> None:
         session.commit()
 
 
-def _counting(ctx: JobContext) -> Callable[[dict[str, Any]], bytes]:
-    def render(snapshot: dict[str, Any]) -> bytes:
-        pdf = certificate_pdf(snapshot)
+def _counting(ctx: JobContext, documents: Iterable[tuple[Any, bytes]]) -> Iterator[tuple[Any, bytes]]:
+    """The stored PDFs as they stream into the archive, reporting progress every few."""
+    for document in documents:
+        yield document
         ctx.done += 1
         if ctx.done % _ARCHIVE_REPORT_EVERY == 0:
             ctx.report()
-        return pdf
-
-    return render
 
 
 def purge_expired_files(session_factory: Callable[[], Any], folder: Path) -> int:

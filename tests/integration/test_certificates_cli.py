@@ -152,3 +152,28 @@ def test_verify_prints_what_the_page_says(cli_database: Session) -> None:
         main, ["certificates", "verify", valid.code[:-1] + ("0" if valid.code[-1] != "0" else "1")]
     )
     assert typo.exit_code == 3 and "Tippfehler" in typo.output
+
+
+def test_store_missing_keeps_the_pdfs_of_older_certificates_in_batches(cli_database: Session) -> None:
+    from sqlalchemy import delete, func, select
+
+    from lms.certificates.models import CertificateDocument
+    from lms.certificates.pdf import certificate_pdf
+    from lms.progress.models import Completion
+
+    _fill(cli_database)
+    issued = [
+        services.issue_for_completion(cli_database, completion, actor_id=None, base_url="https://x")
+        for completion in cli_database.scalars(select(Completion).order_by(Completion.id))
+    ]
+    cli_database.execute(delete(CertificateDocument))  # as if issued before PDFs were stored
+    cli_database.commit()
+    result = CliRunner().invoke(main, ["certificates", "store-missing", "--batch", "3"])
+    assert result.exit_code == 0, result.output
+    assert "3 PDFs abgelegt …" in result.output and "Fertig: 4 PDFs neu abgelegt." in result.output
+    cli_database.expire_all()
+    stored = {d.certificate_id: d.content for d in cli_database.scalars(select(CertificateDocument))}
+    assert stored == {c.id: certificate_pdf(c.snapshot) for c in issued}
+    again = CliRunner().invoke(main, ["certificates", "store-missing"])
+    assert again.exit_code == 0 and "Fertig: 0 PDFs neu abgelegt." in again.output
+    assert cli_database.scalar(select(func.count()).select_from(CertificateDocument)) == 4

@@ -18,7 +18,7 @@ from lms.audit.models import AuditEvent
 from lms.auth.models import Role
 from lms.certificates import queries, services
 from lms.certificates.codes import generate_code
-from lms.certificates.models import Certificate, VerificationLookup
+from lms.certificates.models import Certificate, CertificateDocument, VerificationLookup
 from tests import factories as f
 
 BASE = "http://127.0.0.1:5000"
@@ -178,6 +178,7 @@ def test_lookups_are_rate_limited_per_address(client, db: Session, setting) -> N
 def test_admin_revokes_with_a_reason_and_it_is_audited(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     person, completion = _learner_with_completion(db)
     certificate = services.issue_for_completion(db, completion, actor_id=None, base_url=BASE)
+    stored = db.get(CertificateDocument, certificate.id).content
     admin = f.user(db, Role.ADMIN)
     f.login(client, admin.email)
     path = f"/verwaltung/zertifikate/{certificate.code}"
@@ -193,6 +194,9 @@ def test_admin_revokes_with_a_reason_and_it_is_audited(client, db: Session) -> N
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoke"))
     assert event.object_id == certificate.code and event.detail["reason"] == "Irrtümlich ausgestellt"
     assert "Widerrufen am" in client.get(path).text
+    assert "Widerrufen" in client.get(f"/verify/{certificate.code}").text
+    db.expire_all()
+    assert db.get(CertificateDocument, certificate.id).content == stored  # the PDF itself stays as issued
     # the completion stays; the learner sees „widerrufen“ and gets no PDF any more
     f.login(client, person.email)
     assert "widerrufen" in client.get("/nachweise").text
@@ -309,6 +313,66 @@ def test_bulk_export_streams_a_zip_with_manifest_across_batches(  # type: ignore
     sample = _pdf_text(archive.read(pdfs[0]))
     assert "Landkreis Darmstadt-Dieburg" in sample
     assert db.scalar(select(func.count()).select_from(Certificate)) == 8
+    # the archive carries the PDFs stored at issue, bit for bit
+    stored = {
+        c.code: d.content
+        for c, d in db.execute(
+            select(Certificate, CertificateDocument).join(
+                CertificateDocument, CertificateDocument.certificate_id == Certificate.id
+            )
+        )
+    }
+    assert len(stored) == 8
+    assert {name: archive.read(name) for name in pdfs} == {
+        name: stored[name.removesuffix(".pdf").rsplit("_", 1)[1]] for name in pdfs
+    }
+
+
+def test_a_second_export_sends_the_stored_pdfs_without_rendering(  # type: ignore[no-untyped-def]
+    client, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lms.certificates import rendering
+
+    home = f.municipality(db, "Landkreis Darmstadt-Dieburg")
+    _many_completions(db, home, 4)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=home.id)
+    f.login(client, coordinator.email)
+    first = _export(client, home.slug).data
+    rendered: list[str] = []
+
+    def counting(snapshot):  # type: ignore[no-untyped-def]
+        rendered.append(snapshot["code"])
+        return b""
+
+    monkeypatch.setattr(rendering, "certificate_pdf", counting)
+    monkeypatch.setattr(services, "certificate_pdf", counting)
+    second = _export(client, home.slug).data
+    printed = _export(client, home.slug, format="pdf")
+    assert rendered == []
+    assert second == first  # the same archive, byte for byte
+    assert len(PdfReader(io.BytesIO(printed.data)).pages) == 4
+
+
+def test_certificates_issued_before_pdfs_were_stored_get_theirs_on_first_download(  # type: ignore[no-untyped-def]
+    client, db: Session
+) -> None:
+    from sqlalchemy import delete, update
+
+    person, completion = _learner_with_completion(db)
+    certificate = services.issue_for_completion(db, completion, actor_id=None, base_url=BASE)
+    db.execute(delete(CertificateDocument).where(CertificateDocument.certificate_id == certificate.id))
+    db.execute(
+        update(Certificate)
+        .where(Certificate.id == certificate.id)
+        .values(snapshot={**certificate.snapshot, "layout": 1})
+    )
+    db.expire_all()
+    f.login(client, person.email)
+    response = client.get(f"/zertifikate/{certificate.code}.pdf")
+    assert response.status_code == 200 and "Jürgen Weiß-Öztürk" in _pdf_text(response.data)
+    document = db.get(CertificateDocument, certificate.id)
+    assert document is not None and document.content == response.data
+    assert client.get(f"/nachweise/{completion.id}/zertifikat.pdf").data == response.data
 
 
 def test_export_filters_by_module_and_lists_revoked_without_file(client, db: Session) -> None:  # type: ignore[no-untyped-def]
@@ -340,12 +404,23 @@ def test_export_filters_by_module_and_lists_revoked_without_file(client, db: Ses
 def test_print_pdf_has_one_page_per_valid_certificate(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     home = f.municipality(db)
     _many_completions(db, home, 12)
+    _person, completion = _learner_with_completion(db, "Widerrufene Person", home)
+    revoked = services.issue_for_completion(db, completion, actor_id=None, base_url=BASE)
+    services.revoke_certificate(db, revoked, actor=None, reason="Test des Widerrufs")
     coordinator = f.user(db, Role.COORDINATOR, municipality_id=home.id)
     f.login(client, coordinator.email)
     response = _export(client, home.slug, format="pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.data))
-    assert len(reader.pages) == 12 and "Beschäftigte Nr. 0011" in reader.pages[11].extract_text()
+    assert response.status_code == 200 and response.mimetype == "application/pdf" and response.is_streamed
+    chunks = list(response.response)
+    assert len(chunks) > 12  # page by page, not one block
+    reader = PdfReader(io.BytesIO(b"".join(chunks)), strict=True)
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) == 12 and "Beschäftigte Nr. 0011" in texts[11]
+    assert not any("Widerrufene Person" in text for text in texts)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "Zertifikate" in xmp
+    nothing = _export(client, home.slug, format="pdf", starts_on="2025-01-01", ends_on="2025-12-31")
+    assert "keine Zertifikate" in _pdf_text(nothing.data)
 
 
 def test_participation_certificate_shows_the_neutral_title_and_stays_with_its_holder(
