@@ -62,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.auth.views import init_login
     from lms.certificates.views import bp as certificates_bp
     from lms.content.views import bp as content_bp
+    from lms.documents.views import bp as documents_bp
     from lms.orgs.views import bp as orgs_bp
     from lms.orgs.views.roles import bp as roles_bp
     from lms.programme.views import bp as programme_bp
@@ -75,7 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_login(app)
     for blueprint in (auth_bp, progress_bp, quizzes_bp, content_bp, certificates_bp, api_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (reports_bp, orgs_bp, roles_bp, workshops_bp, programme_bp):
+    for blueprint in (reports_bp, orgs_bp, roles_bp, workshops_bp, programme_bp, documents_bp):
         app.register_blueprint(blueprint)
     security.exempt_api_from_form_csrf(api_bp)
     return app

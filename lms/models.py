@@ -13,6 +13,14 @@ from lms.auth.models import (
 )
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
+from lms.documents.models import (
+    CommentAnswer,
+    Consultation,
+    ConsultationComment,
+    Document,
+    DocumentSection,
+    DocumentVersion,
+)
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.programme.models import Funding, Measure, MeasureImport, MigrantOrganisation
 from lms.progress.models import Completion, SectionRead
@@ -23,7 +31,13 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "Certificate",
+    "CommentAnswer",
     "Completion",
+    "Consultation",
+    "ConsultationComment",
+    "Document",
+    "DocumentSection",
+    "DocumentVersion",
     "Funding",
     "Invitation",
     "LiveSession",

@@ -61,6 +61,8 @@ def main_navigation() -> list[tuple[str, str]]:
         items.append(("reports.programme", _("Programmbüro")))
     if user.is_authenticated and user.has_role(Role.COORDINATOR, Role.ADMIN):
         items.append(("certificates.overview", _("Zertifikate")))
+    if user.is_authenticated:
+        items.append(("documents.index", _("Dokumente")))
     items.append(("auth.profile", _("Profil")))
     return items
 

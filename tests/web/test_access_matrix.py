@@ -24,6 +24,7 @@ from lms.auth.services import create_api_token, create_user
 from lms.authoring.drafts import draft_for_module
 from lms.authoring.uploads import store_image
 from lms.certificates.services import issue_for_completion
+from lms.documents.services import add_comment
 from lms.orgs.models import OrgUnit
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import stage_import
@@ -34,6 +35,7 @@ from lms.quizzes.services import start_attempt
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
+from tests import factories_documents as fd
 
 
 def _png() -> bytes:
@@ -180,6 +182,18 @@ EXPECTED: dict[str, frozenset[str]] = {
     "programme.organisations": MANAGERS_A,
     "programme.edit_organisation": MANAGERS_A,
     "programme.remove_organisation": MANAGERS_A,
+    # Documents in consultation (issue 12): everyone signed in reads them and what changed and why; coordinators
+    # and facilitators of any model municipality comment (the consultation is programme-wide, each comment speaks
+    # for its municipality); the programme office runs the window, answers and publishes the next version.
+    "documents.index": LOGGED_IN,
+    "documents.current": LOGGED_IN,
+    "documents.version": LOGGED_IN,
+    "documents.changes": LOGGED_IN,
+    "documents.comment": frozenset({"coordinator_a", "coordinator_b", "facilitator_a"}),
+    **{
+        f"documents.{name}": frozenset({"admin"})
+        for name in ["consultation", "save_window", "close_window", "answer", "new_version", "publish"]
+    },
 }
 
 
@@ -283,8 +297,15 @@ def build_world(db: Session) -> World:
     funding_file = stage_funding_import(
         db, people["admin"], "foerderung.csv", b"Kommune;Art;Betrag;Datum;Beschreibung\n"
     )
+    document = fd.published_document(db)
+    consultation = fd.open_window(db, document)
+    comment = add_comment(
+        db, people["coordinator_a"], consultation, document.sections[0].id, "Kommentar aus A", show_name=False
+    )
     db.flush()
     args = {
+        "document": document.document.slug,
+        "comment_id": comment.id,
         "measure_id": measure.id,
         "organisation_id": organisation.id,
         "funding_import_id": funding_file.id,
