@@ -148,7 +148,9 @@ def test_the_whole_lifecycle(db: Session) -> None:
     assert frozen.value.code == "answer.concluded"
 
     diff = line_diff(v1.source, v2.source)
-    assert (diff.added, diff.removed) == (3, 1) and any("Volkstum" in row.text for hunk in diff.hunks for row in hunk.rows)
+    assert (diff.added, diff.removed) == (3, 1) and any(
+        "Volkstum" in row.text for hunk in diff.hunks for row in hunk.rows
+    )
 
     summary = current_document(db, fd.SLUG)
     assert summary is not None
