@@ -73,7 +73,8 @@ def check_axe(page: Any, name: str, artifacts_dir: Path) -> None:
     page.screenshot(path=str(artifacts_dir / f"a11y-documents-{name}.png"), full_page=True)
     violations = result["violations"]
     (artifacts_dir / f"a11y-documents-{name}.axe.json").write_text(
-        json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1), encoding="utf-8"
+        json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1),
+        encoding="utf-8",
     )
     blocking = [
         f"{v['id']} [{v['impact']}]: {v['help']} – {v['nodes'][0]['html'][:200]}"
@@ -93,7 +94,9 @@ def test_a_coordinator_comments_by_keyboard_and_the_office_answers(open_as: Any,
 
     coordinator.get_by_role("link", name="Arbeitsdefinition Rassismus für die kommunale Verwaltung").focus()
     coordinator.keyboard.press("Enter")
-    expect(coordinator.get_by_role("heading", level=1)).to_have_text("Arbeitsdefinition Rassismus für die kommunale Verwaltung")
+    expect(coordinator.get_by_role("heading", level=1)).to_have_text(
+        "Arbeitsdefinition Rassismus für die kommunale Verwaltung"
+    )
     expect(coordinator.get_by_text("Entwurf zur Konsultation").first).to_be_visible()
     check_axe(coordinator, "version-open", artifacts_dir)
 
@@ -110,7 +113,9 @@ def test_a_coordinator_comments_by_keyboard_and_the_office_answers(open_as: Any,
     expect(send).to_be_focused()
     coordinator.keyboard.press("Enter")
     coordinator.wait_for_url(re.compile(r"/versionen/1#kommentare-3$"))
-    expect(coordinator.get_by_role("status")).to_contain_text(f"Ihr Kommentar zu „{SECTION}“ ist gespeichert.")
+    expect(coordinator.get_by_role("status")).to_contain_text(
+        f"Ihr Kommentar zu „{SECTION}“ ist gespeichert."
+    )
     mine = coordinator.locator("#kommentare-3 .comment").filter(has_text=COMMENT)
     expect(mine).to_contain_text("Landkreis Darmstadt-Dieburg")
     expect(mine).to_contain_text("Ihr Kommentar")
@@ -119,12 +124,16 @@ def test_a_coordinator_comments_by_keyboard_and_the_office_answers(open_as: Any,
     # A colleague of the same municipality does not see it while the window is open.
     facilitator = open_as(FACILITATOR)
     facilitator.goto(DOCUMENT)
-    expect(facilitator.get_by_text("Aylin Kaya, Landkreis Darmstadt-Dieburg")).to_be_visible()  # her own, named
+    expect(
+        facilitator.get_by_text("Aylin Kaya, Landkreis Darmstadt-Dieburg")
+    ).to_be_visible()  # her own, named
     expect(facilitator.get_by_text(COMMENT)).to_have_count(0)
 
     office = open_as(OFFICE)
     office.goto(f"{DOCUMENT}/konsultation")
-    expect(office.get_by_text(COMMENT)).to_be_visible()  # the office sees every comment, to prepare its answers
+    expect(
+        office.get_by_text(COMMENT)
+    ).to_be_visible()  # the office sees every comment, to prepare its answers
     check_axe(office, "consultation-open", artifacts_dir)
     office.get_by_role("button", name="Konsultation jetzt beenden").click()
     expect(office.get_by_role("status")).to_contain_text("Die Konsultation ist beendet.")
@@ -148,7 +157,9 @@ def test_a_coordinator_comments_by_keyboard_and_the_office_answers(open_as: Any,
     expect(office.get_by_text("4 Kommentare, davon 4 beantwortet.")).to_be_visible()
 
     office.get_by_role("link", name="Nächste Version veröffentlichen").click()
-    expect(office.get_by_role("heading", name="Antworten, die mit dieser Version veröffentlicht werden")).to_be_visible()
+    expect(
+        office.get_by_role("heading", name="Antworten, die mit dieser Version veröffentlicht werden")
+    ).to_be_visible()
     check_axe(office, "publish", artifacts_dir)
     source = office.get_by_label("Markdown-Text der neuen Version")
     text = source.input_value()
