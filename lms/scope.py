@@ -199,7 +199,7 @@ def may_read_documents(user: Actor) -> bool:
     version holds no personal data (comments in its answer table speak for a municipality, or a person who chose
     to be named).
     """
-    return user.id is not None or user.has_role(Role.ADMIN)
+    return user.id is not None or user.has_role(Role.ADMIN)  # every account; the command line as the office
 
 
 def may_comment_on_documents(user: Actor) -> bool:

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.auth.models import User
 from lms.documents.models import Consultation, Document
+from lms.documents.queries import WORKING_DEFINITION
 from lms.documents.services import add_comment, open_consultation
 from lms.scope import COMMAND_LINE
 
-WORKING_DEFINITION = "arbeitsdefinition-rassismus"
 #: The demo's window: from the day the demo is set up, four weeks long.
 WINDOW_DAYS = 28
 

@@ -30,6 +30,11 @@ from lms.documents.models import (
 from lms.orgs.models import Municipality
 from lms.scope import Actor, comments_filter
 
+#: The slug of the working definition of racism (documents/arbeitsdefinition-rassismus.md), for the state report.
+WORKING_DEFINITION = "arbeitsdefinition-rassismus"
+#: The slug of the recommendations (documents/handlungsempfehlungen.md).
+RECOMMENDATIONS = "handlungsempfehlungen"
+
 
 def all_documents(session: Session) -> list[Document]:
     """Every document with its versions, in slug order."""
@@ -170,8 +175,8 @@ def icerd_section_of(version: DocumentVersion) -> DocumentSection | None:
 def current_document(session: Session, slug: str) -> CurrentDocument | None:
     """The current version of a document with its consultation status and its ICERD Art. 1 section; None if absent.
 
-    Example: ``current_document(db, "arbeitsdefinition-rassismus")``. Programme-wide data, no people in it (the
-    caller decides who may read the report).
+    Example: ``current_document(db, WORKING_DEFINITION)``. Programme-wide data, no people in it (the caller decides
+    who may read the report).
     """
     document = document_by_slug(session, slug)
     version = document.current_version if document is not None else None

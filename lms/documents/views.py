@@ -45,6 +45,7 @@ from lms.scope import (
     DOCUMENT_COMMENTERS,
     may_comment_on_documents,
     may_follow_consultations,
+    may_read_documents,
     may_run_consultations,
 )
 from lms.web.access import acting_user, roles_required
@@ -68,7 +69,7 @@ def _labels() -> dict[str, Any]:
 
 def _document_or_404(slug: str) -> Document:
     document = queries.document_by_slug(get_db(), slug)
-    if document is None or document.current_version is None:
+    if document is None or document.current_version is None or not may_read_documents(acting_user()):
         abort(404)
     return document
 
