@@ -67,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.auth.views.passkeys import bp as passkeys_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.content.views import bp as content_bp
+    from lms.documents.views import bp as documents_bp
     from lms.jobs.views import bp as jobs_bp
     from lms.orgs.views import bp as orgs_bp
     from lms.orgs.views.roles import bp as roles_bp
@@ -91,6 +92,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         passkeys_bp,
         practice_bp,
         jobs_bp,
+        documents_bp,
     ):
         app.register_blueprint(blueprint)
     security.exempt_api_from_form_csrf(api_bp)

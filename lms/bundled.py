@@ -11,6 +11,6 @@ _CHECKOUT = _PACKAGE.parent
 
 
 def folder(name: str) -> Path:
-    """The folder ``static``, ``migrations``, ``modules`` or ``quizzes``, wherever this installation keeps it."""
+    """The folder ``static``, ``migrations``, ``modules``, ``quizzes`` or ``documents``, wherever this installation keeps it."""
     inside = _IN_WHEEL / name
     return inside if inside.is_dir() else _CHECKOUT / name

@@ -233,6 +233,7 @@ def _quiz_html(doc: QuizDocument) -> str:
 def demo() -> None:
     """Demo-Kommunen und -Konten anlegen und das Curriculum importieren (mehrfach ausführbar)."""
     from lms.demo import DEMO_PASSWORD, create_demo_data
+    from lms.documents.cli import import_document_files
 
     problems, report = import_content(_paths(()))
     for problem in problems:
@@ -240,10 +241,19 @@ def demo() -> None:
     if problems:
         sys.exit(1)
     assert report is not None  # import_content returns a report whenever there are no problems
+    documents_problems, documents = import_document_files([])
+    for problem in documents_problems:
+        click.echo(str(problem), err=True)
+    if documents_problems:
+        sys.exit(1)
+    assert documents is not None
     config = settings()
     with unit_of_work() as session:
         accounts = create_demo_data(session, config)
     click.echo(f"Curriculum: {len(report.published)} veröffentlicht, {len(report.unchanged)} unverändert.")
+    click.echo(
+        f"Dokumente: {len(documents.published)} veröffentlicht, {len(documents.unchanged)} unverändert."
+    )
     click.echo("\nDemo-Konten (Passwort für alle: " + DEMO_PASSWORD + "):")
     for email, role, municipality in accounts:
         click.echo(f"  {email:<42} {role:<28} {municipality}")
@@ -310,11 +320,13 @@ from lms.certificates.cli import certificates_group  # noqa: E402  (its commands
 for _command in (db_group, content_group, users_group, certificates_group, demo):
     main.add_command(_command)
 
+from lms.documents.cli import documents_group  # noqa: E402  (feature commands; they import this module lazily)
 from lms.jobs.cli import worker_command  # noqa: E402
-from lms.orgs.cli import staff_group  # noqa: E402  (feature commands; they import this module lazily)
+from lms.orgs.cli import staff_group  # noqa: E402
 from lms.reports.cli import report_group  # noqa: E402
 from lms.workshops.cli import workshops_group  # noqa: E402
 
+main.add_command(documents_group)
 main.add_command(staff_group)
 main.add_command(report_group)
 main.add_command(workshops_group)

@@ -14,6 +14,7 @@ from lms.demo_programme import (
     create_programme_demo,
     facilitator_account,
 )
+from lms.documents.demo import create_documents_demo
 from lms.orgs.models import Municipality
 
 #: Shown in the README and printed by `lms demo`. Demo data only: never run `lms demo` on a production database.
@@ -70,6 +71,7 @@ def create_demo_data(session: Session, settings: Settings | None = None) -> list
         listing.append((email, role_text, municipality.name if municipality else "Programmweit"))
     create_funding_demo(session, by_slug)
     create_practice_demo(session)
+    create_documents_demo(session)  # after the accounts: the demo's coordinator and facilitator comment
     if settings is not None:
         create_programme_demo(session, settings, by_slug)
     return listing

@@ -285,6 +285,52 @@ MESSAGES: dict[str, str | Plural] = {
     "image.damaged": N_("Die Bilddatei ist beschädigt oder unvollständig."),
     "image.format": N_("Erlaubt sind Bilder im Format PNG, JPEG oder WebP."),
     "image.too_large": N_("Das Bild ist zu groß: höchstens %(side)s Pixel Breite und Höhe."),
+    # documents in consultation: publishing, the window, comments, answers
+    "document.consultation_not_ended": N_(
+        "Die Konsultation zu Version %(version)s ist noch nicht beendet. Beenden Sie sie, bevor Sie eine neue "
+        "Version veröffentlichen."
+    ),
+    "document.answers_missing": _plural(
+        Nn_(
+            "%(n)s Kommentar aus der Konsultation ist noch nicht beantwortet. Die neue Version veröffentlicht "
+            "die Antworten; bitte beantworten Sie zuerst jeden Kommentar.",
+            "%(n)s Kommentare aus der Konsultation sind noch nicht beantwortet. Die neue Version veröffentlicht "
+            "die Antworten; bitte beantworten Sie zuerst jeden Kommentar.",
+        )
+    ),
+    "document.unchanged": N_(
+        "Der Text ist identisch mit Version %(version)s; es gibt nichts Neues zu veröffentlichen."
+    ),
+    "document.other_slug": N_(
+        "Der Text gehört zu „%(found)s“, nicht zu „%(expected)s“ (Feld „slug“ im Front-Matter)."
+    ),
+    "consultation.exists": N_("Zu dieser Version gibt es bereits eine Konsultation."),
+    "consultation.not_current": N_("Konsultiert wird nur die aktuelle Version eines Dokuments."),
+    "consultation.dates_order": N_("Das Ende darf nicht vor dem Beginn liegen."),
+    "consultation.starts_in_past": N_("Der Beginn darf nicht in der Vergangenheit liegen."),
+    "consultation.ends_in_past": N_("Das Ende darf nicht in der Vergangenheit liegen."),
+    "consultation.too_long": N_("Eine Konsultation dauert höchstens %(days)s Tage."),
+    "consultation.start_fixed": N_(
+        "Die Konsultation läuft bereits; ihr Beginn kann nicht mehr geändert werden, nur ihr Ende."
+    ),
+    "consultation.ended": N_("Die Konsultation ist beendet; ihr Zeitraum kann nicht mehr geändert werden."),
+    "consultation.not_open": N_(
+        "Die Konsultation läuft nicht: Kommentare sind nur während des Konsultationszeitraums möglich."
+    ),
+    "consultation.close_not_open": N_("Nur eine laufende Konsultation kann vorzeitig beendet werden."),
+    "comment.empty": N_("Bitte schreiben Sie Ihren Kommentar."),
+    "comment.too_long": N_("Ein Kommentar hat höchstens %(max)s Zeichen."),
+    "comment.too_many": N_(
+        "Sie haben in dieser Konsultation bereits %(max)s Kommentare geschrieben; mehr sind nicht möglich."
+    ),
+    "comment.section_unknown": N_("Diesen Abschnitt gibt es in dieser Version nicht."),
+    "comment.not_allowed": N_("Kommentieren können die Koordinationen und Moderationen der Modellkommunen."),
+    "answer.not_yet": N_("Kommentare werden beantwortet, wenn die Konsultation beendet ist."),
+    "answer.concluded": N_(
+        "Die Antworten sind mit Version %(version)s veröffentlicht und können nicht mehr geändert werden."
+    ),
+    "answer.reason_missing": N_("Bitte begründen Sie die Entscheidung."),
+    "answer.reason_too_long": N_("Eine Begründung hat höchstens %(max)s Zeichen."),
     # workshops and in-person trainings
     "session.script_missing": N_("Bitte wählen Sie ein Empowerment-Drehbuch und seine Version."),
     "session.module_missing": N_("Bitte wählen Sie ein Schulungsmodul und seine Version."),

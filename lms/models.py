@@ -13,6 +13,14 @@ from lms.auth.models import (
 )
 from lms.certificates.models import Certificate, CertificateDocument, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
+from lms.documents.models import (
+    CommentAnswer,
+    Consultation,
+    ConsultationComment,
+    Document,
+    DocumentSection,
+    DocumentVersion,
+)
 from lms.jobs.models import Job
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.practice.models import PracticeExample
@@ -26,7 +34,13 @@ __all__ = [
     "AuditEvent",
     "Certificate",
     "CertificateDocument",
+    "CommentAnswer",
     "Completion",
+    "Consultation",
+    "ConsultationComment",
+    "Document",
+    "DocumentSection",
+    "DocumentVersion",
     "Funding",
     "Invitation",
     "Job",

@@ -9,6 +9,9 @@
 * Certificates: everyone their own; a coordinator also their municipality's completion certificates.
 * Background jobs (an import's invitations, a certificate archive): who started them, their municipality's
   coordination, the programme office.
+* Documents in consultation: every signed-in person reads the published versions and what changed and why;
+  coordinators and facilitators comment; during the window each commenter sees only their own comments, after it
+  everyone taking part sees all of them, attributed to the municipality; the programme office runs the window.
 
 Views call these functions instead of writing their own conditions, and the access-matrix test checks every route.
 """
@@ -22,6 +25,7 @@ from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from lms.auth.models import Role, User
 from lms.certificates.models import Certificate
 from lms.certificates.snapshot import CertificateKind
+from lms.documents.models import ConsultationComment
 from lms.jobs.models import Job
 from lms.orgs.models import Municipality
 from lms.workshops.models import LiveSession, SessionFacilitator, SessionKind
@@ -189,3 +193,49 @@ def may_follow_job(user: Actor, job: Job) -> bool:
     if user.has_role(Role.ADMIN) or (user.id is not None and user.id == job.created_by_id):
         return True
     return job.municipality_id is not None and may_manage_municipality(user, job.municipality_id)
+
+
+# --- documents in consultation (the working definition, the recommendations) -----------------------------------
+
+#: Who comments on documents in consultation, for their municipality. The advisory boards (Beiräte) join here.
+DOCUMENT_COMMENTERS = (Role.COORDINATOR, Role.FACILITATOR)
+#: Who takes part in consultations: reads every comment once the window has closed.
+CONSULTATION_PARTICIPANTS = (Role.ADMIN, Role.TRAINER, *DOCUMENT_COMMENTERS)
+
+
+def may_read_documents(user: Actor) -> bool:
+    """Published versions, their sections and what changed and why (with the answers): every signed-in person.
+
+    The working definition and the recommendations are written for the whole administration, and a published
+    version holds no personal data (comments in its answer table speak for a municipality, or a person who chose
+    to be named).
+    """
+    return user.id is not None or user.has_role(Role.ADMIN)  # every account; the command line as the office
+
+
+def may_comment_on_documents(user: Actor) -> bool:
+    """Coordinators and facilitators of a model municipality comment (the comment speaks for the municipality)."""
+    return user.has_role(*DOCUMENT_COMMENTERS) and user.municipality_id is not None
+
+
+def may_follow_consultations(user: Actor) -> bool:
+    """Everyone who takes part in consultations: reads all comments once the window has closed."""
+    return user.has_role(*CONSULTATION_PARTICIPANTS)
+
+
+def may_run_consultations(user: Actor) -> bool:
+    """The programme office opens and closes windows, answers comments and publishes the next version."""
+    return user.has_role(Role.ADMIN)
+
+
+def comments_filter(user: Actor, *, window_has_ended: bool) -> ColumnElement[bool]:
+    """Condition on ConsultationComment for the comments of one consultation this person may read.
+
+    During the window each commenter sees only their own (the programme office sees all, to prepare its answers);
+    once it has ended, everyone taking part sees all of them. Learners read the answers with the next version.
+    """
+    if may_run_consultations(user) or (window_has_ended and may_follow_consultations(user)):
+        return true()
+    if user.id is None:
+        return false()
+    return ConsultationComment.author_id == user.id

@@ -8,12 +8,16 @@ pages; counts of people pass through lms.disclosure there, so this report cannot
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
+from lms.documents.queries import WORKING_DEFINITION, current_document
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.orgs.periods import all_periods
 from lms.programme.queries import FundingLine, OrganisationLine, funding_lines, organisation_lines
@@ -98,4 +102,40 @@ def state_report(session: Session, state: str, periods: list[ProgrammePeriod], t
                 report.unnamed[key] = report.unnamed.get(key, 0) + 1
         in_state = [row for row in programme_report(session, period, today) if row.municipality.id in ids]
         report.delivery += [(period, row) for row in in_state]
+    report.definition = working_definition(session)
     return report
+
+
+def _plain(fragment: str) -> str:
+    """Sanitised HTML as plain text for a table cell (tags dropped, entities resolved, spaces collapsed)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def working_definition(session: Session) -> DefinitionStatus | None:
+    """The working definition of racism as the report cites it: version, consultation, relation to ICERD Art. 1."""
+    current = current_document(session, WORKING_DEFINITION)
+    if current is None:
+        return None
+    window = ""
+    if current.consultation_opens_on and current.consultation_closes_on:
+        window = (
+            f" ({clock.fixed_date(current.consultation_opens_on)} bis "
+            f"{clock.fixed_date(current.consultation_closes_on)})"
+        )
+    consultation = (
+        f"{current.consultation_status_label}{window}; {current.comments} Kommentare, davon {current.answered} "
+        f"beantwortet; {current.status_label}"
+    )
+    section = current.icerd_section
+    relation = (
+        f"{section.title}: {_plain(section.html)}"
+        if section
+        else "Das Dokument nennt keinen Abschnitt zu ICERD Art. 1."
+    )
+    return DefinitionStatus(
+        title=current.title,
+        version=current.version_label,
+        published_on=current.published_on,
+        consultation=consultation,
+        icerd_relation=relation,
+    )

@@ -66,6 +66,8 @@ def main_navigation() -> list[tuple[str, str]]:
         items.append(("certificates.overview", _("Zertifikate")))
     if user.is_authenticated and user.has_role(Role.COORDINATOR, Role.TRAINER, Role.FACILITATOR, Role.ADMIN):
         items.append(("practice.examples", _("Praxisbeispiele")))
+    if user.is_authenticated:
+        items.append(("documents.index", _("Dokumente")))
     items.append(("auth.profile", _("Profil")))
     return items
 

@@ -84,6 +84,7 @@ def test_wheel_installs_and_serves_outside_the_checkout(tmp_path: Path) -> None:
     _run(venv / "bin" / "lms", "db", "upgrade", cwd=work, env=env)
     demo = _run(venv / "bin" / "lms", "demo", cwd=work, env=env)
     assert "Curriculum: 10 veröffentlicht" in demo, demo  # the curriculum shipped inside the wheel
+    assert "Dokumente: 2 veröffentlicht" in demo, demo  # and the documents in consultation
     # Local state went to ./instance of the working directory, nothing into site-packages.
     assert (work / "instance" / "lms.sqlite3").is_file()
     assert not list((venv / "lib").glob("python3*/site-packages/**/lms.sqlite3"))

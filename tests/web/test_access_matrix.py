@@ -25,6 +25,7 @@ from lms.auth.services import create_api_token, create_user
 from lms.authoring.drafts import draft_for_module
 from lms.authoring.uploads import store_image
 from lms.certificates.services import issue_for_completion
+from lms.documents.services import add_comment
 from lms.jobs.models import Job
 from lms.jobs.views import DOWNLOAD_SALT
 from lms.orgs.models import OrgUnit
@@ -44,6 +45,7 @@ from lms.quizzes.services import start_attempt
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
+from tests import factories_documents as fd
 
 
 def _png() -> bytes:
@@ -217,6 +219,18 @@ EXPECTED: dict[str, frozenset[str]] = {
     "jobs.office": frozenset({"admin"}),
     "jobs.retry": frozenset({"admin"}),
     "jobs.certificate_archive": MANAGERS_A,
+    # Documents in consultation (issue 12): everyone signed in reads them and what changed and why; coordinators
+    # and facilitators of any model municipality comment (the consultation is programme-wide, each comment speaks
+    # for its municipality); the programme office runs the window, answers and publishes the next version.
+    "documents.index": LOGGED_IN,
+    "documents.current": LOGGED_IN,
+    "documents.version": LOGGED_IN,
+    "documents.changes": LOGGED_IN,
+    "documents.comment": frozenset({"coordinator_a", "coordinator_b", "facilitator_a"}),
+    **{
+        f"documents.{name}": frozenset({"admin"})
+        for name in ["consultation", "save_window", "close_window", "answer", "new_version", "publish"]
+    },
 }
 
 
@@ -338,9 +352,16 @@ def build_world(db: Session) -> World:
         expires_at=clock.now() + timedelta(hours=1),
     )
     db.add(job)
+    document = fd.published_document(db)
+    consultation = fd.open_window(db, document)
+    comment = add_comment(
+        db, people["coordinator_a"], consultation, document.sections[0].id, "Kommentar aus A", show_name=False
+    )
     db.flush()
     args = {
         "example_id": example.id,
+        "document": document.document.slug,
+        "comment_id": comment.id,
         "measure_id": measure.id,
         "organisation_id": organisation.id,
         "funding_import_id": funding_file.id,

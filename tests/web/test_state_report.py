@@ -16,6 +16,7 @@ from lms.auth.models import Role
 from lms.cli import main
 from lms.db import make_engine
 from lms.demo import create_demo_data
+from lms.documents.queries import WORKING_DEFINITION
 from lms.programme.models import MeasureKind, ParticipationFormat
 from lms.programme.services import (
     MeasureInput,
@@ -27,6 +28,7 @@ from lms.programme.services import (
 )
 from lms.scope import COMMAND_LINE
 from tests import factories as f
+from tests import factories_documents as fd
 
 
 def _world(db: Session):  # type: ignore[no-untyped-def]
@@ -86,6 +88,21 @@ def test_xlsx_has_a_sheet_per_question_with_exact_numbers(client, db: Session) -
     assert "Verein Offen" in names and "Verein Verborgen" not in names
     assert "weitere Organisationen ohne Einverständnis zur Nennung: 1" in names
     assert b"Verein Verborgen" not in client.get("/programmbuero/landesbericht.csv?land=Hessen").data
+
+
+def test_working_definition_is_cited_with_its_consultation_and_icerd_section(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    _world(db)
+    admin = f.user(db, Role.ADMIN)
+    f.login(client, admin.email)
+    before = load_workbook(io.BytesIO(client.get("/programmbuero/landesbericht.xlsx?land=Hessen").data))
+    assert "noch keine Arbeitsdefinition" in str(list(before["4 Arbeitsdefinition Rassismus"].values))
+    document = fd.published_document(db, slug=WORKING_DEFINITION)
+    fd.open_window(db, document)
+    after = load_workbook(io.BytesIO(client.get("/programmbuero/landesbericht.xlsx?land=Hessen").data))
+    rows = dict(after["4 Arbeitsdefinition Rassismus"].iter_rows(min_row=2, values_only=True))
+    assert rows["Dokument"] == "Arbeitsdefinition (Test)" and rows["Version"] == "0.1"
+    assert "0 Kommentare" in rows["Stand der Konsultation"]
+    assert rows["Bezug zu ICERD Art. 1"].startswith("Bezug zu ICERD Art. 1: Unterscheidung, Ausschließung")
 
 
 def test_pdf_is_archival_with_a_bookmark_per_question(client, db: Session) -> None:  # type: ignore[no-untyped-def]
