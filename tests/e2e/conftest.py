@@ -23,6 +23,9 @@ from typing import Any
 
 import pytest
 
+#: How long a page action or navigation may take: generous, since CI machines are shared and busy (the apps
+#: answer in milliseconds; a slow machine must not fail a test that checks behaviour).
+PAGE_TIMEOUT_MS = 30_000
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The virtualenv running pytest has the `lms` and `gunicorn` commands; fall back to the project's .venv.
 VENV_BIN = (
@@ -204,7 +207,7 @@ def browser() -> Iterator[Any]:
 
 def _new_page(browser: Any, live_server: str, *, bypass_csp: bool) -> Iterator[Any]:
     context = browser.new_context(base_url=live_server, locale="de-DE", bypass_csp=bypass_csp)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     try:
         yield page

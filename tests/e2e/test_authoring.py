@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import PAGE_TIMEOUT_MS
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
@@ -43,7 +45,7 @@ def test_trainer_edits_previews_and_publishes_and_the_learner_sees_it(
     browser: Any, live_server: str, log_in
 ) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(base_url=live_server, locale="de-DE")
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     problems = _watch(page)
     log_in(page, TRAINER)
@@ -98,7 +100,7 @@ def test_trainer_edits_previews_and_publishes_and_the_learner_sees_it(
     context.close()
 
     learner_context = browser.new_context(base_url=live_server, locale="de-DE")
-    learner_context.set_default_timeout(10_000)
+    learner_context.set_default_timeout(PAGE_TIMEOUT_MS)
     learner = learner_context.new_page()
     problems += _watch(learner)
     log_in(learner, LEARNER)

@@ -19,6 +19,8 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import PAGE_TIMEOUT_MS
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
@@ -47,7 +49,7 @@ def open_as(browser: Any, app_url: str, log_in: Any) -> Iterator[Any]:
 
     def open_page(email: str) -> Any:
         context = browser.new_context(base_url=app_url, locale="de-DE")
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
         # axe-core from the app's own origin, so that script-src 'self' admits it.
         context.route(
             f"{app_url}{AXE_PATH}",

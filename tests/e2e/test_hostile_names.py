@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from lms import create_app, migrate
 from lms.db import make_engine
+from tests.e2e.conftest import PAGE_TIMEOUT_MS
 from tests.web import hostile, hostile_world
 
 pytestmark = [
@@ -124,7 +125,7 @@ class Watch:
 def hostile_page(browser: Any, hostile_site: tuple[str, hostile_world.World]) -> Iterator[tuple[Any, Watch]]:
     base, _world = hostile_site
     context = browser.new_context(base_url=base, locale="de-DE", bypass_csp=True, user_agent=AGENT)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     try:
         yield page, Watch(page, base)

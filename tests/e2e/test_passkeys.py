@@ -18,6 +18,8 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import PAGE_TIMEOUT_MS
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
@@ -56,7 +58,7 @@ def open_tab(browser: Any) -> Iterator[Callable[..., Tab]]:
         context = browser.new_context(
             base_url=server.replace("://127.0.0.1:", "://localhost:"), locale="de-DE", **options
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
         contexts.append(context)
         if init_script:
             context.add_init_script(init_script)

@@ -26,6 +26,9 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from PIL import Image
 from playwright.sync_api import expect
 
+from lms import time as clock
+from tests.e2e.conftest import PAGE_TIMEOUT_MS
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
@@ -47,7 +50,7 @@ def mfa_server(start_app: Callable[..., str]) -> str:
 
 def _context_page(browser: Any, base_url: str, *, bypass_csp: bool = False) -> Iterator[Any]:
     context = browser.new_context(base_url=base_url, locale="de-DE", bypass_csp=bypass_csp)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         yield context.new_page()
     finally:
@@ -83,7 +86,9 @@ def enter_code(page: Any, code: str) -> None:
 
 def server_time() -> float:
     """The live server's clock: the real wall clock, even while the suite's clock travels (LMS_TEST_NOW)."""
-    return time_machine.escape_hatch.time.time()
+    if time_machine.escape_hatch.is_travelling():
+        return time_machine.escape_hatch.time.time()
+    return clock.now().timestamp()  # not travelling: the suite's clock is the wall clock
 
 
 class Authenticator:
