@@ -27,9 +27,14 @@ class QuizUnavailable(ServiceError):
 
 
 def current_quiz_version(session: Session, module: Module) -> QuizVersion | None:
-    """The newest version of the module's quiz, if it has one."""
-    quiz = session.scalar(select(Quiz).where(Quiz.module_id == module.id))
-    return quiz.current_version if quiz else None
+    """The newest version of the module's quiz, if it has one (one query on the (quiz_id, number) index)."""
+    return session.scalar(
+        select(QuizVersion)
+        .join(Quiz, Quiz.id == QuizVersion.quiz_id)
+        .where(Quiz.module_id == module.id)
+        .order_by(QuizVersion.number.desc())
+        .limit(1)
+    )
 
 
 def submitted_attempts(session: Session, user: User, quiz_version: QuizVersion) -> int:
