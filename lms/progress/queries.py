@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -161,12 +162,17 @@ def resume_positions(session: Session, user: User, version_ids: list[int]) -> di
 
 def read_section_ids(session: Session, user: User, version: ModuleVersion) -> set[int]:
     """Ids of the sections of this version the person has opened."""
-    return set(
-        session.scalars(
-            select(SectionRead.section_id)
+    return set(section_reads(session, user, version))
+
+
+def section_reads(session: Session, user: User, version: ModuleVersion) -> dict[int, datetime]:
+    """section id -> when the person last opened it, for the sections of this version they have opened."""
+    return dict(
+        session.execute(
+            select(SectionRead.section_id, SectionRead.last_read_at)
             .join(ModuleSection, ModuleSection.id == SectionRead.section_id)
             .where(SectionRead.user_id == user.id, ModuleSection.module_version_id == version.id)
-        )
+        ).all()
     )
 
 

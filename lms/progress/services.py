@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -11,13 +15,27 @@ from lms.content.models import ModuleSection
 from lms.progress.models import SectionRead
 
 
-def record_section_read(session: Session, user: User, section: ModuleSection) -> None:
-    """Remember that the person opened this section now (it becomes where they resume)."""
-    now = clock.now()
-    existing = session.get(SectionRead, (user.id, section.id))
-    if existing is not None:
-        existing.last_read_at = now
+def record_section_read(
+    session: Session, user: User, section: ModuleSection, reads: Mapping[int, datetime]
+) -> None:
+    """Remember that the person opened this section now (it becomes where they resume).
+
+    ``reads`` is what the person has read of this section's version (section id -> last read, from
+    ``progress.queries.section_reads``). Opening the section that is already the latest one read changes nothing a
+    person can see (it is already where they resume), so nothing is written: re-reading a page writes nothing.
+    """
+    latest = reads.get(section.id)
+    if latest is not None:
+        others = [at for section_id, at in reads.items() if section_id != section.id]
+        if all(at < latest for at in others):
+            return
+        session.execute(
+            update(SectionRead)
+            .where(SectionRead.user_id == user.id, SectionRead.section_id == section.id)
+            .values(last_read_at=clock.now())
+        )
         return
+    now = clock.now()
     try:
         with session.begin_nested():
             session.add(

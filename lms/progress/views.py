@@ -81,15 +81,18 @@ def section(slug: str, position: int) -> ResponseReturnValue:
     if not 1 <= position <= len(sections):
         abort(404)
     current = sections[position - 1]
-    record_section_read(db, user, current)
+    reads = queries.section_reads(db, user, version)
+    record_section_read(db, user, current, reads)
+    following = sections[position] if position < len(sections) else None
     return render_template(
         "progress/section.html",
         module=module,
         version=version,
         section=current,
         previous=sections[position - 2] if position > 1 else None,
-        following=sections[position] if position < len(sections) else None,
-        read=queries.read_section_ids(db, user, version) | {current.id},
+        following=following,
+        read=set(reads) | {current.id},
         is_workshop=module.kind == ModuleKind.WORKSHOP,
-        quiz_version=current_quiz_version(db, module),
+        # Only the last section links to the quiz.
+        quiz_version=current_quiz_version(db, module) if following is None else None,
     )
