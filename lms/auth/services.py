@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
@@ -22,6 +22,7 @@ from lms.auth.passwords import (
     needs_rehash,
     verify_password,
 )
+from lms.db import built_once
 from lms.errors import ServiceError
 
 
@@ -245,6 +246,19 @@ def create_api_token(
 TOKEN_USE_INTERVAL = timedelta(hours=1)
 
 
+@built_once
+def _valid_token() -> Select[ApiToken]:
+    return (
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        .where(
+            ApiToken.token_hash == bindparam("token_hash"),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > bindparam("now"),
+        )
+    )
+
+
 def user_for_api_token(session: Session, secret: str) -> User | None:
     """The active owner of a valid, unrevoked, unexpired token, or None (one query, roles included).
 
@@ -252,15 +266,7 @@ def user_for_api_token(session: Session, secret: str) -> User | None:
     """
     now = clock.now()
     token = (
-        session.execute(
-            select(ApiToken)
-            .options(joinedload(ApiToken.user).joinedload(User.role_rows))
-            .where(
-                ApiToken.token_hash == _token_digest(secret),
-                ApiToken.revoked_at.is_(None),
-                ApiToken.expires_at > now,
-            )
-        )
+        session.execute(_valid_token(), {"token_hash": _token_digest(secret), "now": now})
         .unique()
         .scalar_one_or_none()
     )

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, inspect, or_, select, update
+from sqlalchemy import Select, bindparam, delete, event, inspect, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from lms import time as clock
 from lms.auth.models import LoginSession, TotpFactor, User
+from lms.db import built_once
 
 #: last_seen_at is written at most this often (the idle timeout is measured in minutes; no write on every page).
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -59,23 +60,24 @@ class FoundSession:
     factor: TotpFactor | None
 
 
+@built_once
+def _by_key() -> Select[LoginSession, User, TotpFactor]:
+    return (
+        select(LoginSession, User, TotpFactor)
+        .outerjoin(User, User.id == LoginSession.user_id)
+        .outerjoin(TotpFactor, TotpFactor.user_id == LoginSession.user_id)
+        .options(joinedload(User.role_rows))
+        .where(LoginSession.key_hash == bindparam("key_hash"))
+    )
+
+
 def find_session(session: Session, key: str, lifetimes: Lifetimes) -> FoundSession | None:
     """The live session for a cookie's key; an expired one is deleted and None returned.
 
     The person (with roles, municipality, org unit) and their authenticator come with the same query: one round
     trip answers „who is this“ for the whole request.
     """
-    found = (
-        session.execute(
-            select(LoginSession, User, TotpFactor)
-            .outerjoin(User, User.id == LoginSession.user_id)
-            .outerjoin(TotpFactor, TotpFactor.user_id == LoginSession.user_id)
-            .options(joinedload(User.role_rows))
-            .where(LoginSession.key_hash == key_hash(key))
-        )
-        .unique()
-        .first()
-    )
+    found = session.execute(_by_key(), {"key_hash": key_hash(key)}).unique().first()
     if found is None:
         return None
     row, user, factor = found

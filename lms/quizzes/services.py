@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
+from lms.db import built_once
 from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
@@ -28,12 +30,61 @@ class QuizUnavailable(ServiceError):
 
 def current_quiz_version(session: Session, module: Module) -> QuizVersion | None:
     """The newest version of the module's quiz, if it has one (one query on the (quiz_id, number) index)."""
-    return session.scalar(
+    return session.scalar(_newest_quiz_version(), {"module_id": module.id})
+
+
+@built_once
+def _newest_quiz_version() -> Select[QuizVersion]:
+    return (
         select(QuizVersion)
         .join(Quiz, Quiz.id == QuizVersion.quiz_id)
-        .where(Quiz.module_id == module.id)
+        .where(Quiz.module_id == bindparam("module_id"))
         .order_by(QuizVersion.number.desc())
         .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands with a quiz version, for its start page."""
+
+    #: Submitted attempts on this quiz version.
+    used: int
+    #: An unsubmitted attempt is waiting to be resumed.
+    has_open_attempt: bool
+    #: The person completed this module version (no attempt is started then).
+    has_completed: bool
+
+
+def standing(session: Session, user: User, quiz_version: QuizVersion, version: ModuleVersion) -> Standing:
+    """Attempts used, an open attempt, a completion: one query for the start page."""
+    used, open_attempts, completed = session.execute(
+        _standing(), {"user_id": user.id, "quiz_version_id": quiz_version.id, "version_id": version.id}
+    ).one()
+    return Standing(used=used or 0, has_open_attempt=bool(open_attempts), has_completed=bool(completed))
+
+
+@built_once
+def _standing() -> Select[int, int, int]:
+    mine = (QuizAttempt.user_id == bindparam("user_id")) & (
+        QuizAttempt.quiz_version_id == bindparam("quiz_version_id")
+    )
+    return select(
+        select(func.count())
+        .select_from(QuizAttempt)
+        .where(mine, QuizAttempt.submitted_at.is_not(None))
+        .scalar_subquery(),
+        select(func.count())
+        .select_from(QuizAttempt)
+        .where(mine, QuizAttempt.submitted_at.is_(None))
+        .scalar_subquery(),
+        select(func.count())
+        .select_from(Completion)
+        .where(
+            Completion.user_id == bindparam("user_id"),
+            Completion.module_version_id == bindparam("version_id"),
+        )
+        .scalar_subquery(),
     )
 
 
