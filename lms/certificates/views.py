@@ -29,9 +29,7 @@ from lms import time as clock
 from lms.auth.models import Role
 from lms.certificates import queries, services
 from lms.certificates.codes import CodeTypo, parse_code
-from lms.certificates.export import zip_stream
 from lms.certificates.forms import ExportForm, RevokeForm, VerifyForm
-from lms.certificates.pdf import certificate_pdf, print_pdf, transcript_pdf
 from lms.certificates.snapshot import describe
 from lms.config import Settings
 from lms.orgs.periods import all_periods, current_period
@@ -67,6 +65,8 @@ def _base_url() -> str:
 
 
 def _pdf_response(data: bytes, name: str) -> Response:
+    # The PDF code (fpdf2, fontTools, Pillow, segno: about 40 MiB) is imported by the views that make a PDF, on
+    # first use, so a web worker that serves no PDF does not carry it.
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
 
 
@@ -86,6 +86,8 @@ def completion_certificate(completion_id: int) -> ResponseReturnValue:
         return error_response(
             410, _("Dieses Zertifikat wurde widerrufen und kann nicht mehr heruntergeladen werden.")
         )
+    from lms.certificates.pdf import certificate_pdf  # see _pdf_response
+
     return _pdf_response(certificate_pdf(certificate.snapshot), f"Zertifikat_{certificate.code}.pdf")
 
 
@@ -101,6 +103,8 @@ def certificate_file(code: str) -> ResponseReturnValue:
     certificate = services.find_by_code(db, parsed.formatted)
     if certificate is None or queries.visible_certificate(db, user, certificate.id) is None:
         abort(404)
+    from lms.certificates.pdf import certificate_pdf  # see _pdf_response
+
     return _pdf_response(certificate_pdf(certificate.snapshot), f"Zertifikat_{certificate.code}.pdf")
 
 
@@ -119,6 +123,8 @@ def transcript(year: int) -> ResponseReturnValue:
         base_url=_base_url(),
     )
     certificates = queries.holder_certificates(db, user.id, starts_on, ends_on)
+    from lms.certificates.pdf import transcript_pdf  # see _pdf_response
+
     data = transcript_pdf(
         holder_name=user.display_name,
         municipality_name=user.municipality.name if user.municipality else None,
@@ -186,6 +192,9 @@ def export(slug: str) -> ResponseReturnValue:
     stem = f"Zertifikate_{municipality.slug}_{starts_on.isoformat()}_{ends_on.isoformat()}"
     # The certificates issued above are committed before the first byte goes out (after_request); the body
     # is then produced while it is sent, reading the rows in batches.
+    from lms.certificates.export import zip_stream  # see _pdf_response
+    from lms.certificates.pdf import print_pdf
+
     if form.format.data == "pdf":
         title = f"Zertifikate {municipality.name} {starts_on:%d.%m.%Y}–{ends_on:%d.%m.%Y}"
         created = clock.now()
@@ -323,10 +332,12 @@ def manage_one(code: str) -> ResponseReturnValue:
 def my_completions() -> ResponseReturnValue:
     """„Meine Nachweise“: every completion with its module version, date, score and mode, and its certificate."""
     db, user = get_db(), acting_user()
+    completions = progress_queries.my_completions(db, user)
+    own = queries.own_certificates(db, user, completions)
     return render_template(
         "certificates/my_completions.html",
-        completions=progress_queries.my_completions(db, user),
-        certificates=queries.certificates_by_completion(db, user),
-        participations=queries.participation_certificates(db, user),
-        years=queries.completion_years(db, user),
+        completions=completions,
+        certificates=own.by_completion,
+        participations=own.participations,
+        years=own.years,
     )

@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from lms import time as clock
 from lms.auth.models import User
@@ -206,7 +206,10 @@ def workshop_totals(
 def workshops_held(session: Session, r: Range, municipality_id: int) -> list[LiveSession]:
     """The workshops of one municipality in the range, in date order (no names: the caller shows counts only)."""
     query = (
-        _workshops(r, municipality_id).add_columns(LiveSession).order_by(LiveSession.held_on, LiveSession.id)
+        _workshops(r, municipality_id)
+        .add_columns(LiveSession)
+        .options(lazyload(LiveSession.facilitator_links))  # not shown in reports
+        .order_by(LiveSession.held_on, LiveSession.id)
     )
     return list(session.scalars(query))
 

@@ -13,12 +13,17 @@ from flask_babel import gettext as _
 from lms import time as clock
 from lms.auth.models import Role
 from lms.disclosure import Shown
-from lms.orgs.periods import all_periods, periods_up_to
+from lms.orgs.periods import all_periods, begun_by
 from lms.orgs.views import chosen_period, municipality_or_404
-from lms.reports import exports, pdf
-from lms.reports.compliance import MunicipalityReport, municipality_report, programme_report, range_of
+from lms.reports.compliance import (
+    MunicipalityReport,
+    municipality_report,
+    period_status,
+    programme_report,
+    range_of,
+)
 from lms.reports.plans import due_next
-from lms.reports.queries import completion_list
+from lms.reports.queries import completion_list, module_titles
 from lms.reports.rules import Status
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
@@ -77,17 +82,19 @@ def dashboard(slug: str) -> ResponseReturnValue:
     """The municipality's dashboard: status against the targets, trainings, workshops, coverage, what is due."""
     db, today = get_db(), clock.today()
     municipality = municipality_or_404(slug)
-    period = chosen_period(today)
-    report = municipality_report(db, municipality, period, today)
+    periods = all_periods(db)
+    period = chosen_period(today, periods)
+    titles = module_titles(db)
+    report = municipality_report(db, municipality, period, today, titles)
     history = [
-        municipality_report(db, municipality, p, today) for p in periods_up_to(db, today) if p.id != period.id
+        period_status(db, municipality, p, today) for p in begun_by(periods, today) if p.id != period.id
     ]
     return render_template(
         "reports/dashboard.html",
         report=report,
         history=history,
-        periods=all_periods(db),
-        due=due_next(db, municipality, period, today),
+        periods=periods,
+        due=due_next(db, municipality, period, today, titles=titles),
         variants=STATUS_VARIANTS,
         reason=report.assessment.reason(_),
     )
@@ -106,6 +113,8 @@ def completions_export(slug: str, fmt: str) -> ResponseReturnValue:
     municipality = municipality_or_404(slug)
     period = chosen_period(today)
     rows = completion_list(get_db(), range_of(period, today), municipality.id)
+    from lms.reports import exports  # xlsxwriter only where a spreadsheet is made (memory of every worker)
+
     table = exports.completion_table(f"Abschlüsse {period.label}", rows)
     content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
     return download(content, f"abschluesse-{municipality.slug}-{_slug(period.label)}", fmt)
@@ -116,6 +125,8 @@ def completions_export(slug: str, fmt: str) -> ResponseReturnValue:
 def evidence_pdf(slug: str) -> ResponseReturnValue:
     """The Jahresnachweis of the period as PDF."""
     report = _report(slug)
+    from lms.reports import pdf  # fpdf2 only where a PDF is made (memory of every worker)
+
     content = pdf.evidence_pdf(report, report.today)
     return download(content, f"jahresnachweis-{report.municipality.slug}-{_slug(report.period.label)}", "pdf")
 
@@ -125,12 +136,13 @@ def evidence_pdf(slug: str) -> ResponseReturnValue:
 def programme() -> ResponseReturnValue:
     """Every municipality side by side for one period: trainings, workshops, participants, coverage, status."""
     db, today = get_db(), clock.today()
-    period = chosen_period(today)
+    periods = all_periods(db)
+    period = chosen_period(today, periods)
     rows = programme_report(db, period, today)
     return render_template(
         "reports/programme.html",
         period=period,
-        periods=all_periods(db),
+        periods=periods,
         rows=rows,
         variants=STATUS_VARIANTS,
         reasons={r.municipality.id: r.assessment.reason(_) for r in rows},
@@ -145,6 +157,8 @@ def programme_export(fmt: str) -> ResponseReturnValue:
     today = clock.today()
     period = chosen_period(today)
     rows = programme_report(get_db(), period, today)
+    from lms.reports import exports, pdf  # loaded on first export (memory of every worker)
+
     if fmt == "pdf":
         content = pdf.programme_pdf(period, rows, today)
     else:
