@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 
-import segno
 from flask import (
     Blueprint,
     Flask,
@@ -222,6 +221,8 @@ def second_factor() -> ResponseReturnValue:
 
 def _qr_data_uri(uri: str) -> str:
     """The otpauth URI as an SVG QR code in a data: URI (CSP allows data: images, no inline scripts or styles)."""
+    import segno  # only the set-up page draws a QR code
+
     svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
