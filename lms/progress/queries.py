@@ -146,7 +146,7 @@ def valid_completion(
 
     The completion counts for ``version`` when that list is empty.
     """
-    completion = latest_completions(session, user).get(version.module_id)
+    completion = session.scalar(_latest_of_module(), {"user_id": user.id, "module_id": version.module_id})
     if completion is None:
         return None, []
     changes = material_changes_since(session, {version.module_id: completion.module_version_id})
@@ -165,6 +165,16 @@ def latest_completions(session: Session, user: User) -> dict[int, Completion]:
 def _completions_oldest_first() -> Select[Completion]:
     return (
         select(Completion).where(Completion.user_id == bindparam("user_id")).order_by(Completion.completed_at)
+    )
+
+
+@built_once
+def _latest_of_module() -> Select[Completion]:
+    return (
+        select(Completion)
+        .where(Completion.user_id == bindparam("user_id"), Completion.module_id == bindparam("module_id"))
+        .order_by(Completion.completed_at.desc(), Completion.id.desc())
+        .limit(1)
     )
 
 
