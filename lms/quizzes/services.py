@@ -133,12 +133,14 @@ def start_attempt(
     quiz_version = current_quiz_version(session, module)
     if quiz_version is None:
         raise QuizUnavailable("quiz.none")
-    if completion_of(session, user, version) is not None:
+    mine = standing(session, user, quiz_version, version)
+    if mine.has_completed:
         raise QuizUnavailable("quiz.already_completed")
-    existing = open_attempt(session, user, quiz_version)
-    if existing is not None:
-        return existing
-    used = submitted_attempts(session, user, quiz_version)
+    if mine.has_open_attempt:
+        existing = open_attempt(session, user, quiz_version)
+        if existing is not None:
+            return existing
+    used = mine.used
     if quiz_version.max_attempts and used >= quiz_version.max_attempts:
         raise QuizUnavailable("quiz.no_attempts_left", n=quiz_version.max_attempts)
     attempt = QuizAttempt(
@@ -235,15 +237,18 @@ def review_is_final(session: Session, attempt: QuizAttempt) -> bool:
     """
     if attempt.is_passed:
         return True
-    owner = session.scalar(
-        select(Completion.id).where(
-            Completion.user_id == attempt.user_id, Completion.module_version_id == attempt.module_version_id
-        )
-    )
-    if owner is not None:
+    used, _open, completed = session.execute(
+        _standing(),
+        {
+            "user_id": attempt.user_id,
+            "quiz_version_id": attempt.quiz_version_id,
+            "version_id": attempt.module_version_id,
+        },
+    ).one()
+    if completed:
         return True
     limit = attempt.quiz_version.max_attempts
-    return bool(limit) and _submitted_count(session, attempt.user_id, attempt.quiz_version) >= limit
+    return bool(limit) and (used or 0) >= limit
 
 
 def attempt_reveal(session: Session, attempt: QuizAttempt) -> Reveal:
