@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer, lazyload, selectinload
 
 from lms.audit.models import AuditEvent
 from lms.auth.models import Role, User
-from lms.content.models import Draft, MediaFile, Module, ModuleKind, ModuleVersion
+from lms.content.models import Draft, MediaFile, Module, ModuleKind, ModuleSection, ModuleVersion
 from lms.db import built_once
 
 
@@ -36,6 +38,8 @@ def _current() -> Select[Module, ModuleVersion]:
         .join(current, current.c.module_id == Module.id)
         .join(ModuleVersion, ModuleVersion.id == current.c.version_id)
         .where(Module.retired_at.is_(None), Module.kind.in_(bindparam("kinds", expanding=True)))
+        # The version's module is the row's Module (from the identity map): no second join of modules.
+        .options(lazyload(ModuleVersion.module))
     )
 
 
@@ -66,6 +70,39 @@ def visible_module(session: Session, user: User, slug: str) -> tuple[Module, Mod
     """One module of the catalogue with its current version, or None if this person may not see it."""
     row = session.execute(_by_slug(), {"kinds": list(visible_kinds(user)), "slug": slug}).first()
     return (row[0], row[1]) if row else None
+
+
+@dataclass(frozen=True)
+class SectionText:
+    """A section of a published version as pages show it: immutable, so it may be kept between requests."""
+
+    id: int
+    position: int
+    anchor: str
+    title: str
+    html: str
+    duration_minutes: int | None
+
+
+def version_sections(session: Session, version_id: int) -> tuple[SectionText, ...]:
+    """The sections of one version in order, as plain values (no ORM objects: they may outlive the session)."""
+    return tuple(SectionText(*row) for row in session.execute(_sections(), {"version_id": version_id}))
+
+
+@built_once
+def _sections() -> Select[int, int, str, str, str, int | None]:
+    return (
+        select(
+            ModuleSection.id,
+            ModuleSection.position,
+            ModuleSection.anchor,
+            ModuleSection.title,
+            ModuleSection.html,
+            ModuleSection.duration_minutes,
+        )
+        .where(ModuleSection.module_version_id == bindparam("version_id"))
+        .order_by(ModuleSection.position)
+    )
 
 
 def all_modules(session: Session) -> list[Module]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from lms import time as clock
 from lms.auth.models import User
@@ -38,6 +38,7 @@ def _newest_quiz_version() -> Select[QuizVersion]:
     return (
         select(QuizVersion)
         .join(Quiz, Quiz.id == QuizVersion.quiz_id)
+        .options(contains_eager(QuizVersion.quiz))  # the quiz from this join, not a second one
         .where(Quiz.module_id == bindparam("module_id"))
         .order_by(QuizVersion.number.desc())
         .limit(1)

@@ -3,8 +3,9 @@ statements: no history is loaded, no query runs per module, version or completio
 
 Each page is counted twice: on a small programme, and after the histories have grown (new versions of every module
 and quiz, more modules, more completions and staff). The counts must not move, and they must stay within the budget
-below: a page that starts to load histories or to ask once per row fails here. Speed itself is measured by the
-benchmarks, never by tests.
+below: a page that starts to load histories or to ask once per row fails here. Pages are counted after a first
+visit: the sections of a published version are read once and then kept by the app (they never change). Speed itself
+is measured by the benchmarks, never by tests.
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ TODAY = date(2027, 6, 15)
 #: Statements per page (BEGIN and COMMIT not counted; the test transaction's savepoints neither).
 BUDGET = {
     "/module": 6,
-    "/module/testmodul": 7,
+    "/module/testmodul": 6,
     # Opened in turn, each section moves the resume point: one write each (re-reading the same one writes nothing).
-    "/module/testmodul/abschnitt/2": 5,
-    "/module/testmodul/abschnitt/3": 6,  # the last section also links to the quiz
+    "/module/testmodul/abschnitt/2": 4,
+    "/module/testmodul/abschnitt/3": 5,  # the last section also links to the quiz
     "/module/testmodul/quiz": 4,
     "/nachweise": 3,
     "/api/v1/modules": 2,
