@@ -3,10 +3,10 @@
 Threaded workers keep answering their heartbeat while a thread streams a long download, so a bulk export of
 1,800 certificates (about a minute) is not killed by the worker timeout as it would be with sync workers.
 
-The app is loaded once in the master and the workers are forked from it (``preload_app``): code, templates and
-the curriculum's metadata are shared pages instead of one copy per worker. ``gc.freeze()`` before each fork moves
-what was loaded out of the garbage collector's reach, so collections in a worker neither walk it nor copy its pages.
-Each worker drops the database connections it inherited and opens its own.
+The app is loaded once in the master and the workers are forked from it (``preload_app``): code, compiled
+templates, translations and locale data (lms/web/warmup.py) are shared pages instead of one copy per worker.
+``gc.freeze()`` before each fork moves what was loaded out of the garbage collector's reach, so collections in a
+worker neither walk it nor copy its pages. Each worker drops the database connections it inherited.
 """
 
 from __future__ import annotations
@@ -19,6 +19,16 @@ threads = 4
 #: Seconds a worker may stay silent; with gthread this guards against hung processes, not long downloads.
 timeout = 60
 preload_app = True
+
+
+def when_ready(server: Any) -> None:
+    """Before the first fork: load what every worker would otherwise load on its first requests."""
+    from lms.web.warmup import warm_up
+
+    app = server.app.wsgi()
+    if hasattr(app, "jinja_env"):  # a Flask app (ProxyFix wraps only its wsgi_app, not the app)
+        warm_up(app)
+    gc.collect()
 
 
 def pre_fork(_server: Any, _worker: Any) -> None:
