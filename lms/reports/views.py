@@ -27,6 +27,7 @@ from lms.reports.queries import completion_list, module_titles
 from lms.reports.rules import Status
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.i18n import grouped
 
 bp = Blueprint("reports", __name__, template_folder="templates")
 
@@ -46,7 +47,7 @@ MIME = {
 @bp.app_template_filter("shown")
 def shown(value: Shown) -> str:
     """A count of people as shown: 1.800 (grouped), or „< 5“ as it came from lms.disclosure."""
-    return format_decimal(value, format="#,##0") if isinstance(value, int) else str(value)
+    return grouped(value) if isinstance(value, int) else str(value)
 
 
 @bp.app_template_filter("share")

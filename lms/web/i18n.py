@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from babel.numbers import get_group_symbol
 from babel.support import NullTranslations
 from flask import Flask, g, request
-from flask_babel import Babel, get_translations
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 
 from lms.errors import ServiceError
@@ -49,6 +50,26 @@ def request_translations() -> NullTranslations:
     if found is None:
         found = g._lms_translations = get_translations()
     return found
+
+
+#: The thousands separator of each language, as Babel's locale data has it ("#,##0": 1.800 / 1,800).
+_GROUP_SYMBOL = {locale: get_group_symbol(locale) for locale in SUPPORTED_LOCALES}
+
+
+def request_locale() -> str:
+    """This request's language code, looked up once per request."""
+    found: str | None = g.get("_lms_locale")
+    if found is None:
+        found = g._lms_locale = str(get_locale() or "de")
+    return found
+
+
+def grouped(number: int) -> str:
+    """A whole number with the language's thousands separator, as ``format_decimal(n, "#,##0")`` writes it.
+
+    The reports show dozens of counts per page; Babel parses the pattern and finds the locale for each one.
+    """
+    return f"{number:,}".replace(",", _GROUP_SYMBOL.get(request_locale(), "."))
 
 
 def init_app(app: Flask) -> None:

@@ -8,27 +8,28 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Flask, request, url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import time as clock
 from lms.auth.models import Role
 from lms.text import N_
+from lms.web.i18n import request_locale
 
 
 def local_datetime(value: datetime | None) -> str:
     """A moment in German local time, in the reader's language: 15.03.2026, 14:05 Uhr / Mar 15, 2026, 2:05 PM."""
     if value is None:
         return "–"
-    return clock.format_datetime(value, str(get_locale() or "de"))
+    return clock.format_datetime(value, request_locale())
 
 
 def local_date(value: datetime | date | None) -> str:
     """A calendar day (a due date, a period's end) or the German day of a moment: 15.03.2026 / Mar 15, 2026."""
     if value is None:
         return "–"
-    return clock.format_date(value, str(get_locale() or "de"))
+    return clock.format_date(value, request_locale())
 
 
 def label(text: str) -> str:
@@ -108,7 +109,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(main_navigation)
     app.add_template_global(cached_url_for, "url_for")
-    app.add_template_global(lambda: str(get_locale() or "de"), "current_locale")
+    app.add_template_global(request_locale, "current_locale")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
     app.add_template_filter(percent, "percent")
