@@ -26,7 +26,7 @@ def when_ready(server: Any) -> None:
     from lms.web.warmup import warm_up
 
     app = server.app.wsgi()
-    if hasattr(app, "jinja_env"):  # a Flask app (ProxyFix wraps only its wsgi_app, not the app)
+    if "lms.settings" in getattr(app, "extensions", {}):  # the platform's app, not another one started from here
         warm_up(app)
     gc.collect()
 
