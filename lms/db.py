@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, String, TypeDecorator, create_engine, event, inspect
 from sqlalchemy.dialects.postgresql import JSONB
@@ -32,6 +33,19 @@ class ImmutableError(RuntimeError):
 def changed_columns(target: Any) -> set[str]:
     """Names of the mapped attributes of ``target`` that the pending flush would change."""
     return {attr.key for attr in inspect(target).attrs if attr.history.has_changes()}
+
+
+_Statement = TypeVar("_Statement")
+
+
+def built_once(build: Callable[[], _Statement]) -> Callable[[], _Statement]:
+    """A query built on its first use and reused by every request after it, its values as ``bindparam``s.
+
+    Building a SQLAlchemy statement and its cache key costs about as much CPU as running it; the queries every page
+    asks (who is logged in, the catalogue, the reading progress) are therefore built once per process. First use,
+    not import: by then every mapper is configured.
+    """
+    return functools.cache(build)
 
 
 class Base(DeclarativeBase):

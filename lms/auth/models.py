@@ -138,6 +138,7 @@ class ApiToken(Base):
     created_at: Mapped[created_at]
     #: The API refuses the token from then on (ASVS 3.5: tokens do not live for ever); chosen at creation.
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Recorded at most once an hour (``TOKEN_USE_INTERVAL``), so reading through the API writes next to nothing.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -7,10 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from lms import time as clock
 from lms.audit.services import record_event
@@ -22,6 +22,7 @@ from lms.auth.passwords import (
     needs_rehash,
     verify_password,
 )
+from lms.db import built_once
 from lms.errors import ServiceError
 
 
@@ -241,19 +242,38 @@ def create_api_token(
     return token, secret
 
 
-def user_for_api_token(session: Session, secret: str) -> User | None:
-    """The active owner of a valid, unrevoked, unexpired token, or None."""
-    now = clock.now()
-    token = session.scalar(
-        select(ApiToken).where(
-            ApiToken.token_hash == _token_digest(secret),
+#: A token's last use is recorded at most this often: a read through the API writes nothing in between.
+TOKEN_USE_INTERVAL = timedelta(hours=1)
+
+
+@built_once
+def _valid_token() -> Select[ApiToken]:
+    return (
+        select(ApiToken)
+        .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        .where(
+            ApiToken.token_hash == bindparam("token_hash"),
             ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > now,
+            ApiToken.expires_at > bindparam("now"),
         )
+    )
+
+
+def user_for_api_token(session: Session, secret: str) -> User | None:
+    """The active owner of a valid, unrevoked, unexpired token, or None (one query, roles included).
+
+    The use is recorded in ``last_used_at`` when the last record is older than ``TOKEN_USE_INTERVAL``.
+    """
+    now = clock.now()
+    token = (
+        session.execute(_valid_token(), {"token_hash": _token_digest(secret), "now": now})
+        .unique()
+        .scalar_one_or_none()
     )
     if token is None or not token.user.is_active:
         return None
-    token.last_used_at = now
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_INTERVAL:
+        token.last_used_at = now
     return token.user
 
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, inspect, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, delete, event, inspect, or_, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from lms import time as clock
-from lms.auth.models import LoginSession, User
+from lms.auth.models import LoginSession, TotpFactor, User
+from lms.db import built_once
 
 #: last_seen_at is written at most this often (the idle timeout is measured in minutes; no write on every page).
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -46,14 +47,51 @@ def is_expired(row: LoginSession, lifetimes: Lifetimes, now: datetime) -> bool:
     return now - row.last_seen_at >= lifetimes.idle or now - row.created_at >= lifetimes.absolute
 
 
-def find_session(session: Session, key: str, lifetimes: Lifetimes) -> LoginSession | None:
-    """The live session for a cookie's key; an expired one is deleted and None returned."""
-    row = session.scalar(select(LoginSession).where(LoginSession.key_hash == key_hash(key)))
-    if row is not None and is_expired(row, lifetimes, clock.now()):
+@dataclass(frozen=True)
+class FoundSession:
+    """A live session row, with the person and their authenticator loaded by the same query.
+
+    Whoever keeps this object keeps them in the database session's identity map (it holds objects weakly), so
+    the request's later ``session.get(User, …)`` and ``session.get(TotpFactor, …)`` need no round trip.
+    """
+
+    row: LoginSession
+    user: User | None
+    factor: TotpFactor | None
+
+
+@built_once
+def _by_key() -> Select[LoginSession, User, TotpFactor]:
+    return (
+        select(LoginSession, User, TotpFactor)
+        .outerjoin(User, User.id == LoginSession.user_id)
+        .outerjoin(TotpFactor, TotpFactor.user_id == LoginSession.user_id)
+        .options(joinedload(User.role_rows))
+        .where(LoginSession.key_hash == bindparam("key_hash"))
+    )
+
+
+def find_session(session: Session, key: str, lifetimes: Lifetimes) -> FoundSession | None:
+    """The live session for a cookie's key; an expired one is deleted and None returned.
+
+    The person (with roles, municipality, org unit) and their authenticator come with the same query: one round
+    trip answers „who is this“ for the whole request.
+    """
+    found = session.execute(_by_key(), {"key_hash": key_hash(key)}).unique().first()
+    if found is None:
+        return None
+    row, user, factor = found
+    if is_expired(row, lifetimes, clock.now()):
         session.delete(row)
         session.flush()
         return None
-    return row
+    return FoundSession(row, user, factor)
+
+
+def touch_session(session: Session, row_id: int, now: datetime) -> bool:
+    """Record activity on a session with one statement; False if the row is gone (ended elsewhere meanwhile)."""
+    result = session.execute(update(LoginSession).where(LoginSession.id == row_id).values(last_seen_at=now))
+    return bool(getattr(result, "rowcount", 0))
 
 
 def prune_expired(session: Session, lifetimes: Lifetimes) -> int:

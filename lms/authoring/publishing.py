@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from lms.audit.services import record_event
 from lms.authoring.check import front_matter_line
@@ -289,7 +289,8 @@ def rerender_versions(session: Session, *, force: bool = False) -> tuple[int, li
     ]
     for model, renew in renewers:
         outdated = [] if force else [model.renderer_version != RENDERER_VERSION]
-        for version in session.scalars(select(model).where(*outdated)):
+        # The sources are deferred on the models (pages never read them); here every one is needed.
+        for version in session.scalars(select(model).where(*outdated).options(undefer(model.source))):
             try:
                 renew(version)
             except ContentInvalid as invalid:

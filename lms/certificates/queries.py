@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import Row, Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, lazyload
 
 from lms.auth.models import User
 from lms.certificates.models import Certificate
@@ -37,35 +38,37 @@ def own_completion(session: Session, user: User, completion_id: int) -> Completi
     )
 
 
-def certificates_by_completion(session: Session, user: User) -> dict[int, Certificate]:
-    """completion_id -> the person's certificate, for „Meine Nachweise“."""
-    rows = session.scalars(
-        select(Certificate).where(Certificate.holder_id == user.id, Certificate.completion_id.is_not(None))
-    )
-    return {c.completion_id: c for c in rows if c.completion_id is not None}
+@dataclass(frozen=True)
+class OwnCertificates:
+    """What „Meine Nachweise“ shows besides the completions."""
+
+    #: completion_id -> the person's certificate for it.
+    by_completion: dict[int, Certificate]
+    #: The person's participation certificates, newest first.
+    participations: list[Certificate]
+    #: Calendar years with certificates or completions (for the transcript links), newest first.
+    years: list[int]
 
 
-def participation_certificates(session: Session, user: User) -> list[Certificate]:
-    """The person's own participation certificates."""
-    return list(
+def own_certificates(session: Session, user: User, completions: Iterable[Completion]) -> OwnCertificates:
+    """The person's certificates in one query (without the snapshots the page does not show), and the years.
+
+    ``completions`` are the person's completions, already loaded for the page: their years count too.
+    """
+    certificates = list(
         session.scalars(
             select(Certificate)
-            .where(Certificate.holder_id == user.id, Certificate.kind == CertificateKind.PARTICIPATION.value)
-            .order_by(Certificate.awarded_on.desc())
+            .options(defer(Certificate.snapshot), lazyload(Certificate.holder))
+            .where(Certificate.holder_id == user.id)
+            .order_by(Certificate.awarded_on.desc(), Certificate.id.desc())
         )
     )
-
-
-def completion_years(session: Session, user: User) -> list[int]:
-    """Calendar years in which the person has certificates or completions (for the transcript links)."""
-    years = {
-        c.year
-        for c in session.scalars(select(Certificate.awarded_on).where(Certificate.holder_id == user.id))
-    }
-    years |= {
-        c.year for c in session.scalars(select(Completion.completed_at).where(Completion.user_id == user.id))
-    }
-    return sorted(years, reverse=True)
+    years = {c.awarded_on.year for c in certificates} | {c.completed_at.year for c in completions}
+    return OwnCertificates(
+        by_completion={c.completion_id: c for c in certificates if c.completion_id is not None},
+        participations=[c for c in certificates if c.kind == CertificateKind.PARTICIPATION.value],
+        years=sorted(years, reverse=True),
+    )
 
 
 def holder_certificates(

@@ -74,6 +74,8 @@ def _base_url() -> str:
 
 
 def _pdf_response(data: bytes, name: str) -> Response:
+    # The PDF code (fpdf2, fontTools, Pillow, segno: about 40 MiB) is imported by the views that make a PDF, on
+    # first use, so a web worker that serves no PDF does not carry it.
     return send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=name)
 
 
@@ -126,6 +128,7 @@ def transcript(year: int) -> ResponseReturnValue:
         base_url=_base_url(),
     )
     certificates = queries.holder_certificates(db, user.id, starts_on, ends_on)
+
     data = transcript_pdf(
         holder_name=user.display_name,
         municipality_name=user.municipality.name if user.municipality else None,
@@ -342,10 +345,12 @@ def manage_one(code: str) -> ResponseReturnValue:
 def my_completions() -> ResponseReturnValue:
     """„Meine Nachweise“: every completion with its module version, date, score and mode, and its certificate."""
     db, user = get_db(), acting_user()
+    completions = progress_queries.my_completions(db, user)
+    own = queries.own_certificates(db, user, completions)
     return render_template(
         "certificates/my_completions.html",
-        completions=progress_queries.my_completions(db, user),
-        certificates=queries.certificates_by_completion(db, user),
-        participations=queries.participation_certificates(db, user),
-        years=queries.completion_years(db, user),
+        completions=completions,
+        certificates=own.by_completion,
+        participations=own.participations,
+        years=own.years,
     )

@@ -10,10 +10,12 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from lms.errors import ServiceError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 #: Largest accepted image file; photos for a module are screenshots or diagrams, not print material.
 MAX_IMAGE_BYTES = 3 * 1024 * 1024
@@ -80,6 +82,9 @@ def clean_image(data: bytes) -> CleanImage:
         raise ImageRejected("file.empty")
     if len(data) > MAX_IMAGE_BYTES:
         raise ImageRejected("image.too_many_bytes", mb=MAX_IMAGE_BYTES // (1024 * 1024))
+    # Pillow is loaded on the first upload, not by every web worker at start (its memory is per process).
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -102,6 +107,8 @@ def _reencode(image: Image.Image, image_format: str) -> CleanImage:
     if max(image.size) > MAX_IMAGE_SIDE:
         raise ImageRejected("image.too_large", side=MAX_IMAGE_SIDE)
     media_type, extension = ACCEPTED_FORMATS[image_format]
+    from PIL import ImageOps
+
     upright = ImageOps.exif_transpose(image)
     if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")

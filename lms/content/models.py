@@ -64,13 +64,15 @@ class Module(Base):
     #: Set when the whole module leaves the catalogue; completions stay valid and viewable.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    #: The whole history, loaded only where it is shown (authoring); the learner's pages ask for the current
+    #: version with one indexed query (lms.content.queries) and never load the history.
     versions: Mapped[list[ModuleVersion]] = relationship(
-        back_populates="module", order_by="ModuleVersion.id", lazy="selectin"
+        back_populates="module", order_by="ModuleVersion.id", lazy="select"
     )
 
     @property
     def current_version(self) -> ModuleVersion | None:
-        """The newest version that is not retired (what the catalogue shows)."""
+        """The newest version that is not retired (what the catalogue shows); loads the history (authoring only)."""
         live = [v for v in self.versions if v.retired_at is None]
         return live[-1] if live else None
 
@@ -98,8 +100,9 @@ class ModuleVersion(Base):
     language: Mapped[str] = mapped_column(String(5))
     #: Sanitised HTML of the text before the first section.
     intro_html: Mapped[str] = mapped_column(Text)
-    #: The normalised Markdown file this version was published from (front matter included).
-    source: Mapped[str] = mapped_column(Text)
+    #: The normalised Markdown file this version was published from (front matter included); loaded on first use
+    #: (downloads, comparisons, new drafts), never by the pages that show the stored HTML.
+    source: Mapped[str] = mapped_column(Text, deferred=True)
     #: "sha256:<hex>" of the normalised source; the same text gives the same hash wherever it was published.
     content_hash: Mapped[str] = mapped_column(String(80))
     #: Version of the Markdown pipeline that produced the stored HTML (see lms.markdown.render).
@@ -115,8 +118,9 @@ class ModuleVersion(Base):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     module: Mapped[Module] = relationship(back_populates="versions", lazy="joined")
+    #: Loaded when used, in one query per version (a page shows one version's sections, never a history's).
     sections: Mapped[list[ModuleSection]] = relationship(
-        back_populates="version", order_by="ModuleSection.position", lazy="selectin"
+        back_populates="version", order_by="ModuleSection.position", lazy="select"
     )
 
     #: Not a column: `lms content rerender` sets it so the immutability guard lets the derived HTML change.

@@ -33,31 +33,28 @@ def period_for(session: Session, day: date) -> ProgrammePeriod | None:
 
 def current_period(session: Session, today: date | None = None) -> ProgrammePeriod | None:
     """The period running today; between or after periods the latest one that has begun, else the first one."""
-    today = today or clock.today()
-    found = period_for(session, today)
-    if found is not None:
-        return found
-    latest_begun = session.scalar(
-        select(ProgrammePeriod)
-        .where(ProgrammePeriod.starts_on <= today)
-        .order_by(ProgrammePeriod.starts_on.desc())
-        .limit(1)
-    )
-    if latest_begun is not None:
-        return latest_begun
-    return session.scalar(select(ProgrammePeriod).order_by(ProgrammePeriod.starts_on).limit(1))
+    return current_of(all_periods(session), today or clock.today())
+
+
+def current_of(periods: list[ProgrammePeriod], today: date) -> ProgrammePeriod | None:
+    """``current_period`` among periods already loaded (earliest first, as ``all_periods`` gives them)."""
+    running = next((p for p in periods if p.starts_on <= today <= p.ends_on), None)
+    if running is not None:
+        return running
+    begun = [p for p in periods if p.starts_on <= today]
+    if begun:
+        return begun[-1]
+    return periods[0] if periods else None
 
 
 def periods_up_to(session: Session, today: date | None = None) -> list[ProgrammePeriod]:
     """The periods that have begun by today, latest first (the current and the past ones)."""
-    today = today or clock.today()
-    return list(
-        session.scalars(
-            select(ProgrammePeriod)
-            .where(ProgrammePeriod.starts_on <= today)
-            .order_by(ProgrammePeriod.starts_on.desc())
-        )
-    )
+    return begun_by(all_periods(session), today or clock.today())
+
+
+def begun_by(periods: list[ProgrammePeriod], today: date) -> list[ProgrammePeriod]:
+    """``periods_up_to`` among periods already loaded (earliest first)."""
+    return [p for p in reversed(periods) if p.starts_on <= today]
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
 from lms.auth.models import User
 from lms.content.models import Module, ModuleKind
+from lms.db import built_once
 from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, TrainingAssignment
-from lms.orgs.periods import period_for
 from lms.scope import Actor, OutOfScope, may_manage_municipality
 
 
@@ -102,18 +102,33 @@ def remove_from_plan(session: Session, actor: User, assignment: TrainingAssignme
     session.flush()
 
 
-def due_dates_for(session: Session, user: User, today: date) -> dict[int, date]:
-    """module_id → the earliest due date of the plan lines of today's period that include this person."""
-    period = period_for(session, today)
-    if period is None or user.municipality_id is None:
-        return {}
-    rows = session.execute(
+@built_once
+def _due_dates() -> Select[int, date]:
+    return (
         select(TrainingAssignment.module_id, func.min(TrainingAssignment.due_on))
+        .join(ProgrammePeriod, ProgrammePeriod.id == TrainingAssignment.period_id)
         .where(
-            TrainingAssignment.municipality_id == user.municipality_id,
-            TrainingAssignment.period_id == period.id,
-            or_(TrainingAssignment.org_unit_id.is_(None), TrainingAssignment.org_unit_id == user.org_unit_id),
+            ProgrammePeriod.starts_on <= bindparam("today"),
+            ProgrammePeriod.ends_on >= bindparam("today"),
+            TrainingAssignment.municipality_id == bindparam("municipality_id"),
+            or_(
+                TrainingAssignment.org_unit_id.is_(None),
+                TrainingAssignment.org_unit_id == bindparam("org_unit_id"),
+            ),
         )
         .group_by(TrainingAssignment.module_id)
+    )
+
+
+def due_dates_for(session: Session, user: User, today: date) -> dict[int, date]:
+    """module_id → the earliest due date of the plan lines of today's period that include this person.
+
+    One query: the period that contains today (periods never overlap) is joined, not looked up first.
+    """
+    if user.municipality_id is None:
+        return {}
+    rows = session.execute(
+        _due_dates(),
+        {"today": today, "municipality_id": user.municipality_id, "org_unit_id": user.org_unit_id},
     ).all()
     return {module_id: due for module_id, due in rows}

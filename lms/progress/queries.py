@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from lms.auth.models import User
 from lms.content.models import ChangeKind, Module, ModuleKind, ModuleSection, ModuleVersion
 from lms.content.queries import catalogue
+from lms.db import built_once
 from lms.progress.models import Completion, SectionRead
 
 
@@ -53,28 +55,13 @@ class ModuleProgress:
 
 
 def my_modules(session: Session, user: User) -> list[ModuleProgress]:
-    """The person's training modules with progress on their current versions."""
+    """The person's training modules with progress on their current versions (a fixed number of queries)."""
     rows = catalogue(session, user, kind=ModuleKind.TRAINING.value)
     version_ids = [v.id for _m, v in rows]
     if not version_ids:
         return []
-    totals = dict(
-        session.execute(
-            select(ModuleSection.module_version_id, func.count())
-            .where(ModuleSection.module_version_id.in_(version_ids))
-            .group_by(ModuleSection.module_version_id)
-        ).all()
-    )
-    reads = dict(
-        session.execute(
-            select(ModuleSection.module_version_id, func.count())
-            .join(SectionRead, SectionRead.section_id == ModuleSection.id)
-            .where(SectionRead.user_id == user.id, ModuleSection.module_version_id.in_(version_ids))
-            .group_by(ModuleSection.module_version_id)
-        ).all()
-    )
+    totals, reads, resume = _reading(session, user, version_ids)
     completions = latest_completions(session, user)
-    resume = resume_positions(session, user, version_ids)
     changes = material_changes_since(session, {mid: c.module_version_id for mid, c in completions.items()})
     return [
         ModuleProgress(
@@ -90,6 +77,53 @@ def my_modules(session: Session, user: User) -> list[ModuleProgress]:
     ]
 
 
+@built_once
+def _reading_rows() -> Select[int, int, datetime | None]:
+    """Every section of the versions asked for, with when the person last opened it (None: not yet)."""
+    return (
+        select(ModuleSection.module_version_id, ModuleSection.position, SectionRead.last_read_at)
+        .outerjoin(
+            SectionRead,
+            (SectionRead.section_id == ModuleSection.id) & (SectionRead.user_id == bindparam("user_id")),
+        )
+        .where(ModuleSection.module_version_id.in_(bindparam("version_ids", expanding=True)))
+    )
+
+
+def _reading(
+    session: Session, user: User, version_ids: list[int]
+) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Per version: how many sections it has, how many the person opened, and where they resume, in one query.
+
+    The resume point is the section opened last (the highest position among those opened at that moment).
+    """
+    totals: dict[int, int] = {}
+    reads: dict[int, int] = {}
+    latest: dict[int, tuple[datetime, int]] = {}
+    for version_id, position, read_at in session.execute(
+        _reading_rows(), {"user_id": user.id, "version_ids": version_ids}
+    ):
+        totals[version_id] = totals.get(version_id, 0) + 1
+        if read_at is None:
+            continue
+        reads[version_id] = reads.get(version_id, 0) + 1
+        if version_id not in latest or (read_at, position) > latest[version_id]:
+            latest[version_id] = (read_at, position)
+    return totals, reads, {version_id: position for version_id, (_at, position) in latest.items()}
+
+
+@built_once
+def _material_versions() -> Select[ModuleVersion]:
+    return (
+        select(ModuleVersion)
+        .where(
+            ModuleVersion.module_id.in_(bindparam("module_ids", expanding=True)),
+            ModuleVersion.change_kind == ChangeKind.MATERIAL.value,
+        )
+        .order_by(ModuleVersion.id)
+    )
+
+
 def material_changes_since(session: Session, completed: dict[int, int]) -> dict[int, list[ModuleVersion]]:
     """module_id -> material versions published after the completed version (module_id -> version_id), oldest first.
 
@@ -99,14 +133,7 @@ def material_changes_since(session: Session, completed: dict[int, int]) -> dict[
     if not completed:
         return {}
     result: dict[int, list[ModuleVersion]] = {}
-    for version in session.scalars(
-        select(ModuleVersion)
-        .where(
-            ModuleVersion.module_id.in_(completed),
-            ModuleVersion.change_kind == ChangeKind.MATERIAL.value,
-        )
-        .order_by(ModuleVersion.id)
-    ):
+    for version in session.scalars(_material_versions(), {"module_ids": list(completed)}):
         if version.id > completed[version.module_id]:
             result.setdefault(version.module_id, []).append(version)
     return result
@@ -119,7 +146,7 @@ def valid_completion(
 
     The completion counts for ``version`` when that list is empty.
     """
-    completion = latest_completions(session, user).get(version.module_id)
+    completion = session.scalar(_latest_of_module(), {"user_id": user.id, "module_id": version.module_id})
     if completion is None:
         return None, []
     changes = material_changes_since(session, {version.module_id: completion.module_version_id})
@@ -129,54 +156,62 @@ def valid_completion(
 def latest_completions(session: Session, user: User) -> dict[int, Completion]:
     """module_id -> the person's newest completion of that module."""
     result: dict[int, Completion] = {}
-    for completion in session.scalars(
-        select(Completion).where(Completion.user_id == user.id).order_by(Completion.completed_at)
-    ):
+    for completion in session.scalars(_completions_oldest_first(), {"user_id": user.id}):
         result[completion.module_id] = completion
     return result
 
 
-def resume_positions(session: Session, user: User, version_ids: list[int]) -> dict[int, int]:
-    """version_id -> position of the section the person opened last."""
-    latest = (
-        select(ModuleSection.module_version_id, func.max(SectionRead.last_read_at).label("at"))
-        .join(SectionRead, SectionRead.section_id == ModuleSection.id)
-        .where(SectionRead.user_id == user.id, ModuleSection.module_version_id.in_(version_ids))
-        .group_by(ModuleSection.module_version_id)
-        .subquery()
+@built_once
+def _completions_oldest_first() -> Select[Completion]:
+    return (
+        select(Completion).where(Completion.user_id == bindparam("user_id")).order_by(Completion.completed_at)
     )
-    rows = session.execute(
-        select(ModuleSection.module_version_id, func.max(ModuleSection.position))
-        .join(SectionRead, SectionRead.section_id == ModuleSection.id)
-        .join(
-            latest,
-            (latest.c.module_version_id == ModuleSection.module_version_id)
-            & (latest.c.at == SectionRead.last_read_at),
-        )
-        .where(SectionRead.user_id == user.id)
-        .group_by(ModuleSection.module_version_id)
-    ).all()
-    return dict(rows)
+
+
+@built_once
+def _latest_of_module() -> Select[Completion]:
+    return (
+        select(Completion)
+        .where(Completion.user_id == bindparam("user_id"), Completion.module_id == bindparam("module_id"))
+        .order_by(Completion.completed_at.desc(), Completion.id.desc())
+        .limit(1)
+    )
+
+
+@built_once
+def _completions_newest_first() -> Select[Completion]:
+    return (
+        select(Completion)
+        .where(Completion.user_id == bindparam("user_id"))
+        .order_by(Completion.completed_at.desc())
+    )
 
 
 def read_section_ids(session: Session, user: User, version: ModuleVersion) -> set[int]:
     """Ids of the sections of this version the person has opened."""
-    return set(
-        session.scalars(
-            select(SectionRead.section_id)
-            .join(ModuleSection, ModuleSection.id == SectionRead.section_id)
-            .where(SectionRead.user_id == user.id, ModuleSection.module_version_id == version.id)
+    return set(section_reads(session, user, version))
+
+
+def section_reads(session: Session, user: User, version: ModuleVersion) -> dict[int, datetime]:
+    """section id -> when the person last opened it, for the sections of this version they have opened."""
+    return dict(session.execute(_reads_of_version(), {"user_id": user.id, "version_id": version.id}).all())
+
+
+@built_once
+def _reads_of_version() -> Select[int, datetime]:
+    return (
+        select(SectionRead.section_id, SectionRead.last_read_at)
+        .join(ModuleSection, ModuleSection.id == SectionRead.section_id)
+        .where(
+            SectionRead.user_id == bindparam("user_id"),
+            ModuleSection.module_version_id == bindparam("version_id"),
         )
     )
 
 
 def my_completions(session: Session, user: User) -> list[Completion]:
     """All of the person's completions, newest first (retired modules included: records stay)."""
-    return list(
-        session.scalars(
-            select(Completion).where(Completion.user_id == user.id).order_by(Completion.completed_at.desc())
-        )
-    )
+    return list(session.scalars(_completions_newest_first(), {"user_id": user.id}))
 
 
 def completions_per_version(session: Session) -> dict[int, int]:

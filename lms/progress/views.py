@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from lms import time as clock
 from lms.content.models import Module, ModuleKind, ModuleVersion
-from lms.content.queries import visible_module
+from lms.content.queries import SectionText, version_sections, visible_module
 from lms.orgs.plans import due_dates_for
 from lms.progress import queries
 from lms.progress.services import record_section_read
@@ -42,6 +42,29 @@ def my_modules() -> ResponseReturnValue:
     return render_template("progress/my_modules.html", rows=rows, due=due, today=today)
 
 
+#: Sections of published versions by (version id, renderer version), kept by the app between requests.
+_SECTIONS = "lms.version_sections"
+#: Versions whose sections are kept; the whole curriculum fits many times over.
+_MAX_CACHED_VERSIONS = 512
+
+
+def _sections(version: ModuleVersion) -> tuple[SectionText, ...]:
+    """The version's sections, read once per process: a published version never changes.
+
+    ``lms content rerender`` renews the HTML under a new renderer version, which is part of the key; a forced
+    re-render under the same renderer version shows once the web processes restart (as after any deployment).
+    """
+    cache: dict[tuple[int, str], tuple[SectionText, ...]] = current_app.extensions.setdefault(_SECTIONS, {})
+    key = (version.id, version.renderer_version)
+    found = cache.get(key)
+    if found is None:
+        found = version_sections(get_db(), version.id)
+        if len(cache) >= _MAX_CACHED_VERSIONS:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
 def _module_or_404(slug: str) -> tuple[Module, ModuleVersion]:
     found = visible_module(get_db(), acting_user(), slug)
     if found is None:
@@ -55,13 +78,15 @@ def module_overview(slug: str) -> ResponseReturnValue:
     """A module's overview: what it is about, its sections, where to continue, the quiz."""
     db, user = get_db(), acting_user()
     module, version = _module_or_404(slug)
+    sections = _sections(version)
     read = queries.read_section_ids(db, user, version)
-    next_section = next((s for s in version.sections if s.id not in read), version.sections[0])
+    next_section = next((s for s in sections if s.id not in read), sections[0])
     completion, changes = queries.valid_completion(db, user, version)
     return render_template(
         "progress/module_overview.html",
         module=module,
         version=version,
+        sections=sections,
         read=read,
         next_section=next_section,
         is_workshop=module.kind == ModuleKind.WORKSHOP,
@@ -77,19 +102,23 @@ def section(slug: str, position: int) -> ResponseReturnValue:
     """One section of a module; opening it records the reading progress."""
     db, user = get_db(), acting_user()
     module, version = _module_or_404(slug)
-    sections = version.sections
+    sections = _sections(version)
     if not 1 <= position <= len(sections):
         abort(404)
     current = sections[position - 1]
-    record_section_read(db, user, current)
+    reads = queries.section_reads(db, user, version)
+    record_section_read(db, user, current.id, reads)
+    following = sections[position] if position < len(sections) else None
     return render_template(
         "progress/section.html",
         module=module,
         version=version,
+        sections=sections,
         section=current,
         previous=sections[position - 2] if position > 1 else None,
-        following=sections[position] if position < len(sections) else None,
-        read=queries.read_section_ids(db, user, version) | {current.id},
+        following=following,
+        read=set(reads) | {current.id},
         is_workshop=module.kind == ModuleKind.WORKSHOP,
-        quiz_version=current_quiz_version(db, module),
+        # Only the last section links to the quiz.
+        quiz_version=current_quiz_version(db, module) if following is None else None,
     )

@@ -43,13 +43,15 @@ class Quiz(Base):
     created_at: Mapped[created_at]
 
     module: Mapped[Module] = relationship(lazy="joined")
+    #: The whole history, loaded only where it is shown; attempts find the current version with one query
+    #: (lms.quizzes.services.current_quiz_version).
     versions: Mapped[list[QuizVersion]] = relationship(
-        back_populates="quiz", order_by="QuizVersion.number", lazy="selectin"
+        back_populates="quiz", order_by="QuizVersion.number", lazy="select"
     )
 
     @property
     def current_version(self) -> QuizVersion | None:
-        """The newest version; attempts start on it."""
+        """The newest version; attempts start on it (loads the history: authoring and statistics only)."""
         return self.versions[-1] if self.versions else None
 
 
@@ -70,7 +72,8 @@ class QuizVersion(Base):
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
     #: 1, 2, 3 … in order of publication (quiz files carry no version number of their own).
     number: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(Text)
+    #: The normalised quiz file; loaded on first use (downloads, new drafts), never by the quiz pages.
+    source: Mapped[str] = mapped_column(Text, deferred=True)
     content_hash: Mapped[str] = mapped_column(String(80))
     renderer_version: Mapped[str] = mapped_column(String(10))
     #: Percent needed to pass (1–100).

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
+from lms.db import built_once
 from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
@@ -27,9 +29,64 @@ class QuizUnavailable(ServiceError):
 
 
 def current_quiz_version(session: Session, module: Module) -> QuizVersion | None:
-    """The newest version of the module's quiz, if it has one."""
-    quiz = session.scalar(select(Quiz).where(Quiz.module_id == module.id))
-    return quiz.current_version if quiz else None
+    """The newest version of the module's quiz, if it has one (one query on the (quiz_id, number) index)."""
+    return session.scalar(_newest_quiz_version(), {"module_id": module.id})
+
+
+@built_once
+def _newest_quiz_version() -> Select[QuizVersion]:
+    return (
+        select(QuizVersion)
+        .join(Quiz, Quiz.id == QuizVersion.quiz_id)
+        .options(contains_eager(QuizVersion.quiz))  # the quiz from this join, not a second one
+        .where(Quiz.module_id == bindparam("module_id"))
+        .order_by(QuizVersion.number.desc())
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a person stands with a quiz version, for its start page."""
+
+    #: Submitted attempts on this quiz version.
+    used: int
+    #: An unsubmitted attempt is waiting to be resumed.
+    has_open_attempt: bool
+    #: The person completed this module version (no attempt is started then).
+    has_completed: bool
+
+
+def standing(session: Session, user: User, quiz_version: QuizVersion, version: ModuleVersion) -> Standing:
+    """Attempts used, an open attempt, a completion: one query for the start page."""
+    used, open_attempts, completed = session.execute(
+        _standing(), {"user_id": user.id, "quiz_version_id": quiz_version.id, "version_id": version.id}
+    ).one()
+    return Standing(used=used or 0, has_open_attempt=bool(open_attempts), has_completed=bool(completed))
+
+
+@built_once
+def _standing() -> Select[int, int, int]:
+    mine = (QuizAttempt.user_id == bindparam("user_id")) & (
+        QuizAttempt.quiz_version_id == bindparam("quiz_version_id")
+    )
+    return select(
+        select(func.count())
+        .select_from(QuizAttempt)
+        .where(mine, QuizAttempt.submitted_at.is_not(None))
+        .scalar_subquery(),
+        select(func.count())
+        .select_from(QuizAttempt)
+        .where(mine, QuizAttempt.submitted_at.is_(None))
+        .scalar_subquery(),
+        select(func.count())
+        .select_from(Completion)
+        .where(
+            Completion.user_id == bindparam("user_id"),
+            Completion.module_version_id == bindparam("version_id"),
+        )
+        .scalar_subquery(),
+    )
 
 
 def submitted_attempts(session: Session, user: User, quiz_version: QuizVersion) -> int:
@@ -77,12 +134,14 @@ def start_attempt(
     quiz_version = current_quiz_version(session, module)
     if quiz_version is None:
         raise QuizUnavailable("quiz.none")
-    if completion_of(session, user, version) is not None:
+    mine = standing(session, user, quiz_version, version)
+    if mine.has_completed:
         raise QuizUnavailable("quiz.already_completed")
-    existing = open_attempt(session, user, quiz_version)
-    if existing is not None:
-        return existing
-    used = submitted_attempts(session, user, quiz_version)
+    if mine.has_open_attempt:
+        existing = open_attempt(session, user, quiz_version)
+        if existing is not None:
+            return existing
+    used = mine.used
     if quiz_version.max_attempts and used >= quiz_version.max_attempts:
         raise QuizUnavailable("quiz.no_attempts_left", n=quiz_version.max_attempts)
     attempt = QuizAttempt(
@@ -179,15 +238,18 @@ def review_is_final(session: Session, attempt: QuizAttempt) -> bool:
     """
     if attempt.is_passed:
         return True
-    owner = session.scalar(
-        select(Completion.id).where(
-            Completion.user_id == attempt.user_id, Completion.module_version_id == attempt.module_version_id
-        )
-    )
-    if owner is not None:
+    used, _open, completed = session.execute(
+        _standing(),
+        {
+            "user_id": attempt.user_id,
+            "quiz_version_id": attempt.quiz_version_id,
+            "version_id": attempt.module_version_id,
+        },
+    ).one()
+    if completed:
         return True
     limit = attempt.quiz_version.max_attempts
-    return bool(limit) and _submitted_count(session, attempt.user_id, attempt.quiz_version) >= limit
+    return bool(limit) and (used or 0) >= limit
 
 
 def attempt_reveal(session: Session, attempt: QuizAttempt) -> Reveal:

@@ -24,9 +24,9 @@ from lms.quizzes.services import (
     attempt_reveal,
     completion_of,
     current_quiz_version,
-    open_attempt,
     presented_questions,
     result_details,
+    standing,
     start_attempt,
     submit_attempt,
     submitted_attempts,
@@ -69,14 +69,15 @@ def quiz_start(slug: str) -> ResponseReturnValue:
             flash(translate_error(refused), "warning")
             return redirect(url_for("quizzes.quiz_start", slug=slug))
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
+    mine = standing(db, user, quiz_version, version)
     return render_template(
         "quizzes/start.html",
         module=module,
         version=version,
         quiz_version=quiz_version,
-        used=submitted_attempts(db, user, quiz_version),
-        open_attempt=open_attempt(db, user, quiz_version),
-        completion=completion_of(db, user, version),
+        used=mine.used,
+        open_attempt=mine.has_open_attempt,
+        completion=mine.has_completed,
     )
 
 

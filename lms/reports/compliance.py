@@ -112,12 +112,19 @@ class MunicipalityReport:
 
 
 def municipality_report(
-    session: Session, municipality: Municipality, period: ProgrammePeriod, today: date
+    session: Session,
+    municipality: Municipality,
+    period: ProgrammePeriod,
+    today: date,
+    titles: dict[int, str] | None = None,
 ) -> MunicipalityReport:
-    """The compliance report of one municipality for one period (the caller has checked access)."""
+    """The compliance report of one municipality for one period (the caller has checked access).
+
+    ``titles``: ``queries.module_titles``, when the caller has them already (the dashboard needs them twice).
+    """
     r = range_of(period, today)
     mid = municipality.id
-    titles = queries.module_titles(session)
+    titles = queries.module_titles(session) if titles is None else titles
     counts = sorted(queries.module_counts(session, r, mid), key=lambda c: titles.get(c.module_id, ""))
     modules = [
         ModuleRow(
@@ -165,10 +172,41 @@ def municipality_report(
         workshops_count=len(held),
         modules=modules,
         workshops=workshops,
-        participants=network_count(queries.workshop_totals(session, r, mid).get(mid, (0, 0))[1]),
+        # The same sessions as workshop_totals counts (held in the range, not withdrawn), already loaded.
+        participants=network_count(sum(w.participant_count or 0 for w in held)),
         trained_staff=people_count(queries.trained_staff(session, r, mid).get(mid, 0)),
         coverage=_total_coverage(OVERALL, coverage),
         coverage_by_unit=by_unit,
+    )
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    """A municipality's status in one period, as the dashboard lists the other periods."""
+
+    period: ProgrammePeriod
+    assessment: Assessment
+    modules_delivered: int
+    workshops_count: int
+
+
+def period_status(
+    session: Session, municipality: Municipality, period: ProgrammePeriod, today: date
+) -> PeriodStatus:
+    """The status against the period's targets: the same rule and counts as ``municipality_report``, two queries."""
+    r = range_of(period, today)
+    mid = municipality.id
+    delivered = sum(
+        1 for c in queries.module_counts(session, r, mid) if c.staff >= period.min_staff_per_module
+    )
+    held = queries.workshop_totals(session, r, mid).get(mid, (0, 0))[0]
+    return PeriodStatus(
+        period=period,
+        assessment=assess(
+            targets_of(period), Delivered(delivered, held), period.starts_on, period.ends_on, today
+        ),
+        modules_delivered=delivered,
+        workshops_count=held,
     )
 
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-import xlsxwriter
-
 from lms import time as clock
 from lms.disclosure import LEGEND, is_suppressed
 from lms.orgs.models import ProgrammePeriod
@@ -98,6 +96,8 @@ def to_xlsx(tables: list[Table]) -> bytes:
     empty, and a legend below the table says why.
     """
     buffer = io.BytesIO()
+    import xlsxwriter  # loaded on the first spreadsheet, not by every web worker at start
+
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )

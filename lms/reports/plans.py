@@ -31,9 +31,16 @@ class PlanLine:
 
 
 def plan_lines(
-    session: Session, municipality: Municipality, period: ProgrammePeriod, today: date
+    session: Session,
+    municipality: Municipality,
+    period: ProgrammePeriod,
+    today: date,
+    titles: dict[int, str] | None = None,
 ) -> list[PlanLine]:
-    """The plan of one municipality for one period, by due date, with completions among the target group (SQL)."""
+    """The plan of one municipality for one period, by due date, with completions among the target group (SQL).
+
+    ``titles``: ``module_titles``, when the caller has them already.
+    """
     assignments = list(
         session.scalars(
             select(TrainingAssignment)
@@ -70,7 +77,7 @@ def plan_lines(
             .group_by(TrainingAssignment.id)
         )
     }
-    titles = module_titles(session)
+    titles = module_titles(session) if titles is None else titles
     lines = []
     for a in assignments:
         staff, completed = counts.get(a.id, (0, 0))
@@ -89,10 +96,17 @@ def plan_lines(
 
 
 def due_next(
-    session: Session, municipality: Municipality, period: ProgrammePeriod, today: date, limit: int = 5
+    session: Session,
+    municipality: Municipality,
+    period: ProgrammePeriod,
+    today: date,
+    limit: int = 5,
+    titles: dict[int, str] | None = None,
 ) -> list[PlanLine]:
     """Plan lines still open: overdue ones first, then by due date."""
     open_lines = [
-        line for line in plan_lines(session, municipality, period, today) if line.share != Decimal(100)
+        line
+        for line in plan_lines(session, municipality, period, today, titles)
+        if line.share != Decimal(100)
     ]
     return sorted(open_lines, key=lambda line: (not line.is_overdue, line.assignment.due_on))[:limit]

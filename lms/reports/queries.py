@@ -3,10 +3,14 @@
 All functions take a date range (a programme period's dates) and optionally one municipality; without one they
 group by municipality, which is what the programme office's table needs. Callers decide who may see what
 (lms.scope) and how counts of people are shown (lms.disclosure).
+
+The statements are built once per process (with and without a municipality) and take the range and the
+municipality as bind parameters (``_params``): building these aggregates cost as much CPU as running them.
 """
 
 from __future__ import annotations
 
+import functools
 import typing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -14,12 +18,14 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     CompoundSelect,
     Integer,
     Select,
     Subquery,
     and_,
+    bindparam,
     case,
     cast,
     distinct,
@@ -30,11 +36,12 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleKind, ModuleVersion
+from lms.db import built_once
 from lms.orgs.models import OrgUnit
 from lms.progress.models import Completion, CompletionMode
 from lms.workshops.models import LiveSession, SessionKind
@@ -50,9 +57,24 @@ class Range:
     staff_as_of: date
 
 
-def _in_range(r: Range) -> ColumnElement[bool]:
+def _params(r: Range, municipality_id: int | None = None) -> dict[str, Any]:
+    """The bind parameters of the statements below for a range (and a municipality)."""
     start, end = clock.day_bounds(r.starts_on, r.ends_on)
-    return and_(Completion.completed_at >= start, Completion.completed_at < end)
+    return {
+        "range_start": start,
+        "range_end": end,
+        "starts_on": r.starts_on,
+        "ends_on": r.ends_on,
+        "staff_end": clock.day_start(r.staff_as_of + timedelta(days=1)),
+        "municipality_id": municipality_id,
+    }
+
+
+def _in_range() -> ColumnElement[bool]:
+    """Completed within the range (``range_start``, ``range_end``: the German days' bounds in UTC)."""
+    return and_(
+        Completion.completed_at >= bindparam("range_start"), Completion.completed_at < bindparam("range_end")
+    )
 
 
 def staff_on(day: date) -> ColumnElement[bool]:
@@ -64,17 +86,23 @@ def staff_on(day: date) -> ColumnElement[bool]:
     )
 
 
-def _training_completions(r: Range, municipality_id: int | None) -> Select[*tuple[Any, ...]]:
-    """FROM completions of training modules by staff (of one municipality), completed within the range."""
+def _staff_on_day() -> ColumnElement[bool]:
+    """``staff_on`` the range's staff day, as a bind parameter (``staff_end``: the end of that day)."""
+    end: BindParameter[datetime] = bindparam("staff_end")
+    return and_(User.created_at < end, or_(User.is_active.is_(True), User.deactivated_at >= end))
+
+
+def _training_completions(one: bool) -> Select[*tuple[Any, ...]]:
+    """FROM completions of training modules by staff (of one municipality if ``one``), completed within the range."""
     query = (
         select()
         .select_from(Completion)
         .join(User, User.id == Completion.user_id)
         .join(Module, Module.id == Completion.module_id)
-        .where(_in_range(r), Module.kind == ModuleKind.TRAINING.value)
+        .where(_in_range(), Module.kind == ModuleKind.TRAINING.value)
     )
-    if municipality_id is not None:
-        query = query.where(User.municipality_id == municipality_id)
+    if one:
+        query = query.where(User.municipality_id == bindparam("municipality_id"))
     return query
 
 
@@ -91,25 +119,35 @@ class ModuleCount:
 
 def module_counts(session: Session, r: Range, municipality_id: int | None = None) -> list[ModuleCount]:
     """Per municipality and training module: how many distinct staff completed it (any version) in the range."""
-    query = _training_completions(r, municipality_id).add_columns(
-        User.municipality_id,
-        Completion.module_id,
-        func.count(distinct(Completion.user_id)),
-        func.count(distinct(case((Completion.mode == CompletionMode.ONLINE.value, Completion.user_id)))),
-        func.count(distinct(case((Completion.mode == CompletionMode.IN_PERSON.value, Completion.user_id)))),
-    )
-    rows = session.execute(query.group_by(User.municipality_id, Completion.module_id)).all()
+    rows = session.execute(_module_counts(municipality_id is not None), _params(r, municipality_id)).all()
     return [ModuleCount(*row) for row in rows]
 
 
-def _pairs(r: Range, municipality_id: int | None) -> Subquery:
+@functools.cache
+def _module_counts(one: bool) -> Select[*tuple[Any, ...]]:
+    return (
+        _training_completions(one)
+        .add_columns(
+            User.municipality_id,
+            Completion.module_id,
+            func.count(distinct(Completion.user_id)),
+            func.count(distinct(case((Completion.mode == CompletionMode.ONLINE.value, Completion.user_id)))),
+            func.count(
+                distinct(case((Completion.mode == CompletionMode.IN_PERSON.value, Completion.user_id)))
+            ),
+        )
+        .group_by(User.municipality_id, Completion.module_id)
+    )
+
+
+def _pairs(one: bool) -> Subquery:
     """Subquery: each (municipality, person, module) with a training completion in the range, once.
 
     Deduplicating first lets PostgreSQL hash instead of sorting for COUNT(DISTINCT …): versions of one module
     and repeated completions collapse here, so every count below is a plain COUNT.
     """
     return (
-        _training_completions(r, municipality_id)
+        _training_completions(one)
         .add_columns(
             User.municipality_id.label("municipality_id"),
             Completion.user_id.label("user_id"),
@@ -120,9 +158,9 @@ def _pairs(r: Range, municipality_id: int | None) -> Subquery:
     )
 
 
-def _per_person(r: Range, municipality_id: int | None) -> Subquery:
+def _per_person(one: bool) -> Subquery:
     """Subquery: each person with training completions in the range and the number of distinct modules."""
-    pairs = _pairs(r, municipality_id)
+    pairs = _pairs(one)
     return (
         select(pairs.c.municipality_id, pairs.c.user_id, func.count().label("modules"))
         .group_by(pairs.c.municipality_id, pairs.c.user_id)
@@ -132,9 +170,14 @@ def _per_person(r: Range, municipality_id: int | None) -> Subquery:
 
 def trained_staff(session: Session, r: Range, municipality_id: int | None = None) -> dict[int, int]:
     """municipality_id → distinct staff with at least one training completion in the range (whoever they are now)."""
-    people = _per_person(r, municipality_id)
-    query = select(people.c.municipality_id, func.count()).group_by(people.c.municipality_id)
-    return {m: n for m, n in session.execute(query).all()}
+    rows = session.execute(_trained_staff(municipality_id is not None), _params(r, municipality_id)).all()
+    return {m: n for m, n in rows}
+
+
+@functools.cache
+def _trained_staff(one: bool) -> Select[int, int]:
+    people = _per_person(one)
+    return select(people.c.municipality_id, func.count()).group_by(people.c.municipality_id)
 
 
 @dataclass(frozen=True)
@@ -149,8 +192,14 @@ class CoverageCount:
 
 
 def coverage_query(r: Range, municipality_id: int | None = None) -> Select[int, int | None, int, int, int]:
+    """The coverage statement with the range's (and municipality's) values bound (to run or to EXPLAIN it)."""
+    return _coverage_query(municipality_id is not None).params(**_params(r, municipality_id))
+
+
+@functools.cache
+def _coverage_query(one: bool) -> Select[int, int | None, int, int, int]:
     """Per municipality and org unit: staff, and staff with ≥ 1 and ≥ 2 distinct training modules in the range."""
-    people = _per_person(r, municipality_id)
+    people = _per_person(one)
     query = (
         select(
             User.municipality_id,
@@ -160,33 +209,34 @@ def coverage_query(r: Range, municipality_id: int | None = None) -> Select[int, 
             func.count(case((people.c.modules >= 2, User.id))),
         )
         .outerjoin(people, people.c.user_id == User.id)
-        .where(User.municipality_id.is_not(None), staff_on(r.staff_as_of))
+        .where(User.municipality_id.is_not(None), _staff_on_day())
         .group_by(User.municipality_id, User.org_unit_id)
     )
-    if municipality_id is not None:
-        query = query.where(User.municipality_id == municipality_id)
+    if one:
+        query = query.where(User.municipality_id == bindparam("municipality_id"))
     # The WHERE clause drops people without a municipality, so the first column is never NULL.
     return typing.cast("Select[int, int | None, int, int, int]", query)
 
 
 def coverage_counts(session: Session, r: Range, municipality_id: int | None = None) -> list[CoverageCount]:
     """The coverage groups as rows (a handful per municipality)."""
-    return [CoverageCount(*row) for row in session.execute(coverage_query(r, municipality_id)).all()]
+    rows = session.execute(_coverage_query(municipality_id is not None), _params(r, municipality_id)).all()
+    return [CoverageCount(*row) for row in rows]
 
 
-def _workshops(r: Range, municipality_id: int | None) -> Select[*tuple[Any, ...]]:
+def _workshops(one: bool) -> Select[*tuple[Any, ...]]:
     query = (
         select()
         .select_from(LiveSession)
         .where(
             LiveSession.kind == SessionKind.WORKSHOP.value,
             LiveSession.withdrawn_at.is_(None),
-            LiveSession.held_on >= r.starts_on,
-            LiveSession.held_on <= r.ends_on,
+            LiveSession.held_on >= bindparam("starts_on"),
+            LiveSession.held_on <= bindparam("ends_on"),
         )
     )
-    if municipality_id is not None:
-        query = query.where(LiveSession.municipality_id == municipality_id)
+    if one:
+        query = query.where(LiveSession.municipality_id == bindparam("municipality_id"))
     return query
 
 
@@ -194,36 +244,58 @@ def workshop_totals(
     session: Session, r: Range, municipality_id: int | None = None
 ) -> dict[int, tuple[int, int]]:
     """municipality_id → (workshops held, participants counted) in the range; withdrawn records do not count."""
-    query = _workshops(r, municipality_id).add_columns(
-        LiveSession.municipality_id,
-        func.count(LiveSession.id),
-        func.coalesce(func.sum(LiveSession.participant_count), 0),
-    )
-    rows = session.execute(query.group_by(LiveSession.municipality_id)).all()
+    rows = session.execute(_workshop_totals(municipality_id is not None), _params(r, municipality_id)).all()
     return {m: (int(n), int(p)) for m, n, p in rows}
+
+
+@functools.cache
+def _workshop_totals(one: bool) -> Select[int, int, int]:
+    return (
+        _workshops(one)
+        .add_columns(
+            LiveSession.municipality_id,
+            func.count(LiveSession.id),
+            func.coalesce(func.sum(LiveSession.participant_count), 0),
+        )
+        .group_by(LiveSession.municipality_id)
+    )
 
 
 def workshops_held(session: Session, r: Range, municipality_id: int) -> list[LiveSession]:
     """The workshops of one municipality in the range, in date order (no names: the caller shows counts only)."""
-    query = (
-        _workshops(r, municipality_id).add_columns(LiveSession).order_by(LiveSession.held_on, LiveSession.id)
+    return list(session.scalars(_workshops_held(), _params(r, municipality_id)))
+
+
+@built_once
+def _workshops_held() -> Select[LiveSession]:
+    return (
+        _workshops(True)
+        .add_columns(LiveSession)
+        .options(lazyload(LiveSession.facilitator_links))  # not shown in reports
+        .order_by(LiveSession.held_on, LiveSession.id)
     )
-    return list(session.scalars(query))
 
 
 def module_titles(session: Session) -> dict[int, str]:
     """module_id → title of its newest version (retired or not), for labelling report rows."""
+    return {m: t for m, t in session.execute(_module_titles())}
+
+
+@built_once
+def _module_titles() -> Select[int, str]:
     newest = select(func.max(ModuleVersion.id)).group_by(ModuleVersion.module_id).scalar_subquery()
-    rows = session.execute(
-        select(ModuleVersion.module_id, ModuleVersion.title).where(ModuleVersion.id.in_(newest))
-    )
-    return {m: t for m, t in rows}
+    return select(ModuleVersion.module_id, ModuleVersion.title).where(ModuleVersion.id.in_(newest))
 
 
 def org_unit_names(session: Session, municipality_id: int) -> dict[int, str]:
     """org_unit_id → name for one municipality."""
-    rows = session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.municipality_id == municipality_id))
+    rows = session.execute(_org_unit_names(), {"municipality_id": municipality_id})
     return {i: n for i, n in rows}
+
+
+@built_once
+def _org_unit_names() -> Select[int, str]:
+    return select(OrgUnit.id, OrgUnit.name).where(OrgUnit.municipality_id == bindparam("municipality_id"))
 
 
 @dataclass(frozen=True)
@@ -260,10 +332,9 @@ def completion_list(session: Session, r: Range, municipality_id: int) -> list[Co
         .join(ModuleVersion, ModuleVersion.id == Completion.module_version_id)
         .join(Module, Module.id == Completion.module_id)
         .outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
-        .where(
-            User.municipality_id == municipality_id, _in_range(r), Module.kind == ModuleKind.TRAINING.value
-        )
-        .order_by(User.display_name, User.id, Completion.completed_at)
+        .where(User.municipality_id == municipality_id, _in_range(), Module.kind == ModuleKind.TRAINING.value)
+        .order_by(User.display_name, User.id, Completion.completed_at),
+        _params(r, municipality_id),
     ).all()
     return [CompletionListRow(*row) for row in rows]
 
@@ -278,13 +349,19 @@ class ProgrammeCounts:
 
 
 def programme_query(r: Range, min_staff: int) -> CompoundSelect[*tuple[Any, ...]]:
+    """The programme statement with the range's values bound (to run or to EXPLAIN it)."""
+    return _programme_query().params(**_params(r), min_staff=min_staff)
+
+
+@built_once
+def _programme_query() -> CompoundSelect[*tuple[Any, ...]]:
     """Delivered modules, trained staff and coverage of every municipality as one statement.
 
     The distinct (person, module) pairs of the period are computed once (a CTE) and grouped three ways; the three
     results come back as one UNION ALL, tagged by kind. One scan of the period's completions instead of three.
     """
     pairs = (
-        _training_completions(r, None)
+        _training_completions(False)
         .add_columns(
             User.municipality_id.label("municipality_id"),
             Completion.user_id.label("user_id"),
@@ -307,7 +384,7 @@ def programme_query(r: Range, min_staff: int) -> CompoundSelect[*tuple[Any, ...]
     zero = literal(0, Integer)
     delivered = (
         select(literal("delivered"), per_module.c.municipality_id, no_unit, func.count(), zero, zero)
-        .where(per_module.c.staff >= min_staff)
+        .where(per_module.c.staff >= bindparam("min_staff"))
         .group_by(per_module.c.municipality_id)
     )
     trained = select(
@@ -323,7 +400,7 @@ def programme_query(r: Range, min_staff: int) -> CompoundSelect[*tuple[Any, ...]
             func.count(case((per_person.c.modules >= 2, User.id))),
         )
         .outerjoin(per_person, per_person.c.user_id == User.id)
-        .where(User.municipality_id.is_not(None), staff_on(r.staff_as_of))
+        .where(User.municipality_id.is_not(None), _staff_on_day())
         .group_by(User.municipality_id, User.org_unit_id)
     )
     return union_all(delivered, trained, coverage)
@@ -332,7 +409,8 @@ def programme_query(r: Range, min_staff: int) -> CompoundSelect[*tuple[Any, ...]
 def programme_counts(session: Session, r: Range, min_staff: int) -> ProgrammeCounts:
     """The rows of :func:`programme_query`, sorted into their three kinds."""
     result = ProgrammeCounts({}, {}, [])
-    for kind, municipality_id, org_unit_id, a, b, c in session.execute(programme_query(r, min_staff)):
+    params = {**_params(r), "min_staff": min_staff}
+    for kind, municipality_id, org_unit_id, a, b, c in session.execute(_programme_query(), params):
         if kind == "delivered":
             result.delivered[municipality_id] = a
         elif kind == "trained":

@@ -14,17 +14,23 @@ from lms import time as clock
 from lms.auth.models import Role
 from lms.disclosure import Shown
 from lms.orgs.models import ProgrammePeriod
-from lms.orgs.periods import all_periods, periods_up_to
+from lms.orgs.periods import all_periods, begun_by
 from lms.orgs.states import find_state
 from lms.orgs.views import chosen_period, municipality_or_404
-from lms.reports import exports, pdf, state_document
-from lms.reports.compliance import MunicipalityReport, municipality_report, programme_report, range_of
+from lms.reports.compliance import (
+    MunicipalityReport,
+    municipality_report,
+    period_status,
+    programme_report,
+    range_of,
+)
 from lms.reports.plans import due_next
-from lms.reports.queries import completion_list
+from lms.reports.queries import completion_list, module_titles
 from lms.reports.rules import Status
 from lms.reports.state import StateReport, report_periods, state_report, states_in_use
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
+from lms.web.i18n import grouped
 from lms.web.validation import query_int
 
 bp = Blueprint("reports", __name__, template_folder="templates")
@@ -45,7 +51,7 @@ MIME = {
 @bp.app_template_filter("shown")
 def shown(value: Shown) -> str:
     """A count of people as shown: 1.800 (grouped), or „< 5“ as it came from lms.disclosure."""
-    return format_decimal(value, format="#,##0") if isinstance(value, int) else str(value)
+    return grouped(value) if isinstance(value, int) else str(value)
 
 
 @bp.app_template_filter("share")
@@ -81,17 +87,19 @@ def dashboard(slug: str) -> ResponseReturnValue:
     """The municipality's dashboard: status against the targets, trainings, workshops, coverage, what is due."""
     db, today = get_db(), clock.today()
     municipality = municipality_or_404(slug)
-    period = chosen_period(today)
-    report = municipality_report(db, municipality, period, today)
+    periods = all_periods(db)
+    period = chosen_period(today, periods)
+    titles = module_titles(db)
+    report = municipality_report(db, municipality, period, today, titles)
     history = [
-        municipality_report(db, municipality, p, today) for p in periods_up_to(db, today) if p.id != period.id
+        period_status(db, municipality, p, today) for p in begun_by(periods, today) if p.id != period.id
     ]
     return render_template(
         "reports/dashboard.html",
         report=report,
         history=history,
-        periods=all_periods(db),
-        due=due_next(db, municipality, period, today),
+        periods=periods,
+        due=due_next(db, municipality, period, today, titles=titles),
         variants=STATUS_VARIANTS,
         reason=report.assessment.reason(_),
     )
@@ -110,6 +118,8 @@ def completions_export(slug: str, fmt: str) -> ResponseReturnValue:
     municipality = municipality_or_404(slug)
     period = chosen_period(today)
     rows = completion_list(get_db(), range_of(period, today), municipality.id)
+    from lms.reports import exports  # xlsxwriter only where a spreadsheet is made (memory of every worker)
+
     table = exports.completion_table(f"Abschlüsse {period.label}", rows)
     content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
     return download(content, f"abschluesse-{municipality.slug}-{_slug(period.label)}", fmt)
@@ -120,6 +130,8 @@ def completions_export(slug: str, fmt: str) -> ResponseReturnValue:
 def evidence_pdf(slug: str) -> ResponseReturnValue:
     """The Jahresnachweis of the period as PDF."""
     report = _report(slug)
+    from lms.reports import pdf  # fpdf2 only where a PDF is made (memory of every worker)
+
     content = pdf.evidence_pdf(report, report.today)
     return download(content, f"jahresnachweis-{report.municipality.slug}-{_slug(report.period.label)}", "pdf")
 
@@ -129,12 +141,13 @@ def evidence_pdf(slug: str) -> ResponseReturnValue:
 def programme() -> ResponseReturnValue:
     """Every municipality side by side for one period: trainings, workshops, participants, coverage, status."""
     db, today = get_db(), clock.today()
-    period = chosen_period(today)
+    periods = all_periods(db)
+    period = chosen_period(today, periods)
     rows = programme_report(db, period, today)
     return render_template(
         "reports/programme.html",
         period=period,
-        periods=all_periods(db),
+        periods=periods,
         rows=rows,
         variants=STATUS_VARIANTS,
         reasons={r.municipality.id: r.assessment.reason(_) for r in rows},
@@ -149,6 +162,8 @@ def programme_export(fmt: str) -> ResponseReturnValue:
     today = clock.today()
     period = chosen_period(today)
     rows = programme_report(get_db(), period, today)
+    from lms.reports import exports, pdf  # loaded on first export (memory of every worker)
+
     if fmt == "pdf":
         content = pdf.programme_pdf(period, rows, today)
     else:
@@ -183,6 +198,8 @@ def _ceiling_cents() -> int:
 def state_report_page() -> ResponseReturnValue:
     """The report a state parliament asks for: every question for the municipalities of one federal state."""
     report, states = _state_report()
+    from lms.reports import exports, state_document  # spreadsheet and PDF libraries only where they are used
+
     return render_template(
         "reports/state.html",
         report=report,
@@ -201,6 +218,8 @@ def state_report_export(fmt: str) -> ResponseReturnValue:
     report, _states = _state_report()
     if report is None:
         abort(404)
+    from lms.reports import state_document  # spreadsheet and PDF libraries only where they are used
+
     tables = state_document.state_tables(report, _ceiling_cents())
     if fmt == "pdf":
         content = state_document.state_pdf(report, tables)

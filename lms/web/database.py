@@ -2,24 +2,53 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, Response, current_app, g
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from lms.db import make_engine
 
 SessionFactory = Callable[[], Session]
 
+#: A pooled connection idle longer than this is pinged before a request uses it (see _ping_after_idle).
+PING_AFTER_IDLE_SECONDS = 10.0
+
 
 def init_app(app: Flask, url: str) -> None:
     """Create the engine and session factory; register the commit/rollback hooks."""
-    engine = make_engine(url, pool_pre_ping=True)
+    engine = make_engine(url)
+    _ping_after_idle(engine)
     app.extensions["lms.engine"] = engine
     app.extensions["lms.session_factory"] = sessionmaker(bind=engine, expire_on_commit=False)
     app.after_request(_commit_on_success)
     app.teardown_request(_close_session)
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Test a pooled connection before use when it has been idle a while (the database may have restarted).
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout: one more round trip per request, for connections that
+    were in use a moment ago. A connection that answered within the last seconds is used as it is; should it still
+    have died, SQLAlchemy drops the whole pool on the first disconnect error, so at most that request fails.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["lms.idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("lms.idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the pool replaces the connection and tries again
+            raise exc.DisconnectionError() from error
 
 
 def get_db() -> Session:

@@ -2,8 +2,11 @@
 
 Every gunicorn worker and every web node reads the same table, so logging out (or any of the events in
 ``lms.auth.sessions``) ends a session everywhere at once, and a replayed cookie finds nothing. The key changes
-whenever the person in the session changes (login, logout: no session fixation). Reads and writes use their own short
-database session, because the request's unit of work is already committed when Flask saves the session.
+whenever the person in the session changes (login, logout: no session fixation). The session is read with the
+request's own database session, in one query together with the person (so the request asks „who is this“ only once);
+writes use their own short database session, because the request's unit of work is already committed when Flask
+saves the session. A request that changes nothing in the session writes nothing, except that the last activity is
+recorded at most once per ``TOUCH_INTERVAL`` (a minute; the idle timeout counts in half hours).
 
 Before login a session holds nothing worth ending (the login form's CSRF token, a message); it stays in a signed
 cookie, as Flask keeps it, so anonymous traffic — the public verification page, a bot on the login page — writes
@@ -13,7 +16,7 @@ nothing to the database.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, Request, Response, flash, request, session
@@ -27,8 +30,18 @@ from werkzeug.datastructures import CallbackDict
 
 from lms import time as clock
 from lms.auth.models import LoginSession
-from lms.auth.sessions import TOUCH_INTERVAL, Lifetimes, find_session, key_hash, new_key, prune_expired
+from lms.auth.sessions import (
+    TOUCH_INTERVAL,
+    FoundSession,
+    Lifetimes,
+    find_session,
+    key_hash,
+    new_key,
+    prune_expired,
+    touch_session,
+)
 from lms.config import Settings
+from lms.web.database import get_db
 
 _SERIALIZER = TaggedJSONSerializer()
 #: What new_key() makes: 43 URL-safe characters. A signed anonymous cookie always contains dots.
@@ -39,7 +52,12 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
     """The data of one browser's session; ``row_id`` is its row, ``key`` the cookie's value."""
 
     def __init__(
-        self, initial: dict[str, Any] | None = None, *, key: str | None = None, row_id: int | None = None
+        self,
+        initial: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+        row_id: int | None = None,
+        seen_at: datetime | None = None,
     ):
         def on_update(session: ServerSession) -> None:
             session.modified = True
@@ -47,6 +65,8 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         super().__init__(initial or {}, on_update)
         self.key = key
         self.row_id = row_id
+        self.seen_at = seen_at  # the row's last_seen_at when the request began
+        self.found: FoundSession | None = None
         self.modified = False
         self.expired = False  # the browser sent a key whose session has ended
         self.logged_in_now = False  # login_user ran in this request: the session gets a new key
@@ -84,18 +104,18 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         if not _KEY.fullmatch(value):
             return self._open_anonymous(app, value)
-        db = self._db(app)
-        try:
-            row = find_session(db, value, self.lifetimes)
-            db.commit()  # an expired row is deleted at once
-            if row is None:
-                session = ServerSession()
-                session.expired = True
-                return session
-            data = _SERIALIZER.loads(row.data) if row.data else {}
-            return ServerSession(data, key=value, row_id=row.id)
-        finally:
-            db.close()
+        # The request's database session: the person loaded with the row is there for Flask-Login's user loader.
+        # An expired row is deleted with the request's unit of work (and found expired again if that rolls back).
+        found = find_session(get_db(), value, self.lifetimes)
+        if found is None:
+            session = ServerSession()
+            session.expired = True
+            return session
+        row = found.row
+        data = _SERIALIZER.loads(row.data) if row.data else {}
+        session = ServerSession(data, key=value, row_id=row.id, seen_at=row.last_seen_at)
+        session.found = found  # holds the person in the request's identity map (see FoundSession)
+        return session
 
     def _open_anonymous(self, app: Flask, value: str) -> ServerSession:
         signer = self._signed.get_signing_serializer(app)
@@ -114,12 +134,30 @@ class DatabaseSessionInterface(SessionInterface):
         if session.user_id is None and session.row_id is None:
             self._save_anonymous(app, session, response)  # no database work for visitors
             return
+        if session.row_id is not None and not session.modified and not session.logged_in_now:
+            self._touch(app, session, response)
+            return
         db = self._db(app)
         try:
             self._save(db, session, response, app)
             db.commit()
         finally:
             db.close()
+
+    def _touch(self, app: Flask, session: ServerSession, response: Response) -> None:
+        """An unchanged session: record the activity if the last record is a minute old, else write nothing."""
+        now = clock.now()
+        if session.seen_at is not None and now - session.seen_at < TOUCH_INTERVAL:
+            return
+        assert session.row_id is not None
+        db = self._db(app)
+        try:
+            alive = touch_session(db, session.row_id, now)
+            db.commit()
+        finally:
+            db.close()
+        if not alive:  # ended elsewhere while this request ran: it stays ended
+            self._delete_cookie(app, response)
 
     def _save(self, db: Session, session: ServerSession, response: Response, app: Flask) -> None:
         row = db.get(LoginSession, session.row_id) if session.row_id is not None else None

@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask
-from flask_babel import format_decimal, get_locale
+from flask import Flask, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from lms import time as clock
 from lms.auth.models import Role
-from lms.text import without_bidi_controls
+from lms.text import N_, without_bidi_controls
+from lms.web.i18n import request_locale
 
 
 def local_datetime(value: datetime | None) -> str:
     """A moment in German local time, in the reader's language: 15.03.2026, 14:05 Uhr / Mar 15, 2026, 2:05 PM."""
     if value is None:
         return "–"
-    return clock.format_datetime(value, str(get_locale() or "de"))
+    return clock.format_datetime(value, request_locale())
 
 
 def local_date(value: datetime | date | None) -> str:
     """A calendar day (a due date, a period's end) or the German day of a moment: 15.03.2026 / Mar 15, 2026."""
     if value is None:
         return "–"
-    return clock.format_date(value, str(get_locale() or "de"))
+    return clock.format_date(value, request_locale())
 
 
 def label(text: str) -> str:
@@ -47,29 +49,66 @@ def percent(value: Decimal | float | None) -> str:
     return f"{format_decimal(value, format='#,##0.#')} %"
 
 
+#: (endpoint, label, roles that see it; empty: everyone) of the main menu, in order.
+_MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
+    ("progress.my_modules", N_("Meine Module"), frozenset()),
+    ("certificates.my_completions", N_("Meine Nachweise"), frozenset()),
+    ("content.manage", N_("Inhalte verwalten"), frozenset({Role.TRAINER, Role.ADMIN})),
+    ("reports.coordination", N_("Koordination"), frozenset({Role.COORDINATOR})),
+    (
+        "workshops.sessions",
+        N_("Veranstaltungen"),
+        frozenset({Role.TRAINER, Role.FACILITATOR, Role.COORDINATOR, Role.ADMIN}),
+    ),
+    ("reports.programme", N_("Programmbüro"), frozenset({Role.ADMIN})),
+    ("certificates.overview", N_("Zertifikate"), frozenset({Role.COORDINATOR, Role.ADMIN})),
+    (
+        "practice.examples",
+        N_("Praxisbeispiele"),
+        frozenset({Role.COORDINATOR, Role.TRAINER, Role.FACILITATOR, Role.ADMIN}),
+    ),
+    ("documents.index", N_("Dokumente"), frozenset()),
+    ("auth.profile", N_("Profil"), frozenset()),
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _menu_for(roles: frozenset[Role]) -> tuple[tuple[str, str], ...]:
+    """(endpoint, untranslated label) of the menu for a set of roles: the same few sets, worked out once each."""
+    return tuple((endpoint, text) for endpoint, text, shown_to in _MENU if not shown_to or shown_to & roles)
+
+
 def main_navigation() -> list[tuple[str, str]]:
     """(endpoint, label) of the main menu for the logged-in person."""
-    user = current_user
-    items = [
-        ("progress.my_modules", _("Meine Module")),
-        ("certificates.my_completions", _("Meine Nachweise")),
-    ]
-    if user.is_authenticated and user.has_role(Role.TRAINER, Role.ADMIN):
-        items.append(("content.manage", _("Inhalte verwalten")))
-    if user.is_authenticated and user.has_role(Role.COORDINATOR):
-        items.append(("reports.coordination", _("Koordination")))
-    if user.is_authenticated and user.has_role(Role.TRAINER, Role.FACILITATOR, Role.COORDINATOR, Role.ADMIN):
-        items.append(("workshops.sessions", _("Veranstaltungen")))
-    if user.is_authenticated and user.has_role(Role.ADMIN):
-        items.append(("reports.programme", _("Programmbüro")))
-    if user.is_authenticated and user.has_role(Role.COORDINATOR, Role.ADMIN):
-        items.append(("certificates.overview", _("Zertifikate")))
-    if user.is_authenticated and user.has_role(Role.COORDINATOR, Role.TRAINER, Role.FACILITATOR, Role.ADMIN):
-        items.append(("practice.examples", _("Praxisbeispiele")))
-    if user.is_authenticated:
-        items.append(("documents.index", _("Dokumente")))
-    items.append(("auth.profile", _("Profil")))
-    return items
+    user = current_user._get_current_object()
+    roles = user.roles if user.is_authenticated else frozenset()
+    return [(endpoint, _(text)) for endpoint, text in _menu_for(roles)]
+
+
+def cached_url_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` for templates, remembering the paths it built (a page builds twenty; most are the same each time).
+
+    A path depends only on the endpoint, its values and where the app is mounted (SCRIPT_NAME), as long as no
+    ``url_defaults`` hook adds values (the app has none). External URLs and anything unusual go to ``url_for``.
+    """
+    if any(key.startswith("_") for key in values):
+        return url_for(endpoint, **values)
+    try:
+        key = (request.script_root, endpoint, tuple(sorted(values.items())))
+        hash(key)
+    except TypeError:  # an unhashable value: build it as usual
+        return url_for(endpoint, **values)
+    found = _URLS.get(key)
+    if found is None:
+        found = url_for(endpoint, **values)
+        if len(_URLS) >= _MAX_URLS:
+            _URLS.clear()  # a crude bound; the paths of a few hundred pages fit comfortably
+        _URLS[key] = found
+    return found
+
+
+_URLS: dict[tuple[str, str, tuple[tuple[str, Any], ...]], str] = {}
+_MAX_URLS = 20_000
 
 
 def shown_text(value: Any) -> Any:
@@ -87,7 +126,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.finalize = shown_text
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_global(main_navigation)
-    app.add_template_global(lambda: str(get_locale() or "de"), "current_locale")
+    app.add_template_global(cached_url_for, "url_for")
+    app.add_template_global(request_locale, "current_locale")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
     app.add_template_filter(percent, "percent")

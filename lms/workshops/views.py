@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -237,6 +236,8 @@ def issue_codes_sheet(session_id: int) -> ResponseReturnValue:
     settings = current_app.extensions["lms.settings"]
     codes = issue_codes(db, user, live, settings.participation_code_days)
     base = settings.base_url.rstrip("/") + url_for("workshops.redeem")
+    import segno  # only the printed code slips draw QR codes
+
     slips = [(code, segno.make(f"{base}?code={code}", error="m").svg_inline(scale=3)) for code in codes]
     expires_on = clock.today() + timedelta(days=settings.participation_code_days)
     return render_template("workshops/codes.html", live=live, slips=slips, expires_on=expires_on, base=base)

@@ -439,8 +439,23 @@ def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords
         last_error=hostile("joberror", "background job error text", 4, limit=500),
     )
     db.add_all([passkey, job])
+    from lms.documents.services import add_comment
+    from tests import factories_documents as fd
+
+    document = fd.published_document(db)
+    consultation = fd.open_window(db, document)
+    comment = add_comment(
+        db,
+        people["coordinator"],
+        consultation,
+        document.sections[0].id,
+        hostile("comment", "comment on a document in consultation", 5, limit=2000),
+        show_name=True,
+    )
     db.flush()
     args = {
+        "document": document.document.slug,
+        "comment_id": comment.id,
         "measure_id": measure.id,
         "organisation_id": organisation.id,
         "funding_import_id": funding_file.id,

@@ -8,7 +8,6 @@ import ipaddress
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import segno
 from flask import (
     Blueprint,
     Flask,
@@ -283,6 +282,8 @@ def _qr_data_uri(uri: str) -> str:
     An SVG in an <img> is a document of its own: without the SVG namespace the browser shows no image at all, and
     without a viewBox (``omitsize``) it would not scale to the <img>'s size.
     """
+    import segno  # only the set-up page draws a QR code
+
     svg = io.BytesIO()
     segno.make(uri, error="m").save(
         svg, kind="svg", scale=5, dark="#000", light="#fff", xmldecl=False, svgns=True, omitsize=True

@@ -22,7 +22,7 @@ from lms.mail import invitation_messages, send_after_commit
 from lms.orgs import plans
 from lms.orgs.forms import ApplyImportForm, PeriodForm, PlanForm, StaffImportForm
 from lms.orgs.models import Municipality, ProgrammePeriod, StaffImport, TrainingAssignment
-from lms.orgs.periods import PeriodError, PeriodInput, all_periods, current_period, save_period
+from lms.orgs.periods import PeriodError, PeriodInput, all_periods, current_of, save_period
 from lms.orgs.staff import (
     StaffError,
     invite,
@@ -71,11 +71,18 @@ def municipality_or_404(slug: str) -> Municipality:
         abort(404)
 
 
-def chosen_period(today: date) -> ProgrammePeriod:
-    """The period from ?zeitraum=ID, else the current one; 404 if there is none."""
-    db = get_db()
+def chosen_period(today: date, periods: list[ProgrammePeriod] | None = None) -> ProgrammePeriod:
+    """The period from ?zeitraum=ID, else the current one; 404 if there is none.
+
+    ``periods``: every period, when the page has loaded them anyway (then no query is needed here).
+    """
+    if periods is None:
+        periods = all_periods(get_db())
     period_id = query_int("zeitraum")
-    period = db.get(ProgrammePeriod, period_id) if period_id else current_period(db, today)
+    if period_id:
+        period = next((p for p in periods if p.id == period_id), None)
+    else:
+        period = current_of(periods, today)
     if period is None:
         abort(404)
     return period
@@ -260,7 +267,8 @@ def plan(slug: str) -> ResponseReturnValue:
     """The training plan of a period: which modules, for whom, due when; and adding to it."""
     db, user, today = get_db(), acting_user(), clock.today()
     municipality = municipality_or_404(slug)
-    period = chosen_period(today)
+    periods = all_periods(db)
+    period = chosen_period(today, periods)
     form = PlanForm()
     form.module_id.choices = [(m.id, v.title) for m, v in catalogue(db, user, kind=ModuleKind.TRAINING.value)]
     form.org_unit_ids.choices = [(u.id, u.name) for u in org_units(db, municipality)]
@@ -285,7 +293,7 @@ def plan(slug: str) -> ResponseReturnValue:
         "orgs/plan.html",
         municipality=municipality,
         period=period,
-        periods=all_periods(db),
+        periods=periods,
         lines=plan_lines(db, municipality, period, today),
         form=form,
         error=error,
