@@ -310,11 +310,13 @@ from lms.certificates.cli import certificates_group  # noqa: E402  (its commands
 for _command in (db_group, content_group, users_group, certificates_group, demo):
     main.add_command(_command)
 
+from lms.evaluation.cli import surveys_group  # noqa: E402  (feature commands; they import this module lazily)
 from lms.orgs.cli import staff_group  # noqa: E402  (feature commands; they import this module lazily)
 from lms.reports.cli import report_group  # noqa: E402
 from lms.workshops.cli import workshops_group  # noqa: E402
 
 main.add_command(staff_group)
+main.add_command(surveys_group)
 main.add_command(report_group)
 main.add_command(workshops_group)
 

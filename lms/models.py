@@ -13,6 +13,14 @@ from lms.auth.models import (
 )
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
+from lms.evaluation.models import (
+    BoardAssessment,
+    Survey,
+    SurveyAnswer,
+    SurveyLink,
+    SurveyResponse,
+    SurveyVersion,
+)
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.programme.models import Funding, Measure, MeasureImport, MigrantOrganisation
 from lms.progress.models import Completion, SectionRead
@@ -22,6 +30,7 @@ from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilita
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "BoardAssessment",
     "Certificate",
     "Completion",
     "Funding",
@@ -46,6 +55,11 @@ __all__ = [
     "SessionAttendance",
     "SessionFacilitator",
     "StaffImport",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyLink",
+    "SurveyResponse",
+    "SurveyVersion",
     "ThrottleLock",
     "TrainingAssignment",
     "User",
