@@ -63,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.auth.views.passkeys import bp as passkeys_bp
     from lms.certificates.views import bp as certificates_bp
     from lms.content.views import bp as content_bp
+    from lms.evaluation.views import bp as evaluation_bp
     from lms.orgs.views import bp as orgs_bp
     from lms.orgs.views.roles import bp as roles_bp
     from lms.programme.views import bp as programme_bp
@@ -76,7 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_login(app)
     for blueprint in (auth_bp, progress_bp, quizzes_bp, content_bp, certificates_bp, api_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (reports_bp, orgs_bp, roles_bp, workshops_bp, programme_bp, passkeys_bp):
+    for blueprint in (reports_bp, orgs_bp, roles_bp, workshops_bp, programme_bp, passkeys_bp, evaluation_bp):
         app.register_blueprint(blueprint)
     security.exempt_api_from_form_csrf(api_bp)
     return app

@@ -184,3 +184,9 @@ def assessments(
             .order_by(BoardAssessment.assessed_on.desc(), BoardAssessment.recorded_at.desc())
         )
     )
+
+
+def find_member(session: Session, email: str) -> User | None:
+    """The account with this e-mail address, if it sits on a board."""
+    person = session.scalar(select(User).where(User.email == normalise_email(email)))
+    return person if person is not None and person.has_role(Role.ADVISORY_BOARD) else None

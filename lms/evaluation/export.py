@@ -73,7 +73,7 @@ def evaluator_rows(session: Session) -> list[list[str]]:
         .order_by(Module.slug, ModuleVersion.id, r.pseudonym, r.phase.desc(), SurveyAnswer.item_key)
     )
     rows = []
-    for response, answer, module_version, slug, survey_version in session.execute(query).tuples():
+    for response, answer, module_version, slug, survey_version in session.execute(query).all():
         size = sizes[(response.module_version_id, response.municipality_id, response.period_id)]
         if size >= THRESHOLD:
             town = names.get(response.municipality_id, "")

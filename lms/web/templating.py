@@ -61,6 +61,10 @@ def main_navigation() -> list[tuple[str, str]]:
         items.append(("reports.programme", _("Programmbüro")))
     if user.is_authenticated and user.has_role(Role.COORDINATOR, Role.ADMIN):
         items.append(("certificates.overview", _("Zertifikate")))
+    if user.is_authenticated and user.has_role(Role.ADMIN):
+        items.append(("evaluation.programme_overview", _("Evaluation")))
+    if user.is_authenticated and user.has_role(Role.ADVISORY_BOARD):
+        items.append(("evaluation.board_home", _("Beirat")))
     items.append(("auth.profile", _("Profil")))
     return items
 
