@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import ROLE_LABELS, Role, User
 from lms.auth.services import create_user
 from lms.config import Settings
+from lms.demo_evaluation import create_evaluation_demo
 from lms.demo_programme import create_funding_demo, create_programme_demo, facilitator_account
 from lms.orgs.models import Municipality
 
@@ -64,6 +65,7 @@ def create_demo_data(session: Session, settings: Settings | None = None) -> list
         role_text = ", ".join(str(ROLE_LABELS[r]) for r in sorted(roles))
         listing.append((email, role_text, municipality.name if municipality else "Programmweit"))
     create_funding_demo(session, by_slug)
+    listing += create_evaluation_demo(session, by_slug, DEMO_PASSWORD)
     if settings is not None:
         create_programme_demo(session, settings, by_slug)
     return listing

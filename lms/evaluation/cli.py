@@ -50,6 +50,7 @@ def surveys_import(paths: tuple[str, ...]) -> None:
         )
         sys.exit(1)
     lines = []
+    path = ""
     try:
         with unit_of_work() as session:
             for path, doc in documents:

@@ -151,7 +151,7 @@ def _rates(
         .where(User.municipality_id.in_(ids), counted_staff(staff_day(period, today)))
         .group_by(User.municipality_id)
     ).all()
-    return {mid: (staff, act, comp) for mid, staff, act, comp in rows}
+    return {mid: (staff, act, comp) for mid, staff, act, comp in rows if mid is not None}
 
 
 def _quiz_scores(session: Session, period: ProgrammePeriod, ids: list[int]) -> dict[int, tuple[int, Decimal]]:

@@ -115,7 +115,7 @@ def _section_items(
     if (header := _MATRIX_HEADER.fullmatch(first)) is not None:
         scale, scale_problems = _scale(re.findall(r"\(([^()]*)\)", header[1]), line_of[first_index], path)
         problems += scale_problems
-        items = []
+        items: list[dict[str, Any]] = []
         for index, line in block[1:]:
             row = _MATRIX_ROW.fullmatch(line)
             if row is None or not row["text"].strip():

@@ -51,7 +51,7 @@ def decimal_or_dash(value: Decimal | None, signed: bool = False) -> str:
     """3,4 / +0,8 in the reader's language, or „–“ for a mean hidden because its group is small."""
     if value is None:
         return "–"
-    text = format_decimal(abs(value), format="#,##0.0")
+    text = str(format_decimal(abs(value), format="#,##0.0"))
     if signed:
         return ("+" if value >= 0 else "−") + text
     return text
@@ -156,7 +156,9 @@ def _viewable(slug: str) -> Municipality:
     return found
 
 
-def _municipality_page(municipality: Municipality, form: AssessmentForm, error: str | None = None) -> Any:
+def _municipality_page(
+    municipality: Municipality, form: AssessmentForm, error: str | None = None
+) -> tuple[str, int]:
     db, user, today = get_db(), acting_user(), clock.today()
     period = chosen_period(today)
     report = municipality_report(db, municipality, period, today)
@@ -266,7 +268,7 @@ def _settings() -> Settings:
     return settings
 
 
-def _members_page(form: BoardMemberForm, error: str | None = None) -> Any:
+def _members_page(form: BoardMemberForm, error: str | None = None) -> tuple[str, int]:
     db = get_db()
     page = render_template(
         "evaluation/members.html",
