@@ -34,32 +34,33 @@ from lms.evaluation.models import Phase, SurveyAnswer, SurveyResponse, SurveyVer
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.progress.models import Completion, SectionRead
 from lms.quizzes.models import QuizAttempt, QuizVersion
+from lms.text import N_
 
 #: Shown where a value is hidden because fewer than five people stand behind it, or nothing was measured.
 HIDDEN = "–"
 
-PARTICIPATION = "Teilnahmequote"
-COMPLETION = "Abschlussquote"
-QUIZ_SCORE = "Mittlere Quizpunktzahl"
+PARTICIPATION = N_("Teilnahmequote")
+COMPLETION = N_("Abschlussquote")
+QUIZ_SCORE = N_("Mittlere Quizpunktzahl")
 SELF_ASSESSMENT = "Selbsteinschätzung: „{item}“ ({module})"
 
 #: How each indicator is measured, in the words the state report prints (German, like the report).
 METHODS = {
-    PARTICIPATION: (
+    PARTICIPATION: N_(
         "Anteil der Beschäftigten (gezählt am Stichtag: heute im laufenden Zeitraum, sonst am letzten Tag des "
         "Zeitraums), die im Zeitraum mindestens einen Abschnitt eines Schulungsmoduls geöffnet, ein Quiz begonnen "
         "oder ein Schulungsmodul (online oder in Präsenz) abgeschlossen haben. Ausgewiesen ab 5 Personen in Zähler "
         "und Nenner."
     ),
-    COMPLETION: (
+    COMPLETION: N_(
         "Anteil der Beschäftigten (gezählt am Stichtag wie oben), die im Zeitraum mindestens ein Schulungsmodul "
         "online oder in Präsenz abgeschlossen haben. Ausgewiesen ab 5 Personen in Zähler und Nenner."
     ),
-    QUIZ_SCORE: (
+    QUIZ_SCORE: N_(
         "Mittelwert der besten Punktzahl je Person und Quiz über alle im Zeitraum abgegebenen Quizversuche "
         "(bestanden oder nicht), in Prozent der erreichbaren Punkte. Ausgewiesen ab 5 Personen."
     ),
-    SELF_ASSESSMENT: (
+    SELF_ASSESSMENT: N_(
         "Mittlere Veränderung (nachher − vorher) auf der Skala der Aussage bei den Beschäftigten, die die "
         "freiwillige Selbsteinschätzung vor dem Modul und nach dem bestandenen Quiz beantwortet haben (gepaart "
         "über ein Zufallspseudonym; gezählt im Zeitraum der Antwort nachher). Ausgewiesen ab 5 Paaren."
