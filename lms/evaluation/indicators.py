@@ -234,18 +234,22 @@ def _change_text(pairs: int, total: int) -> str:
 def self_assessment_indicators(session: Session, period: ProgrammePeriod, ids: list[int]) -> list[Indicator]:
     """One indicator per surveyed statement (same module, same wording pooled across versions)."""
     pooled: dict[tuple[str, str], dict[int, tuple[int, int]]] = {}
+    position: dict[tuple[str, str], int] = {}
     for (survey_version_id, _module_id, item_key), by_town in _changes(session, period, ids).items():
         version = session.get_one(SurveyVersion, survey_version_id)
         item = version.item(item_key)
         if item is None:
             continue
-        target = pooled.setdefault((version.survey.module.slug, item["text"]), {})
+        key = (version.survey.module.slug, item["text"])
+        target = pooled.setdefault(key, {})
+        position[key] = min(position.get(key, 999), version.items.index(item))
         for mid, (count, total) in by_town.items():
             old = target.get(mid, (0, 0))
             target[mid] = (old[0] + count, old[1] + total)  # exact sums, suppressed once below
     titles = _module_titles(session)
     indicators = []
-    for (slug, text), by_town in sorted(pooled.items()):
+    # By module, then in the order the survey asks (the newest wording of an item sits where it was asked).
+    for (slug, text), by_town in sorted(pooled.items(), key=lambda entry: (entry[0][0], position[entry[0]])):
         indicators.append(
             Indicator(
                 name=SELF_ASSESSMENT.format(item=text, module=titles.get(slug, slug)),
