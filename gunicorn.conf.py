@@ -26,7 +26,9 @@ def when_ready(server: Any) -> None:
     from lms.web.warmup import warm_up
 
     app = server.app.wsgi()
-    if "lms.settings" in getattr(app, "extensions", {}):  # the platform's app, not another one started from here
+    if "lms.settings" in getattr(
+        app, "extensions", {}
+    ):  # the platform's app, not another one started from here
         warm_up(app)
     gc.collect()
 

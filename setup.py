@@ -1,6 +1,6 @@
 """Package layout for setuptools; everything else is declared in pyproject.toml.
 
-The product card fixes the checkout's top level: static/, migrations/, the curriculum (modules/, quizzes/) and documents/ live
+The product card fixes the checkout's top level: static/, migrations/, the curriculum (modules/, quizzes/, surveys/) and documents/ live
 beside lms/, not in it. A wheel must carry them inside the package, so they are mapped to lms/_bundled/<folder>;
 lms/bundled.py finds them there in an installed wheel and at the top of a checkout otherwise. A mapping per folder
 cannot be combined with package discovery in pyproject.toml, hence this file.
@@ -8,7 +8,7 @@ cannot be combined with package discovery in pyproject.toml, hence this file.
 
 from setuptools import find_namespace_packages, setup
 
-BUNDLED = ("static", "migrations", "modules", "quizzes", "documents")
+BUNDLED = ("static", "migrations", "modules", "quizzes", "documents", "surveys")
 
 setup(
     packages=[
@@ -30,6 +30,7 @@ setup(
         "lms._bundled.modules": ["*.md"],
         "lms._bundled.quizzes": ["*.md"],
         "lms._bundled.documents": ["*.md"],
+        "lms._bundled.surveys": ["*.md"],
     },
     # Exactly the files named above; nothing picked up from the sdist's file list on top.
     include_package_data=False,

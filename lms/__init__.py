@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.certificates.views import bp as certificates_bp
     from lms.content.views import bp as content_bp
     from lms.documents.views import bp as documents_bp
+    from lms.evaluation.views import bp as evaluation_bp
     from lms.jobs.views import bp as jobs_bp
     from lms.orgs.views import bp as orgs_bp
     from lms.orgs.views.roles import bp as roles_bp
@@ -93,6 +94,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         practice_bp,
         jobs_bp,
         documents_bp,
+        evaluation_bp,
     ):
         app.register_blueprint(blueprint)
     security.exempt_api_from_form_csrf(api_bp)

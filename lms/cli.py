@@ -321,6 +321,7 @@ for _command in (db_group, content_group, users_group, certificates_group, demo)
     main.add_command(_command)
 
 from lms.documents.cli import documents_group  # noqa: E402  (feature commands; they import this module lazily)
+from lms.evaluation.cli import surveys_group  # noqa: E402
 from lms.jobs.cli import worker_command  # noqa: E402
 from lms.orgs.cli import staff_group  # noqa: E402
 from lms.reports.cli import report_group  # noqa: E402
@@ -328,6 +329,7 @@ from lms.workshops.cli import workshops_group  # noqa: E402
 
 main.add_command(documents_group)
 main.add_command(staff_group)
+main.add_command(surveys_group)
 main.add_command(report_group)
 main.add_command(workshops_group)
 main.add_command(worker_command)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from lms.auth.models import ROLE_LABELS, Role, User
 from lms.auth.services import create_user
 from lms.config import Settings
+from lms.demo_evaluation import create_evaluation_demo
 from lms.demo_programme import (
     create_funding_demo,
     create_practice_demo,
@@ -72,6 +73,7 @@ def create_demo_data(session: Session, settings: Settings | None = None) -> list
     create_funding_demo(session, by_slug)
     create_practice_demo(session)
     create_documents_demo(session)  # after the accounts: the demo's coordinator and facilitator comment
+    listing += create_evaluation_demo(session, by_slug, DEMO_PASSWORD)
     if settings is not None:
         create_programme_demo(session, settings, by_slug)
     return listing

@@ -360,6 +360,32 @@ MESSAGES: dict[str, str | Plural] = {
         "Diese Schulung hat bereits Abschlüsse für die Teilnehmenden erzeugt. Abschlüsse sind Nachweise und "
         "werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."
     ),
+    # evaluation: self-assessment surveys before and after a module
+    "evaluation.module_unknown": N_(
+        "Zur Umfrage gehört kein Schulungsmodul „%(module)s“; importieren Sie zuerst das Modul (lms content import)."
+    ),
+    "evaluation.old_version": N_(
+        "Die Umfrage zu „%(module)s“ gleicht einer älteren Version; ändern Sie die Datei, um eine neue Version zu "
+        "veröffentlichen."
+    ),
+    "evaluation.not_open": N_(
+        "Diese Selbsteinschätzung ist für Sie nicht (mehr) offen: Sie wurde schon beantwortet oder übersprungen."
+    ),
+    "evaluation.value_invalid": N_("Bitte wählen Sie für „%(item)s“ einen Wert der Skala."),
+    "evaluation.empty": N_(
+        "Sie haben keine Frage beantwortet. Wählen Sie mindestens einen Wert oder „Überspringen“."
+    ),
+    # evaluation: the local advisory board (Beirat)
+    "board.reason_missing": N_("Bitte geben Sie einen Grund an."),
+    "board.self": N_("Die Rolle „Beirat“ kann nicht an sich selbst vergeben werden."),
+    "board.already_member": N_("Die Person gehört bereits dem Beirat von %(municipality)s an."),
+    "board.not_member": N_("Die Person gehört keinem Beirat an."),
+    "board.deactivated": N_("Deaktivierte Konten können nicht in einen Beirat aufgenommen werden."),
+    "board.name_missing": N_("Für ein neues Konto brauchen wir den Namen der Person."),
+    "board.email_invalid": N_("Bitte geben Sie eine gültige E-Mail-Adresse an."),
+    "board.text_missing": N_("Bitte schreiben Sie die Einschätzung des Beirats."),
+    "board.authors_missing": N_("Bitte nennen Sie, wer die Einschätzung verfasst hat."),
+    "board.date_future": N_("Das Datum der Einschätzung darf nicht in der Zukunft liegen."),
 }
 
 

@@ -21,6 +21,14 @@ from lms.documents.models import (
     DocumentSection,
     DocumentVersion,
 )
+from lms.evaluation.models import (
+    BoardAssessment,
+    Survey,
+    SurveyAnswer,
+    SurveyLink,
+    SurveyResponse,
+    SurveyVersion,
+)
 from lms.jobs.models import Job
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.practice.models import PracticeExample
@@ -32,6 +40,7 @@ from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilita
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "BoardAssessment",
     "Certificate",
     "CertificateDocument",
     "CommentAnswer",
@@ -65,6 +74,11 @@ __all__ = [
     "SessionAttendance",
     "SessionFacilitator",
     "StaffImport",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyLink",
+    "SurveyResponse",
+    "SurveyVersion",
     "ThrottleLock",
     "TrainingAssignment",
     "User",

@@ -12,6 +12,9 @@
 * Documents in consultation: every signed-in person reads the published versions and what changed and why;
   coordinators and facilitators comment; during the window each commenter sees only their own comments, after it
   everyone taking part sees all of them, attributed to the municipality; the programme office runs the window.
+* A member of a local advisory board (Beirat) reads its municipality's aggregates and evaluation (never a name,
+  never a workshop's details, never an export with people) and records the board's assessment; nothing of another
+  municipality. Their board's municipality is ``User.board_municipality_id``, apart from any employer.
 
 Views call these functions instead of writing their own conditions, and the access-matrix test checks every route.
 """
@@ -66,6 +69,18 @@ def may_manage_municipality(user: Actor, municipality_id: int) -> bool:
     if user.has_role(Role.ADMIN):
         return True
     return user.has_role(Role.COORDINATOR) and user.municipality_id == municipality_id
+
+
+def may_view_municipality(user: User, municipality_id: int) -> bool:
+    """Aggregates of a municipality (evaluation, indicators, the board's assessments): its managers and its board."""
+    if may_manage_municipality(user, municipality_id):
+        return True
+    return user.has_role(Role.ADVISORY_BOARD) and user.board_municipality_id == municipality_id
+
+
+def may_record_board_assessment(user: User, municipality_id: int) -> bool:
+    """Only the members of the municipality's own advisory board write its assessment."""
+    return user.has_role(Role.ADVISORY_BOARD) and user.board_municipality_id == municipality_id
 
 
 def require_municipality(user: User, municipality: Municipality | None) -> Municipality:

@@ -36,6 +36,8 @@ class Role(StrEnum):
     ADMIN = "admin"
     #: Runs empowerment workshops for the network of staff with a migration history of one municipality.
     FACILITATOR = "facilitator"
+    #: Member of a municipality's local advisory board (Beirat): reads its aggregates, records its assessment.
+    ADVISORY_BOARD = "advisory_board"
 
 
 #: German msgids; the web layer shows them with ``_()``, the CLI as they are.
@@ -45,6 +47,7 @@ ROLE_LABELS = {
     Role.COORDINATOR: N_("Koordination"),
     Role.ADMIN: N_("Programmbüro (Administration)"),
     Role.FACILITATOR: N_("Moderation Empowerment"),
+    Role.ADVISORY_BOARD: N_("Beirat"),
 }
 
 
@@ -66,6 +69,9 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: When the person was last deactivated (None while active); reports count staff as of a day with it.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The municipality whose local advisory board (Beirat) the person sits on, with the role advisory_board.
+    #: Apart from ``municipality_id`` (the employer): most members are not staff and must not count as staff.
+    board_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
     #: Fachbereich/Amt from the municipality's staff list.
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     #: The municipality's own staff number (Personalnummer), optional; unique within the municipality.
@@ -74,7 +80,7 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[created_at]
 
-    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined", foreign_keys=[municipality_id])
     org_unit: Mapped[OrgUnit | None] = relationship(lazy="joined")
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -113,7 +119,8 @@ class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('learner', 'trainer', 'coordinator', 'admin', 'facilitator')", name="role_known"
+            "role IN ('learner', 'trainer', 'coordinator', 'admin', 'facilitator', 'advisory_board')",
+            name="role_known",
         ),
     )
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.documents.queries import WORKING_DEFINITION, current_document
+from lms.evaluation.indicators import indicators_for
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.orgs.periods import all_periods
 from lms.programme.queries import FundingLine, OrganisationLine, funding_lines, organisation_lines
@@ -102,6 +103,15 @@ def state_report(session: Session, state: str, periods: list[ProgrammePeriod], t
                 report.unnamed[key] = report.unnamed.get(key, 0) + 1
         in_state = [row for row in programme_report(session, period, today) if row.municipality.id in ids]
         report.delivery += [(period, row) for row in in_state]
+        report.indicators.append(
+            (
+                period,
+                [
+                    Indicator(i.name, i.method, dict(i.values))
+                    for i in indicators_for(session, period, municipalities, today)
+                ],
+            )
+        )
     report.definition = working_definition(session)
     return report
 

@@ -68,6 +68,8 @@ _MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
         frozenset({Role.COORDINATOR, Role.TRAINER, Role.FACILITATOR, Role.ADMIN}),
     ),
     ("documents.index", N_("Dokumente"), frozenset()),
+    ("evaluation.programme_overview", N_("Evaluation"), frozenset({Role.ADMIN})),
+    ("evaluation.board_home", N_("Beirat"), frozenset({Role.ADVISORY_BOARD})),
     ("auth.profile", N_("Profil"), frozenset()),
 )
 

@@ -90,6 +90,12 @@ def test_learner_reads_module_passes_quiz_and_gets_completion(page, log_in, quiz
     expect(page).to_have_url(re.compile(rf"/module/{SLUG}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
     page.get_by_role("link", name="Mit dem ersten Abschnitt beginnen").click()
+    # First the voluntary self-assessment (issue 12 §1): one statement answered, then on to the first section.
+    expect(page).to_have_url(re.compile(rf"/module/{SLUG}/selbsteinschaetzung/\d+/vorher$"))
+    page.get_by_role("group", name=re.compile("Art. 1 Abs. 1 ICERD")).get_by_label(
+        "2 – trifft eher nicht zu"
+    ).check()
+    page.get_by_role("button", name="Antworten speichern").click()
 
     progress_after_first = None
     for position, section in enumerate(module.sections, start=1):
@@ -141,6 +147,19 @@ def test_learner_reads_module_passes_quiz_and_gets_completion(page, log_in, quiz
     result_text = _normalise(page.locator("main").inner_text())
     for question_key, explanation in key.explanations().items():
         assert explanation in result_text, f"explanation of {question_key} missing on the result page"
+
+    # After passing, the self-assessment „nachher“ is offered (and can be left for later or skipped).
+    survey_link = page.get_by_role("link", name="Zur Selbsteinschätzung")
+    expect(survey_link).to_be_visible()
+    result_url = page.url
+    survey_link.click()
+    page.get_by_role("group", name=re.compile("Art. 1 Abs. 1 ICERD")).get_by_label(
+        "4 – trifft eher zu"
+    ).check()
+    page.get_by_role("button", name="Antworten speichern").click()
+    expect(page).to_have_url(re.compile(rf"/module/{SLUG}$"))
+    page.goto(result_url)
+    expect(page.get_by_role("link", name="Zur Selbsteinschätzung")).to_have_count(0)
 
     # „Meine Nachweise“ lists the completion with the module version.
     _main_navigation(page).get_by_role("link", name="Meine Nachweise").click()

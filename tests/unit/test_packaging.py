@@ -44,7 +44,7 @@ def test_instance_folder_from_the_environment_is_made_absolute(
 
 
 def test_a_checkout_uses_its_top_level_folders() -> None:
-    for name in ("static", "migrations", "modules", "quizzes"):
+    for name in ("static", "migrations", "modules", "quizzes", "surveys"):
         assert bundled.folder(name) == REPO / name
     assert (bundled.folder("static") / "css" / "app.css").is_file()
 

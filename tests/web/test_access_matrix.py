@@ -26,6 +26,8 @@ from lms.authoring.drafts import draft_for_module
 from lms.authoring.uploads import store_image
 from lms.certificates.services import issue_for_completion
 from lms.documents.services import add_comment
+from lms.evaluation.parse import parse_survey
+from lms.evaluation.services import publish_survey
 from lms.jobs.models import Job
 from lms.jobs.views import DOWNLOAD_SALT
 from lms.orgs.models import OrgUnit
@@ -46,6 +48,7 @@ from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
 from tests import factories_documents as fd
+from tests.integration.evaluation.conftest import SURVEY
 
 
 def _png() -> bytes:
@@ -63,6 +66,7 @@ ACTORS = (
     "coordinator_a",
     "coordinator_b",
     "facilitator_a",
+    "advisory_a",
     "trainer",
     "admin",
 )
@@ -71,6 +75,8 @@ EVERYONE = frozenset(ACTORS)
 MANAGERS_A = frozenset({"coordinator_a", "admin"})
 AUTHORS = frozenset({"trainer", "admin"})
 RECORDERS = frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"})
+#: The municipality's aggregates: its coordination, the programme office and its advisory board (Beirat).
+VIEWERS_A = frozenset({"coordinator_a", "admin", "advisory_a"})
 
 #: endpoint → who may use it (for the resources of municipality A / learner A).
 EXPECTED: dict[str, frozenset[str]] = {
@@ -231,6 +237,17 @@ EXPECTED: dict[str, frozenset[str]] = {
         f"documents.{name}": frozenset({"admin"})
         for name in ["consultation", "save_window", "close_window", "answer", "new_version", "publish"]
     },
+    # Evaluation (issue 12 §1–2): everyone signed in meets the self-assessment of a module they may read (or is sent
+    # on to the module when none is open to them); aggregates for the municipality's coordination, the office and
+    # its advisory board, which alone records its assessment; the evaluators' file and the boards for the office.
+    "evaluation.survey": LOGGED_IN,
+    "evaluation.skip": LOGGED_IN,
+    "evaluation.municipality": VIEWERS_A,
+    "evaluation.record_assessment": frozenset({"advisory_a"}),
+    "evaluation.board_home": frozenset({"advisory_a"}),
+    "evaluation.programme_overview": frozenset({"admin"}),
+    "evaluation.evaluator_file": frozenset({"admin"}),
+    "evaluation.members": frozenset({"admin"}),
 }
 
 
@@ -267,6 +284,8 @@ def build_world(db: Session) -> World:
         "coordinator_a": ({Role.COORDINATOR, Role.LEARNER}, town_a.id),
         "coordinator_b": ({Role.COORDINATOR, Role.LEARNER}, town_b.id),
         "facilitator_a": ({Role.FACILITATOR, Role.LEARNER}, town_a.id),
+        # A board member from civil society: no employer among the municipalities, the board of A.
+        "advisory_a": ({Role.ADVISORY_BOARD}, None),
         "trainer": ({Role.TRAINER}, None),
         "admin": ({Role.ADMIN}, None),
     }
@@ -281,8 +300,10 @@ def build_world(db: Session) -> World:
             municipality_id=municipality_id,
         )
         people[name] = person
+    people["advisory_a"].board_municipality_id = town_a.id
     module = f.published_module(db)
     f.published_quiz(db)
+    publish_survey(db, parse_survey(SURVEY, "surveys/testmodul.md"), actor_id=None)
     script = f.workshop_script(db)
     attempt = start_attempt(db, people["learner_a"], module.module, module)
     token, _secret = create_api_token(db, people["learner_a"], "Fachverfahren")
@@ -392,6 +413,7 @@ def build_world(db: Session) -> World:
         "job_id": job.id,
         # As the app fixture signs (its secret key is "test-secret").
         "signature": URLSafeTimedSerializer("test-secret", salt=DOWNLOAD_SALT).dumps(job.id),
+        "phase": "vorher",
     }
     return World(people, args)
 
@@ -402,6 +424,7 @@ def url_for_rule(endpoint: str, rule: str, args: dict[str, Any]) -> str:
     values["slug"] = (
         args["municipality_slug"]
         if endpoint.split(".")[0] in {"reports", "orgs", "certificates", "programme", "jobs"}
+        or rule.startswith("/kommunen/")
         else args["module_slug"]
     )
     path = rule

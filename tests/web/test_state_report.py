@@ -87,6 +87,9 @@ def test_xlsx_has_a_sheet_per_question_with_exact_numbers(client, db: Session) -
     names = [row[0] for row in organisations]
     assert "Verein Offen" in names and "Verein Verborgen" not in names
     assert "weitere Organisationen ohne Einverständnis zur Nennung: 1" in names
+    indicators = list(book["6 Evaluationsindikatoren"].iter_rows(min_row=2, values_only=True))
+    assert {row[3] for row in indicators} == {"Stadt Nord", "Stadt Süd"}  # each municipality of the state
+    assert all(row[2] for row in indicators)  # each indicator says how it is measured
     assert b"Verein Verborgen" not in client.get("/programmbuero/landesbericht.csv?land=Hessen").data
 
 

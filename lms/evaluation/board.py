@@ -1,0 +1,192 @@
+"""The local advisory board (Beirat) of a municipality: its members and its assessments per period.
+
+Members are appointed by the programme office only, with a reason, and every appointment and removal is an audit
+event. Most members are not staff of the municipality (civil society, migrant organisations), so the board's
+municipality is stored apart from the employer (``User.board_municipality_id``): a member never counts as staff.
+An assessment is the board's text for one period with the date and its authors as the board names them; it is
+never edited (a correction is a new assessment), and the coordinator and the programme office read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms import time as clock
+from lms.audit.services import record_event
+from lms.auth.models import Role, User, UserRole
+from lms.auth.services import create_user, normalise_email
+from lms.errors import ServiceError
+from lms.evaluation.models import BoardAssessment
+from lms.orgs.models import Municipality, ProgrammePeriod
+from lms.scope import OutOfScope, may_record_board_assessment, may_view_municipality
+
+MAX_REASON = 300
+MAX_AUTHORS = 300
+MAX_TEXT = 10_000
+GRANT, REVOKE = "role.advisory_board_grant", "role.advisory_board_revoke"
+
+
+class BoardError(ServiceError, ValueError):
+    """A refused change of the board; a code and parameters (lms.errors), translated at the edge."""
+
+
+def _reason(actor: User, reason: str) -> str:
+    if not actor.has_role(Role.ADMIN):
+        raise OutOfScope
+    if not reason.strip():
+        raise BoardError("board.reason_missing")
+    return reason.strip()[:MAX_REASON]
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """What appointing did: the member, and whether the account is new (it then needs an invitation)."""
+
+    person: User
+    is_new: bool
+
+
+def appoint_member(
+    session: Session, actor: User, municipality: Municipality, email: str, name: str, reason: str
+) -> Appointment:
+    """Make a person a member of the municipality's advisory board; creates the account if there is none."""
+    why = _reason(actor, reason)
+    address = normalise_email(email)
+    if "@" not in address or len(address) > 254:
+        raise BoardError("board.email_invalid")
+    person = session.scalar(select(User).where(User.email == address))
+    is_new = person is None
+    if person is None:
+        if not name.strip():
+            raise BoardError("board.name_missing")
+        person = create_user(
+            session,
+            email=address,
+            display_name=name.strip()[:200],
+            password=None,
+            roles={Role.ADVISORY_BOARD},
+            municipality_id=None,
+            actor_id=actor.id,
+        )
+    else:
+        if actor.id is not None and person.id == actor.id:
+            raise BoardError("board.self")
+        if not person.is_active:
+            raise BoardError("board.deactivated")
+        if person.has_role(Role.ADVISORY_BOARD) and person.board_municipality_id is not None:
+            current = session.get(Municipality, person.board_municipality_id)
+            raise BoardError("board.already_member", municipality=current.name if current else "")
+        person.grant(Role.ADVISORY_BOARD)
+    person.board_municipality_id = municipality.id
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        action=GRANT,
+        object_type="user",
+        object_id=person.id,
+        municipality_id=municipality.id,
+        reason=why,
+    )
+    return Appointment(person, is_new)
+
+
+def remove_member(session: Session, actor: User, person: User, reason: str) -> None:
+    """End a person's membership of an advisory board (programme office only)."""
+    why = _reason(actor, reason)
+    if not person.has_role(Role.ADVISORY_BOARD):
+        raise BoardError("board.not_member")
+    municipality_id = person.board_municipality_id
+    person.role_rows = [r for r in person.role_rows if r.role != Role.ADVISORY_BOARD.value]
+    person.board_municipality_id = None
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        action=REVOKE,
+        object_type="user",
+        object_id=person.id,
+        municipality_id=municipality_id,
+        reason=why,
+    )
+
+
+def board_members(session: Session, municipality_id: int | None = None) -> list[User]:
+    """The members of every board (or of one), by municipality and name (programme office's page)."""
+    query = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.ADVISORY_BOARD.value)
+        .order_by(User.board_municipality_id, User.display_name)
+    )
+    if municipality_id is not None:
+        query = query.where(User.board_municipality_id == municipality_id)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    """What the board's form asks for."""
+
+    period_id: int
+    assessed_on: date
+    authors: str
+    text: str
+
+
+def record_assessment(
+    session: Session,
+    actor: User,
+    municipality: Municipality,
+    wanted: AssessmentInput,
+    now: datetime | None = None,
+) -> BoardAssessment:
+    """The board's assessment of its municipality for a period (members of that board only)."""
+    if not may_record_board_assessment(actor, municipality.id):
+        raise OutOfScope
+    period = session.get(ProgrammePeriod, wanted.period_id)
+    if period is None:
+        raise OutOfScope
+    if not wanted.text.strip():
+        raise BoardError("board.text_missing")
+    if not wanted.authors.strip():
+        raise BoardError("board.authors_missing")
+    if wanted.assessed_on > clock.today():
+        raise BoardError("board.date_future")
+    row = BoardAssessment(
+        municipality_id=municipality.id,
+        period_id=period.id,
+        assessed_on=wanted.assessed_on,
+        authors=wanted.authors.strip()[:MAX_AUTHORS],
+        text=wanted.text.strip()[:MAX_TEXT],
+        recorded_by_id=actor.id,
+        recorded_at=now or clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def assessments(
+    session: Session, actor: User, municipality: Municipality, period_id: int
+) -> list[BoardAssessment]:
+    """The board's assessments of a period, newest first (its board, its coordinators, the programme office)."""
+    if not may_view_municipality(actor, municipality.id):
+        raise OutOfScope
+    return list(
+        session.scalars(
+            select(BoardAssessment)
+            .where(BoardAssessment.municipality_id == municipality.id, BoardAssessment.period_id == period_id)
+            .order_by(BoardAssessment.assessed_on.desc(), BoardAssessment.recorded_at.desc())
+        )
+    )
+
+
+def find_member(session: Session, email: str) -> User | None:
+    """The account with this e-mail address, if it sits on a board."""
+    person = session.scalar(select(User).where(User.email == normalise_email(email)))
+    return person if person is not None and person.has_role(Role.ADVISORY_BOARD) else None
