@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.certificates.views import bp as certificates_bp
     from lms.content.views import bp as content_bp
     from lms.jobs.views import bp as jobs_bp
+    from lms.legal.views import bp as legal_bp
     from lms.orgs.views import bp as orgs_bp
     from lms.orgs.views.roles import bp as roles_bp
     from lms.practice.views import bp as practice_bp
@@ -91,6 +92,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         passkeys_bp,
         practice_bp,
         jobs_bp,
+        legal_bp,
     ):
         app.register_blueprint(blueprint)
     security.exempt_api_from_form_csrf(api_bp)

@@ -14,6 +14,7 @@ from lms.auth.models import (
 from lms.certificates.models import Certificate, VerificationLookup
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.jobs.models import Job
+from lms.legal.models import BarrierReport, BarrierReportSubmission
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.practice.models import PracticeExample
 from lms.programme.models import Funding, Measure, MeasureImport, MigrantOrganisation
@@ -24,6 +25,8 @@ from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilita
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "BarrierReport",
+    "BarrierReportSubmission",
     "Certificate",
     "Completion",
     "Funding",
