@@ -233,3 +233,13 @@ def test_only_the_programme_office_lists_reports_and_changes_their_status(client
     assert "in Bearbeitung" in client.get("/programmbuero/barrieren?stand=in_bearbeitung").get_data(
         as_text=True
     )
+
+
+def test_english_readers_get_english_chrome_around_the_german_documents(client) -> None:  # type: ignore[no-untyped-def]
+    headers = {"Accept-Language": "en"}
+    html = client.get("/datenschutz", headers=headers).get_data(as_text=True)
+    assert _h1(html) == "Privacy notice"
+    assert '<div class="legal-text content" lang="de">' in html  # the legal text itself is a German document
+    assert ">Report a barrier</a>" in html.split("<footer", 1)[1]
+    form = client.get("/barrierefreiheit/melden", headers=headers).get_data(as_text=True)
+    assert "Description of the barrier" in form
