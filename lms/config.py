@@ -82,6 +82,9 @@ class Settings:
     #: Reports per client address per hour, and on the whole platform per day (the public form needs no account).
     barrier_reports_per_hour: int = 5
     barrier_reports_per_day: int = 200
+    #: Days after a report was marked „erledigt“ when it is deleted (checked whenever the office opens the list
+    #: and whenever a report arrives).
+    barrier_report_retention_days: int = 365
     #: The video in Deutscher Gebärdensprache: a path on this site (``/static/…``); empty: ``<instance>/legal/dgs.mp4``
     #: if that file exists (with ``dgs.vtt`` as captions), else the page says the video is being prepared.
     dgs_video_url: str = ""
@@ -207,6 +210,8 @@ def load_settings(
         not settings.dgs_video_url.startswith("/") or settings.dgs_video_url.startswith("//")
     ):
         raise ConfigError("LMS_DGS_VIDEO_URL muss ein Pfad auf dieser Website sein (beginnend mit /).")
+    if settings.barrier_report_retention_days < 0:
+        raise ConfigError("LMS_BARRIER_REPORT_RETENTION_DAYS darf nicht negativ sein.")
     if settings.barrier_reports_per_hour < 1 or settings.barrier_reports_per_day < 1:
         raise ConfigError(
             "LMS_BARRIER_REPORTS_PER_HOUR und LMS_BARRIER_REPORTS_PER_DAY müssen mindestens 1 sein."

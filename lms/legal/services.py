@@ -87,6 +87,17 @@ def submit_report(session: Session, data: ReportInput) -> BarrierReport:
     return report
 
 
+def purge_done_reports(session: Session, retention: timedelta, now: datetime | None = None) -> int:
+    """Delete reports marked „erledigt“ longer ago than the retention period; returns how many."""
+    cutoff = (now or clock.now()) - retention
+    result = session.execute(
+        delete(BarrierReport).where(
+            BarrierReport.status == ReportStatus.DONE.value, BarrierReport.status_changed_at < cutoff
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def list_reports(session: Session, status: str | None = None) -> list[BarrierReport]:
     """Reports, newest first, optionally only those with one status."""
     query = select(BarrierReport).order_by(BarrierReport.created_at.desc(), BarrierReport.id.desc())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import (
@@ -135,6 +136,7 @@ def report_barrier() -> ResponseReturnValue:
         )
         response.headers["Retry-After"] = str(retry_after)
         return response
+    services.purge_done_reports(db, timedelta(days=settings.barrier_report_retention_days))
     if not form.website.data:  # a person: a robot filled the hidden field and is thanked without effect
         report = services.submit_report(
             db,
@@ -161,7 +163,9 @@ def reports() -> ResponseReturnValue:
     wanted = request.args.get("stand") or None
     if wanted is not None and wanted not in STATUS_LABELS:
         wanted = None
-    items = services.list_reports(get_db(), wanted)
+    db = get_db()
+    services.purge_done_reports(db, timedelta(days=_settings().barrier_report_retention_days))
+    items = services.list_reports(db, wanted)
     return render_template(
         "legal/reports.html",
         reports=items,

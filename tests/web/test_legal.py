@@ -243,3 +243,27 @@ def test_english_readers_get_english_chrome_around_the_german_documents(client) 
     assert ">Report a barrier</a>" in html.split("<footer", 1)[1]
     form = client.get("/barrierefreiheit/melden", headers=headers).get_data(as_text=True)
     assert "Description of the barrier" in form
+
+
+def test_done_reports_are_deleted_after_the_retention_period(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from lms import time as clock
+    from lms.legal.models import ReportStatus
+    from lms.legal.services import ReportInput, set_status, submit_report
+
+    admin = f.user(db, Role.ADMIN)
+    old, recent, open_one = (
+        submit_report(db, ReportInput(text)) for text in ("alt", "neu erledigt", "offen")
+    )
+    for report in (old, recent):
+        set_status(db, admin.id, report, ReportStatus.DONE)
+    old.status_changed_at = clock.now() - timedelta(days=366)
+    db.flush()
+    old_id, recent_id, open_id = old.id, recent.id, open_one.id
+    f.login(client, admin.email)
+    html = client.get("/programmbuero/barrieren").get_data(as_text=True)
+    assert f"Meldung Nr. {old_id} " not in html
+    assert f"Meldung Nr. {recent_id} " in html and f"Meldung Nr. {open_id} " in html
+    db.expunge_all()
+    assert db.get(BarrierReport, old_id) is None
