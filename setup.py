@@ -24,6 +24,7 @@ setup(
             "reports/fonts/*",
             "certificates/fonts/*",
             "auth/data/*",
+            "legal/defaults/*.md",
         ],
         "lms._bundled.static": ["**/*"],
         "lms._bundled.migrations": ["script.py.mako"],

@@ -70,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.documents.views import bp as documents_bp
     from lms.evaluation.views import bp as evaluation_bp
     from lms.jobs.views import bp as jobs_bp
+    from lms.legal.views import bp as legal_bp
     from lms.orgs.views import bp as orgs_bp
     from lms.orgs.views.roles import bp as roles_bp
     from lms.practice.views import bp as practice_bp
@@ -95,6 +96,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         jobs_bp,
         documents_bp,
         evaluation_bp,
+        legal_bp,
     ):
         app.register_blueprint(blueprint)
     security.exempt_api_from_form_csrf(api_bp)

@@ -80,6 +80,17 @@ class Settings:
     participation_code_days: int = 90
     #: The programme's funding ceiling per municipality and programme year, in euros; pages warn above it.
     funding_ceiling_euros: int = 10_000
+    #: Where „Barriere melden“ reports go by mail (the programme office); empty: they are only listed on the platform.
+    barrier_report_recipient: str = ""
+    #: Reports per client address per hour, and on the whole platform per day (the public form needs no account).
+    barrier_reports_per_hour: int = 5
+    barrier_reports_per_day: int = 200
+    #: Days after a report was marked „erledigt“ when it is deleted (checked whenever the office opens the list
+    #: and whenever a report arrives).
+    barrier_report_retention_days: int = 365
+    #: The video in Deutscher Gebärdensprache: a path on this site (``/static/…``); empty: ``<instance>/legal/dgs.mp4``
+    #: if that file exists (with ``dgs.vtt`` as captions), else the page says the video is being prepared.
+    dgs_video_url: str = ""
     #: Outgoing mail (invitations). Without a host, mails are written as .eml files to ``outbox_dir`` instead.
     smtp_host: str = ""
     smtp_port: int = 587
@@ -198,6 +209,16 @@ def load_settings(
         )
     if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("LMS_REDIS_URL muss mit redis://, rediss:// oder unix:// beginnen.")
+    if settings.dgs_video_url and (
+        not settings.dgs_video_url.startswith("/") or settings.dgs_video_url.startswith("//")
+    ):
+        raise ConfigError("LMS_DGS_VIDEO_URL muss ein Pfad auf dieser Website sein (beginnend mit /).")
+    if settings.barrier_report_retention_days < 0:
+        raise ConfigError("LMS_BARRIER_REPORT_RETENTION_DAYS darf nicht negativ sein.")
+    if settings.barrier_reports_per_hour < 1 or settings.barrier_reports_per_day < 1:
+        raise ConfigError(
+            "LMS_BARRIER_REPORTS_PER_HOUR und LMS_BARRIER_REPORTS_PER_DAY müssen mindestens 1 sein."
+        )
     if settings.smtp_security not in {"starttls", "ssl", "none"}:
         raise ConfigError("LMS_SMTP_SECURITY muss starttls, ssl oder none sein.")
     return settings

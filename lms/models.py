@@ -30,6 +30,7 @@ from lms.evaluation.models import (
     SurveyVersion,
 )
 from lms.jobs.models import Job
+from lms.legal.models import BarrierReport, BarrierReportSubmission
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.practice.models import PracticeExample
 from lms.programme.models import Funding, Measure, MeasureImport, MigrantOrganisation
@@ -40,6 +41,8 @@ from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilita
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "BarrierReport",
+    "BarrierReportSubmission",
     "BoardAssessment",
     "Certificate",
     "CertificateDocument",

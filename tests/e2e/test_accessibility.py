@@ -220,6 +220,30 @@ def _reset_links(page: Any, h: Helpers) -> None:
     expect(page.get_by_role("button", name="Link zum Festlegen eines neuen Passworts senden")).to_be_visible()
 
 
+def _public_page(path: str, heading: str) -> Callable[[Any, Helpers], None]:
+    def open_page(page: Any, h: Helpers) -> None:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+
+    return open_page
+
+
+def _barrier_report_error(page: Any, h: Helpers) -> None:
+    page.goto("/barrierefreiheit/melden")
+    page.get_by_role("button", name="Meldung senden").click()
+    expect(page.locator("#description-error")).to_be_visible()
+
+
+def _barrier_reports(page: Any, h: Helpers) -> None:
+    page.goto("/barrierefreiheit/melden")
+    page.get_by_label("Beschreibung der Barriere").fill("Der Fokus ist auf der Startseite kaum zu sehen.")
+    page.get_by_role("button", name="Meldung senden").click()
+    expect(page.get_by_text("Vielen Dank")).to_be_visible()
+    h.log_in(page, "programmbuero@eccar.example")
+    page.goto("/programmbuero/barrieren")
+    expect(page.get_by_role("heading", level=1, name="Gemeldete Barrieren")).to_be_visible()
+
+
 # In this order the quiz pages build on each other (attempt → result → completions); each also works alone.
 PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "login": _login_page,
@@ -249,6 +273,14 @@ PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "trainer-audit-log": _trainer_page("/inhalte/protokoll", "Protokoll"),
     "trainer-learner-preview": _trainer_page(f"/inhalte/{MODULE}/vorschau?abschnitt=1", re.compile(".")),
     "trainer-quiz-preview-result": _trainer_quiz_preview_result,
+    "impressum": _public_page("/impressum", "Impressum"),
+    "privacy": _public_page("/datenschutz", "Datenschutzerklärung"),
+    "accessibility-statement": _public_page("/barrierefreiheit", "Erklärung zur Barrierefreiheit"),
+    "easy-language": _public_page("/leichte-sprache", "Informationen in Leichter Sprache"),
+    "sign-language": _public_page("/gebaerdensprache", "Informationen in Deutscher Gebärdensprache"),
+    "barrier-report": _public_page("/barrierefreiheit/melden", "Barriere melden"),
+    "barrier-report-error": _barrier_report_error,
+    "barrier-reports": _barrier_reports,
 }
 
 

@@ -30,6 +30,7 @@ from lms.evaluation.parse import parse_survey
 from lms.evaluation.services import publish_survey
 from lms.jobs.models import Job
 from lms.jobs.views import DOWNLOAD_SALT
+from lms.legal.services import ReportInput, submit_report
 from lms.orgs.models import OrgUnit
 from lms.orgs.plans import add_to_plan
 from lms.orgs.staff_import import stage_import
@@ -191,6 +192,17 @@ EXPECTED: dict[str, frozenset[str]] = {
     "certificates.export": MANAGERS_A,
     "certificates.verify_form": EVERYONE,
     "certificates.verify": EVERYONE,
+    "legal.impressum": EVERYONE,
+    "legal.privacy": EVERYONE,
+    "legal.accessibility": EVERYONE,
+    "legal.easy_language": EVERYONE,
+    "legal.sign_language": EVERYONE,
+    # Without a video in the instance folder these answer 404 to everyone alike (tests/web/test_legal.py serves one).
+    "legal.sign_language_video": frozenset(),
+    "legal.sign_language_captions": frozenset(),
+    "legal.report_barrier": EVERYONE,
+    "legal.reports": frozenset({"admin"}),
+    "legal.report_status": frozenset({"admin"}),
     "certificates.manage": frozenset({"admin"}),
     "certificates.manage_one": frozenset({"admin"}),
     # The programme around the courses (issue 12): the office records funding; coordinators see their own and
@@ -379,7 +391,9 @@ def build_world(db: Session) -> World:
         db, people["coordinator_a"], consultation, document.sections[0].id, "Kommentar aus A", show_name=False
     )
     db.flush()
+    barrier = submit_report(db, ReportInput("Der Kontrast ist zu schwach."))
     args = {
+        "report_id": barrier.id,
         "example_id": example.id,
         "document": document.document.slug,
         "comment_id": comment.id,
