@@ -137,6 +137,9 @@ class QuizAttempt(Base):
     results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
     score_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     is_passed: Mapped[bool | None] = mapped_column(Boolean)
+    #: While open: the answers given so far, as posted ({key: [value, …]}), saved as the person goes; not graded.
+    draft_responses: Mapped[dict[str, list[str]] | None] = mapped_column(JSONDocument)
+    draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     quiz_version: Mapped[QuizVersion] = relationship(lazy="joined")
     module_version: Mapped[ModuleVersion] = relationship(lazy="joined")
@@ -144,6 +147,13 @@ class QuizAttempt(Base):
     @property
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
+
+    def save_draft(self, answers: dict[str, list[str]], *, at: datetime) -> None:
+        """Keep the answers given so far (not graded); refused once the attempt is submitted."""
+        if self.is_submitted:
+            raise AttemptClosedError(f"attempt {self.id} was already submitted")
+        self.draft_responses = answers
+        self.draft_saved_at = at
 
     def grade(self, raw_responses: Mapping[str, Any], *, at: datetime) -> GradeResult:
         """Grade the responses against this attempt's frozen quiz version and close the attempt with the result.

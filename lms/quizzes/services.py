@@ -19,11 +19,26 @@ from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersio
 from lms.quizzes.question_types import get_type
 from lms.quizzes.review import Reveal
 
-__all__ = ["AttemptClosedError", "QuizUnavailable", "start_attempt", "submit_attempt"]
+__all__ = [
+    "AttemptClosedError",
+    "DraftInvalid",
+    "QuizUnavailable",
+    "save_draft",
+    "start_attempt",
+    "submit_attempt",
+]
+
+#: Bounds of a saved draft: values per question and characters per value (a text answer, an ordering slot).
+DRAFT_MAX_VALUES = 50
+DRAFT_MAX_CHARS = 2000
 
 
 class QuizUnavailable(ServiceError):
     """No attempt can be started; the message says why, for the person."""
+
+
+class DraftInvalid(ServiceError):
+    """Answers to save that do not fit the attempt (unknown question, value too long)."""
 
 
 def current_quiz_version(session: Session, module: Module) -> QuizVersion | None:
@@ -139,6 +154,33 @@ def presented_questions(attempt: QuizAttempt) -> list[dict[str, Any]]:
             }
         )
     return presented
+
+
+def draft_answers(raw: Mapping[str, Any], keys: set[str]) -> dict[str, list[str]]:
+    """Answers given so far as {key: [value, …]} (a text becomes [text], null []); DraftInvalid if they don't fit.
+
+    Nothing is graded or checked against the options here: a half-placed ordering is a legal draft.
+    """
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise DraftInvalid("draft.unknown_questions", keys=", ".join(unknown))
+    answers: dict[str, list[str]] = {}
+    for key, value in raw.items():
+        values = [] if value is None else [value] if isinstance(value, str) else list(value)
+        if len(values) > DRAFT_MAX_VALUES or any(
+            not isinstance(item, str) or len(item) > DRAFT_MAX_CHARS for item in values
+        ):
+            raise DraftInvalid("draft.too_long", key=key)
+        answers[key] = values
+    return answers
+
+
+def save_draft(session: Session, user: User, attempt: QuizAttempt, raw: Mapping[str, Any]) -> None:
+    """Keep the answers given so far on an open attempt; AttemptClosedError once it is submitted."""
+    if attempt.user_id != user.id:
+        raise PermissionError("attempt belongs to someone else")
+    attempt.save_draft(draft_answers(raw, {slot["key"] for slot in attempt.layout}), at=clock.now())
+    session.flush()
 
 
 def submit_attempt(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -20,6 +21,7 @@ from lms.quizzes.question_types import ResponseInvalid, get_type
 from lms.quizzes.review import When
 from lms.quizzes.services import (
     AttemptClosedError,
+    DraftInvalid,
     QuizUnavailable,
     attempt_reveal,
     completion_of,
@@ -27,6 +29,7 @@ from lms.quizzes.services import (
     open_attempt,
     presented_questions,
     result_details,
+    save_draft,
     start_attempt,
     submit_attempt,
     submitted_attempts,
@@ -34,7 +37,7 @@ from lms.quizzes.services import (
 from lms.quizzes.statistics import Consistency, Flag, Missing, QuestionStatistics
 from lms.spreadsheet import neutralise
 from lms.web.access import acting_user, roles_required
-from lms.web.database import get_db
+from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
@@ -80,6 +83,29 @@ def quiz_start(slug: str) -> ResponseReturnValue:
     )
 
 
+def _numbered(invalid: ResponseInvalid, questions: list[dict[str, Any]]) -> str:
+    """The message of an answer that cannot be graded, naming the question by the number the person sees."""
+    number = next((q["number"] for q in questions if q["key"] == invalid.key), None)
+    message = translate_error(invalid)
+    return _("Frage %(n)s: %(message)s", n=number, message=message) if number else message
+
+
+def _invalid_answers(
+    attempt: QuizAttempt, questions: list[dict[str, Any]], answers: dict[str, list[str]]
+) -> list[str]:
+    """A message for each given answer that does not fit its question, in the order the questions are shown."""
+    messages = []
+    for q in questions:
+        definition = attempt.quiz_version.question(q["key"])["definition"]
+        try:
+            get_type(q["type"]).normalise_response(definition, answers.get(q["key"], []))
+        except ResponseInvalid as invalid:
+            messages.append(
+                _numbered(ResponseInvalid(invalid.code, key=q["key"], **invalid.params), questions)
+            )
+    return messages
+
+
 @bp.route("/versuche/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int) -> ResponseReturnValue:
@@ -92,38 +118,54 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         return redirect(url_for("quizzes.result", attempt_id=current.id), code=303)
     questions = presented_questions(current)
     error = None
-    answers: dict[str, list[str]] = {}
+    offer_incomplete = False
+    # Answers saved so far (by the page's autosave, „Zwischenspeichern“ or a failed submit) come back ticked.
+    answers: dict[str, list[str]] = dict(current.draft_responses or {})
     if request.method == "POST":
         answers = {q["key"]: request.form.getlist(q["key"]) for q in questions}
+        try:
+            save_draft(db, user, current, answers)
+        except DraftInvalid as invalid:
+            error = translate_error(invalid)
+        if request.form.get("action") == "save" and error is None:
+            flash(_("Ihre Antworten wurden gespeichert. Sie können später weitermachen."), "success")
+            return redirect(url_for("quizzes.attempt", attempt_id=current.id), code=303)
         # An empty text field or an untouched position select posts "", which is no answer either.
         unanswered = [q for q in questions if not any(value.strip() for value in answers[q["key"]])]
+        # Every problem at once: answers that cannot be graded (a position used twice …) and unanswered questions.
+        problems = [] if error is None else [error]
+        problems += _invalid_answers(current, questions, answers)
         if unanswered and not request.form.get("confirm_incomplete"):
             numbers = ", ".join(str(q["number"]) for q in unanswered)
-            error = _(
-                "Sie haben Frage %(numbers)s noch nicht beantwortet. Unbeantwortete Fragen zählen als falsch. "
-                "Beantworten Sie sie oder geben Sie trotzdem ab.",
-                numbers=numbers,
+            problems.append(
+                _(
+                    "Sie haben Frage %(numbers)s noch nicht beantwortet. Unbeantwortete Fragen zählen als falsch. "
+                    "Beantworten Sie sie oder geben Sie trotzdem ab.",
+                    numbers=numbers,
+                )
             )
+        offer_incomplete = bool(unanswered) and len(problems) == 1
+        if problems:
+            error = " ".join(problems)
         else:
             try:
                 submit_attempt(db, user, current, answers)
             except ResponseInvalid as invalid:
-                # Name the question by the number the person sees, not by its internal key.
-                number = next((q["number"] for q in questions if q["key"] == invalid.key), None)
-                message = translate_error(invalid)
-                error = _("Frage %(n)s: %(message)s", n=number, message=message) if number else message
+                error = _numbered(invalid, questions)
             except AttemptClosedError:
                 return redirect(url_for("quizzes.result", attempt_id=current.id), code=303)
             else:
                 return redirect(url_for("quizzes.result", attempt_id=current.id), code=303)
     status = 422 if error else 200
+    if error and request.method == "POST":
+        keep_changes_on_client_error()  # the answers saved above stay saved, though the submit was refused
     return render_template(
         "quizzes/attempt.html",
         attempt=current,
         questions=questions,
         answers=answers,
         error=error,
-        offer_incomplete=bool(error and request.method == "POST"),
+        offer_incomplete=request.method == "POST" and offer_incomplete,
     ), status
 
 
