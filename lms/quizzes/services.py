@@ -78,6 +78,40 @@ def open_attempt(session: Session, user: User, quiz_version: QuizVersion) -> Qui
     )
 
 
+def attempt_history(session: Session, user: User, module: Module) -> list[QuizAttempt]:
+    """The person's submitted attempts at the module's quiz, on every quiz version, newest first."""
+    return list(
+        session.scalars(
+            select(QuizAttempt)
+            .join(QuizVersion, QuizVersion.id == QuizAttempt.quiz_version_id)
+            .join(Quiz, Quiz.id == QuizVersion.quiz_id)
+            .where(
+                Quiz.module_id == module.id,
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.submitted_at.is_not(None),
+            )
+            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        )
+    )
+
+
+def module_passed_since(session: Session, user: User, attempt: QuizAttempt) -> Completion | None:
+    """The completion that ends the quiz for the owner of this attempt: of its module version or the current one.
+
+    A failed attempt's page shows it instead of inviting a retake that would be refused as „bereits abgeschlossen“.
+    """
+    module = attempt.module_version.module
+    versions = {attempt.module_version_id}
+    if module.current_version is not None:
+        versions.add(module.current_version.id)
+    return session.scalar(
+        select(Completion)
+        .where(Completion.user_id == user.id, Completion.module_version_id.in_(versions))
+        .order_by(Completion.completed_at.desc())
+        .limit(1)
+    )
+
+
 def completion_of(session: Session, user: User, version: ModuleVersion) -> Completion | None:
     """The person's completion of exactly this module version."""
     return session.scalar(

@@ -23,9 +23,11 @@ from lms.quizzes.services import (
     AttemptClosedError,
     DraftInvalid,
     QuizUnavailable,
+    attempt_history,
     attempt_reveal,
     completion_of,
     current_quiz_version,
+    module_passed_since,
     open_attempt,
     presented_questions,
     result_details,
@@ -80,6 +82,7 @@ def quiz_start(slug: str) -> ResponseReturnValue:
         used=submitted_attempts(db, user, quiz_version),
         open_attempt=open_attempt(db, user, quiz_version),
         completion=completion_of(db, user, version),
+        history=attempt_history(db, user, module),
     )
 
 
@@ -192,6 +195,7 @@ def result(attempt_id: int) -> ResponseReturnValue:
         ),
         module=current.module_version.module,
         completion=completion_of(db, user, current.module_version),
+        passed_since=None if current.is_passed else module_passed_since(db, user, current),
         attempts_left=attempts_left,
     )
 
