@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -91,6 +92,19 @@ class QuizVersion(Base):
     review_explanation: Mapped[str] = mapped_column(
         String(30), default=DEFAULT_REVIEW.explanation.value, server_default=DEFAULT_REVIEW.explanation.value
     )
+    #: Questions drawn at random for each attempt (a pool); None = every question.
+    draw: Mapped[int | None] = mapped_column(
+        Integer, CheckConstraint("draw IS NULL OR draw >= 1", name="draw_positive")
+    )
+    #: "all_or_nothing" (LiaScript's meaning) or "partial" (multiple choice earns partial credit, as in Moodle).
+    scoring: Mapped[str] = mapped_column(
+        String(20),
+        CheckConstraint("scoring IN ('all_or_nothing', 'partial')", name="scoring_known"),
+        default="all_or_nothing",
+        server_default="all_or_nothing",
+    )
+    #: The quiz starts only after every section of the module version was opened.
+    require_reading: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: [{"key", "type", "title", "stem_html", "explanation_html", "definition"}]; never sent to a browser as is.
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     published_at: Mapped[created_at]
@@ -161,7 +175,11 @@ class QuizAttempt(Base):
         Raises ResponseInvalid for a response that does not fit its question, AttemptClosedError if submitted.
         """
         version = self.quiz_version
-        result = grade_attempt(version.questions, raw_responses, version.pass_mark)
+        drawn = {slot["key"] for slot in self.layout}  # a pool: only the questions this attempt drew count
+        questions = [q for q in version.questions if q["key"] in drawn]
+        result = grade_attempt(
+            questions, raw_responses, version.pass_mark, partial=version.scoring == "partial"
+        )
         self.record_grade(
             responses={r.key: r.response for r in result.questions},
             results=[{"key": r.key, "score": r.score, "is_correct": r.is_correct} for r in result.questions],

@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.auth.models import User
-from lms.content.models import Module, ModuleVersion
+from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
+from lms.progress.queries import read_section_ids
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import get_type
 from lms.quizzes.review import Reveal
@@ -131,6 +132,8 @@ def start_attempt(
     existing = open_attempt(session, user, quiz_version)
     if existing is not None:
         return existing
+    if quiz_version.require_reading and unread_sections(session, user, version):
+        raise QuizUnavailable("quiz.read_first")
     used = submitted_attempts(session, user, quiz_version)
     if quiz_version.max_attempts and used >= quiz_version.max_attempts:
         raise QuizUnavailable("quiz.no_attempts_left", n=quiz_version.max_attempts)
@@ -145,6 +148,12 @@ def start_attempt(
     return attempt
 
 
+def unread_sections(session: Session, user: User, version: ModuleVersion) -> list[ModuleSection]:
+    """The module version's sections the person has not opened yet (the reading rule)."""
+    opened = read_section_ids(session, user, version)
+    return [section for section in version.sections if section.id not in opened]
+
+
 def _layout(quiz_version: QuizVersion, rng: random.Random) -> list[dict[str, Any]]:
     """The order of questions and of each question's options or steps this attempt shows, fixed at its start.
 
@@ -152,7 +161,12 @@ def _layout(quiz_version: QuizVersion, rng: random.Random) -> list[dict[str, Any
     keeps „Wahr, Falsch“, ordering steps are always shuffled (their file order may be the solution).
     """
     layout = []
-    for question in quiz_version.questions:
+    questions = quiz_version.questions
+    if quiz_version.draw and quiz_version.draw < len(questions):
+        # A pool: this attempt's questions, drawn once at its start, in file order unless the quiz shuffles.
+        drawn = set(rng.sample(range(len(questions)), quiz_version.draw))
+        questions = [q for i, q in enumerate(questions) if i in drawn]
+    for question in questions:
         question_type = get_type(question["type"])
         slot: dict[str, Any] = {"key": question["key"]}
         if question_type.arranged:

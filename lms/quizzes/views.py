@@ -35,6 +35,7 @@ from lms.quizzes.services import (
     start_attempt,
     submit_attempt,
     submitted_attempts,
+    unread_sections,
 )
 from lms.quizzes.statistics import Consistency, Flag, Missing, QuestionStatistics
 from lms.spreadsheet import neutralise
@@ -83,6 +84,7 @@ def quiz_start(slug: str) -> ResponseReturnValue:
         open_attempt=open_attempt(db, user, quiz_version),
         completion=completion_of(db, user, version),
         history=attempt_history(db, user, module),
+        unread=unread_sections(db, user, version) if quiz_version.require_reading else [],
     )
 
 
@@ -196,6 +198,10 @@ def result(attempt_id: int) -> ResponseReturnValue:
         module=current.module_version.module,
         completion=completion_of(db, user, current.module_version),
         passed_since=None if current.is_passed else module_passed_since(db, user, current),
+        points=format_decimal(
+            round(sum(float(r["score"]) for r in current.results or []), 2), format="#,##0.##"
+        ),
+        max_points=len(current.results or []),
         attempts_left=attempts_left,
     )
 
@@ -258,6 +264,7 @@ def _statistics_texts() -> dict[str, dict[str, str]]:
             Missing.REST_SAME: _("Alle haben bei den übrigen Fragen gleich abgeschnitten."),
             Missing.ONE_QUESTION: _("Das Quiz hat nur eine Frage."),
             Missing.TOTAL_SAME: _("Alle haben dasselbe Gesamtergebnis."),
+            Missing.POOLED: _("Die Versuche haben verschiedene Fragen gezogen („draw“)."),
         },
         "consistency": {
             Consistency.GOOD: _("zufriedenstellend (ab 75 %)"),
