@@ -137,7 +137,8 @@ def latest_completions(session: Session, user: User) -> dict[int, Completion]:
 
 
 def resume_positions(session: Session, user: User, version_ids: list[int]) -> dict[int, int]:
-    """version_id -> position of the section the person opened last."""
+    """version_id -> position of the section the person opened last: where „Weiterlesen“ leads, on the card of
+    „Meine Module“ and on the module overview alike."""
     latest = (
         select(ModuleSection.module_version_id, func.max(SectionRead.last_read_at).label("at"))
         .join(SectionRead, SectionRead.section_id == ModuleSection.id)

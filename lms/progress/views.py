@@ -56,7 +56,8 @@ def module_overview(slug: str) -> ResponseReturnValue:
     db, user = get_db(), acting_user()
     module, version = _module_or_404(slug)
     read = queries.read_section_ids(db, user, version)
-    next_section = next((s for s in version.sections if s.id not in read), version.sections[0])
+    position = queries.resume_positions(db, user, [version.id]).get(version.id, 1)  # the card's rule too
+    next_section = next((s for s in version.sections if s.position == position), version.sections[0])
     completion, changes = queries.valid_completion(db, user, version)
     return render_template(
         "progress/module_overview.html",
