@@ -192,3 +192,20 @@ def completions_per_module(session: Session) -> dict[int, int]:
 
 def _completion_counts(session: Session, column: InstrumentedAttribute[int]) -> dict[int, int]:
     return dict(session.execute(select(column, func.count()).group_by(column)).all())
+
+
+def retired_module_for_completer(
+    session: Session, user: User, slug: str
+) -> tuple[Module, ModuleVersion] | None:
+    """A module the catalogue no longer shows (retired, or the version retired) that this person completed online or
+    in person: the version they completed last, to read again (read-only). None for everyone else."""
+    completion = session.scalar(
+        select(Completion)
+        .join(Module, Module.id == Completion.module_id)
+        .where(Module.slug == slug, Completion.user_id == user.id)
+        .order_by(Completion.completed_at.desc(), Completion.id.desc())
+        .limit(1)
+    )
+    if completion is None:
+        return None
+    return completion.module, completion.module_version

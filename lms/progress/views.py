@@ -42,11 +42,16 @@ def my_modules() -> ResponseReturnValue:
     return render_template("progress/my_modules.html", rows=rows, due=due, today=today)
 
 
-def _module_or_404(slug: str) -> tuple[Module, ModuleVersion]:
-    found = visible_module(get_db(), acting_user(), slug)
-    if found is None:
+def _readable_module(slug: str) -> tuple[Module, ModuleVersion, bool]:
+    """The module to read and whether it is retired content, readable only for those who completed it (read-only)."""
+    db, user = get_db(), acting_user()
+    found = visible_module(db, user, slug)
+    if found is not None:
+        return found[0], found[1], False
+    retired = queries.retired_module_for_completer(db, user, slug)
+    if retired is None:
         abort(404)
-    return found
+    return retired[0], retired[1], True
 
 
 @bp.get("/module/<slug>")
@@ -54,7 +59,7 @@ def _module_or_404(slug: str) -> tuple[Module, ModuleVersion]:
 def module_overview(slug: str) -> ResponseReturnValue:
     """A module's overview: what it is about, its sections, where to continue, the quiz."""
     db, user = get_db(), acting_user()
-    module, version = _module_or_404(slug)
+    module, version, retired = _readable_module(slug)
     read = queries.read_section_ids(db, user, version)
     position = queries.resume_positions(db, user, [version.id]).get(version.id, 1)  # the card's rule too
     next_section = next((s for s in version.sections if s.position == position), version.sections[0])
@@ -66,9 +71,10 @@ def module_overview(slug: str) -> ResponseReturnValue:
         read=read,
         next_section=next_section,
         is_workshop=module.kind == ModuleKind.WORKSHOP,
-        quiz_version=current_quiz_version(db, module),
+        quiz_version=None if retired else current_quiz_version(db, module),
         completion=completion,
         changes=changes,
+        retired=retired,
     )
 
 
@@ -77,12 +83,13 @@ def module_overview(slug: str) -> ResponseReturnValue:
 def section(slug: str, position: int) -> ResponseReturnValue:
     """One section of a module; opening it records the reading progress."""
     db, user = get_db(), acting_user()
-    module, version = _module_or_404(slug)
+    module, version, retired = _readable_module(slug)
     sections = version.sections
     if not 1 <= position <= len(sections):
         abort(404)
     current = sections[position - 1]
-    record_section_read(db, user, current)
+    if not retired:  # retired content is read-only: reading it records nothing
+        record_section_read(db, user, current)
     return render_template(
         "progress/section.html",
         module=module,
@@ -92,5 +99,6 @@ def section(slug: str, position: int) -> ResponseReturnValue:
         following=sections[position] if position < len(sections) else None,
         read=queries.read_section_ids(db, user, version) | {current.id},
         is_workshop=module.kind == ModuleKind.WORKSHOP,
-        quiz_version=current_quiz_version(db, module),
+        quiz_version=None if retired else current_quiz_version(db, module),
+        retired=retired,
     )
