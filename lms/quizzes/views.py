@@ -138,8 +138,10 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         # An empty text field or an untouched position select posts "", which is no answer either.
         unanswered = [q for q in questions if not any(value.strip() for value in answers[q["key"]])]
         # Every problem at once: answers that cannot be graded (a position used twice …) and unanswered questions.
-        problems = [] if error is None else [error]
-        problems += _invalid_answers(current, questions, answers)
+        not_gradable = _invalid_answers(current, questions, answers)
+        problems = ([] if error is None else [error]) + not_gradable
+        # „Trotzdem abgeben“ helps only when unanswered questions are the one problem left.
+        offer_incomplete = bool(unanswered) and not problems
         if unanswered and not request.form.get("confirm_incomplete"):
             numbers = ", ".join(str(q["number"]) for q in unanswered)
             problems.append(
@@ -149,7 +151,6 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
                     numbers=numbers,
                 )
             )
-        offer_incomplete = bool(unanswered) and len(problems) == 1
         if problems:
             error = " ".join(problems)
         else:
