@@ -119,6 +119,12 @@ MESSAGES: dict[str, str | Plural] = {
     ),
     # quizzes: starting an attempt
     "quiz.none": N_("Zu diesem Modul gibt es noch kein Quiz."),
+    "quiz.read_first": N_(
+        "Dieses Quiz beginnt erst, wenn Sie alle Abschnitte des Moduls geöffnet haben. Bitte lesen Sie zuerst "
+        "die noch offenen Abschnitte."
+    ),
+    "draft.unknown_questions": N_("Diese Fragen gibt es in dem Versuch nicht: %(keys)s."),
+    "draft.too_long": N_("Die Antwort auf Frage %(key)s ist zu lang."),
     "quiz.already_completed": N_("Sie haben dieses Modul in dieser Version bereits abgeschlossen."),
     "quiz.no_attempts_left": _plural(
         Nn_(

@@ -52,7 +52,7 @@ TEXT = {"type": "string", "pattern": NO_CONTROL_CHARACTERS}
 
 #: What every operation may answer besides its own results: malformed requests and missing authentication.
 COMMON = {"400": _response("BadRequest"), "401": _response("Unauthorized")}
-#: Every POST also: a body larger than LMS_MAX_REQUEST_BYTES.
+#: Every POST and PUT also: a body larger than LMS_MAX_REQUEST_BYTES.
 POSTED = {**COMMON, "413": _response("PayloadTooLarge")}
 
 
@@ -182,6 +182,16 @@ def _attempt_schemas() -> dict[str, Any]:
                     "items": _ref("Question"),
                     "description": "Die Fragen in der Reihenfolge dieses Versuchs, ohne Lösungen",
                 },
+                "responses": {
+                    "type": "object",
+                    "description": (
+                        "Die bisher gespeicherten Antworten je Fragenschlüssel (PUT …/responses oder die Webseite), "
+                        "noch nicht bewertet"
+                    ),
+                    "propertyNames": {"pattern": QUESTION_KEY},
+                    "additionalProperties": {"type": "array", "items": STRING},
+                },
+                "responses_saved_at": {"anyOf": [DATE_TIME, {"type": "null"}]},
             }
         ),
         "SubmittedAttempt": _object(
@@ -333,7 +343,7 @@ def openapi_document(session_cookie: str = "lms_session") -> dict[str, Any]:
             "description": (
                 "Module, Quizversuche und Abschlüsse für die Systeme der Modellkommunen. "
                 "Authentifizierung mit einem persönlichen API-Token (Profil → API-Token) als "
-                "„Authorization: Bearer …“ oder mit der Browsersitzung (dann bei POST mit Header X-CSRFToken). "
+                "„Authorization: Bearer …“ oder mit der Browsersitzung (dann bei POST und PUT mit Header X-CSRFToken). "
                 'Fehler sind immer JSON: {"error": {"status", "message"}}, die Meldung in der Sprache des '
                 "Kontos. Eine andere Methode als beschrieben ist 405 mit Header Allow."
             ),
@@ -393,6 +403,7 @@ def openapi_document(session_cookie: str = "lms_session") -> dict[str, Any]:
                             "Der offene Versuch mit seinen Fragen, ohne Lösungen",
                             links={
                                 "GetAttempt": {"operationId": "getAttempt", "parameters": by_id},
+                                "SaveResponses": {"operationId": "saveResponses", "parameters": by_id},
                                 "SubmitAttempt": {"operationId": "submitAttempt", "parameters": by_id},
                             },
                         ),
@@ -449,6 +460,41 @@ def openapi_document(session_cookie: str = "lms_session") -> dict[str, Any]:
                     },
                 }
             },
+            "/attempts/{attempt_id}/responses": {
+                "put": {
+                    "operationId": "saveResponses",
+                    "summary": "Antworten eines offenen Versuchs speichern, ohne abzugeben",
+                    "description": (
+                        "Ersetzt die gespeicherten Antworten; bewertet wird erst bei der Abgabe. Ein Text wird als "
+                        "Liste mit einem Text gespeichert, null als leere Liste."
+                    ),
+                    "parameters": [attempt_id],
+                    "security": posting,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": _ref("Submission"),
+                                "example": {"responses": {"q1": ["a"], "q3": "Anti-Bi"}},
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(
+                            _ref("OpenAttempt"),
+                            "Der offene Versuch mit den gespeicherten Antworten",
+                            links={
+                                "GetAttempt": {"operationId": "getAttempt", "parameters": by_id},
+                                "SubmitAttempt": {"operationId": "submitAttempt", "parameters": by_id},
+                            },
+                        ),
+                        **POSTED,
+                        "404": _response("NotFound"),
+                        "409": _response("Conflict"),
+                        "422": _response("UnprocessableContent"),
+                    },
+                }
+            },
             "/me/completions": {
                 "get": {
                     "operationId": "listMyCompletions",
@@ -481,7 +527,7 @@ def openapi_document(session_cookie: str = "lms_session") -> dict[str, Any]:
                     "type": "apiKey",
                     "in": "header",
                     "name": "X-CSRFToken",
-                    "description": "Bei Anmeldung über die Browsersitzung: das CSRF-Token der Seite, für POST",
+                    "description": "Bei Anmeldung über die Browsersitzung: das CSRF-Token der Seite, für POST und PUT",
                 },
             },
             "responses": _error_responses(),

@@ -66,6 +66,8 @@ def attempt_state(attempt: QuizAttempt, reveal: Reveal | None = None) -> dict[st
             }
             for q in presented_questions(attempt)
         ]
+        data["responses"] = attempt.draft_responses or {}
+        data["responses_saved_at"] = attempt.draft_saved_at.isoformat() if attempt.draft_saved_at else None
         return data
     if reveal is None:
         raise ValueError("a submitted attempt is serialised only with what its review options reveal")

@@ -22,9 +22,11 @@ from lms.quizzes.models import QuizAttempt
 from lms.quizzes.question_types import ResponseInvalid
 from lms.quizzes.services import (
     AttemptClosedError,
+    DraftInvalid,
     QuizUnavailable,
     attempt_reveal,
     current_quiz_version,
+    save_draft,
     start_attempt,
     submit_attempt,
 )
@@ -196,6 +198,30 @@ def submit(attempt_id: int) -> ResponseReturnValue:
         return api_error(409, _("Dieser Versuch wurde bereits abgegeben."))
     except ResponseInvalid as invalid:
         return api_error(422, _("Frage %(n)s: %(message)s", n=invalid.key, message=translate_error(invalid)))
+    return jsonify(_attempt_json(attempt))
+
+
+@bp.put("/attempts/<int:attempt_id>/responses")
+def save_responses(attempt_id: int) -> ResponseReturnValue:
+    """Save the answers given so far on an open attempt, without submitting: {"responses": {"q1": ["a"], …}}."""
+    attempt = _own_attempt(attempt_id)
+    if attempt is None:
+        return api_error(404, _("Diesen Versuch gibt es nicht."))
+    body: Any = request.get_json(silent=True)
+    if not _is_submission(body):
+        return api_error(
+            400,
+            _(
+                'Erwartet wird JSON der Form {"responses": {"q1": ["a"]}}: je Frage ein Text, eine Liste von '
+                "Texten oder null, und kein weiteres Feld."
+            ),
+        )
+    if attempt.is_submitted:
+        return api_error(409, _("Dieser Versuch wurde bereits abgegeben."))
+    try:
+        save_draft(get_db(), _user(), attempt, body["responses"])
+    except DraftInvalid as invalid:
+        return api_error(422, translate_error(invalid))
     return jsonify(_attempt_json(attempt))
 
 

@@ -187,6 +187,30 @@ def _completions_newest_first() -> Select[Completion]:
     )
 
 
+def resume_positions(session: Session, user: User, version_ids: list[int]) -> dict[int, int]:
+    """version_id -> position of the section the person opened last: where „Weiterlesen“ leads, on the card of
+    „Meine Module“ and on the module overview alike."""
+    latest = (
+        select(ModuleSection.module_version_id, func.max(SectionRead.last_read_at).label("at"))
+        .join(SectionRead, SectionRead.section_id == ModuleSection.id)
+        .where(SectionRead.user_id == user.id, ModuleSection.module_version_id.in_(version_ids))
+        .group_by(ModuleSection.module_version_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(ModuleSection.module_version_id, func.max(ModuleSection.position))
+        .join(SectionRead, SectionRead.section_id == ModuleSection.id)
+        .join(
+            latest,
+            (latest.c.module_version_id == ModuleSection.module_version_id)
+            & (latest.c.at == SectionRead.last_read_at),
+        )
+        .where(SectionRead.user_id == user.id)
+        .group_by(ModuleSection.module_version_id)
+    ).all()
+    return dict(rows)
+
+
 def read_section_ids(session: Session, user: User, version: ModuleVersion) -> set[int]:
     """Ids of the sections of this version the person has opened."""
     return set(section_reads(session, user, version))
@@ -226,3 +250,20 @@ def completions_per_module(session: Session) -> dict[int, int]:
 
 def _completion_counts(session: Session, column: InstrumentedAttribute[int]) -> dict[int, int]:
     return dict(session.execute(select(column, func.count()).group_by(column)).all())
+
+
+def retired_module_for_completer(
+    session: Session, user: User, slug: str
+) -> tuple[Module, ModuleVersion] | None:
+    """A module the catalogue no longer shows (retired, or the version retired) that this person completed online or
+    in person: the version they completed last, to read again (read-only). None for everyone else."""
+    completion = session.scalar(
+        select(Completion)
+        .join(Module, Module.id == Completion.module_id)
+        .where(Module.slug == slug, Completion.user_id == user.id)
+        .order_by(Completion.completed_at.desc(), Completion.id.desc())
+        .limit(1)
+    )
+    if completion is None:
+        return None
+    return completion.module, completion.module_version

@@ -65,11 +65,16 @@ def _sections(version: ModuleVersion) -> tuple[SectionText, ...]:
     return found
 
 
-def _module_or_404(slug: str) -> tuple[Module, ModuleVersion]:
-    found = visible_module(get_db(), acting_user(), slug)
-    if found is None:
+def _readable_module(slug: str) -> tuple[Module, ModuleVersion, bool]:
+    """The module to read and whether it is retired content, readable only for those who completed it (read-only)."""
+    db, user = get_db(), acting_user()
+    found = visible_module(db, user, slug)
+    if found is not None:
+        return found[0], found[1], False
+    retired = queries.retired_module_for_completer(db, user, slug)
+    if retired is None:
         abort(404)
-    return found
+    return retired[0], retired[1], True
 
 
 @bp.get("/module/<slug>")
@@ -77,10 +82,11 @@ def _module_or_404(slug: str) -> tuple[Module, ModuleVersion]:
 def module_overview(slug: str) -> ResponseReturnValue:
     """A module's overview: what it is about, its sections, where to continue, the quiz."""
     db, user = get_db(), acting_user()
-    module, version = _module_or_404(slug)
+    module, version, retired = _readable_module(slug)
     sections = _sections(version)
     read = queries.read_section_ids(db, user, version)
-    next_section = next((s for s in sections if s.id not in read), sections[0])
+    position = queries.resume_positions(db, user, [version.id]).get(version.id, 1)  # the card's rule too
+    next_section = next((s for s in sections if s.position == position), sections[0])
     completion, changes = queries.valid_completion(db, user, version)
     return render_template(
         "progress/module_overview.html",
@@ -90,9 +96,10 @@ def module_overview(slug: str) -> ResponseReturnValue:
         read=read,
         next_section=next_section,
         is_workshop=module.kind == ModuleKind.WORKSHOP,
-        quiz_version=current_quiz_version(db, module),
+        quiz_version=None if retired else current_quiz_version(db, module),
         completion=completion,
         changes=changes,
+        retired=retired,
     )
 
 
@@ -101,13 +108,14 @@ def module_overview(slug: str) -> ResponseReturnValue:
 def section(slug: str, position: int) -> ResponseReturnValue:
     """One section of a module; opening it records the reading progress."""
     db, user = get_db(), acting_user()
-    module, version = _module_or_404(slug)
+    module, version, retired = _readable_module(slug)
     sections = _sections(version)
     if not 1 <= position <= len(sections):
         abort(404)
     current = sections[position - 1]
     reads = queries.section_reads(db, user, version)
-    record_section_read(db, user, current.id, reads)
+    if not retired:  # retired content is read-only: reading it records nothing
+        record_section_read(db, user, current.id, reads)
     following = sections[position] if position < len(sections) else None
     return render_template(
         "progress/section.html",
@@ -119,6 +127,7 @@ def section(slug: str, position: int) -> ResponseReturnValue:
         following=following,
         read=set(reads) | {current.id},
         is_workshop=module.kind == ModuleKind.WORKSHOP,
-        # Only the last section links to the quiz.
-        quiz_version=current_quiz_version(db, module) if following is None else None,
+        # Only the last section links to the quiz; retired content has none.
+        quiz_version=current_quiz_version(db, module) if following is None and not retired else None,
+        retired=retired,
     )

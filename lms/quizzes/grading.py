@@ -43,7 +43,7 @@ def _percent(points: Fraction, max_points: int) -> Decimal:
     )
 
 
-def _grade_question(question: Mapping[str, Any], raw: Any) -> QuestionResult:
+def _grade_question(question: Mapping[str, Any], raw: Any, partial: bool = False) -> QuestionResult:
     """Normalise and grade one response; a missing response counts as unanswered (score 0)."""
     key = str(question["key"])
     question_type = get_type(question["type"])
@@ -52,16 +52,26 @@ def _grade_question(question: Mapping[str, Any], raw: Any) -> QuestionResult:
         response = question_type.normalise_response(definition, raw)
     except ResponseInvalid as error:
         raise ResponseInvalid(error.code, key=key, **error.params) from error  # str(): „Frage q3: …“
-    score = min(max(float(question_type.grade(definition, response)), 0.0), 1.0)
+    grade = getattr(question_type, "grade_partial", question_type.grade) if partial else question_type.grade
+    score = min(max(float(grade(definition, response)), 0.0), 1.0)
     correct = question_type.correct_response(definition)
     return QuestionResult(key, score, score == 1.0, response, correct)
 
 
 def grade_attempt(
-    questions: Sequence[Mapping[str, Any]], responses: Mapping[str, Any], pass_mark: int
+    questions: Sequence[Mapping[str, Any]],
+    responses: Mapping[str, Any],
+    pass_mark: int,
+    *,
+    partial: bool = False,
 ) -> GradeResult:
-    """Grade every question; responses for unknown keys are ignored, unanswered questions score 0."""
-    results = tuple(_grade_question(question, responses.get(str(question["key"]))) for question in questions)
+    """Grade every question; responses for unknown keys are ignored, unanswered questions score 0.
+
+    ``partial``: types that know partial credit (multiple choice) give it; the others stay all or nothing.
+    """
+    results = tuple(
+        _grade_question(question, responses.get(str(question["key"])), partial) for question in questions
+    )
     points = sum((Fraction(result.score) for result in results), Fraction(0))
     percent = _percent(points, len(results))
     # Compare the percentage the learner sees, so "80.0 %" never reads as failed at pass mark 80.

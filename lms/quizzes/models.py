@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
     inspect,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -94,6 +95,19 @@ class QuizVersion(Base):
     review_explanation: Mapped[str] = mapped_column(
         String(30), default=DEFAULT_REVIEW.explanation.value, server_default=DEFAULT_REVIEW.explanation.value
     )
+    #: Questions drawn at random for each attempt (a pool); None = every question.
+    draw: Mapped[int | None] = mapped_column(
+        Integer, CheckConstraint("draw IS NULL OR draw >= 1", name="draw_positive")
+    )
+    #: "all_or_nothing" (LiaScript's meaning) or "partial" (multiple choice earns partial credit, as in Moodle).
+    scoring: Mapped[str] = mapped_column(
+        String(20),
+        CheckConstraint("scoring IN ('all_or_nothing', 'partial')", name="scoring_known"),
+        default="all_or_nothing",
+        server_default="all_or_nothing",
+    )
+    #: The quiz starts only after every section of the module version was opened.
+    require_reading: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: [{"key", "type", "title", "stem_html", "explanation_html", "definition"}]; never sent to a browser as is.
     questions: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
     published_at: Mapped[created_at]
@@ -140,6 +154,9 @@ class QuizAttempt(Base):
     results: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
     score_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     is_passed: Mapped[bool | None] = mapped_column(Boolean)
+    #: While open: the answers given so far, as posted ({key: [value, …]}), saved as the person goes; not graded.
+    draft_responses: Mapped[dict[str, list[str]] | None] = mapped_column(JSONDocument)
+    draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     quiz_version: Mapped[QuizVersion] = relationship(lazy="joined")
     module_version: Mapped[ModuleVersion] = relationship(lazy="joined")
@@ -148,13 +165,24 @@ class QuizAttempt(Base):
     def is_submitted(self) -> bool:
         return self.submitted_at is not None
 
+    def save_draft(self, answers: dict[str, list[str]], *, at: datetime) -> None:
+        """Keep the answers given so far (not graded); refused once the attempt is submitted."""
+        if self.is_submitted:
+            raise AttemptClosedError(f"attempt {self.id} was already submitted")
+        self.draft_responses = answers
+        self.draft_saved_at = at
+
     def grade(self, raw_responses: Mapping[str, Any], *, at: datetime) -> GradeResult:
         """Grade the responses against this attempt's frozen quiz version and close the attempt with the result.
 
         Raises ResponseInvalid for a response that does not fit its question, AttemptClosedError if submitted.
         """
         version = self.quiz_version
-        result = grade_attempt(version.questions, raw_responses, version.pass_mark)
+        drawn = {slot["key"] for slot in self.layout}  # a pool: only the questions this attempt drew count
+        questions = [q for q in version.questions if q["key"] in drawn]
+        result = grade_attempt(
+            questions, raw_responses, version.pass_mark, partial=version.scoring == "partial"
+        )
         self.record_grade(
             responses={r.key: r.response for r in result.questions},
             results=[{"key": r.key, "score": r.score, "is_correct": r.is_correct} for r in result.questions],

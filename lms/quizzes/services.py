@@ -13,19 +13,35 @@ from sqlalchemy.orm import Session, contains_eager
 
 from lms import time as clock
 from lms.auth.models import User
-from lms.content.models import Module, ModuleVersion
+from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.db import built_once
 from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
+from lms.progress.queries import read_section_ids
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import get_type
 from lms.quizzes.review import Reveal
 
-__all__ = ["AttemptClosedError", "QuizUnavailable", "start_attempt", "submit_attempt"]
+__all__ = [
+    "AttemptClosedError",
+    "DraftInvalid",
+    "QuizUnavailable",
+    "save_draft",
+    "start_attempt",
+    "submit_attempt",
+]
+
+#: Bounds of a saved draft: values per question and characters per value (a text answer, an ordering slot).
+DRAFT_MAX_VALUES = 50
+DRAFT_MAX_CHARS = 2000
 
 
 class QuizUnavailable(ServiceError):
     """No attempt can be started; the message says why, for the person."""
+
+
+class DraftInvalid(ServiceError):
+    """Answers to save that do not fit the attempt (unknown question, value too long)."""
 
 
 def current_quiz_version(session: Session, module: Module) -> QuizVersion | None:
@@ -120,6 +136,40 @@ def open_attempt(session: Session, user: User, quiz_version: QuizVersion) -> Qui
     )
 
 
+def attempt_history(session: Session, user: User, module: Module) -> list[QuizAttempt]:
+    """The person's submitted attempts at the module's quiz, on every quiz version, newest first."""
+    return list(
+        session.scalars(
+            select(QuizAttempt)
+            .join(QuizVersion, QuizVersion.id == QuizAttempt.quiz_version_id)
+            .join(Quiz, Quiz.id == QuizVersion.quiz_id)
+            .where(
+                Quiz.module_id == module.id,
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.submitted_at.is_not(None),
+            )
+            .order_by(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+        )
+    )
+
+
+def module_passed_since(session: Session, user: User, attempt: QuizAttempt) -> Completion | None:
+    """The completion that ends the quiz for the owner of this attempt: of its module version or the current one.
+
+    A failed attempt's page shows it instead of inviting a retake that would be refused as „bereits abgeschlossen“.
+    """
+    module = attempt.module_version.module
+    versions = {attempt.module_version_id}
+    if module.current_version is not None:
+        versions.add(module.current_version.id)
+    return session.scalar(
+        select(Completion)
+        .where(Completion.user_id == user.id, Completion.module_version_id.in_(versions))
+        .order_by(Completion.completed_at.desc())
+        .limit(1)
+    )
+
+
 def completion_of(session: Session, user: User, version: ModuleVersion) -> Completion | None:
     """The person's completion of exactly this module version."""
     return session.scalar(
@@ -141,6 +191,8 @@ def start_attempt(
         existing = open_attempt(session, user, quiz_version)
         if existing is not None:
             return existing
+    if quiz_version.require_reading and unread_sections(session, user, version):
+        raise QuizUnavailable("quiz.read_first")
     used = mine.used
     if quiz_version.max_attempts and used >= quiz_version.max_attempts:
         raise QuizUnavailable("quiz.no_attempts_left", n=quiz_version.max_attempts)
@@ -155,6 +207,12 @@ def start_attempt(
     return attempt
 
 
+def unread_sections(session: Session, user: User, version: ModuleVersion) -> list[ModuleSection]:
+    """The module version's sections the person has not opened yet (the reading rule)."""
+    opened = read_section_ids(session, user, version)
+    return [section for section in version.sections if section.id not in opened]
+
+
 def _layout(quiz_version: QuizVersion, rng: random.Random) -> list[dict[str, Any]]:
     """The order of questions and of each question's options or steps this attempt shows, fixed at its start.
 
@@ -162,7 +220,12 @@ def _layout(quiz_version: QuizVersion, rng: random.Random) -> list[dict[str, Any
     keeps „Wahr, Falsch“, ordering steps are always shuffled (their file order may be the solution).
     """
     layout = []
-    for question in quiz_version.questions:
+    questions = quiz_version.questions
+    if quiz_version.draw and quiz_version.draw < len(questions):
+        # A pool: this attempt's questions, drawn once at its start, in file order unless the quiz shuffles.
+        drawn = set(rng.sample(range(len(questions)), quiz_version.draw))
+        questions = [q for i, q in enumerate(questions) if i in drawn]
+    for question in questions:
         question_type = get_type(question["type"])
         slot: dict[str, Any] = {"key": question["key"]}
         if question_type.arranged:
@@ -198,6 +261,33 @@ def presented_questions(attempt: QuizAttempt) -> list[dict[str, Any]]:
             }
         )
     return presented
+
+
+def draft_answers(raw: Mapping[str, Any], keys: set[str]) -> dict[str, list[str]]:
+    """Answers given so far as {key: [value, …]} (a text becomes [text], null []); DraftInvalid if they don't fit.
+
+    Nothing is graded or checked against the options here: a half-placed ordering is a legal draft.
+    """
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise DraftInvalid("draft.unknown_questions", keys=", ".join(unknown))
+    answers: dict[str, list[str]] = {}
+    for key, value in raw.items():
+        values = [] if value is None else [value] if isinstance(value, str) else list(value)
+        if len(values) > DRAFT_MAX_VALUES or any(
+            not isinstance(item, str) or len(item) > DRAFT_MAX_CHARS for item in values
+        ):
+            raise DraftInvalid("draft.too_long", key=key)
+        answers[key] = values
+    return answers
+
+
+def save_draft(session: Session, user: User, attempt: QuizAttempt, raw: Mapping[str, Any]) -> None:
+    """Keep the answers given so far on an open attempt; AttemptClosedError once it is submitted."""
+    if attempt.user_id != user.id:
+        raise PermissionError("attempt belongs to someone else")
+    attempt.save_draft(draft_answers(raw, {slot["key"] for slot in attempt.layout}), at=clock.now())
+    session.flush()
 
 
 def submit_attempt(

@@ -62,6 +62,7 @@ class Missing(StrEnum):
     REST_SAME = "rest_same"  # everyone scored the same on the other questions together
     ONE_QUESTION = "one_question"  # internal consistency needs at least two questions
     TOTAL_SAME = "total_same"  # everyone has the same total
+    POOLED = "pooled"  # attempts drew different questions (draw:), so their totals do not add up alike
 
 
 class Consistency(StrEnum):
@@ -150,32 +151,51 @@ def quiz_statistics(
     definitions = [q["definition"] for q in questions]
     types = [get_type(q["type"]) for q in questions]
     keys = [str(q["key"]) for q in questions]
+    # Per question only the attempts that drew it (a pool draws some questions per attempt; without a pool every
+    # attempt has every question): its scores and, beside each, the rest of that attempt's total.
     columns: list[list[float]] = [[] for _ in questions]
+    rests: list[list[float]] = [[] for _ in questions]
     tallies: list[Counter[str]] = [Counter() for _ in questions]
     unanswered = [0] * k
     totals: list[float] = []
+    maxima: list[int] = []
     passed = 0
     for attempt in attempts:
         scores = {str(r["key"]): float(r["score"]) for r in attempt.results or ()}
         responses = attempt.responses or {}
-        for i, key in enumerate(keys):
-            columns[i].append(scores.get(key, 0.0))  # a question without a result scored nothing
-            chosen = _tally_keys(types[i], definitions[i], responses.get(key))
+        drawn = [i for i, key in enumerate(keys) if key in scores] if scores else list(range(k))
+        total = math.fsum(scores.get(keys[i], 0.0) for i in drawn)
+        for i in drawn:
+            columns[i].append(scores.get(keys[i], 0.0))
+            rests[i].append(total - columns[i][-1])
+            chosen = _tally_keys(types[i], definitions[i], responses.get(keys[i]))
             if chosen:
                 tallies[i].update(chosen)
             else:
                 unanswered[i] += 1
-        totals.append(math.fsum(columns[i][-1] for i in range(k)))
+        totals.append(total)
+        maxima.append(len(drawn))
         passed += bool(attempt.is_passed)
     n = len(totals)
-    alpha, alpha_missing = _alpha(columns, totals)
+    pooled = any(m != k for m in maxima)
+    if pooled:  # totals of different questions: compare them as percentages, alpha is not defined
+        percents = [100 * t / m if m else 0.0 for t, m in zip(totals, maxima, strict=True)]
+        mean = stats.fmean(percents) if n else None
+        median = stats.median(percents) if n else None
+        sd = stats.stdev(percents) if n > 1 else None
+        alpha, alpha_missing = (None, Missing.POOLED) if n > 1 else (None, _too_few(n))
+    else:
+        mean = _percent_of(stats.fmean(totals), k) if n else None
+        median = _percent_of(stats.median(totals), k) if n else None
+        sd = _percent_of(stats.stdev(totals), k) if n > 1 else None
+        alpha, alpha_missing = _alpha(columns, totals)
     return QuizStatistics(
         attempts=n,
         passed=passed,
         pass_rate=_share(passed, n),
-        mean=_percent_of(stats.fmean(totals), k) if n else None,
-        median=_percent_of(stats.median(totals), k) if n else None,
-        sd=_percent_of(stats.stdev(totals), k) if n > 1 else None,
+        mean=mean,
+        median=median,
+        sd=sd,
         sd_missing=_too_few(n),
         alpha=alpha,
         alpha_missing=alpha_missing,
@@ -185,8 +205,8 @@ def quiz_statistics(
                 number=i + 1,
                 question=questions[i],
                 scores=columns[i],
-                rest=[t - x for t, x in zip(totals, columns[i], strict=True)],
-                options=_frequencies(types[i], definitions[i], tallies[i], n),
+                rest=rests[i],
+                options=_frequencies(types[i], definitions[i], tallies[i], len(columns[i])),
                 unanswered=unanswered[i],
             )
             for i in range(k)

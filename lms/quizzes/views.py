@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -20,21 +21,26 @@ from lms.quizzes.question_types import ResponseInvalid, get_type
 from lms.quizzes.review import When
 from lms.quizzes.services import (
     AttemptClosedError,
+    DraftInvalid,
     QuizUnavailable,
+    attempt_history,
     attempt_reveal,
     completion_of,
     current_quiz_version,
+    module_passed_since,
     presented_questions,
     result_details,
+    save_draft,
     standing,
     start_attempt,
     submit_attempt,
     submitted_attempts,
+    unread_sections,
 )
 from lms.quizzes.statistics import Consistency, Flag, Missing, QuestionStatistics
 from lms.spreadsheet import neutralise
 from lms.web.access import acting_user, roles_required
-from lms.web.database import get_db
+from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
@@ -78,7 +84,32 @@ def quiz_start(slug: str) -> ResponseReturnValue:
         used=mine.used,
         open_attempt=mine.has_open_attempt,
         completion=mine.has_completed,
+        history=attempt_history(db, user, module),
+        unread=unread_sections(db, user, version) if quiz_version.require_reading else [],
     )
+
+
+def _numbered(invalid: ResponseInvalid, questions: list[dict[str, Any]]) -> str:
+    """The message of an answer that cannot be graded, naming the question by the number the person sees."""
+    number = next((q["number"] for q in questions if q["key"] == invalid.key), None)
+    message = translate_error(invalid)
+    return _("Frage %(n)s: %(message)s", n=number, message=message) if number else message
+
+
+def _invalid_answers(
+    attempt: QuizAttempt, questions: list[dict[str, Any]], answers: dict[str, list[str]]
+) -> list[str]:
+    """A message for each given answer that does not fit its question, in the order the questions are shown."""
+    messages = []
+    for q in questions:
+        definition = attempt.quiz_version.question(q["key"])["definition"]
+        try:
+            get_type(q["type"]).normalise_response(definition, answers.get(q["key"], []))
+        except ResponseInvalid as invalid:
+            messages.append(
+                _numbered(ResponseInvalid(invalid.code, key=q["key"], **invalid.params), questions)
+            )
+    return messages
 
 
 @bp.route("/versuche/<int:attempt_id>", methods=["GET", "POST"])
@@ -93,38 +124,55 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         return redirect(url_for("quizzes.result", attempt_id=current.id), code=303)
     questions = presented_questions(current)
     error = None
-    answers: dict[str, list[str]] = {}
+    offer_incomplete = False
+    # Answers saved so far (by the page's autosave, „Zwischenspeichern“ or a failed submit) come back ticked.
+    answers: dict[str, list[str]] = dict(current.draft_responses or {})
     if request.method == "POST":
         answers = {q["key"]: request.form.getlist(q["key"]) for q in questions}
+        try:
+            save_draft(db, user, current, answers)
+        except DraftInvalid as invalid:
+            error = translate_error(invalid)
+        if request.form.get("action") == "save" and error is None:
+            flash(_("Ihre Antworten wurden gespeichert. Sie können später weitermachen."), "success")
+            return redirect(url_for("quizzes.attempt", attempt_id=current.id), code=303)
         # An empty text field or an untouched position select posts "", which is no answer either.
         unanswered = [q for q in questions if not any(value.strip() for value in answers[q["key"]])]
+        # Every problem at once: answers that cannot be graded (a position used twice …) and unanswered questions.
+        not_gradable = _invalid_answers(current, questions, answers)
+        problems = ([] if error is None else [error]) + not_gradable
+        # „Trotzdem abgeben“ helps only when unanswered questions are the one problem left.
+        offer_incomplete = bool(unanswered) and not problems
         if unanswered and not request.form.get("confirm_incomplete"):
             numbers = ", ".join(str(q["number"]) for q in unanswered)
-            error = _(
-                "Sie haben Frage %(numbers)s noch nicht beantwortet. Unbeantwortete Fragen zählen als falsch. "
-                "Beantworten Sie sie oder geben Sie trotzdem ab.",
-                numbers=numbers,
+            problems.append(
+                _(
+                    "Sie haben Frage %(numbers)s noch nicht beantwortet. Unbeantwortete Fragen zählen als falsch. "
+                    "Beantworten Sie sie oder geben Sie trotzdem ab.",
+                    numbers=numbers,
+                )
             )
+        if problems:
+            error = " ".join(problems)
         else:
             try:
                 submit_attempt(db, user, current, answers)
             except ResponseInvalid as invalid:
-                # Name the question by the number the person sees, not by its internal key.
-                number = next((q["number"] for q in questions if q["key"] == invalid.key), None)
-                message = translate_error(invalid)
-                error = _("Frage %(n)s: %(message)s", n=number, message=message) if number else message
+                error = _numbered(invalid, questions)
             except AttemptClosedError:
                 return redirect(url_for("quizzes.result", attempt_id=current.id), code=303)
             else:
                 return redirect(url_for("quizzes.result", attempt_id=current.id), code=303)
     status = 422 if error else 200
+    if error and request.method == "POST":
+        keep_changes_on_client_error()  # the answers saved above stay saved, though the submit was refused
     return render_template(
         "quizzes/attempt.html",
         attempt=current,
         questions=questions,
         answers=answers,
         error=error,
-        offer_incomplete=bool(error and request.method == "POST"),
+        offer_incomplete=request.method == "POST" and offer_incomplete,
     ), status
 
 
@@ -151,6 +199,11 @@ def result(attempt_id: int) -> ResponseReturnValue:
         ),
         module=current.module_version.module,
         completion=completion_of(db, user, current.module_version),
+        passed_since=None if current.is_passed else module_passed_since(db, user, current),
+        points=format_decimal(
+            round(sum(float(r["score"]) for r in current.results or []), 2), format="#,##0.##"
+        ),
+        max_points=len(current.results or []),
         attempts_left=attempts_left,
     )
 
@@ -213,6 +266,7 @@ def _statistics_texts() -> dict[str, dict[str, str]]:
             Missing.REST_SAME: _("Alle haben bei den übrigen Fragen gleich abgeschnitten."),
             Missing.ONE_QUESTION: _("Das Quiz hat nur eine Frage."),
             Missing.TOTAL_SAME: _("Alle haben dasselbe Gesamtergebnis."),
+            Missing.POOLED: _("Die Versuche haben verschiedene Fragen gezogen („draw“)."),
         },
         "consistency": {
             Consistency.GOOD: _("zufriedenstellend (ab 75 %)"),

@@ -120,6 +120,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "api.completions": LOGGED_IN,
     "api.get_attempt": frozenset({"learner_a"}),
     "api.submit": frozenset({"learner_a"}),
+    "api.save_responses": frozenset({"learner_a"}),
     "content.manage": frozenset({"trainer", "admin"}),
     "reports.coordination": frozenset({"coordinator_a", "coordinator_b", "admin"}),
     "reports.dashboard": MANAGERS_A,

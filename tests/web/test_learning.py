@@ -153,3 +153,21 @@ def test_pages_need_login(client) -> None:  # type: ignore[no-untyped-def]
     for path in ("/module", "/nachweise", "/profil", "/inhalte", "/versuche/1"):
         response = client.get(path)
         assert response.status_code == 302 and "/anmelden" in response.headers["Location"], path
+
+
+def test_weiterlesen_on_the_card_and_on_the_overview_lead_to_the_same_section(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(db)
+    _learner(client, db)
+    for position in (1, 3, 2):  # the person reads 1 and 3, then goes back to 2
+        client.get(f"/module/testmodul/abschnitt/{position}")
+    card = re.search(
+        r'href="(/module/testmodul/abschnitt/\d)"[^>]*>\s*<span class="kern-label">Weiterlesen',
+        client.get("/module").text,
+    )
+    overview = re.search(
+        r'href="(/module/testmodul/abschnitt/\d)"[^>]*>\s*<span class="kern-label">Weiterlesen',
+        client.get("/module/testmodul").text,
+    )
+    assert card and overview
+    assert card.group(1) == overview.group(1) == "/module/testmodul/abschnitt/2"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from fractions import Fraction
 from typing import Any, ClassVar
 
 from lms.markdown.problems import Problem
@@ -209,3 +210,14 @@ und sexuelle Identität. Die Staatsangehörigkeit ist kein eigener Grund.
     correct_marker = "[[X]]"
     marker = _MULTIPLE_MARKER
     multiple = True
+
+    @classmethod
+    def grade_partial(cls, definition: dict[str, Any], response: tuple[str, ...]) -> float:
+        """Partial credit as in Moodle (``scoring: partial``): each right option chosen earns 1/(right options),
+        each wrong one chosen costs 1/(wrong options); never below 0, all right and nothing wrong is 1."""
+        right = set(cls.correct_response(definition))
+        wrong = {option["id"] for option in definition["options"]} - right
+        chosen = set(response)
+        earned = Fraction(len(chosen & right), len(right))
+        lost = Fraction(len(chosen & wrong), len(wrong)) if wrong else Fraction(0)
+        return float(max(earned - lost, Fraction(0)))

@@ -318,12 +318,11 @@ def test_several_broken_questions_are_all_reported():
 # --- quiz-level problems ----------------------------------------------------------------------------
 
 
-def test_fewer_than_six_questions():
-    source = quiz(SINGLE, MULTIPLE)
-    assert problems_of(source) == [
-        f"quizzes/grundbegriffe.md:{line_of(source, '## Wer ist')}: Ein Quiz braucht mindestens 6 "
-        "Fragen; gefunden: 2."
-    ]
+def test_a_quiz_may_have_two_questions_and_only_module_and_pass_mark():
+    source = quiz(SINGLE, MULTIPLE, front_matter="---\nmodule: grundbegriffe\npass_mark: 50\n---\n")
+    doc = parse_quiz(source, PATH)
+    assert len(doc.questions) == 2
+    assert (doc.shuffle, doc.max_attempts) == (False, 0)  # the documented defaults: file order, unlimited
 
 
 def test_no_questions():
@@ -343,8 +342,8 @@ def test_no_questions():
             "max_attempts: -1",
             "5: „max_attempts“ muss eine ganze Zahl ab 0 sein (0 = unbegrenzt).",
         ),
-        ("max_attempts: 3\n", "", "1: Pflichtfeld „max_attempts“ fehlt."),
-        ("shuffle: true", "shufle: true", "1: Pflichtfeld „shuffle“ fehlt."),
+        ("pass_mark: 80\n", "", "1: Pflichtfeld „pass_mark“ fehlt."),
+        ("shuffle: true", "shufle: true", "4: Unbekanntes Feld „shufle“ (meinten Sie „shuffle“?)."),
     ],
 )
 def test_front_matter_problems(replace, by, message):

@@ -285,7 +285,20 @@ def test_partial_scores_count_as_fractions_of_the_question() -> None:
     assert result.questions[0].sd == pytest.approx(50.0)
 
 
-def test_a_missing_result_scores_zero() -> None:
-    result = quiz_statistics(THREE, [AttemptRecord([{"key": "q1", "score": 1.0}], {}, False)])
-    assert [q.facility for q in result.questions] == [100.0, 0.0, 0.0]
-    assert all(q.unanswered == 1 for q in result.questions)
+def test_a_question_an_attempt_did_not_draw_is_skipped_not_counted_wrong() -> None:
+    # A pool (draw: 2 of 3): each attempt has results only for the questions it drew.
+    attempts = [
+        AttemptRecord(
+            [{"key": "q1", "score": 1.0}, {"key": "q2", "score": 1.0}], {"q1": ["b"], "q2": ["b"]}, True
+        ),
+        AttemptRecord(
+            [{"key": "q1", "score": 0.0}, {"key": "q3", "score": 1.0}], {"q1": ["a"], "q3": ["b"]}, False
+        ),
+        AttemptRecord([{"key": "q2", "score": 0.0}, {"key": "q3", "score": 1.0}], {"q3": ["b"]}, False),
+    ]
+    result = quiz_statistics(THREE, attempts)
+    assert [q.facility for q in result.questions] == [50.0, 50.0, 100.0]
+    assert [q.unanswered for q in result.questions] == [0, 1, 0]
+    assert [q.unanswered_share for q in result.questions] == [0.0, 50.0, 0.0]
+    assert result.mean == pytest.approx(200 / 3)  # 2 of 2, 1 of 2, 1 of 2
+    assert result.alpha is None and result.alpha_missing is Missing.POOLED

@@ -1,0 +1,78 @@
+// A quiz attempt saves its answers while the learner goes (PUT /api/v1/attempts/<id>/responses), shows
+// „Gespeichert“ in a live region and warns before leaving with changes not yet saved.
+// Without this script the form still works: „Zwischenspeichern“ posts the answers and the server keeps them.
+(function () {
+  "use strict";
+  var form = document.getElementById("attempt-form");
+  var status = document.getElementById("attempt-save-status");
+  if (!form || !status) { return; }
+  var url = form.getAttribute("data-autosave-url");
+  var token = form.querySelector("input[name=csrf_token]").value;
+  var german = (document.documentElement.lang || "de").indexOf("de") === 0;
+  var text = {
+    saving: german ? "Speichert …" : "Saving …",
+    saved: german ? "Gespeichert" : "Saved",
+    failed: german ? "Speichern fehlgeschlagen; bitte „Zwischenspeichern“ verwenden." : "Saving failed; please use „Save for later“."
+  };
+  var timer = null;
+  var inFlight = false;
+  var submitting = false;
+
+  function answers() {
+    var result = {};
+    var fields = form.querySelectorAll("input[name], select[name], textarea[name]");
+    Array.prototype.forEach.call(fields, function (field) {
+      var name = field.name;
+      if (name === "csrf_token" || name === "action" || name === "confirm_incomplete") { return; }
+      if (!result.hasOwnProperty(name)) { result[name] = []; }
+      if ((field.type === "checkbox" || field.type === "radio") && !field.checked) { return; }
+      result[name].push(field.value);
+    });
+    return result;
+  }
+
+  var saved = JSON.stringify(answers());
+
+  function dirty() { return JSON.stringify(answers()) !== saved; }
+
+  function save() {
+    if (inFlight || !dirty()) { return; }
+    var sending = JSON.stringify(answers());
+    inFlight = true;
+    status.textContent = text.saving;
+    fetch(url, {
+      method: "PUT",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token, "Accept": "application/json" },
+      body: JSON.stringify({ responses: JSON.parse(sending) })
+    }).then(function (response) {
+      inFlight = false;
+      if (!response.ok) {
+        return response.json().then(function (data) {
+          status.textContent = (data.error && data.error.message) || text.failed;
+        }, function () { status.textContent = text.failed; });
+      }
+      saved = sending;
+      status.textContent = text.saved;
+      if (dirty()) { schedule(); }
+    }).catch(function () {
+      inFlight = false;
+      status.textContent = text.failed;
+    });
+  }
+
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 600);
+  }
+
+  form.addEventListener("change", schedule);
+  form.addEventListener("input", schedule);
+  form.addEventListener("submit", function () { submitting = true; });
+  window.addEventListener("beforeunload", function (event) {
+    if (submitting || !dirty()) { return; }
+    save();
+    event.preventDefault();
+    event.returnValue = "";
+  });
+}());
