@@ -152,5 +152,5 @@ def test_media_paths_that_no_upload_can_have_are_found_with_their_line() -> None
     from lms.content.media import unknown_media_paths
 
     sha = "a" * 64
-    source = f"Text\n![Ablauf](/media/nichtda.png)\n![Gut](/media/{sha}.png)\n<img src=\"/media/x.jpg\">\n"
+    source = f'Text\n![Ablauf](/media/nichtda.png)\n![Gut](/media/{sha}.png)\n<img src="/media/x.jpg">\n'
     assert unknown_media_paths(source) == [(2, "/media/nichtda.png"), (4, "/media/x.jpg")]
