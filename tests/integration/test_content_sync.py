@@ -120,3 +120,18 @@ def test_export_into_a_new_folder_writes_files_that_import_unchanged(repo: tuple
     again = _cli("content", "import", *_paths(target), url=url)
     assert again.exit_code == 0
     assert again.stdout.count("unverändert") == 2
+
+
+def test_draft_numbers_are_never_reused(db) -> None:  # type: ignore[no-untyped-def]
+    from lms.auth.models import Role
+    from lms.authoring.drafts import discard_draft, new_module_draft
+    from lms.content.models import ModuleKind
+
+    trainer = f.user(db, Role.TRAINER)
+    first = new_module_draft(db, trainer, ModuleKind.TRAINING)
+    number = first.id
+    discard_draft(db, trainer, first)
+    db.commit()
+    second = new_module_draft(db, trainer, ModuleKind.TRAINING)
+    db.commit()
+    assert second.id > number
