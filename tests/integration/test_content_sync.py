@@ -135,3 +135,64 @@ def test_draft_numbers_are_never_reused(db) -> None:  # type: ignore[no-untyped-
     second = new_module_draft(db, trainer, ModuleKind.TRAINING)
     db.commit()
     assert second.id > number
+
+
+def test_a_zip_with_a_new_module_and_its_quiz_becomes_two_drafts_published_together(db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from lms.auth.models import Role
+    from lms.authoring.archive import build_archive
+    from lms.authoring.drafts import PublishRefused, publish_draft
+    from lms.authoring.uploads import upload_documents
+    from lms.content.models import ChangeKind, Draft, Module
+    from lms.quizzes.models import Quiz
+
+    trainer = f.user(db, Role.TRAINER)
+    module_text = f.module_source(slug="neu", title="Neues Modul")
+    archive = build_archive(
+        [
+            ("modules/neu.md", module_text),
+            ("quizzes/neu.md", f.quiz_source("neu")),
+        ]
+    )
+    report = upload_documents(db, trainer, "neu.zip", archive)
+    module_upload, quiz_upload = report.files
+    assert module_upload.draft is not None and quiz_upload.draft is not None
+    assert quiz_upload.problems == []  # not „Modul „neu“ gibt es nicht“
+    assert quiz_upload.draft.id != module_upload.draft.id
+
+    # The module draft gets a problem: publishing the quiz says so and publishes nothing.
+    module_upload.draft.source = module_text.replace("kind: training", "kind: schulung")
+    with pytest.raises(PublishRefused) as refused:
+        publish_draft(db, trainer, quiz_upload.draft, change_kind=ChangeKind.MATERIAL, change_note="Neu")
+    assert "noch ein Entwurf mit Problemen" in refused.value.problems[0].message
+    assert db.scalar(select(Module).where(Module.slug == "neu")) is None
+
+    module_upload.draft.source = module_text
+    quiz_version = publish_draft(
+        db, trainer, quiz_upload.draft, change_kind=ChangeKind.MATERIAL, change_note="Neu"
+    )
+    module = db.scalar(select(Module).where(Module.slug == "neu"))
+    assert module is not None and module.current_version is not None
+    assert db.scalar(select(Quiz).where(Quiz.module_id == module.id)).current_version is quiz_version
+    assert db.scalars(select(Draft)).all() == []
+
+
+def test_publishing_the_new_module_first_keeps_its_quiz_draft_ready(db) -> None:  # type: ignore[no-untyped-def]
+    from lms.auth.models import Role
+    from lms.authoring.archive import build_archive
+    from lms.authoring.drafts import check_draft, publish_draft
+    from lms.authoring.uploads import upload_documents
+    from lms.content.models import ChangeKind
+
+    trainer = f.user(db, Role.TRAINER)
+    archive = build_archive(
+        [("modules/neu.md", f.module_source(slug="neu")), ("quizzes/neu.md", f.quiz_source("neu"))]
+    )
+    module_upload, quiz_upload = upload_documents(db, trainer, "neu.zip", archive).files
+    version = publish_draft(
+        db, trainer, module_upload.draft, change_kind=ChangeKind.MATERIAL, change_note="a"
+    )
+    assert quiz_upload.draft.module is version.module
+    assert check_draft(db, quiz_upload.draft)[0].problems == []
+    publish_draft(db, trainer, quiz_upload.draft, change_kind=ChangeKind.MATERIAL, change_note="b")

@@ -144,6 +144,7 @@ def save(draft_id: int) -> ResponseReturnValue:
         return _editor_page(
             draft, form, publish, error=_("Bitte füllen Sie die Angaben zur Veröffentlichung aus.")
         ), 422
+    new_module_too = draft.document == DocumentType.QUIZ and draft.module is None
     try:
         published = publish_draft(
             db,
@@ -157,7 +158,10 @@ def save(draft_id: int) -> ResponseReturnValue:
         form.revision.data = draft.revision
         return _editor_page(draft, form, publish, refused=refused.problems), 422
     slug = published.module.slug if isinstance(published, ModuleVersion) else published.quiz.module.slug
-    flash(_("Veröffentlicht. Die neue Version ist ab sofort für alle sichtbar."), "success")
+    if new_module_too:
+        flash(_("Modul und Quiz veröffentlicht. Beide sind ab sofort für alle sichtbar."), "success")
+    else:
+        flash(_("Veröffentlicht. Die neue Version ist ab sofort für alle sichtbar."), "success")
     return redirect(url_for("content.history", slug=slug))
 
 
