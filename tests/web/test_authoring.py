@@ -251,7 +251,8 @@ def test_retire_and_restore_a_module_from_the_history_page(client, db: Session, 
     assert db.scalars(select(Module)).one().retired_at is not None
     assert "zurückgezogen" in client.get("/inhalte").text
     log = client.get("/inhalte/protokoll").text
-    assert "content.retire_module" in log and "veraltet" in log and "Tina Trainerin" in log
+    assert "Modul „testmodul“ aus dem Katalog zurückgezogen." in log
+    assert "veraltet" in log and "Tina Trainerin" in log and "content.retire_module" not in log
     client.post("/inhalte/testmodul/wiederherstellen", data={"csrf_token": token})
     db.expire_all()
     assert db.scalars(select(Module)).one().retired_at is None
@@ -291,3 +292,37 @@ def test_compare_quiz_versions_defaults_to_the_newest_change(client, db: Session
     assert "Unterschiede zwischen Fassung 1 und Fassung 2" in page.text
     assert "<del>Erklärung 1.</del>" in page.text and "<ins>Erklärung 1, genauer.</ins>" in page.text
     assert client.get("/inhalte/testmodul/vergleich?art=quiz&von=1&zu=7").status_code == 404
+
+
+def test_audit_log_speaks_german_and_filters_by_who_what_and_when(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    from lms.audit.services import record_event
+
+    other = f.user(db, Role.ADMIN, name="Petra Programmbüro")
+    record_event(
+        db, actor_id=other.id, action="certificate.issue", object_type="certificate", object_id="ABC"
+    )
+    record_event(db, actor_id=other.id, action="role.facilitator_grant", object_type="user", object_id=1)
+    db.commit()
+    token = _token(client, "/inhalte/testmodul/versionen")
+    client.post("/inhalte/testmodul/zurueckziehen", data={"csrf_token": token, "reason": "veraltet"})
+    log = client.get("/inhalte/protokoll").text
+    assert "Modul „testmodul“ aus dem Katalog zurückgezogen." in log
+    assert "Begründung: veraltet" in log
+    assert "Zertifikat" not in log, "trainers see what happens to content only"
+    assert '<select class="kern-form-input__select" id="wer" name="wer">' in log
+
+    only_publishing = client.get("/inhalte/protokoll", query_string={"was": "publish"}).text
+    assert "zurückgezogen." not in only_publishing
+    later = client.get("/inhalte/protokoll", query_string={"von": "2999-01-01"}).text
+    assert "Keine passenden Einträge." in later
+    assert client.get("/inhalte/protokoll", query_string={"von": "kaputt", "wer": "abc"}).status_code == 400
+
+    client.post("/abmelden", data={"csrf_token": token})
+    f.login(client, other.email)
+    everything = client.get("/inhalte/protokoll").text
+    assert "Zertifikat ABC ausgestellt." in everything
+    assert "Rolle Empowerment-Begleitung vergeben." in everything
+    by_petra = client.get("/inhalte/protokoll", query_string={"wer": other.id, "was": "certificates"}).text
+    assert "Zertifikat ABC ausgestellt." in by_petra and "Empowerment" not in by_petra.split("<table")[1]
+    english = client.get("/inhalte/protokoll", headers={"Accept-Language": "en"}).text
+    assert "withdrawn" in english.lower() or "retired" in english.lower()

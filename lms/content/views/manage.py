@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVarTuple
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -10,13 +11,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from lms.audit.describe import CATEGORIES, CATEGORY_BY_KEY, describe
+from lms.audit.describe import render as render_description
+from lms.audit.queries import AuditFilter, audit_actor_ids, audit_events
 from lms.auth.models import Role, User
 from lms.authoring.archive import build_archive
 from lms.authoring.preview import document_path
 from lms.content.diff import line_diff
 from lms.content.forms import ConfirmForm, NewDraftForm, ReasonForm
 from lms.content.models import CHANGE_KIND_LABELS, KIND_LABELS, Module, ModuleKind, ModuleVersion
-from lms.content.queries import all_modules, content_events, open_drafts, user_names
+from lms.content.queries import all_modules, open_drafts, user_names
 from lms.content.services.lifecycle import (
     LifecycleError,
     restore_module,
@@ -246,13 +250,56 @@ def restore_module_view(slug: str) -> ResponseReturnValue:
     return redirect(url_for("content.history", slug=slug))
 
 
+def _query_date(name: str) -> date | None:
+    """A yyyy-mm-dd date from the query string; anything else does not filter."""
+    text = request.args.get(name, "").strip()[:10]
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 @bp.get("/inhalte/protokoll")
 @roles_required(*AUTHORS)
 def audit_log() -> ResponseReturnValue:
-    """The audit log of authoring: who published, retired, uploaded or discarded what, when, with which hash."""
+    """The audit log in sentences, filtered by who, what and when.
+
+    Trainers see what happens to content; the programme office also sees accounts and roles, programme targets and
+    training plans, and certificates.
+    """
+    db, user = get_db(), acting_user()
+    everything = user.has_role(Role.ADMIN)
+    categories = [c for c in CATEGORIES if everything or c.content]
+    visible = tuple(p for c in categories for p in c.prefixes)
+    chosen = CATEGORY_BY_KEY.get(request.args.get("was", ""))
+    if chosen is not None and chosen not in categories:
+        chosen = None
     page = query_int("seite", 1, maximum=100_000) or 1
-    events, total = content_events(get_db(), page=page)
-    return render_template("content/audit_log.html", events=events, page=page, total=total, per_page=50)
+    wanted = AuditFilter(
+        prefixes=visible,
+        category_prefixes=chosen.prefixes if chosen else (),
+        actor_id=query_int("wer"),
+        date_from=_query_date("von"),
+        date_to=_query_date("bis"),
+    )
+    events, total = audit_events(db, wanted, page=page)
+    actor_ids = audit_actor_ids(db, visible)
+    names = user_names(db, {*actor_ids, *(e.actor_id for e in events)})
+    filters = {k: v for k, v in request.args.items() if k in ("was", "wer", "von", "bis") and v}
+    return render_template(
+        "content/audit_log.html",
+        events=[(event, names.get(event.actor_id or 0), describe(event)) for event in events],
+        sentence=lambda description: render_description(description, _),
+        page=page,
+        total=total,
+        per_page=50,
+        categories=categories,
+        chosen=chosen,
+        actors=sorted(((i, names[i]) for i in actor_ids if i in names), key=lambda pair: pair[1]),
+        wanted=wanted,
+        filters=filters,
+        everything=everything,
+    )
 
 
 @bp.get("/inhalte/hilfe")
