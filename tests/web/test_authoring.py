@@ -308,7 +308,7 @@ def test_audit_log_speaks_german_and_filters_by_who_what_and_when(client, db: Se
     log = client.get("/inhalte/protokoll").text
     assert "Modul „testmodul“ aus dem Katalog zurückgezogen." in log
     assert "Begründung: veraltet" in log
-    assert "Zertifikat" not in log, "trainers see what happens to content only"
+    assert "Zertifikat ABC" not in log, "trainers see what happens to content only"
     assert '<select class="kern-form-input__select" id="wer" name="wer">' in log
 
     only_publishing = client.get("/inhalte/protokoll", query_string={"was": "publish"}).text
@@ -326,3 +326,20 @@ def test_audit_log_speaks_german_and_filters_by_who_what_and_when(client, db: Se
     assert "Zertifikat ABC ausgestellt." in by_petra and "Empowerment" not in by_petra.split("<table")[1]
     english = client.get("/inhalte/protokoll", headers={"Accept-Language": "en"}).text
     assert "withdrawn" in english.lower() or "retired" in english.lower()
+
+
+def test_retiring_says_what_happened_and_downloads_have_distinct_names(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    token = _token(client, "/inhalte/testmodul/versionen")
+    page = client.post(
+        "/inhalte/testmodul/zurueckziehen",
+        data={"csrf_token": token, "reason": "veraltet"},
+        follow_redirects=True,
+    ).text
+    assert "Das Modul ist zurückgezogen" in page and "Gespeichert." not in page
+    page = client.post(
+        "/inhalte/testmodul/wiederherstellen", data={"csrf_token": token}, follow_redirects=True
+    ).text
+    assert "Das Modul steht wieder im Katalog." in page
+    quiz = client.get("/inhalte/testmodul/quiz/1/datei")
+    assert quiz.status_code == 200
+    assert 'filename="quiz-testmodul.md"' in quiz.headers["Content-Disposition"]

@@ -166,7 +166,8 @@ def download_version(slug: str, version_id: int) -> ResponseReturnValue:
 def download_quiz(slug: str, number: int) -> ResponseReturnValue:
     """Download one quiz version as its Markdown file."""
     module = module_or_404(slug)
-    return _markdown_download(_quiz_version(module, number).source, document_path("quiz", module.slug))
+    # Not „<slug>.md“ like the module's file: both end up in one downloads folder.
+    return _markdown_download(_quiz_version(module, number).source, f"quiz-{module.slug}.md")
 
 
 @bp.get("/inhalte/export.zip")
@@ -190,13 +191,14 @@ def export_all() -> ResponseReturnValue:
     )
 
 
-def _lifecycle(action: Callable[[Session, User, *Ts], None], *args: *Ts) -> None:
+def _lifecycle(action: Callable[[Session, User, *Ts], None], done: str, *args: *Ts) -> None:
+    """Run a lifecycle service and say what happened (``done``, already translated)."""
     try:
         action(get_db(), acting_user(), *args)
     except LifecycleError as error:
         flash(translate_error(error), "warning")
         return
-    flash(_("Gespeichert."), "success")
+    flash(done, "success")
 
 
 def _reason_or_back(slug: str) -> str | None:
@@ -215,7 +217,12 @@ def retire_version_view(slug: str, version_id: int) -> ResponseReturnValue:
     version = _module_version(module_or_404(slug), version_id)
     reason = _reason_or_back(slug)
     if reason is not None:
-        _lifecycle(retire_version, version, reason)
+        done = _(
+            "Version %(version)s ist zurückgezogen: Sie steht nicht mehr im Katalog; Abschlüsse und Zertifikate "
+            "bleiben gültig.",
+            version=version.version_label,
+        )
+        _lifecycle(retire_version, done, version, reason)
     return redirect(url_for("content.history", slug=slug))
 
 
@@ -225,7 +232,8 @@ def restore_version_view(slug: str, version_id: int) -> ResponseReturnValue:
     """Bring a retired version back."""
     version = _module_version(module_or_404(slug), version_id)
     if ConfirmForm().validate_on_submit():
-        _lifecycle(restore_version, version)
+        done = _("Version %(version)s ist wiederhergestellt.", version=version.version_label)
+        _lifecycle(restore_version, done, version)
     return redirect(url_for("content.history", slug=slug))
 
 
@@ -236,7 +244,11 @@ def retire_module_view(slug: str) -> ResponseReturnValue:
     module = module_or_404(slug)
     reason = _reason_or_back(slug)
     if reason is not None:
-        _lifecycle(retire_module, module, reason)
+        done = _(
+            "Das Modul ist zurückgezogen: Es steht mit seinem Quiz nicht mehr im Katalog; Abschlüsse und "
+            "Zertifikate bleiben gültig."
+        )
+        _lifecycle(retire_module, done, module, reason)
     return redirect(url_for("content.history", slug=slug))
 
 
@@ -246,7 +258,7 @@ def restore_module_view(slug: str) -> ResponseReturnValue:
     """Put a retired module back into the catalogue."""
     module = module_or_404(slug)
     if ConfirmForm().validate_on_submit():
-        _lifecycle(restore_module, module)
+        _lifecycle(restore_module, _("Das Modul steht wieder im Katalog."), module)
     return redirect(url_for("content.history", slug=slug))
 
 
