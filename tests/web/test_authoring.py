@@ -140,7 +140,9 @@ def test_compare_shows_changed_lines_and_notes(client, db: Session, trainer) -> 
     )  # fmt: skip
     old, new = db.scalars(select(ModuleVersion.id).order_by(ModuleVersion.id)).all()
     diff = client.get(f"/inhalte/testmodul/vergleich?von={old}&zu={new}").text
-    assert "<del>Einleitung.</del>" in diff and "<ins>Einführung.</ins>" in diff
+    # Changed words within the changed line are marked, not only the whole line.
+    assert '<del class="diff__word">Einleitung</del>.' in diff
+    assert '<ins class="diff__word">Einführung</ins>.' in diff
     assert "Wort geändert" in diff and "2 Zeilen hinzugefügt, 2 Zeilen entfernt" in diff
     assert client.get("/inhalte/testmodul/vergleich?von=999&zu=1").status_code == 404
 
@@ -290,7 +292,7 @@ def test_compare_quiz_versions_defaults_to_the_newest_change(client, db: Session
     page = client.get("/inhalte/testmodul/vergleich?art=quiz")
     assert page.status_code == 200
     assert "Unterschiede zwischen Fassung 1 und Fassung 2" in page.text
-    assert "<del>Erklärung 1.</del>" in page.text and "<ins>Erklärung 1, genauer.</ins>" in page.text
+    assert 'Erklärung 1<ins class="diff__word">, genauer</ins>.' in page.text
     assert client.get("/inhalte/testmodul/vergleich?art=quiz&von=1&zu=7").status_code == 404
 
 
