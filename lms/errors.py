@@ -285,6 +285,10 @@ MESSAGES: dict[str, str | Plural] = {
     "image.damaged": N_("Die Bilddatei ist beschädigt oder unvollständig."),
     "image.format": N_("Erlaubt sind Bilder im Format PNG, JPEG oder WebP."),
     "image.too_large": N_("Das Bild ist zu groß: höchstens %(side)s Pixel Breite und Höhe."),
+    "image.in_use": N_(
+        "Das Bild wird noch verwendet (%(where)s) und kann nicht gelöscht werden; veröffentlichte Versionen "
+        "bleiben unverändert."
+    ),
     # workshops and in-person trainings
     "session.script_missing": N_("Bitte wählen Sie ein Empowerment-Drehbuch und seine Version."),
     "session.module_missing": N_("Bitte wählen Sie ein Schulungsmodul und seine Version."),

@@ -345,3 +345,51 @@ def test_retiring_says_what_happened_and_downloads_have_distinct_names(client, d
     quiz = client.get("/inhalte/testmodul/quiz/1/datei")
     assert quiz.status_code == 200
     assert 'filename="quiz-testmodul.md"' in quiz.headers["Content-Disposition"]
+
+
+def test_images_no_version_uses_can_be_deleted_and_used_ones_cannot(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    from lms.audit.models import AuditEvent
+
+    for name, colour in (("bleibt.png", (1, 2, 3)), ("weg.png", (200, 2, 3))):
+        buffer = io.BytesIO()
+        Image.new("RGB", (20, 10), colour).save(buffer, format="PNG")
+        client.post(
+            "/inhalte/bilder",
+            data={"csrf_token": _token(client), "file": (io.BytesIO(buffer.getvalue()), name)},
+            content_type="multipart/form-data",
+        )
+    used, unused = sorted(db.scalars(select(MediaFile)).all(), key=lambda m: m.original_name)
+    unused_path = unused.path
+    draft_id, page = _open_editor(client)
+    source = _textarea(page).replace("Einleitung.", f"Einleitung.\n\n![Ablauf]({used.path})")
+    client.post(
+        f"/inhalte/entwuerfe/{draft_id}",
+        data={"csrf_token": _token(client), "source": source, "revision": 1, "action": "save"},
+    )
+    listing = client.get("/inhalte/bilder").text
+    assert f"/inhalte/bilder/{unused.sha256}.png/loeschen" in listing
+    assert f"/inhalte/bilder/{used.sha256}.png/loeschen" not in listing
+
+    refused = client.post(
+        f"/inhalte/bilder/{used.sha256}.png/loeschen",
+        data={"csrf_token": _token(client)},
+        follow_redirects=True,
+    )
+    assert "wird noch verwendet" in refused.text and "(Entwurf)" in refused.text
+    done = client.post(
+        f"/inhalte/bilder/{unused.sha256}.png/loeschen",
+        data={"csrf_token": _token(client)},
+        follow_redirects=True,
+    )
+    assert "Das Bild „weg.png“ ist gelöscht." in done.text
+    db.expire_all()
+    assert [m.original_name for m in db.scalars(select(MediaFile))] == ["bleibt.png"]
+    assert client.get(unused_path).status_code == 404
+    assert db.scalar(select(AuditEvent).where(AuditEvent.action == "media.delete")) is not None
+    assert "Bild „weg.png“ gelöscht." in client.get("/inhalte/protokoll").text
+    assert (
+        client.post(
+            f"/inhalte/bilder/{'0' * 64}.png/loeschen", data={"csrf_token": _token(client)}
+        ).status_code
+        == 404
+    )
