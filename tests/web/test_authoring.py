@@ -393,3 +393,12 @@ def test_images_no_version_uses_can_be_deleted_and_used_ones_cannot(client, db: 
         ).status_code
         == 404
     )
+
+
+def test_german_module_text_is_marked_lang_de_in_the_english_interface(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/inhalte/testmodul/vorschau?abschnitt=1", headers={"Accept-Language": "en"}).text
+    assert '<html lang="en"' in page
+    assert 'id="preview-title" lang="de"' in page and '<div lang="de">' in page
+    draft_id, _page = _open_editor(client)
+    editor = client.get(f"/inhalte/entwuerfe/{draft_id}", headers={"Accept-Language": "en"}).text
+    assert 'id="preview" class="editor__preview reading"' in editor and 'lang="de">' in editor
