@@ -163,6 +163,62 @@ def import_content(
     return [], report
 
 
+@content_group.command("status")
+@click.argument("paths", nargs=-1, type=click.Path())
+def content_status(paths: tuple[str, ...]) -> None:
+    """Für jedes Modul und Quiz sagen, ob Datenbank oder Dateien neuer sind (Standard: modules/ und quizzes/).
+
+    Exit-Code 0 wenn alles gleich ist, 3 wenn eine Seite voraus ist, 1 bei Problemen in den Dateien.
+    """
+    from lms.authoring.check import load_paths
+    from lms.authoring.sync import Side, content_status
+
+    modules, quizzes, problems = load_paths(_paths(paths))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    with unit_of_work() as session:
+        statuses = content_status(session, modules, quizzes)
+    for status in statuses:
+        click.echo(str(status))
+    if problems:
+        click.echo("Dateien mit Problemen sind oben nicht berücksichtigt.", err=True)
+        sys.exit(1)
+    ahead = [s for s in statuses if s.side != Side.EQUAL]
+    if any(s.side == Side.DATABASE_AHEAD for s in ahead):
+        click.echo("Im Browser Veröffentlichtes holen Sie mit: lms content export")
+    if any(s.side == Side.FILES_AHEAD for s in ahead):
+        click.echo("Geänderte Dateien veröffentlichen Sie mit: lms content import")
+    if ahead:
+        sys.exit(3)
+
+
+@content_group.command("export")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Zielverzeichnis; darin entstehen modules/ und quizzes/ (Standard: das Verzeichnis des Curriculums)",
+)
+def content_export(output: str | None) -> None:
+    """Die aktuellen veröffentlichten Versionen als Dateien schreiben (z. B. um Browser-Änderungen in git zu übernehmen)."""
+    from lms.authoring.sync import current_texts, write_texts
+
+    with unit_of_work() as session:
+        files = current_texts(session)
+    target = Path(output) if output else bundled.folder(DEFAULT_CONTENT_PATHS[0]).parent
+    try:
+        written, equal = write_texts(files, target)
+    except OSError as error:
+        raise click.ClickException(
+            f"Schreiben in „{target}“ nicht möglich: {error.strerror or error}"
+        ) from None
+    for relative in written:
+        click.echo(f"{target / relative}: geschrieben")
+    click.echo(
+        f"{plural(len(written), 'Datei', 'Dateien')} geschrieben, {len(equal)} schon aktuell ({target})."
+    )
+
+
 @content_group.command("rerender")
 @click.option(
     "--all", "force", is_flag=True, help="auch Versionen, die schon mit dem aktuellen Renderer erzeugt wurden"

@@ -337,6 +337,10 @@ MESSAGES: dict[str, str | Plural] = {
     ),
     "answer.reason_missing": N_("Bitte begründen Sie die Entscheidung."),
     "answer.reason_too_long": N_("Eine Begründung hat höchstens %(max)s Zeichen."),
+    "image.in_use": N_(
+        "Das Bild wird noch verwendet (%(where)s) und kann nicht gelöscht werden; veröffentlichte Versionen "
+        "bleiben unverändert."
+    ),
     # workshops and in-person trainings
     "session.script_missing": N_("Bitte wählen Sie ein Empowerment-Drehbuch und seine Version."),
     "session.module_missing": N_("Bitte wählen Sie ein Schulungsmodul und seine Version."),

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from lms.content.media import unknown_media_paths
 from lms.content.modules import ModuleDocument, parse_module
 from lms.markdown.frontmatter import split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
@@ -84,15 +85,30 @@ def _load_file(path: Path, loaded: _Loaded) -> None:
             loaded.broken_modules.add(path.stem)
         return
     quiz = is_quiz_file(path, text)
+    unknown = unknown_media_problems(text, str(path))
     try:
         if quiz:
             loaded.quizzes.append((str(path), parse_quiz(text, str(path))))
         else:
             loaded.modules.append((str(path), parse_module(text, str(path))))
     except ContentInvalid as error:
-        loaded.problems += error.problems
+        loaded.problems += error.problems + unknown
         if not quiz:
             loaded.broken_modules.add(path.stem)
+        return
+    if unknown:  # parsed, but learners would see a broken image: reported, and the file is not imported
+        loaded.problems += unknown
+        (loaded.quizzes if quiz else loaded.modules).pop()
+        if not quiz:
+            loaded.broken_modules.add(path.stem)
+
+
+def unknown_media_problems(source: str, path: str) -> list[Problem]:
+    """Image paths under ``/media/`` that no upload can have (uploads are named by their hash)."""
+    return [
+        Problem(path, line, f"Das Bild „{media_path}“ gibt es nicht; laden Sie es unter „Bilder“ hoch.")
+        for line, media_path in unknown_media_paths(source)
+    ]
 
 
 def front_matter_line(source: str, key: str) -> int:

@@ -200,6 +200,8 @@ def _quiz_checks(
         )
         return [Problem(path, module_line, message)], None
     if module is None:
+        if companion_module_draft(session, doc.module_slug) is not None:
+            return [], None  # the module is a new draft too: publishing the quiz publishes both
         return [Problem(path, module_line, f"Modul „{doc.module_slug}“ gibt es nicht.")], None
     if module.kind != ModuleKind.TRAINING:
         message = f"„{doc.module_slug}“ ist ein Drehbuch; Quizze gibt es nur zu Schulungsmodulen."
@@ -207,6 +209,46 @@ def _quiz_checks(
     quiz = session.scalar(select(Quiz).where(Quiz.module_id == module.id))
     same = next((v for v in (quiz.versions if quiz else []) if v.content_hash == doc.content_hash), None)
     return [], (f"Fassung {same.number}" if same else None)
+
+
+def companion_module_draft(session: Session, slug: str) -> Draft | None:
+    """The open draft of a module not yet published whose front matter names ``slug`` (e.g. from the same zip)."""
+    candidates = session.scalars(
+        select(Draft)
+        .where(Draft.document == DocumentType.MODULE.value, Draft.module_id.is_(None))
+        .order_by(Draft.id)
+    )
+    return next((d for d in candidates if declared_slug(d.document, d.source) == slug), None)
+
+
+def waiting_quiz_drafts(session: Session, slug: str) -> list[Draft]:
+    """Quiz drafts for a module that did not exist when they were made, naming ``slug``."""
+    candidates = session.scalars(
+        select(Draft).where(Draft.document == DocumentType.QUIZ.value, Draft.module_id.is_(None))
+    )
+    return [d for d in candidates if declared_slug(d.document, d.source) == slug]
+
+
+def _publish_companion_first(
+    session: Session, actor: User, draft: Draft, *, change_kind: ChangeKind, change_note: str
+) -> ModuleVersion | None:
+    """A quiz draft for a module that is itself still a draft: publish that module first (one transaction)."""
+    if draft.document != DocumentType.QUIZ or draft.module is not None:
+        return None
+    slug = declared_slug(draft.document, draft.source)
+    companion = companion_module_draft(session, slug) if slug else None
+    if companion is None or session.scalar(select(Module).where(Module.slug == slug)) is not None:
+        return None
+    preview, _ = check_draft(session, companion)
+    if preview.problems:
+        message = (
+            f"Das Modul „{slug}“ ist noch ein Entwurf mit Problemen; beheben Sie diese dort, "
+            "dann werden Modul und Quiz zusammen veröffentlicht."
+        )
+        raise PublishRefused([Problem(draft_path(draft), 1, message)])
+    published = publish_draft(session, actor, companion, change_kind=change_kind, change_note=change_note)
+    assert isinstance(published, ModuleVersion)
+    return published
 
 
 def publish_draft(
@@ -226,6 +268,10 @@ def publish_draft(
     preview, same_as = check_draft(session, draft)
     if preview.problems:
         raise PublishRefused(preview.problems)
+    if _publish_companion_first(session, actor, draft, change_kind=change_kind, change_note=note) is not None:
+        preview, same_as = check_draft(session, draft)  # now against the module just published
+        if preview.problems:
+            raise PublishRefused(preview.problems)
     if same_as is not None:
         message = f"Der Text ist identisch mit der veröffentlichten {same_as}; es gibt nichts Neues zu veröffentlichen."
         raise PublishRefused([Problem(path, 1, message)])
@@ -241,6 +287,9 @@ def publish_draft(
         )
     if published is None:
         raise PublishRefused([problem or Problem(path, 1, N_("Der Text ist bereits veröffentlicht."))])
+    if isinstance(published, ModuleVersion):
+        for waiting in waiting_quiz_drafts(session, published.module.slug):
+            waiting.module = published.module  # the quiz draft of a new module now belongs to it
     session.delete(draft)
     session.flush()
     return published

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from lms.audit.services import record_event
-from lms.authoring.check import front_matter_line
+from lms.authoring.check import front_matter_line, unknown_media_problems
+from lms.authoring.sync import DocumentStatus, Side, module_status, quiz_status
 from lms.content.media import media_references
 from lms.content.models import ChangeKind, MediaFile, Module, ModuleKind, ModuleSection, ModuleVersion
 from lms.content.modules import ModuleDocument, parse_module
@@ -32,16 +33,18 @@ class ImportReport:
 def missing_media_problems(session: Session, source: str, path: str) -> list[Problem]:
     """Images referenced as ``/media/<sha256>.<ext>`` must have been uploaded, or learners see a broken image."""
     references = media_references(source)
+    problems = unknown_media_problems(source, path)
     if not references:
-        return []
+        return problems
     known = set(
         session.scalars(select(MediaFile.sha256).where(MediaFile.sha256.in_({r.sha256 for r in references})))
     )
-    return [
+    problems += [
         Problem(path, r.line, f"Das Bild „{r.path}“ gibt es nicht; laden Sie es unter „Bilder“ hoch.")
         for r in references
         if r.sha256 not in known
     ]
+    return sorted(problems, key=lambda p: p.line)
 
 
 def module_version_problem(
@@ -243,23 +246,40 @@ def import_documents(
         version, problem = publish_module(
             session, doc, path=path, actor_id=actor_id, change_note=change_note, change_kind=change_kind
         )
-        _note(report, path, f"{doc.slug} {doc.version}", version, problem)
+        behind = ""
+        if version is None and problem is None:
+            module = session.scalar(select(Module).where(Module.slug == doc.slug))
+            behind = _behind(module_status(module, doc, doc.slug))
+        _note(report, path, f"{doc.slug} {doc.version}", version, problem, behind)
     for path, quiz_doc in quizzes:
         quiz_version, problem = publish_quiz(
             session, quiz_doc, path=path, actor_id=actor_id, change_note=change_note
         )
         label = f"Quiz {quiz_doc.module_slug}" + (f" (Fassung {quiz_version.number})" if quiz_version else "")
-        _note(report, path, label, quiz_version, problem)
+        behind = ""
+        if quiz_version is None and problem is None:
+            quiz = session.scalar(select(Quiz).join(Module).where(Module.slug == quiz_doc.module_slug))
+            behind = _behind(quiz_status(quiz, quiz_doc, quiz_doc.module_slug))
+        _note(report, path, label, quiz_version, problem, behind)
     return report
 
 
-def _note(report: ImportReport, path: str, label: str, published: object, problem: Problem | None) -> None:
+def _behind(status: DocumentStatus) -> str:
+    """Said after „unverändert“ when the browser has published something newer than the file."""
+    if status.side != Side.DATABASE_AHEAD:
+        return ""
+    return f" (aber die Datenbank ist weiter: {status.detail}; übernehmen mit „lms content export“)"
+
+
+def _note(
+    report: ImportReport, path: str, label: str, published: object, problem: Problem | None, behind: str = ""
+) -> None:
     if problem is not None:
         report.problems.append(problem)
     elif published is not None:
         report.published.append(f"{path}: {label} veröffentlicht")
     else:
-        report.unchanged.append(f"{path}: {label} unverändert")
+        report.unchanged.append(f"{path}: {label} unverändert{behind}")
 
 
 def _renew_module_version(version: ModuleVersion) -> None:

@@ -13,9 +13,10 @@ from lms.auth.models import User
 from lms.authoring.archive import read_upload
 from lms.authoring.drafts import check_draft, draft_from_upload, open_draft
 from lms.authoring.preview import declared_slug
-from lms.content.media import clean_image
-from lms.content.models import DocumentType, Draft, MediaFile, Module
+from lms.content.media import ImageRejected, clean_image
+from lms.content.models import DocumentType, Draft, MediaFile, Module, ModuleVersion
 from lms.markdown.problems import Problem
+from lms.quizzes.models import Quiz, QuizVersion
 
 
 @dataclass
@@ -122,3 +123,59 @@ def store_image(session: Session, actor: User, filename: str, data: bytes) -> Me
         name=media.original_name,
     )
     return media
+
+
+def image_uses(session: Session, media: MediaFile) -> list[str]:
+    """Where an image is referenced: module versions, quiz versions and open drafts (any of them keeps it)."""
+    pattern = f"%/media/{media.sha256}.%"
+    uses = [
+        f"{slug} {label}"
+        for slug, label in session.execute(
+            select(Module.slug, ModuleVersion.version_label)
+            .join(ModuleVersion.module)
+            .where(ModuleVersion.source.like(pattern))
+        )
+    ]
+    uses += [
+        f"Quiz {slug} ({number})"
+        for slug, number in session.execute(
+            select(Module.slug, QuizVersion.number)
+            .join(QuizVersion.quiz)
+            .join(Quiz.module)
+            .where(QuizVersion.source.like(pattern))
+        )
+    ]
+    uses += [
+        f"{label} (Entwurf)"
+        for label in session.scalars(select(Draft.label).where(Draft.source.like(pattern)))
+    ]
+    return uses
+
+
+def images_in_use(session: Session) -> set[str]:
+    """The hashes of every image some version or draft references (for the „Bilder“ list)."""
+    from lms.content.media import media_references
+
+    used: set[str] = set()
+    for model in (ModuleVersion, QuizVersion, Draft):
+        for source in session.scalars(select(model.source).where(model.source.like("%/media/%"))):
+            used |= {reference.sha256 for reference in media_references(source)}
+    return used
+
+
+def delete_image(session: Session, actor: User, media: MediaFile) -> None:
+    """Delete an image no version and no draft uses; ``ImageRejected`` (image.in_use) says where it is used."""
+    uses = image_uses(session, media)
+    if uses:
+        raise ImageRejected("image.in_use", where=", ".join(uses[:5]) + (" …" if len(uses) > 5 else ""))
+    record_event(
+        session,
+        actor_id=actor.id,
+        action="media.delete",
+        object_type="media_file",
+        object_id=media.id,
+        sha256=media.sha256,
+        name=media.original_name,
+    )
+    session.delete(media)
+    session.flush()

@@ -30,6 +30,8 @@ ACCEPTED_FORMATS = {
 }
 
 _REFERENCE = re.compile(r"/media/(?P<sha256>[0-9a-f]{64})\.(?P<extension>png|jpg|webp)\b")
+#: Any path under /media/ in Markdown or HTML (link target, image source), up to where the path ends.
+_ANY_MEDIA_PATH = re.compile(r"(?<![\w/.-])/media/[^\s)\]\"'<>]*")
 
 
 class ImageRejected(ServiceError):
@@ -70,6 +72,20 @@ def media_references(source: str) -> list[MediaReference]:
             if match["sha256"] not in seen:
                 seen.add(match["sha256"])
                 found.append(MediaReference(number, match["sha256"], match["extension"]))
+    return found
+
+
+def unknown_media_paths(source: str) -> list[tuple[int, str]]:
+    """(line, path) of every ``/media/…`` path that is not an uploaded image's path (``/media/nichtda.png``).
+
+    Such a path can never exist on the platform (uploads are named by their hash), so learners would see a
+    broken image; the checks report it without asking the database.
+    """
+    found = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        for match in _ANY_MEDIA_PATH.finditer(line):
+            if not _REFERENCE.fullmatch(match.group()):
+                found.append((number, match.group()))
     return found
 
 

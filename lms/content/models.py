@@ -157,7 +157,11 @@ class Draft(Base):
     """
 
     __tablename__ = "content_drafts"
-    __table_args__ = (CheckConstraint("document IN ('module', 'quiz')", name="document_known"),)
+    __table_args__ = (
+        CheckConstraint("document IN ('module', 'quiz')", name="document_known"),
+        # Draft numbers are never reused (SQLite would hand a deleted draft's number to the next one).
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[intpk]
     #: "module" or "quiz" (DocumentType).

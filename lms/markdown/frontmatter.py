@@ -11,26 +11,59 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from lms.markdown.problems import Problem
+from lms.text import N_
 
 DELIMITER = "---"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _INT_TAG = "tag:yaml.org,2002:int"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 
-# PyYAML's most common complaints, in words a trainer can act on; others are passed through.
+# PyYAML's complaints, in German words a trainer can act on (PyYAML's English text is never shown).
 _YAML_HINTS: dict[str, str] = {
-    "mapping values are not allowed here": (
-        "Ein zweiter Doppelpunkt in einem Wert – Werte mit „:“ in Anführungszeichen setzen"
+    "mapping values are not allowed here": N_(
+        "Das Front-Matter ist kein gültiges YAML: Ein zweiter Doppelpunkt in einem Wert – "
+        "Werte mit „:“ in Anführungszeichen setzen."
     ),
-    "found character '\\t' that cannot start any token": (
-        "Tabulator gefunden – bitte mit Leerzeichen einrücken"
+    "found character '\\t' that cannot start any token": N_(
+        "Das Front-Matter ist kein gültiges YAML: Tabulator gefunden – bitte mit Leerzeichen einrücken."
     ),
-    "could not find expected ':'": "Doppelpunkt nach dem Feldnamen fehlt",
-    "found undefined alias": "„*“ am Anfang eines Werts – den Wert in Anführungszeichen setzen",
+    "could not find expected ':'": N_(
+        "Das Front-Matter ist kein gültiges YAML: Doppelpunkt nach dem Feldnamen fehlt („feld: Wert“)."
+    ),
+    "found undefined alias": N_(
+        "Das Front-Matter ist kein gültiges YAML: „*“ am Anfang eines Werts – den Wert in Anführungszeichen setzen."
+    ),
 }
 _YAML_CONTEXT_HINTS: dict[str, str] = {
-    "while scanning a quoted scalar": "Ein Anführungszeichen wird nicht geschlossen",
+    "while scanning a quoted scalar": N_(
+        "Das Front-Matter ist kein gültiges YAML: Ein Anführungszeichen wird nicht geschlossen."
+    ),
+    "while scanning a simple key": _YAML_HINTS["could not find expected ':'"],
+    "while parsing a flow sequence": N_(
+        "Das Front-Matter ist kein gültiges YAML: Eine eckige Klammer „[“ wird nicht geschlossen – "
+        "Werte, die mit „[“ beginnen, in Anführungszeichen setzen."
+    ),
+    "while parsing a flow mapping": N_(
+        "Das Front-Matter ist kein gültiges YAML: Eine geschweifte Klammer „{“ wird nicht geschlossen – "
+        "Werte, die mit „{“ beginnen, in Anführungszeichen setzen."
+    ),
+    "while parsing a block mapping": N_(
+        "Das Front-Matter ist kein gültiges YAML: Die Einrückung passt nicht – Felder beginnen am "
+        "Zeilenanfang, Listeneinträge eingerückt mit „- “."
+    ),
 }
+_YAML_UNKNOWN = N_(
+    "Das Front-Matter ist kein gültiges YAML: Prüfen Sie in dieser Zeile Doppelpunkt, Einrückung und "
+    "Anführungszeichen."
+)
+_CONTEXT_IS_THE_MISTAKE = (
+    "while scanning a simple key",
+    "while parsing a flow sequence",
+    "while parsing a flow mapping",
+)
+_UNCLOSED_QUOTE = _YAML_CONTEXT_HINTS["while scanning a quoted scalar"]
+_MISSING_COLON = _YAML_HINTS["could not find expected ':'"]
+_TOP_LEVEL_FIELD = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
 
 
 def node_line(node: Node) -> int:
@@ -58,9 +91,9 @@ def _compose(text: str, path: str) -> tuple[MappingNode | None, list[Problem]]:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        return None, [_yaml_problem(error, path)]
-    except yaml.YAMLError as error:
-        return None, [Problem(path, 1, f"Das Front-Matter ist kein gültiges YAML: {error}.")]
+        return None, [_yaml_problem(error, path, text.split("\n"))]
+    except yaml.YAMLError:
+        return None, [Problem(path, 1, _YAML_UNKNOWN)]
     if node is None:
         return MappingNode("tag:yaml.org,2002:map", []), []
     if not isinstance(node, MappingNode):
@@ -69,16 +102,39 @@ def _compose(text: str, path: str) -> tuple[MappingNode | None, list[Problem]]:
     return node, []
 
 
-def _yaml_problem(error: yaml.MarkedYAMLError, path: str) -> Problem:
-    """Turn a YAML syntax error into a Problem on the line YAML complains about."""
+def _suspect_line(lines: list[str], before: int) -> tuple[int, str] | None:
+    """The first front-matter line (1-based file line, < ``before``) that is plainly wrong, with the message.
+
+    PyYAML often notices a mistake only lines later (an unclosed quote swallows the next field); the trainer
+    has to look where the mistake is, not where the parser gave up.
+    """
+    for number in range(2, min(before, len(lines) + 1)):
+        line = lines[number - 1]
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or line[0] in " \t-":
+            continue
+        if not _TOP_LEVEL_FIELD.match(line):
+            return number, _MISSING_COLON
+        value = line.split(":", 1)[1].strip()
+        if value[:1] in ("'", '"') and (len(value) < 2 or value[-1] != value[0]):
+            return number, _UNCLOSED_QUOTE
+    return None
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, path: str, lines: list[str]) -> Problem:
+    """Turn a YAML syntax error into a German Problem on the line where the mistake is."""
     mark = error.problem_mark or error.context_mark
-    if error.context_mark is not None and "end of stream" in (error.problem or ""):
-        mark = error.context_mark  # an unclosed quote: point where it was opened, not at the end
-    line = mark.line + 1 if mark is not None else 1
-    detail = (error.problem or error.context or "unbekannter Fehler").strip()
-    hint = _YAML_CONTEXT_HINTS.get(error.context or "") or _YAML_HINTS.get(detail)
-    text = hint if hint else f"{detail} (YAML-Fehler)"
-    return Problem(path, max(line, 2), f"Das Front-Matter ist kein gültiges YAML: {text}.")
+    if error.context_mark is not None and (
+        "end of stream" in (error.problem or "") or error.context in _CONTEXT_IS_THE_MISTAKE
+    ):
+        mark = error.context_mark  # an unclosed quote or bracket, a missing colon: point where it begins
+    line = max(mark.line + 1 if mark is not None else 1, 2)
+    detail = (error.problem or "").strip()
+    message = _YAML_HINTS.get(detail) or _YAML_CONTEXT_HINTS.get(error.context or "") or _YAML_UNKNOWN
+    suspect = _suspect_line(lines, line)
+    if suspect is not None:
+        line, message = suspect
+    return Problem(path, line, message)
 
 
 def construct(node: Node) -> Any:

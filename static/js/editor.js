@@ -19,8 +19,13 @@
     failed: german ? "Automatisches Speichern fehlgeschlagen; bitte „Entwurf speichern“ verwenden." : "Autosave failed; please use „Save draft“.",
     line: german ? "Zeile " : "Line ",
     column: german ? ", Spalte " : ", column ",
-    unsaved: german ? "Es gibt ungespeicherte Änderungen." : "There are unsaved changes."
+    unsaved: german ? "Es gibt ungespeicherte Änderungen." : "There are unsaved changes.",
+    problems: german ? "Prüfung: %n Probleme" : "Check: %n problems",
+    oneProblem: german ? "Prüfung: 1 Problem" : "Check: 1 problem",
+    noProblems: german ? "Prüfung: keine Probleme" : "Check: no problems"
   };
+  var announce = document.getElementById("problem-count");
+  var lastCount = problems.querySelectorAll(".problem-list li").length;
   var timer = null;
   var saved = source.value;
   var stopped = false;
@@ -36,11 +41,118 @@
     var lines = source.value.split("\n");
     var offset = 0;
     for (var i = 0; i < Math.min(line - 1, lines.length); i++) { offset += lines[i].length + 1; }
+    // Measure where the line starts: a copy of the textarea holding only the text above it is as high as that text
+    // (wrapped lines included), so the line can be scrolled to the top third of the visible area.
+    var mirror = source.cloneNode(false);
+    mirror.removeAttribute("id");
+    mirror.removeAttribute("name");
+    mirror.setAttribute("aria-hidden", "true");
+    mirror.tabIndex = -1;
+    mirror.style.cssText = "position:absolute;visibility:hidden;height:0;min-height:0;overflow:hidden;width:" + source.clientWidth + "px";
+    mirror.value = source.value.slice(0, offset);
+    source.parentNode.appendChild(mirror);
+    var above = mirror.scrollHeight;
+    mirror.parentNode.removeChild(mirror);
     source.focus();
     source.setSelectionRange(offset, offset + (lines[line - 1] || "").length);
-    // Scroll the line into view: approximate by the share of the text above it.
-    source.scrollTop = Math.max(0, (line - 3) * (source.scrollHeight / Math.max(lines.length, 1)));
+    source.scrollTop = Math.max(0, above - source.clientHeight / 3);
+    source.scrollIntoView({ block: "nearest" });
     updatePosition();
+  }
+
+  // --- toolbar: writes Markdown at the cursor; one tab stop, arrow keys move between its buttons ---
+  function insert(textToInsert, selectFrom, selectTo) {
+    var start = source.selectionStart;
+    source.focus();
+    source.setRangeText(textToInsert, start, source.selectionEnd, "end");
+    if (selectFrom !== undefined) { source.setSelectionRange(start + selectFrom, start + selectTo); }
+    source.dispatchEvent(new Event("input", { bubbles: true }));
+    updatePosition();
+  }
+
+  function wrap(marker, placeholder) {
+    var selected = source.value.slice(source.selectionStart, source.selectionEnd) || placeholder;
+    insert(marker + selected + marker, marker.length, marker.length + selected.length);
+  }
+
+  function prefixLines(prefix) {
+    var value = source.value;
+    var start = value.lastIndexOf("\n", source.selectionStart - 1) + 1;
+    var end = source.selectionEnd;
+    var block = value.slice(start, end);
+    var numbered = /^\d+\. $/.test(prefix);
+    var count = 0;
+    var changed = block.split("\n").map(function (line) { count += 1; return (numbered ? count + ". " : prefix) + line; }).join("\n");
+    source.setSelectionRange(start, end);
+    insert(changed);
+  }
+
+  function blockSnippet(snippet) {
+    var before = source.value.slice(0, source.selectionStart);
+    var gap = before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
+    insert(gap + snippet + "\n\n");
+  }
+
+  var toolbar = document.getElementById("toolbar");
+  var picker = document.getElementById("image-picker");
+  var pickerOpener = null;
+  if (toolbar) {
+    toolbar.hidden = false;
+    var buttons = Array.prototype.slice.call(toolbar.querySelectorAll("button"));
+    toolbar.addEventListener("keydown", function (event) {
+      var index = buttons.indexOf(document.activeElement);
+      if (index < 0) { return; }
+      var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
+      if (next === undefined) { return; }
+      event.preventDefault();
+      next = (next + buttons.length) % buttons.length;
+      buttons[index].tabIndex = -1;
+      buttons[next].tabIndex = 0;
+      buttons[next].focus();
+    });
+    toolbar.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) { return; }
+      buttons.forEach(function (b) { b.tabIndex = b === button ? 0 : -1; });
+      var placeholder = button.getAttribute("data-placeholder") || "";
+      if (button.hasAttribute("data-wrap")) { wrap(button.getAttribute("data-wrap"), placeholder); }
+      else if (button.hasAttribute("data-wrap-line")) { prefixLines(button.getAttribute("data-wrap-line")); }
+      else if (button.hasAttribute("data-link")) {
+        var label = source.value.slice(source.selectionStart, source.selectionEnd) || placeholder;
+        insert("[" + label + "](https://)", label.length + 3, label.length + 11);
+      }
+      else if (button.hasAttribute("data-snippet")) { blockSnippet(button.getAttribute("data-snippet")); }
+      else if (button.hasAttribute("data-image-picker") && picker) { pickerOpener = button; picker.showModal(); }
+    });
+  }
+  if (picker) {
+    var alt = document.getElementById("image-alt");
+    var altError = document.getElementById("image-alt-error");
+    var close = function () { picker.close(); };
+    picker.addEventListener("close", function () {
+      if (altError) { altError.hidden = true; alt.removeAttribute("aria-invalid"); }
+      if (pickerOpener) { pickerOpener.focus(); }
+    });
+    document.getElementById("image-cancel").addEventListener("click", close);
+    var insertButton = document.getElementById("image-insert");
+    if (insertButton) {
+      var choose = function () {
+        var chosen = picker.querySelector("input[name=picked-image]:checked");
+        var description = alt.value.replace(/[\[\]\n]/g, " ").trim();
+        if (!description) {
+          altError.hidden = false;
+          alt.setAttribute("aria-invalid", "true");
+          alt.focus();
+          return;
+        }
+        pickerOpener = null;
+        picker.close();
+        blockSnippet("![" + description + "](" + chosen.value + ")");
+        alt.value = "";
+      };
+      insertButton.addEventListener("click", choose);
+      alt.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); choose(); } });
+    }
   }
 
   function save() {
@@ -66,6 +178,10 @@
       revision.value = result.data.revision;
       preview.innerHTML = result.data.preview_html;
       problems.innerHTML = result.data.problems_html;
+      if (result.data.problems !== lastCount) {
+        lastCount = result.data.problems;
+        announce.textContent = lastCount === 0 ? text.noProblems : (lastCount === 1 ? text.oneProblem : text.problems.replace("%n", lastCount));
+      }
       status.textContent = text.saved + new Date(result.data.saved_at).toLocaleTimeString(german ? "de-DE" : "en-GB", { hour: "2-digit", minute: "2-digit" });
       if (source.value !== saved) { schedule(); }
     }).catch(function () {

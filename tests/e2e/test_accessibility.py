@@ -167,6 +167,15 @@ def _trainer_editor(page: Any, h: Helpers) -> None:
     expect(page.locator("#problems-body")).to_contain_text("Zeile")
 
 
+def _trainer_image_picker(page: Any, h: Helpers) -> None:
+    """The editor's toolbar and its image picker dialog, open."""
+    h.log_in(page, TRAINER)
+    page.goto("/inhalte")
+    page.locator('form[action="/inhalte/grundbegriffe/bearbeiten"] button').click()
+    page.get_by_role("toolbar", name="Formatieren").get_by_role("button", name="Bild …").click()
+    expect(page.get_by_role("dialog", name="Bild einfügen")).to_be_visible()
+
+
 def _trainer_page(path: str, heading: str) -> Callable[[Any, Helpers], None]:
     def open_page(page: Any, h: Helpers) -> None:
         h.log_in(page, TRAINER)
@@ -265,12 +274,14 @@ PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "trainer-content": _trainer_content,
     "trainer-workshop-overview": _trainer_workshop,
     "trainer-editor": _trainer_editor,
+    "trainer-editor-image-picker": _trainer_image_picker,
     "trainer-history": _trainer_page(f"/inhalte/{MODULE}/versionen", "Kommunikation im Bürgerkontakt"),
     "trainer-compare": _trainer_compare,
     "trainer-help": _trainer_page("/inhalte/hilfe", "Hilfe: Dateiformat und Fragetypen"),
     "trainer-upload": _trainer_page("/inhalte/hochladen", "Dateien hochladen"),
     "trainer-images": _trainer_page("/inhalte/bilder", "Bilder"),
     "trainer-audit-log": _trainer_page("/inhalte/protokoll", "Protokoll"),
+    "trainer-audit-log-filtered": _trainer_page("/inhalte/protokoll?was=publish&von=2020-01-01", "Protokoll"),
     "trainer-learner-preview": _trainer_page(f"/inhalte/{MODULE}/vorschau?abschnitt=1", re.compile(".")),
     "trainer-quiz-preview-result": _trainer_quiz_preview_result,
     "impressum": _public_page("/impressum", "Impressum"),

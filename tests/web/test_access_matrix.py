@@ -175,6 +175,7 @@ EXPECTED: dict[str, frozenset[str]] = {
             "discard",
             "upload",
             "images",
+            "delete_image_view",
             "preview_version",
             "preview_draft",
             "preview_quiz",

@@ -140,7 +140,9 @@ def test_compare_shows_changed_lines_and_notes(client, db: Session, trainer) -> 
     )  # fmt: skip
     old, new = db.scalars(select(ModuleVersion.id).order_by(ModuleVersion.id)).all()
     diff = client.get(f"/inhalte/testmodul/vergleich?von={old}&zu={new}").text
-    assert "<del>Einleitung.</del>" in diff and "<ins>Einführung.</ins>" in diff
+    # Changed words within the changed line are marked, not only the whole line.
+    assert '<del class="diff__word">Einleitung</del>.' in diff
+    assert '<ins class="diff__word">Einführung</ins>.' in diff
     assert "Wort geändert" in diff and "2 Zeilen hinzugefügt, 2 Zeilen entfernt" in diff
     assert client.get("/inhalte/testmodul/vergleich?von=999&zu=1").status_code == 404
 
@@ -251,7 +253,8 @@ def test_retire_and_restore_a_module_from_the_history_page(client, db: Session, 
     assert db.scalars(select(Module)).one().retired_at is not None
     assert "zurückgezogen" in client.get("/inhalte").text
     log = client.get("/inhalte/protokoll").text
-    assert "content.retire_module" in log and "veraltet" in log and "Tina Trainerin" in log
+    assert "Modul „testmodul“ aus dem Katalog zurückgezogen." in log
+    assert "veraltet" in log and "Tina Trainerin" in log and "content.retire_module" not in log
     client.post("/inhalte/testmodul/wiederherstellen", data={"csrf_token": token})
     db.expire_all()
     assert db.scalars(select(Module)).one().retired_at is None
@@ -289,5 +292,113 @@ def test_compare_quiz_versions_defaults_to_the_newest_change(client, db: Session
     page = client.get("/inhalte/testmodul/vergleich?art=quiz")
     assert page.status_code == 200
     assert "Unterschiede zwischen Fassung 1 und Fassung 2" in page.text
-    assert "<del>Erklärung 1.</del>" in page.text and "<ins>Erklärung 1, genauer.</ins>" in page.text
+    assert 'Erklärung 1<ins class="diff__word">, genauer</ins>.' in page.text
     assert client.get("/inhalte/testmodul/vergleich?art=quiz&von=1&zu=7").status_code == 404
+
+
+def test_audit_log_speaks_german_and_filters_by_who_what_and_when(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    from lms.audit.services import record_event
+
+    other = f.user(db, Role.ADMIN, name="Petra Programmbüro")
+    record_event(
+        db, actor_id=other.id, action="certificate.issue", object_type="certificate", object_id="ABC"
+    )
+    record_event(db, actor_id=other.id, action="role.facilitator_grant", object_type="user", object_id=1)
+    db.commit()
+    token = _token(client, "/inhalte/testmodul/versionen")
+    client.post("/inhalte/testmodul/zurueckziehen", data={"csrf_token": token, "reason": "veraltet"})
+    log = client.get("/inhalte/protokoll").text
+    assert "Modul „testmodul“ aus dem Katalog zurückgezogen." in log
+    assert "Begründung: veraltet" in log
+    assert "Zertifikat ABC" not in log, "trainers see what happens to content only"
+    assert '<select class="kern-form-input__select" id="wer" name="wer">' in log
+
+    only_publishing = client.get("/inhalte/protokoll", query_string={"was": "publish"}).text
+    assert "zurückgezogen." not in only_publishing
+    later = client.get("/inhalte/protokoll", query_string={"von": "2999-01-01"}).text
+    assert "Keine passenden Einträge." in later
+    assert client.get("/inhalte/protokoll", query_string={"von": "kaputt", "wer": "abc"}).status_code == 400
+
+    client.post("/abmelden", data={"csrf_token": token})
+    f.login(client, other.email)
+    everything = client.get("/inhalte/protokoll").text
+    assert "Zertifikat ABC ausgestellt." in everything
+    assert "Rolle Empowerment-Begleitung vergeben." in everything
+    by_petra = client.get("/inhalte/protokoll", query_string={"wer": other.id, "was": "certificates"}).text
+    assert "Zertifikat ABC ausgestellt." in by_petra and "Empowerment" not in by_petra.split("<table")[1]
+    english = client.get("/inhalte/protokoll", headers={"Accept-Language": "en"}).text
+    assert "withdrawn" in english.lower() or "retired" in english.lower()
+
+
+def test_retiring_says_what_happened_and_downloads_have_distinct_names(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    token = _token(client, "/inhalte/testmodul/versionen")
+    page = client.post(
+        "/inhalte/testmodul/zurueckziehen",
+        data={"csrf_token": token, "reason": "veraltet"},
+        follow_redirects=True,
+    ).text
+    assert "Das Modul ist zurückgezogen" in page and "Gespeichert." not in page
+    page = client.post(
+        "/inhalte/testmodul/wiederherstellen", data={"csrf_token": token}, follow_redirects=True
+    ).text
+    assert "Das Modul steht wieder im Katalog." in page
+    quiz = client.get("/inhalte/testmodul/quiz/1/datei")
+    assert quiz.status_code == 200
+    assert 'filename="quiz-testmodul.md"' in quiz.headers["Content-Disposition"]
+
+
+def test_images_no_version_uses_can_be_deleted_and_used_ones_cannot(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    from lms.audit.models import AuditEvent
+
+    for name, colour in (("bleibt.png", (1, 2, 3)), ("weg.png", (200, 2, 3))):
+        buffer = io.BytesIO()
+        Image.new("RGB", (20, 10), colour).save(buffer, format="PNG")
+        client.post(
+            "/inhalte/bilder",
+            data={"csrf_token": _token(client), "file": (io.BytesIO(buffer.getvalue()), name)},
+            content_type="multipart/form-data",
+        )
+    used, unused = sorted(db.scalars(select(MediaFile)).all(), key=lambda m: m.original_name)
+    unused_path = unused.path
+    draft_id, page = _open_editor(client)
+    source = _textarea(page).replace("Einleitung.", f"Einleitung.\n\n![Ablauf]({used.path})")
+    client.post(
+        f"/inhalte/entwuerfe/{draft_id}",
+        data={"csrf_token": _token(client), "source": source, "revision": 1, "action": "save"},
+    )
+    listing = client.get("/inhalte/bilder").text
+    assert f"/inhalte/bilder/{unused.sha256}.png/loeschen" in listing
+    assert f"/inhalte/bilder/{used.sha256}.png/loeschen" not in listing
+
+    refused = client.post(
+        f"/inhalte/bilder/{used.sha256}.png/loeschen",
+        data={"csrf_token": _token(client)},
+        follow_redirects=True,
+    )
+    assert "wird noch verwendet" in refused.text and "(Entwurf)" in refused.text
+    done = client.post(
+        f"/inhalte/bilder/{unused.sha256}.png/loeschen",
+        data={"csrf_token": _token(client)},
+        follow_redirects=True,
+    )
+    assert "Das Bild „weg.png“ ist gelöscht." in done.text
+    db.expire_all()
+    assert [m.original_name for m in db.scalars(select(MediaFile))] == ["bleibt.png"]
+    assert client.get(unused_path).status_code == 404
+    assert db.scalar(select(AuditEvent).where(AuditEvent.action == "media.delete")) is not None
+    assert "Bild „weg.png“ gelöscht." in client.get("/inhalte/protokoll").text
+    assert (
+        client.post(
+            f"/inhalte/bilder/{'0' * 64}.png/loeschen", data={"csrf_token": _token(client)}
+        ).status_code
+        == 404
+    )
+
+
+def test_german_module_text_is_marked_lang_de_in_the_english_interface(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/inhalte/testmodul/vorschau?abschnitt=1", headers={"Accept-Language": "en"}).text
+    assert '<html lang="en"' in page
+    assert 'id="preview-title" lang="de"' in page and '<div lang="de">' in page
+    draft_id, _page = _open_editor(client)
+    editor = client.get(f"/inhalte/entwuerfe/{draft_id}", headers={"Accept-Language": "en"}).text
+    assert 'id="preview" class="editor__preview reading"' in editor and 'lang="de">' in editor

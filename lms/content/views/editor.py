@@ -23,11 +23,12 @@ from lms.authoring.preview import Preview
 from lms.authoring.uploads import upload_documents
 from lms.content.forms import MAX_SOURCE_CHARS, ConfirmForm, DraftForm, NewDraftForm, PublishForm, UploadForm
 from lms.content.models import CHANGE_KIND_LABELS, ChangeKind, DocumentType, Draft, ModuleKind, ModuleVersion
-from lms.content.queries import user_names
+from lms.content.queries import media_files, user_names
 from lms.content.views._common import draft_or_404, module_or_404
 from lms.content.views.blueprint import bp
 from lms.content.views.manage import AUTHORS
 from lms.quizzes.queries import quiz_versions
+from lms.quizzes.question_types import REGISTRY
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
 
@@ -99,6 +100,10 @@ def _editor_page(
         is_quiz=draft.document == DocumentType.QUIZ,
         change_labels=CHANGE_KIND_LABELS,
         discard=ConfirmForm(),
+        images=media_files(db),
+        snippets=[(t.name, t.label, t.example.strip()) for t in REGISTRY.values()]
+        if draft.document == DocumentType.QUIZ
+        else [],
         **extra,
     )
 
@@ -144,6 +149,7 @@ def save(draft_id: int) -> ResponseReturnValue:
         return _editor_page(
             draft, form, publish, error=_("Bitte füllen Sie die Angaben zur Veröffentlichung aus.")
         ), 422
+    new_module_too = draft.document == DocumentType.QUIZ and draft.module is None
     try:
         published = publish_draft(
             db,
@@ -157,7 +163,10 @@ def save(draft_id: int) -> ResponseReturnValue:
         form.revision.data = draft.revision
         return _editor_page(draft, form, publish, refused=refused.problems), 422
     slug = published.module.slug if isinstance(published, ModuleVersion) else published.quiz.module.slug
-    flash(_("Veröffentlicht. Die neue Version ist ab sofort für alle sichtbar."), "success")
+    if new_module_too:
+        flash(_("Modul und Quiz veröffentlicht. Beide sind ab sofort für alle sichtbar."), "success")
+    else:
+        flash(_("Veröffentlicht. Die neue Version ist ab sofort für alle sichtbar."), "success")
     return redirect(url_for("content.history", slug=slug))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVarTuple
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -10,13 +11,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from lms.audit.describe import CATEGORIES, CATEGORY_BY_KEY, describe
+from lms.audit.describe import render as render_description
+from lms.audit.queries import AuditFilter, audit_actor_ids, audit_events
 from lms.auth.models import Role, User
 from lms.authoring.archive import build_archive
 from lms.authoring.preview import document_path
 from lms.content.diff import line_diff
 from lms.content.forms import ConfirmForm, NewDraftForm, ReasonForm
 from lms.content.models import CHANGE_KIND_LABELS, KIND_LABELS, Module, ModuleKind, ModuleVersion
-from lms.content.queries import all_modules, content_events, open_drafts, user_names
+from lms.content.queries import all_modules, open_drafts, user_names
 from lms.content.services.lifecycle import (
     LifecycleError,
     restore_module,
@@ -162,7 +166,8 @@ def download_version(slug: str, version_id: int) -> ResponseReturnValue:
 def download_quiz(slug: str, number: int) -> ResponseReturnValue:
     """Download one quiz version as its Markdown file."""
     module = module_or_404(slug)
-    return _markdown_download(_quiz_version(module, number).source, document_path("quiz", module.slug))
+    # Not „<slug>.md“ like the module's file: both end up in one downloads folder.
+    return _markdown_download(_quiz_version(module, number).source, f"quiz-{module.slug}.md")
 
 
 @bp.get("/inhalte/export.zip")
@@ -186,13 +191,14 @@ def export_all() -> ResponseReturnValue:
     )
 
 
-def _lifecycle(action: Callable[[Session, User, *Ts], None], *args: *Ts) -> None:
+def _lifecycle(action: Callable[[Session, User, *Ts], None], done: str, *args: *Ts) -> None:
+    """Run a lifecycle service and say what happened (``done``, already translated)."""
     try:
         action(get_db(), acting_user(), *args)
     except LifecycleError as error:
         flash(translate_error(error), "warning")
         return
-    flash(_("Gespeichert."), "success")
+    flash(done, "success")
 
 
 def _reason_or_back(slug: str) -> str | None:
@@ -211,7 +217,12 @@ def retire_version_view(slug: str, version_id: int) -> ResponseReturnValue:
     version = _module_version(module_or_404(slug), version_id)
     reason = _reason_or_back(slug)
     if reason is not None:
-        _lifecycle(retire_version, version, reason)
+        done = _(
+            "Version %(version)s ist zurückgezogen: Sie steht nicht mehr im Katalog; Abschlüsse und Zertifikate "
+            "bleiben gültig.",
+            version=version.version_label,
+        )
+        _lifecycle(retire_version, done, version, reason)
     return redirect(url_for("content.history", slug=slug))
 
 
@@ -221,7 +232,8 @@ def restore_version_view(slug: str, version_id: int) -> ResponseReturnValue:
     """Bring a retired version back."""
     version = _module_version(module_or_404(slug), version_id)
     if ConfirmForm().validate_on_submit():
-        _lifecycle(restore_version, version)
+        done = _("Version %(version)s ist wiederhergestellt.", version=version.version_label)
+        _lifecycle(restore_version, done, version)
     return redirect(url_for("content.history", slug=slug))
 
 
@@ -232,7 +244,11 @@ def retire_module_view(slug: str) -> ResponseReturnValue:
     module = module_or_404(slug)
     reason = _reason_or_back(slug)
     if reason is not None:
-        _lifecycle(retire_module, module, reason)
+        done = _(
+            "Das Modul ist zurückgezogen: Es steht mit seinem Quiz nicht mehr im Katalog; Abschlüsse und "
+            "Zertifikate bleiben gültig."
+        )
+        _lifecycle(retire_module, done, module, reason)
     return redirect(url_for("content.history", slug=slug))
 
 
@@ -242,17 +258,60 @@ def restore_module_view(slug: str) -> ResponseReturnValue:
     """Put a retired module back into the catalogue."""
     module = module_or_404(slug)
     if ConfirmForm().validate_on_submit():
-        _lifecycle(restore_module, module)
+        _lifecycle(restore_module, _("Das Modul steht wieder im Katalog."), module)
     return redirect(url_for("content.history", slug=slug))
+
+
+def _query_date(name: str) -> date | None:
+    """A yyyy-mm-dd date from the query string; anything else does not filter."""
+    text = request.args.get(name, "").strip()[:10]
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @bp.get("/inhalte/protokoll")
 @roles_required(*AUTHORS)
 def audit_log() -> ResponseReturnValue:
-    """The audit log of authoring: who published, retired, uploaded or discarded what, when, with which hash."""
+    """The audit log in sentences, filtered by who, what and when.
+
+    Trainers see what happens to content; the programme office also sees accounts and roles, programme targets and
+    training plans, and certificates.
+    """
+    db, user = get_db(), acting_user()
+    everything = user.has_role(Role.ADMIN)
+    categories = [c for c in CATEGORIES if everything or c.content]
+    visible = tuple(p for c in categories for p in c.prefixes)
+    chosen = CATEGORY_BY_KEY.get(request.args.get("was", ""))
+    if chosen is not None and chosen not in categories:
+        chosen = None
     page = query_int("seite", 1, maximum=100_000) or 1
-    events, total = content_events(get_db(), page=page)
-    return render_template("content/audit_log.html", events=events, page=page, total=total, per_page=50)
+    wanted = AuditFilter(
+        prefixes=visible,
+        category_prefixes=chosen.prefixes if chosen else (),
+        actor_id=query_int("wer"),
+        date_from=_query_date("von"),
+        date_to=_query_date("bis"),
+    )
+    events, total = audit_events(db, wanted, page=page)
+    actor_ids = audit_actor_ids(db, visible)
+    names = user_names(db, {*actor_ids, *(e.actor_id for e in events)})
+    filters = {k: v for k, v in request.args.items() if k in ("was", "wer", "von", "bis") and v}
+    return render_template(
+        "content/audit_log.html",
+        events=[(event, names.get(event.actor_id or 0), describe(event)) for event in events],
+        sentence=lambda description: render_description(description, _),
+        page=page,
+        total=total,
+        per_page=50,
+        categories=categories,
+        chosen=chosen,
+        actors=sorted(((i, names[i]) for i in actor_ids if i in names), key=lambda pair: pair[1]),
+        wanted=wanted,
+        filters=filters,
+        everything=everything,
+    )
 
 
 @bp.get("/inhalte/hilfe")

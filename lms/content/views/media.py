@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from lms.authoring.uploads import store_image
-from lms.content.forms import ImageForm
+from lms.authoring.uploads import delete_image, images_in_use, store_image
+from lms.content.forms import ConfirmForm, ImageForm
 from lms.content.media import ImageRejected
 from lms.content.models import MediaFile
 from lms.content.queries import media_files, user_names
@@ -46,7 +46,29 @@ def images() -> ResponseReturnValue:
         files=files,
         names=user_names(db, {f.uploaded_by_id for f in files}),
         highlighted=request.args.get("neu"),
+        in_use=images_in_use(db),
+        confirm=ConfirmForm(),
     ), (422 if error else 200)
+
+
+@bp.post("/inhalte/bilder/<sha256>.<extension>/loeschen")
+@roles_required(*AUTHORS)
+def delete_image_view(sha256: str, extension: str) -> ResponseReturnValue:
+    """Delete an image that no published version and no draft uses (e.g. uploaded by mistake)."""
+    db = get_db()
+    found = db.scalar(select(MediaFile).where(MediaFile.sha256 == sha256, MediaFile.extension == extension))
+    if found is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = found.original_name
+    try:
+        delete_image(db, acting_user(), found)
+    except ImageRejected as refused:
+        flash(translate_error(refused), "warning")
+    else:
+        flash(_("Das Bild „%(name)s“ ist gelöscht.", name=name), "success")
+    return redirect(url_for("content.images"))
 
 
 @bp.get("/media/<sha256>.<extension>")

@@ -42,6 +42,8 @@ class Readable:
     materials: list[str]
     intro_html: str
     sections: list[Any]
+    #: The language of the module's text (``lang`` on it, so an English interface does not read German as English).
+    language: str = "de"
 
 
 def _readable_version(module: Module, version_id: int | None) -> Readable:
@@ -55,7 +57,7 @@ def _readable_version(module: Module, version_id: int | None) -> Readable:
     return Readable(
         version.title, version.summary, version.version_label, module.kind, version.duration_minutes,
         list(version.audience), list(version.objectives), list(version.materials), version.intro_html,
-        list(version.sections),
+        list(version.sections), version.language or "de",
     )  # fmt: skip
 
 
@@ -96,7 +98,7 @@ def preview_draft(draft_id: int) -> ResponseReturnValue:
         return render_template("content/preview_invalid.html", draft=draft, preview=preview), 422
     readable = Readable(
         doc.title, doc.summary, doc.version, doc.kind, doc.duration_minutes, list(doc.audience),
-        list(doc.objectives), list(doc.materials), doc.intro_html, list(doc.sections),
+        list(doc.objectives), list(doc.materials), doc.intro_html, list(doc.sections), doc.language or "de",
     )  # fmt: skip
     return _render_module(readable, {"module": draft.module, "draft": draft, "has_quiz": False})
 

@@ -146,3 +146,11 @@ def test_preview_of_a_broken_text_lists_problems_and_still_shows_the_text() -> N
     assert "Art. 3 Abs. 3 GG verbietet Benachteiligungen." in preview.rough_html
     assert declared_slug("module", source) == "testmodul"
     assert declared_slug("quiz", f.quiz_source(module="anderes")) == "anderes"
+
+
+def test_media_paths_that_no_upload_can_have_are_found_with_their_line() -> None:
+    from lms.content.media import unknown_media_paths
+
+    sha = "a" * 64
+    source = f'Text\n![Ablauf](/media/nichtda.png)\n![Gut](/media/{sha}.png)\n<img src="/media/x.jpg">\n'
+    assert unknown_media_paths(source) == [(2, "/media/nichtda.png"), (4, "/media/x.jpg")]

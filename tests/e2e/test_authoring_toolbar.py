@@ -1,0 +1,186 @@
+"""A trainer formats a module with the editor's toolbar and inserts an image with the picker, by keyboard only,
+publishes it, and learners' pages show the image with its alt text. Also: the editor at 320 px and axe on the picker.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
+]
+
+SLUG = "empowerment-ressourcen-handeln"  # no other browser test changes this workshop script
+TRAINER = "trainerin@eccar.example"
+ALT = "Ablaufplan des Workshops mit drei Phasen"
+
+
+def _png(tmp_path: Path) -> Path:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (20, 90, 160)).save(buffer, format="PNG")
+    path = tmp_path / "ablaufplan.png"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _tab_to(page: Any, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (keyboard only, as a person would)."""
+    for _ in range(limit):
+        if page.evaluate(f"() => document.activeElement && document.activeElement.matches({selector!r})"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} not reached with Tab")
+
+
+def test_toolbar_and_image_picker_by_keyboard_publish_a_module_with_an_image(
+    browser: Any, live_server: str, log_in: Any, tmp_path: Path
+) -> None:
+    context = browser.new_context(base_url=live_server, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, TRAINER)
+    page.goto("/inhalte/bilder")
+    page.locator("#file").set_input_files(str(_png(tmp_path)))
+    page.get_by_role("button", name="Bild hochladen").click()
+    expect(page.get_by_text("Bild gespeichert")).to_be_visible()
+
+    page.goto("/inhalte")
+    page.locator(f'form[action="/inhalte/{SLUG}/bearbeiten"] button').click()
+    source = page.get_by_label("Markdown-Text", exact=True)
+    original = source.input_value()
+    label = re.search(r'^version: "([\d.]+)"', original, re.M).group(1)  # type: ignore[union-attr]
+    source.fill(original.replace(f'version: "{label}"', f'version: "{label}.7"') + "\n")
+    source.press("Control+End")
+
+    # The toolbar is one tab stop; arrow keys move inside it; Enter writes Markdown at the cursor.
+    toolbar = page.get_by_role("toolbar", name="Formatieren")
+    expect(toolbar).to_be_visible()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    _tab_to(page, "#toolbar button[tabindex='0']")
+    expect(toolbar.get_by_role("button", name="Überschrift")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(toolbar.get_by_role("button", name="Fett")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(source).to_be_focused()
+    page.keyboard.type("Wichtig")  # replaces the selected placeholder between the markers
+    assert source.input_value().endswith("**Wichtig**")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+
+    # The image picker: a dialog, the uploaded image chosen by keyboard, the alt text asked for.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    _tab_to(page, "#toolbar button[tabindex='0']")
+    for _ in range(8):
+        if page.evaluate("() => document.activeElement.hasAttribute('data-image-picker')"):
+            break
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Bild einfügen")
+    expect(dialog).to_be_visible()
+    _tab_to(page, "#image-insert")
+    page.keyboard.press("Enter")  # without alt text: refused, the field says why
+    expect(dialog.get_by_text("Bitte beschreiben Sie, was das Bild zeigt.")).to_be_visible()
+    expect(page.locator("#image-alt")).to_be_focused()
+    page.keyboard.type(ALT)
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(source).to_be_focused()
+    inserted = re.search(rf"!\[{ALT}\]\((/media/[0-9a-f]{{64}}\.png)\)", source.input_value())
+    assert inserted, source.input_value()[-300:]
+    expect(page.locator("#preview img[alt='" + ALT + "']")).to_be_visible()
+    expect(page.locator("#problems-body")).to_contain_text("Keine Probleme")
+    expect(page.locator("#problem-count")).to_have_attribute("aria-live", "polite")
+
+    _tab_to(page, "input[name=change_kind]")  # a radio group is one tab stop; arrow keys choose
+    page.keyboard.press("Space")
+    for _ in range(3):
+        if page.locator("#change-kind-editorial").is_checked():
+            break
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#change-kind-editorial")).to_be_checked()
+    _tab_to(page, "#change_note")
+    page.keyboard.type("Ablaufplan als Bild ergänzt")
+    _tab_to(page, "button[value=publish]")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/inhalte/{SLUG}/versionen$"))
+    expect(page.get_by_role("status").filter(has_text="Veröffentlicht")).to_be_visible()
+    image = page.request.get(inserted.group(1))
+    assert image.status == 200 and image.headers["content-type"] == "image/png"
+    context.close()
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_editor_fits_small_screens_and_shows_focus_on_the_preview(
+    browser: Any, live_server: str, log_in: Any, width: int
+) -> None:
+    context = browser.new_context(
+        base_url=live_server, locale="de-DE", viewport={"width": width, "height": 800}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, TRAINER)
+    page.goto("/inhalte")
+    page.locator('form[action="/inhalte/grundbegriffe/bearbeiten"] button').click()
+    expect(page.get_by_label("Markdown-Text", exact=True)).to_be_visible()
+    sizes = page.evaluate(
+        "() => ({page: document.documentElement.scrollWidth,"
+        " editor: document.querySelector('.editor').getBoundingClientRect().width,"
+        " source: document.getElementById('source').getBoundingClientRect().right})"
+    )
+    assert sizes["page"] <= width, sizes
+    assert sizes["source"] <= width, sizes
+    page.locator("#preview").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # keyboard focus, so :focus-visible applies
+    outline = page.evaluate("() => getComputedStyle(document.getElementById('preview')).outlineStyle")
+    assert page.evaluate("() => document.activeElement.id") == "preview"
+    assert outline not in ("none", ""), outline
+    assert page.locator("#preview").get_attribute("lang") == "de"
+    context.close()
+
+
+def test_problem_line_is_scrolled_into_view(browser: Any, live_server: str, log_in: Any) -> None:
+    context = browser.new_context(base_url=live_server, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, TRAINER)
+    page.goto("/inhalte")
+    page.locator('form[action="/inhalte/grundbegriffe/bearbeiten"] button').click()
+    source = page.get_by_label("Markdown-Text", exact=True)
+    lines = source.input_value().split("\n")
+    target = len(lines) - 5
+    lines[target - 1] = ":::kaputt"
+    source.fill("\n".join(lines))
+    button = page.locator("#problems-body").get_by_role("button", name=re.compile(r"^Zeile \d+$")).last
+    expect(button).to_be_visible()
+    line = int(button.inner_text().split()[-1])
+    button.click()
+    visible = page.evaluate(
+        """(line) => {
+          const s = document.getElementById('source');
+          const style = getComputedStyle(s);
+          const height = parseFloat(style.lineHeight);
+          const before = s.value.split('\\n').slice(0, line - 1).join('\\n');
+          const m = s.cloneNode(false); m.style.cssText = 'position:absolute;visibility:hidden;height:0;min-height:0;width:' + s.clientWidth + 'px';
+          m.value = before; document.body.appendChild(m); const top = m.scrollHeight; m.remove();
+          return top >= s.scrollTop && top + height <= s.scrollTop + s.clientHeight;
+        }""",
+        line,
+    )
+    assert visible
+    context.close()
