@@ -98,6 +98,8 @@ class StaffList:
     encoding: str = ""
     delimiter: str = ""
     ignored_columns: list[str] = field(default_factory=list)
+    #: Whether the file has a Personalnummer column at all; without one, existing numbers are kept.
+    has_personnel_numbers: bool = False
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -189,7 +191,12 @@ def parse_staff_list(raw: bytes) -> StaffList:
     except csv.Error as error:
         raise StaffFileError("staff_file.header_invalid", error=str(error)) from None
     columns, ignored = _columns(header)
-    result = StaffList(encoding=encoding, delimiter=delimiter, ignored_columns=ignored)
+    result = StaffList(
+        encoding=encoding,
+        delimiter=delimiter,
+        ignored_columns=ignored,
+        has_personnel_numbers="personnel_number" in columns,
+    )
     emails: dict[str, int] = {}
     numbers: dict[str, int] = {}
     previous_end = reader.line_num

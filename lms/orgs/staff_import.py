@@ -105,14 +105,15 @@ def stage_import(
     return staged
 
 
-def _describe(user: User, row: StaffRow, unit_names: dict[int, str]) -> list[str]:
+def _describe(user: User, row: StaffRow, unit_names: dict[int, str], *, numbers: bool) -> list[str]:
     changes = []
     if user.display_name != row.name:
         changes.append(f"Name: {user.display_name} → {row.name}")
     current_unit = unit_names.get(user.org_unit_id or 0, "")
     if current_unit.casefold() != row.org_unit.casefold():
         changes.append(f"Organisationseinheit: {current_unit or '–'} → {row.org_unit}")
-    if (user.personnel_number or None) != row.personnel_number:
+    # A file without the column says nothing about numbers: they stay (it used to empty them).
+    if numbers and (user.personnel_number or None) != row.personnel_number:
         changes.append(f"Personalnummer: {user.personnel_number or '–'} → {row.personnel_number or '–'}")
     return changes
 
@@ -164,7 +165,12 @@ def preview_import(
             preview.new.append(row)
             preview._actions.append((row, None))
             continue
-        change = PersonChange(row.line, row.email, row.name, _describe(user, row, units))
+        change = PersonChange(
+            row.line,
+            row.email,
+            row.name,
+            _describe(user, row, units, numbers=preview.staff_list.has_personnel_numbers),
+        )
         if not user.is_active:
             preview.reactivated.append(change)
         elif change.changes:
@@ -249,7 +255,8 @@ def apply_import(session: Session, actor: Actor, staged: StaffImport, *, skip_in
             continue
         user.display_name = row.name
         user.org_unit_id = unit_ids[row.org_unit.casefold()]
-        user.personnel_number = row.personnel_number
+        if preview.staff_list.has_personnel_numbers:
+            user.personnel_number = row.personnel_number
         if not user.is_active:
             user.is_active, user.deactivated_at = True, None
     leaving = [user_id for user_id, _n, _e in preview.deactivate]
