@@ -312,10 +312,12 @@ for _command in (db_group, content_group, users_group, certificates_group, demo)
 
 from lms.jobs.cli import worker_command  # noqa: E402
 from lms.orgs.cli import staff_group  # noqa: E402  (feature commands; they import this module lazily)
+from lms.orgs.municipality_cli import municipalities_group  # noqa: E402
 from lms.reports.cli import report_group  # noqa: E402
 from lms.workshops.cli import workshops_group  # noqa: E402
 
 main.add_command(staff_group)
+main.add_command(municipalities_group)
 main.add_command(report_group)
 main.add_command(workshops_group)
 main.add_command(worker_command)

@@ -224,6 +224,17 @@ MESSAGES: dict[str, str | Plural] = {
     "organisation.name_missing": N_("Bitte geben Sie den Namen der Organisation an."),
     "organisation.seat_missing": N_("Bitte geben Sie den Sitz (Ort) der Organisation an."),
     "municipality.state_unknown": N_("„%(state)s“ ist kein Bundesland."),
+    "municipality.name_missing": N_("Bitte geben Sie den Namen der Kommune an."),
+    "municipality.slug_invalid": N_(
+        "Das Kürzel „%(slug)s“ ist nicht möglich: nur Kleinbuchstaben a–z, Ziffern und Bindestriche, 2 bis 80 "
+        "Zeichen, am Anfang ein Buchstabe."
+    ),
+    "municipality.slug_taken": N_("Das Kürzel „%(slug)s“ hat bereits eine andere Kommune."),
+    "municipality.name_taken": N_("Eine Kommune mit dem Namen „%(name)s“ gibt es bereits."),
+    "account.role_unknown": N_("Diese Rolle kann hier nicht vergeben werden."),
+    "account.municipality_needed": N_(
+        "Koordination und Moderation gehören zu einer Kommune: Bitte wählen Sie eine aus."
+    ),
     "practice.title_missing": N_("Bitte geben Sie einen Titel an."),
     "practice.body_missing": N_("Bitte beschreiben Sie das Beispiel."),
     "practice.text_too_complex": N_(

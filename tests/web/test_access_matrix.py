@@ -132,6 +132,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "orgs.remove_plan_line": MANAGERS_A,
     "orgs.periods": frozenset({"admin"}),
     "orgs.edit_period": frozenset({"admin"}),
+    # Municipalities and the accounts that run the programme (issue 14): the programme office only.
+    "municipalities.overview": frozenset({"admin"}),
+    "municipalities.edit": frozenset({"admin"}),
+    "municipalities.new_account": frozenset({"admin"}),
     "workshops.sessions": RECORDERS,
     "workshops.new_session": RECORDERS,
     # The workshop of A was run by facilitator_a: the trainer did not run it and does not see it.
@@ -380,7 +384,8 @@ def url_for_rule(endpoint: str, rule: str, args: dict[str, Any]) -> str:
     # <slug> names a municipality in the coordination pages and a module everywhere else.
     values["slug"] = (
         args["municipality_slug"]
-        if endpoint.split(".")[0] in {"reports", "orgs", "certificates", "programme", "jobs"}
+        if endpoint.split(".")[0]
+        in {"reports", "orgs", "certificates", "programme", "jobs", "municipalities"}
         else args["module_slug"]
     )
     path = rule
