@@ -298,6 +298,7 @@ def users_create(
                 password=password,
                 roles={Role(r) for r in roles},
                 municipality_id=municipality_id,
+                smtputf8=settings().smtp_utf8,
             )
         except AccountError as error:
             raise click.ClickException(translate(error)) from None

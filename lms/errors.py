@@ -68,6 +68,10 @@ MESSAGES: dict[str, str | Plural] = {
         )
     ),
     "auth.email_invalid": N_("„%(email)s“ ist keine gültige E-Mail-Adresse."),
+    "auth.email_not_ascii": N_(
+        "„%(email)s“ enthält Umlaute, Akzente oder andere Sonderzeichen. An solche Adressen kann der Mailserver der "
+        "Plattform nicht zustellen; bitte verwenden Sie die Schreibweise ohne Umlaute (z. B. ae statt ä)."
+    ),
     "auth.email_taken": N_("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s."),
     "auth.password_too_short": N_("Das Passwort muss mindestens %(min)s Zeichen lang sein."),
     "auth.password_too_long": N_("Das Passwort darf höchstens %(max)s Zeichen lang sein."),

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -52,6 +53,31 @@ class LoginPolicy:
 def normalise_email(email: str) -> str:
     """E-mail addresses are compared without surrounding spaces and case."""
     return email.strip().lower()
+
+
+def check_email(email: str, *, smtputf8: bool = False) -> str:
+    """The address normalised (lower case) if it is valid (email-validator, no DNS lookup); raises AccountError.
+
+    Without a mail server that speaks SMTPUTF8 (``LMS_SMTP_UTF8``) a non-ASCII address cannot be delivered (its
+    ``To:`` header would be invalid), so it is refused with its own message; so are internationalised domains.
+    """
+    email = normalise_email(email)
+    if len(email) > 254:
+        raise AccountError("auth.email_invalid", email=email[:60] + "…")
+    try:
+        validate_email(email, check_deliverability=False, allow_smtputf8=smtputf8)
+    except EmailNotValidError:
+        if not smtputf8 and not email.isascii():
+            try:
+                validate_email(email, check_deliverability=False, allow_smtputf8=True)
+            except EmailNotValidError:
+                pass
+            else:
+                raise AccountError("auth.email_not_ascii", email=email) from None
+        raise AccountError("auth.email_invalid", email=email) from None
+    if not smtputf8 and not email.isascii():  # an internationalised domain: its To: needs SMTPUTF8 as well
+        raise AccountError("auth.email_not_ascii", email=email)
+    return email
 
 
 def hold_lock(session: Session, name: str) -> None:
@@ -163,11 +189,10 @@ def create_user(
     roles: set[Role],
     municipality_id: int | None,
     actor_id: int | None = None,
+    smtputf8: bool = False,
 ) -> User:
     """Create a person with the given roles; the password may be set later (invitation)."""
-    email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise AccountError("auth.email_invalid", email=email)
+    email = check_email(email, smtputf8=smtputf8)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("auth.email_taken", email=email)
     if password is not None:

@@ -43,7 +43,7 @@ class NewAccount:
 
 
 def create_account(
-    session: Session, actor: User, data: NewAccount, *, invitation_days: int
+    session: Session, actor: User, data: NewAccount, *, invitation_days: int, smtputf8: bool = False
 ) -> tuple[User, str, datetime]:
     """Create the person with the role and an invitation; returns (person, link token, link expiry)."""
     if not actor.has_role(Role.ADMIN):
@@ -66,6 +66,7 @@ def create_account(
         roles=roles,
         municipality_id=town_id,
         actor_id=actor.id,
+        smtputf8=smtputf8,
     )
     if data.role is Role.FACILITATOR:
         grant_facilitator(session, actor, person, data.reason)  # audited there, with the reason

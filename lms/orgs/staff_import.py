@@ -125,9 +125,10 @@ def preview_import(
     *,
     deactivate_missing: bool,
     actor_id: int | None,
+    smtputf8: bool = False,
 ) -> ImportPreview:
     """Parse the list and compare it with the accounts (raises StaffFileError if the file cannot be read)."""
-    preview = ImportPreview(parse_staff_list(content))
+    preview = ImportPreview(parse_staff_list(content, smtputf8=smtputf8))
     rows = preview.staff_list.rows
     staff = {u.email: u for u in session.scalars(select(User).where(User.municipality_id == municipality.id))}
     units = {
@@ -204,7 +205,9 @@ class ImportOutcome:
     invite_user_ids: list[int]
 
 
-def apply_import(session: Session, actor: Actor, staged: StaffImport, *, skip_invalid: bool) -> ImportOutcome:
+def apply_import(
+    session: Session, actor: Actor, staged: StaffImport, *, skip_invalid: bool, smtputf8: bool = False
+) -> ImportOutcome:
     """Apply a staged list: create, update, reactivate, deactivate; one audit event; invitations for new people."""
     if not may_manage_municipality(actor, staged.municipality_id):
         raise OutOfScope
@@ -213,7 +216,12 @@ def apply_import(session: Session, actor: Actor, staged: StaffImport, *, skip_in
     municipality = session.get(Municipality, staged.municipality_id)
     assert municipality is not None
     preview = preview_import(
-        session, municipality, staged.content, deactivate_missing=staged.deactivate_missing, actor_id=actor.id
+        session,
+        municipality,
+        staged.content,
+        deactivate_missing=staged.deactivate_missing,
+        actor_id=actor.id,
+        smtputf8=smtputf8,
     )
     if preview.problems and not skip_invalid:
         raise ImportRefused("import.faulty_rows", n=len(preview.problems))

@@ -114,3 +114,19 @@ def test_the_pages_speak_english(client, db: Session) -> None:  # type: ignore[n
     f.login(client, admin.email)
     assert "Create municipality" in client.get("/programmbuero/kommunen").text
     assert "Create account" in client.get("/programmbuero/konten/neu").text
+
+
+def test_an_address_with_umlauts_is_refused_unless_the_mail_server_speaks_smtputf8(
+    make_app, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    admin = f.user(db, Role.ADMIN)
+    fields = {"name": "Märta Lindström", "role": "coordinator", "municipality_id": str(town.id)}
+    plain = make_app().test_client()
+    f.login(plain, admin.email)
+    url = "/programmbuero/konten/neu"
+    refused = _post(plain, url, email="märta.lindström@kommune.example", **fields)
+    assert refused.status_code == 400 and "enthält Umlaute, Akzente oder andere Sonderzeichen" in refused.text
+    utf8 = make_app(smtp_utf8=True).test_client()
+    f.login(utf8, admin.email)
+    assert _post(utf8, url, email="märta.lindström@kommune.example", **fields).status_code == 303

@@ -169,7 +169,14 @@ def staff_import(slug: str) -> ResponseReturnValue:
             )
         else:
             try:
-                preview_import(get_db(), municipality, content, deactivate_missing=False, actor_id=None)
+                preview_import(
+                    get_db(),
+                    municipality,
+                    content,
+                    deactivate_missing=False,
+                    actor_id=None,
+                    smtputf8=_settings().smtp_utf8,
+                )
             except StaffFileError as problem:
                 error = translate_error(problem)
             else:
@@ -210,6 +217,7 @@ def import_preview(slug: str, import_id: int) -> ResponseReturnValue:
             staged.content,
             deactivate_missing=staged.deactivate_missing,
             actor_id=acting_user().id,
+            smtputf8=_settings().smtp_utf8,
         )
     job = job_for_subject(get_db(), IMPORT_SUBJECT, staged.id) if staged.applied_at else None
     return render_template(
@@ -232,7 +240,13 @@ def apply_staff_import(slug: str, import_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        outcome = apply_import(get_db(), acting_user(), staged, skip_invalid=bool(form.skip_invalid.data))
+        outcome = apply_import(
+            get_db(),
+            acting_user(),
+            staged,
+            skip_invalid=bool(form.skip_invalid.data),
+            smtputf8=_settings().smtp_utf8,
+        )
     except ImportRefused as refused:
         flash(translate_error(refused), "danger")
         return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)

@@ -108,7 +108,7 @@ def new_account() -> ResponseReturnValue:
         )
         try:
             person, token, expires_at = create_account(
-                db, acting_user(), data, invitation_days=settings.invitation_days
+                db, acting_user(), data, invitation_days=settings.invitation_days, smtputf8=settings.smtp_utf8
             )
         except (AccountRefused, AccountError, FacilitatorRoleError) as problem:
             error = translate_error(problem)
