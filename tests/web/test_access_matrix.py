@@ -121,6 +121,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "reports.state_report_page": frozenset({"admin"}),
     "reports.state_report_export": frozenset({"admin"}),
     "orgs.staff": MANAGERS_A,
+    # A person's page and who has not completed a planned module (issue 14): the municipality's coordination.
+    "reports.person": MANAGERS_A,
+    "reports.not_completed_page": MANAGERS_A,
+    "reports.not_completed_export": MANAGERS_A,
     "orgs.set_person_active": MANAGERS_A,
     "orgs.invite_person": MANAGERS_A,
     "roles.facilitator_roles": frozenset({"admin"}),
