@@ -155,6 +155,12 @@ MESSAGES: dict[str, str | Plural] = {
     ),
     # orgs: staff, periods, plans, staff import
     "staff.deactivate_self": N_("Sie können Ihr eigenes Konto nicht deaktivieren."),
+    "staff.email_unusable": N_(
+        "Die E-Mail-Adresse %(email)s kann hier nicht verwendet werden. Bitte klären Sie sie mit dem Programmbüro."
+    ),
+    "staff.name_missing": N_("Bitte geben Sie den Namen an."),
+    "staff.org_unit_missing": N_("Bitte geben Sie die Organisationseinheit an."),
+    "staff.nobody_chosen": N_("Bitte wählen Sie mindestens eine Person aus."),
     "staff.invite_deactivated": N_(
         "Deaktivierte Personen erhalten keine Einladung. Bitte reaktivieren Sie die Person zuerst."
     ),

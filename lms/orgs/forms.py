@@ -160,3 +160,24 @@ class AccountForm(FlaskForm):
         ),
         validators=[Length(max=300)],
     )
+
+
+class PersonForm(FlaskForm):
+    """One member of staff, added or changed without a CSV file."""
+
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200)]
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")), Length(max=254)],
+    )
+    org_unit = StringField(
+        _l("Organisationseinheit"),
+        description=_l(
+            "Wie in der Personalliste, z. B. „Amt für Soziales“; eine neue Einheit wird angelegt."
+        ),
+        validators=[DataRequired(_l("Bitte geben Sie die Organisationseinheit an.")), Length(max=200)],
+    )
+    personnel_number = StringField(_l("Personalnummer (optional)"), validators=[Length(max=50)])
+    send_invitation = BooleanField(_l("Einladung per E-Mail senden"), default=True)

@@ -127,6 +127,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "reports.not_completed_export": MANAGERS_A,
     "orgs.set_person_active": MANAGERS_A,
     "orgs.invite_person": MANAGERS_A,
+    "orgs.edit_person": MANAGERS_A,
+    "orgs.bulk_action": MANAGERS_A,
     "roles.facilitator_roles": frozenset({"admin"}),
     "roles.change_facilitator_role": frozenset({"admin"}),
     "orgs.staff_import": MANAGERS_A,
