@@ -72,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.jobs.views import bp as jobs_bp
     from lms.legal.views import bp as legal_bp
     from lms.orgs.views import bp as orgs_bp
+    from lms.orgs.views.municipalities import bp as municipalities_bp
     from lms.orgs.views.roles import bp as roles_bp
     from lms.practice.views import bp as practice_bp
     from lms.programme.views import bp as programme_bp
@@ -89,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reports_bp,
         orgs_bp,
         roles_bp,
+        municipalities_bp,
         workshops_bp,
         programme_bp,
         passkeys_bp,

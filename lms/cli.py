@@ -364,6 +364,7 @@ def users_create(
                 password=password,
                 roles={Role(r) for r in roles},
                 municipality_id=municipality_id,
+                smtputf8=settings().smtp_utf8,
             )
         except AccountError as error:
             raise click.ClickException(translate(error)) from None
@@ -380,12 +381,14 @@ from lms.documents.cli import documents_group  # noqa: E402  (feature commands; 
 from lms.evaluation.cli import surveys_group  # noqa: E402
 from lms.jobs.cli import worker_command  # noqa: E402
 from lms.orgs.cli import staff_group  # noqa: E402
+from lms.orgs.municipality_cli import municipalities_group  # noqa: E402
 from lms.reports.cli import report_group  # noqa: E402
 from lms.workshops.cli import workshops_group  # noqa: E402
 
 main.add_command(documents_group)
 main.add_command(staff_group)
 main.add_command(surveys_group)
+main.add_command(municipalities_group)
 main.add_command(report_group)
 main.add_command(workshops_group)
 main.add_command(worker_command)

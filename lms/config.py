@@ -98,6 +98,8 @@ class Settings:
     smtp_password: str = ""
     #: starttls (port 587), ssl (port 465) or none (only for a relay on the same machine).
     smtp_security: str = "starttls"
+    #: The mail server accepts SMTPUTF8 (RFC 6531): only then are addresses such as märta.lindström@… accepted.
+    smtp_utf8: bool = False
     mail_sender: str = "Lernplattform Kommunen für alle <noreply@localhost>"
     #: Folder for .eml files when no SMTP host is set; default: instance/outbox.
     outbox_dir: str = ""

@@ -7,6 +7,7 @@ the dashboards show a live programme whenever the demo is started.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -77,7 +78,9 @@ FACILITATOR = ("moderation@darmstadt-dieburg.example", "Aylin Kaya")
 
 
 def _email(first: str, last: str, slug: str) -> str:
-    ascii_name = f"{first}.{last}".lower().translate(str.maketrans("äöüßışğç ", "aousisgc-"))
+    name = f"{first}.{last}".lower().translate(str.maketrans("äöüßışğç ", "aousisgc-"))
+    # Other accents (Marković) as the administration writes them: without the mark (a plain ASCII address).
+    ascii_name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     return f"{ascii_name}@{slug}.example"
 
 

@@ -68,6 +68,10 @@ MESSAGES: dict[str, str | Plural] = {
         )
     ),
     "auth.email_invalid": N_("„%(email)s“ ist keine gültige E-Mail-Adresse."),
+    "auth.email_not_ascii": N_(
+        "„%(email)s“ enthält Umlaute, Akzente oder andere Sonderzeichen. An solche Adressen kann der Mailserver der "
+        "Plattform nicht zustellen; bitte verwenden Sie die Schreibweise ohne Umlaute (z. B. ae statt ä)."
+    ),
     "auth.email_taken": N_("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s."),
     "auth.password_too_short": N_("Das Passwort muss mindestens %(min)s Zeichen lang sein."),
     "auth.password_too_long": N_("Das Passwort darf höchstens %(max)s Zeichen lang sein."),
@@ -157,6 +161,12 @@ MESSAGES: dict[str, str | Plural] = {
     ),
     # orgs: staff, periods, plans, staff import
     "staff.deactivate_self": N_("Sie können Ihr eigenes Konto nicht deaktivieren."),
+    "staff.email_unusable": N_(
+        "Die E-Mail-Adresse %(email)s kann hier nicht verwendet werden. Bitte klären Sie sie mit dem Programmbüro."
+    ),
+    "staff.name_missing": N_("Bitte geben Sie den Namen an."),
+    "staff.org_unit_missing": N_("Bitte geben Sie die Organisationseinheit an."),
+    "staff.nobody_chosen": N_("Bitte wählen Sie mindestens eine Person aus."),
     "staff.invite_deactivated": N_(
         "Deaktivierte Personen erhalten keine Einladung. Bitte reaktivieren Sie die Person zuerst."
     ),
@@ -230,6 +240,17 @@ MESSAGES: dict[str, str | Plural] = {
     "organisation.name_missing": N_("Bitte geben Sie den Namen der Organisation an."),
     "organisation.seat_missing": N_("Bitte geben Sie den Sitz (Ort) der Organisation an."),
     "municipality.state_unknown": N_("„%(state)s“ ist kein Bundesland."),
+    "municipality.name_missing": N_("Bitte geben Sie den Namen der Kommune an."),
+    "municipality.slug_invalid": N_(
+        "Das Kürzel „%(slug)s“ ist nicht möglich: nur Kleinbuchstaben a–z, Ziffern und Bindestriche, 2 bis 80 "
+        "Zeichen, am Anfang ein Buchstabe."
+    ),
+    "municipality.slug_taken": N_("Das Kürzel „%(slug)s“ hat bereits eine andere Kommune."),
+    "municipality.name_taken": N_("Eine Kommune mit dem Namen „%(name)s“ gibt es bereits."),
+    "account.role_unknown": N_("Diese Rolle kann hier nicht vergeben werden."),
+    "account.municipality_needed": N_(
+        "Koordination und Moderation gehören zu einer Kommune: Bitte wählen Sie eine aus."
+    ),
     "practice.title_missing": N_("Bitte geben Sie einen Titel an."),
     "practice.body_missing": N_("Bitte beschreiben Sie das Beispiel."),
     "practice.text_too_complex": N_(

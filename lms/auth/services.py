@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
+from email_validator.syntax import validate_email_local_part
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -53,6 +56,44 @@ class LoginPolicy:
 def normalise_email(email: str) -> str:
     """E-mail addresses are compared without surrounding spaces and case."""
     return email.strip().lower()
+
+
+@functools.lru_cache(maxsize=1024)
+def _domain_refusal(domain: str, smtputf8: bool) -> str | None:
+    """None if the domain is valid, else the error code; cached: a staff list has tens of thousands of addresses
+    and a handful of domains, and the domain check (IDNA) is most of email-validator's work."""
+    try:
+        validate_email("postmaster@" + domain, check_deliverability=False, allow_smtputf8=smtputf8)
+    except EmailNotValidError:
+        return "auth.email_invalid"
+    return None if smtputf8 or domain.isascii() else "auth.email_not_ascii"
+
+
+def check_email(email: str, *, smtputf8: bool = False) -> str:
+    """The address normalised (lower case) if it is valid (email-validator, no DNS lookup); raises AccountError.
+
+    Without a mail server that speaks SMTPUTF8 (``LMS_SMTP_UTF8``) a non-ASCII address cannot be delivered (its
+    ``To:`` header would be invalid), so it is refused with its own message; so are internationalised domains.
+    """
+    email = normalise_email(email)
+    local, at, domain = email.rpartition("@")
+    if len(email) > 254 or not at or len(local) > 64:  # RFC 5321's limits
+        raise AccountError("auth.email_invalid", email=email[:254])
+    refusal = _domain_refusal(domain, smtputf8)
+    if refusal is not None:
+        raise AccountError(refusal, email=email)
+    try:
+        validate_email_local_part(local, allow_smtputf8=smtputf8)
+    except EmailNotValidError:
+        if not smtputf8 and not local.isascii():
+            try:
+                validate_email_local_part(local, allow_smtputf8=True)
+            except EmailNotValidError:
+                pass
+            else:
+                raise AccountError("auth.email_not_ascii", email=email) from None
+        raise AccountError("auth.email_invalid", email=email) from None
+    return email
 
 
 def hold_lock(session: Session, name: str) -> None:
@@ -164,11 +205,10 @@ def create_user(
     roles: set[Role],
     municipality_id: int | None,
     actor_id: int | None = None,
+    smtputf8: bool = False,
 ) -> User:
     """Create a person with the given roles; the password may be set later (invitation)."""
-    email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise AccountError("auth.email_invalid", email=email)
+    email = check_email(email, smtputf8=smtputf8)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("auth.email_taken", email=email)
     if password is not None:

@@ -50,7 +50,12 @@ def staff_import(
             raise click.ClickException(f"Kommune „{slug}“ gibt es nicht.")
         try:
             preview = preview_import(
-                session, municipality, raw, deactivate_missing=deactivate_missing, actor_id=None
+                session,
+                municipality,
+                raw,
+                deactivate_missing=deactivate_missing,
+                actor_id=None,
+                smtputf8=config.smtp_utf8,
             )
         except StaffFileError as error:
             click.echo(f"{file}: {translate(error)}", err=True)
@@ -78,7 +83,9 @@ def staff_import(
             send_invitations=not no_invitations,
         )
         try:
-            outcome = apply_import(session, actor, staged, skip_invalid=skip_invalid)
+            outcome = apply_import(
+                session, actor, staged, skip_invalid=skip_invalid, smtputf8=config.smtp_utf8
+            )
         except ImportRefused as refused:
             click.echo(f"{file}: {translate(refused)} Nichts übernommen (Option --skip-invalid).", err=True)
             sys.exit(1)

@@ -106,3 +106,78 @@ class FacilitatorRoleForm(FlaskForm):
         description=_l("z. B. „Benannt vom Netzwerk, E-Mail vom 3. März“. Der Grund steht im Protokoll."),
         validators=[DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300)],
     )
+
+
+class MunicipalityForm(FlaskForm):
+    """A municipality as the programme office enters it (the slug only when it is created)."""
+
+    name = StringField(
+        _l("Name"),
+        description=_l("z. B. „Landkreis Darmstadt-Dieburg“"),
+        validators=[DataRequired(_l("Bitte geben Sie den Namen der Kommune an.")), Length(max=200)],
+    )
+    slug = StringField(
+        _l("Kürzel in Adressen"),
+        description=_l(
+            "Kleinbuchstaben, Ziffern und Bindestriche; leer lassen, um es aus dem Namen zu bilden. Es steht in "
+            "Adressen, Exporten und Skripten und lässt sich später nicht mehr ändern."
+        ),
+        validators=[Length(max=80)],
+    )
+    federal_state = SelectField(
+        _l("Bundesland"), validators=[InputRequired(_l("Bitte wählen Sie ein Bundesland."))]
+    )
+
+
+class AccountForm(FlaskForm):
+    """A new coordinator, trainer or facilitator, created by the programme office."""
+
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200)]
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")), Length(max=254)],
+    )
+    role = SelectField(
+        _l("Rolle"),
+        choices=[
+            SelectChoice("coordinator", _l("Koordination einer Kommune")),
+            SelectChoice("trainer", _l("Trainerin oder Trainer")),
+            SelectChoice("facilitator", _l("Moderation von Empowerment-Workshops")),
+        ],
+        validators=[InputRequired()],
+    )
+    municipality_id = SelectField(
+        _l("Kommune"),
+        coerce=int,
+        description=_l("Für Koordination und Moderation erforderlich."),
+    )
+    reason = StringField(
+        _l("Grund"),
+        description=_l(
+            "Für die Moderation erforderlich, z. B. „Vom Netzwerk benannt“. Der Grund steht im Protokoll."
+        ),
+        validators=[Length(max=300)],
+    )
+
+
+class PersonForm(FlaskForm):
+    """One member of staff, added or changed without a CSV file."""
+
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200)]
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")), Length(max=254)],
+    )
+    org_unit = StringField(
+        _l("Organisationseinheit"),
+        description=_l(
+            "Wie in der Personalliste, z. B. „Amt für Soziales“; eine neue Einheit wird angelegt."
+        ),
+        validators=[DataRequired(_l("Bitte geben Sie die Organisationseinheit an.")), Length(max=200)],
+    )
+    personnel_number = StringField(_l("Personalnummer (optional)"), validators=[Length(max=50)])
+    send_invitation = BooleanField(_l("Einladung per E-Mail senden"), default=True)

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.invitations import create_invitations
-from lms.auth.models import InvitationPurpose, User
+from lms.auth.models import InvitationPurpose, Role, User
+from lms.auth.services import AccountError, check_email, create_user
 from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit
 from lms.orgs.staff_import import open_invitation_expiry
@@ -128,3 +129,137 @@ def invite(session: Session, actor: User, person: User, *, days: int) -> tuple[s
         session, [person], actor_id=actor.id, days=days, purpose=purpose
     )
     return token, invitation.expires_at
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """One member of staff as the coordination enters them, without a CSV file."""
+
+    name: str
+    email: str
+    org_unit: str
+    personnel_number: str = ""
+
+
+def save_person(
+    session: Session,
+    actor: User,
+    municipality: Municipality,
+    data: PersonInput,
+    person: User | None = None,
+    *,
+    smtputf8: bool = False,
+) -> User:
+    """Add a member of staff (a learner without a password yet) or change one; audited; the caller invites."""
+    if not may_manage_municipality(actor, municipality.id):
+        raise OutOfScope
+    if person is not None and person.municipality_id != municipality.id:
+        raise OutOfScope
+    name, unit_name = " ".join(data.name.split())[:200], " ".join(data.org_unit.split())[:200]
+    number = data.personnel_number.strip()[:50] or None
+    if not name:
+        raise StaffError("staff.name_missing")
+    if not unit_name:
+        raise StaffError("staff.org_unit_missing")
+    try:
+        email = check_email(data.email, smtputf8=smtputf8)
+    except AccountError as refused:
+        raise StaffError(refused.code, **refused.params) from None
+    other = session.scalar(select(User).where(User.email == email))
+    if other is not None and other is not person:
+        # Neutral, as in the staff import: it does not tell where the account lives.
+        raise StaffError("staff.email_unusable", email=email)
+    if number is not None:
+        holder = session.scalar(
+            select(User.id).where(User.municipality_id == municipality.id, User.personnel_number == number)
+        )
+        if holder is not None and (person is None or holder != person.id):
+            raise StaffError("staff_row.number_taken", number=number)
+    unit = session.scalar(
+        select(OrgUnit).where(
+            OrgUnit.municipality_id == municipality.id, func.lower(OrgUnit.name) == unit_name.lower()
+        )
+    )
+    if unit is None:
+        unit = OrgUnit(municipality_id=municipality.id, name=unit_name)
+        session.add(unit)
+        session.flush()
+    if person is None:
+        person = create_user(
+            session,
+            email=email,
+            display_name=name,
+            password=None,
+            roles={Role.LEARNER},
+            municipality_id=municipality.id,
+            actor_id=actor.id,
+            smtputf8=smtputf8,
+        )
+        changed = ["neu"]
+    else:
+        before = (person.display_name, person.email, person.org_unit_id, person.personnel_number)
+        labels = ("Name", "E-Mail-Adresse", "Organisationseinheit", "Personalnummer")
+        after = (name, email, unit.id, number)
+        changed = [label for label, old, new in zip(labels, before, after, strict=True) if old != new]
+        person.display_name, person.email = name, email
+    person.org_unit_id, person.personnel_number = unit.id, number
+    session.flush()
+    if changed:
+        record_event(
+            session,
+            actor_id=actor.id,
+            action="staff.save",
+            object_type="user",
+            object_id=person.id,
+            changed=changed,
+        )
+    return person
+
+
+def chosen_people(session: Session, actor: User, municipality: Municipality, ids: list[int]) -> list[User]:
+    """The people of the municipality among the chosen ids (others are ignored), by name."""
+    if not may_manage_municipality(actor, municipality.id):
+        raise OutOfScope
+    wanted = sorted(set(ids))[:5000]
+    if not wanted:
+        raise StaffError("staff.nobody_chosen")
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.municipality_id == municipality.id, User.id.in_(wanted))
+            .order_by(func.lower(User.display_name), User.id)
+        )
+    )
+
+
+def needs_confirmation(session: Session, municipality: Municipality, count: int) -> bool:
+    """Deactivating this many at once asks first: five or more, or more than half of the active staff."""
+    active = (
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.municipality_id == municipality.id, User.is_active.is_(True))
+        )
+        or 0
+    )
+    return count >= 5 or count * 2 > active
+
+
+def deactivate_many(session: Session, actor: User, people: list[User]) -> int:
+    """Deactivate the chosen active people (never oneself); each is audited; returns how many."""
+    done = 0
+    for person in people:
+        if person.id == actor.id or not person.is_active:
+            continue
+        set_active(session, actor, person, False)
+        done += 1
+    if done:
+        record_event(
+            session,
+            actor_id=actor.id,
+            action="staff.bulk_deactivate",
+            object_type="municipality",
+            object_id=people[0].municipality_id,
+            count=done,
+        )
+    return done

@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from lms.auth.services import AccountError, check_email
 from lms.errors import ServiceError, Term, Terms
 from lms.text import N_
 
@@ -53,7 +54,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 EXPECTED = "E-Mail, Name (oder Vorname und Nachname), Organisationseinheit; optional Personalnummer"
-EMAIL = re.compile(r"^[^@\s;,<>\"]+@[^@\s;,<>\"]+\.[^@\s;,<>\"]+$")
 LIMITS = {"email": 254, "name": 200, "org_unit": 200, "personnel_number": 50}
 LABELS = {
     "email": Term(N_("E-Mail-Adresse")),
@@ -98,6 +98,8 @@ class StaffList:
     encoding: str = ""
     delimiter: str = ""
     ignored_columns: list[str] = field(default_factory=list)
+    #: Whether the file has a Personalnummer column at all; without one, existing numbers are kept.
+    has_personnel_numbers: bool = False
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -172,8 +174,11 @@ def _clean(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip()
 
 
-def parse_staff_list(raw: bytes) -> StaffList:
-    """Read the file; raise StaffFileError if it cannot be read at all, else report each faulty row."""
+def parse_staff_list(raw: bytes, *, smtputf8: bool = False) -> StaffList:
+    """Read the file; raise StaffFileError if it cannot be read at all, else report each faulty row.
+
+    Addresses are checked with email-validator; non-ASCII ones only pass if the mail server speaks SMTPUTF8.
+    """
     if not raw.strip():
         raise StaffFileError("file.empty")
     text, encoding = decode(raw)
@@ -189,7 +194,12 @@ def parse_staff_list(raw: bytes) -> StaffList:
     except csv.Error as error:
         raise StaffFileError("staff_file.header_invalid", error=str(error)) from None
     columns, ignored = _columns(header)
-    result = StaffList(encoding=encoding, delimiter=delimiter, ignored_columns=ignored)
+    result = StaffList(
+        encoding=encoding,
+        delimiter=delimiter,
+        ignored_columns=ignored,
+        has_personnel_numbers="personnel_number" in columns,
+    )
     emails: dict[str, int] = {}
     numbers: dict[str, int] = {}
     previous_end = reader.line_num
@@ -205,7 +215,7 @@ def parse_staff_list(raw: bytes) -> StaffList:
         previous_end = reader.line_num
         if not any(cell.strip() for cell in record):
             continue  # blank lines, e.g. at the end of an Excel export
-        row, problem = _row(start, record, columns, len(header))
+        row, problem = _row(start, record, columns, len(header), smtputf8)
         if problem is None and row is not None:
             if row.email in emails:
                 problem = ServiceError("staff_row.duplicate_email", email=row.email, line=emails[row.email])
@@ -226,7 +236,7 @@ def parse_staff_list(raw: bytes) -> StaffList:
 
 
 def _row(
-    line: int, record: list[str], columns: dict[str, int], width: int
+    line: int, record: list[str], columns: dict[str, int], width: int, smtputf8: bool = False
 ) -> tuple[StaffRow | None, ServiceError | None]:
     if len(record) > width and any(cell.strip() for cell in record[width:]):
         return None, ServiceError("staff_row.too_many_fields", fields=len(record), width=width)
@@ -246,8 +256,10 @@ def _row(
     missing = [LABELS[k] for k in ("email", "name", "org_unit") if not values[k]]
     if missing:
         return None, ServiceError("staff_row.missing", fields=Terms(tuple(missing)))
-    if not EMAIL.match(email):
-        return None, ServiceError("auth.email_invalid", email=email)
+    try:
+        email = values["email"] = check_email(email, smtputf8=smtputf8)
+    except AccountError as refused:
+        return None, ServiceError(refused.code, **refused.params)
     for key, limit in LIMITS.items():
         if len(values[key]) > limit:
             return None, ServiceError("staff_row.too_long", field=LABELS[key], limit=limit)

@@ -105,14 +105,15 @@ def stage_import(
     return staged
 
 
-def _describe(user: User, row: StaffRow, unit_names: dict[int, str]) -> list[str]:
+def _describe(user: User, row: StaffRow, unit_names: dict[int, str], *, numbers: bool) -> list[str]:
     changes = []
     if user.display_name != row.name:
         changes.append(f"Name: {user.display_name} → {row.name}")
     current_unit = unit_names.get(user.org_unit_id or 0, "")
     if current_unit.casefold() != row.org_unit.casefold():
         changes.append(f"Organisationseinheit: {current_unit or '–'} → {row.org_unit}")
-    if (user.personnel_number or None) != row.personnel_number:
+    # A file without the column says nothing about numbers: they stay (it used to empty them).
+    if numbers and (user.personnel_number or None) != row.personnel_number:
         changes.append(f"Personalnummer: {user.personnel_number or '–'} → {row.personnel_number or '–'}")
     return changes
 
@@ -124,9 +125,10 @@ def preview_import(
     *,
     deactivate_missing: bool,
     actor_id: int | None,
+    smtputf8: bool = False,
 ) -> ImportPreview:
     """Parse the list and compare it with the accounts (raises StaffFileError if the file cannot be read)."""
-    preview = ImportPreview(parse_staff_list(content))
+    preview = ImportPreview(parse_staff_list(content, smtputf8=smtputf8))
     rows = preview.staff_list.rows
     staff = {u.email: u for u in session.scalars(select(User).where(User.municipality_id == municipality.id))}
     units = {
@@ -164,7 +166,12 @@ def preview_import(
             preview.new.append(row)
             preview._actions.append((row, None))
             continue
-        change = PersonChange(row.line, row.email, row.name, _describe(user, row, units))
+        change = PersonChange(
+            row.line,
+            row.email,
+            row.name,
+            _describe(user, row, units, numbers=preview.staff_list.has_personnel_numbers),
+        )
         if not user.is_active:
             preview.reactivated.append(change)
         elif change.changes:
@@ -198,7 +205,9 @@ class ImportOutcome:
     invite_user_ids: list[int]
 
 
-def apply_import(session: Session, actor: Actor, staged: StaffImport, *, skip_invalid: bool) -> ImportOutcome:
+def apply_import(
+    session: Session, actor: Actor, staged: StaffImport, *, skip_invalid: bool, smtputf8: bool = False
+) -> ImportOutcome:
     """Apply a staged list: create, update, reactivate, deactivate; one audit event; invitations for new people."""
     if not may_manage_municipality(actor, staged.municipality_id):
         raise OutOfScope
@@ -207,7 +216,12 @@ def apply_import(session: Session, actor: Actor, staged: StaffImport, *, skip_in
     municipality = session.get(Municipality, staged.municipality_id)
     assert municipality is not None
     preview = preview_import(
-        session, municipality, staged.content, deactivate_missing=staged.deactivate_missing, actor_id=actor.id
+        session,
+        municipality,
+        staged.content,
+        deactivate_missing=staged.deactivate_missing,
+        actor_id=actor.id,
+        smtputf8=smtputf8,
     )
     if preview.problems and not skip_invalid:
         raise ImportRefused("import.faulty_rows", n=len(preview.problems))
@@ -249,7 +263,8 @@ def apply_import(session: Session, actor: Actor, staged: StaffImport, *, skip_in
             continue
         user.display_name = row.name
         user.org_unit_id = unit_ids[row.org_unit.casefold()]
-        user.personnel_number = row.personnel_number
+        if preview.staff_list.has_personnel_numbers:
+            user.personnel_number = row.personnel_number
         if not user.is_active:
             user.is_active, user.deactivated_at = True, None
     leaving = [user_id for user_id, _n, _e in preview.deactivate]

@@ -21,6 +21,7 @@ from lms.disclosure import LEGEND, is_suppressed
 from lms.orgs.models import ProgrammePeriod
 from lms.programme.money import format_amount
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
+from lms.reports.people import OpenRow
 from lms.reports.queries import CompletionListRow
 from lms.spreadsheet import neutralise
 from lms.text import without_bidi_controls
@@ -249,3 +250,32 @@ def evidence_tables(report: MunicipalityReport) -> list[Table]:
         widths=[3, 1, 1, 1, 1, 1],
     )
     return [trainings, workshops, coverage]
+
+
+def open_table(report_title: str, rows: list[OpenRow]) -> Table:
+    """Who has not yet completed a module planned for them (names: for the municipality's coordination)."""
+    return Table(
+        title=report_title,
+        header=[
+            "Name",
+            "E-Mail-Adresse",
+            "Personalnummer",
+            "Organisationseinheit",
+            "Modul",
+            "Fällig am",
+            "Überfällig",
+        ],
+        rows=[
+            [
+                r.name,
+                r.email,
+                r.personnel_number or "",
+                r.org_unit_name,
+                r.module_title,
+                r.due_on,
+                "ja" if r.is_overdue else "nein",
+            ]
+            for r in rows
+        ],
+        widths=[2, 2.4, 1, 2, 3, 1.1, 0.9],
+    )

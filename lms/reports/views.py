@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from lms import time as clock
-from lms.auth.models import Role
+from lms.auth.models import Role, User
 from lms.disclosure import Shown
-from lms.orgs.models import ProgrammePeriod
+from lms.orgs.models import OrgUnit, ProgrammePeriod, TrainingAssignment
 from lms.orgs.periods import all_periods, begun_by
 from lms.orgs.states import find_state
 from lms.orgs.views import chosen_period, municipality_or_404
@@ -24,10 +26,12 @@ from lms.reports.compliance import (
     programme_report,
     range_of,
 )
+from lms.reports.people import OpenRow, not_completed, person_record
 from lms.reports.plans import due_next
 from lms.reports.queries import completion_list, module_titles
 from lms.reports.rules import Status
 from lms.reports.state import StateReport, report_periods, state_report, states_in_use
+from lms.scope import OutOfScope
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import grouped
@@ -228,3 +232,91 @@ def state_report_export(fmt: str) -> ResponseReturnValue:
     else:
         content = state_document.state_csv(tables)
     return download(content, f"landesbericht-{_slug(report.state)}", fmt)
+
+
+# --- people (issue 14): one person's record; who has not yet completed a planned module ---------------------------
+
+
+@bp.get("/kommunen/<slug>/beschaeftigte/<int:user_id>")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def person(slug: str, user_id: int) -> ResponseReturnValue:
+    """A person's planned modules with status and due date, their completions and certificates."""
+    db, today = get_db(), clock.today()
+    municipality = municipality_or_404(slug)
+    period = chosen_period(today)
+    found = db.get(User, user_id)
+    if found is None:
+        abort(404)
+    try:
+        record = person_record(db, acting_user(), municipality, found, period, today)
+    except OutOfScope:
+        abort(404)
+    return render_template(
+        "reports/person.html",
+        municipality=municipality,
+        record=record,
+        period=period,
+        periods=all_periods(db),
+        modes={"online": _("online"), "in_person": _("in Präsenz")},
+    )
+
+
+def _open_rows(slug: str) -> tuple[Any, ProgrammePeriod, list[OpenRow]]:
+    db, today = get_db(), clock.today()
+    municipality = municipality_or_404(slug)
+    period = chosen_period(today)
+    rows = not_completed(
+        db,
+        acting_user(),
+        municipality,
+        period,
+        today,
+        org_unit_id=query_int("einheit"),
+        module_id=query_int("modul"),
+    )
+    return municipality, period, rows
+
+
+@bp.get("/kommunen/<slug>/offen")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def not_completed_page(slug: str) -> ResponseReturnValue:
+    """Who has not yet completed a planned module, filterable by org unit and module."""
+    db = get_db()
+    municipality, period, rows = _open_rows(slug)
+    planned = sorted(
+        set(
+            db.scalars(
+                select(TrainingAssignment.module_id).where(
+                    TrainingAssignment.municipality_id == municipality.id,
+                    TrainingAssignment.period_id == period.id,
+                )
+            )
+        )
+    )
+    titles = module_titles(db)
+    return render_template(
+        "reports/not_completed.html",
+        municipality=municipality,
+        period=period,
+        periods=all_periods(db),
+        rows=rows,
+        units=list(
+            db.scalars(
+                select(OrgUnit).where(OrgUnit.municipality_id == municipality.id).order_by(OrgUnit.name)
+            )
+        ),
+        modules=sorted(((m, titles.get(m, "")) for m in planned), key=lambda pair: pair[1]),
+        args=request.args,
+    )
+
+
+@bp.get("/kommunen/<slug>/offen.<any(csv, xlsx):fmt>")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def not_completed_export(slug: str, fmt: str) -> ResponseReturnValue:
+    """The same list as CSV (German Excel) or XLSX, formula-safe."""
+    municipality, period, rows = _open_rows(slug)
+    from lms.reports import exports  # xlsxwriter only where a spreadsheet is made (memory of every worker)
+
+    table = exports.open_table(f"Noch nicht abgeschlossen {period.label}", rows)
+    content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
+    return download(content, f"offen-{municipality.slug}-{_slug(period.label)}", fmt)

@@ -148,6 +148,13 @@ def _invitation(page: Any, log_in: Any, outbox: Path) -> None:
     expect(page.get_by_role("heading", level=1, name="Passwort festlegen")).to_be_visible()
 
 
+def _person_page(page: Any, log_in: Any) -> None:
+    log_in(page, COORDINATOR)
+    page.goto(DASHBOARD + "/beschaeftigte")
+    page.locator("main table tbody th a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
 PAGES: dict[str, Callable[..., None]] = {
     "coordination-dashboard": _as(COORDINATOR, DASHBOARD),
     "staff-list": _as(COORDINATOR, DASHBOARD + "/beschaeftigte?status=all"),
@@ -166,6 +173,13 @@ PAGES: dict[str, Callable[..., None]] = {
     "background-jobs": _as(ADMIN, "/programmbuero/hintergrundaufgaben?alle=1"),
     "job-status": _as(ADMIN, "/aufgaben/1"),  # the demo's import sent its invitations as job 1
     "certificate-archive": _as(COORDINATOR, DASHBOARD + "/zertifikate/archiv"),
+    # Issue 14: municipalities and accounts; people managed one by one and several at once.
+    "municipalities": _as(ADMIN, "/programmbuero/kommunen"),
+    "municipality-form": _as(ADMIN, "/programmbuero/kommunen/neu"),
+    "account-form": _as(ADMIN, "/programmbuero/konten/neu"),
+    "person-form": _as(COORDINATOR, DASHBOARD + "/beschaeftigte/neu"),
+    "not-completed": _as(COORDINATOR, DASHBOARD + "/offen"),
+    "person-page": _person_page,
 }
 
 

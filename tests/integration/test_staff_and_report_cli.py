@@ -114,3 +114,15 @@ def test_municipality_report_gives_the_evidence_pdf_and_the_completion_list(cli,
     )
     unknown = run("report", "municipality", "nirgendwo")
     assert unknown.exit_code != 0 and "Kommune „nirgendwo“ gibt es nicht." in unknown.output
+
+
+def test_municipalities_create_and_list(cli) -> None:  # type: ignore[no-untyped-def]
+    run, _engine, _outbox = cli
+    done = run("municipalities", "create", "giessen", "--name", "Stadt Gießen", "--state", "hessen")
+    assert done.exit_code == 0 and "Stadt Gießen" in done.output and "Hessen" in done.output
+    twice = run("municipalities", "create", "giessen", "--name", "Gießen", "--state", "Hessen")
+    assert twice.exit_code == 1 and "hat bereits eine andere Kommune" in twice.output
+    nowhere = run("municipalities", "create", "x-stadt", "--name", "X", "--state", "Bayernland")
+    assert nowhere.exit_code == 1 and "kein Bundesland" in nowhere.output
+    listing = run("municipalities", "list")
+    assert "giessen\tHessen\tStadt Gießen" in listing.output and "darmstadt-dieburg" in listing.output

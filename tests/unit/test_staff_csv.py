@@ -136,3 +136,24 @@ def test_a_five_megabyte_file_is_read_in_seconds() -> None:
     assert staff.problems == [] and len(staff.rows) > 30_000
     assert staff.rows[-1].email.startswith("person.") and staff.rows[-1].line == len(staff.rows) + 1
     assert elapsed < 10, f"parsing 5 MB took {elapsed:.1f} s"
+
+
+def test_addresses_are_checked_with_email_validator_and_umlauts_need_smtputf8() -> None:
+    lines = [
+        HEADER,
+        "märta.lindström@kreis.example;Märta;Lindström;Bauamt;1",  # line 2: accepted today, its To: was invalid
+        "a..b@kreis.example;A;B;Bauamt;2",  # line 3: two dots in a row
+        "c@kreis;C;D;Bauamt;3",  # line 4: no top-level domain
+        "e.f@kreis.example;E;F;Bauamt;4",
+    ]
+    staff = parse_staff_list(excel_csv(lines))
+    assert [r.email for r in staff.rows] == ["e.f@kreis.example"]
+    assert [str(p) for p in staff.problems] == [
+        "Zeile 2: „märta.lindström@kreis.example“ enthält Umlaute, Akzente oder andere Sonderzeichen. An solche "
+        "Adressen kann der Mailserver der Plattform nicht zustellen; bitte verwenden Sie die Schreibweise ohne "
+        "Umlaute (z. B. ae statt ä).",
+        "Zeile 3: „a..b@kreis.example“ ist keine gültige E-Mail-Adresse.",
+        "Zeile 4: „c@kreis“ ist keine gültige E-Mail-Adresse.",
+    ]
+    with_utf8 = parse_staff_list(excel_csv(lines), smtputf8=True)
+    assert [r.email for r in with_utf8.rows] == ["märta.lindström@kreis.example", "e.f@kreis.example"]

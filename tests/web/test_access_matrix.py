@@ -131,8 +131,14 @@ EXPECTED: dict[str, frozenset[str]] = {
     "reports.state_report_page": frozenset({"admin"}),
     "reports.state_report_export": frozenset({"admin"}),
     "orgs.staff": MANAGERS_A,
+    # A person's page and who has not completed a planned module (issue 14): the municipality's coordination.
+    "reports.person": MANAGERS_A,
+    "reports.not_completed_page": MANAGERS_A,
+    "reports.not_completed_export": MANAGERS_A,
     "orgs.set_person_active": MANAGERS_A,
     "orgs.invite_person": MANAGERS_A,
+    "orgs.edit_person": MANAGERS_A,
+    "orgs.bulk_action": MANAGERS_A,
     "roles.facilitator_roles": frozenset({"admin"}),
     "roles.change_facilitator_role": frozenset({"admin"}),
     "orgs.staff_import": MANAGERS_A,
@@ -142,6 +148,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "orgs.remove_plan_line": MANAGERS_A,
     "orgs.periods": frozenset({"admin"}),
     "orgs.edit_period": frozenset({"admin"}),
+    # Municipalities and the accounts that run the programme (issue 14): the programme office only.
+    "municipalities.overview": frozenset({"admin"}),
+    "municipalities.edit": frozenset({"admin"}),
+    "municipalities.new_account": frozenset({"admin"}),
     "workshops.sessions": RECORDERS,
     "workshops.new_session": RECORDERS,
     # The workshop of A was run by facilitator_a: the trainer did not run it and does not see it.
@@ -439,7 +449,8 @@ def url_for_rule(endpoint: str, rule: str, args: dict[str, Any]) -> str:
     # <slug> names a municipality in the coordination pages and a module everywhere else.
     values["slug"] = (
         args["municipality_slug"]
-        if endpoint.split(".")[0] in {"reports", "orgs", "certificates", "programme", "jobs"}
+        if endpoint.split(".")[0]
+        in {"reports", "orgs", "certificates", "programme", "jobs", "municipalities"}
         or rule.startswith("/kommunen/")
         else args["module_slug"]
     )

@@ -136,14 +136,14 @@ def enter_through_forms(
     rows = [
         ["E-Mail", "Vorname", "Nachname", "Organisationseinheit", "Personalnummer"],
         [
-            "=hyperlink(2)+{{7*7}}@hostile.example",
+            "=hyperlink-2+{{7*7}}@hostile.example",  # as far as email-validator lets a formula through
             hostile.hostile("first", "first name (staff list)", 1, limit=90),
             hostile.hostile("last", "last name (staff list)", 2, limit=90),
             hostile.hostile("importunit", "org unit (staff list)", 3),
             hostile.hostile("importpnr", "personnel number (staff list)", 4, limit=50),
         ],
         [
-            "-1+1javascript:alert(1)@hostile.example",
+            "-1+1javascript-alert-1@hostile.example",
             hostile.hostile("staffname", "name of a new person (staff list)", 5),
             "",
             hostile.hostile("importunit", "org unit (staff list)", 0),

@@ -216,3 +216,25 @@ def test_an_address_of_another_municipality_is_refused_without_saying_where_it_l
         and "außerhalb" not in preview
         and "Kommune" not in preview.split("Zeile 2:")[1][:200]
     )
+
+
+def test_a_list_without_personnel_numbers_keeps_the_existing_ones(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    # Found in use: the preview showed „Personalnummer: 10244 → –“ for a file that has no such column.
+    town, _me = coordinator(client, db)
+    person = f.staff_member(db, town.id, name="Ayşe Yılmaz")
+    person.personnel_number = "10244"
+    db.flush()
+    short = (
+        f"E-Mail;Name;Organisationseinheit\r\n{person.email};Ayşe Yılmaz-Kaya;Amt für Soziales\r\n".encode()
+    )
+    preview_url = upload(client, town, short).headers["Location"]
+    preview = client.get(preview_url).text
+    assert "Name: Ayşe Yılmaz → Ayşe Yılmaz-Kaya" in preview
+    assert "10244 → –" not in preview
+    assert apply(client, preview_url).status_code == 303
+    db.refresh(person)
+    assert person.display_name == "Ayşe Yılmaz-Kaya" and person.personnel_number == "10244"
+    # With the column, an emptied cell still clears the number: the file then says so.
+    emptied = f"E-Mail;Name;Organisationseinheit;Personalnummer\r\n{person.email};Ayşe Yılmaz-Kaya;Amt für Soziales;\r\n"
+    preview_url = upload(client, town, emptied.encode()).headers["Location"]
+    assert "Personalnummer: 10244 → –" in client.get(preview_url).text

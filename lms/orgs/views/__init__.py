@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from lms import time as clock
@@ -20,14 +21,19 @@ from lms.jobs.tasks import queue_invitations
 from lms.jobs.views import job_queue
 from lms.mail import invitation_messages, send_after_commit
 from lms.orgs import plans
-from lms.orgs.forms import ApplyImportForm, PeriodForm, PlanForm, StaffImportForm
+from lms.orgs.forms import ApplyImportForm, PeriodForm, PersonForm, PlanForm, StaffImportForm
 from lms.orgs.models import Municipality, ProgrammePeriod, StaffImport, TrainingAssignment
 from lms.orgs.periods import PeriodError, PeriodInput, all_periods, current_of, save_period
 from lms.orgs.staff import (
+    PersonInput,
     StaffError,
+    chosen_people,
+    deactivate_many,
     invite,
+    needs_confirmation,
     org_units,
     person_in_scope,
+    save_person,
     set_active,
     staff_page,
 )
@@ -176,7 +182,14 @@ def staff_import(slug: str) -> ResponseReturnValue:
             )
         else:
             try:
-                preview_import(get_db(), municipality, content, deactivate_missing=False, actor_id=None)
+                preview_import(
+                    get_db(),
+                    municipality,
+                    content,
+                    deactivate_missing=False,
+                    actor_id=None,
+                    smtputf8=_settings().smtp_utf8,
+                )
             except StaffFileError as problem:
                 error = translate_error(problem)
             else:
@@ -217,6 +230,7 @@ def import_preview(slug: str, import_id: int) -> ResponseReturnValue:
             staged.content,
             deactivate_missing=staged.deactivate_missing,
             actor_id=acting_user().id,
+            smtputf8=_settings().smtp_utf8,
         )
     job = job_for_subject(get_db(), IMPORT_SUBJECT, staged.id) if staged.applied_at else None
     return render_template(
@@ -239,7 +253,13 @@ def apply_staff_import(slug: str, import_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        outcome = apply_import(get_db(), acting_user(), staged, skip_invalid=bool(form.skip_invalid.data))
+        outcome = apply_import(
+            get_db(),
+            acting_user(),
+            staged,
+            skip_invalid=bool(form.skip_invalid.data),
+            smtputf8=_settings().smtp_utf8,
+        )
     except ImportRefused as refused:
         flash(translate_error(refused), "danger")
         return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
@@ -353,3 +373,120 @@ def edit_period(period_id: int | None) -> ResponseReturnValue:
             return redirect(url_for("orgs.periods"), 303)
     status = 400 if (form.errors or error) else 200
     return render_template("orgs/period_form.html", form=form, period=period, error=error), status
+
+
+# --- one person without a CSV file; several at once (issue 14) --------------------------------------------------
+
+
+@bp.route("/kommunen/<slug>/beschaeftigte/neu", methods=["GET", "POST"], defaults={"user_id": None})
+@bp.route("/kommunen/<slug>/beschaeftigte/<int:user_id>/bearbeiten", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit_person(slug: str, user_id: int | None) -> ResponseReturnValue:
+    """Add one member of staff (with an invitation) or change name, e-mail, org unit and personnel number."""
+    db, actor = get_db(), acting_user()
+    municipality = municipality_or_404(slug)
+    person = None
+    if user_id is not None:
+        try:
+            person = person_in_scope(db, actor, municipality, user_id)
+        except OutOfScope:
+            abort(404)
+    form = PersonForm(obj=None)
+    if person is not None and not form.is_submitted():
+        form.name.data, form.email.data = person.display_name, person.email
+        form.org_unit.data = person.org_unit.name if person.org_unit else ""
+        form.personnel_number.data = person.personnel_number or ""
+    error = None
+    if form.validate_on_submit():
+        data = PersonInput(
+            name=form.name.data or "",
+            email=form.email.data or "",
+            org_unit=form.org_unit.data or "",
+            personnel_number=form.personnel_number.data or "",
+        )
+        try:
+            saved = save_person(db, actor, municipality, data, person, smtputf8=_settings().smtp_utf8)
+        except StaffError as problem:
+            error = translate_error(problem)
+        else:
+            if person is None and form.send_invitation.data:
+                token, expires_at = invite(db, actor, saved, days=_settings().invitation_days)
+                _send_invitations(
+                    municipality, [(saved.id, saved.email, saved.display_name, token, expires_at)]
+                )
+                flash(
+                    _("%(name)s ist angelegt; die Einladung ist unterwegs.") % {"name": saved.display_name},
+                    "success",
+                )
+            else:
+                flash(_("%(name)s ist gespeichert.") % {"name": saved.display_name}, "success")
+            return redirect(url_for("reports.person", slug=slug, user_id=saved.id), 303)
+    return render_template(
+        "orgs/person_form.html",
+        municipality=municipality,
+        person=person,
+        form=form,
+        error=error,
+        units=org_units(db, municipality),
+    ), 400 if (form.errors or error) else 200
+
+
+@bp.post("/kommunen/<slug>/beschaeftigte/sammelaktion")
+@roles_required(*MANAGERS)
+def bulk_action(slug: str) -> ResponseReturnValue:
+    """Re-invite or deactivate the chosen people; deactivating many asks for a confirmation naming the number."""
+    db, actor = get_db(), acting_user()
+    municipality = municipality_or_404(slug)
+    back = safe_redirect_target(request.form.get("back"), url_for("orgs.staff", slug=slug))
+    action = request.form.get("aktion", "")
+    ids = [int(v) for v in request.form.getlist("person") if v.isdigit() and len(v) < 10]
+    try:
+        people = chosen_people(db, actor, municipality, ids)
+    except StaffError as problem:
+        flash(translate_error(problem), "danger")
+        return redirect(back, 303)
+    if action == "deaktivieren":
+        leaving = [p for p in people if p.is_active and p.id != actor.id]
+        if request.form.get("bestaetigt") != "ja" and needs_confirmation(db, municipality, len(leaving)):
+            return render_template(
+                "orgs/bulk_confirm.html", municipality=municipality, people=leaving, back=back
+            )
+        count = deactivate_many(db, actor, leaving)
+        flash(
+            ngettext(
+                "%(num)s Person ist deaktiviert; die Nachweise bleiben erhalten.",
+                "%(num)s Personen sind deaktiviert; die Nachweise bleiben erhalten.",
+                count,
+            ),
+            "success",
+        )
+    elif action == "einladen":
+        waiting = [p.id for p in people if p.is_active and p.password_hash is None]
+        queue_invitations(
+            db,
+            job_queue(),
+            _settings(),
+            municipality_id=municipality.id,
+            user_ids=waiting,
+            actor_id=actor.id,
+        )
+        flash(
+            ngettext(
+                "Eine neue Einladung an %(num)s Person ist unterwegs.",
+                "Neue Einladungen an %(num)s Personen sind unterwegs.",
+                len(waiting),
+            ),
+            "success",
+        )
+        if len(waiting) < len(people):
+            flash(
+                _(
+                    "%(n)s der gewählten Personen haben schon ein Passwort oder sind deaktiviert und erhalten "
+                    "keine Einladung.",
+                    n=len(people) - len(waiting),
+                ),
+                "info",
+            )
+    else:
+        abort(400)
+    return redirect(back, 303)
