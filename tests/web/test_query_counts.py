@@ -42,7 +42,7 @@ BUDGET = {
     # Opened in turn, each section moves the resume point: one write each (re-reading the same one writes nothing).
     "/module/testmodul/abschnitt/2": 4,
     "/module/testmodul/abschnitt/3": 5,  # the last section also links to the quiz
-    "/module/testmodul/quiz": 4,
+    "/module/testmodul/quiz": 5,  # with the list of one's earlier attempts
     "/nachweise": 3,
     "/api/v1/modules": 2,
     "/api/v1/modules/testmodul": 4,

@@ -52,7 +52,7 @@ def test_no_pre_survey_once_reading_began_and_skipping_is_remembered(db: Session
     version, _survey = surveyed
     town = f.municipality(db)
     reader, skipper = f.staff_member(db, town.id), f.staff_member(db, town.id)
-    record_section_read(db, reader, version.sections[0])
+    record_section_read(db, reader, version.sections[0].id, {})
     assert survey_offer(db, SECRET, reader, version, Phase.PRE) is None
     skip_survey(db, SECRET, skipper, version, Phase.PRE)
     assert survey_offer(db, SECRET, skipper, version, Phase.PRE) is None

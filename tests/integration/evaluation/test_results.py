@@ -93,7 +93,7 @@ def test_indicators_by_hand(db: Session, answered) -> None:  # type: ignore[no-u
     town, other, people, version, period = answered
     staff = [*people, *(f.staff_member(db, town.id) for _ in range(4))]  # 10 counted staff
     for person in staff[:6]:
-        record_section_read(db, person, version.sections[0])
+        record_section_read(db, person, version.sections[0].id, {})
     quiz = f.published_quiz(db)
     # Best score per person and quiz: 80, 90, 100, 70 (after 50), 60 → mean 80.0 over five people.
     for person, scores in zip(staff, [[80], [90], [100], [50, 70], [60]], strict=False):
