@@ -351,7 +351,9 @@ MESSAGES: dict[str, str | Plural] = {
         "Sie haben in dieser Konsultation bereits %(max)s Kommentare geschrieben; mehr sind nicht möglich."
     ),
     "comment.section_unknown": N_("Diesen Abschnitt gibt es in dieser Version nicht."),
-    "comment.not_allowed": N_("Kommentieren können die Koordinationen und Moderationen der Modellkommunen."),
+    "comment.not_allowed": N_(
+        "Kommentieren können die Koordinationen, Moderationen und Beiräte der Modellkommunen."
+    ),
     "answer.not_yet": N_("Kommentare werden beantwortet, wenn die Konsultation beendet ist."),
     "answer.concluded": N_(
         "Die Antworten sind mit Version %(version)s veröffentlicht und können nicht mehr geändert werden."

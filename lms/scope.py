@@ -213,7 +213,7 @@ def may_follow_job(user: Actor, job: Job) -> bool:
 # --- documents in consultation (the working definition, the recommendations) -----------------------------------
 
 #: Who comments on documents in consultation, for their municipality. The advisory boards (Beiräte) join here.
-DOCUMENT_COMMENTERS = (Role.COORDINATOR, Role.FACILITATOR)
+DOCUMENT_COMMENTERS = (Role.COORDINATOR, Role.FACILITATOR, Role.ADVISORY_BOARD)
 #: Who takes part in consultations: reads every comment once the window has closed.
 CONSULTATION_PARTICIPANTS = (Role.ADMIN, Role.TRAINER, *DOCUMENT_COMMENTERS)
 
@@ -228,9 +228,20 @@ def may_read_documents(user: Actor) -> bool:
     return user.id is not None or user.has_role(Role.ADMIN)  # every account; the command line as the office
 
 
+def commenting_municipality(user: Actor) -> int | None:
+    """The municipality a comment speaks for: the employer of coordinators and facilitators, the board's
+    municipality of an advisory board member (who is not staff of it)."""
+    if user.has_role(Role.COORDINATOR, Role.FACILITATOR) and user.municipality_id is not None:
+        return user.municipality_id
+    if user.has_role(Role.ADVISORY_BOARD):
+        board: int | None = getattr(user, "board_municipality_id", None)
+        return board
+    return None
+
+
 def may_comment_on_documents(user: Actor) -> bool:
-    """Coordinators and facilitators of a model municipality comment (the comment speaks for the municipality)."""
-    return user.has_role(*DOCUMENT_COMMENTERS) and user.municipality_id is not None
+    """Coordinators, facilitators and advisory boards of a model municipality comment (for the municipality)."""
+    return user.has_role(*DOCUMENT_COMMENTERS) and commenting_municipality(user) is not None
 
 
 def may_follow_consultations(user: Actor) -> bool:

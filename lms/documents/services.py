@@ -37,7 +37,13 @@ from lms.errors import ServiceError
 from lms.markdown.problems import Problem
 from lms.markdown.render import RENDERER_VERSION
 from lms.orgs.models import Municipality
-from lms.scope import Actor, OutOfScope, may_comment_on_documents, may_run_consultations
+from lms.scope import (
+    Actor,
+    OutOfScope,
+    commenting_municipality,
+    may_comment_on_documents,
+    may_run_consultations,
+)
 
 #: Characters in one comment, and in the reason of an answer.
 MAX_COMMENT_CHARS = 3000
@@ -333,7 +339,7 @@ def add_comment(
         consultation=consultation,
         section=section,
         author_id=actor.id,
-        municipality_id=actor.municipality_id,
+        municipality_id=commenting_municipality(actor),
         shown_name=actor.display_name if show_name else None,
         body=text,
     )

@@ -256,7 +256,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "documents.current": LOGGED_IN,
     "documents.version": LOGGED_IN,
     "documents.changes": LOGGED_IN,
-    "documents.comment": frozenset({"coordinator_a", "coordinator_b", "facilitator_a"}),
+    "documents.comment": frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "advisory_a"}),
     **{
         f"documents.{name}": frozenset({"admin"})
         for name in ["consultation", "save_window", "close_window", "answer", "new_version", "publish"]
