@@ -258,7 +258,7 @@ def programme_overview() -> ResponseReturnValue:
 @roles_required(Role.ADMIN)
 def evaluator_file() -> ResponseReturnValue:
     """Pseudonymous answers per item for the external evaluators (small groups pooled or left out)."""
-    response = Response(evaluator_csv(get_db()), mimetype="text/csv; charset=utf-8")
+    response = Response(evaluator_csv(get_db()), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="selbsteinschaetzungen-pseudonym.csv"'
     return response
 

@@ -70,7 +70,7 @@ def _slug(text: str) -> str:
 
 def download(content: bytes, name: str, fmt: str) -> Response:
     """A file download with a safe ASCII file name."""
-    response = Response(content, mimetype=MIME[fmt])
+    response = Response(content, content_type=MIME[fmt])  # exactly this header: one charset, not two
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -163,3 +163,11 @@ def test_command_line_report_for_the_demo(tmp_path: Path) -> None:
     refused = runner.invoke(main, ["report", "state", "--state", "Atlantis"], env=env)
     assert refused.exit_code == 1 and "kein Bundesland" in refused.output
     engine.dispose()
+
+
+def test_csv_downloads_name_their_charset_once(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    _world(db)
+    admin = f.user(db, Role.ADMIN)
+    f.login(client, admin.email)
+    for url in ("/programmbuero/landesbericht.csv?land=Hessen", "/programmbuero/uebersicht.csv"):
+        assert client.get(url).headers["Content-Type"] == "text/csv; charset=utf-8"
