@@ -60,12 +60,12 @@ def _world(db: Session):  # type: ignore[no-untyped-def]
 
 
 def test_xlsx_has_a_sheet_per_question_with_exact_numbers(client, db: Session) -> None:  # type: ignore[no-untyped-def]
-    _world(db)
+    period = _world(db)
     admin = f.user(db, Role.ADMIN)
     f.login(client, admin.email)
     page = client.get("/programmbuero/landesbericht?land=Hessen")
     assert page.status_code == 200 and "Stadt Nord" in page.text and "Stadt Bayern" not in page.text
-    answer = client.get("/programmbuero/landesbericht.xlsx?land=hessen")
+    answer = client.get(f"/programmbuero/landesbericht.xlsx?land=hessen&zeitraum={period.id}")
     assert answer.status_code == 200
     book = load_workbook(io.BytesIO(answer.data))
     assert book.sheetnames == [
