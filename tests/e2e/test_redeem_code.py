@@ -59,8 +59,9 @@ def print_code_sheet(page: Any, log_in: Any) -> list[str]:
     assert all(re.fullmatch(r"KFA(-[0-9A-Z]{4}){3}-[0-9A-Z]", code) for code in shown), shown
     # Printed, every slip is whole on its page, inside dashed lines to cut along: a page never starts with the code
     # of a slip whose QR code stayed on the page before.
-    pages = _codes_per_page(page.pdf(format="A4"))
-    assert sorted(code for codes in pages for _, code in codes) == sorted(shown)
+    printed = page.pdf(format="A4")
+    pages = _codes_per_page(printed)
+    assert sorted(_codes_in(printed)) == sorted(shown)
     page.emulate_media(media="print")
     qr_height_pt = page.locator(".code-slip svg").first.bounding_box()["height"] * 0.75
     assert page.locator(".code-slip").first.evaluate("(e) => getComputedStyle(e).borderTopStyle") == "dashed"
@@ -68,6 +69,13 @@ def print_code_sheet(page: Any, log_in: Any) -> list[str]:
     for codes in pages[1:]:
         assert min(top for top, _ in codes) > qr_height_pt, pages
     return shown
+
+
+def _codes_in(pdf: bytes) -> list[str]:
+    """Every code printed, from each page's whole text: a code the PDF splits into several text runs still counts
+    (the positions below come from the runs, so they may miss such a code)."""
+    text = "".join(re.sub(r"\s+", "", page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    return re.findall(r"KFA(?:-[0-9A-Z]{4}){3}-[0-9A-Z]", text)
 
 
 def _codes_per_page(pdf: bytes) -> list[list[tuple[float, str]]]:
