@@ -184,7 +184,7 @@ def state_pdf(report: StateReport, tables: list[Table]) -> bytes:
     title = f"Bericht {report.state}: Modellprogramm „Kommunen für alle?“"
     pdf = ReportDocument(title, orientation="landscape", archival=True)
     pdf.add_page()
-    pdf.heading(title, 18, level=0)
+    pdf.heading(title, 18, level=0, rank=1)
     pdf.paragraph(
         f"Modellkommunen in {report.state}: {', '.join(m.name for m in report.municipalities) or 'keine'} · "
         f"{years} · Stand {clock.fixed_date(report.today)}",
