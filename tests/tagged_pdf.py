@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
@@ -179,3 +180,20 @@ def parent_tree_is_consistent(data: bytes) -> bool:
             if mcid not in listed:
                 return False
     return True
+
+
+#: What the checker may say about a tagged PDF/A file and why that is not a fault:
+#: UA-07-001 looks for /Info /Title, but fpdf2 writes no document information dictionary for PDF/A-2 (it is
+#: optional there); the title is in the XMP dc:title, which is what PDF/UA-1 (7.1-9) requires and what we test.
+ACCEPTED_FOR_PDF_A = {"UA-07-001"}
+
+
+def pdfua_findings(data: bytes, tmp_path: Path, *, pdf_a: bool) -> list[str]:
+    """What the ``pdfua`` checker (16 machine-checkable PDF/UA-1 rules, no JVM) finds: "rule: message" lines."""
+    from pdfua import validate
+
+    path = tmp_path / "document.pdf"
+    path.write_bytes(data)
+    report = validate(str(path))
+    accepted = ACCEPTED_FOR_PDF_A if pdf_a else set()
+    return [f"{f.rule_id}: {f.message}" for f in report.findings if f.rule_id not in accepted]

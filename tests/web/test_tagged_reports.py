@@ -7,6 +7,8 @@ PDF/A-2b.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy.orm import Session
 from time_machine import TimeMachineFixture
@@ -15,7 +17,14 @@ from lms import time as clock
 from lms.auth.models import Role
 from lms.reports.state_document import QUESTIONS
 from tests import factories as f
-from tests.tagged_pdf import Node, catalog, parent_tree_is_consistent, structure, untagged_painting
+from tests.tagged_pdf import (
+    Node,
+    catalog,
+    parent_tree_is_consistent,
+    pdfua_findings,
+    structure,
+    untagged_painting,
+)
 from tests.web.test_compliance_pages import TODAY, as_coordinator, programme
 from tests.web.test_state_report import _world
 
@@ -25,7 +34,8 @@ def _during_the_year(time_machine: TimeMachineFixture) -> None:
     time_machine.move_to(clock.at_local(TODAY, 12), tick=False)
 
 
-def _tagged(data: bytes, title: str) -> Node:
+def _tagged(data: bytes, title: str, tmp_path: Path, *, pdf_a: bool = False) -> Node:
+    assert pdfua_findings(data, tmp_path, pdf_a=pdf_a) == []
     about = catalog(data)
     assert about["lang"] == "de-DE" and about["marked"] and about["display_doc_title"]
     assert "<pdfuaid:part>1</pdfuaid:part>" in about["xmp"] and title in about["xmp"]
@@ -42,11 +52,13 @@ def _tagged(data: bytes, title: str) -> Node:
     return tree
 
 
-def test_the_jahresnachweis_reads_as_headings_paragraphs_and_tables(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_the_jahresnachweis_reads_as_headings_paragraphs_and_tables(
+    client, db: Session, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     town = programme(db)
     as_coordinator(client, db, town)
     data = client.get(f"/kommunen/{town.slug}/jahresnachweis.pdf").data
-    tree = _tagged(data, "Jahresnachweis Programmjahr 2026")
+    tree = _tagged(data, "Jahresnachweis Programmjahr 2026", tmp_path)
     assert tree.kids[0].role == "H1" and tree.kids[0].text == "Jahresnachweis Programmjahr 2026"
     headings = [n.text for n in tree.find("H2")]
     assert headings[0] == "Status: gefährdet" and "Kennzahlen" in headings
@@ -58,11 +70,11 @@ def test_the_jahresnachweis_reads_as_headings_paragraphs_and_tables(client, db: 
     assert all(roles[i - 1] == "H2" for i, role in enumerate(roles) if role == "Table")
 
 
-def test_the_programme_summary_has_hyphenated_column_headers(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_the_programme_summary_has_hyphenated_column_headers(client, db: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     programme(db)
     f.login(client, f.user(db, Role.ADMIN).email)
     data = client.get("/programmbuero/uebersicht.pdf").data
-    tree = _tagged(data, "Programmübersicht Programmjahr 2026")
+    tree = _tagged(data, "Programmübersicht Programmjahr 2026", tmp_path)
     assert tree.kids[0].text == "Programmübersicht Programmjahr 2026"
     (table,) = tree.find("Table")
     headers = [c.text for c in table.kids[0].kids]
@@ -71,14 +83,14 @@ def test_the_programme_summary_has_hyphenated_column_headers(client, db: Session
     assert headers[1] == "Beschäf- tigte" and headers[7] == "Teilneh- mende Workshops"
 
 
-def test_the_state_report_is_tagged_and_stays_archival(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_the_state_report_is_tagged_and_stays_archival(client, db: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _world(db)
     f.login(client, f.user(db, Role.ADMIN).email)
     data = client.get("/programmbuero/landesbericht.pdf?land=Hessen").data
     about = catalog(data)
     assert "<pdfaid:part>2</pdfaid:part>" in about["xmp"] and b"/OutputIntents" in data
     assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in about["xmp"]
-    tree = _tagged(data, "Bericht Hessen")
+    tree = _tagged(data, "Bericht Hessen", tmp_path, pdf_a=True)
     assert [n.text for n in tree.find("H2")] == list(QUESTIONS)
     after = [tree.kids[i + 1] for i, n in enumerate(tree.kids) if n.role == "H2"]
     assert all(n.role == "Table" or n.text == "Keine Angaben." for n in after)

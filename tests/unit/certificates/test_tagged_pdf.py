@@ -10,16 +10,18 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from pypdf import PdfReader
 
 from lms.certificates.pdf import certificate_pdf, empty_print_pdf, transcript_pdf
 from lms.certificates.snapshot import CURRENT_LAYOUT
-from tests.tagged_pdf import catalog, parent_tree_is_consistent, structure, untagged_painting
+from tests.tagged_pdf import catalog, parent_tree_is_consistent, pdfua_findings, structure, untagged_painting
 from tests.unit.certificates.test_pdf import CODE, _snapshot
 
 
-def _assert_tagged_pdf_a(data: bytes) -> None:
+def _assert_tagged_pdf_a(data: bytes, tmp_path: Path) -> None:
+    assert pdfua_findings(data, tmp_path, pdf_a=True) == []
     about = catalog(data)
     assert about["lang"] == "de-DE" and about["marked"] and about["display_doc_title"]
     xmp = about["xmp"]
@@ -35,9 +37,9 @@ def test_new_certificates_are_drawn_with_the_tagged_layout() -> None:
     assert CURRENT_LAYOUT == 3
 
 
-def test_a_new_certificate_reads_in_order_with_headings_and_a_described_qr_code() -> None:
+def test_a_new_certificate_reads_in_order_with_headings_and_a_described_qr_code(tmp_path: Path) -> None:
     data = certificate_pdf(_snapshot(3))
-    _assert_tagged_pdf_a(data)
+    _assert_tagged_pdf_a(data, tmp_path)
     tree = structure(data)
     assert tree.role == "Document"
     assert [n.role for n in tree.kids] == ["P", "H1", "P", "P", "H2", "P", "P", "H2", "Figure", "P", "P", "P"]
@@ -59,7 +61,7 @@ def test_a_new_certificate_reads_in_order_with_headings_and_a_described_qr_code(
     assert all(n.text for n in tree.kids if n.role != "Figure")
 
 
-def test_a_participation_certificate_is_headed_by_its_kind() -> None:
+def test_a_participation_certificate_is_headed_by_its_kind(tmp_path: Path) -> None:
     from lms.certificates.snapshot import participation_snapshot
 
     snapshot = participation_snapshot(
@@ -72,20 +74,22 @@ def test_a_participation_certificate_is_headed_by_its_kind() -> None:
         issued_at=datetime(2026, 5, 13, 8, tzinfo=UTC),
     )
     data = certificate_pdf(snapshot)
-    _assert_tagged_pdf_a(data)
+    _assert_tagged_pdf_a(data, tmp_path)
     tree = structure(data)
     assert tree.find("H1")[0].text == "Teilnahmebescheinigung"
     assert "Deniz Aydın" in tree.kids[3].text
 
 
-def test_certificates_issued_before_stay_untagged() -> None:
+def test_certificates_issued_before_stay_untagged(tmp_path: Path) -> None:
     for layout in (1, 2):
         data = certificate_pdf(_snapshot(layout))
+        # The checker notices an untagged document (so its silence on the tagged ones means something).
+        assert any(f.startswith("UA-01-005") for f in pdfua_findings(data, tmp_path, pdf_a=True))
         root = PdfReader(io.BytesIO(data)).trailer["/Root"]
         assert "/StructTreeRoot" not in root and b"pdfuaid" not in data
 
 
-def test_a_long_transcript_is_a_table_with_column_headers_read_once() -> None:
+def test_a_long_transcript_is_a_table_with_column_headers_read_once(tmp_path: Path) -> None:
     snapshots = [
         _snapshot(3, module_title=f"Modul {n:02d} mit einem langen Titel, der umbricht") for n in range(40)
     ]
@@ -98,7 +102,7 @@ def test_a_long_transcript_is_a_table_with_column_headers_read_once() -> None:
         verify_base="https://lernen.kommunen-fuer-alle.example",
         created=datetime(2026, 12, 1, 9, tzinfo=UTC),
     )
-    _assert_tagged_pdf_a(data)
+    _assert_tagged_pdf_a(data, tmp_path)
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) >= 2
     # The heading row is printed again on the next page …
@@ -119,7 +123,7 @@ def test_a_long_transcript_is_a_table_with_column_headers_read_once() -> None:
     assert re.search(r"Seite 1 von \d", reader.pages[0].extract_text())
 
 
-def test_the_empty_print_page_is_tagged_too() -> None:
+def test_the_empty_print_page_is_tagged_too(tmp_path: Path) -> None:
     data = empty_print_pdf(title="Zertifikate Auswahl", created=datetime(2026, 12, 1, 9, tzinfo=UTC))
-    _assert_tagged_pdf_a(data)
+    _assert_tagged_pdf_a(data, tmp_path)
     assert [n.text for n in structure(data).kids] == ["Für die gewählte Auswahl gibt es keine Zertifikate."]
