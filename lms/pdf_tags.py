@@ -37,19 +37,27 @@ from fpdf.syntax import PDFObject, PDFString
 from fpdf.table import Table
 
 LANG = "de-DE"
+SOFT_HYPHEN = "\u00ad"
 
 
 class StructElem(PDFObject):
     """One structure element; its kids are child elements and marked-content ids (on this or another page)."""
 
     def __init__(
-        self, role: str, parent: PDFObject, *, alt: str | None = None, attributes: str | None = None
+        self,
+        role: str,
+        parent: PDFObject,
+        *,
+        alt: str | None = None,
+        attributes: str | None = None,
+        actual_text: str | None = None,
     ):
         super().__init__()
         self.role = role
         self.parent = parent
         self.alt = alt
         self.attributes = attributes
+        self.actual_text = actual_text
         self.kids: list[StructElem | tuple[int, int]] = []  # elements, or (page number, MCID)
         self.pages: dict[int, PDFObject] = {}  # filled by the builder at output time
 
@@ -76,6 +84,8 @@ class StructElem(PDFObject):
         entries["/K"] = f"[{' '.join(kids)}]"
         if self.alt is not None:
             entries["/Alt"] = PDFString(self.alt).serialize()
+        if self.actual_text is not None:
+            entries["/ActualText"] = PDFString(self.actual_text).serialize()
         if self.attributes is not None:
             entries["/A"] = self.attributes
         return super().serialize(entries)
@@ -193,7 +203,10 @@ class TaggedTable(Table):
             role, attributes = "TH", "<</O /Table /Scope /Column>>"
         else:
             role, attributes = "TD", None
-        with pdf.tag(role, attributes=attributes), pdf.raw_artifacts():
+        text = getattr(cell, "text", None)
+        # A header hyphenated to fit („Beschäf-|tigte“) is read as the whole word.
+        actual_text = text.replace(SOFT_HYPHEN, "") if isinstance(text, str) and SOFT_HYPHEN in text else None
+        with pdf.tag(role, attributes=attributes, actual_text=actual_text), pdf.raw_artifacts():
             return super()._render_table_cell(i, j, cell, *args, **kwargs)
 
 
@@ -216,16 +229,24 @@ class TaggedPDF(FPDF):
 
     @contextmanager
     def tag(
-        self, role: str, *, alt: str | None = None, attributes: str | None = None
+        self,
+        role: str,
+        *,
+        alt: str | None = None,
+        attributes: str | None = None,
+        actual_text: str | None = None,
     ) -> Generator[StructElem | None, None, None]:
-        """A structure element (``H1``, ``P``, ``Figure``, ``Sect`` …) for what is drawn inside the block."""
+        """A structure element (``H1``, ``P``, ``Figure``, ``Sect`` …) for what is drawn inside the block.
+
+        ``actual_text`` is what assistive technology reads instead of the drawn text (a header without its hyphens).
+        """
         if not self.tagged or (self._tags and isinstance(self._tags[-1], _Artifact)):
             yield None  # inside an artifact (a repeated table heading) nothing is structure
             return
         parent = next(
             (t for t in reversed(self._tags) if isinstance(t, StructElem)), self.struct_tree.document
         )
-        elem = self.struct_tree.add(role, parent, alt=alt, attributes=attributes)
+        elem = self.struct_tree.add(role, parent, alt=alt, attributes=attributes, actual_text=actual_text)
         self._tags.append(elem)
         try:
             yield elem
@@ -423,9 +444,6 @@ def xmp(
         "</x:xmpmeta>",
     ]
     return "\n".join(lines)
-
-
-SOFT_HYPHEN = "\u00ad"
 
 
 @cache

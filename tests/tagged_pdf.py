@@ -24,6 +24,7 @@ class Node:
     role: str
     alt: str | None = None
     attributes: dict[str, Any] | None = None
+    actual_text: str | None = None
     text: str = ""
     kids: list[Node] = field(default_factory=list)
 
@@ -60,6 +61,7 @@ def structure(data: bytes) -> Node:
             role=str(elem["/S"])[1:],
             alt=str(elem["/Alt"]) if "/Alt" in elem else None,
             attributes=dict(attributes) if attributes is not None else None,
+            actual_text=str(elem["/ActualText"]) if "/ActualText" in elem else None,
         )
         kids = _resolve(elem.get("/K"))
         if kids is None:

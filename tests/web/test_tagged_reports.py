@@ -81,6 +81,7 @@ def test_the_programme_summary_has_hyphenated_column_headers(client, db: Session
     assert headers[0] == "Kommune"
     # A header wider than its column breaks at a syllable with a hyphen („Beschäf-|tigte“), not „Beschäftig|te“.
     assert headers[1] == "Beschäf- tigte" and headers[7] == "Teilneh- mende Workshops"
+    assert table.kids[0].kids[1].actual_text == "Beschäftigte"  # what a screen reader says
 
 
 def test_the_state_report_is_tagged_and_stays_archival(client, db: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
