@@ -18,6 +18,13 @@ fpdf2's own object writer:
 
 With ``tagged=False`` nothing is emitted differently from plain fpdf2, so documents that must rebuild bit-identically
 (certificates of layouts 1 and 2) stay as they are.
+
+``hyphenate()`` puts soft hyphens at German syllables (pyphen's de_DE patterns) into table headers, so a narrow
+column breaks „Beschäf-|tigte“; the header cell's ``/ActualText`` keeps the whole word for assistive technology.
+
+The layer hooks a few fpdf2 internals (``_render_styled_text_line``, ``Table._render_table_row``/``_cell``, the
+``struct_builder`` that the writer serialises); tests/unit/test_pdf_tags.py and the documents' tests read the result
+back, so an fpdf2 upgrade that changes them fails there, not in a reader's hands.
 """
 
 from __future__ import annotations
