@@ -182,9 +182,10 @@ class _Artifact:
 class TaggedTable(Table):
     """fpdf2's table with ``Table`` > ``TR`` > ``TH``/``TD``; repeated heading rows are pagination artifacts."""
 
-    def __init__(self, pdf: TaggedPDF, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, pdf: TaggedPDF, *args: Any, row_headers: bool = False, **kwargs: Any) -> None:
         super().__init__(pdf, *args, **kwargs)
         self._tagged_pdf = pdf
+        self._row_headers = row_headers  # the first column names its row („Kennzahl“ → „Wert“)
         self._rows_done: set[int] = set()
 
     def render(self) -> None:
@@ -208,6 +209,8 @@ class TaggedTable(Table):
         pdf = self._tagged_pdf
         if i < self._num_heading_rows:
             role, attributes = "TH", "<</O /Table /Scope /Column>>"
+        elif j == 0 and self._row_headers:
+            role, attributes = "TH", "<</O /Table /Scope /Row>>"
         else:
             role, attributes = "TD", None
         text = getattr(cell, "text", None)
@@ -369,12 +372,13 @@ class TaggedPDF(FPDF):
             return super().image(*args, **kwargs)
 
     @contextmanager
-    def table(self, *args: Any, **kwargs: Any) -> Generator[Table, None, None]:
+    def table(self, *args: Any, row_headers: bool = False, **kwargs: Any) -> Generator[Table, None, None]:
+        """fpdf2's table; tagged, with ``row_headers`` the first column's cells are the headers of their rows."""
         if not self.tagged:
             with super().table(*args, **kwargs) as table:
                 yield table
             return
-        tagged_table = TaggedTable(self, *args, **kwargs)
+        tagged_table = TaggedTable(self, *args, row_headers=row_headers, **kwargs)
         yield tagged_table
         tagged_table.render()
 

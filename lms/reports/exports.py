@@ -50,6 +50,8 @@ class Table:
     widths: Sequence[float] | None = None
     #: A totals row below the table (XLSX); None in a number column = not shown (it would reveal a small count).
     totals: list[Cell] | None = None
+    #: The first column names what each row is about (tagged PDF: a row header for screen readers).
+    row_headers: bool = False
 
 
 def german_number(value: Decimal) -> str:

@@ -121,6 +121,7 @@ class _Document(TaggedPDF):
             text_align="LEFT",
             padding=1.2,
             repeat_headings=1,
+            row_headers=table.row_headers,
         ) as pdf_table:
             heading = pdf_table.row()
             for title in table.header:
@@ -169,6 +170,7 @@ def evidence_pdf(report: MunicipalityReport, today: date) -> bytes:
             ["Anteil der Beschäftigten mit mind. 2 Modulen (%)", report.coverage.share_two],
         ],
         widths=[3, 1],
+        row_headers=True,
     )
     pdf.table_of(figures)
     for table in evidence_tables(report):

@@ -109,7 +109,11 @@ def state_tables(report: StateReport, ceiling_cents: int) -> list[Table]:
         else [["Stand", "Auf der Plattform ist noch keine Arbeitsdefinition veröffentlicht."]]
     )
     definition_table = Table(
-        title=QUESTIONS[3], header=["Angabe", "Inhalt"], rows=definition_rows, widths=[1.2, 5]
+        title=QUESTIONS[3],
+        header=["Angabe", "Inhalt"],
+        rows=definition_rows,
+        widths=[1.2, 5],
+        row_headers=True,
     )
     delivery = Table(
         title=QUESTIONS[4],
