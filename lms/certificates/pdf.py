@@ -9,6 +9,11 @@ with their own layout.
 
 Layout 2 draws the same page as layout 1; it embeds the fonts prepared once per process (lms.certificates.typefaces)
 instead of parsing and subsetting them for every certificate, which makes it about three times faster to build.
+
+Layout 3 draws the same page as layout 2 as a tagged PDF (PDF/UA-1, lms.pdf_tags): headings, paragraphs, the QR code
+as a figure with its alternative text, the blue bar and the rule as artifacts, the title shown by the reader. The
+tags are written only for layout 3, so certificates issued with layouts 1 and 2 rebuild exactly as they were stored.
+Transcripts and the empty print page are made on request and are always tagged.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import segno
-from fpdf import FPDF, FontFace
+from fpdf import FontFace
 from PIL import Image
 
 from lms import time as clock
@@ -30,6 +35,7 @@ from lms.certificates.snapshot import (
     Snapshot,
 )
 from lms.certificates.typefaces import add_prepared_fonts
+from lms.pdf_tags import TaggedPDF, hyphenate, xmp
 from lms.text import plural
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -40,11 +46,13 @@ PROGRAMME = "Lernplattform „Kommunen für alle?“"
 CREATOR = "Lernplattform „Kommunen für alle?“ (ECCAR)"
 
 
-class _Document(FPDF):
+class _Document(TaggedPDF):
     """FPDF with a file identifier derived from the certificate code (stable, and the same for every rebuild)."""
 
-    def __init__(self, fixed_id: str, footer_text: str | None = None) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4", enforce_compliance="PDF/A-2B")
+    def __init__(self, fixed_id: str, footer_text: str | None = None, *, tagged: bool = False) -> None:
+        super().__init__(
+            orientation="portrait", unit="mm", format="A4", enforce_compliance="PDF/A-2B", tagged=tagged
+        )
         self._fixed_id = fixed_id
         self._footer_text = footer_text
 
@@ -96,9 +104,15 @@ def document_xmp(*, title: str, created: datetime) -> str:
 
 
 def _new_document(
-    *, title: str, created: datetime, identity: str, footer: str | None = None, prepared_fonts: bool = False
+    *,
+    title: str,
+    created: datetime,
+    identity: str,
+    footer: str | None = None,
+    prepared_fonts: bool = False,
+    tagged: bool = True,
 ) -> _Document:
-    pdf = _Document(hashlib.sha256(identity.encode()).hexdigest()[:32].upper(), footer)
+    pdf = _Document(hashlib.sha256(identity.encode()).hexdigest()[:32].upper(), footer, tagged=tagged)
     pdf.set_creation_date(created.astimezone(UTC))
     if prepared_fonts:
         add_prepared_fonts(pdf, FONT)
@@ -110,7 +124,12 @@ def _new_document(
     pdf.set_creator(CREATOR)
     pdf.set_producer(CREATOR)
     pdf.set_lang("de-DE")
-    pdf.set_xmp_metadata(document_xmp(title=title, created=created))
+    if tagged:
+        pdf.set_xmp_metadata(
+            xmp(title=title, author=AUTHOR, creator=CREATOR, created=created, pdfa=True, pdfua=True)
+        )
+    else:
+        pdf.set_xmp_metadata(document_xmp(title=title, created=created))
     pdf.set_margins(22, 20, 22)
     return pdf
 
@@ -140,8 +159,12 @@ def document_title(snapshot: Snapshot | dict[str, Any]) -> str:
     return f"Zertifikat {snapshot['code']} – {snapshot['holder_name']}"
 
 
-def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -> None:
-    """Layouts 1 and 2 (2026): one A4 page. Never change what it draws; add a layout 3 instead."""
+def _draw_certificate_layout_1(pdf: _Document, snapshot: Snapshot | dict[str, Any]) -> None:
+    """Layouts 1 to 3 (2026): one A4 page. Never change what it draws; add a new layout instead.
+
+    The ``pdf.tag`` blocks write nothing for layouts 1 and 2 (untagged documents); for layout 3 they make the structure
+    tree. The reference hashes in the tests hold all three layouts.
+    """
     pdf.add_page()
     pdf.set_auto_page_break(False)
     width = pdf.w - pdf.l_margin - pdf.r_margin
@@ -151,75 +174,85 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
     pdf.set_y(20)
     pdf.set_text_color(*BLUE)
     pdf.set_font(FONT, "B", 11)
-    pdf.cell(width, 6, PROGRAMME, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 10)
-    pdf.set_text_color(*GREY)
-    pdf.cell(width, 5, "Rassismuskritik in kommunalen Verwaltungen", new_x="LMARGIN", new_y="NEXT")
+    with pdf.tag("P"):
+        pdf.cell(width, 6, PROGRAMME, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 10)
+        pdf.set_text_color(*GREY)
+        pdf.cell(width, 5, "Rassismuskritik in kommunalen Verwaltungen", new_x="LMARGIN", new_y="NEXT")
 
     pdf.set_y(52)
     pdf.set_text_color(0, 0, 0)
     is_completion = snapshot["kind"] == CertificateKind.COMPLETION
     pdf.set_font(FONT, "B", 30)
-    pdf.cell(width, 14, "Zertifikat" if is_completion else "Teilnahmebescheinigung", align="C")
+    with pdf.tag("H1"):
+        pdf.cell(width, 14, "Zertifikat" if is_completion else "Teilnahmebescheinigung", align="C")
     pdf.ln(16)
     if not is_completion:
         # The neutral title from the snapshot, never the event's own name.
         pdf.set_font(FONT, "B", 13)
-        pdf.multi_cell(width, 7, snapshot["title"], align="C", new_x="LMARGIN", new_y="NEXT")
+        with pdf.tag("P"):
+            pdf.multi_cell(width, 7, snapshot["title"], align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
-    pdf.set_font(FONT, "", 12)
-    pdf.cell(width, 7, "Hiermit wird bescheinigt, dass", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font(FONT, "B", 22)
-    pdf.multi_cell(width, 10, snapshot["holder_name"], align="C", new_x="LMARGIN", new_y="NEXT")
-    municipality = snapshot.get("municipality_name")
-    if municipality:
+    with pdf.tag("P"):  # one sentence: who did what, when
         pdf.set_font(FONT, "", 12)
-        pdf.set_text_color(*GREY)
-        pdf.cell(width, 7, municipality, align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0, 0, 0)
-    pdf.ln(6)
-    pdf.set_font(FONT, "", 12)
-    day = clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))
-    mode = MODE_LABELS.get(snapshot["mode"], snapshot["mode"])
-    if is_completion:
-        pdf.cell(width, 7, "das Schulungsmodul", align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(2)
-        pdf.set_font(FONT, "B", 16)
-        pdf.multi_cell(width, 8, f"„{snapshot['title']}“", align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(2)
+        pdf.cell(width, 7, "Hiermit wird bescheinigt, dass", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        pdf.set_font(FONT, "B", 22)
+        pdf.multi_cell(width, 10, snapshot["holder_name"], align="C", new_x="LMARGIN", new_y="NEXT")
+        municipality = snapshot.get("municipality_name")
+        if municipality:
+            pdf.set_font(FONT, "", 12)
+            pdf.set_text_color(*GREY)
+            pdf.cell(width, 7, municipality, align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+        pdf.ln(6)
         pdf.set_font(FONT, "", 12)
-        pdf.cell(
-            width, 7, f"in der Version {snapshot['version_label']}", align="C", new_x="LMARGIN", new_y="NEXT"
-        )
-        pdf.cell(
-            width,
-            7,
-            f"am {day} {mode} erfolgreich abgeschlossen hat.",
-            align="C",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-    else:
-        pdf.multi_cell(
-            width,
-            7,
-            f"am {day} {mode} an einer Fortbildung des Modellprogramms „Kommunen für alle?“ teilgenommen hat.",
-            align="C",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        day = clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))
+        mode = MODE_LABELS.get(snapshot["mode"], snapshot["mode"])
+        if is_completion:
+            pdf.cell(width, 7, "das Schulungsmodul", align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+            pdf.set_font(FONT, "B", 16)
+            pdf.multi_cell(width, 8, f"„{snapshot['title']}“", align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+            pdf.set_font(FONT, "", 12)
+            pdf.cell(
+                width,
+                7,
+                f"in der Version {snapshot['version_label']}",
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
+            pdf.cell(
+                width,
+                7,
+                f"am {day} {mode} erfolgreich abgeschlossen hat.",
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
+        else:
+            pdf.multi_cell(
+                width,
+                7,
+                f"am {day} {mode} an einer Fortbildung des Modellprogramms „Kommunen für alle?“ teilgenommen hat.",
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
     if snapshot.get("duration_minutes"):
         pdf.ln(2)
         pdf.set_text_color(*GREY)
-        pdf.cell(
-            width,
-            7,
-            f"Umfang: {snapshot['duration_minutes']} Minuten",
-            align="C",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        with pdf.tag("P"):
+            pdf.cell(
+                width,
+                7,
+                f"Umfang: {snapshot['duration_minutes']} Minuten",
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
         pdf.set_text_color(0, 0, 0)
 
     issuer = snapshot["issuer"]
@@ -228,48 +261,74 @@ def _draw_certificate_layout_1(pdf: FPDF, snapshot: Snapshot | dict[str, Any]) -
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
     pdf.ln(4)
     pdf.set_font(FONT, "B", 10)
-    pdf.cell(width, 6, "Ausgestellt von", new_x="LMARGIN", new_y="NEXT")
+    with pdf.tag("H2"):
+        pdf.cell(width, 6, "Ausgestellt von", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
-    for line in (issuer["name"], issuer["programme"], issuer["funder_line"]):
-        pdf.multi_cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(width, 5, f"Ausgestellt am {clock.fixed_date(_issued_at(snapshot))}")
+    with pdf.tag("P"):
+        for line in (issuer["name"], issuer["programme"], issuer["funder_line"]):
+            pdf.multi_cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
+    with pdf.tag("P"):
+        pdf.cell(width, 5, f"Ausgestellt am {clock.fixed_date(_issued_at(snapshot))}")
 
     top = 222
     size = 42
-    pdf.image(_qr_image(snapshot["verify_url"]), x=pdf.l_margin, y=top, w=size, h=size)
+
+    def qr_code() -> None:
+        pdf.image(_qr_image(snapshot["verify_url"]), x=pdf.l_margin, y=top, w=size, h=size)
+
+    if not pdf.tagged:
+        qr_code()
     text_x = pdf.l_margin + size + 8
     text_width = width - size - 8
     pdf.set_xy(text_x, top + 2)
     pdf.set_font(FONT, "B", 11)
-    pdf.cell(text_width, 6, "Echtheit prüfen", new_x="LEFT", new_y="NEXT")
+    with pdf.tag("H2"):
+        pdf.cell(text_width, 6, "Echtheit prüfen", new_x="LEFT", new_y="NEXT")
+    if pdf.tagged:
+        # In the reading order the code comes after its heading; where it is drawn does not change the page.
+        with pdf.tag("Figure", alt=qr_alt_text(snapshot)):
+            qr_code()
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(
-        text_width,
-        4.5,
-        "QR-Code scannen oder die Adresse aufrufen und den Code eingeben. Die Prüfung ist ohne Anmeldung möglich.",
-        align="L",
-        new_x="LEFT",
-        new_y="NEXT",
-    )
+    with pdf.tag("P"):
+        pdf.multi_cell(
+            text_width,
+            4.5,
+            "QR-Code scannen oder die Adresse aufrufen und den Code eingeben. Die Prüfung ist ohne Anmeldung möglich.",
+            align="L",
+            new_x="LEFT",
+            new_y="NEXT",
+        )
     pdf.set_xy(text_x, pdf.get_y() + 2)
     pdf.set_font(FONT, "B", 14)
-    pdf.cell(text_width, 8, snapshot["code"], new_x="LEFT", new_y="NEXT")
+    with pdf.tag("P"):
+        pdf.cell(text_width, 8, snapshot["code"], new_x="LEFT", new_y="NEXT")
     pdf.set_font(FONT, "", 9)
-    pdf.cell(text_width, 5, snapshot["verify_url"], new_x="LEFT", new_y="NEXT")
+    with pdf.tag("P"):
+        pdf.cell(text_width, 5, snapshot["verify_url"], new_x="LEFT", new_y="NEXT")
 
 
-#: Layout number -> (drawing, whether the fonts come prepared from lms.certificates.typefaces).
-LAYOUTS = {1: (_draw_certificate_layout_1, False), 2: (_draw_certificate_layout_1, True)}
+def qr_alt_text(snapshot: Snapshot | dict[str, Any]) -> str:
+    """What a screen reader says for the QR code: what it is for and where it leads."""
+    return f"QR-Code zur Echtheitsprüfung des Zertifikats {snapshot['code']}: öffnet {snapshot['verify_url']}"
+
+
+#: Layout number -> (drawing, whether the fonts come prepared from lms.certificates.typefaces, whether tagged).
+LAYOUTS = {
+    1: (_draw_certificate_layout_1, False, False),
+    2: (_draw_certificate_layout_1, True, False),
+    3: (_draw_certificate_layout_1, True, True),
+}
 
 
 def certificate_pdf(snapshot: Snapshot | dict[str, Any]) -> bytes:
-    """The certificate as PDF/A-2b bytes; the same snapshot always gives the same bytes."""
-    draw, prepared_fonts = LAYOUTS[snapshot["layout"]]
+    """The certificate as PDF/A-2b bytes (layout 3: also PDF/UA-1); the same snapshot always gives the same bytes."""
+    draw, prepared_fonts, tagged = LAYOUTS[snapshot["layout"]]
     pdf = _new_document(
         title=document_title(snapshot),
         created=_issued_at(snapshot),
         identity=snapshot["code"],
         prepared_fonts=prepared_fonts,
+        tagged=tagged,
     )
     draw(pdf, snapshot)
     return bytes(pdf.output())
@@ -285,7 +344,8 @@ def empty_print_pdf(*, title: str, created: datetime) -> bytes:
     )
     pdf.add_page()
     pdf.set_font(FONT, "", 12)
-    pdf.multi_cell(0, 7, "Für die gewählte Auswahl gibt es keine Zertifikate.")
+    with pdf.tag("P"):
+        pdf.multi_cell(0, 7, "Für die gewählte Auswahl gibt es keine Zertifikate.")
     return bytes(pdf.output())
 
 
@@ -315,23 +375,28 @@ def transcript_pdf(
     pdf.set_y(20)
     pdf.set_text_color(*BLUE)
     pdf.set_font(FONT, "B", 11)
-    pdf.cell(width, 6, PROGRAMME, new_x="LMARGIN", new_y="NEXT")
+    with pdf.tag("P"):
+        pdf.cell(width, 6, PROGRAMME, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(6)
     pdf.set_font(FONT, "B", 20)
-    pdf.cell(width, 10, "Fortbildungsübersicht", new_x="LMARGIN", new_y="NEXT")
+    with pdf.tag("H1"):
+        pdf.cell(width, 10, "Fortbildungsübersicht", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 11)
-    pdf.cell(width, 6, f"Zeitraum: {clock.fixed_date(starts_on)} bis {clock.fixed_date(ends_on)}")
+    with pdf.tag("P"):
+        pdf.cell(width, 6, f"Zeitraum: {clock.fixed_date(starts_on)} bis {clock.fixed_date(ends_on)}")
     pdf.ln(6)
-    pdf.set_font(FONT, "B", 13)
-    pdf.cell(width, 8, holder_name, new_x="LMARGIN", new_y="NEXT")
-    if municipality_name:
-        pdf.set_font(FONT, "", 11)
-        pdf.cell(width, 6, municipality_name, new_x="LMARGIN", new_y="NEXT")
+    with pdf.tag("P"):
+        pdf.set_font(FONT, "B", 13)
+        pdf.cell(width, 8, holder_name, new_x="LMARGIN", new_y="NEXT")
+        if municipality_name:
+            pdf.set_font(FONT, "", 11)
+            pdf.cell(width, 6, municipality_name, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     if not snapshots:
         pdf.set_font(FONT, "", 11)
-        pdf.multi_cell(width, 6, "In diesem Zeitraum gibt es keine abgeschlossenen Module.")
+        with pdf.tag("P"):
+            pdf.multi_cell(width, 6, "In diesem Zeitraum gibt es keine abgeschlossenen Module.")
     else:
         total = sum(s.get("duration_minutes") or 0 for s in snapshots)
         pdf.set_font(FONT, "", 9)
@@ -343,7 +408,9 @@ def transcript_pdf(
             headings_style=FontFace(emphasis="BOLD", fill_color=(230, 235, 242)),
             text_align=("LEFT", "LEFT", "RIGHT", "LEFT", "LEFT"),
         ) as table:
-            table.row(["Datum", "Fortbildung (Version)", "Minuten", "Form", "Prüfcode"])
+            table.row(
+                [hyphenate(h) for h in ("Datum", "Fortbildung (Version)", "Minuten", "Form", "Prüfcode")]
+            )
             for s in snapshots:
                 title_text = s["title"] + (f" ({s['version_label']})" if s.get("version_label") else "")
                 table.row(
@@ -357,19 +424,21 @@ def transcript_pdf(
                 )
         pdf.ln(4)
         pdf.set_font(FONT, "B", 10)
-        pdf.cell(
-            width,
-            6,
-            f"Insgesamt: {plural(len(snapshots), 'Nachweis', 'Nachweise')}, {plural(total, 'Minute', 'Minuten')}",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        with pdf.tag("P"):
+            pdf.cell(
+                width,
+                6,
+                f"Insgesamt: {plural(len(snapshots), 'Nachweis', 'Nachweise')}, {plural(total, 'Minute', 'Minuten')}",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
     pdf.ln(4)
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(
-        width,
-        4.5,
-        f"Jeder Eintrag ist mit seinem Prüfcode unter {verify_base.rstrip('/')}/verify ohne Anmeldung prüfbar. "
-        "Diese Übersicht fasst die Zertifikate zusammen; sie ersetzt sie nicht.",
-    )
+    with pdf.tag("P"):
+        pdf.multi_cell(
+            width,
+            4.5,
+            f"Jeder Eintrag ist mit seinem Prüfcode unter {verify_base.rstrip('/')}/verify ohne Anmeldung prüfbar. "
+            "Diese Übersicht fasst die Zertifikate zusammen; sie ersetzt sie nicht.",
+        )
     return bytes(pdf.output())

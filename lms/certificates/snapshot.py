@@ -14,7 +14,7 @@ from typing import Any, TypedDict
 from lms import time as clock
 
 #: The current PDF layout; a change to the drawing code that alters output needs a new number (see pdf.py).
-CURRENT_LAYOUT = 2
+CURRENT_LAYOUT = 3
 
 
 class CertificateKind(StrEnum):

@@ -63,7 +63,7 @@ def report_programme(period_id: int | None, fmt: str, output: Path | None) -> No
     """Alle Kommunen nebeneinander: Schulungen, Workshops, Teilnehmende, Abdeckung, Status."""
     from lms.commands import unit_of_work
     from lms.reports import exports, pdf
-    from lms.reports.compliance import programme_report
+    from lms.reports.compliance import programme_report, programme_totals
 
     today = clock.today()
     with unit_of_work() as session:
@@ -72,8 +72,11 @@ def report_programme(period_id: int | None, fmt: str, output: Path | None) -> No
         if fmt == "pdf":
             content = pdf.programme_pdf(period, rows, today)
         else:
-            table = exports.programme_table(period, rows)
-            content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
+            if fmt == "csv":
+                content = exports.to_csv(exports.programme_table(period, rows))
+            else:
+                totals = programme_totals(session, period, today, rows)
+                content = exports.to_xlsx([exports.programme_table(period, rows, totals)])
     _write(content, fmt, output)
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.disclosure import Shown, network_count, people_count, share
+from lms.disclosure import SUPPRESSED, Shown, network_count, people_count, share
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.reports import queries
 from lms.reports.queries import CoverageCount, Range
@@ -269,3 +269,63 @@ def programme_report(session: Session, period: ProgrammePeriod, today: date) -> 
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class ProgrammeTotals:
+    """The totals row of the programme office's table; None where a total would give a small group away.
+
+    Totals are added up from the exact numbers and suppressed or rounded once (lms.disclosure). A total of a column
+    in which a municipality's count is shown as „< 5“ (or its share hidden) is not shown either: the total minus
+    the other municipalities' numbers would be that small count.
+    """
+
+    municipalities: int
+    staff: Shown | None
+    modules_delivered: int
+    trained_staff: Shown | None
+    share_one: Decimal | None
+    share_two: Decimal | None
+    workshops: int
+    participants: Shown | None
+    met: int
+
+
+def programme_totals(
+    session: Session, period: ProgrammePeriod, today: date, rows: list[ProgrammeRow]
+) -> ProgrammeTotals:
+    """The totals of :func:`programme_report`'s rows (two grouped queries for the exact sums)."""
+    r = range_of(period, today)
+    counts = queries.programme_counts(session, r, period.min_staff_per_module)
+    workshops = queries.workshop_totals(session, r)
+    staff = sum(c.staff for c in counts.coverage)
+    one = sum(c.at_least_one for c in counts.coverage)
+    two = sum(c.at_least_two for c in counts.coverage)
+
+    def hidden(values: list[object]) -> bool:
+        return any(v == SUPPRESSED for v in values)
+
+    def hidden_share(values: list[Decimal | None]) -> bool:
+        # A share hidden for a municipality without staff hides nobody.
+        return any(v is None and row.staff != 0 for v, row in zip(values, rows, strict=True))
+
+    staff_hidden = hidden([row.staff for row in rows])
+    return ProgrammeTotals(
+        municipalities=len(rows),
+        staff=None if staff_hidden else people_count(staff),
+        modules_delivered=sum(row.modules_delivered for row in rows),
+        trained_staff=None
+        if hidden([row.trained_staff for row in rows])
+        else people_count(sum(counts.trained.values())),
+        share_one=None
+        if staff_hidden or hidden_share([row.share_one for row in rows])
+        else share(one, staff),
+        share_two=None
+        if staff_hidden or hidden_share([row.share_two for row in rows])
+        else share(two, staff),
+        workshops=sum(row.workshops for row in rows),
+        participants=None
+        if hidden([row.participants for row in rows])
+        else network_count(sum(p for _held, p in workshops.values())),
+        met=sum(1 for row in rows if row.assessment.status == "erfuellt"),
+    )

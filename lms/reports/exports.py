@@ -15,16 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from lms import time as clock
 from lms.disclosure import LEGEND, is_suppressed
 from lms.orgs.models import ProgrammePeriod
 from lms.programme.money import format_amount
-from lms.reports.compliance import MunicipalityReport, ProgrammeRow
+from lms.reports.compliance import MunicipalityReport, ProgrammeRow, ProgrammeTotals
 from lms.reports.people import OpenRow
 from lms.reports.queries import CompletionListRow
 from lms.spreadsheet import neutralise
-from lms.text import without_bidi_controls
+from lms.text import plural, without_bidi_controls
 
 
 class Euro(int):
@@ -47,6 +48,10 @@ class Table:
     rows: list[list[Cell]]
     #: Relative column widths (PDF and XLSX); None = equal.
     widths: Sequence[float] | None = None
+    #: A totals row below the table (XLSX); None in a number column = not shown (it would reveal a small count).
+    totals: list[Cell] | None = None
+    #: The first column names what each row is about (tagged PDF: a row header for screen readers).
+    row_headers: bool = False
 
 
 def german_number(value: Decimal) -> str:
@@ -106,6 +111,33 @@ def to_xlsx(tables: list[Table]) -> bytes:
     dates = book.add_format({"num_format": "dd.mm.yyyy"})
     percent = book.add_format({"num_format": "0.0"})
     euros = book.add_format({"num_format": '#,##0.00 "€"'})
+    formats = {
+        False: {"date": dates, "percent": percent, "euro": euros, "plain": None},
+        True: {
+            "date": book.add_format({"num_format": "dd.mm.yyyy", "bold": True}),
+            "percent": book.add_format({"num_format": "0.0", "bold": True}),
+            "euro": book.add_format({"num_format": '#,##0.00 "€"', "bold": True}),
+            "plain": book.add_format({"bold": True}),
+        },
+    }
+
+    def write(sheet: Any, r: int, c: int, value: Cell, *, bold: bool = False) -> None:
+        style = formats[bold]
+        if isinstance(value, str) and is_suppressed(value):
+            sheet.write_blank(r, c, None, style["plain"])
+        elif isinstance(value, datetime):
+            sheet.write_datetime(r, c, value.astimezone(clock.BERLIN).replace(tzinfo=None), style["date"])
+        elif isinstance(value, date):
+            sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), style["date"])
+        elif isinstance(value, Decimal):
+            sheet.write_number(r, c, float(value), style["percent"])
+        elif isinstance(value, Euro):
+            sheet.write_number(r, c, value / 100, style["euro"])
+        elif isinstance(value, int):
+            sheet.write_number(r, c, value, style["plain"])
+        else:
+            sheet.write_string(r, c, cell_text(value), style["plain"])
+
     for table in tables:
         sheet = book.add_worksheet(_sheet_name(table.title))
         notes = [_suppressed_columns(table, row) for row in table.rows]
@@ -115,27 +147,31 @@ def to_xlsx(tables: list[Table]) -> bytes:
             if notes[r - 1]:
                 sheet.write_string(r, len(table.header), f"{LEGEND}: {', '.join(notes[r - 1])}")
             for c, value in enumerate(row):
-                if isinstance(value, str) and is_suppressed(value):
-                    sheet.write_blank(r, c, None)
-                elif isinstance(value, datetime):
-                    sheet.write_datetime(r, c, value.astimezone(clock.BERLIN).replace(tzinfo=None), dates)
-                elif isinstance(value, date):
-                    sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), dates)
-                elif isinstance(value, Decimal):
-                    sheet.write_number(r, c, float(value), percent)
-                elif isinstance(value, Euro):
-                    sheet.write_number(r, c, value / 100, euros)
-                elif isinstance(value, int):
-                    sheet.write_number(r, c, value)
+                write(sheet, r, c, value)
+        last = len(table.rows)
+        if table.totals is not None:
+            last += 1
+            for c, value in enumerate(table.totals):
+                if value is None:
+                    sheet.write_blank(last, c, None, bold)
                 else:
-                    sheet.write_string(r, c, cell_text(value))
+                    write(sheet, last, c, value, bold=True)
+            withheld = [table.header[c] for c, value in enumerate(table.totals) if value is None]
+            if withheld:
+                note = f"Summe nicht ausgewiesen (sie verriete eine Zahl unter 5): {', '.join(withheld)}"
+                sheet.write_string(last + 3, 0, note)
         widths = [*(table.widths or [1] * len(table.header)), *([3] if any(notes) else [])]
         for c, width in enumerate(widths):
             sheet.set_column(c, c, max(10, min(60, 14 * width)))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(1, len(table.rows)), len(header) - 1)
+        # Printed: A4 landscape, as wide as the page, the header row on every page.
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
         if any(notes):
-            sheet.write_string(len(table.rows) + 2, 0, f"Leere Zelle in einer Zahlenspalte: {LEGEND}.")
+            sheet.write_string(last + 2, 0, f"Leere Zelle in einer Zahlenspalte: {LEGEND}.")
     book.close()
     return buffer.getvalue()
 
@@ -149,8 +185,10 @@ def _sheet_name(title: str) -> str:
 # --- the tables ---------------------------------------------------------------------------------------------------
 
 
-def programme_table(period: ProgrammePeriod, rows: list[ProgrammeRow]) -> Table:
-    """The programme office's summary: every municipality side by side."""
+def programme_table(
+    period: ProgrammePeriod, rows: list[ProgrammeRow], totals: ProgrammeTotals | None = None
+) -> Table:
+    """The programme office's summary: every municipality side by side (with ``totals``: and a totals row)."""
     return Table(
         title=f"Übersicht {period.label}",
         header=[
@@ -181,6 +219,20 @@ def programme_table(period: ProgrammePeriod, rows: list[ProgrammeRow]) -> Table:
             for r in rows
         ],
         widths=[2.2, 1, 1.3, 1.1, 1.1, 1.1, 1.3, 1.1, 1, 5],
+        totals=None
+        if totals is None
+        else [
+            f"Insgesamt ({plural(totals.municipalities, 'Kommune', 'Kommunen')})",
+            totals.staff,
+            totals.modules_delivered,
+            totals.trained_staff,
+            totals.share_one,
+            totals.share_two,
+            totals.workshops,
+            totals.participants,
+            f"{totals.met} erfüllt",
+            "",
+        ],
     )
 
 

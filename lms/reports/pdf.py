@@ -2,6 +2,10 @@
 
 The font is Fira Sans (the KERN design system's typeface, SIL Open Font License, see fonts/FONT-LICENSE.md),
 embedded as a subset, so umlauts, „Anführungszeichen“ and dashes print on any machine.
+
+Every report is a tagged PDF (PDF/UA-1, lms.pdf_tags): headings, paragraphs and tables with header cells in reading
+order, the page header and footer as artifacts, German as the language, the title shown by the reader. Table headers
+break at German syllables with a hyphen, never inside a syllable.
 """
 
 from __future__ import annotations
@@ -9,12 +13,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from lms import time as clock
 from lms.disclosure import SUPPRESSED
 from lms.orgs.models import ProgrammePeriod
+from lms.pdf_tags import TaggedPDF, hyphenate, xmp
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
 from lms.reports.exports import Table, cell_text, evidence_tables, programme_table
 
@@ -32,8 +36,11 @@ NOTE = (
 NAVY = (23, 26, 107)
 
 
-class _Document(FPDF):
-    """A4 with the programme's header line and page numbers."""
+AUTHOR = "Lernplattform „Kommunen für alle?“"
+
+
+class _Document(TaggedPDF):
+    """A4 with the programme's header line and page numbers; tagged."""
 
     def __init__(self, title: str, orientation: str = "portrait", *, archival: bool = False) -> None:
         # archival: PDF/A-2b (embedded fonts, sRGB output intent, XMP), for reports that go into public records.
@@ -42,13 +49,19 @@ class _Document(FPDF):
             unit="mm",
             format="A4",
             enforce_compliance="PDF/A-2B" if archival else None,
+            tagged=True,
         )
         self.add_font(FAMILY, "", str(FONTS / "FiraSans-Regular.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "FiraSans-SemiBold.ttf"))
+        created = clock.now()
+        self.set_creation_date(created)
         self.set_title(title)
-        self.set_author("Lernplattform „Kommunen für alle?“")
-        self.set_creator("Lernplattform „Kommunen für alle?“")
-        self.set_lang("de-DE")
+        self.set_author(AUTHOR)
+        self.set_creator(AUTHOR)
+        self.set_producer(AUTHOR)
+        self.set_xmp_metadata(
+            xmp(title=title, author=AUTHOR, creator=AUTHOR, created=created, pdfa=archival, pdfua=True)
+        )
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(16, 16, 16)
         self.alias_nb_pages()
@@ -70,20 +83,22 @@ class _Document(FPDF):
         self.set_text_color(80, 80, 80)
         self.cell(0, 5, f"{self.doc_title} · Seite {self.page_no()} von {{nb}}", align="R")
 
-    def heading(self, text: str, size: int = 13, level: int | None = None) -> None:
-        """A heading; with a level it is also a bookmark (the outline a reader navigates by)."""
+    def heading(self, text: str, size: int = 13, level: int | None = None, rank: int = 2) -> None:
+        """A heading of this rank (H1, H2 …); with a level it is also a bookmark (the outline a reader navigates by)."""
         self.ln(2)
         if level is not None:
             self.start_section(text, level=level)
         self.set_font(FAMILY, "B", size)
         self.set_text_color(*NAVY)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        with self.tag(f"H{rank}"):
+            self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0, 0, 0)
         self.ln(1)
 
     def paragraph(self, text: str, size: int = 10) -> None:
         self.set_font(FAMILY, "", size)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+        with self.tag("P"):
+            self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
         self.ln(1)
 
     def table_of(
@@ -106,10 +121,11 @@ class _Document(FPDF):
             text_align="LEFT",
             padding=1.2,
             repeat_headings=1,
+            row_headers=table.row_headers,
         ) as pdf_table:
             heading = pdf_table.row()
             for title in table.header:
-                heading.cell(title)
+                heading.cell(hyphenate(title))
             for row in table.rows:
                 cells = pdf_table.row()
                 for value in row:
@@ -126,7 +142,7 @@ def evidence_pdf(report: MunicipalityReport, today: date) -> bytes:
     title = f"Jahresnachweis {period.label} – {report.municipality.name}"
     pdf = _Document(title)
     pdf.add_page()
-    pdf.heading(f"Jahresnachweis {period.label}", 18)
+    pdf.heading(f"Jahresnachweis {period.label}", 18, rank=1)
     pdf.paragraph(
         f"{report.municipality.name} · Zeitraum {clock.fixed_date(period.starts_on)} bis {clock.fixed_date(period.ends_on)} · "
         f"Stand {clock.fixed_date(today)}",
@@ -154,6 +170,7 @@ def evidence_pdf(report: MunicipalityReport, today: date) -> bytes:
             ["Anteil der Beschäftigten mit mind. 2 Modulen (%)", report.coverage.share_two],
         ],
         widths=[3, 1],
+        row_headers=True,
     )
     pdf.table_of(figures)
     for table in evidence_tables(report):
@@ -167,7 +184,7 @@ def programme_pdf(period: ProgrammePeriod, rows: list[ProgrammeRow], today: date
     title = f"Programmübersicht {period.label}"
     pdf = _Document(title, orientation="landscape")
     pdf.add_page()
-    pdf.heading(title, 18)
+    pdf.heading(title, 18, rank=1)
     pdf.paragraph(
         f"Alle Modellkommunen · Zeitraum {clock.fixed_date(period.starts_on)} bis {clock.fixed_date(period.ends_on)} · "
         f"Stand {clock.fixed_date(today)}",

@@ -109,7 +109,11 @@ def state_tables(report: StateReport, ceiling_cents: int) -> list[Table]:
         else [["Stand", "Auf der Plattform ist noch keine Arbeitsdefinition veröffentlicht."]]
     )
     definition_table = Table(
-        title=QUESTIONS[3], header=["Angabe", "Inhalt"], rows=definition_rows, widths=[1.2, 5]
+        title=QUESTIONS[3],
+        header=["Angabe", "Inhalt"],
+        rows=definition_rows,
+        widths=[1.2, 5],
+        row_headers=True,
     )
     delivery = Table(
         title=QUESTIONS[4],
@@ -184,7 +188,7 @@ def state_pdf(report: StateReport, tables: list[Table]) -> bytes:
     title = f"Bericht {report.state}: Modellprogramm „Kommunen für alle?“"
     pdf = ReportDocument(title, orientation="landscape", archival=True)
     pdf.add_page()
-    pdf.heading(title, 18, level=0)
+    pdf.heading(title, 18, level=0, rank=1)
     pdf.paragraph(
         f"Modellkommunen in {report.state}: {', '.join(m.name for m in report.municipalities) or 'keine'} · "
         f"{years} · Stand {clock.fixed_date(report.today)}",

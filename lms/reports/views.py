@@ -24,6 +24,7 @@ from lms.reports.compliance import (
     municipality_report,
     period_status,
     programme_report,
+    programme_totals,
     range_of,
 )
 from lms.reports.people import OpenRow, not_completed, person_record
@@ -171,8 +172,11 @@ def programme_export(fmt: str) -> ResponseReturnValue:
     if fmt == "pdf":
         content = pdf.programme_pdf(period, rows, today)
     else:
-        table = exports.programme_table(period, rows)
-        content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
+        if fmt == "csv":
+            content = exports.to_csv(exports.programme_table(period, rows))
+        else:
+            totals = programme_totals(get_db(), period, today, rows)
+            content = exports.to_xlsx([exports.programme_table(period, rows, totals)])
     return download(content, f"programmuebersicht-{_slug(period.label)}", fmt)
 
 

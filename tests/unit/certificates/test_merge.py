@@ -52,7 +52,7 @@ def _font_programs(reader: PdfReader) -> dict[str, set[int]]:
 
 
 def test_every_page_in_order_written_page_by_page() -> None:
-    documents = [_certificate(n, layout=1 if n % 3 == 0 else 2) for n in range(7)]
+    documents = [_certificate(n, layout=(1, 2, 3)[n % 3]) for n in range(7)]  # layout 3: tagged
     chunks, reader = _joined(documents)
     assert len(chunks) == 8  # one per certificate, then the page tree, catalog and cross-references
     texts = [page.extract_text() for page in reader.pages]

@@ -39,7 +39,7 @@ def _text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-@pytest.mark.parametrize("layout", [1, 2])
+@pytest.mark.parametrize("layout", [1, 2, 3])
 def test_certificate_says_who_what_when_and_how(layout: int) -> None:
     text = _text(certificate_pdf(_snapshot(layout)))
     for expected in (
@@ -75,7 +75,7 @@ def test_a_participation_certificate_names_only_the_neutral_title() -> None:
     assert "Empowerment" not in text and "Modul" not in text.replace("Modellprogramms", "")
 
 
-@pytest.mark.parametrize("layout", [1, 2])
+@pytest.mark.parametrize("layout", [1, 2, 3])
 def test_two_builds_are_byte_identical_and_the_layout_is_pinned(layout: int) -> None:
     first, second = certificate_pdf(_snapshot(layout)), certificate_pdf(_snapshot(layout))
     assert first == second
@@ -88,6 +88,7 @@ def test_two_builds_are_byte_identical_and_the_layout_is_pinned(layout: int) -> 
 REFERENCE_SHA256 = {
     1: "a0df9121a4e24de17cbd0be622beea2daab7e292aab2a62d7e8ee77ba857e99f",
     2: "eb1718a60a3b723afd2ee4fe07abd3f4626df6cf6fe4849edcc7141cc4a47442",
+    3: "bb68d16d19f7b020916733ea4a221b01a5c4378e67cbb3006c82f3b810d86cad",
 }
 
 
@@ -122,7 +123,7 @@ def test_layout_2_embeds_the_repertoire_layout_1_only_what_it_uses() -> None:
     assert all(count < 90 for count in glyph_counts(certificate_pdf(_snapshot(1))))
 
 
-@pytest.mark.parametrize("layout", [1, 2])
+@pytest.mark.parametrize("layout", [1, 2, 3])
 def test_pdf_a_2b_metadata_output_intent_and_embedded_fonts(layout: int) -> None:
     reader = PdfReader(io.BytesIO(certificate_pdf(_snapshot(layout))))
     root = reader.trailer["/Root"]
