@@ -1,7 +1,8 @@
 """Hostile names for every user-entered field, and the checks that no page, export or PDF turns them into markup.
 
-Every hostile value carries a field code ``HX-<code>-`` right after its (spreadsheet) formula prefix, so a crawl can
-tell which fields it has seen on which page, and a report can say which fields were covered.
+Every hostile value carries a field code ``UX-<code>-`` right after its (spreadsheet) formula prefix, so a crawl can
+tell which fields it has seen on which page, and a report can say which fields were covered. The prefix holds a U,
+which the alphabet of certificate and participation codes leaves out, so a random code never looks like a marker.
 
 The world with these values is built by tests/web/hostile_world.py; used by tests/web/test_hostile_crawl.py (Flask
 test client) and tests/e2e/test_hostile_names.py (Chromium).
@@ -49,7 +50,7 @@ def code(name: str, description: str) -> str:
     assert re.fullmatch(r"[a-z0-9]+", name), name
     assert name not in FIELDS or FIELDS[name] == description, name
     FIELDS[name] = description
-    return f"HX-{name}-"
+    return f"UX-{name}-"
 
 
 def hostile(name: str, description: str, n: int = 0, *, limit: int = 200, long: bool = False) -> str:
@@ -73,7 +74,7 @@ def hostile_filename(name: str, description: str, extension: str) -> str:
 
 #: Fields whose value has no markup payload after the marker (a long name in letters only).
 WITHOUT_MARKUP = {"longname"}
-MARKER = re.compile(r"HX-([a-z0-9]+)-", re.IGNORECASE)
+MARKER = re.compile(r"UX-([a-z0-9]+)-", re.IGNORECASE)
 #: The values the app's configuration would reveal if a Jinja probe were rendered (tests use this secret key).
 SECRETS = ("test-secret", "SECRET_KEY", "<Config ")
 
@@ -237,12 +238,12 @@ def check_pdf(where: str, data: bytes, findings: Findings) -> str:
         return ""
     text = pdf_text(data)
     _check_text(where, text, findings)
-    findings.saw(where, squeeze(text).replace("HX-", " HX-"))
+    findings.saw(where, squeeze(text).replace("UX-", " UX-"))
     # Where a field is printed, its payload is printed literally, as text: right after the marker comes the first
     # markup payload (or nothing, where the field was cut to its length).
     flat = squeeze(text)
     for name in MARKER.findall(flat):
-        after = flat.split(f"HX-{name}-", 1)[1]
+        after = flat.split(f"UX-{name}-", 1)[1]
         if (
             after
             and name not in WITHOUT_MARKUP

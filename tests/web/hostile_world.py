@@ -149,7 +149,7 @@ PEOPLE = {
 #: Local parts of e-mail addresses, as far as the address check (email-validator, RFC 5322 dot-atoms) lets them
 #: through: formula starts, quotes, braces and pipes are allowed characters; parentheses, colons and a second @ not.
 MAIL_LOCAL_PARTS = {
-    "learner": "=hyperlink-1+hx-mail-{{7*7}}",
+    "learner": "=hyperlink-1+ux-mail-{{7*7}}",
     "coordinator": "+sum-1'onmouseover=alert-1'",
     "facilitator": "-1+1javascript-alert-1",
     "trainer": "-cmd|'/c-calc'!a0",  # the DDE payload; "@cmd@…" (two @) is refused everywhere now
