@@ -25,8 +25,13 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from sqlalchemy.orm import Session
 
 from lms import migrate
+from lms.auth.models import Role
 from lms.auth.passwords import hash_password
+from lms.auth.services import create_user
+from lms.content.models import ModuleVersion
 from lms.db import make_engine
+from lms.quizzes.services import start_attempt, submit_attempt
+from tests.factories import CORRECT_ANSWERS
 from tests.web.test_access_matrix import EXPECTED, ROUTES, build_world
 
 pytestmark = [
@@ -124,6 +129,24 @@ def crawl_plan(args: dict[str, Any]) -> list[tuple[str, str, str]]:
     return plan
 
 
+def _submitted_attempts(db: Session, world: Any) -> None:
+    """Six learners of municipality A have taken the quiz (half passed), so that its statistics show their tables."""
+    version = db.get(ModuleVersion, world.args["version_id"])
+    assert version is not None
+    for n in range(6):
+        person = create_user(
+            db,
+            email=f"quiz{n}@matrix.example",
+            display_name=f"Teilnehmende {n}",
+            password=None,
+            roles={Role.LEARNER},
+            municipality_id=world.people["learner_a"].municipality_id,
+        )
+        attempt = start_attempt(db, person, version.module, version)
+        answers = CORRECT_ANSWERS if n % 2 else {key: ["a"] for key in CORRECT_ANSWERS}
+        submit_attempt(db, person, attempt, answers)
+
+
 @pytest.fixture(scope="module")
 def matrix_server(
     tmp_path_factory: pytest.TempPathFactory, serve_database: Callable[..., str]
@@ -134,6 +157,7 @@ def matrix_server(
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as db:
         world = build_world(db)
+        _submitted_attempts(db, world)
         password_hash = hash_password(PASSWORD)
         for person in world.people.values():
             person.password_hash = password_hash
