@@ -288,3 +288,36 @@ def test_every_page_passes_axe_at_1280_640_and_320_px(
     # The crawl reaches the pages behind logins: far more than the public ones.
     assert only or checked >= 80, summary
     assert not problems, summary + "\n" + "\n".join(problems)
+
+
+def test_a_wide_table_is_reached_by_keyboard_shows_its_focus_and_scrolls(
+    browser: Any, matrix_server: Any
+) -> None:
+    """At 320 px the completions table scrolls in its box: Tab reaches the box, its focus is visible, → scrolls."""
+    base_url, _args, emails = matrix_server
+    context = browser.new_context(base_url=base_url, locale="de-DE", viewport={"width": 320, "height": 800})
+    try:
+        page = context.new_page()
+        _log_in(page, emails["learner_a"])
+        page.goto("/nachweise")
+        box = page.locator(".table-scroll").first
+        assert box.evaluate("(el) => el.scrollWidth > el.clientWidth"), (
+            "the table should need to scroll at 320 px"
+        )
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if box.evaluate("(el) => el === document.activeElement"):
+                break
+        else:
+            raise AssertionError("Tab never reached the table's scroll box")
+        assert box.get_attribute("role") == "region"
+        caption = page.locator(f"#{box.get_attribute('aria-labelledby')}").inner_text()
+        assert caption == "Abgeschlossene Module"
+        outline = box.evaluate(
+            "(el) => [getComputedStyle(el).outlineStyle, parseFloat(getComputedStyle(el).outlineWidth)]"
+        )
+        assert outline[0] != "none" and outline[1] >= 2, f"no visible focus: {outline}"
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
+    finally:
+        context.close()
