@@ -105,6 +105,22 @@ def test_a_refused_staff_list_marks_the_file_field(client, db: Session) -> None:
     assert title(html).startswith("Fehler: ")
 
 
+def test_a_too_large_funding_file_marks_the_file_field(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    admin = f.user(db, Role.ADMIN)
+    f.login(client, admin.email)
+    url = "/programmbuero/foerderung/import"
+    big = b"Kommune;Art;Betrag;Datum;Beschreibung\r\n" + b"x" * (2 * 1024 * 1024)
+    upload = FileStorage(io.BytesIO(big), filename="foerderung.csv", content_type="text/csv")
+    boundary, body = encode_multipart(MultiDict({"csrf_token": f.csrf_token(client, url), "file": upload}))
+    page = client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    field = element(html, "input", id="file")
+    assert field.get("aria-invalid") == "true"
+    assert "file-error" in field["aria-describedby"].split()
+    assert "2 MB" in text_of(html, "file-error")
+
+
 # --- one title per outcome ---------------------------------------------------------------------------------------
 
 
