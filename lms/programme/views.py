@@ -214,6 +214,8 @@ def funding_import() -> ResponseReturnValue:
         content = upload.read(MAX_FUNDING_FILE_BYTES + 1)
         if len(content) > MAX_FUNDING_FILE_BYTES:
             error = _("Die Datei ist größer als 2 MB. Bitte teilen Sie sie auf.")
+            # Tied to the field (aria-invalid, aria-describedby), not only announced in the summary.
+            form.file.errors = [error]
         else:
             staged = stage_funding_import(get_db(), acting_user(), upload.filename or "", content)
             return redirect(url_for("programme.funding_import_preview", funding_import_id=staged.id), 303)

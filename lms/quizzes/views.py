@@ -125,6 +125,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     questions = presented_questions(current)
     error = None
     offer_incomplete = False
+    missing: list[str] = []  # keys of the unanswered questions the message names (their fields are marked)
     # Answers saved so far (by the page's autosave, „Zwischenspeichern“ or a failed submit) come back ticked.
     answers: dict[str, list[str]] = dict(current.draft_responses or {})
     if request.method == "POST":
@@ -145,6 +146,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         offer_incomplete = bool(unanswered) and not problems
         if unanswered and not request.form.get("confirm_incomplete"):
             numbers = ", ".join(str(q["number"]) for q in unanswered)
+            missing = [q["key"] for q in unanswered]
             problems.append(
                 _(
                     "Sie haben Frage %(numbers)s noch nicht beantwortet. Unbeantwortete Fragen zählen als falsch. "
@@ -172,6 +174,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         questions=questions,
         answers=answers,
         error=error,
+        missing=missing,
         offer_incomplete=request.method == "POST" and offer_incomplete,
     ), status
 

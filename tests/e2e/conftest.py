@@ -188,6 +188,29 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
         yield start
 
 
+@pytest.fixture(scope="session")
+def serve_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
+    """Serve a database the test has filled itself (migrated and committed) with gunicorn; returns the base URL.
+
+    ``serve_database(url, LMS_SECRET_KEY="…")``: the demo's people log in with their password alone (no second
+    factor required), as on ``live_server``; the servers stop with the session.
+    """
+    with ExitStack() as servers:
+
+        def serve(database_url: str, **settings: str) -> str:
+            workdir = tmp_path_factory.mktemp("e2e-served")
+            env = _clean_env(
+                LMS_DATABASE_URL=database_url,
+                LMS_OUTBOX_DIR=str(workdir / "outbox"),
+                LMS_SECRET_KEY=secrets.token_hex(32),
+                LMS_MFA_REQUIRED_ROLES="",
+            )
+            env.update(settings)
+            return servers.enter_context(_serve(env, workdir / "gunicorn.log"))
+
+        yield serve
+
+
 # --- the browser ------------------------------------------------------------------------------------------------
 
 

@@ -157,6 +157,8 @@ def login() -> ResponseReturnValue:
         except LoginRefused as refused:
             keep_changes_on_client_error()
             error = translate_error(refused)
+            # Tied to the password field too (aria-invalid, aria-describedby), not only announced in the summary.
+            form.password.errors = [error]
         else:
             if has_confirmed_factor(db, user.id):
                 # Half logged in: only the session knows the person, and only login_user after the code logs in.

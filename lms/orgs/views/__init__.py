@@ -203,6 +203,9 @@ def staff_import(slug: str) -> ResponseReturnValue:
                     send_invitations=bool(form.send_invitations.data),
                 )
                 return redirect(url_for("orgs.import_preview", slug=slug, import_id=staged.id), 303)
+    if error:
+        # Tied to the file field too (aria-invalid, aria-describedby), not only announced in the summary.
+        form.file.errors = [error]
     status = 400 if (form.errors or error) else 200
     return render_template(
         "orgs/import_upload.html", municipality=municipality, form=form, error=error
