@@ -201,10 +201,18 @@ def load_settings(
     if settings.default_locale not in {"de", "en"}:
         raise ConfigError("LMS_DEFAULT_LOCALE muss de oder en sein.")
     roles = {part.strip() for part in settings.mfa_required_roles.split(",")}
-    known = ("learner", "trainer", "coordinator", "admin", "facilitator", "advisory_board", "unit_manager")
-    if not roles - {""} <= set(known):
+    known_roles = (
+        "learner",
+        "trainer",
+        "coordinator",
+        "admin",
+        "facilitator",
+        "advisory_board",
+        "unit_manager",
+    )
+    if not roles - {""} <= set(known_roles):
         raise ConfigError(
-            f"LMS_MFA_REQUIRED_ROLES nennt Rollen, die es nicht gibt (bekannt: {', '.join(known)})."
+            f"LMS_MFA_REQUIRED_ROLES nennt Rollen, die es nicht gibt (bekannt: {', '.join(known_roles)})."
         )
     _check_webauthn(settings)
     if settings.job_max_attempts < 1 or settings.job_backoff_seconds < 1 or settings.job_download_hours < 1:
