@@ -3,15 +3,18 @@ heads of its org units; every change with a reason, on the account's log, and th
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Role
+from lms.config import Settings
 from lms.orgs.models import OrgUnit
 from lms.orgs.periods import current_period
 from lms.orgs.plans import add_to_plan
+from lms.orgs.role_changes import grant_role
 from tests import factories as f
 
 
@@ -148,3 +151,26 @@ def test_the_programme_office_does_not_demote_itself(client, db: Session) -> Non
         "/programmbuero/rollen", query_string={"konto": "niemand@example.org"}, follow_redirects=True
     )
     assert "Es gibt kein Konto mit dieser E-Mail-Adresse." in unknown.get_data(as_text=True)
+
+
+def test_a_new_privileged_role_leads_to_the_second_factor_at_the_next_login(app, client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """With the default LMS_MFA_REQUIRED_ROLES: a head of org units sees names, so must set up a second factor;
+    an advisory board reads aggregates only, so need not (the test app turns the duty off elsewhere)."""
+    app.extensions["lms.settings"] = dataclasses.replace(
+        app.extensions["lms.settings"], mfa_required_roles=Settings().mfa_required_roles
+    )
+    town, _other, admin, _coordinator, head, (building, _social) = _world(db)
+    member = f.user(db, Role.LEARNER, name="Beirätin")
+    f.login(client, head.email)
+    assert client.get("/profil").status_code == 200  # a learner: the second factor is optional
+    grant_role(db, admin, head, Role.UNIT_MANAGER, "Leitung Bauamt", units=[building])
+    grant_role(db, admin, member, Role.ADVISORY_BOARD, "Vom Beirat benannt", board=town)
+    db.flush()
+    # The change of roles ended the session; at the next login the set-up comes first, before the unit's pages.
+    assert client.get("/profil").status_code == 302
+    f.login(client, head.email)
+    answer = client.get(f"/kommunen/{town.slug}/einheiten")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/profil/zwei-faktor")
+    board = app.test_client()
+    f.login(board, member.email)
+    assert board.get("/profil").status_code == 200
