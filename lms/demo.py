@@ -46,7 +46,12 @@ DEMO_ACCOUNTS: list[tuple[str, str, set[Role], str | None]] = [
 ]
 
 #: The head of one org unit of Darmstadt-Dieburg (issue 14): sees the progress of that unit's staff only.
-UNIT_MANAGER = ("leitung@darmstadt-dieburg.example", "Petra Albers", "darmstadt-dieburg", "Fachbereich Soziales")
+UNIT_MANAGER = (
+    "leitung@darmstadt-dieburg.example",
+    "Petra Albers",
+    "darmstadt-dieburg",
+    "Fachbereich Soziales",
+)
 
 
 def _unit_manager(session: Session, by_slug: dict[str, Municipality]) -> tuple[str, str, str]:
