@@ -210,18 +210,22 @@ def units_of_municipality(session: Session, municipality_id: int | None) -> list
     )
 
 
-def role_history(session: Session, person: User, limit: int = 100) -> list[AuditEvent]:
-    """The changes of this person's roles, newest first (the account's roles page shows them)."""
-    return list(
-        session.scalars(
-            select(AuditEvent)
-            .where(
-                AuditEvent.object_type == "user",
-                AuditEvent.object_id == str(person.id),
-                AuditEvent.action.like("role.%")
-                | AuditEvent.action.in_(["user.facilitator", "user.not_facilitator"]),
-            )
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(limit)
+def role_history(session: Session, actor: Actor, person: User, limit: int = 100) -> list[AuditEvent]:
+    """The changes of this person's roles the actor may read, newest first (the account's roles page).
+
+    The programme office reads all of them; a coordination only those of the roles it changes itself (the heads of
+    its org units), not the reasons the programme office gave for other roles.
+    """
+    query = select(AuditEvent).where(AuditEvent.object_type == "user", AuditEvent.object_id == str(person.id))
+    if actor.has_role(Role.ADMIN):
+        query = query.where(
+            AuditEvent.action.like("role.%")
+            | AuditEvent.action.in_(["user.facilitator", "user.not_facilitator"])
         )
-    )
+    else:
+        changed = [role for role in CHANGEABLE if may_change_role(actor, person, role)]
+        actions = [a for role in changed for a in (grant_action(role), revoke_action(role))]
+        if Role.UNIT_MANAGER in changed:
+            actions.append("role.unit_manager_units")
+        query = query.where(AuditEvent.action.in_(actions))
+    return list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))

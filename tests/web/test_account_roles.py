@@ -174,3 +174,17 @@ def test_a_new_privileged_role_leads_to_the_second_factor_at_the_next_login(app,
     board = app.test_client()
     f.login(board, member.email)
     assert board.get("/profil").status_code == 200
+
+
+def test_the_coordination_reads_only_the_log_of_the_roles_it_changes(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town, _other, admin, coordinator, head, (building, _social) = _world(db)
+    grant_role(db, admin, head, Role.TRAINER, "Schult auch andere Kommunen, Vertrag 17/2026")
+    grant_role(db, coordinator, head, Role.UNIT_MANAGER, "Leitung Bauamt ab Juni", units=[building])
+    db.flush()
+    f.login(client, coordinator.email)
+    page = client.get(f"/kommunen/{town.slug}/beschaeftigte/{head.id}/rollen").get_data(as_text=True)
+    assert "Leitung Bauamt ab Juni" in page and "Vertrag 17/2026" not in page
+    office = client.application.test_client()
+    f.login(office, admin.email)
+    page = office.get(f"/programmbuero/konten/{head.id}/rollen").get_data(as_text=True)
+    assert "Leitung Bauamt ab Juni" in page and "Vertrag 17/2026" in page

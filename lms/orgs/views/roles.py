@@ -154,7 +154,7 @@ def _roles_page(
     form.org_unit_ids.choices = [(u.id, u.name) for u in units_of_municipality(db, person.municipality_id)]
     _board_choices(form, offered)
     board = db.get(Municipality, person.board_municipality_id) if person.board_municipality_id else None
-    history = role_history(db, person)
+    history = role_history(db, acting_user(), person)
     actors = {
         u.id: u.display_name
         for u in db.scalars(select(User).where(User.id.in_({e.actor_id for e in history if e.actor_id})))
