@@ -324,7 +324,7 @@ def demo() -> None:
 
 @click.group("users")
 def users_group() -> None:
-    """Konten anlegen (bis es eine Verwaltungsoberfläche dafür gibt)."""
+    """Konten anlegen und Rollen ändern (wie auf den Seiten des Programmbüros)."""
 
 
 @users_group.command("create")
@@ -369,6 +369,74 @@ def users_create(
         except AccountError as error:
             raise click.ClickException(translate(error)) from None
         click.echo(f"Konto {user.email} angelegt.")
+
+
+#: Roles `lms users grant` and `revoke` change (lms.orgs.role_changes.CHANGEABLE; learning is never removed).
+_CHANGEABLE = ["coordinator", "unit_manager", "facilitator", "trainer", "advisory_board", "admin"]
+
+
+def _change_role(
+    email: str, role: str, reason: str, *, grant: bool, units: tuple[str, ...], board: str | None
+) -> None:
+    """Grant or remove a role as the command line (the programme office's rights), by the rules of the pages."""
+    from sqlalchemy import func, select
+
+    from lms.auth.models import User
+    from lms.orgs.models import Municipality, OrgUnit
+    from lms.orgs.role_changes import RoleChangeError, grant_role, revoke_role
+    from lms.scope import COMMAND_LINE
+
+    with unit_of_work() as session:
+        person = session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+        if person is None:
+            raise click.ClickException(f"Es gibt kein Konto {email}.")
+        try:
+            if grant:
+                chosen = list(
+                    session.scalars(
+                        select(OrgUnit).where(
+                            OrgUnit.municipality_id == person.municipality_id, OrgUnit.name.in_(units)
+                        )
+                    )
+                )
+                if len(chosen) != len(set(units)):
+                    known = sorted(set(units) - {unit.name for unit in chosen})
+                    raise click.ClickException(
+                        f"Organisationseinheit gibt es in der Kommune nicht: {', '.join(known)}"
+                    )
+                town = (
+                    session.scalar(select(Municipality).where(Municipality.slug == board)) if board else None
+                )
+                if board and town is None:
+                    raise click.ClickException(f"Kommune „{board}“ gibt es nicht.")
+                grant_role(session, COMMAND_LINE, person, Role(role), reason, units=chosen, board=town)
+            else:
+                revoke_role(session, COMMAND_LINE, person, Role(role), reason)
+        except RoleChangeError as error:
+            raise click.ClickException(translate(error)) from None
+        click.echo(f"{person.email}: {', '.join(sorted(r.value for r in person.roles))}")
+
+
+@users_group.command("grant")
+@click.argument("email")
+@click.argument("role", type=click.Choice(_CHANGEABLE))
+@click.option("--reason", required=True, help="Grund (steht im Protokoll)")
+@click.option(
+    "--unit", "units", multiple=True, help="Organisationseinheit (für unit_manager; mehrfach möglich)"
+)
+@click.option("--board", help="slug der Kommune des Beirats (für advisory_board)")
+def users_grant(email: str, role: str, reason: str, units: tuple[str, ...], board: str | None) -> None:
+    """Dem Konto EMAIL die Rolle ROLE geben (mit Grund, protokolliert)."""
+    _change_role(email, role, reason, grant=True, units=units, board=board)
+
+
+@users_group.command("revoke")
+@click.argument("email")
+@click.argument("role", type=click.Choice(_CHANGEABLE))
+@click.option("--reason", required=True, help="Grund (steht im Protokoll)")
+def users_revoke(email: str, role: str, reason: str) -> None:
+    """Dem Konto EMAIL die Rolle ROLE entziehen (mit Grund, protokolliert)."""
+    _change_role(email, role, reason, grant=False, units=(), board=None)
 
 
 # Plain click commands (not Flask's AppGroup): they need no app and no secret key, only the database settings.

@@ -44,7 +44,9 @@ class Settings:
     login_device_days: int = 180
     #: People with any of these roles (comma-separated) must set up a second factor (an app or a passkey) before
     #: they can use the platform; others may. Empty: nobody is forced (e.g. for the browser tests).
-    mfa_required_roles: str = "admin,trainer,coordinator,facilitator"
+    #: The heads of org units see names and progress of their units' staff, so they are among them; the advisory boards
+    #: (Beiräte) read aggregates only, never a name, so a second factor stays their choice.
+    mfa_required_roles: str = "admin,trainer,coordinator,facilitator,unit_manager"
     #: Passkeys (WebAuthn): the relying party ID, the site's domain without scheme and port (``lernen.example.de``).
     #: Empty: the host of each request (development; an IP address such as 127.0.0.1 is no valid RP ID).
     webauthn_rp_id: str = ""
@@ -199,10 +201,18 @@ def load_settings(
     if settings.default_locale not in {"de", "en"}:
         raise ConfigError("LMS_DEFAULT_LOCALE muss de oder en sein.")
     roles = {part.strip() for part in settings.mfa_required_roles.split(",")}
-    if not roles - {""} <= {"learner", "trainer", "coordinator", "admin", "facilitator"}:
+    known_roles = (
+        "learner",
+        "trainer",
+        "coordinator",
+        "admin",
+        "facilitator",
+        "advisory_board",
+        "unit_manager",
+    )
+    if not roles - {""} <= set(known_roles):
         raise ConfigError(
-            "LMS_MFA_REQUIRED_ROLES nennt Rollen, die es nicht gibt "
-            "(bekannt: learner, trainer, coordinator, admin, facilitator)."
+            f"LMS_MFA_REQUIRED_ROLES nennt Rollen, die es nicht gibt (bekannt: {', '.join(known_roles)})."
         )
     _check_webauthn(settings)
     if settings.job_max_attempts < 1 or settings.job_backoff_seconds < 1 or settings.job_download_hours < 1:

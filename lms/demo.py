@@ -16,7 +16,9 @@ from lms.demo_programme import (
     facilitator_account,
 )
 from lms.documents.demo import create_documents_demo
-from lms.orgs.models import Municipality
+from lms.orgs.models import Municipality, OrgUnit
+from lms.orgs.role_changes import grant_role
+from lms.scope import COMMAND_LINE
 
 #: Shown in the README and printed by `lms demo`. Demo data only: never run `lms demo` on a production database.
 DEMO_PASSWORD = "Vielfalt-im-Rathaus-2026"
@@ -42,6 +44,42 @@ DEMO_ACCOUNTS: list[tuple[str, str, set[Role], str | None]] = [
     ("lernende@hofheim.example", "Anna Nowak", {Role.LEARNER}, "hofheim"),
     facilitator_account(),
 ]
+
+#: The head of one org unit of Darmstadt-Dieburg (issue 14): sees the progress of that unit's staff only.
+UNIT_MANAGER = (
+    "leitung@darmstadt-dieburg.example",
+    "Petra Albers",
+    "darmstadt-dieburg",
+    "Fachbereich Soziales",
+)
+
+
+def _unit_manager(session: Session, by_slug: dict[str, Municipality]) -> tuple[str, str, str]:
+    """The demo's head of an org unit, appointed through the same service (and audit) as on the pages."""
+    email, name, slug, unit_name = UNIT_MANAGER
+    municipality = by_slug[slug]
+    unit = session.scalar(
+        select(OrgUnit).where(OrgUnit.municipality_id == municipality.id, OrgUnit.name == unit_name)
+    )
+    if unit is None:  # the staff import of the demo finds it by its name
+        unit = OrgUnit(municipality_id=municipality.id, name=unit_name)
+        session.add(unit)
+        session.flush()
+    person = session.scalar(select(User).where(User.email == email))
+    if person is None:
+        person = create_user(
+            session,
+            email=email,
+            display_name=name,
+            password=DEMO_PASSWORD,
+            roles={Role.LEARNER},
+            municipality_id=municipality.id,
+        )
+        person.org_unit_id = unit.id
+    if not person.has_role(Role.UNIT_MANAGER):
+        grant_role(session, COMMAND_LINE, person, Role.UNIT_MANAGER, "Demodaten", units=[unit])
+    role_text = ", ".join(str(ROLE_LABELS[r]) for r in sorted(person.roles))
+    return email, role_text, municipality.name
 
 
 def create_demo_data(session: Session, settings: Settings | None = None) -> list[tuple[str, str, str]]:
@@ -70,6 +108,7 @@ def create_demo_data(session: Session, settings: Settings | None = None) -> list
             )
         role_text = ", ".join(str(ROLE_LABELS[r]) for r in sorted(roles))
         listing.append((email, role_text, municipality.name if municipality else "Programmweit"))
+    listing.append(_unit_manager(session, by_slug))
     create_funding_demo(session, by_slug)
     create_practice_demo(session)
     create_documents_demo(session)  # after the accounts: the demo's coordinator and facilitator comment

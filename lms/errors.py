@@ -276,19 +276,27 @@ MESSAGES: dict[str, str | Plural] = {
             "oder übernehmen Sie ausdrücklich nur die fehlerfreien Zeilen.",
         )
     ),
-    # orgs: the facilitator role of a municipality's empowerment network (programme office only)
+    # orgs: changes of roles (lms.orgs.role_changes), the facilitator role of the empowerment network included
     "role.reason_missing": N_("Bitte geben Sie einen Grund an."),
-    "role.self": N_("Die Rolle „Moderation“ kann nicht an sich selbst vergeben werden."),
+    "role.self": N_(
+        "Die Rolle „%(role)s“ kann nicht an sich selbst vergeben oder sich selbst entzogen werden."
+    ),
     "role.no_municipality": N_(
-        "Moderation gibt es nur im Netzwerk einer Kommune: die Person gehört zu keiner Kommune."
+        "Die Rolle „%(role)s“ gibt es nur in einer Kommune: die Person gehört zu keiner Kommune."
     ),
     "role.separation_of_duties": N_(
-        "Die Person koordiniert diese Kommune. Koordination und Moderation des Netzwerks derselben Kommune "
-        "werden getrennt vergeben (Funktionstrennung)."
+        "Die Person hat die Rolle „%(other)s“. „%(role)s“ und „%(other)s“ werden in derselben Kommune getrennt "
+        "vergeben (Funktionstrennung): Wer Beschäftigte beaufsichtigt, erfährt nicht, wer zum "
+        "Empowerment-Netzwerk gehört."
     ),
-    "role.deactivated": N_("Deaktivierte Personen können nicht moderieren."),
-    "role.already_facilitator": N_("Die Person moderiert bereits."),
-    "role.not_facilitator": N_("Die Person moderiert nicht."),
+    "role.deactivated": N_("Deaktivierte Konten erhalten keine neue Rolle."),
+    "role.already": N_("Die Person hat die Rolle „%(role)s“ bereits."),
+    "role.not_held": N_("Die Person hat die Rolle „%(role)s“ nicht."),
+    "role.last_admin": N_(
+        "Dies ist das letzte aktive Konto des Programmbüros. Vergeben Sie die Rolle zuerst einer weiteren Person."
+    ),
+    "role.units_missing": N_("Bitte wählen Sie mindestens eine Organisationseinheit."),
+    "role.board_missing": N_("Bitte wählen Sie die Kommune, deren Beirat die Person angehört."),
     # workshops: participation codes (one answer for every code that does not work: no oracle)
     "participation_code.invalid": N_("Dieser Code ist ungültig, abgelaufen oder bereits eingelöst."),
     "participation_code.too_many": _plural(
@@ -409,11 +417,8 @@ MESSAGES: dict[str, str | Plural] = {
         "Sie haben keine Frage beantwortet. Wählen Sie mindestens einen Wert oder „Überspringen“."
     ),
     # evaluation: the local advisory board (Beirat)
-    "board.reason_missing": N_("Bitte geben Sie einen Grund an."),
-    "board.self": N_("Die Rolle „Beirat“ kann nicht an sich selbst vergeben werden."),
     "board.already_member": N_("Die Person gehört bereits dem Beirat von %(municipality)s an."),
     "board.not_member": N_("Die Person gehört keinem Beirat an."),
-    "board.deactivated": N_("Deaktivierte Konten können nicht in einen Beirat aufgenommen werden."),
     "board.name_missing": N_("Für ein neues Konto brauchen wir den Namen der Person."),
     "board.email_invalid": N_("Bitte geben Sie eine gültige E-Mail-Adresse an."),
     "board.text_missing": N_("Bitte schreiben Sie die Einschätzung des Beirats."),

@@ -15,6 +15,12 @@
 * A member of a local advisory board (Beirat) reads its municipality's aggregates and evaluation (never a name,
   never a workshop's details, never an export with people) and records the board's assessment; nothing of another
   municipality. Their board's municipality is ``User.board_municipality_id``, apart from any employer.
+* A head of org units (unit manager) sees the training progress of the staff of the units they lead, in their own
+  municipality: their units' coverage and completions, who has not yet completed a planned module (page and
+  exports), those people's pages. Nothing of the empowerment network: no workshop, no count of its participants,
+  no facilitator; not the municipality's dashboard, staff list or other units.
+* Roles: the programme office grants and removes every role; a municipality's coordination appoints and removes
+  the heads of its own org units (lms.orgs.role_changes holds the rules every change follows).
 
 Views call these functions instead of writing their own conditions, and the access-matrix test checks every route.
 """
@@ -88,6 +94,45 @@ def require_municipality(user: User, municipality: Municipality | None) -> Munic
     if municipality is None or not may_manage_municipality(user, municipality.id):
         raise OutOfScope
     return municipality
+
+
+def may_change_role(actor: Actor, person: User, role: Role) -> bool:
+    """The programme office changes every role; a coordination the unit managers among its municipality's staff."""
+    if actor.has_role(Role.ADMIN):
+        return True
+    return (
+        role is Role.UNIT_MANAGER
+        and actor.has_role(Role.COORDINATOR)
+        and actor.municipality_id is not None
+        and person.municipality_id == actor.municipality_id
+    )
+
+
+def may_view_progress(user: User, municipality_id: int) -> bool:
+    """Training progress of (some of) a municipality's staff: its managers, and the heads of its org units."""
+    return may_manage_municipality(user, municipality_id) or bool(progress_units(user, municipality_id))
+
+
+def progress_units(user: User, municipality_id: int) -> frozenset[int] | None:
+    """The org units whose staff's progress this person sees in the municipality: None means all of them.
+
+    Empty for anyone who sees none (a head of org units of another municipality included).
+    """
+    if may_manage_municipality(user, municipality_id):
+        return None
+    if user.has_role(Role.UNIT_MANAGER) and user.municipality_id == municipality_id:
+        return user.managed_unit_ids
+    return frozenset()
+
+
+def progress_filter(user: User, municipality_id: int) -> ColumnElement[bool]:
+    """Condition on User for the staff of the municipality whose progress this person sees (names included)."""
+    units = progress_units(user, municipality_id)
+    if units is None:
+        return User.municipality_id == municipality_id
+    if not units:
+        return false()
+    return (User.municipality_id == municipality_id) & User.org_unit_id.in_(sorted(units))
 
 
 def staff_filter(user: User) -> ColumnElement[bool]:

@@ -24,7 +24,7 @@ RECOVERY_CODES = 10
 #: Codes of the step before and after the current one are accepted too (clocks of phones drift).
 WINDOW = 1
 #: The roles that must have a second factor unless the setting says otherwise (LMS_MFA_REQUIRED_ROLES).
-DEFAULT_REQUIRED_ROLES = (Role.ADMIN, Role.TRAINER, Role.COORDINATOR, Role.FACILITATOR)
+DEFAULT_REQUIRED_ROLES = (Role.ADMIN, Role.TRAINER, Role.COORDINATOR, Role.FACILITATOR, Role.UNIT_MANAGER)
 
 
 def parse_roles(raw: str) -> frozenset[Role]:

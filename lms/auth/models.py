@@ -38,6 +38,9 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
     #: Member of a municipality's local advisory board (Beirat): reads its aggregates, records its assessment.
     ADVISORY_BOARD = "advisory_board"
+    #: Head of one or more org units of a municipality: sees the training progress of the staff of those units only,
+    #: nothing of the empowerment network (the units are ``User.managed_units``).
+    UNIT_MANAGER = "unit_manager"
 
 
 #: German msgids; the web layer shows them with ``_()``, the CLI as they are.
@@ -48,6 +51,7 @@ ROLE_LABELS = {
     Role.ADMIN: N_("Programmbüro (Administration)"),
     Role.FACILITATOR: N_("Moderation Empowerment"),
     Role.ADVISORY_BOARD: N_("Beirat"),
+    Role.UNIT_MANAGER: N_("Leitung Organisationseinheit"),
 }
 
 
@@ -85,6 +89,15 @@ class User(Base):
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    #: The org units a unit manager leads (table unit_managers, lms.orgs.models.UnitManager); loaded only when asked.
+    managed_units: Mapped[list[OrgUnit]] = relationship(secondary="unit_managers", lazy="select")
+
+    @property
+    def managed_unit_ids(self) -> frozenset[int]:
+        """The ids of the org units this person leads (empty without the role unit_manager)."""
+        if Role.UNIT_MANAGER not in self.roles:
+            return frozenset()
+        return frozenset(unit.id for unit in self.managed_units)
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -119,7 +132,7 @@ class UserRole(Base):
     __tablename__ = "user_roles"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('learner', 'trainer', 'coordinator', 'admin', 'facilitator', 'advisory_board')",
+            "role IN ('learner', 'trainer', 'coordinator', 'admin', 'facilitator', 'advisory_board', 'unit_manager')",
             name="role_known",
         ),
     )

@@ -216,7 +216,7 @@ def create_user(
             check_new_password(password, None, email=email, name=display_name)
         except PasswordRefused as refused:
             raise AccountError(refused.code, **refused.params) from None
-    if {Role.COORDINATOR, Role.FACILITATOR} <= set(roles or ()):
+    if Role.FACILITATOR in set(roles or ()) and {Role.COORDINATOR, Role.UNIT_MANAGER} & set(roles or ()):
         # Separation of duties (lms.orgs.facilitators): nobody coordinates and facilitates the same municipality.
         raise AccountError("auth.roles_separated")
     user = User(

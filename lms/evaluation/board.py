@@ -16,30 +16,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import time as clock
-from lms.audit.services import record_event
 from lms.auth.models import Role, User, UserRole
 from lms.auth.services import create_user, normalise_email
-from lms.errors import ServiceError
 from lms.evaluation.models import BoardAssessment
 from lms.orgs.models import Municipality, ProgrammePeriod
+from lms.orgs.role_changes import (
+    RoleChangeError,
+    audit_change,
+    checked_reason,
+    grant_action,
+    grant_role,
+    revoke_role,
+)
 from lms.scope import OutOfScope, may_record_board_assessment, may_view_municipality
 
-MAX_REASON = 300
 MAX_AUTHORS = 300
 MAX_TEXT = 10_000
-GRANT, REVOKE = "role.advisory_board_grant", "role.advisory_board_revoke"
 
 
-class BoardError(ServiceError, ValueError):
-    """A refused change of the board; a code and parameters (lms.errors), translated at the edge."""
-
-
-def _reason(actor: User, reason: str) -> str:
-    if not actor.has_role(Role.ADMIN):
-        raise OutOfScope
-    if not reason.strip():
-        raise BoardError("board.reason_missing")
-    return reason.strip()[:MAX_REASON]
+#: Refusals come from the one role-change service (lms.orgs.role_changes) or carry a ``board.*`` code.
+BoardError = RoleChangeError
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,9 @@ def appoint_member(
     session: Session, actor: User, municipality: Municipality, email: str, name: str, reason: str
 ) -> Appointment:
     """Make a person a member of the municipality's advisory board; creates the account if there is none."""
-    why = _reason(actor, reason)
+    if not actor.has_role(Role.ADMIN):
+        raise OutOfScope
+    why = checked_reason(reason)  # before an account is created
     address = normalise_email(email)
     if "@" not in address or len(address) > 254:
         raise BoardError("board.email_invalid")
@@ -72,47 +70,27 @@ def appoint_member(
             municipality_id=None,
             actor_id=actor.id,
         )
-    else:
-        if actor.id is not None and person.id == actor.id:
-            raise BoardError("board.self")
-        if not person.is_active:
-            raise BoardError("board.deactivated")
-        if person.has_role(Role.ADVISORY_BOARD) and person.board_municipality_id is not None:
-            current = session.get(Municipality, person.board_municipality_id)
-            raise BoardError("board.already_member", municipality=current.name if current else "")
-        person.grant(Role.ADVISORY_BOARD)
-    person.board_municipality_id = municipality.id
-    session.flush()
-    record_event(
-        session,
-        actor_id=actor.id,
-        action=GRANT,
-        object_type="user",
-        object_id=person.id,
-        municipality_id=municipality.id,
-        reason=why,
-    )
+        person.board_municipality_id = municipality.id
+        audit_change(
+            session,
+            actor,
+            person,
+            grant_action(Role.ADVISORY_BOARD),
+            Role.ADVISORY_BOARD,
+            why,
+            municipality.id,
+        )
+        return Appointment(person, is_new)
+    if person.has_role(Role.ADVISORY_BOARD) and person.board_municipality_id is not None:
+        current = session.get(Municipality, person.board_municipality_id)
+        raise BoardError("board.already_member", municipality=current.name if current else "")
+    grant_role(session, actor, person, Role.ADVISORY_BOARD, reason, board=municipality)
     return Appointment(person, is_new)
 
 
 def remove_member(session: Session, actor: User, person: User, reason: str) -> None:
     """End a person's membership of an advisory board (programme office only)."""
-    why = _reason(actor, reason)
-    if not person.has_role(Role.ADVISORY_BOARD):
-        raise BoardError("board.not_member")
-    municipality_id = person.board_municipality_id
-    person.role_rows = [r for r in person.role_rows if r.role != Role.ADVISORY_BOARD.value]
-    person.board_municipality_id = None
-    session.flush()
-    record_event(
-        session,
-        actor_id=actor.id,
-        action=REVOKE,
-        object_type="user",
-        object_id=person.id,
-        municipality_id=municipality_id,
-        reason=why,
-    )
+    revoke_role(session, actor, person, Role.ADVISORY_BOARD, reason)
 
 
 def board_members(session: Session, municipality_id: int | None = None) -> list[User]:

@@ -108,6 +108,40 @@ class FacilitatorRoleForm(FlaskForm):
     )
 
 
+class RoleChangeForm(FlaskForm):
+    """A change of one role of an existing account, always with a reason (the choices depend on who changes)."""
+
+    role = SelectField(_l("Rolle"), validators=[InputRequired()])
+    change = SelectField(
+        _l("Änderung"),
+        choices=[
+            SelectChoice("grant", _l("vergeben (bei einer Leitung: Organisationseinheiten ändern)")),
+            SelectChoice("revoke", _l("entziehen")),
+        ],
+        validators=[InputRequired()],
+    )
+    org_unit_ids = SelectMultipleField(
+        _l("Organisationseinheiten"),
+        coerce=int,
+        description=_l(
+            "Nur für die Rolle „Leitung Organisationseinheit“: die Einheiten, die die Person leitet."
+        ),
+    )
+    board_id = SelectField(
+        _l("Beirat der Kommune"),
+        coerce=int,
+        default=0,
+        description=_l("Nur für die Rolle „Beirat“: die Kommune, deren Beirat die Person angehört."),
+    )
+    reason = StringField(
+        _l("Grund"),
+        description=_l(
+            "z. B. „Leitung des Bauamts seit 1. März, E-Mail der Koordination“. Der Grund steht im Protokoll."
+        ),
+        validators=[DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300)],
+    )
+
+
 class MunicipalityForm(FlaskForm):
     """A municipality as the programme office enters it (the slug only when it is created)."""
 

@@ -37,6 +37,18 @@ class OrgUnit(Base):
     created_at: Mapped[created_at]
 
 
+class UnitManager(Base):
+    """An org unit led by a person with the role unit_manager: they see its staff's training progress."""
+
+    __tablename__ = "unit_managers"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(
+        ForeignKey("org_units.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[created_at]
+
+
 class ProgrammePeriod(Base):
     """A programme year with the targets each municipality must reach in it (data, changed by the programme office)."""
 

@@ -69,7 +69,7 @@ class CoverageRow:
     share_two: Decimal | None
 
 
-def _coverage_row(label: str, staff: int, one: int, two: int) -> CoverageRow:
+def coverage_row(label: str, staff: int, one: int, two: int) -> CoverageRow:
     return CoverageRow(
         label=label,
         staff=people_count(staff),
@@ -153,7 +153,7 @@ def municipality_report(
     coverage = queries.coverage_counts(session, r, mid)
     units = queries.org_unit_names(session, mid)
     by_unit = [
-        _coverage_row(
+        coverage_row(
             units.get(c.org_unit_id, NO_UNIT) if c.org_unit_id else NO_UNIT,
             c.staff,
             c.at_least_one,
@@ -175,7 +175,7 @@ def municipality_report(
         # The same sessions as workshop_totals counts (held in the range, not withdrawn), already loaded.
         participants=network_count(sum(w.participant_count or 0 for w in held)),
         trained_staff=people_count(queries.trained_staff(session, r, mid).get(mid, 0)),
-        coverage=_total_coverage(OVERALL, coverage),
+        coverage=total_coverage(OVERALL, coverage),
         coverage_by_unit=by_unit,
     )
 
@@ -210,9 +210,9 @@ def period_status(
     )
 
 
-def _total_coverage(label: str, rows: list[CoverageCount]) -> CoverageRow:
+def total_coverage(label: str, rows: list[CoverageCount]) -> CoverageRow:
     """Adds up the (few) org-unit groups of one municipality."""
-    return _coverage_row(
+    return coverage_row(
         label,
         sum(c.staff for c in rows),
         sum(c.at_least_one for c in rows),
@@ -248,7 +248,7 @@ def programme_report(session: Session, period: ProgrammePeriod, today: date) -> 
     for municipality in session.scalars(select(Municipality).order_by(Municipality.name)):
         mid = municipality.id
         held, participants = workshops.get(mid, (0, 0))
-        total = _total_coverage(municipality.name, coverage.get(mid, []))
+        total = total_coverage(municipality.name, coverage.get(mid, []))
         rows.append(
             ProgrammeRow(
                 municipality=municipality,

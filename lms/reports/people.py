@@ -1,7 +1,7 @@
 """Coordinators manage people: one person's planned modules, completions and certificates; who is still open.
 
 Both name people, which the coordination of the municipality (and the programme office) may see: they manage its
-staff. Nothing of the empowerment network appears here: only training modules, and only completion certificates
+staff. A head of org units sees the same for the staff of the units they lead, and nobody else (lms.scope). Nothing of the empowerment network appears here: only training modules, and only completion certificates
 (a participation certificate would say that someone took part in an empowerment workshop, GDPR Art. 9).
 """
 
@@ -21,7 +21,7 @@ from lms.content.models import Module, ModuleKind
 from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod, TrainingAssignment
 from lms.progress.models import Completion
 from lms.reports.queries import module_titles, org_unit_names, staff_on
-from lms.scope import OutOfScope, may_manage_municipality
+from lms.scope import OutOfScope, progress_filter, progress_units
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,8 @@ def person_record(
     today: date,
 ) -> PersonRecord:
     """The person's planned modules in the period, every completed training module, their certificates."""
-    if person.municipality_id != municipality.id or not may_manage_municipality(actor, municipality.id):
+    units = progress_units(actor, municipality.id)
+    if person.municipality_id != municipality.id or (units is not None and person.org_unit_id not in units):
         raise OutOfScope
     titles = module_titles(session)
     done = _first_completions(session, [person.id])
@@ -166,7 +167,7 @@ def not_completed(
     module_id: int | None = None,
 ) -> list[OpenRow]:
     """Active staff who have not completed a module of the period's plan that applies to them, by due date and name."""
-    if not may_manage_municipality(actor, municipality.id):
+    if progress_units(actor, municipality.id) == frozenset():
         raise OutOfScope
     query = (
         select(User, TrainingAssignment)
@@ -181,7 +182,7 @@ def not_completed(
             ),
         )
         .where(
-            User.municipality_id == municipality.id,
+            progress_filter(actor, municipality.id),
             User.is_active.is_(True),
             staff_on(min(today, period.ends_on)),
             TrainingAssignment.period_id == period.id,

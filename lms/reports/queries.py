@@ -313,9 +313,14 @@ class CompletionListRow:
     score_percent: Decimal | None
 
 
-def completion_list(session: Session, r: Range, municipality_id: int) -> list[CompletionListRow]:
-    """Every training completion by the municipality's staff in the range, by name then date."""
-    rows = session.execute(
+def completion_list(
+    session: Session, r: Range, municipality_id: int, people: ColumnElement[bool] | None = None
+) -> list[CompletionListRow]:
+    """Every training completion by the municipality's staff in the range, by name then date.
+
+    ``people``: a condition on User that narrows the staff (lms.scope.progress_filter for a head of org units).
+    """
+    query = (
         select(
             User.display_name,
             User.email,
@@ -333,10 +338,44 @@ def completion_list(session: Session, r: Range, municipality_id: int) -> list[Co
         .join(Module, Module.id == Completion.module_id)
         .outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
         .where(User.municipality_id == municipality_id, _in_range(), Module.kind == ModuleKind.TRAINING.value)
-        .order_by(User.display_name, User.id, Completion.completed_at),
-        _params(r, municipality_id),
-    ).all()
+        .order_by(User.display_name, User.id, Completion.completed_at)
+    )
+    if people is not None:
+        query = query.where(people)
+    rows = session.execute(query, _params(r, municipality_id)).all()
     return [CompletionListRow(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class UnitModuleCount:
+    """Distinct staff of the chosen org units who completed one module in the range, and how."""
+
+    module_id: int
+    staff: int
+    online: int
+    in_person: int
+
+
+def unit_module_counts(
+    session: Session, r: Range, municipality_id: int, unit_ids: frozenset[int] | None
+) -> list[UnitModuleCount]:
+    """Per training module: distinct staff of the org units (None: all of the municipality) who completed it."""
+    query = (
+        _training_completions(True)
+        .add_columns(
+            Completion.module_id,
+            func.count(distinct(Completion.user_id)),
+            func.count(distinct(case((Completion.mode == CompletionMode.ONLINE.value, Completion.user_id)))),
+            func.count(
+                distinct(case((Completion.mode == CompletionMode.IN_PERSON.value, Completion.user_id)))
+            ),
+        )
+        .group_by(Completion.module_id)
+    )
+    if unit_ids is not None:
+        query = query.where(User.org_unit_id.in_(sorted(unit_ids)))
+    rows = session.execute(query, _params(r, municipality_id)).all()
+    return [UnitModuleCount(*row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from lms.disclosure import Shown
 from lms.orgs.models import OrgUnit, ProgrammePeriod, TrainingAssignment
 from lms.orgs.periods import all_periods, begun_by
 from lms.orgs.states import find_state
-from lms.orgs.views import chosen_period, municipality_or_404
+from lms.orgs.views import chosen_period, municipality_or_404, progress_municipality_or_404
 from lms.reports.compliance import (
+    NO_UNIT,
     MunicipalityReport,
     municipality_report,
     period_status,
@@ -32,7 +33,8 @@ from lms.reports.plans import due_next
 from lms.reports.queries import completion_list, module_titles
 from lms.reports.rules import Status
 from lms.reports.state import StateReport, report_periods, state_report, states_in_use
-from lms.scope import OutOfScope
+from lms.reports.units import unit_report
+from lms.scope import OutOfScope, may_manage_municipality, progress_filter, progress_units
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import grouped
@@ -86,6 +88,31 @@ def coordination() -> ResponseReturnValue:
     return redirect(url_for("reports.programme"))
 
 
+@bp.get("/einheiten")
+@roles_required(Role.UNIT_MANAGER)
+def my_units() -> ResponseReturnValue:
+    """Entry point of the main menu for the head of org units: the progress of the units they lead."""
+    user = acting_user()
+    if user.municipality is None or not user.managed_unit_ids:
+        abort(404)
+    return redirect(url_for("reports.units", slug=user.municipality.slug))
+
+
+@bp.get("/kommunen/<slug>/einheiten")
+@roles_required(Role.UNIT_MANAGER, Role.COORDINATOR, Role.ADMIN)
+def units(slug: str) -> ResponseReturnValue:
+    """Progress by org unit: coverage and completed modules (a head of org units: only the units they lead)."""
+    db, today = get_db(), clock.today()
+    municipality = progress_municipality_or_404(slug)
+    periods = all_periods(db)
+    period = chosen_period(today, periods)
+    try:
+        report = unit_report(db, acting_user(), municipality, period, today)
+    except OutOfScope:
+        abort(404)
+    return render_template("reports/units.html", report=report, periods=periods, no_unit=NO_UNIT)
+
+
 @bp.get("/kommunen/<slug>")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def dashboard(slug: str) -> ResponseReturnValue:
@@ -116,13 +143,14 @@ def _report(slug: str) -> MunicipalityReport:
 
 
 @bp.get("/kommunen/<slug>/abschluesse.<any(csv, xlsx):fmt>")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@roles_required(Role.UNIT_MANAGER, Role.COORDINATOR, Role.ADMIN)
 def completions_export(slug: str, fmt: str) -> ResponseReturnValue:
-    """The completion list of the period as CSV (German Excel) or XLSX."""
+    """The completion list of the period as CSV (German Excel) or XLSX (a head of org units: their units' staff)."""
     today = clock.today()
-    municipality = municipality_or_404(slug)
+    municipality = progress_municipality_or_404(slug)
     period = chosen_period(today)
-    rows = completion_list(get_db(), range_of(period, today), municipality.id)
+    people = progress_filter(acting_user(), municipality.id)
+    rows = completion_list(get_db(), range_of(period, today), municipality.id, people)
     from lms.reports import exports  # xlsxwriter only where a spreadsheet is made (memory of every worker)
 
     table = exports.completion_table(f"Abschlüsse {period.label}", rows)
@@ -242,11 +270,11 @@ def state_report_export(fmt: str) -> ResponseReturnValue:
 
 
 @bp.get("/kommunen/<slug>/beschaeftigte/<int:user_id>")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@roles_required(Role.UNIT_MANAGER, Role.COORDINATOR, Role.ADMIN)
 def person(slug: str, user_id: int) -> ResponseReturnValue:
     """A person's planned modules with status and due date, their completions and certificates."""
     db, today = get_db(), clock.today()
-    municipality = municipality_or_404(slug)
+    municipality = progress_municipality_or_404(slug)
     period = chosen_period(today)
     found = db.get(User, user_id)
     if found is None:
@@ -258,6 +286,7 @@ def person(slug: str, user_id: int) -> ResponseReturnValue:
     return render_template(
         "reports/person.html",
         municipality=municipality,
+        manages=may_manage_municipality(acting_user(), municipality.id),
         record=record,
         period=period,
         periods=all_periods(db),
@@ -267,7 +296,7 @@ def person(slug: str, user_id: int) -> ResponseReturnValue:
 
 def _open_rows(slug: str) -> tuple[Any, ProgrammePeriod, list[OpenRow]]:
     db, today = get_db(), clock.today()
-    municipality = municipality_or_404(slug)
+    municipality = progress_municipality_or_404(slug)
     period = chosen_period(today)
     rows = not_completed(
         db,
@@ -282,11 +311,12 @@ def _open_rows(slug: str) -> tuple[Any, ProgrammePeriod, list[OpenRow]]:
 
 
 @bp.get("/kommunen/<slug>/offen")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@roles_required(Role.UNIT_MANAGER, Role.COORDINATOR, Role.ADMIN)
 def not_completed_page(slug: str) -> ResponseReturnValue:
     """Who has not yet completed a planned module, filterable by org unit and module."""
     db = get_db()
     municipality, period, rows = _open_rows(slug)
+    visible = progress_units(acting_user(), municipality.id)
     planned = sorted(
         set(
             db.scalars(
@@ -304,18 +334,20 @@ def not_completed_page(slug: str) -> ResponseReturnValue:
         period=period,
         periods=all_periods(db),
         rows=rows,
-        units=list(
-            db.scalars(
+        units=[
+            unit
+            for unit in db.scalars(
                 select(OrgUnit).where(OrgUnit.municipality_id == municipality.id).order_by(OrgUnit.name)
             )
-        ),
+            if visible is None or unit.id in visible
+        ],
         modules=sorted(((m, titles.get(m, "")) for m in planned), key=lambda pair: pair[1]),
         args=request.args,
     )
 
 
 @bp.get("/kommunen/<slug>/offen.<any(csv, xlsx):fmt>")
-@roles_required(Role.COORDINATOR, Role.ADMIN)
+@roles_required(Role.UNIT_MANAGER, Role.COORDINATOR, Role.ADMIN)
 def not_completed_export(slug: str, fmt: str) -> ResponseReturnValue:
     """The same list as CSV (German Excel) or XLSX, formula-safe."""
     municipality, period, rows = _open_rows(slug)

@@ -55,6 +55,7 @@ _MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("certificates.my_completions", N_("Meine Nachweise"), frozenset()),
     ("content.manage", N_("Inhalte verwalten"), frozenset({Role.TRAINER, Role.ADMIN})),
     ("reports.coordination", N_("Koordination"), frozenset({Role.COORDINATOR})),
+    ("reports.my_units", N_("Meine Einheiten"), frozenset({Role.UNIT_MANAGER})),
     (
         "workshops.sessions",
         N_("Veranstaltungen"),

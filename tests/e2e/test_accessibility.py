@@ -253,6 +253,20 @@ def _barrier_reports(page: Any, h: Helpers) -> None:
     expect(page.get_by_role("heading", level=1, name="Gemeldete Barrieren")).to_be_visible()
 
 
+def _account_roles(page: Any, h: Helpers) -> None:
+    """The roles of an existing account, with its log (read only: nothing is changed)."""
+    h.log_in(page, "programmbuero@eccar.example")
+    page.goto("/programmbuero/rollen?konto=leitung%40darmstadt-dieburg.example")
+    expect(page.get_by_role("heading", level=1, name="Rollen von Petra Albers")).to_be_visible()
+
+
+def _unit_progress(page: Any, h: Helpers) -> None:
+    """The head of an org unit's page (the demo's Fachbereich Soziales)."""
+    h.log_in(page, "leitung@darmstadt-dieburg.example")
+    page.goto("/einheiten")
+    expect(page.get_by_role("heading", level=1, name="Fortschritt nach Organisationseinheit")).to_be_visible()
+
+
 # In this order the quiz pages build on each other (attempt → result → completions); each also works alone.
 PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "login": _login_page,
@@ -292,6 +306,8 @@ PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "barrier-report": _public_page("/barrierefreiheit/melden", "Barriere melden"),
     "barrier-report-error": _barrier_report_error,
     "barrier-reports": _barrier_reports,
+    "account-roles": _account_roles,
+    "unit-progress": _unit_progress,
 }
 
 

@@ -68,6 +68,7 @@ ACTORS = (
     "coordinator_b",
     "facilitator_a",
     "advisory_a",
+    "unit_manager_a",
     "trainer",
     "admin",
 )
@@ -78,6 +79,9 @@ AUTHORS = frozenset({"trainer", "admin"})
 RECORDERS = frozenset({"coordinator_a", "coordinator_b", "facilitator_a", "trainer", "admin"})
 #: The municipality's aggregates: its coordination, the programme office and its advisory board (Beirat).
 VIEWERS_A = frozenset({"coordinator_a", "admin", "advisory_a"})
+
+#: The progress of staff of A: its managers, and the head of the org unit („Bauamt“) the staff member of A works in.
+PROGRESS_A = MANAGERS_A | {"unit_manager_a"}
 
 #: endpoint → who may use it (for the resources of municipality A / learner A).
 EXPECTED: dict[str, frozenset[str]] = {
@@ -124,7 +128,10 @@ EXPECTED: dict[str, frozenset[str]] = {
     "content.manage": frozenset({"trainer", "admin"}),
     "reports.coordination": frozenset({"coordinator_a", "coordinator_b", "admin"}),
     "reports.dashboard": MANAGERS_A,
-    "reports.completions_export": MANAGERS_A,
+    # A head of org units exports the completions of their units' staff only (tests/integration/reports).
+    "reports.completions_export": PROGRESS_A,
+    "reports.units": PROGRESS_A,
+    "reports.my_units": frozenset({"unit_manager_a"}),
     "reports.evidence_pdf": MANAGERS_A,
     "reports.programme": frozenset({"admin"}),
     "reports.programme_export": frozenset({"admin"}),
@@ -132,15 +139,21 @@ EXPECTED: dict[str, frozenset[str]] = {
     "reports.state_report_export": frozenset({"admin"}),
     "orgs.staff": MANAGERS_A,
     # A person's page and who has not completed a planned module (issue 14): the municipality's coordination.
-    "reports.person": MANAGERS_A,
-    "reports.not_completed_page": MANAGERS_A,
-    "reports.not_completed_export": MANAGERS_A,
+    # … and the head of the staff member's org unit, for the staff of their units only.
+    "reports.person": PROGRESS_A,
+    "reports.not_completed_page": PROGRESS_A,
+    "reports.not_completed_export": PROGRESS_A,
     "orgs.set_person_active": MANAGERS_A,
     "orgs.invite_person": MANAGERS_A,
     "orgs.edit_person": MANAGERS_A,
     "orgs.bulk_action": MANAGERS_A,
     "roles.facilitator_roles": frozenset({"admin"}),
     "roles.change_facilitator_role": frozenset({"admin"}),
+    # Roles of an existing account: the programme office; the coordination of A appoints heads of its org units.
+    "roles.account_roles": frozenset({"admin"}),
+    "roles.change_account_role": frozenset({"admin"}),
+    "roles.staff_roles": MANAGERS_A,
+    "roles.change_staff_role": MANAGERS_A,
     "orgs.staff_import": MANAGERS_A,
     "orgs.import_preview": MANAGERS_A,
     "orgs.apply_staff_import": MANAGERS_A,
@@ -310,6 +323,8 @@ def build_world(db: Session) -> World:
         "facilitator_a": ({Role.FACILITATOR, Role.LEARNER}, town_a.id),
         # A board member from civil society: no employer among the municipalities, the board of A.
         "advisory_a": ({Role.ADVISORY_BOARD}, None),
+        # Head of the org unit „Bauamt“ of A, where the staff member of the URLs works.
+        "unit_manager_a": ({Role.UNIT_MANAGER, Role.LEARNER}, town_a.id),
         "trainer": ({Role.TRAINER}, None),
         "admin": ({Role.ADMIN}, None),
     }
@@ -342,7 +357,11 @@ def build_world(db: Session) -> World:
         deactivate_missing=False,
         send_invitations=False,
     )
-    db.add(OrgUnit(municipality_id=town_a.id, name="Bauamt"))
+    bauamt = OrgUnit(municipality_id=town_a.id, name="Bauamt")
+    db.add(bauamt)
+    db.flush()
+    staff.org_unit_id = bauamt.id
+    people["unit_manager_a"].managed_units = [bauamt]
     period = f.period(db)
     [line] = add_to_plan(db, people["admin"], town_a, period, module.module_id, [], period.ends_on)
     workshop = record_workshop(

@@ -1,5 +1,5 @@
-"""The disclosure control under attack: a coordinator and the programme office compare every view they can read
-before and after each small workshop, and must not learn any workshop's exact size.
+"""The disclosure control under attack: a coordinator, the programme office and the head of an org unit compare
+every view they can read before and after each small workshop, and must not learn any workshop's exact size.
 
 Two worlds are played: workshops of 1, 2, 3 and 4 people recorded one at a time, and the same workshops (same days,
 same places) with 2, 1, 4 and 3 people. Every workshop's size differs between the worlds. If every view — pages,
@@ -24,6 +24,8 @@ from time_machine import TimeMachineFixture
 
 from lms import time as clock
 from lms.auth.models import Role, User
+from lms.orgs.models import OrgUnit
+from lms.orgs.role_changes import grant_role
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
@@ -67,7 +69,8 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def _views(app, people: dict[str, User], slugs: dict[str, str], periods: list[int]) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Everything the coordinator of A and the programme office can read that could carry workshop counts."""
+    """Everything the coordinator of A, the programme office and a head of an org unit of A can read that could
+    carry workshop counts (the head's pages carry none: a further view would be one more to subtract)."""
     seen: dict[str, str] = {}
     for who, paths in {
         "coordinator": [
@@ -91,11 +94,23 @@ def _views(app, people: dict[str, User], slugs: dict[str, str], periods: list[in
             f"/kommunen/{slugs['a']}/jahresnachweis.pdf",
             f"/kommunen/{slugs['b']}/jahresnachweis.pdf",
         ],
+        "unit_manager": [
+            *[f"/kommunen/{slugs['a']}/einheiten?zeitraum={p}" for p in periods],
+            f"/kommunen/{slugs['a']}/offen",
+            f"/kommunen/{slugs['a']}/offen.csv",
+            f"/kommunen/{slugs['a']}/offen.xlsx",
+            f"/kommunen/{slugs['a']}/abschluesse.csv",
+            f"/kommunen/{slugs['a']}/abschluesse.xlsx",
+            "/api/v1/me/completions",
+        ],
     }.items():
         client = app.test_client()
         _log_in(app, client, people[who])
         for path in paths:
             seen[f"{who} {path}"] = _text(client.get(path))
+        if who == "unit_manager":
+            assert client.get("/veranstaltungen").status_code in (403, 404)
+            continue
         # Every workshop page the list links to.
         listing = client.get("/veranstaltungen").data.decode()
         # Numerically: PostgreSQL does not reuse ids after a rollback, so the second world may cross a digit.
@@ -138,8 +153,15 @@ def test_no_view_reveals_the_size_of_a_small_workshop(app, db: Session, connecti
         "coordinator": f.user(db, Role.COORDINATOR, Role.LEARNER, municipality_id=town_a.id),
         "admin": f.user(db, Role.ADMIN),
     }
+    unit = OrgUnit(municipality_id=town_a.id, name="Sozialamt")
+    db.add(unit)
+    db.flush()
     for n in range(6):
-        f.staff_member(db, town_a.id, name=f"Person {n}")
+        f.staff_member(db, town_a.id, name=f"Person {n}").org_unit_id = unit.id if n % 2 else None
+    people["unit_manager"] = f.user(db, Role.LEARNER, municipality_id=town_a.id)
+    grant_role(
+        db, people["admin"], people["unit_manager"], Role.UNIT_MANAGER, "Leitung Sozialamt", units=[unit]
+    )
     # Another municipality's network already counted 10: the programme's whole is more than the unit.
     record_workshop(
         db,
@@ -178,3 +200,7 @@ def test_no_view_reveals_the_size_of_a_small_workshop(app, db: Session, connecti
     row_a = next(line for line in programme.splitlines() if line.startswith("Stadt A"))
     assert row_a.split(";")[7] == "10"  # 1 + 2 + 3 + 4, rounded once
     assert "Stadthaus, Raum 4" in after["coordinator /veranstaltungen"]
+    # The head of the unit reads its progress, and nothing of the network moved for them.
+    head = [view for view in after if view.startswith("unit_manager ")]
+    assert head and all(before[view] == after[view] for view in head)
+    assert "Sozialamt" in after[f"unit_manager /kommunen/{town_a.slug}/einheiten?zeitraum={periods[0]}"]

@@ -40,7 +40,7 @@ from lms.orgs.staff import (
 from lms.orgs.staff_csv import StaffFileError
 from lms.orgs.staff_import import ImportRefused, apply_import, preview_import, stage_import
 from lms.reports.plans import plan_lines
-from lms.scope import OutOfScope, require_municipality
+from lms.scope import OutOfScope, may_view_progress, require_municipality
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
@@ -75,6 +75,14 @@ def municipality_or_404(slug: str) -> Municipality:
         return require_municipality(acting_user(), found)
     except OutOfScope:
         abort(404)
+
+
+def progress_municipality_or_404(slug: str) -> Municipality:
+    """The municipality if the acting person sees the progress of (some of) its staff (heads of org units too)."""
+    found = get_db().scalar(select(Municipality).where(Municipality.slug == slug))
+    if found is None or not may_view_progress(acting_user(), found.id):
+        abort(404)
+    return found
 
 
 def chosen_period(today: date, periods: list[ProgrammePeriod] | None = None) -> ProgrammePeriod:
