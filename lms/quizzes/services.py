@@ -229,8 +229,10 @@ def _layout(quiz_version: QuizVersion, rng: random.Random) -> list[dict[str, Any
         question_type = get_type(question["type"])
         slot: dict[str, Any] = {"key": question["key"]}
         if question_type.arranged:
+            # LiaScript's "<!-- data-randomize -->" shuffles one question's options even in a quiz without shuffle.
+            randomize = bool(question["definition"].get("settings", {}).get("randomize"))
             slot[question_type.arranged] = question_type.arrange(
-                question["definition"], rng, quiz_version.is_shuffled
+                question["definition"], rng, quiz_version.is_shuffled or randomize
             )
         layout.append(slot)
     if quiz_version.is_shuffled:
@@ -249,6 +251,11 @@ def presented_questions(attempt: QuizAttempt) -> list[dict[str, Any]]:
         if field and field in slot and field in public:
             by_id = {entry["id"]: entry for entry in public[field]}
             public = {**public, field: [by_id[i] for i in slot[field]]}
+        if question["definition"].get("hints"):
+            public = {
+                **public,
+                "hints": question["definition"]["hints"],
+            }  # LiaScript "[[?]]": shown on request
         presented.append(
             {
                 "number": number,
@@ -357,17 +364,21 @@ def result_details(attempt: QuizAttempt, reveal: Reveal) -> list[dict[str, Any]]
         question_type = get_type(question["type"])
         chosen = (attempt.responses or {}).get(item["key"])
         is_correct = results.get(item["key"], {}).get("is_correct", False)
+        # LiaScript's "<!-- data-solution-button="off" -->": this question's right answer is never shown.
+        solution = reveal.right_answer and question["definition"].get("settings", {}).get(
+            "solution_button", True
+        )
         details.append(
             {
                 **item,
                 "response": chosen,
                 "is_correct": is_correct if reveal.correctness else None,
                 "correct_response": (
-                    question_type.correct_response(question["definition"]) if reveal.right_answer else None
+                    question_type.correct_response(question["definition"]) if solution else None
                 ),
                 # Type-specific facts for the result page (accepted spellings, each step right or wrong …):
                 # they reveal the solution, so they travel with the right answer.
-                "review": question_type.review(question["definition"], chosen) if reveal.right_answer else {},
+                "review": question_type.review(question["definition"], chosen) if solution else {},
                 "explanation_html": question["explanation_html"] if reveal.explanation else None,
             }
         )

@@ -112,6 +112,18 @@ def _invalid_answers(
     return messages
 
 
+def _posted(key: str) -> list[str]:
+    """The values posted for one question: fields named ``key``, and per row or gap ``key~part`` (a matrix row's
+    radio buttons need a group of their own), whose values become ``"part:value"``; an empty field is no answer."""
+    values = request.form.getlist(key)
+    prefix = f"{key}~"
+    for name in request.form:
+        if name.startswith(prefix):
+            part = name[len(prefix) :]
+            values += [f"{part}:{value}" for value in request.form.getlist(name) if value.strip()]
+    return values
+
+
 @bp.route("/versuche/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int) -> ResponseReturnValue:
@@ -128,7 +140,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     # Answers saved so far (by the page's autosave, „Zwischenspeichern“ or a failed submit) come back ticked.
     answers: dict[str, list[str]] = dict(current.draft_responses or {})
     if request.method == "POST":
-        answers = {q["key"]: request.form.getlist(q["key"]) for q in questions}
+        answers = {q["key"]: _posted(q["key"]) for q in questions}
         try:
             save_draft(db, user, current, answers)
         except DraftInvalid as invalid:

@@ -101,6 +101,11 @@ class QuestionType(ABC):
         return {}
 
     @classmethod
+    def listed_keys(cls, definition: dict[str, Any]) -> list[str]:
+        """Tally keys the statistics list even when nobody chose them (cells of a matrix, options of a gap)."""
+        return []
+
+    @classmethod
     def tally_keys(cls, definition: dict[str, Any], response: Any) -> list[str]:
         """What quiz statistics count for this response: option ids for choice types, else one key per answer.
 

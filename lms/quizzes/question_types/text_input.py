@@ -68,7 +68,10 @@ Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassism
     def claims_line(cls, line: str) -> bool:
         """A line that is nothing but ``[[…]]``, except the multiple-choice markers ``[[ ]]`` and ``[[X]]``."""
         match = _LINE.fullmatch(line)
-        return match is not None and match["body"].strip() not in ("", "X", "x")
+        if match is None or match["body"].strip() in ("", "X", "x", "?", "!"):
+            return False
+        # "[[a | (b) | c]]" is LiaScript's selection (the gap text type), not a text with variants.
+        return not any(_SELECTION.fullmatch(part.strip()) for part in match["body"].split("|"))
 
     @classmethod
     def parse(cls, answer_lines: list[tuple[int, str]], path: str) -> tuple[dict[str, Any], list[Problem]]:

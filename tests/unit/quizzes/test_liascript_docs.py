@@ -1,0 +1,246 @@
+"""Every quiz form of LiaScript's documentation (LiaScript/docs README.md, chapter „Quizzes“), in our own words.
+
+Each case names the documentation section whose syntax it follows; the question texts are ours. A case checks that
+the platform accepts the form and gives it LiaScript's meaning: the question type and the correct answers.
+Forms the platform refuses on purpose (scripts, generic quizzes) are checked for a clear message with the line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lms.markdown.problems import ContentInvalid
+from lms.quizzes.parse import parse_question
+from lms.quizzes.question_types import get_type
+
+# (documentation section, question source, type, correct response, extra definition entries)
+ACCEPTED: list[tuple[str, str, str, Any, dict[str, Any]]] = [
+    (
+        "Quiz Types › 1. Multiple-Choice (starting dashes, lowercase x)",
+        "## Welche Gründe nennt § 1 AGG?\n\n- [[ ]] Staatsangehörigkeit\n- [[X]] Alter\n- [[x]] Religion\n"
+        "- [[ ]] **Wohnort**\n",
+        "multiple_choice",
+        ("b", "c"),
+        {},
+    ),
+    (
+        "Quiz Types › 1. Multiple-Choice (without dashes)",
+        "## Welche Gründe nennt § 1 AGG?\n\n[[ ]] Staatsangehörigkeit\n[[X]] Alter\n[[x]] Religion\n",
+        "multiple_choice",
+        ("b", "c"),
+        {},
+    ),
+    (
+        "Quiz Types › 1. Multiple-Choice (indented by 4 spaces)",
+        "## Welche Gründe nennt § 1 AGG?\n\nFrage als Absatz.\n\n    [[ ]] Staatsangehörigkeit\n    [[X]] Alter\n"
+        "    [[x]] Religion\n",
+        "multiple_choice",
+        ("b", "c"),
+        {},
+    ),
+    (
+        "Quiz Types › 2. Single-Choice (starting dashes)",
+        "## Wen bindet Art. 3 GG?\n\n- [( )] Nur Private\n- [(X)] **Alle staatliche Gewalt**\n"
+        "- [( )] ~~Niemanden~~\n",
+        "single_choice",
+        ("b",),
+        {},
+    ),
+    (
+        "Quiz Types › 2. Single-Choice (several correct options, indented)",
+        "## Wie schreibt man die Abkürzung?\n\n    [(X)] AGG\n    [( )] AGB\n    [(x)] A.G.G.\n",
+        "single_choice",
+        ("a", "c"),
+        {},
+    ),
+    (
+        "Quiz Types › 2. Single-Choice › How to create a true/false quiz?",
+        "## Gibt es eine einfachere Art?\n\n    [( )] Yes\n    [(X)] No\n",
+        "true_false",
+        ("b",),
+        {},
+    ),
+    (
+        "Quiz Types › 3. Matrix-Quiz (starting dashes)",
+        "## Welches Genus?\n\n- [[männlich (der)] (weiblich [die]) [sächlich (das)]]\n"
+        "- [    [X]           [ ]             [ ]     ]  Antrag\n"
+        "- [    ( )           (X)             ( )     ]  Behörde\n",
+        "matrix",
+        ("a:a", "b:b"),
+        {},
+    ),
+    (
+        "Quiz Types › 3. Matrix-Quiz (indented, rows with several marks)",
+        "## Welches Genus?\n\n"
+        "    [[männlich (der)]   (weiblich [die])   [sächlich (das)]]\n"
+        "    [    [X]           [ ]             [ ]     ]  Bescheid\n"
+        "    [    ( )           ( )             (X)     ]  Amt\n"
+        "    [    [X]           [X]             [ ]     ]  Paprika\n"
+        "    [    (X)           (X)             (X)     ]  Joghurt\n",
+        "matrix",
+        ("a:a", "b:c", "c:a", "c:b", "d:a", "d:b", "d:c"),
+        {},
+    ),
+    (
+        "Quiz Types › 4. Text-Quiz (indented)",
+        "## Welches Gesetz gilt seit 2006?\n\n    [[AGG]]\n",
+        "text_input",
+        "AGG",
+        {},
+    ),
+    (
+        "Quiz Types › 5. Selection-Quiz (one line)",
+        "## Welche Frist gilt?\n\n[[ zwei Wochen | ( zwei Monate ) | ein Jahr ]]\n",
+        "gap_text",
+        ("g1:b",),
+        {},
+    ),
+    (
+        "Quiz Types › 5. Selection-Quiz (over several lines, two correct options)",
+        "## Welche Frist gilt?\n\n    [[  zwei Wochen\n    | ( zwei Monate )\n    |   ein Jahr\n"
+        "    | ( **acht Wochen** )\n    ]]\n",
+        "gap_text",
+        ("g1:b", "g1:d"),
+        {},
+    ),
+    (
+        "Quiz Types › 6. Gap-Text Extreme (text gaps in a sentence)",
+        "## Ergänzen Sie.\n\nDas [[ AGG ]] gilt seit [[ 2006 ]] in Deutschland.\n",
+        "gap_text",
+        ("g1:AGG", "g2:2006"),
+        {},
+    ),
+    (
+        "Quiz Types › 6. Gap-Text Extreme (selection in a sentence)",
+        "## Ergänzen Sie.\n\nDie Frist beträgt\n__zwei [[ (Monate) | Wochen | Jahre ]]__ ab Kenntnis.\n",
+        "gap_text",
+        ("g1:a",),
+        {},
+    ),
+    (
+        "Tweaks › Hints (indented)",
+        "## Was ist 37 + 15?\n\n    [[52]]\n    [[?]] mehr als 50\n    [[?]] weniger als 55\n",
+        "text_input",
+        "52",
+        {"hints": ["mehr als 50", "weniger als 55"]},
+    ),
+    (
+        "Tweaks › Hints (starting dashes)",
+        "## Was ist 37 + 15?\n\n[[52]]\n- [[?]] mehr als 50\n- [[?]] gerade Zahl\n",
+        "text_input",
+        "52",
+        {"hints": ["mehr als 50", "gerade Zahl"]},
+    ),
+    (
+        "Tweaks › Solution",
+        "## Was ist 37 + 15?\n\n[[52]]\n[[?]] mehr als 50\n*************\n\n52 ist richtig.\n\n*************\n",
+        "text_input",
+        "52",
+        {"hints": ["mehr als 50"]},
+    ),
+    (
+        "Tweaks › Randomization",
+        "## Sind die Antworten geordnet?\n\n<!-- data-randomize -->\n- [(X)] ja\n- [( )] nein\n- [(X)] vielleicht\n",
+        "single_choice",
+        ("a", "c"),
+        {"settings": {"randomize": True}},
+    ),
+    (
+        "Tweaks › Further Settings › Maximum Trials",
+        '## Was geschieht nach drei Fehlversuchen?\n\n<!-- data-max-trials="3"-->\n[( )] Nichts\n[(X)] Gelöst\n',
+        "single_choice",
+        ("b",),
+        {"settings": {"max_trials": 3}},
+    ),
+    (
+        "Tweaks › Further Settings › Hide and reveal the solve button (off)",
+        '## Lässt sich die Lösung zeigen?\n\n<!-- data-solution-button="off" -->\n[( )] Ja\n[(X)] Nein\n',
+        "true_false",
+        ("b",),
+        {"settings": {"solution_button": False}},
+    ),
+    (
+        "Tweaks › Further Settings › Hide and reveal the solve button (after trials)",
+        '## Wie viele Versuche?\n\n<!-- data-solution-button="3" -->\n[[3]]\n',
+        "text_input",
+        "3",
+        {"settings": {"solution_button": True}},
+    ),
+    (
+        "Tweaks › Further Settings › Combinations",
+        '## Nur zwei Versuche\n\n<!--\n  data-max-trials="2"\n  data-solution-button="off"\n  data-randomize\n-->\n'
+        "[( )] Falsch gedacht\n[(X)] Richtig gedacht\n",
+        "single_choice",
+        ("b",),
+        {"settings": {"max_trials": 2, "solution_button": False, "randomize": True}},
+    ),
+    (
+        "Quiz Types › Notes about Questions (question as a paragraph, quiz indented)",
+        "## Frage\n\nStellen Sie die Frage als Absatz,\ngefolgt von was?\n\n    [[Quiz]]\n",
+        "text_input",
+        "Quiz",
+        {},
+    ),
+]
+
+REFUSED = [
+    (
+        "Quiz Types › 0. Generic Quizzes",
+        "## Zufall\n\n[[!]]\n<script>\n  Math.random() < 0.2\n</script>\n",
+        3,
+    ),
+    (
+        "Associated Scripts › Cleaning up",
+        '## Fisch\n\n[[dam]]\n<script>\nlet input = "@input".trim()\ninput == "dam"\n</script>\n',
+        4,
+    ),
+    (
+        "Associated Scripts › Quiz @inputs (selection)",
+        "## Auswahl\n\n[[A|B|C|(D)]]\n<script> alert(@input) </script>\n",
+        4,
+    ),
+    (
+        "Tweaks › Further Settings › Hide and reveal the hint button (not supported)",
+        '## Hinweise\n\n<!-- data-hint-button="2" -->\n[[2]]\n[[?]] kleiner als 3\n',
+        3,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("section", "source", "type_name", "correct", "extra"), ACCEPTED, ids=[c[0] for c in ACCEPTED]
+)
+def test_documented_form_is_accepted_with_liascripts_meaning(
+    section: str, source: str, type_name: str, correct: Any, extra: dict[str, Any]
+) -> None:
+    question = parse_question(source, "liascript.md")
+    assert question.type == type_name, section
+    assert get_type(question.type).correct_response(question.definition) == correct
+    for key, value in extra.items():
+        assert question.definition[key] == value
+    assert "data-" not in question.stem_html  # settings comments are read, never shown to learners
+
+
+@pytest.mark.parametrize(("section", "source", "line"), REFUSED, ids=[c[0] for c in REFUSED])
+def test_scripts_and_unsupported_settings_are_refused_clearly(section: str, source: str, line: int) -> None:
+    with pytest.raises(ContentInvalid) as raised:
+        parse_question(source, "liascript.md")
+    (problem,) = raised.value.problems
+    assert problem.line == line
+    assert "Skript" in problem.message or "nicht unterstützt" in problem.message
+
+
+def test_selection_grading_matches_liascript_any_marked_option_counts() -> None:
+    question = parse_question(ACCEPTED[10][1], "liascript.md")
+    grade = get_type(question.type).grade
+    assert grade(question.definition, ("g1:b",)) == 1.0
+    assert grade(question.definition, ("g1:d",)) == 1.0
+    assert grade(question.definition, ("g1:a",)) == 0.0
+
+
+def test_text_quiz_is_compared_leniently_here_where_liascript_compares_exactly() -> None:
+    """Documented difference (docs/content-format.md): „agg.“ counts here, LiaScript wants exactly „AGG“."""
+    question = parse_question(ACCEPTED[8][1], "liascript.md")
+    assert get_type(question.type).grade(question.definition, " agg. ") == 1.0
