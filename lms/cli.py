@@ -195,13 +195,38 @@ def content_status(paths: tuple[str, ...]) -> None:
 @content_group.command("export")
 @click.option(
     "--output",
-    type=click.Path(file_okay=False),
+    type=click.Path(),
     default=None,
-    help="Zielverzeichnis; darin entstehen modules/ und quizzes/ (Standard: das Verzeichnis des Curriculums)",
+    help="Zielverzeichnis; darin entstehen modules/ und quizzes/ (Standard: das Verzeichnis des Curriculums). "
+    "Mit --liascript: die Zieldatei (Standard: Ausgabe auf dem Terminal)",
 )
-def content_export(output: str | None) -> None:
+@click.option(
+    "--liascript",
+    "liascript_slug",
+    metavar="SLUG",
+    default=None,
+    help="Modul SLUG mit seinem Quiz als eine LiaScript-Kursdatei schreiben (siehe docs/content-format.md)",
+)
+def content_export(output: str | None, liascript_slug: str | None) -> None:
     """Die aktuellen veröffentlichten Versionen als Dateien schreiben (z. B. um Browser-Änderungen in git zu übernehmen)."""
-    from lms.authoring.sync import current_texts, write_texts
+    from lms.authoring.sync import current_texts, liascript_export, write_texts
+
+    if liascript_slug is not None:
+        with unit_of_work() as session:
+            course = liascript_export(session, liascript_slug)
+        if course is None:
+            raise click.ClickException(f"Kein veröffentlichtes Modul „{liascript_slug}“.")
+        if output is None:
+            click.echo(course, nl=False)
+            return
+        try:
+            Path(output).write_text(course, encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(
+                f"Schreiben in „{output}“ nicht möglich: {error.strerror or error}"
+            ) from None
+        click.echo(f"{output}: LiaScript-Kurs geschrieben")
+        return
 
     with unit_of_work() as session:
         files = current_texts(session)

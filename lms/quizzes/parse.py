@@ -24,6 +24,7 @@ from lms.markdown.structure import (
     split_sections,
 )
 from lms.quizzes.question_types import REGISTRY, type_for_answer_lines, types_for_line
+from lms.quizzes.question_types.text_input import match_key
 from lms.quizzes.review import DEFAULT_REVIEW, REVIEW_KEYS, ReviewOptions, When
 from lms.text import N_
 
@@ -110,7 +111,7 @@ _SETTING = re.compile(
     r"""(?P<name>[A-Za-z][\w-]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?"""
 )
 #: The LiaScript settings comments this platform understands (docs/content-format.md, „Einstellungen je Frage“).
-SETTINGS = ("data-randomize", "data-max-trials", "data-solution-button")
+SETTINGS = ("data-randomize", "data-max-trials", "data-solution-button", "data-lms-variants")
 _OFF = ("off", "false", "disable", "no")
 _ON = ("on", "true", "enable", "yes", "")
 
@@ -178,6 +179,8 @@ def _settings_comment(stem: list[str], first: int, path: str) -> tuple[int, dict
             settings["solution_button"] = (
                 True  # shown after n wrong trials in LiaScript; here after the attempt
             )
+        elif name == "data-lms-variants" and value:
+            settings["variants"] = [variant.strip() for variant in value.split("|") if variant.strip()]
         elif name in SETTINGS:
             problems.append(
                 Problem.of(path, first + begin, N_("Der Wert von „%(name)s“ ist ungültig."), name=name)
@@ -348,8 +351,17 @@ def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion 
         return None, problems
     if parts.hints:
         definition["hints"] = [render_inline(hint) for hint in parts.hints]
-    if parts.settings:
-        definition["settings"] = parts.settings
+    settings = dict(parts.settings)
+    if variants := settings.pop("variants", None):
+        # "<!-- data-lms-variants="…" -->" above "[[AGG]]": further spellings in a form LiaScript keeps silent.
+        if type_name == "text_input":
+            known = {match_key(text) for text in definition["accepted"]}
+            definition["accepted"] += [v for v in variants if match_key(v) and match_key(v) not in known]
+        else:
+            message = N_("„data-lms-variants“ gilt nur für eine Texteingabe „[[Antwort]]“.")
+            problems.append(Problem(path, raw.line, message))
+    if settings:
+        definition["settings"] = settings
     explanation = parts.explanation
     question = QuizQuestion(
         key=key,

@@ -57,19 +57,23 @@ Art. 3 GG bindet alle staatliche Gewalt; das AGG regelt Beschäftigung und Zivil
     arranged = "rows"
 
     @classmethod
+    def _header_cells(cls, line: str) -> list[re.Match[str]]:
+        """The column cells of a header line (at least two), or [] if the line is no header."""
+        match = _HEADER.fullmatch(line.strip())
+        cells = list(_HEADER_CELL.finditer(match["cells"])) if match else []
+        return cells if len(cells) >= 2 else []
+
+    @classmethod
     def claims_line(cls, line: str) -> bool:
         """A header ``[[…] (…)]`` or a row ``[ (X) [ ] ] text``."""
-        return _ROW.fullmatch(line) is not None or (
-            _HEADER.fullmatch(line.strip()) is not None and len(_HEADER_CELL.findall(line)) >= 2
-        )
+        return _ROW.fullmatch(line) is not None or bool(cls._header_cells(line))
 
     @classmethod
     def claims(cls, answer_lines: list[str]) -> bool:
         """A header first, then at least one row."""
         return (
             len(answer_lines) >= 2
-            and _HEADER.fullmatch(answer_lines[0].strip()) is not None
-            and len(_HEADER_CELL.findall(answer_lines[0])) >= 2
+            and bool(cls._header_cells(answer_lines[0]))
             and all(_ROW.fullmatch(line) for line in answer_lines[1:])
         )
 
@@ -79,7 +83,7 @@ Art. 3 GG bindet alle staatliche Gewalt; das AGG regelt Beschäftigung und Zivil
         header = answer_lines[0][1]
         columns = [
             {"id": letter_id(i), "html": render_inline((m["a"] if m["a"] is not None else m["b"]).strip())}
-            for i, m in enumerate(_HEADER_CELL.finditer(header))
+            for i, m in enumerate(cls._header_cells(header))
         ]
         problems: list[Problem] = []
         rows: list[dict[str, Any]] = []

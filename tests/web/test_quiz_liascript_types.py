@@ -1,0 +1,146 @@
+"""Matrix, selection in a sentence, hints and LiaScript settings, taken through the real form and counted in the
+statistics. Every figure below is computed by hand in the comments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import Role
+from lms.quizzes.models import QuizAttempt
+from lms.quizzes.queries import version_statistics
+from tests import factories as f
+
+QUIZ = """---
+module: testmodul
+pass_mark: 50
+scoring: partial
+---
+
+## Welche Rechtsquelle regelt was?
+
+[[Grundgesetz] [AGG] [Landesrecht]]
+[    ( )         (X)      ( )      ]  Entschädigung im Arbeitsleben
+[    (X)         ( )      ( )      ]  Gleichheit vor dem Gesetz
+[    [X]         [X]      [ ]      ]  Schutz wegen der ethnischen Herkunft
+
+## Ergänzen Sie den Satz.
+
+Ansprüche müssen innerhalb von [[ zwei Wochen | (zwei Monaten) ]] nach § [[ 15 ]] AGG geltend gemacht werden.
+***
+§ 15 Abs. 4 AGG.
+***
+
+## Wer entscheidet über den Widerspruch?
+
+<!--
+  data-randomize
+  data-solution-button="off"
+-->
+- [( )] Die Person, die den Bescheid erlassen hat, allein
+- [(X)] Die Widerspruchsbehörde
+- [[?]] Denken Sie an das Vier-Augen-Prinzip.
+"""
+
+# Learner A: everything right                                   → 1 + 1 + 1         = 3 of 3 = 100.0 %
+A = {"q1~a": "b", "q1~b": "a", "q1~c": ["a", "b"], "q2~g1": "b", "q2~g2": "15", "q3": "b"}
+# Learner B: matrix row a right, b and c wrong → 1/3; gap 1 wrong, gap 2 right (" 15." lenient) → 1/2; q3 wrong → 0
+#            5/6 of 3 points = 27.777… → 27.8 %, failed
+B = {"q1~a": "b", "q1~b": "c", "q1~c": "a", "q2~g1": "a", "q2~g2": " 15.", "q3": "a"}
+# Learner C: matrix rows b and c right → 2/3; gap 1 right, gap 2 empty → 1/2; q3 right → 1
+#            13/6 of 3 points = 72.222… → 72.2 %, passed
+C = {"q1~a": "a", "q1~b": "a", "q1~c": ["a", "b"], "q2~g1": "b", "q2~g2": "", "q3": "b"}
+
+
+def _take(client, db: Session, answers: dict[str, object]) -> QuizAttempt:  # type: ignore[no-untyped-def]
+    person = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
+    f.login(client, person.email)
+    start_page = client.get("/module/testmodul/quiz").text
+    start = client.post("/module/testmodul/quiz", data={"csrf_token": f._csrf_from(start_page)})
+    url = start.headers["Location"]
+    form = client.get(url).text
+    done = client.post(url, data={"csrf_token": f._csrf_from(form), **answers})
+    assert done.status_code == 303, done.text
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+    return db.scalars(select(QuizAttempt).where(QuizAttempt.user_id == person.id)).one()
+
+
+def test_form_shows_matrix_rows_gaps_and_hints_without_answers(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(db, QUIZ)
+    person = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
+    f.login(client, person.email)
+    start_page = client.get("/module/testmodul/quiz").text
+    start = client.post("/module/testmodul/quiz", data={"csrf_token": f._csrf_from(start_page)})
+    page = client.get(start.headers["Location"]).text
+    # A matrix row is its own radio group (single choice) or a set of checkboxes (multiple choice).
+    assert 'type="radio" id="q1-a-a" name="q1~a" value="a"' in page
+    assert 'type="checkbox" id="q1-c-a" name="q1~c" value="a"' in page
+    # The selection sits inside the sentence, labelled for screen readers; the text gap is a field.
+    assert 'name="q2~g1"' in page and 'name="q2~g2"' in page
+    assert "Lücke 1" in page and "innerhalb von" in page
+    # The hint is there on request, the settings comment is not shown.
+    assert "<details" in page and "Vier-Augen-Prinzip" in page
+    assert "data-randomize" not in page and "data-solution-button" not in page
+
+
+def test_partial_scores_results_and_statistics_per_row_and_gap(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    version = f.published_quiz(db, QUIZ)
+    first = _take(client, db, A)
+    second = _take(client, db, B)
+    third = _take(client, db, C)
+    assert (first.score_percent, first.is_passed) == (Decimal("100.0"), True)
+    assert (second.score_percent, second.is_passed) == (Decimal("27.8"), False)
+    assert (third.score_percent, third.is_passed) == (Decimal("72.2"), True)
+    assert [round(r["score"], 4) for r in second.results] == [0.3333, 0.5, 0.0]
+    assert second.responses["q1"] == ["a:b", "b:c", "c:a"]
+    assert second.responses["q2"] == ["g1:a", "g2:15."]
+
+    stats = version_statistics(db, version, first_only=False)
+    assert stats.attempts == 3
+    # Facility = mean score: matrix (1 + 1/3 + 2/3)/3, gaps (1 + 1/2 + 1/2)/3, choice (1 + 0 + 1)/3: all 66.7 %.
+    assert [round(q.facility, 1) for q in stats.questions] == [66.7, 66.7, 66.7]
+    matrix = {o.key: (o.count, o.is_correct) for o in stats.questions[0].options}
+    # Every cell is listed; row a: "AGG" by A and B, "Grundgesetz" by C; row b: "Grundgesetz" A, C, "Landesrecht" B;
+    # row c: "Grundgesetz" all three, "AGG" A and C.
+    assert matrix == {
+        "a:a": (1, False),
+        "a:b": (2, True),
+        "a:c": (0, False),
+        "b:a": (2, True),
+        "b:b": (0, False),
+        "b:c": (1, False),
+        "c:a": (3, True),
+        "c:b": (2, True),
+        "c:c": (0, False),
+    }
+    gaps = {o.key: (o.count, o.is_correct) for o in stats.questions[1].options}
+    # Gap 1: „zwei Monaten“ (right) by A and C, „zwei Wochen“ by B; gap 2: „15“ by A and B (B typed " 15.").
+    assert gaps == {"g1:a": (1, False), "g1:b": (2, True), "g2=15": (2, True)}
+    labels = [o.label for o in stats.questions[0].options]
+    assert labels[1] == "Entschädigung im Arbeitsleben → AGG"
+
+
+def test_solution_button_off_hides_that_questions_right_answer(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(
+        db,
+        QUIZ.replace("pass_mark: 50", "pass_mark: 50\nreview: {correctness: always, right_answer: always}"),
+    )
+    person = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
+    f.login(client, person.email)
+    start_page = client.get("/module/testmodul/quiz").text
+    start = client.post("/module/testmodul/quiz", data={"csrf_token": f._csrf_from(start_page)})
+    url = start.headers["Location"]
+    done = client.post(url, data={"csrf_token": f._csrf_from(client.get(url).text), **B})
+    result = client.get(done.headers["Location"]).text
+    q3 = result[result.index('id="q3-title"') :]
+    assert "Widerspruchsbehörde" in q3  # the options are listed …
+    assert (
+        "<strong>richtig</strong>" not in q3
+    )  # … but which is right is never shown (data-solution-button="off")
+    q1 = result[result.index('id="q1-title"') : result.index('id="q2-title"')]
+    assert "richtig:" in q1  # the matrix shows each row's right columns
