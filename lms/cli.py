@@ -297,8 +297,21 @@ def _quiz_html(doc: QuizDocument) -> str:
     parts = []
     for q in doc.questions:
         public = get_type(q.type).public(q.definition)
-        # Choice questions list their options, ordering questions their steps; text input has neither.
-        items = public.get("options") or public.get("steps") or []
+        # Choice questions list their options, ordering questions their steps, a matrix its statements (and the
+        # columns); a sentence with gaps shows them as „[Lücke 1: a / b]“; text input has none of these.
+        items = public.get("options") or public.get("steps") or public.get("rows") or []
+        if "columns" in public:
+            items = [{"html": " | ".join(c["html"] for c in public["columns"])}, *items]
+        if "parts" in public:
+            sentence = "".join(
+                part["html"]
+                if "gap" not in part
+                else f"[Lücke {part['gap'][1:]}"
+                + (": " + " / ".join(o["html"] for o in part["options"]) if part["kind"] == "select" else "")
+                + "]"
+                for part in public["parts"]
+            )
+            items = [{"html": sentence}]
         options = "".join(f"<li>{item['html']}</li>" for item in items)
         parts.append(
             f'<section id="{q.key}">\n<h2>{escape(q.title)}</h2>\n{q.stem_html}<ul>{options}</ul>\n'

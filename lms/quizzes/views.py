@@ -18,6 +18,7 @@ from lms.content.queries import visible_module
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.queries import quiz_of_module, version_counts, version_statistics
 from lms.quizzes.question_types import ResponseInvalid, get_type
+from lms.quizzes.question_types.base import posted_answers
 from lms.quizzes.review import When
 from lms.quizzes.services import (
     AttemptClosedError,
@@ -112,18 +113,6 @@ def _invalid_answers(
     return messages
 
 
-def _posted(key: str) -> list[str]:
-    """The values posted for one question: fields named ``key``, and per row or gap ``key~part`` (a matrix row's
-    radio buttons need a group of their own), whose values become ``"part:value"``; an empty field is no answer."""
-    values = request.form.getlist(key)
-    prefix = f"{key}~"
-    for name in request.form:
-        if name.startswith(prefix):
-            part = name[len(prefix) :]
-            values += [f"{part}:{value}" for value in request.form.getlist(name) if value.strip()]
-    return values
-
-
 @bp.route("/versuche/<int:attempt_id>", methods=["GET", "POST"])
 @login_required
 def attempt(attempt_id: int) -> ResponseReturnValue:
@@ -140,7 +129,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     # Answers saved so far (by the page's autosave, „Zwischenspeichern“ or a failed submit) come back ticked.
     answers: dict[str, list[str]] = dict(current.draft_responses or {})
     if request.method == "POST":
-        answers = {q["key"]: _posted(q["key"]) for q in questions}
+        answers = {q["key"]: posted_answers(request.form, q["key"]) for q in questions}
         try:
             save_draft(db, user, current, answers)
         except DraftInvalid as invalid:

@@ -144,3 +144,37 @@ def test_solution_button_off_hides_that_questions_right_answer(client, db: Sessi
     )  # … but which is right is never shown (data-solution-button="off")
     q1 = result[result.index('id="q1-title"') : result.index('id="q2-title"')]
     assert "richtig:" in q1  # the matrix shows each row's right columns
+
+
+def test_trainers_preview_grades_matrix_rows_and_gaps_posted_per_row(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(db, QUIZ)
+    f.login(client, f.user(db, Role.TRAINER).email)
+    url = "/inhalte/testmodul/vorschau/quiz"
+    form = client.get(url)
+    assert "Vier-Augen-Prinzip" in form.text  # hints in the preview too
+    seed = form.text.split('name="seed" value="', 1)[1].split('"', 1)[0]
+    result = client.post(url, data={"csrf_token": f._csrf_from(form.text), "seed": seed, **A})
+    assert result.status_code == 200, result.text
+    assert "100" in result.text and result.text.count("Richtig beantwortet") == 3
+
+
+def test_content_problems_with_values_are_shown_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A problem built from a catalogue entry with values (here: an unsupported LiaScript setting) is translated."""
+    from lms.markdown.problems import ContentInvalid
+    from lms.quizzes.parse import parse_question
+    from lms.web.i18n import problem_text
+
+    try:
+        parse_question('## Frage\n\n<!-- data-hint-button="2" -->\n[[2]]\n', "x.md")
+    except ContentInvalid as invalid:
+        (problem,) = invalid.problems
+    with client.application.test_request_context(headers={"Accept-Language": "en"}):
+        from flask_babel import refresh
+
+        refresh()
+        english = problem_text(problem)
+    assert english.startswith(
+        "The setting “data-hint-button” is not supported here; possible settings: data-random"
+    )
+    assert problem.message.startswith("Die Einstellung „data-hint-button“ wird hier nicht unterstützt")

@@ -68,7 +68,8 @@ geltend gemacht werden.
         if first is None:
             return False
         plain = "|" not in first["body"] and _CHOSEN.fullmatch(first["body"].strip()) is None
-        return not (first.start() == 0 and plain)  # "[[AGG]]" alone is a text input
+        # "[[AGG]]" alone is a text input, "[[2]] Schritt" an ordering step; "[[ 2 ]] + [[ 5 ]] = [[ 7 ]]" has gaps.
+        return not (first.start() == 0 and plain and len(_GAP.findall(line)) == 1)
 
     @classmethod
     def claims(cls, answer_lines: list[str]) -> bool:
@@ -79,7 +80,11 @@ geltend gemacht werden.
     def parse(cls, answer_lines: list[tuple[int, str]], path: str) -> tuple[dict[str, Any], list[Problem]]:
         """Text between gaps as sanitised inline HTML; each gap a selection or a text with its answers."""
         line_number = answer_lines[0][0]
-        source = " ".join(" ".join(text.split()) for _, text in answer_lines)
+        # A gap sentence may stand in a quotation ("> … [[ a | (b) ]]"): the quote marks are not part of the text.
+        lines = [line for _, text in answer_lines for line in text.split("\n")]
+        if all(line.lstrip().startswith(">") for line in lines):
+            lines = [line.lstrip()[1:] for line in lines]
+        source = " ".join(" ".join(line.split()) for line in lines if line.strip())
         parts: list[dict[str, Any]] = []
         problems: list[Problem] = []
         position = 0

@@ -120,6 +120,21 @@ ACCEPTED: list[tuple[str, str, str, Any, dict[str, Any]]] = [
         {},
     ),
     (
+        "Quiz Types › 6. Gap-Text Extreme › More!!! › Base Math",
+        "## Rechnen Sie.\n\n[[ 2 ]] + [[ 5 ]] = [[ 7 ]]\n",
+        "gap_text",
+        ("g1:2", "g2:5", "g3:7"),
+        {},
+    ),
+    (
+        "Quiz Types › 6. Gap-Text Extreme › More!!! › Who said this?",
+        "## Wer sagte das?\n\n> „Die Würde des Menschen ist unantastbar.“\n>\n"
+        "> -- Art. 1 [[ BGB | (GG) | AGG ]]\n",
+        "gap_text",
+        ("g1:b",),
+        {},
+    ),
+    (
         "Tweaks › Hints (indented)",
         "## Was ist 37 + 15?\n\n    [[52]]\n    [[?]] mehr als 50\n    [[?]] weniger als 55\n",
         "text_input",
@@ -233,7 +248,7 @@ def test_scripts_and_unsupported_settings_are_refused_clearly(section: str, sour
 
 
 def test_selection_grading_matches_liascript_any_marked_option_counts() -> None:
-    question = parse_question(ACCEPTED[10][1], "liascript.md")
+    question = parse_question(next(c[1] for c in ACCEPTED if "several lines" in c[0]), "liascript.md")
     grade = get_type(question.type).grade
     assert grade(question.definition, ("g1:b",)) == 1.0
     assert grade(question.definition, ("g1:d",)) == 1.0
@@ -242,5 +257,5 @@ def test_selection_grading_matches_liascript_any_marked_option_counts() -> None:
 
 def test_text_quiz_is_compared_leniently_here_where_liascript_compares_exactly() -> None:
     """Documented difference (docs/content-format.md): „agg.“ counts here, LiaScript wants exactly „AGG“."""
-    question = parse_question(ACCEPTED[8][1], "liascript.md")
+    question = parse_question(next(c[1] for c in ACCEPTED if "4. Text-Quiz" in c[0]), "liascript.md")
     assert get_type(question.type).grade(question.definition, " agg. ") == 1.0
