@@ -24,13 +24,9 @@ _CHOSEN = re.compile(r"\((?P<text>.*)\)")
 MAX_GAPS = 20
 #: Tally key of a text gap's answer: "g1=typed text" (a select gap's key is "g1:option id").
 _TEXT_KEY = "="
+#: Marks a gap's place while the sentence is rendered (letters only, so Markdown leaves it alone).
+_PLACEHOLDER = "LMSGAPPLACEHOLDER"
 _KEY = re.compile(r"(?P<gap>g\d+)(?P<kind>[:=])(?P<value>.*)", re.DOTALL)
-
-
-def _spaced(text: str) -> str:
-    """Text between gaps as inline HTML, keeping one space where it met a gap with one ("[[a]]." has none)."""
-    html = render_inline(text.strip())
-    return (" " if text[:1].isspace() else "") + html + (" " if text[-1:].isspace() else "")
 
 
 def _gap_id(index: int) -> str:
@@ -85,14 +81,9 @@ geltend gemacht werden.
         if all(line.lstrip().startswith(">") for line in lines):
             lines = [line.lstrip()[1:] for line in lines]
         source = " ".join(" ".join(line.split()) for line in lines if line.strip())
-        parts: list[dict[str, Any]] = []
+        gaps: list[dict[str, Any]] = []
         problems: list[Problem] = []
-        position = 0
         for index, match in enumerate(_GAP.finditer(source)):
-            before = source[position : match.start()]
-            if before.strip():
-                parts.append({"html": _spaced(before)})
-            position = match.end()
             gap_id = _gap_id(index)
             variants = [variant.strip() for variant in match["body"].split("|")]
             if any(not variant for variant in variants):
@@ -111,17 +102,23 @@ geltend gemacht werden.
                         "z. B. „[[ a | (b) | c ]]“."
                     )
                     problems.append(Problem(path, line_number, message))
-                parts.append({"gap": gap_id, "kind": "select", "options": options})
+                gaps.append({"gap": gap_id, "kind": "select", "options": options})
             else:
                 accepted = variants[0]
                 if not match_key(accepted) or len(accepted) > MAX_LENGTH:
                     problems.append(Problem(path, line_number, N_("Eine richtige Antwort ist leer.")))
-                parts.append(
-                    {"gap": gap_id, "kind": "text", "accepted": [accepted], "max_length": MAX_LENGTH}
-                )
-        rest = source[position:]
-        if rest.strip():
-            parts.append({"html": _spaced(rest)})
+                gaps.append({"gap": gap_id, "kind": "text", "accepted": [accepted], "max_length": MAX_LENGTH})
+        # The sentence is rendered once with a placeholder per gap, so emphasis around a gap ("__4 [[…]]__") stays
+        # one element; the HTML between placeholders is stored in order (pieces may open or close a tag: the
+        # template writes them all, in order, so the whole is the sanitiser's balanced HTML).
+        marked = _GAP.sub(lambda _: f"{_PLACEHOLDER}x", source)
+        pieces = render_inline(marked).split(f"{_PLACEHOLDER}x")
+        parts: list[dict[str, Any]] = []
+        for piece, gap in zip(pieces, [*gaps, None], strict=True):
+            if piece:
+                parts.append({"html": piece})
+            if gap is not None:
+                parts.append(gap)
         return {"parts": parts}, problems
 
     @classmethod

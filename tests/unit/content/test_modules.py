@@ -473,5 +473,7 @@ def test_liascript_quiz_syntax_in_a_module_is_reported_on_its_line(quiz_line: st
 
 
 def test_quiz_syntax_in_code_may_be_shown_in_a_module() -> None:
-    body = BODY.replace("\n## ", "\nSo sieht es aus: `[(X)] richtig` und `[[AGG]]`.\n\n```\n[[X]] a\n```\n\n## ", 1)
+    body = BODY.replace(
+        "\n## ", "\nSo sieht es aus: `[(X)] richtig` und `[[AGG]]`.\n\n```\n[[X]] a\n```\n\n## ", 1
+    )
     parse_module(module(body=body), PATH)  # no problem

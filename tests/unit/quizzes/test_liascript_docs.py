@@ -120,6 +120,22 @@ ACCEPTED: list[tuple[str, str, str, Any, dict[str, Any]]] = [
         {},
     ),
     (
+        "Quiz Types › 6. Gap-Text Extreme (styled text gaps over several lines)",
+        "## Ergänzen Sie die Zeitformen.\n\n__Ich (lernen) [[  lerne seit Jahren  ]] Deutsch.__\n"
+        "Letztes Jahr (nicht / arbeiten) [[ arbeitete nicht ]] genug,\ndeshalb (sein) _[[ waren ]]_ die Noten "
+        "schlecht.\n",
+        "gap_text",
+        ("g1:lerne seit Jahren", "g2:arbeitete nicht", "g3:waren"),
+        {},
+    ),
+    (
+        "Quiz Types › 6. Gap-Text Extreme (text gap and styled selection)",
+        "## Ergänzen Sie.\n\nDas [[ AGG ]] gilt seit 2006 für Beschäftigte\nund __für [[ (Bewerbende) | Kundschaft ]]__!\n",
+        "gap_text",
+        ("g1:AGG", "g2:a"),
+        {},
+    ),
+    (
         "Quiz Types › 6. Gap-Text Extreme › More!!! › Base Math",
         "## Rechnen Sie.\n\n[[ 2 ]] + [[ 5 ]] = [[ 7 ]]\n",
         "gap_text",
@@ -259,3 +275,11 @@ def test_text_quiz_is_compared_leniently_here_where_liascript_compares_exactly()
     """Documented difference (docs/content-format.md): „agg.“ counts here, LiaScript wants exactly „AGG“."""
     question = parse_question(next(c[1] for c in ACCEPTED if "4. Text-Quiz" in c[0]), "liascript.md")
     assert get_type(question.type).grade(question.definition, " agg. ") == 1.0
+
+
+def test_emphasis_around_a_gap_stays_one_element_in_the_sentence() -> None:
+    question = parse_question(next(c[1] for c in ACCEPTED if "styled selection" in c[0]), "liascript.md")
+    html = "".join(
+        part["html"] if "html" in part else f"[{part['gap']}]" for part in question.definition["parts"]
+    )
+    assert html == "Das [g1] gilt seit 2006 für Beschäftigte und <strong>für [g2]</strong>!"
