@@ -178,3 +178,31 @@ def test_content_problems_with_values_are_shown_in_english(client, db: Session) 
         "The setting “data-hint-button” is not supported here; possible settings: data-random"
     )
     assert problem.message.startswith("Die Einstellung „data-hint-button“ wird hier nicht unterstützt")
+
+
+def test_the_api_serves_matrix_and_gaps_by_its_schema_and_grades_them(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    from lms.auth.services import create_api_token
+
+    f.published_module(db)
+    f.published_quiz(db, QUIZ)
+    _row, secret = create_api_token(db, f.user(db, Role.LEARNER), "Fachverfahren")
+    headers = {"Authorization": f"Bearer {secret}"}
+    schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Question"]
+    started = client.post("/api/v1/modules/testmodul/attempts", headers=headers)
+    assert started.status_code == 201
+    questions = {q["key"]: q for q in started.json["questions"]}
+    for question in questions.values():
+        jsonschema.validate(question, schema)
+    assert [row["multiple"] for row in questions["q1"]["rows"]] == [False, False, True]
+    assert [part.get("kind") for part in questions["q2"]["parts"] if "gap" in part] == ["select", "text"]
+    assert questions["q3"]["hints"] == ["Denken Sie an das Vier-Augen-Prinzip."]
+    assert '"correct"' not in started.text and "accepted" not in started.text and "settings" not in started.text
+    # Learner B's answers through the API: 5/6 of 3 points = 27.8 % (see the form test above).
+    responses = {"q1": ["a:b", "b:c", "c:a"], "q2": ["g1:a", "g2: 15."], "q3": ["a"]}
+    submitted = client.post(
+        f"/api/v1/attempts/{started.json['id']}/submit", headers=headers, json={"responses": responses}
+    )
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json["score_percent"] == 27.8 and submitted.json["passed"] is False
