@@ -53,6 +53,10 @@ _SCRIPT_MESSAGE = N_(
     "Skripte („<script>“, „@input“) und generische Quizze („[[!]]“) von LiaScript führt die Plattform nicht aus; "
     "bewertet wird nur, was die Antwortzeilen festlegen. Entfernen Sie das Skript."
 )
+_SURVEY_MESSAGE = N_(
+    "Das ist eine Umfrage in LiaScript-Schreibweise (ohne richtige Antwort); Umfragen gehören nicht in ein Quiz. "
+    "Markieren Sie richtige Antworten mit „X“, z. B. „[(X)] Antwort“ oder „[[X]] Antwort“."
+)
 _ATTEMPTS_HINT = "„max_attempts“ muss eine ganze Zahl ab 0 sein (0 = unbegrenzt)."
 
 
@@ -106,6 +110,13 @@ _HINT = re.compile(r"\[\[\?\]\][ \t]*(?P<text>.*)")
 _GAP = re.compile(r"\[\[(?![ Xx?!]\]\])[^\[\]\n]+\]\]")
 #: LiaScript matrix rows: ``[ [X] ( ) [ ] ] statement`` (a space after the opening bracket).
 _MATRIX_ROW = re.compile(r"\[[ \t]+(?:[\[(][ Xx]?[\])][ \t]*)+\]")
+#: LiaScript surveys (docs, chapter „Surveys“): "[(1)] option", "[[rot]] text", "[[___ ___]]", "[(a)(b)]" headers.
+_SURVEY = re.compile(
+    r"\[\((?:\w{2,}|\d)\)\]|\[\[\w[^\[\]|]*\]\][ \t]+\S|\[\[_+[ _]*\]\]|\[(?:\([^()]*\)){2,}\]|\[(?:\[[^\[\]]*\]){2,}\]"
+    r"|\[[ \t]+\][ \t]+\S"
+)
+#: A row of a LiaScript survey matrix: "[        ] statement" (no cells: nothing is right).
+_EMPTY_ROW = re.compile(r"\[[ \t]+\][ \t]+\S")
 _SCRIPT = re.compile(r"<script\b|@input\b|\[\[!\]\]", re.IGNORECASE)
 _SETTING = re.compile(
     r"""(?P<name>[A-Za-z][\w-]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?"""
@@ -124,7 +135,11 @@ def strip_lead(line: str) -> str:
 def is_answer_line(line: str) -> bool:
     """LiaScript answer lines start with ``[(`` or ``[[`` (a matrix row with ``[ ``), after an optional bullet."""
     text = strip_lead(line)
-    return text.startswith(ANSWER_PREFIXES) or _MATRIX_ROW.match(text) is not None
+    return (
+        text.startswith(ANSWER_PREFIXES)
+        or _MATRIX_ROW.match(text) is not None
+        or _EMPTY_ROW.match(text) is not None
+    )
 
 
 def _is_stars(line: str) -> bool:
@@ -313,6 +328,10 @@ def _marker_problems(answers: list[tuple[int, str]], path: str) -> list[Problem]
     allowed = "; ".join(cls.syntax for cls in REGISTRY.values())
     problems = []
     labels: list[str] = []
+    if any(not types_for_line(text) and _SURVEY.match(text) for _, text in answers):
+        # A survey; its first line may look like a matrix header ("[(stimme zu)(lehne ab)]"): name that line.
+        first = next(line for line, text in answers if _SURVEY.match(text))
+        return [Problem(path, first, _SURVEY_MESSAGE)]
     for line_number, text in answers:
         candidates = types_for_line(text)
         if not candidates:

@@ -198,7 +198,9 @@ def test_the_api_serves_matrix_and_gaps_by_its_schema_and_grades_them(client, db
     assert [row["multiple"] for row in questions["q1"]["rows"]] == [False, False, True]
     assert [part.get("kind") for part in questions["q2"]["parts"] if "gap" in part] == ["select", "text"]
     assert questions["q3"]["hints"] == ["Denken Sie an das Vier-Augen-Prinzip."]
-    assert '"correct"' not in started.text and "accepted" not in started.text and "settings" not in started.text
+    assert (
+        '"correct"' not in started.text and "accepted" not in started.text and "settings" not in started.text
+    )
     # Learner B's answers through the API: 5/6 of 3 points = 27.8 % (see the form test above).
     responses = {"q1": ["a:b", "b:c", "c:a"], "q2": ["g1:a", "g2: 15."], "q3": ["a"]}
     submitted = client.post(

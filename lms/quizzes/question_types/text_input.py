@@ -70,6 +70,8 @@ Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassism
         match = _LINE.fullmatch(line)
         if match is None or match["body"].strip() in ("", "X", "x", "?", "!"):
             return False
+        if set(match["body"]) <= {"_", " ", "\t"}:
+            return False  # "[[___ ___]]" is LiaScript's text survey: no answer to compare with
         # "[[a | (b) | c]]" is LiaScript's selection (the gap text type), not a text with variants.
         return not any(_SELECTION.fullmatch(part.strip()) for part in match["body"].split("|"))
 

@@ -283,3 +283,25 @@ def test_emphasis_around_a_gap_stays_one_element_in_the_sentence() -> None:
         part["html"] if "html" in part else f"[{part['gap']}]" for part in question.definition["parts"]
     )
     assert html == "Das [g1] gilt seit 2006 für Beschäftigte und <strong>für [g2]</strong>!"
+
+
+SURVEYS = [
+    ("Surveys › Text-Inputs", "## Ihre Meinung\n\n[[____ ____ ____]]\n"),
+    ("Surveys › Single Choice Vector", "## Wie oft?\n\n[(1)] selten\n[(2)] manchmal\n[(0)] nie\n"),
+    ("Surveys › Multi Choice Vector", "## Welche Farben?\n\n[[rot]]   eher rot\n[[blau]]  oder blau\n"),
+    (
+        "Surveys › Single Choice Matrix",
+        "## Ihre Einschätzung\n\n[(stimme zu)(unsicher)(lehne ab)]\n[                            ] Das Modul ist klar.\n",
+    ),
+    ("Surveys › Multi Choice Matrix", "## Bewertung\n\n[[1][2][3]]\n[         ] Frage eins\n"),
+]
+
+
+@pytest.mark.parametrize(("section", "source"), SURVEYS, ids=[c[0] for c in SURVEYS])
+def test_liascript_surveys_are_refused_as_surveys(section: str, source: str) -> None:
+    """Surveys have no right answer; a quiz question needs one. The message says what it is, on the first line."""
+    with pytest.raises(ContentInvalid) as raised:
+        parse_question(source, "liascript.md")
+    (problem,) = raised.value.problems
+    assert problem.line == 3
+    assert problem.message.startswith("Das ist eine Umfrage in LiaScript-Schreibweise")

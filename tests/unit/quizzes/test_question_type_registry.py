@@ -163,11 +163,12 @@ def test_a_lone_number_is_a_text_input():
     assert question.definition["accepted"] == ["6", "sechs"]
 
 
-def test_text_after_a_text_input_is_an_unknown_line():
+def test_text_after_a_text_input_is_a_liascript_survey_line():
+    """LiaScript docs, Surveys › Multi Choice Vector: "[[rot]] Text" is a survey, which has no right answer."""
     question = "## Frage?\n\n[[AGG]] Gesetz\n***\nWeil.\n***\n"
     (problem,) = problems_of(question)
     assert problem.startswith(
-        f"{line_of(question, '[[AGG]]')}: Unbekannte Antwortzeile „[[AGG]] Gesetz“ – erlaubt sind:"
+        f"{line_of(question, '[[AGG]]')}: Das ist eine Umfrage in LiaScript-Schreibweise (ohne richtige Antwort)"
     )
 
 
