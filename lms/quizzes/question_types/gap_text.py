@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from lms.markdown.problems import Problem
 from lms.markdown.render import render_inline
 from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, letter_id, text_list
-from lms.quizzes.question_types.text_input import MAX_LENGTH, match_key
+from lms.quizzes.question_types.text_input import MAX_LENGTH, match_key, tidy_text
 from lms.text import N_
 
 _GAP = re.compile(r"\[\[(?![ Xx?!]\]\])(?P<body>[^\[\]]+)\]\]")
@@ -168,7 +168,7 @@ geltend gemacht werden.
                 if value not in {option["id"] for option in gap["options"]}:
                     raise ResponseInvalid("response.unknown_option", option=entry)
             else:
-                value = " ".join(value.split())
+                value = tidy_text(value)
                 if not value:
                     continue
                 if len(value) > gap["max_length"]:

@@ -35,7 +35,7 @@ def match_key(text: str) -> str:
     return " ".join(folded.split()).strip(EDGE_CHARACTERS)
 
 
-def _tidy(text: str) -> str:
+def tidy_text(text: str) -> str:
     """What a learner typed, as stored and shown again: NFC, whitespace collapsed; control characters refused."""
     tidy = " ".join(unicodedata.normalize("NFC", text).split())
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in tidy):
@@ -139,7 +139,7 @@ Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassism
     @classmethod
     def normalise_response(cls, definition: dict[str, Any], raw: Any) -> str:
         """The typed text with whitespace collapsed ("" = unanswered); too long or control characters refused."""
-        text = _tidy(one_text(raw))
+        text = tidy_text(one_text(raw))
         if len(text) > definition["max_length"]:
             raise ResponseInvalid("response.too_long", max=definition["max_length"])
         return text
