@@ -152,7 +152,14 @@ def _first_nonblank(lines: list[str], start: int) -> int | None:
 
 def _answer_start(lines: list[str], outside: set[int]) -> tuple[int | None, bool]:
     """Where the answer lines start, and whether they are a sentence with gaps (LiaScript gap text)."""
-    start = next((i for i in range(len(lines)) if i in outside and is_answer_line(lines[i])), None)
+    start = next(
+        (
+            i
+            for i in range(len(lines))
+            if i in outside and is_answer_line(lines[i]) and not _HINT.fullmatch(strip_lead(lines[i]))
+        ),
+        None,
+    )
     if start is not None:
         return start, False
     gap = next((i for i in range(len(lines)) if i in outside and _GAP.search(lines[i])), None)
@@ -237,10 +244,15 @@ def _split_question(raw: RawSection, title: str, path: str) -> tuple[_Parts | No
     stars = next((i for i in range(start, len(lines)) if _is_stars(lines[i])), None)
     stop = len(lines) if stars is None else stars
     if is_gap_text:
-        end = next((i for i in range(start, stop) if not lines[i].strip()), stop)
-        indexes = list(range(start, end))
-        hint_indexes = []
-        answers = [(first + start, "\n".join(lines[i] for i in indexes))]
+        # The paragraph with the gaps, then (as for every quiz) hint lines "[[?]] …" directly below it.
+        end = next(
+            (i for i in range(start, stop) if not lines[i].strip() or _HINT.fullmatch(strip_lead(lines[i]))),
+            stop,
+        )
+        hint_end = next((i for i in range(end, stop) if not _HINT.fullmatch(strip_lead(lines[i]))), stop)
+        hint_indexes = list(range(end, hint_end))
+        indexes = list(range(start, hint_end))
+        answers = [(first + start, "\n".join(lines[i] for i in range(start, end)))]
     else:
         # Every answer line up to the explanation counts, so a stray blank line yields one clear
         # problem instead of a wrong count of options as well. Lines between a multi-line selection's

@@ -305,3 +305,14 @@ def test_liascript_surveys_are_refused_as_surveys(section: str, source: str) -> 
     (problem,) = raised.value.problems
     assert problem.line == 3
     assert problem.message.startswith("Das ist eine Umfrage in LiaScript-Schreibweise")
+
+
+def test_hints_below_a_gap_sentence_are_hints_not_text() -> None:
+    """Tweaks › Hints: „To any type of quiz you can add as many hints as you want“ – also to a gap text."""
+    question = parse_question(
+        "## Ergänzen Sie.\n\nDie Frist beträgt [[ zwei Wochen | (zwei Monate) ]].\n[[?]] § 15 Abs. 4 AGG\n",
+        "x.md",
+    )
+    assert question.type == "gap_text"
+    assert question.definition["hints"] == ["§ 15 Abs. 4 AGG"]
+    assert all("?" not in part.get("html", "") for part in question.definition["parts"])
