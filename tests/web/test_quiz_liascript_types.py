@@ -3,6 +3,7 @@ statistics. Every figure below is computed by hand in the comments."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -208,3 +209,37 @@ def test_the_api_serves_matrix_and_gaps_by_its_schema_and_grades_them(client, db
     )
     assert submitted.status_code == 200, submitted.text
     assert submitted.json["score_percent"] == 27.8 and submitted.json["passed"] is False
+
+
+def test_max_trials_shows_that_questions_right_answer_from_the_nth_attempt_on(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """data-max-trials="2": LiaScript solves the question after two wrong trials; here after two submitted attempts
+    its right answer shows, although review: right_answer never holds back every other question's."""
+    source = QUIZ.replace(
+        "pass_mark: 50", "pass_mark: 100\nmax_attempts: 3\nreview: {right_answer: never}"
+    ).replace('  data-randomize\n  data-solution-button="off"\n', '  data-max-trials="2"\n')
+    f.published_module(db)
+    f.published_quiz(db, source)
+    person = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
+    f.login(client, person.email)
+
+    def attempt() -> str:
+        start_page = client.get("/module/testmodul/quiz").text
+        start = client.post("/module/testmodul/quiz", data={"csrf_token": f._csrf_from(start_page)})
+        url = start.headers["Location"]
+        done = client.post(url, data={"csrf_token": f._csrf_from(client.get(url).text), **B})
+        assert done.status_code == 303
+        return str(done.headers["Location"])
+
+    def q3_and_q1(result_url: str) -> tuple[str, str]:
+        page = client.get(result_url).text
+        return page[page.index('id="q3-title"') :], page[
+            page.index('id="q1-title"') : page.index('id="q2-title"')
+        ]
+
+    first = attempt()
+    q3, q1 = q3_and_q1(first)
+    assert "<strong>richtig</strong>" not in q3 and "richtig:" not in q1  # one trial: nothing shown
+    attempt()
+    q3, q1 = q3_and_q1(first)  # the first attempt's result, looked at again after the second trial
+    assert re.search(r"Widerspruchsbehörde –\s*<strong>richtig</strong>", q3)  # this question is solved now …
+    assert "richtig:" not in q1  # … the others keep review: right_answer: never
