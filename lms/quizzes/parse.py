@@ -117,7 +117,9 @@ _SURVEY = re.compile(
 )
 #: A row of a LiaScript survey matrix: "[        ] statement" (no cells: nothing is right).
 _EMPTY_ROW = re.compile(r"\[[ \t]+\][ \t]+\S")
-_SCRIPT = re.compile(r"<script\b|@input\b|\[\[!\]\]", re.IGNORECASE)
+#: LiaScript scripts are blocks of their own ("<script>…" on a line, attached to the quiz above) and the generic
+#: quiz "[[!]]"; a "<script>" inside a sentence is only text (shown escaped, like any raw HTML here).
+_SCRIPT = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:<script\b|\[\[!\]\])", re.IGNORECASE)
 _SETTING = re.compile(
     r"""(?P<name>[A-Za-z][\w-]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?"""
 )
@@ -369,7 +371,7 @@ def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion 
     problems = (
         [] if title else [Problem(path, raw.line, "Die Frage hat keinen Text: „## “ ohne Überschrift.")]
     )
-    script = next((i for i, line in lines_outside_fences(raw.body.split("\n")) if _SCRIPT.search(line)), None)
+    script = next((i for i, line in lines_outside_fences(raw.body.split("\n")) if _SCRIPT.match(line)), None)
     if script is not None:
         return None, [*problems, Problem(path, raw.body_line + script, _SCRIPT_MESSAGE)]
     parts, split_problems = _split_question(raw, title, path)
