@@ -45,7 +45,8 @@ def _front_matter(source: str) -> tuple[dict[str, Any], str]:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """A header value on one line; "-->" would end LiaScript's header comment early."""
+    return " ".join(str(text).split()).replace("-->", "–>")
 
 
 def _ordering_as_matrix(body: str) -> str:
