@@ -19,7 +19,7 @@ def test_a_header_value_cannot_end_the_header_comment_and_a_module_without_quiz_
     header, _, rest = course.partition("-->\n")
     assert "title:    Titel –> mit Pfeil" in header and "comment:  Zeile eins Zeile zwei –>" in header
     assert (
-        header.count("\n") == 7 and "## Quiz" not in rest and rest.lstrip().startswith("# Titel –> mit Pfeil")
+        header.count("\n") == 6 and "## Quiz" not in rest and rest.lstrip().startswith("# Titel –> mit Pfeil")
     )
 
 
