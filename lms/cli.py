@@ -195,13 +195,38 @@ def content_status(paths: tuple[str, ...]) -> None:
 @content_group.command("export")
 @click.option(
     "--output",
-    type=click.Path(file_okay=False),
+    type=click.Path(),
     default=None,
-    help="Zielverzeichnis; darin entstehen modules/ und quizzes/ (Standard: das Verzeichnis des Curriculums)",
+    help="Zielverzeichnis; darin entstehen modules/ und quizzes/ (Standard: das Verzeichnis des Curriculums). "
+    "Mit --liascript: die Zieldatei (Standard: Ausgabe auf dem Terminal)",
 )
-def content_export(output: str | None) -> None:
+@click.option(
+    "--liascript",
+    "liascript_slug",
+    metavar="SLUG",
+    default=None,
+    help="Modul SLUG mit seinem Quiz als eine LiaScript-Kursdatei schreiben (siehe docs/content-format.md)",
+)
+def content_export(output: str | None, liascript_slug: str | None) -> None:
     """Die aktuellen veröffentlichten Versionen als Dateien schreiben (z. B. um Browser-Änderungen in git zu übernehmen)."""
-    from lms.authoring.sync import current_texts, write_texts
+    from lms.authoring.sync import current_texts, liascript_export, write_texts
+
+    if liascript_slug is not None:
+        with unit_of_work() as session:
+            course = liascript_export(session, liascript_slug)
+        if course is None:
+            raise click.ClickException(f"Kein veröffentlichtes Modul „{liascript_slug}“.")
+        if output is None:
+            click.echo(course, nl=False)
+            return
+        try:
+            Path(output).write_text(course, encoding="utf-8")
+        except OSError as error:
+            raise click.ClickException(
+                f"Schreiben in „{output}“ nicht möglich: {error.strerror or error}"
+            ) from None
+        click.echo(f"{output}: LiaScript-Kurs geschrieben")
+        return
 
     with unit_of_work() as session:
         files = current_texts(session)
@@ -272,8 +297,21 @@ def _quiz_html(doc: QuizDocument) -> str:
     parts = []
     for q in doc.questions:
         public = get_type(q.type).public(q.definition)
-        # Choice questions list their options, ordering questions their steps; text input has neither.
-        items = public.get("options") or public.get("steps") or []
+        # Choice questions list their options, ordering questions their steps, a matrix its statements (and the
+        # columns); a sentence with gaps shows them as „[Lücke 1: a / b]“; text input has none of these.
+        items = public.get("options") or public.get("steps") or public.get("rows") or []
+        if "columns" in public:
+            items = [{"html": " | ".join(c["html"] for c in public["columns"])}, *items]
+        if "parts" in public:
+            sentence = "".join(
+                part["html"]
+                if "gap" not in part
+                else f"[Lücke {part['gap'][1:]}"
+                + (": " + " / ".join(o["html"] for o in part["options"]) if part["kind"] == "select" else "")
+                + "]"
+                for part in public["parts"]
+            )
+            items = [{"html": sentence}]
         options = "".join(f"<li>{item['html']}</li>" for item in items)
         parts.append(
             f'<section id="{q.key}">\n<h2>{escape(q.title)}</h2>\n{q.stem_html}<ul>{options}</ul>\n'

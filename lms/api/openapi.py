@@ -83,7 +83,9 @@ def _question_schemas() -> dict[str, Any]:
                 "als Text); multiple_choice: Liste der gewählten Antwort-IDs; text_input: der eingegebene Text "
                 "(höchstens max_length Zeichen; Groß- und Kleinschreibung, mehrfache Leerzeichen und Satzzeichen am "
                 "Rand zählen nicht); ordering: die Schritt-IDs in der gewählten Reihenfolge, alle genau einmal "
-                '(oder je Schritt "ID:Position" wie im Formular). Leer, null oder fehlend: unbeantwortet. Passt '
+                '(oder je Schritt "ID:Position" wie im Formular); matrix: je gewählte Zelle "Zeilen-ID:Spalten-ID"; '
+                'gap_text: je beantwortete Lücke "Lücken-ID:Options-ID" (Auswahl) oder "Lücken-ID:Text" (Textlücke). '
+                "Leer, null oder fehlend: unbeantwortet. Passt "
                 "eine Antwort nicht zur Frage (unbekannte ID, zwei Antworten auf eine Einfachauswahl, zu lang), "
                 "ist die Antwort 422. Keine Steuerzeichen (außer Tabulator und Zeilenumbruch)."
             ),
@@ -105,6 +107,26 @@ def _question_schemas() -> dict[str, Any]:
                 "steps": _entries(
                     "ordering: die zu ordnenden Schritte, gemischt (nie schon richtig geordnet)"
                 ),
+                "columns": _entries("matrix: die Spalten (Kopfzeile) in der Reihenfolge der Datei"),
+                "rows": {
+                    "type": "array",
+                    "description": "matrix: die Aussagen in Anzeigereihenfolge; multiple: Kästchen statt Auswahlknöpfen",
+                    "items": _object({"id": STRING, "html": STRING, "multiple": {"type": "boolean"}}),
+                },
+                "parts": {
+                    "type": "array",
+                    "description": (
+                        "gap_text: der Satz in Stücken, der Reihe nach zusammenzusetzen: HTML-Stücke (ein Stück "
+                        'darf ein Element öffnen oder schließen) und Lücken {"gap", "kind": "select" mit options '
+                        'oder "text" mit max_length}'
+                    ),
+                    "items": {"type": "object"},
+                },
+                "hints": {
+                    "type": "array",
+                    "items": STRING,
+                    "description": "Hinweise (LiaScript [[?]]) als bereinigtes HTML, auf Wunsch zu zeigen",
+                },
             },
             required=["key", "type", "title", "stem_html"],
             description="Eine Frage eines offenen Versuchs, ohne Lösung; die weiteren Felder hängen vom Typ ab.",

@@ -139,3 +139,30 @@ def write_texts(files: list[tuple[str, str]], output: Path) -> tuple[list[str], 
         target.write_bytes(source.encode("utf-8"))  # byte for byte, so the file has the version's hash
         written.append(relative)
     return written, equal
+
+
+def liascript_export(session: Session, slug: str) -> str | None:
+    """The module ``slug`` (its current version) with its current quiz as one LiaScript course file; None if unknown."""
+    from lms.authoring.liascript import liascript_course
+    from lms.quizzes.parse import parse_quiz
+
+    module = session.scalar(select(Module).where(Module.slug == slug))
+    version = _live_module_version(module) if module is not None else None
+    if module is None or version is None:
+        return None
+    quiz = session.scalar(select(Quiz).where(Quiz.module_id == module.id))
+    quiz_version: QuizVersion | None = quiz.current_version if quiz is not None else None
+    quiz_source = quiz_version.source if quiz_version is not None else None
+    types = (
+        [q.type for q in parse_quiz(quiz_source, f"{QUIZ_DIRECTORY}/{slug}.md").questions]
+        if quiz_source
+        else []
+    )
+    return liascript_course(
+        title=version.title,
+        summary=version.summary,
+        version=version.version_label,
+        module_source=version.source,
+        quiz_source=quiz_source,
+        question_types=types,
+    )

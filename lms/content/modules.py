@@ -20,6 +20,7 @@ from lms.markdown.structure import (
     container_problems,
     content_hash,
     normalise_source,
+    quiz_syntax_problems,
     split_sections,
 )
 from lms.text import N_
@@ -195,6 +196,7 @@ def _body_problems(body: str, first_line: int, kind: str | None, path: str) -> l
             )
             problems.append(Problem(path, first_line + token.map[1] - 1, message))  # the "---" line
     problems += container_problems(body.split("\n"), first_line, kind, path)
+    problems += quiz_syntax_problems(body.split("\n"), first_line, path)
     problems += _duplicate_footnotes(tokens, first_line, path)
     return problems
 

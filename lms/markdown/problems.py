@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -12,6 +14,15 @@ class Problem:
     path: str
     line: int
     message: str
+    #: The catalogue entry the German ``message`` was built from (``%(name)s`` placeholders) and its values, so the
+    #: web interface can show the problem in the reader's language; None for fixed or untranslated texts.
+    msgid: str | None = field(default=None, compare=False)
+    params: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    @classmethod
+    def of(cls, path: str, line: int, msgid: str, **params: Any) -> Problem:
+        """A problem whose text is the catalogue entry ``msgid`` (marked with ``N_``) filled with ``params``."""
+        return cls(path, line, msgid % params if params else msgid, msgid, params or None)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"

@@ -51,6 +51,30 @@ def content_hash(text: str) -> str:
 
 # --- line structure -------------------------------------------------------------------------------
 
+#: LiaScript quiz syntax: answer lines ``[(X)]``/``[[ ]]``, hints ``[[?]]``, generic ``[[!]]``, matrix rows, and gaps
+#: ``[[…]]`` anywhere in a line. In a module LiaScript would make a quiz of it; this platform shows it as text.
+_QUIZ_LINE = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:\[\([ Xx]\)\]|\[\[[ Xx?!]\]\]|\[[ \t]+[\[(][ Xx]?[\])])")
+_QUIZ_GAP = re.compile(r"\[\[[^\[\]\n]+\]\]")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+
+
+def quiz_syntax_problems(lines: list[str], first_line: int, path: str) -> list[Problem]:
+    r"""A module text with LiaScript quiz syntax outside code: one problem at the first such line.
+
+    Inline code (``\`[[X]]\```) and fenced code blocks may show the syntax; anything else would be a quiz in
+    LiaScript but plain text here, ungraded, so it belongs in the quiz file.
+    """
+    for index, line in lines_outside_fences(lines):
+        visible = _CODE_SPAN.sub("", line)
+        if _QUIZ_LINE.match(visible) or _QUIZ_GAP.search(visible):
+            message = N_(
+                "Quizfragen in LiaScript-Schreibweise („[(X)]“, „[[ ]]“, „[[…]]“) gehören in die Quizdatei des "
+                "Moduls (quizzes/…); im Modultext erschienen sie nur als Text. Um die Schreibweise zu zeigen, "
+                "setzen Sie sie in `Backticks`."
+            )
+            return [Problem(path, first_line + index, message)]
+    return []
+
 
 def lines_outside_fences(lines: list[str]) -> Iterator[tuple[int, str]]:
     """Yield (index, line) for lines that are not inside a fenced code block (the fences themselves too)."""

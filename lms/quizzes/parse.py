@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode
 from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import FieldReader, german_list, split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
-from lms.markdown.render import find_link_problems, render_markdown
+from lms.markdown.render import find_link_problems, render_inline, render_markdown
 from lms.markdown.structure import (
     SLUG_PATTERN,
     RawSection,
@@ -24,6 +24,7 @@ from lms.markdown.structure import (
     split_sections,
 )
 from lms.quizzes.question_types import REGISTRY, type_for_answer_lines, types_for_line
+from lms.quizzes.question_types.text_input import match_key
 from lms.quizzes.review import DEFAULT_REVIEW, REVIEW_KEYS, ReviewOptions, When
 from lms.text import N_
 
@@ -45,6 +46,17 @@ ANSWER_PREFIXES = ("[(", "[[")
 _STARS = re.compile(r"\*{3,}[ \t]*")
 _LEVEL_ONE = re.compile(r"#(?:[ \t].*)?")
 _MODULE_HINT = "„module“ muss der slug eines Moduls sein (a–z, Ziffern, Bindestriche), nicht „{value}“."
+_NO_ANSWERS = N_(
+    "Frage „%(title)s“ hat keine Antwortzeilen, z. B. „[( )] Antwort“ und „[(X)] richtige Antwort“."
+)
+_SCRIPT_MESSAGE = N_(
+    "Skripte („<script>“, „@input“) und generische Quizze („[[!]]“) von LiaScript führt die Plattform nicht aus; "
+    "bewertet wird nur, was die Antwortzeilen festlegen. Entfernen Sie das Skript."
+)
+_SURVEY_MESSAGE = N_(
+    "Das ist eine Umfrage in LiaScript-Schreibweise (ohne richtige Antwort); Umfragen gehören nicht in ein Quiz. "
+    "Markieren Sie richtige Antworten mit „X“, z. B. „[(X)] Antwort“ oder „[[X]] Antwort“."
+)
 _ATTEMPTS_HINT = "„max_attempts“ muss eine ganze Zahl ab 0 sein (0 = unbegrenzt)."
 
 
@@ -86,11 +98,50 @@ class _Parts:
     stem: str
     answers: list[tuple[int, str]]
     explanation: str | None
+    hints: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+#: LiaScript reads answer lines the same with a list bullet ("- ") or indented (4 spaces = Markdown code).
+_LEAD = re.compile(r"[ \t]*(?:[-*+][ \t]+)?")
+#: ``[[?]] hint`` after the answer lines: a hint learners may open (LiaScript „Hints“).
+_HINT = re.compile(r"\[\[\?\]\][ \t]*(?P<text>.*)")
+#: A gap inside a sentence: ``[[ … ]]`` with anything but the choice markers, hints and the generic quiz.
+_GAP = re.compile(r"\[\[(?![ Xx?!]\]\])[^\[\]\n]+\]\]")
+#: LiaScript matrix rows: ``[ [X] ( ) [ ] ] statement`` (a space after the opening bracket).
+_MATRIX_ROW = re.compile(r"\[[ \t]+(?:[\[(][ Xx]?[\])][ \t]*)+\]")
+#: LiaScript surveys (docs, chapter „Surveys“): "[(1)] option", "[[rot]] text", "[[___ ___]]", "[(a)(b)]" headers.
+_SURVEY = re.compile(
+    r"\[\((?:\w{2,}|\d)\)\]|\[\[\w[^\[\]|]*\]\][ \t]+\S|\[\[_+[ _]*\]\]|\[(?:\([^()]*\)){2,}\]|\[(?:\[[^\[\]]*\]){2,}\]"
+    r"|\[[ \t]+\][ \t]+\S"
+)
+#: A row of a LiaScript survey matrix: "[        ] statement" (no cells: nothing is right).
+_EMPTY_ROW = re.compile(r"\[[ \t]+\][ \t]+\S")
+#: LiaScript scripts are blocks of their own ("<script>…" on a line, attached to the quiz above) and the generic
+#: quiz "[[!]]"; a "<script>" inside a sentence is only text (shown escaped, like any raw HTML here).
+_SCRIPT = re.compile(r"[ \t]*(?:[-*+][ \t]+)?(?:<script\b|\[\[!\]\])", re.IGNORECASE)
+_SETTING = re.compile(
+    r"""(?P<name>[A-Za-z][\w-]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?"""
+)
+#: The LiaScript settings comments this platform understands (docs/content-format.md, „Einstellungen je Frage“).
+SETTINGS = ("data-randomize", "data-max-trials", "data-solution-button", "data-lms-variants")
+_OFF = ("off", "false", "disable", "no")
+_ON = ("on", "true", "enable", "yes", "")
+
+
+def strip_lead(line: str) -> str:
+    """An answer line without its optional list bullet and indentation, as LiaScript reads it."""
+    return line[_LEAD.match(line).end() :]  # type: ignore[union-attr]  # the pattern matches every string
 
 
 def is_answer_line(line: str) -> bool:
-    """LiaScript answer lines start with ``[(`` or ``[[``."""
-    return line.startswith(ANSWER_PREFIXES)
+    """LiaScript answer lines start with ``[(`` or ``[[`` (a matrix row with ``[ ``), after an optional bullet."""
+    text = strip_lead(line)
+    return (
+        text.startswith(ANSWER_PREFIXES)
+        or _MATRIX_ROW.match(text) is not None
+        or _EMPTY_ROW.match(text) is not None
+    )
 
 
 def _is_stars(line: str) -> bool:
@@ -101,24 +152,132 @@ def _first_nonblank(lines: list[str], start: int) -> int | None:
     return next((i for i in range(start, len(lines)) if lines[i].strip()), None)
 
 
+def _answer_start(lines: list[str], outside: set[int]) -> tuple[int | None, bool]:
+    """Where the answer lines start, and whether they are a sentence with gaps (LiaScript gap text)."""
+    start = next(
+        (
+            i
+            for i in range(len(lines))
+            if i in outside and is_answer_line(lines[i]) and not _HINT.fullmatch(strip_lead(lines[i]))
+        ),
+        None,
+    )
+    if start is not None:
+        return start, False
+    gap = next((i for i in range(len(lines)) if i in outside and _GAP.search(lines[i])), None)
+    if gap is None:
+        return None, False
+    while (
+        gap > 0
+        and lines[gap - 1].strip()
+        and (gap - 1) in outside
+        and not lines[gap - 1].lstrip().startswith(("<!--", "-->"))
+    ):
+        gap -= 1  # the whole paragraph the gap stands in
+    return gap, True
+
+
+def _settings_comment(stem: list[str], first: int, path: str) -> tuple[int, dict[str, Any], list[Problem]]:
+    """A LiaScript settings comment directly above the answers (``<!-- data-randomize -->``), cut off the stem."""
+    end = len(stem)
+    while end > 0 and not stem[end - 1].strip():
+        end -= 1
+    if end == 0 or not stem[end - 1].rstrip().endswith("-->"):
+        return len(stem), {}, []
+    begin = next((i for i in range(end - 1, -1, -1) if "<!--" in stem[i]), None)
+    if begin is None or stem[begin].strip()[:4] != "<!--":
+        return len(stem), {}, []
+    body = "\n".join(stem[begin:end]).strip()[4:-3]
+    settings: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for match in _SETTING.finditer(body):
+        name = match["name"].lower()
+        value = next((v for v in (match["dq"], match["sq"], match["bare"]) if v is not None), "").strip()
+        if name == "data-randomize":
+            settings["randomize"] = value.lower() not in _OFF
+        elif name == "data-max-trials" and value.isascii() and value.isdigit() and int(value) > 0:
+            settings["max_trials"] = int(value)
+        elif name == "data-solution-button" and value.lower() in (*_OFF, *_ON):
+            settings["solution_button"] = value.lower() in _ON
+        elif name == "data-solution-button" and value.isascii() and value.isdigit():
+            settings["solution_button"] = (
+                True  # shown after n wrong trials in LiaScript; here after the attempt
+            )
+        elif name == "data-lms-variants" and value:
+            settings["variants"] = [variant.strip() for variant in value.split("|") if variant.strip()]
+        elif name in SETTINGS:
+            problems.append(
+                Problem.of(path, first + begin, N_("Der Wert von „%(name)s“ ist ungültig."), name=name)
+            )
+        else:
+            message = N_("Die Einstellung „%(name)s“ wird hier nicht unterstützt; möglich sind: %(allowed)s.")
+            problems.append(Problem.of(path, first + begin, message, name=name, allowed=", ".join(SETTINGS)))
+    return begin, settings, problems
+
+
+def _join_selection_lines(lines: list[str], indexes: list[int]) -> list[tuple[int, str]]:
+    """LiaScript lets a selection ``[[ a | (b) | c ]]`` run over several lines; join those into one answer line."""
+    joined: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    for i in indexes:
+        text = strip_lead(lines[i]).rstrip()
+        if pending is not None:
+            pending = (pending[0], f"{pending[1]} {text.strip()}")
+            if "]]" in text:
+                joined.append(pending)
+                pending = None
+        elif text.startswith("[[") and "]]" not in text:
+            pending = (i, text)
+        else:
+            joined.append((i, text))
+    if pending is not None:
+        joined.append(pending)
+    return joined
+
+
 def _split_question(raw: RawSection, title: str, path: str) -> tuple[_Parts | None, list[Problem]]:
-    """Cut a question body into stem, answers and explanation, reporting what is missing or out of place."""
+    """Cut a question body into stem, answers, hints and explanation, reporting what is missing or out of place."""
     lines = raw.body.split("\n")
     first = raw.body_line
     outside = {index for index, _ in lines_outside_fences(lines)}
-    start = next((i for i in range(len(lines)) if i in outside and is_answer_line(lines[i])), None)
+    start, is_gap_text = _answer_start(lines, outside)
     if start is None:
-        message = (
-            f"Frage „{title}“ hat keine Antwortzeilen, z. B. „[( )] Antwort“ und „[(X)] richtige Antwort“."
-        )
-        return None, [Problem(path, raw.line, message)]
+        return None, [Problem.of(path, raw.line, _NO_ANSWERS, title=title)]
     stars = next((i for i in range(start, len(lines)) if _is_stars(lines[i])), None)
     stop = len(lines) if stars is None else stars
-    # Every answer line up to the explanation counts, so a stray blank line yields one clear
-    # problem instead of a wrong count of options as well.
-    indexes = [i for i in range(start, stop) if is_answer_line(lines[i])]
-    parts = _Parts("\n".join(lines[:start]), [(first + i, lines[i]) for i in indexes], None)
-    problems = _answer_block_problems(lines, indexes, stars, first, path)
+    if is_gap_text:
+        # The paragraph with the gaps, then (as for every quiz) hint lines "[[?]] …" directly below it.
+        end = next(
+            (i for i in range(start, stop) if not lines[i].strip() or _HINT.fullmatch(strip_lead(lines[i]))),
+            stop,
+        )
+        hint_end = next((i for i in range(end, stop) if not _HINT.fullmatch(strip_lead(lines[i]))), stop)
+        hint_indexes = list(range(end, hint_end))
+        indexes = list(range(start, hint_end))
+        answers = [(first + start, "\n".join(lines[i] for i in range(start, end)))]
+    else:
+        # Every answer line up to the explanation counts, so a stray blank line yields one clear
+        # problem instead of a wrong count of options as well. Lines between a multi-line selection's
+        # "[[" and "]]" belong to it.
+        indexes = []
+        open_selection = False
+        for i in range(start, stop):
+            text = strip_lead(lines[i])
+            if open_selection or is_answer_line(lines[i]) or _HINT.fullmatch(text):
+                indexes.append(i)
+                if text.startswith("[[") and "]]" not in text:
+                    open_selection = True
+                elif open_selection and "]]" in text:
+                    open_selection = False
+        hint_indexes = [i for i in indexes if _HINT.fullmatch(strip_lead(lines[i]))]
+        answer_indexes = [i for i in indexes if i not in hint_indexes]
+        answers = [(first + i, text) for i, text in _join_selection_lines(lines, answer_indexes)]
+    stem_end, settings, problems = _settings_comment(lines[:start], first, path)
+    hints = [_HINT.fullmatch(strip_lead(lines[i]))["text"].strip() for i in hint_indexes]  # type: ignore[index]
+    parts = _Parts("\n".join(lines[:stem_end]), answers, None, hints, settings)
+    if not answers:
+        return None, [*problems, Problem.of(path, raw.line, _NO_ANSWERS, title=title)]
+    problems += _answer_block_problems(lines, indexes, stars, first, path)
     if stars is None:
         return parts, problems
     return parts, problems + _read_explanation(lines, stars, first, parts, path)
@@ -127,7 +286,7 @@ def _split_question(raw: RawSection, title: str, path: str) -> tuple[_Parts | No
 def _answer_block_problems(
     lines: list[str], indexes: list[int], stars: int | None, first: int, path: str
 ) -> list[Problem]:
-    """Answer lines must be contiguous and followed directly by the ``***`` line."""
+    """Answer lines (and hints) must be contiguous; after them only the optional ``***`` explanation follows."""
     problems = []
     gap = next((i for previous, i in pairwise(indexes) if i != previous + 1), None)
     if gap is not None:
@@ -136,13 +295,13 @@ def _answer_block_problems(
         )
         problems.append(Problem(path, first + gap, message))
     after = _first_nonblank(lines, indexes[-1] + 1)
-    if stars is None:
-        message = (
-            "Erklärung fehlt: Direkt nach den Antworten muss eine Zeile aus Sternchen („***“) folgen, "
-            "dann die Erklärung und wieder eine Zeile aus Sternchen."
+    if stars is None and after is not None:
+        message = N_(
+            "Nach den Antwortzeilen darf nur die Erklärung stehen, zwischen zwei Zeilen aus Sternchen („***“); "
+            "eine neue Frage beginnt mit „## “."
         )
-        problems.append(Problem(path, first + (after if after is not None else indexes[-1]), message))
-    elif after is not None and after != stars:
+        problems.append(Problem(path, first + after, message))
+    elif stars is not None and after is not None and after != stars:
         message = N_("Zwischen den Antwortzeilen und der Erklärung („***“) darf kein Text stehen.")
         problems.append(Problem(path, first + after, message))
     return problems
@@ -183,6 +342,10 @@ def _marker_problems(answers: list[tuple[int, str]], path: str) -> list[Problem]
     allowed = "; ".join(cls.syntax for cls in REGISTRY.values())
     problems = []
     labels: list[str] = []
+    if any(not types_for_line(text) and _SURVEY.match(text) for _, text in answers):
+        # A survey; its first line may look like a matrix header ("[(stimme zu)(lehne ab)]"): name that line.
+        first = next(line for line, text in answers if _SURVEY.match(text))
+        return [Problem(path, first, _SURVEY_MESSAGE)]
     for line_number, text in answers:
         candidates = types_for_line(text)
         if not candidates:
@@ -208,20 +371,37 @@ def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion 
     problems = (
         [] if title else [Problem(path, raw.line, "Die Frage hat keinen Text: „## “ ohne Überschrift.")]
     )
+    script = next((i for i, line in lines_outside_fences(raw.body.split("\n")) if _SCRIPT.match(line)), None)
+    if script is not None:
+        return None, [*problems, Problem(path, raw.body_line + script, _SCRIPT_MESSAGE)]
     parts, split_problems = _split_question(raw, title, path)
     problems += split_problems
     if parts is None:
         return None, problems
     type_name, definition, definition_problems = _definition(parts.answers, path)
     problems += definition_problems
-    if type_name is None or parts.explanation is None:
+    if type_name is None:
         return None, problems
+    if parts.hints:
+        definition["hints"] = [render_inline(hint) for hint in parts.hints]
+    settings = dict(parts.settings)
+    if variants := settings.pop("variants", None):
+        # "<!-- data-lms-variants="…" -->" above "[[AGG]]": further spellings in a form LiaScript keeps silent.
+        if type_name == "text_input":
+            known = {match_key(text) for text in definition["accepted"]}
+            definition["accepted"] += [v for v in variants if match_key(v) and match_key(v) not in known]
+        else:
+            message = N_("„data-lms-variants“ gilt nur für eine Texteingabe „[[Antwort]]“.")
+            problems.append(Problem(path, raw.line, message))
+    if settings:
+        definition["settings"] = settings
+    explanation = parts.explanation
     question = QuizQuestion(
         key=key,
         type=type_name,
         title=title,
         stem_html=render_markdown(parts.stem, doc_id=key) if parts.stem.strip() else "",
-        explanation_html=render_markdown(parts.explanation, doc_id=f"{key}-e"),
+        explanation_html=render_markdown(explanation, doc_id=f"{key}-e") if explanation else "",
         definition=definition,
         line=raw.line,
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager, object_session
 
 from lms import time as clock
 from lms.auth.models import User
@@ -20,7 +20,7 @@ from lms.progress.models import Completion, CompletionMode
 from lms.progress.queries import read_section_ids
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import get_type
-from lms.quizzes.review import Reveal
+from lms.quizzes.review import EVERYTHING, Reveal
 
 __all__ = [
     "AttemptClosedError",
@@ -229,8 +229,10 @@ def _layout(quiz_version: QuizVersion, rng: random.Random) -> list[dict[str, Any
         question_type = get_type(question["type"])
         slot: dict[str, Any] = {"key": question["key"]}
         if question_type.arranged:
+            # LiaScript's "<!-- data-randomize -->" shuffles one question's options even in a quiz without shuffle.
+            randomize = bool(question["definition"].get("settings", {}).get("randomize"))
             slot[question_type.arranged] = question_type.arrange(
-                question["definition"], rng, quiz_version.is_shuffled
+                question["definition"], rng, quiz_version.is_shuffled or randomize
             )
         layout.append(slot)
     if quiz_version.is_shuffled:
@@ -249,6 +251,11 @@ def presented_questions(attempt: QuizAttempt) -> list[dict[str, Any]]:
         if field and field in slot and field in public:
             by_id = {entry["id"]: entry for entry in public[field]}
             public = {**public, field: [by_id[i] for i in slot[field]]}
+        if question["definition"].get("hints"):
+            public = {
+                **public,
+                "hints": question["definition"]["hints"],
+            }  # LiaScript "[[?]]": shown on request
         presented.append(
             {
                 "number": number,
@@ -347,27 +354,55 @@ def attempt_reveal(session: Session, attempt: QuizAttempt) -> Reveal:
     return attempt.quiz_version.review_options.reveal(finished=review_is_final(session, attempt))
 
 
+def _trials_used(attempt: QuizAttempt) -> int:
+    """Submitted attempts of this attempt's person on its quiz version, counted only if a question sets
+    ``data-max-trials`` (and the attempt is stored: the trainer's preview has no session and no person)."""
+    questions = attempt.quiz_version.questions
+    session = object_session(attempt)
+    if session is None or not any(q["definition"].get("settings", {}).get("max_trials") for q in questions):
+        return 0
+    return _submitted_count(session, attempt.user_id, attempt.quiz_version)
+
+
+def _shows_solution(settings: Mapping[str, Any], reveal: Reveal, used: int) -> bool:
+    """Whether one question's right answer is shown, by the review options and the LiaScript settings comment.
+
+    ``data-solution-button="off"``: never to learners (the trainer's preview shows everything). ``data-max-trials``:
+    LiaScript solves a question after that many wrong trials; here a trial is a submitted attempt of the quiz
+    version, so from the n-th one on the right answer shows (for every attempt of the version, as soon as whether an
+    answer was right is shown), even where ``review: right_answer`` would still hold it back.
+    """
+    if reveal is EVERYTHING:
+        return True
+    trials = settings.get("max_trials")
+    if trials and reveal.correctness and used >= trials:
+        return True
+    return reveal.right_answer and bool(settings.get("solution_button", True))
+
+
 def result_details(attempt: QuizAttempt, reveal: Reveal) -> list[dict[str, Any]]:
     """Per question, in the order shown: the answer given and, as far as ``reveal`` allows, whether it was right,
     the correct answer and the explanation (None where withheld: nothing withheld reaches a template or the API)."""
     results = {r["key"]: r for r in attempt.results or []}
+    used = _trials_used(attempt)
     details = []
     for item in presented_questions(attempt):
         question = attempt.quiz_version.question(item["key"])
         question_type = get_type(question["type"])
         chosen = (attempt.responses or {}).get(item["key"])
         is_correct = results.get(item["key"], {}).get("is_correct", False)
+        solution = _shows_solution(question["definition"].get("settings", {}), reveal, used)
         details.append(
             {
                 **item,
                 "response": chosen,
                 "is_correct": is_correct if reveal.correctness else None,
                 "correct_response": (
-                    question_type.correct_response(question["definition"]) if reveal.right_answer else None
+                    question_type.correct_response(question["definition"]) if solution else None
                 ),
                 # Type-specific facts for the result page (accepted spellings, each step right or wrong …):
                 # they reveal the solution, so they travel with the right answer.
-                "review": question_type.review(question["definition"], chosen) if reveal.right_answer else {},
+                "review": question_type.review(question["definition"], chosen) if solution else {},
                 "explanation_html": question["explanation_html"] if reveal.explanation else None,
             }
         )

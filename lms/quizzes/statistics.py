@@ -323,7 +323,7 @@ def _frequencies(
     option_html = {
         str(o["id"]): o["html"] for o in definition.get("options", ()) if "id" in o and "html" in o
     }
-    listed = list(dict.fromkeys([*option_html, *correct]))
+    listed = list(dict.fromkeys([*option_html, *question_type.listed_keys(definition), *correct]))
     others = sorted((key for key in tally if key not in listed), key=lambda key: (-tally[key], key))
     rows = []
     for key in [*listed, *others]:

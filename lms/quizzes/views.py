@@ -18,6 +18,7 @@ from lms.content.queries import visible_module
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.queries import quiz_of_module, version_counts, version_statistics
 from lms.quizzes.question_types import ResponseInvalid, get_type
+from lms.quizzes.question_types.base import posted_answers
 from lms.quizzes.review import When
 from lms.quizzes.services import (
     AttemptClosedError,
@@ -129,7 +130,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     # Answers saved so far (by the page's autosave, „Zwischenspeichern“ or a failed submit) come back ticked.
     answers: dict[str, list[str]] = dict(current.draft_responses or {})
     if request.method == "POST":
-        answers = {q["key"]: request.form.getlist(q["key"]) for q in questions}
+        answers = {q["key"]: posted_answers(request.form, q["key"]) for q in questions}
         try:
             save_draft(db, user, current, answers)
         except DraftInvalid as invalid:

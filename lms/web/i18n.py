@@ -9,6 +9,7 @@ from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 
 from lms.errors import ServiceError
+from lms.markdown.problems import Problem
 
 SUPPORTED_LOCALES = ("de", "en")
 
@@ -30,13 +31,18 @@ def translate_error(error: ServiceError) -> str:
     return error.render(translations.ugettext, translations.ungettext)
 
 
-def problem_text(message: str) -> str:
-    """A content problem's German text in the request's language where the catalogue has it (fixed texts).
+def problem_text(message: str | Problem) -> str:
+    """A content problem's German text in the request's language where the catalogue has it.
 
-    Problems of Markdown files are built as German text; those marked with ``N_`` are catalogue entries. Texts
-    with file-specific values are not (yet) and stay German.
+    Problems of Markdown files are built as German text; those marked with ``N_`` are catalogue entries, and those
+    built with ``Problem.of`` carry their entry and values (pass the Problem itself). Other texts stay German.
     """
-    return str(get_translations().ugettext(message))
+    translations = get_translations()
+    if isinstance(message, Problem):
+        if message.msgid is not None:
+            return str(translations.ugettext(message.msgid)) % dict(message.params or {})
+        message = message.message
+    return str(translations.ugettext(message))
 
 
 def request_translations() -> NullTranslations:

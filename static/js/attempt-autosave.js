@@ -24,8 +24,16 @@
     Array.prototype.forEach.call(fields, function (field) {
       var name = field.name;
       if (name === "csrf_token" || name === "action" || name === "confirm_incomplete") { return; }
+      // A matrix row or a gap posts as "q1~row"; the question's answer holds it as "row:value" (as the server does).
+      var cut = name.indexOf("~");
+      var part = cut > 0 ? name.slice(cut + 1) : null;
+      if (part !== null) { name = name.slice(0, cut); }
       if (!result.hasOwnProperty(name)) { result[name] = []; }
       if ((field.type === "checkbox" || field.type === "radio") && !field.checked) { return; }
+      if (part !== null) {
+        if (field.value.trim() !== "") { result[name].push(part + ":" + field.value); }
+        return;
+      }
       result[name].push(field.value);
     });
     return result;

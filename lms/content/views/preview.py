@@ -20,6 +20,7 @@ from lms.quizzes.models import QuizVersion
 from lms.quizzes.preview import grade_preview, preview_attempt, transient_quiz_version
 from lms.quizzes.queries import quiz_versions
 from lms.quizzes.question_types import ResponseInvalid
+from lms.quizzes.question_types.base import posted_answers
 from lms.quizzes.review import EVERYTHING
 from lms.quizzes.services import presented_questions, result_details
 from lms.web.access import roles_required
@@ -146,7 +147,7 @@ def _quiz_preview(
             "content/preview_quiz.html", questions=presented_questions(attempt), answers={}, **base
         )
     shown = presented_questions(attempt)
-    answers = {q["key"]: request.form.getlist(q["key"]) for q in shown}
+    answers = {q["key"]: posted_answers(request.form, q["key"]) for q in shown}
     try:
         grade_preview(attempt, answers)
     except ResponseInvalid as invalid:

@@ -15,18 +15,23 @@ from lms.quizzes.question_types.base import (
     types_for_line,
 )
 from lms.quizzes.question_types.choice import ChoiceType, MultipleChoice, SingleChoice, TrueFalse
+from lms.quizzes.question_types.gap_text import GapText
+from lms.quizzes.question_types.matrix import Matrix
 from lms.quizzes.question_types.ordering import Ordering
 from lms.quizzes.question_types.text_input import TextInput
 
 # Registration order is claim priority (and the order of the trainers' help page): true/false is a special
-# single choice, so it claims first; a lone "[[6]]" is a text input, so text input claims before ordering.
-for _question_type in (TrueFalse, SingleChoice, MultipleChoice, TextInput, Ordering):
+# single choice, so it claims first; a lone "[[6]]" is a text input, so text input claims before ordering; a
+# matrix header and rows claim before the gap text, which takes any line with a gap "[[…]]" left over.
+for _question_type in (TrueFalse, SingleChoice, MultipleChoice, TextInput, Ordering, Matrix, GapText):
     register(_question_type)
 del _question_type
 
 __all__ = [
     "REGISTRY",
     "ChoiceType",
+    "GapText",
+    "Matrix",
     "MultipleChoice",
     "Ordering",
     "QuestionType",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from collections.abc import Iterator
+from typing import Any, ClassVar, Protocol
 
 from lms.errors import ServiceError
 from lms.markdown.problems import Problem
@@ -101,6 +102,11 @@ class QuestionType(ABC):
         return {}
 
     @classmethod
+    def listed_keys(cls, definition: dict[str, Any]) -> list[str]:
+        """Tally keys the statistics list even when nobody chose them (cells of a matrix, options of a gap)."""
+        return []
+
+    @classmethod
     def tally_keys(cls, definition: dict[str, Any], response: Any) -> list[str]:
         """What quiz statistics count for this response: option ids for choice types, else one key per answer.
 
@@ -144,6 +150,27 @@ def types_for_line(line: str) -> list[type[QuestionType]]:
 def get_type(name: str) -> type[QuestionType]:
     """The registered type called ``name``; KeyError for types this code does not know."""
     return REGISTRY[name]
+
+
+class PostedForm(Protocol):
+    """What ``posted_answers`` needs of a form (werkzeug's MultiDict has it)."""
+
+    def getlist(self, key: str) -> list[str]: ...
+
+    def __iter__(self) -> Iterator[str]: ...
+
+
+def posted_answers(form: PostedForm, key: str) -> list[str]:
+    """The values a form posted for question ``key``: fields named ``key``, and per matrix row or gap a field
+    ``key~part`` (a row's radio buttons need a group of their own), whose values become ``"part:value"``; an empty
+    field there is no answer."""
+    values = list(form.getlist(key))
+    prefix = f"{key}~"
+    for name in form:
+        if name.startswith(prefix):
+            part = name[len(prefix) :]
+            values += [f"{part}:{value}" for value in form.getlist(name) if value.strip()]
+    return values
 
 
 def one_text(raw: Any) -> str:

@@ -59,9 +59,9 @@ class ChoiceType(QuestionType):
             messages.append(N_("Antwort-Kennungen sind doppelt vergeben."))
         correct = sum(1 for option in options if option.get("correct"))
         mark = cls.correct_marker
-        if not cls.multiple and correct != 1:
+        if not cls.multiple and cls.name == "true_false" and correct != 1:
             messages.append(f"{cls.label} braucht genau eine richtige Antwort „{mark}“; gefunden: {correct}.")
-        if cls.multiple and correct < 1:
+        if correct < 1:
             messages.append(f"{cls.label} braucht mindestens eine richtige Antwort „{mark}“; gefunden: 0.")
         return messages
 
@@ -84,8 +84,12 @@ class ChoiceType(QuestionType):
 
     @classmethod
     def grade(cls, definition: dict[str, Any], response: tuple[str, ...]) -> float:
-        """All or nothing, as in LiaScript: exactly the correct options chosen."""
-        return 1.0 if set(response) == set(cls.correct_response(definition)) else 0.0
+        """All or nothing, as in LiaScript: exactly the correct options chosen; for a single choice with several
+        correct options (LiaScript allows them) any one of them."""
+        correct = set(cls.correct_response(definition))
+        if not cls.multiple:
+            return 1.0 if len(response) == 1 and response[0] in correct else 0.0
+        return 1.0 if set(response) == correct else 0.0
 
     @classmethod
     def correct_response(cls, definition: dict[str, Any]) -> tuple[str, ...]:
@@ -104,7 +108,13 @@ class ChoiceType(QuestionType):
 
 
 #: The answer pairs a true/false question may use (compared case-insensitively): (true word, false word).
-TRUE_FALSE_PAIRS = (("wahr", "falsch"), ("richtig", "falsch"), ("ja", "nein"))
+TRUE_FALSE_PAIRS = (
+    ("wahr", "falsch"),
+    ("richtig", "falsch"),
+    ("ja", "nein"),
+    ("true", "false"),
+    ("yes", "no"),
+)
 _TRUE_FALSE_WORDS = {word for pair in TRUE_FALSE_PAIRS for word in pair}
 
 
@@ -120,10 +130,10 @@ class TrueFalse(ChoiceType):
 
     name = "true_false"
     label = N_("Wahr/Falsch")
-    syntax = "„[(X)] Wahr“ / „[( )] Falsch“ (auch Richtig/Falsch, Ja/Nein)"
+    syntax = "„[(X)] Wahr“ / „[( )] Falsch“ (auch Richtig/Falsch, Ja/Nein, True/False, Yes/No)"
     help_text = N_(
         "Eine Aussage, die Lernende als wahr oder falsch einordnen: zwei Zeilen „[( )] Wahr“ und „[( )] Falsch“ "
-        "(oder Richtig/Falsch, Ja/Nein), die zutreffende mit „[(X)]“ markiert. Richtig ist die Frage, wenn die "
+        "(oder Richtig/Falsch, Ja/Nein, True/False, Yes/No), die zutreffende mit „[(X)]“ markiert. Richtig ist die Frage, wenn die "
         "markierte Antwort gewählt wurde; die beiden Antworten bleiben in der Reihenfolge der Datei."
     )
     example = """\
@@ -150,6 +160,9 @@ Beschäftigte. Eine Benachteiligung im Auswahlverfahren ist deshalb nach § 7 Ab
         """Exactly two lines forming one pair, in either order; anything else is a single choice."""
         if len(answer_lines) != 2:
             return False
+        marked = [_SINGLE_MARKER.match(line) for line in answer_lines]
+        if sum(1 for match in marked if match and match["mark"] != " ") != 1:
+            return False  # none or both marked: a single choice (LiaScript: either answer counts)
         words = {_word(line) for line in answer_lines}
         return any(words == set(pair) for pair in TRUE_FALSE_PAIRS)
 
@@ -166,8 +179,9 @@ class SingleChoice(ChoiceType):
     label = N_("Einfachauswahl")
     syntax = "„[( )] Antwort“ / „[(X)] richtige Antwort“"
     help_text = N_(
-        "Mehrere Antworten, genau eine davon richtig: Zeilen „[( )] Antwort“ und eine Zeile „[(X)] richtige "
-        "Antwort“. Richtig ist die Frage, wenn genau die markierte Antwort gewählt wurde."
+        "Mehrere Antworten, Lernende wählen genau eine: Zeilen „[( )] Antwort“ und eine Zeile „[(X)] richtige "
+        "Antwort“. Richtig ist die Frage, wenn die markierte Antwort gewählt wurde. Wie in LiaScript dürfen "
+        "mehrere Zeilen „[(X)]“ markiert sein; dann ist jede von ihnen richtig."
     )
     example = """\
 ## Wen bindet das Benachteiligungsverbot des Art. 3 Abs. 3 GG unmittelbar?

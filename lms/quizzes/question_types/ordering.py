@@ -56,7 +56,8 @@ festhalten.
     @classmethod
     def claims_line(cls, line: str) -> bool:
         """``[[1]] Schritt``: a number (up to three digits) in double brackets, then the step."""
-        return _LINE.fullmatch(line) is not None
+        match = _LINE.fullmatch(line)
+        return match is not None and "[[" not in match["text"]  # "[[2]] + [[5]] = [[7]]" is a gap text
 
     @classmethod
     def parse(cls, answer_lines: list[tuple[int, str]], path: str) -> tuple[dict[str, Any], list[Problem]]:

@@ -35,7 +35,7 @@ def match_key(text: str) -> str:
     return " ".join(folded.split()).strip(EDGE_CHARACTERS)
 
 
-def _tidy(text: str) -> str:
+def tidy_text(text: str) -> str:
     """What a learner typed, as stored and shown again: NFC, whitespace collapsed; control characters refused."""
     tidy = " ".join(unicodedata.normalize("NFC", text).split())
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in tidy):
@@ -68,7 +68,12 @@ Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassism
     def claims_line(cls, line: str) -> bool:
         """A line that is nothing but ``[[…]]``, except the multiple-choice markers ``[[ ]]`` and ``[[X]]``."""
         match = _LINE.fullmatch(line)
-        return match is not None and match["body"].strip() not in ("", "X", "x")
+        if match is None or match["body"].strip() in ("", "X", "x", "?", "!"):
+            return False
+        if set(match["body"]) <= {"_", " ", "\t"}:
+            return False  # "[[___ ___]]" is LiaScript's text survey: no answer to compare with
+        # "[[a | (b) | c]]" is LiaScript's selection (the gap text type), not a text with variants.
+        return not any(_SELECTION.fullmatch(part.strip()) for part in match["body"].split("|"))
 
     @classmethod
     def parse(cls, answer_lines: list[tuple[int, str]], path: str) -> tuple[dict[str, Any], list[Problem]]:
@@ -134,7 +139,7 @@ Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassism
     @classmethod
     def normalise_response(cls, definition: dict[str, Any], raw: Any) -> str:
         """The typed text with whitespace collapsed ("" = unanswered); too long or control characters refused."""
-        text = _tidy(one_text(raw))
+        text = tidy_text(one_text(raw))
         if len(text) > definition["max_length"]:
             raise ResponseInvalid("response.too_long", max=definition["max_length"])
         return text

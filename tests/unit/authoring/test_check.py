@@ -84,7 +84,7 @@ def test_problems_from_several_files_are_all_collected(content: Path):
     assert check(content / "modules", content / "quizzes") == [
         f"{content}/modules/grundbegriffe.md:1: Pflichtfeld „title“ fehlt.",
         f"{content}/modules/grundbegriffe.md:3: Unbekanntes Feld „titel“ (meinten Sie „title“?).",
-        f"{content}/quizzes/grundbegriffe.md:11: Einfachauswahl braucht genau eine richtige Antwort „[(X)]“; "
+        f"{content}/quizzes/grundbegriffe.md:11: Einfachauswahl braucht mindestens eine richtige Antwort „[(X)]“; "
         "gefunden: 0.",
     ]
 

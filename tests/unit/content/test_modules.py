@@ -445,3 +445,35 @@ def test_split_sections_reports_file_lines():
 def test_content_invalid_lists_problems_one_per_line():
     error = ContentInvalid([Problem("b.md", 3, "Zwei."), Problem("a.md", 9, "Eins.")])
     assert str(error) == "a.md:9: Eins.\nb.md:3: Zwei."
+
+
+# --- LiaScript quiz syntax in a module text ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "quiz_line",
+    [
+        "- [(X)] Alle Menschen",
+        "    [[ ]] Staatsangehörigkeit",
+        "[[X]] Alter",
+        "Die Frist beträgt [[ zwei Wochen | (zwei Monate) ]].",
+        "Das Gesetz heißt [[AGG]].",
+        "[[?]] Ein Hinweis",
+        "[ (X) ( ) ] Matrix-Zeile",
+    ],
+)
+def test_liascript_quiz_syntax_in_a_module_is_reported_on_its_line(quiz_line: str) -> None:
+    source = module(body=BODY.replace("\n## ", f"\n{quiz_line}\n\n## ", 1))
+    problems = problems_of(source)
+    assert problems == [
+        f"{PATH}:{line_of(source, quiz_line)}: Quizfragen in LiaScript-Schreibweise („[(X)]“, „[[ ]]“, „[[…]]“) "
+        "gehören in die Quizdatei des Moduls (quizzes/…); im Modultext erschienen sie nur als Text. Um die "
+        "Schreibweise zu zeigen, setzen Sie sie in `Backticks`."
+    ]
+
+
+def test_quiz_syntax_in_code_may_be_shown_in_a_module() -> None:
+    body = BODY.replace(
+        "\n## ", "\nSo sieht es aus: `[(X)] richtig` und `[[AGG]]`.\n\n```\n[[X]] a\n```\n\n## ", 1
+    )
+    parse_module(module(body=body), PATH)  # no problem

@@ -42,9 +42,9 @@ def test_parse_question_wants_exactly_one_question():
         "hilfe.md:1: Erwartet wird genau eine Frage („## …“); gefunden: 2."
     ]
     with pytest.raises(ContentInvalid) as raised:
-        parse_question("## Frage?\n\n[( )] a\n[(X)] a\n[(X)] b\n***\nWeil.\n***\n", "hilfe.md")
+        parse_question("## Frage?\n\n[( )] a\n[( )] a\n[( )] b\n***\nWeil.\n***\n", "hilfe.md")
     assert [str(p) for p in raised.value.problems] == [
-        "hilfe.md:3: Einfachauswahl braucht genau eine richtige Antwort „[(X)]“; gefunden: 2."
+        "hilfe.md:3: Einfachauswahl braucht mindestens eine richtige Antwort „[(X)]“; gefunden: 0."
     ]
 
 
@@ -88,13 +88,13 @@ def test_anything_else_stays_a_single_choice(lines):
 
 
 def test_true_false_needs_exactly_one_marked_answer():
+    """Both or neither marked: LiaScript reads a single choice, and so does the platform."""
     both = TRUE_FALSE.replace("[( )] Falsch", "[(X)] Falsch")
-    assert problems_of(both) == [
-        f"{line_of(both, 'Wahr')}: Wahr/Falsch braucht genau eine richtige Antwort „[(X)]“; gefunden: 2."
-    ]
+    assert first_question(both).type == "single_choice"
     neither = TRUE_FALSE.replace("[(X)] Wahr", "[( )] Wahr")
     assert problems_of(neither) == [
-        f"{line_of(neither, 'Wahr')}: Wahr/Falsch braucht genau eine richtige Antwort „[(X)]“; gefunden: 0."
+        f"{line_of(neither, 'Wahr')}: Einfachauswahl braucht mindestens eine richtige Antwort „[(X)]“; "
+        "gefunden: 0."
     ]
 
 
@@ -163,11 +163,12 @@ def test_a_lone_number_is_a_text_input():
     assert question.definition["accepted"] == ["6", "sechs"]
 
 
-def test_text_after_a_text_input_is_an_unknown_line():
+def test_text_after_a_text_input_is_a_liascript_survey_line():
+    """LiaScript docs, Surveys › Multi Choice Vector: "[[rot]] Text" is a survey, which has no right answer."""
     question = "## Frage?\n\n[[AGG]] Gesetz\n***\nWeil.\n***\n"
     (problem,) = problems_of(question)
     assert problem.startswith(
-        f"{line_of(question, '[[AGG]]')}: Unbekannte Antwortzeile „[[AGG]] Gesetz“ – erlaubt sind:"
+        f"{line_of(question, '[[AGG]]')}: Das ist eine Umfrage in LiaScript-Schreibweise (ohne richtige Antwort)"
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from markupsafe import Markup
 
-from lms.quizzes.question_types import ResponseInvalid, TextInput
+from lms.quizzes.parse import parse_question
+from lms.quizzes.question_types import GapText, ResponseInvalid, TextInput
 from lms.quizzes.question_types.text_input import match_key
 from tests.unit.quizzes.question_sources import (
     TEXT,
@@ -130,16 +131,11 @@ def test_text_input_problems_with_their_lines():
     assert problems_of(long) == [f"{line_of(long, '[[')}: Eine Antwort darf höchstens 200 Zeichen lang sein."]
 
 
-def test_liascript_selection_gets_a_clear_problem():
+def test_liascript_selection_is_a_selection_not_a_text_input():
     selection = TEXT.replace("[[AGG | Allgemeines Gleichbehandlungsgesetz]]", "[[AGG | (BGB) | GG]]")
-    (problem,) = problems_of(selection)
-    assert problem.startswith(
-        f"{line_of(selection, '[[AGG')}: „(…)“ markiert in LiaScript die richtige Antwort"
-    )
-    assert (
-        "Auswahllisten gibt es hier nicht" in problem
-        and "[[AGG | Allgemeines Gleichbehandlungsgesetz]]" in problem
-    )
+    question = parse_question(selection, "hilfe.md")
+    assert question.type == "gap_text"
+    assert GapText.correct_response(question.definition) == ("g1:b",)
 
 
 def test_text_input_validate():
