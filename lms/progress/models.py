@@ -18,7 +18,8 @@ from sqlalchemy import (
     event,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm.util import identity_key
 
 from lms import time as clock
 from lms.content.models import Module, ModuleVersion
@@ -90,9 +91,19 @@ def _fix_validity(_mapper: Any, connection: Any, target: Completion) -> None:
     """Every way a completion is recorded (quiz, session, import) gets its validity from its version."""
     if target.valid_until is not None:
         return
-    months = connection.scalar(
-        select(ModuleVersion.valid_for_months).where(ModuleVersion.id == target.module_version_id)
+    # Usually the version is loaded already (a quiz attempt's, a session's): no query then.
+    session = object_session(target)
+    version = (
+        session.identity_map.get(identity_key(ModuleVersion, target.module_version_id))
+        if session is not None
+        else None
     )
+    if version is not None and "valid_for_months" in version.__dict__:
+        months = version.valid_for_months
+    else:
+        months = connection.scalar(
+            select(ModuleVersion.valid_for_months).where(ModuleVersion.id == target.module_version_id)
+        )
     completed_at: datetime | None = target.completed_at  # its column default is not applied yet
     if completed_at is None:
         target.completed_at = completed_at = clock.now()
