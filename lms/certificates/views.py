@@ -392,4 +392,5 @@ def my_completions() -> ResponseReturnValue:
         certificates=own.by_completion,
         participations=own.participations,
         years=own.years,
+        today=clock.today(),
     )

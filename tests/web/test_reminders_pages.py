@@ -148,3 +148,16 @@ def test_revoked_certificates_are_listed_with_date_and_reason_within_scope(clien
     search = client.get("/zertifikate/suche", query_string={"q": "Jonas"}).text
     assert "widerrufen am 10.06.2026" in search
     assert f"/zertifikate/{revoked.code}.pdf" not in search  # no download for a revoked one
+
+
+def test_my_completions_show_until_when_each_is_valid(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    lea = f.user(db, Role.LEARNER, name="Lea Schneider")
+    f.completion(db, lea, module(db, "jaehrlich", months=12), at=clock.at_local(date(2025, 5, 4), 10))
+    f.completion(db, lea, module(db, "halbjaehrlich", months=6), at=clock.at_local(date(2026, 5, 4), 10))
+    f.completion(db, lea, module(db, "grundlagen"), at=clock.at_local(date(2026, 5, 4), 10))
+    f.login(client, lea.email)
+    page = client.get("/nachweise").text
+    assert (
+        "04.05.2026 (abgelaufen)" in page and "04.11.2026" in page and "04.11.2026 (abgelaufen)" not in page
+    )
+    assert "unbefristet" in page
