@@ -21,12 +21,14 @@ from lms import time as clock
 from lms.auth.models import User
 from lms.config import Settings
 from lms.content.models import Module, ModuleVersion
+from lms.disclosure import people_count
 from lms.orgs.models import Municipality
 from lms.orgs.periods import period_for
 from lms.reminders.models import ReminderKind, SentReminder
 from lms.reminders.services import DUE_SOON_DAYS
 from lms.reports.compliance import period_status
 from lms.reports.plans import PlanLine, plan_lines
+from lms.reports.validity import EXPIRY_HORIZON_DAYS, expiring_count
 
 # Plain text, never HTML: nothing to escape (autoescape would turn „&“ in a title into „&amp;“).
 _TEMPLATES = jinja2.Environment(
@@ -46,7 +48,7 @@ SUBJECTS = {
     ReminderKind.DIGEST: "Wochenübersicht {municipality}: Schulungsplan und Ziele",
 }
 SWITCH_TEXTS = {
-    ReminderKind.DIGEST: "Sie erhalten die Wochenübersicht als Koordinatorin oder Koordinator Ihrer Kommune.",
+    ReminderKind.DIGEST: "Sie erhalten die Wochenübersicht, weil Sie die Schulungen Ihrer Kommune koordinieren.",
 }
 REMINDER_SWITCH = "Sie erhalten diese Erinnerung, weil Erinnerungen per E-Mail für Sie eingeschaltet sind."
 
@@ -102,11 +104,6 @@ def _digest(settings: Settings, session: Session, person: User) -> dict[str, Any
         ends_on=clock.fixed_date(period.ends_on),
         status=status.assessment.label,
         reason=status.assessment.reason(),
-        min_staff=period.min_staff_per_module,
-        delivered=status.modules_delivered,
-        min_modules=period.min_training_modules,
-        workshops=status.workshops_count,
-        min_workshops=period.min_workshops,
         overdue=[_plan_text(line) for line in open_lines if line.is_overdue],
         due_soon=[
             _plan_text(line)
@@ -114,6 +111,8 @@ def _digest(settings: Settings, session: Session, person: User) -> dict[str, Any
             if not line.is_overdue and today <= line.assignment.due_on <= soon
         ],
         soon_days=DUE_SOON_DAYS,
+        expiring=people_count(expiring_count(session, municipality.id, today)),
+        expiry_days=EXPIRY_HORIZON_DAYS,
     )
     return values
 

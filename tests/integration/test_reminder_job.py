@@ -101,6 +101,7 @@ def test_reminders_go_through_redis_to_the_mail_server_once(  # type: ignore[no-
         == "Wochenübersicht Landkreis Darmstadt-Dieburg: Schulungsplan und Ziele"
     )
     assert "Stand im Programmjahr 2026" in digest
+    assert "Abschlüsse, deren Gültigkeit in den nächsten 90 Tagen abläuft: 0" in digest
     assert "„Grundlagen Antidiskriminierung“ für alle Beschäftigten, fällig am 24.06.2026" in digest
     job = db.scalar(select(Job).order_by(Job.id.desc()))
     assert job is not None
