@@ -112,6 +112,13 @@ def test_reminders_go_through_redis_to_the_mail_server_once(  # type: ignore[no-
         {"sent": 2, "refused": 0, "skipped": 0},
     )
 
+    office = redis_app.test_client()
+    f.login(office, f.user(db, Role.ADMIN).email)
+    status = office.get(f"/aufgaben/{job.id}").text
+    assert (
+        "Erinnerungen versenden" in status and "übersprungen (Erinnerungen inzwischen abgeschaltet" in status
+    )
+
     # The cron job runs again the next day: nothing new, no job, no mail.
     time_machine.move_to(clock.at_local(TODAY + timedelta(days=1), 7), tick=False)
     assert send_due_reminders(db, settings, queue, echo=lambda _line: None) == []
