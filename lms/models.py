@@ -36,6 +36,7 @@ from lms.practice.models import PracticeExample
 from lms.programme.models import Funding, Measure, MeasureImport, MigrantOrganisation
 from lms.progress.models import Completion, SectionRead
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
+from lms.reminders.models import SentReminder
 from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilitator
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "QuizAttempt",
     "QuizVersion",
     "SectionRead",
+    "SentReminder",
     "SessionAttendance",
     "SessionFacilitator",
     "StaffImport",

@@ -9,6 +9,7 @@ Import it as ``from lms import time as clock`` so it never shadows the standard 
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from zoneinfo import ZoneInfo
@@ -77,3 +78,12 @@ def format_datetime(moment: datetime, locale: str) -> str:
     if locale.startswith("de"):
         return f"{day}, {babel_format_time(moment, 'HH:mm', tzinfo=BERLIN, locale=locale)} Uhr"
     return f"{day}, {babel_format_time(moment, 'h:mm a', tzinfo=BERLIN, locale=locale)}"
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day where it is shorter (31 Jan + 1 month = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from lms.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -61,6 +61,24 @@ class LanguageForm(FlaskForm):
 
     locale = StringField(
         _l("Sprache der Oberfläche"), validators=[AnyOf([value for value, _label in CHOICES])]
+    )
+
+
+class ReminderForm(FlaskForm):
+    """Which reminder mails a person wants."""
+
+    reminders = BooleanField(
+        _l("Erinnerungen per E-Mail erhalten"),
+        description=_l(
+            "Module Ihres Schulungsplans, die bald oder überfällig sind, Abschlüsse, deren Gültigkeit bald endet, "
+            "und wesentliche Änderungen an Modulen, die Sie abgeschlossen haben."
+        ),
+    )
+    digest = BooleanField(
+        _l("Wöchentliche Übersicht für die Koordination erhalten"),
+        description=_l(
+            "Einmal pro Woche: was bald fällig und was überfällig ist, und der Stand im Zeitraum."
+        ),
     )
 
 

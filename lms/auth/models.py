@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -82,6 +83,10 @@ class User(Base):
     personnel_number: Mapped[str | None] = mapped_column(String(50))
     #: Preferred interface language; None = from the browser, German by default.
     locale: Mapped[str | None] = mapped_column(String(5))
+    #: Reminder mails (due and overdue modules, expiring completions, material changes); off in the profile.
+    has_reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    #: The coordinator's weekly digest (due soon, overdue, status of the period); a switch of its own.
+    has_weekly_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[created_at]
 
     municipality: Mapped[Municipality | None] = relationship(lazy="joined", foreign_keys=[municipality_id])

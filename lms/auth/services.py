@@ -233,6 +233,22 @@ def create_user(
     return user
 
 
+def set_reminder_switches(session: Session, user: User, *, reminders: bool, digest: bool) -> None:
+    """Switch the person's reminder mails and (coordinators) weekly digest on or off."""
+    user.has_reminders = reminders
+    user.has_weekly_digest = digest
+    session.flush()
+    record_event(
+        session,
+        actor_id=user.id,
+        action="user.reminders",
+        object_type="user",
+        object_id=user.id,
+        reminders=reminders,
+        digest=digest,
+    )
+
+
 def change_password(session: Session, user: User, *, current: str, new: str, confirmation: str) -> None:
     """Set a new password after checking the current one; raises PasswordRefused.
 

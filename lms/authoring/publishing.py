@@ -113,6 +113,7 @@ def publish_module(
         title=doc.title,
         summary=doc.summary,
         duration_minutes=doc.duration_minutes,
+        valid_for_months=doc.valid_for_months,
         audience=list(doc.audience),
         objectives=list(doc.objectives),
         materials=list(doc.materials),

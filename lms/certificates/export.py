@@ -26,6 +26,8 @@ MANIFEST_COLUMNS = [
     "Prüfcode",
     "Status",
     "Name",
+    "Personalnummer",
+    "Organisationseinheit",
     "Kommune",
     "Modul",
     "Version",
@@ -38,7 +40,7 @@ MANIFEST_COLUMNS = [
 #: A fixed timestamp for every member: the same selection gives the same archive bytes.
 _MEMBER_TIME = (2026, 1, 1, 0, 0, 0)
 
-Row = Any  # (code, snapshot, revoked_at)
+Row = Any  # (code, snapshot, revoked_at, personnel_number, org_unit_name)
 
 
 def neutralise(cell: object) -> str:
@@ -59,14 +61,23 @@ def file_name(snapshot: dict[str, Any]) -> str:
     return f"{snapshot['awarded_on']}_{name}_{module}_{snapshot['code']}.pdf"
 
 
-def manifest_row(code: str, snapshot: dict[str, Any], revoked_at: datetime | None) -> list[str]:
-    """One manifest line; revoked certificates are listed without a file."""
+def manifest_row(
+    code: str,
+    snapshot: dict[str, Any],
+    revoked_at: datetime | None,
+    personnel_number: str | None = None,
+    org_unit: str | None = None,
+) -> list[str]:
+    """One manifest line; revoked certificates are listed without a file. Personalnummer and org unit are the
+    holder's current ones (not part of the certificate)."""
     status = f"widerrufen am {clock.fixed_date(revoked_at)}" if revoked_at else "gültig"
     cells = [
         "" if revoked_at else file_name(snapshot),
         code,
         status,
         snapshot["holder_name"],
+        personnel_number or "",
+        org_unit or "",
         snapshot.get("municipality_name") or "",
         snapshot["title"],
         snapshot.get("version_label") or "",
@@ -119,15 +130,15 @@ def _archive_chunks(
             text = io.TextIOWrapper(member, encoding="utf-8-sig", newline="")
             writer = csv.writer(text, delimiter=";", quoting=csv.QUOTE_MINIMAL)
             writer.writerow(MANIFEST_COLUMNS)
-            for count, (code, snapshot, revoked_at) in enumerate(rows(), start=1):
-                writer.writerow(manifest_row(code, snapshot, revoked_at))
+            for count, row in enumerate(rows(), start=1):
+                writer.writerow(manifest_row(*row))
                 if count % 100 == 0:
                     text.flush()
                     yield sink.take()
             text.flush()
             text.detach()
         yield sink.take()
-        for (_code, snapshot, revoked_at), content in documents():
+        for (_code, snapshot, revoked_at, *_holder), content in documents():
             if revoked_at is not None:
                 continue
             info = zipfile.ZipInfo(file_name(snapshot), date_time=_MEMBER_TIME)

@@ -70,6 +70,12 @@ class Certificate(Base):
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
 
+    @property
+    def valid_until(self) -> date | None:
+        """„Gültig bis“ as fixed in the snapshot at issue (None: valid for good, or issued before validity)."""
+        value = (self.snapshot or {}).get("valid_until")
+        return date.fromisoformat(value) if value else None
+
     def revoke(self, *, by_id: int | None, reason: str, at: datetime) -> None:
         """Mark the certificate as revoked; refuses a second revocation (the first one stays on record)."""
         if self.is_revoked:

@@ -254,6 +254,14 @@ def _draw_certificate_layout_1(pdf: _Document, snapshot: Snapshot | dict[str, An
                 new_y="NEXT",
             )
         pdf.set_text_color(0, 0, 0)
+    if snapshot.get(
+        "valid_until"
+    ):  # drawn only for snapshots that have it: older certificates stay unchanged
+        pdf.ln(2)
+        until = clock.fixed_date(date.fromisoformat(snapshot["valid_until"]))
+        pdf.set_font(FONT, "B", 12)
+        pdf.cell(width, 7, f"Gültig bis {until}", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "", 12)
 
     issuer = snapshot["issuer"]
     pdf.set_y(178)

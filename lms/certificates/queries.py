@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session, defer, lazyload
 
 from lms.auth.models import User
@@ -94,16 +94,28 @@ def export_selection(
     ends_on: date,
     module_slug: str | None = None,
     org_unit_id: int | None = None,
-) -> Select[str, dict[str, Any], datetime | None]:
-    """(code, snapshot, revoked_at) of a municipality's completion certificates in a period, in a stable order.
+) -> Select[str, dict[str, Any], datetime | None, str | None, str | None]:
+    """(code, snapshot, revoked_at, Personalnummer, org unit) of a municipality's completion certificates in a
+    period, in a stable order.
 
-    Only completion certificates: participation certificates belong to their holder alone. The org-unit filter
-    uses the holder's current org unit.
+    Only completion certificates: participation certificates belong to their holder alone. The org-unit filter,
+    the Personalnummer and the org unit are the holder's current ones (the manifest is for the HR files).
     """
-    query = select(Certificate.code, Certificate.snapshot, Certificate.revoked_at).where(
-        Certificate.municipality_id == municipality_id,
-        Certificate.kind == CertificateKind.COMPLETION.value,
-        Certificate.awarded_on.between(starts_on, ends_on),
+    query = (
+        select(
+            Certificate.code,
+            Certificate.snapshot,
+            Certificate.revoked_at,
+            User.personnel_number,
+            OrgUnit.name,
+        )
+        .join(User, User.id == Certificate.holder_id)
+        .outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
+        .where(
+            Certificate.municipality_id == municipality_id,
+            Certificate.kind == CertificateKind.COMPLETION.value,
+            Certificate.awarded_on.between(starts_on, ends_on),
+        )
     )
     if module_slug:
         query = (
@@ -112,7 +124,7 @@ def export_selection(
             .where(Module.slug == module_slug)
         )
     if org_unit_id is not None:
-        query = query.join(User, User.id == Certificate.holder_id).where(User.org_unit_id == org_unit_id)
+        query = query.where(User.org_unit_id == org_unit_id)
     return query.order_by(Certificate.awarded_on, Certificate.id)
 
 
@@ -151,3 +163,50 @@ def module_choices(session: Session) -> list[tuple[str, str]]:
     ).all()
     latest = {slug: title for slug, title in rows}
     return sorted(latest.items(), key=lambda item: item[1])
+
+
+#: Search results and revoked certificates shown on one page at most.
+LIST_LIMIT = 100
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern for ``text`` anywhere, with its own wildcards taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_certificates(session: Session, user: User, text: str) -> list[Certificate]:
+    """Certificates the person may see whose holder's name or code contains ``text`` (any case), newest first.
+
+    The name is the holder's current one and the one printed on the certificate (a name may have changed).
+    """
+    pattern = _like(text.strip().lower())
+    code = _like(text.strip().upper().replace(" ", ""))
+    return list(
+        session.scalars(
+            select(Certificate)
+            .join(User, User.id == Certificate.holder_id)
+            .where(
+                certificates_filter(user),
+                or_(
+                    func.lower(User.display_name).like(pattern, escape="\\"),
+                    func.lower(Certificate.snapshot["holder_name"].as_string()).like(pattern, escape="\\"),
+                    Certificate.code.like(code, escape="\\"),
+                ),
+            )
+            .order_by(Certificate.awarded_on.desc(), Certificate.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )
+
+
+def revoked_certificates(session: Session, user: User) -> list[Certificate]:
+    """Revoked certificates the person may see, most recently revoked first."""
+    return list(
+        session.scalars(
+            select(Certificate)
+            .where(certificates_filter(user), Certificate.revoked_at.is_not(None))
+            .order_by(Certificate.revoked_at.desc(), Certificate.id.desc())
+            .limit(LIST_LIMIT)
+        )
+    )

@@ -91,6 +91,7 @@ def _completion_source() -> Select[*tuple[Any, ...]]:
             ModuleVersion.version_label,
             ModuleVersion.duration_minutes,
             Module.slug,
+            Completion.valid_until,
         )
         .join(User, User.id == Completion.user_id)
         .join(ModuleVersion, ModuleVersion.id == Completion.module_version_id)
@@ -102,7 +103,7 @@ def _completion_source() -> Select[*tuple[Any, ...]]:
 def _new_certificate(row: Any, *, actor_id: int | None, base_url: str, now: datetime) -> Certificate:
     code = generate_code()
     (completion_id, holder_id, completed_at, mode, name, municipality_id, municipality_name) = row[:7]
-    title, label, duration, slug = row[7:]
+    title, label, duration, slug, valid_until = row[7:]
     snapshot = completion_snapshot(
         code=code,
         base_url=base_url,
@@ -115,6 +116,7 @@ def _new_certificate(row: Any, *, actor_id: int | None, base_url: str, now: date
         duration_minutes=duration,
         mode=mode,
         issued_at=now,
+        valid_until=valid_until,
     )
     return Certificate(
         code=code,

@@ -52,6 +52,8 @@ class Snapshot(TypedDict, total=False):
     mode: str  # online | in_person
     issued_at: str  # ISO datetime, UTC
     issuer: dict[str, str]
+    #: ISO date: the last day the completion is valid (the module version's ``valid_for_months``); absent: for good.
+    valid_until: str
 
 
 def verify_url(base_url: str, code: str) -> str:
@@ -72,9 +74,10 @@ def completion_snapshot(
     duration_minutes: int,
     mode: str,
     issued_at: datetime,
+    valid_until: date | None = None,
 ) -> Snapshot:
-    """The snapshot of a certificate for one completion."""
-    return Snapshot(
+    """The snapshot of a certificate for one completion; „gültig bis“ is fixed here, at issue, never later."""
+    snapshot = Snapshot(
         layout=CURRENT_LAYOUT,
         kind=CertificateKind.COMPLETION.value,
         code=code,
@@ -90,6 +93,9 @@ def completion_snapshot(
         issued_at=issued_at.astimezone(UTC).isoformat(timespec="seconds"),
         issuer=dict(ISSUER),
     )
+    if valid_until is not None:  # older snapshots lack the key, so their PDFs stay bit for bit the same
+        snapshot["valid_until"] = valid_until.isoformat()
+    return snapshot
 
 
 def participation_snapshot(
@@ -128,6 +134,7 @@ FIELD_LABELS = {
     "module": "Modul",
     "version_label": "Version",
     "completed_on": "Abgeschlossen am",
+    "valid_until": "Gültig bis",
     "training": "Fortbildung",
     "attended_on": "Teilgenommen am",
     "duration": "Umfang",
@@ -146,6 +153,8 @@ def describe(snapshot: Snapshot | dict[str, Any]) -> list[tuple[str, str]]:
         lines.append(("module", snapshot["title"]))
         lines.append(("version_label", snapshot.get("version_label") or "–"))
         lines.append(("completed_on", clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))))
+        if snapshot.get("valid_until"):
+            lines.append(("valid_until", clock.fixed_date(date.fromisoformat(snapshot["valid_until"]))))
     else:
         lines.append(("training", snapshot["title"]))
         lines.append(("attended_on", clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))))

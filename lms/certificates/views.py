@@ -16,6 +16,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     stream_with_context,
     url_for,
@@ -55,6 +56,7 @@ FIELD_LABELS = {
     "module": _l("Modul"),
     "version_label": _l("Version"),
     "completed_on": _l("Abgeschlossen am"),
+    "valid_until": _l("Gültig bis"),
     "training": _l("Fortbildung"),
     "attended_on": _l("Teilgenommen am"),
     "duration": _l("Umfang"),
@@ -152,6 +154,43 @@ def overview() -> ResponseReturnValue:
     if user.has_role(Role.COORDINATOR) and user.municipality is not None:
         return redirect(url_for("certificates.export", slug=user.municipality.slug))
     return redirect(url_for("certificates.manage"))
+
+
+#: The longest search text (a name or a code); longer input is refused with a message.
+SEARCH_MAX = 100
+
+
+@bp.get("/zertifikate/suche")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def search() -> ResponseReturnValue:
+    """Find certificates by the holder's name or the code: a coordinator their municipality's, the office all."""
+    text = (request.args.get("q") or "").strip()
+    error = None
+    if len(text) > SEARCH_MAX:
+        error = _("Bitte geben Sie höchstens %(max)s Zeichen ein.", max=SEARCH_MAX)
+    elif text and len(text) < 2:
+        error = _("Bitte geben Sie mindestens 2 Zeichen ein.")
+    found = queries.search_certificates(get_db(), acting_user(), text) if text and not error else None
+    return render_template(
+        "certificates/search.html",
+        text=text,
+        error=error,
+        found=found,
+        limit=queries.LIST_LIMIT,
+        is_admin=acting_user().has_role(Role.ADMIN),
+    ), 400 if error else 200
+
+
+@bp.get("/zertifikate/widerrufen")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def revoked() -> ResponseReturnValue:
+    """Revoked certificates with date and reason: a coordinator their municipality's, the office all."""
+    return render_template(
+        "certificates/revoked.html",
+        certificates=queries.revoked_certificates(get_db(), acting_user()),
+        limit=queries.LIST_LIMIT,
+        is_admin=acting_user().has_role(Role.ADMIN),
+    )
 
 
 @bp.route("/kommunen/<slug>/zertifikate", methods=["GET", "POST"])
@@ -353,4 +392,5 @@ def my_completions() -> ResponseReturnValue:
         certificates=own.by_completion,
         participations=own.participations,
         years=own.years,
+        today=clock.today(),
     )

@@ -114,6 +114,8 @@ class ModuleVersion(Base):
     change_kind: Mapped[str] = mapped_column(
         String(20), default=ChangeKind.MATERIAL.value, server_default=ChangeKind.MATERIAL.value
     )
+    #: How many months a completion of this version stays valid (front matter ``valid_for_months``); None: for good.
+    valid_for_months: Mapped[int | None] = mapped_column(Integer)
     #: Set when this version leaves the catalogue; records that point to it stay intact.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -40,6 +40,7 @@ MODULE_FIELDS = (
     "objectives",
     "language",
     "materials",
+    "valid_for_months",
 )
 SLUG_HINT = (
     "„slug“ darf nur Kleinbuchstaben a–z, Ziffern und einzelne Bindestriche enthalten, nicht „{value}“."
@@ -84,6 +85,8 @@ class ModuleDocument:
     source: str
     content_hash: str
     front_matter: dict[str, Any] = field(hash=False)
+    #: How many months a completion stays valid (optional ``valid_for_months``); None: for good.
+    valid_for_months: int | None = None
 
 
 # --- section anchors and durations ---------------------------------------------------------------
@@ -164,11 +167,21 @@ def _read_front_matter(reader: FieldReader, path: str) -> _FrontMatterValues:
         "objectives": reader.text_list("objectives"),
         "language": reader.choice("language", LANGUAGES),
         "materials": reader.text_list("materials", required=False, min_items=0),
+        "valid_for_months": reader.integer(
+            "valid_for_months",
+            minimum=1,
+            maximum=120,
+            required=False,
+            hint="„valid_for_months“ muss eine ganze Zahl von 1 bis 120 sein (Monate, die ein Abschluss gilt).",
+        ),
     }
     name = PurePath(path).name
     if values["slug"] and name.endswith(".md") and values["slug"] != name[:-3]:
         message = f"„slug“ („{values['slug']}“) muss dem Dateinamen entsprechen: erwartet „{name[:-3]}“."
         reader.problems.append(Problem(path, reader.line("slug"), message))
+    if reader.has("valid_for_months") and values["kind"] == "workshop":
+        message = "„valid_for_months“ gibt es nur bei Schulungsmodulen (kind: training)."
+        reader.problems.append(Problem(path, reader.line("valid_for_months"), message))
     if reader.has("materials") and values["kind"] == "training":
         message = "„materials“ gibt es nur bei Drehbüchern (kind: workshop)."
         reader.problems.append(Problem(path, reader.line("materials"), message))
@@ -308,7 +321,7 @@ def _document(values: dict[str, Any], intro_html: str, sections: list[Section], 
     front_matter = {
         key: list(value) if isinstance(value, tuple) else value
         for key, value in values.items()
-        if key != "materials" or materials
+        if (key != "materials" or materials) and (key != "valid_for_months" or value is not None)
     }
     return ModuleDocument(
         slug=values["slug"],
@@ -326,4 +339,5 @@ def _document(values: dict[str, Any], intro_html: str, sections: list[Section], 
         source=text,
         content_hash=content_hash(text),
         front_matter=front_matter,
+        valid_for_months=values["valid_for_months"],
     )

@@ -4,6 +4,8 @@ units of work: each commits its work at checkpoints, together with the progress 
 * ``invitations``: one invitation mail per person, over one SMTP connection; each mail is committed with its link
   and the progress, so a retry after a mail server failure continues with the next person. An address the server
   refuses is counted and skipped (the person can be invited again from the staff list).
+* ``reminders``: the reminder mails recorded by ``lms reminders send`` (lms.reminders), one per record, over one
+  SMTP connection, resuming after the last one sent; a refused address is counted and skipped.
 * ``certificate_archive``: the coordinator's ZIP of a municipality's certificates, written to the job files folder;
   the initiator downloads it through a signed link for ``LMS_JOB_DOWNLOAD_HOURS``.
 """
@@ -35,16 +37,20 @@ from lms.jobs.queue import Queue, enqueue_after_commit
 from lms.jobs.runner import JobContext, PermanentFailure, handler
 from lms.mail import invitation_link, invitation_message, transport
 from lms.orgs.models import Municipality
+from lms.reminders.mails import reminder_message
+from lms.reminders.models import SentReminder
 from lms.text import N_
 
 log = logging.getLogger(__name__)
 
 INVITATIONS = "invitations"
 CERTIFICATE_ARCHIVE = "certificate_archive"
+REMINDERS = "reminders"
 #: What the pages call each kind of job.
 KIND_LABELS = {
     INVITATIONS: N_("Einladungen versenden"),
     CERTIFICATE_ARCHIVE: N_("Zertifikate als ZIP-Archiv"),
+    REMINDERS: N_("Erinnerungen versenden"),
 }
 #: Progress of an archive is written after this many certificates.
 _ARCHIVE_REPORT_EVERY = 25
@@ -118,6 +124,52 @@ def send_invitations(ctx: JobContext) -> None:
                     log.warning(
                         "job %s: the mail server refused the address of person %s", ctx.job_id, person.id
                     )
+                else:
+                    ctx.outcome["sent"] += 1
+            ctx.done += 1
+            ctx.checkpoint(session)
+            session.commit()
+
+
+def queue_reminders(
+    session: Session, queue: Queue, settings: Settings, reminder_ids: list[int]
+) -> Job | None:
+    """Record the job that mails these recorded reminders; it starts after the commit. None: nothing to send."""
+    if not reminder_ids:
+        return None
+    job = services.create_job(
+        session,
+        REMINDERS,
+        actor_id=None,
+        params={"reminder_ids": list(reminder_ids)},
+        total=len(reminder_ids),
+        max_attempts=settings.job_max_attempts,
+    )
+    enqueue_after_commit(session, queue, job)
+    return job
+
+
+@handler(REMINDERS)
+def send_reminders(ctx: JobContext) -> None:
+    """One mail per recorded reminder in ``reminder_ids``, in order, from where the last attempt stopped."""
+    reminder_ids: list[int] = list(ctx.params.get("reminder_ids") or [])
+    ctx.total = len(reminder_ids)
+    for key in ("sent", "refused", "skipped"):
+        ctx.outcome.setdefault(key, 0)
+    if ctx.done >= len(reminder_ids):
+        return
+    with transport(ctx.settings) as send, ctx.session() as session:
+        while ctx.done < len(reminder_ids):
+            sent = session.get(SentReminder, reminder_ids[ctx.done])
+            message = reminder_message(ctx.settings, session, sent) if sent is not None else None
+            if message is None:
+                ctx.outcome["skipped"] += 1  # switched off or deactivated meanwhile
+            else:
+                try:
+                    send(message)
+                except smtplib.SMTPRecipientsRefused:
+                    ctx.outcome["refused"] += 1
+                    log.warning("job %s: the mail server refused a reminder address", ctx.job_id)
                 else:
                     ctx.outcome["sent"] += 1
             ctx.done += 1

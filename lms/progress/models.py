@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    UniqueConstraint,
+    event,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy.orm.util import identity_key
 
 from lms import time as clock
 from lms.content.models import Module, ModuleVersion
@@ -54,6 +65,10 @@ class Completion(Base):
     score_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     mode: Mapped[str] = mapped_column(String(20), default=CompletionMode.ONLINE.value)
     completed_at: Mapped[created_at]
+    #: The last German day the completion is valid (completion day + the version's ``valid_for_months``), fixed
+    #: when it is recorded; None: valid for good. An expired completion still counts for the period it was earned
+    #: in, no longer for coverage.
+    valid_until: Mapped[date | None] = mapped_column(Date, index=True)
 
     module: Mapped[Module] = relationship(lazy="joined")
     module_version: Mapped[ModuleVersion] = relationship(lazy="joined")
@@ -62,3 +77,34 @@ class Completion(Base):
 @event.listens_for(Completion, "before_update")
 def _completions_are_append_only(_mapper: Any, _connection: Any, _target: Completion) -> None:
     raise ImmutableError("completions are never altered; record a new row instead")
+
+
+def valid_until(completed_at: datetime, valid_for_months: int | None) -> date | None:
+    """The last day a completion at this moment stays valid for a version valid this many months (None: for good)."""
+    if valid_for_months is None:
+        return None
+    return clock.add_months(clock.local_date(completed_at), valid_for_months)
+
+
+@event.listens_for(Completion, "before_insert")
+def _fix_validity(_mapper: Any, connection: Any, target: Completion) -> None:
+    """Every way a completion is recorded (quiz, session, import) gets its validity from its version."""
+    if target.valid_until is not None:
+        return
+    # Usually the version is loaded already (a quiz attempt's, a session's): no query then.
+    session = object_session(target)
+    version = (
+        session.identity_map.get(identity_key(ModuleVersion, target.module_version_id))
+        if session is not None
+        else None
+    )
+    if version is not None and "valid_for_months" in version.__dict__:
+        months = version.valid_for_months
+    else:
+        months = connection.scalar(
+            select(ModuleVersion.valid_for_months).where(ModuleVersion.id == target.module_version_id)
+        )
+    completed_at: datetime | None = target.completed_at  # its column default is not applied yet
+    if completed_at is None:
+        target.completed_at = completed_at = clock.now()
+    target.valid_until = valid_until(completed_at, months)

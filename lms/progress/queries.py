@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -267,3 +268,14 @@ def retired_module_for_completer(
     if completion is None:
         return None
     return completion.module, completion.module_version
+
+
+def validity_per_module() -> Select[int, int, Any, int]:
+    """Per person and module: the last valid day of their longest-lasting completion, and how many of their
+    completions are valid for good (if any, nothing expires). What expiry counts and reminders start from."""
+    return select(
+        Completion.user_id.label("user_id"),
+        Completion.module_id.label("module_id"),
+        func.max(Completion.valid_until).label("valid_until"),
+        (func.count() - func.count(Completion.valid_until)).label("unlimited"),
+    ).group_by(Completion.user_id, Completion.module_id)

@@ -66,6 +66,7 @@ def _params(r: Range, municipality_id: int | None = None) -> dict[str, Any]:
         "starts_on": r.starts_on,
         "ends_on": r.ends_on,
         "staff_end": clock.day_start(r.staff_as_of + timedelta(days=1)),
+        "valid_on": r.staff_as_of,
         "municipality_id": municipality_id,
     }
 
@@ -140,11 +141,19 @@ def _module_counts(one: bool) -> Select[*tuple[Any, ...]]:
     )
 
 
+def _still_valid() -> ColumnElement[int]:
+    """1 if the completion is still valid on the staff day (``valid_on``), else 0: expired ones leave coverage."""
+    return case(
+        (or_(Completion.valid_until.is_(None), Completion.valid_until >= bindparam("valid_on")), 1), else_=0
+    )
+
+
 def _pairs(one: bool) -> Subquery:
     """Subquery: each (municipality, person, module) with a training completion in the range, once.
 
     Deduplicating first lets PostgreSQL hash instead of sorting for COUNT(DISTINCT …): versions of one module
-    and repeated completions collapse here, so every count below is a plain COUNT.
+    and repeated completions collapse here, so every count below is a plain COUNT. ``valid`` is 1 if one of the
+    pair's completions is still valid on the staff day.
     """
     return (
         _training_completions(one)
@@ -152,6 +161,7 @@ def _pairs(one: bool) -> Subquery:
             User.municipality_id.label("municipality_id"),
             Completion.user_id.label("user_id"),
             Completion.module_id.label("module_id"),
+            func.max(_still_valid()).label("valid"),
         )
         .group_by(User.municipality_id, Completion.user_id, Completion.module_id)
         .subquery("pairs")
@@ -159,10 +169,16 @@ def _pairs(one: bool) -> Subquery:
 
 
 def _per_person(one: bool) -> Subquery:
-    """Subquery: each person with training completions in the range and the number of distinct modules."""
+    """Subquery: each person with training completions in the range, the number of distinct modules, and how
+    many of them are still valid on the staff day (what coverage counts)."""
     pairs = _pairs(one)
     return (
-        select(pairs.c.municipality_id, pairs.c.user_id, func.count().label("modules"))
+        select(
+            pairs.c.municipality_id,
+            pairs.c.user_id,
+            func.count().label("modules"),
+            func.sum(pairs.c.valid).label("valid_modules"),
+        )
         .group_by(pairs.c.municipality_id, pairs.c.user_id)
         .subquery("per_person")
     )
@@ -198,15 +214,16 @@ def coverage_query(r: Range, municipality_id: int | None = None) -> Select[int, 
 
 @functools.cache
 def _coverage_query(one: bool) -> Select[int, int | None, int, int, int]:
-    """Per municipality and org unit: staff, and staff with ≥ 1 and ≥ 2 distinct training modules in the range."""
+    """Per municipality and org unit: staff, and staff with ≥ 1 and ≥ 2 distinct training modules completed in the
+    range and still valid on the staff day (an expired completion counts for its period, not for coverage)."""
     people = _per_person(one)
     query = (
         select(
             User.municipality_id,
             User.org_unit_id,
             func.count(User.id),
-            func.count(people.c.user_id),
-            func.count(case((people.c.modules >= 2, User.id))),
+            func.count(case((people.c.valid_modules >= 1, User.id))),
+            func.count(case((people.c.valid_modules >= 2, User.id))),
         )
         .outerjoin(people, people.c.user_id == User.id)
         .where(User.municipality_id.is_not(None), _staff_on_day())
@@ -405,12 +422,18 @@ def _programme_query() -> CompoundSelect[*tuple[Any, ...]]:
             User.municipality_id.label("municipality_id"),
             Completion.user_id.label("user_id"),
             Completion.module_id.label("module_id"),
+            func.max(_still_valid()).label("valid"),
         )
         .group_by(User.municipality_id, Completion.user_id, Completion.module_id)
         .cte("pairs")
     )
     per_person = (
-        select(pairs.c.municipality_id, pairs.c.user_id, func.count().label("modules"))
+        select(
+            pairs.c.municipality_id,
+            pairs.c.user_id,
+            func.count().label("modules"),
+            func.sum(pairs.c.valid).label("valid_modules"),
+        )
         .group_by(pairs.c.municipality_id, pairs.c.user_id)
         .cte("per_person")
     )
@@ -435,8 +458,8 @@ def _programme_query() -> CompoundSelect[*tuple[Any, ...]]:
             User.municipality_id,
             User.org_unit_id,
             func.count(User.id),
-            func.count(per_person.c.user_id),
-            func.count(case((per_person.c.modules >= 2, User.id))),
+            func.count(case((per_person.c.valid_modules >= 1, User.id))),
+            func.count(case((per_person.c.valid_modules >= 2, User.id))),
         )
         .outerjoin(per_person, per_person.c.user_id == User.id)
         .where(User.municipality_id.is_not(None), _staff_on_day())

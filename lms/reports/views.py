@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from lms import time as clock
 from lms.auth.models import Role, User
-from lms.disclosure import Shown
+from lms.disclosure import Shown, people_count
 from lms.orgs.models import OrgUnit, ProgrammePeriod, TrainingAssignment
 from lms.orgs.periods import all_periods, begun_by
 from lms.orgs.states import find_state
@@ -34,6 +34,7 @@ from lms.reports.queries import completion_list, module_titles
 from lms.reports.rules import Status
 from lms.reports.state import StateReport, report_periods, state_report, states_in_use
 from lms.reports.units import unit_report
+from lms.reports.validity import EXPIRY_HORIZON_DAYS, expiring_count
 from lms.scope import OutOfScope, may_manage_municipality, progress_filter, progress_units
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
@@ -132,6 +133,8 @@ def dashboard(slug: str) -> ResponseReturnValue:
         history=history,
         periods=periods,
         due=due_next(db, municipality, period, today, titles=titles),
+        expiring=people_count(expiring_count(db, municipality.id, today)),
+        expiry_days=EXPIRY_HORIZON_DAYS,
         variants=STATUS_VARIANTS,
         reason=report.assessment.reason(_),
     )

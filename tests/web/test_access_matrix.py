@@ -106,6 +106,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "auth.logout": LOGGED_IN,
     "auth.profile": LOGGED_IN,
     "auth.set_language": LOGGED_IN,
+    "auth.set_reminders": LOGGED_IN,  # one's own switches only
     "auth.end_device_session": LOGGED_IN,  # only one's own sessions end (the delete is scoped to the person)
     "auth.end_other_sessions": LOGGED_IN,
     "auth.keep_session_alive": LOGGED_IN,
@@ -229,6 +230,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "legal.reports": frozenset({"admin"}),
     "legal.report_status": frozenset({"admin"}),
     "certificates.manage": frozenset({"admin"}),
+    # Search and revoked list (issue 14): a coordinator finds their municipality's, the programme office all.
+    "certificates.search": frozenset({"coordinator_a", "coordinator_b", "admin"}),
+    "certificates.revoked": frozenset({"coordinator_a", "coordinator_b", "admin"}),
     "certificates.manage_one": frozenset({"admin"}),
     # The programme around the courses (issue 12): the office records funding; coordinators see their own and
     # record their municipality's migrant organisations.

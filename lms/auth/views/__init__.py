@@ -34,6 +34,7 @@ from lms.auth.forms import (
     ForgotPasswordForm,
     LanguageForm,
     LoginForm,
+    ReminderForm,
     SecondFactorForm,
     SetPasswordForm,
     TokenForm,
@@ -63,6 +64,7 @@ from lms.auth.services import (
     finish_login,
     normalise_email,
     revoke_api_token,
+    set_reminder_switches,
 )
 from lms.auth.sessions import describe_agent, end_session_of, end_sessions_of, sessions_of
 from lms.config import Settings
@@ -383,12 +385,16 @@ def profile() -> ResponseReturnValue:
         now=clock.now(),
         new_secret=new_secret,
         language=language,
+        reminder_form=ReminderForm(
+            formdata=None, reminders=user.has_reminders, digest=user.has_weekly_digest
+        ),
         devices=[(row, describe_agent(row.user_agent)) for row in devices],
         this_device=getattr(session, "row_id", None),
         idle_minutes=int(lifetimes.idle.total_seconds() // 60),
         lifetime_hours=int(lifetimes.absolute.total_seconds() // 3600),
         roles=sorted(user.roles),
         role_labels=ROLE_LABELS,
+        coordinator_role=Role.COORDINATOR,
         has_factor=has_confirmed_factor(get_db(), user.id),
     ), status
 
@@ -430,6 +436,20 @@ def set_language() -> ResponseReturnValue:
         acting_user().locale = form.locale.data or None
         flash(_("Die Spracheinstellung wurde gespeichert."), "success")
     return redirect(url_for("auth.profile"))
+
+
+@bp.post("/profil/erinnerungen")
+@login_required
+def set_reminders() -> ResponseReturnValue:
+    """Switch reminder mails (and the coordinator's weekly digest) on or off."""
+    form = ReminderForm()
+    if form.validate_on_submit():
+        user = acting_user()
+        # Only coordinators see the digest switch; for everybody else it keeps its value.
+        digest = bool(form.digest.data) if user.has_role(Role.COORDINATOR) else user.has_weekly_digest
+        set_reminder_switches(get_db(), user, reminders=bool(form.reminders.data), digest=digest)
+        flash(_("Ihre Einstellungen zu Erinnerungen wurden gespeichert."), "success")
+    return redirect(url_for("auth.profile") + "#erinnerungen")
 
 
 @bp.post("/profil/token/<int:token_id>/widerrufen")
