@@ -36,6 +36,9 @@ from lms.jobs.runner import JobContext, PermanentFailure, handler
 from lms.mail import invitation_link, invitation_message, transport
 from lms.orgs.models import Municipality
 from lms.text import N_
+from lms.workshops.mails import session_message
+from lms.workshops.models import RegistrationStatus, SessionRegistration
+from lms.workshops.planning import SESSION_MAIL
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,7 @@ CERTIFICATE_ARCHIVE = "certificate_archive"
 KIND_LABELS = {
     INVITATIONS: N_("Einladungen versenden"),
     CERTIFICATE_ARCHIVE: N_("Zertifikate als ZIP-Archiv"),
+    SESSION_MAIL: N_("Mitteilungen zu Terminen"),
 }
 #: Progress of an archive is written after this many certificates.
 _ARCHIVE_REPORT_EVERY = 25
@@ -114,6 +118,50 @@ def send_invitations(ctx: JobContext) -> None:
                     send(message)
                 except smtplib.SMTPRecipientsRefused:
                     session.rollback()  # no link without its mail
+                    ctx.outcome["refused"] += 1
+                    log.warning(
+                        "job %s: the mail server refused the address of person %s", ctx.job_id, person.id
+                    )
+                else:
+                    ctx.outcome["sent"] += 1
+            ctx.done += 1
+            ctx.checkpoint(session)
+            session.commit()
+
+
+@handler(SESSION_MAIL)
+def send_session_mails(ctx: JobContext) -> None:
+    """One mail per registration in ``registration_ids`` (moved up from the waiting list, or the reminder)."""
+    ids: list[int] = list(ctx.params.get("registration_ids") or [])
+    purpose = str(ctx.params.get("purpose") or "")
+    ctx.total = len(ids)
+    for key in ("sent", "refused", "skipped"):
+        ctx.outcome.setdefault(key, 0)
+    if ctx.done >= len(ids):
+        return
+    with transport(ctx.settings) as send, ctx.session() as session:
+        while ctx.done < len(ids):
+            registration = session.get(SessionRegistration, ids[ctx.done])
+            person = session.get(User, registration.user_id) if registration is not None else None
+            if (
+                registration is None
+                or person is None
+                or not person.is_active
+                or registration.status != RegistrationStatus.REGISTERED.value
+                or registration.planned_session.cancelled_at is not None
+            ):
+                ctx.outcome["skipped"] += 1  # cancelled, removed or called off meanwhile
+            else:
+                message = session_message(
+                    ctx.settings,
+                    to=person.email,
+                    name=person.display_name,
+                    planned=registration.planned_session,
+                    purpose=purpose,
+                )
+                try:
+                    send(message)
+                except smtplib.SMTPRecipientsRefused:
                     ctx.outcome["refused"] += 1
                     log.warning(
                         "job %s: the mail server refused the address of person %s", ctx.job_id, person.id
