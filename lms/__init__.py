@@ -81,6 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.reports.views import bp as reports_bp
     from lms.web.uploads import UploadAwareRequest
     from lms.workshops.views import bp as workshops_bp
+    from lms.workshops.views.corrections import bp as corrections_bp
     from lms.workshops.views.planning import bp as planning_bp
 
     app.request_class = UploadAwareRequest
@@ -94,6 +95,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         municipalities_bp,
         workshops_bp,
         planning_bp,
+        corrections_bp,
         programme_bp,
         passkeys_bp,
         practice_bp,

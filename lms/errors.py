@@ -409,6 +409,19 @@ MESSAGES: dict[str, str | Plural] = {
     ),
     "network.already_member": N_("Diese Person gehört schon zum Netzwerk."),
     "network.not_member": N_("Diese Person gehört nicht zum Netzwerk."),
+    "session.withdrawn": N_("Diese Veranstaltung ist zurückgezogen und kann nicht mehr korrigiert werden."),
+    "session.names_block_facilitators": N_(
+        "Die Moderation bestimmt, wer die Namen der Teilnehmenden sieht. Solange Namen gespeichert sind, kann sie "
+        "nicht geändert werden; löschen Sie zuerst die Namen."
+    ),
+    "session.attendee_has_completion": N_(
+        "%(name)s kann nicht entfernt werden: die Teilnahme hat einen Abschluss erzeugt. Abschlüsse sind Nachweise "
+        "und werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."
+    ),
+    "session.date_has_completions": N_(
+        "Das Datum kann nicht geändert werden: die Schulung hat Abschlüsse mit diesem Datum erzeugt. Abschlüsse "
+        "sind Nachweise und werden nicht geändert; bitte wenden Sie sich an das Programmbüro."
+    ),
     "session.has_completions": N_(
         "Diese Schulung hat bereits Abschlüsse für die Teilnehmenden erzeugt. Abschlüsse sind Nachweise und "
         "werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."

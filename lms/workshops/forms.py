@@ -150,3 +150,49 @@ class AddMemberForm(FlaskForm):
 
 class RemoveMemberForm(FlaskForm):
     """A facilitator removes a member from the network."""
+
+
+class CorrectionForm(FlaskForm):
+    """Correcting a recorded session: what both kinds have in common, and why."""
+
+    held_on = DateField(_l("Datum"), validators=[InputRequired(_l("Bitte geben Sie das Datum an."))])
+    place = StringField(
+        _l("Ort"), validators=[DataRequired(_l("Bitte geben Sie den Ort an.")), Length(max=200)]
+    )
+    facilitator_ids = SelectMultipleField(_l("Moderation"), coerce=int)
+    external_facilitators = StringField(
+        _l("Weitere Moderierende ohne Konto"),
+        description=_l("Namen, durch Komma getrennt (optional)"),
+        validators=[Optional(), Length(max=300)],
+    )
+    reason = StringField(
+        _l("Grund der Korrektur"),
+        description=_l("Steht mit den alten und neuen Werten im Protokoll."),
+        validators=[DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300)],
+    )
+
+
+class CorrectWorkshopForm(CorrectionForm):
+    """A workshop: the count and the names only for who may see them (the view removes the others)."""
+
+    participant_count = IntegerField(
+        _l("Zahl der Teilnehmenden"), validators=[Optional(), NumberRange(min=1, max=500)]
+    )
+    attendee_names = TextAreaField(
+        _l("Namen der Teilnehmenden (optional)"), validators=[Optional(), Length(max=20000)]
+    )
+    confirm_duplicate = BooleanField(
+        _l("Ja, es war ein weiterer Workshop mit demselben Drehbuch am selben Tag und Ort"),
+        validators=[Optional()],
+    )
+
+
+class CorrectTrainingForm(CorrectionForm):
+    """A training: the corrected attendance list (removing a person whose attendance created a completion is
+    refused)."""
+
+    attendees = TextAreaField(
+        _l("Teilnehmende"),
+        description=_l("E-Mail-Adresse oder Personalnummer, eine Person je Zeile."),
+        validators=[DataRequired(_l("Bitte tragen Sie die Teilnehmenden ein.")), Length(max=100000)],
+    )

@@ -199,17 +199,15 @@ def resolve_attendees(
     return list(people.values()), problems
 
 
-def record_training(session: Session, actor: User, data: SessionInput) -> RecordResult:
-    """Record an in-person training; each attendee gets an in-person completion of that module version."""
-    version, problems = _check_common(session, actor, data)
-    people, attendee_problems = resolve_attendees(session, data.municipality_id, data.attendees)
-    problems += attendee_problems
-    if problems:
-        raise SessionInputError(problems)
-    assert version is not None  # a missing version is one of the problems
-    live = _new_session(actor, data, version, len(people))
-    session.add(live)
-    session.flush()
+def attend(
+    session: Session, live: LiveSession, version: ModuleVersion, people: list[User], held_on: date
+) -> int:
+    """Attendance rows for these people; an in-person completion for each who had not completed the version yet.
+
+    Returns how many completions were created (the recording and the correction of a training both use it).
+    """
+    if not people:
+        return 0
     done = set(
         session.scalars(
             select(Completion.user_id).where(
@@ -218,7 +216,7 @@ def record_training(session: Session, actor: User, data: SessionInput) -> Record
         )
     )
     # Noon on the day it was held, German time: the completion falls into the period of that calendar day.
-    completed_at = datetime.combine(data.held_on, time(12), tzinfo=clock.BERLIN)
+    completed_at = datetime.combine(held_on, time(12), tzinfo=clock.BERLIN)
     created = 0
     for person in people:
         completion = None
@@ -233,6 +231,21 @@ def record_training(session: Session, actor: User, data: SessionInput) -> Record
             session.add(completion)
             created += 1
         session.add(SessionAttendance(session_id=live.id, user_id=person.id, completion=completion))
+    return created
+
+
+def record_training(session: Session, actor: User, data: SessionInput) -> RecordResult:
+    """Record an in-person training; each attendee gets an in-person completion of that module version."""
+    version, problems = _check_common(session, actor, data)
+    people, attendee_problems = resolve_attendees(session, data.municipality_id, data.attendees)
+    problems += attendee_problems
+    if problems:
+        raise SessionInputError(problems)
+    assert version is not None  # a missing version is one of the problems
+    live = _new_session(actor, data, version, len(people))
+    session.add(live)
+    session.flush()
+    created = attend(session, live, version, people, data.held_on)
     session.flush()
     record_event(
         session,

@@ -165,6 +165,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "workshops.redeem": LOGGED_IN,
     # Planned sessions: the world's planned workshop of A, seen by its network (learner_a is a member), its
     # facilitators and its coordinator; only members register; names and the list only for the facilitators.
+    "corrections.correct": frozenset({"coordinator_a", "facilitator_a", "admin"}),
     "planning.upcoming": LOGGED_IN,
     "planning.schedule": frozenset({"coordinator_a", "coordinator_b", "facilitator_a"}),
     "planning.detail": frozenset({"learner_a", "coordinator_a", "facilitator_a"}),

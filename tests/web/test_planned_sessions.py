@@ -184,3 +184,47 @@ def test_the_workshop_record_asks_to_confirm_a_duplicate_and_refuses_more_names_
     assert 'name="confirm_duplicate"' in again.text
     confirmed = _post(client, url, url, **{**fields, "participant_count": "2", "confirm_duplicate": "y"})
     assert confirmed.status_code == 303
+
+
+def test_a_recorded_workshop_is_corrected_and_the_coordinator_is_not_offered_the_exact_count(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    script = f.workshop_script(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, facilitator.email)
+    url = "/veranstaltungen/neu/workshop"
+    recorded = _post(
+        client,
+        url,
+        url,
+        municipality_id=town.id,
+        module_version_id=script.id,
+        held_on=(clock.today() - timedelta(days=1)).isoformat(),
+        place="Stadthaus",
+        facilitator_ids=facilitator.id,
+        participant_count="7",
+    )
+    detail = recorded.headers["Location"]
+    correct_url = detail + "/korrigieren"
+    assert "Veranstaltung korrigieren" in client.get(detail).text
+    page = client.get(correct_url).text
+    assert 'name="participant_count"' in page and 'value="7"' in page
+    fields = {
+        "held_on": (clock.today() - timedelta(days=1)).isoformat(),
+        "place": "Stadthaus, Raum 3",
+        "facilitator_ids": facilitator.id,
+        "participant_count": "8",
+    }
+    no_reason = _post(client, correct_url, correct_url, **fields)
+    assert no_reason.status_code == 400 and "Bitte geben Sie einen Grund an." in no_reason.text
+    saved = _post(client, correct_url, correct_url, **fields, reason="nachgezählt")
+    assert saved.status_code == 303
+    assert "Stadthaus, Raum 3" in client.get(detail).text
+    _logout(client)
+
+    f.login(client, coordinator.email)
+    page = client.get(correct_url).text
+    assert 'name="participant_count"' not in page and 'name="attendee_names"' not in page
+    assert client.get(correct_url.replace(detail, "/veranstaltungen/999999")).status_code == 404
