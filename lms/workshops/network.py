@@ -11,15 +11,17 @@ number, through lms.disclosure.network_count. Audit events name the municipality
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.models import User
 from lms.errors import ServiceError
+from lms.jobs.queue import Queue
 from lms.scope import OutOfScope, may_see_network_names
-from lms.workshops.models import NetworkMember, PlannedSession, SessionKind, SessionRegistration
+from lms.workshops.models import NetworkMember, PlannedSession, RegistrationStatus, SessionKind
+from lms.workshops.planning import is_open, move_up, registration_of
 
 
 def members(session: Session, actor: User, municipality_id: int) -> list[User]:
@@ -95,7 +97,9 @@ def add_member(session: Session, actor: User, municipality_id: int, email: str) 
     return person
 
 
-def remove_member(session: Session, actor: User, municipality_id: int, person_id: int) -> None:
+def remove_member(
+    session: Session, actor: User, municipality_id: int, person_id: int, queue: Queue | None = None
+) -> None:
     """Remove a member; their open registrations for the network's upcoming workshops go too."""
     if not may_see_network_names(actor, municipality_id):
         raise OutOfScope
@@ -106,17 +110,23 @@ def remove_member(session: Session, actor: User, municipality_id: int, person_id
     )
     if row is None:
         raise ServiceError("network.not_member")
-    upcoming = select(PlannedSession.id).where(
-        PlannedSession.municipality_id == municipality_id,
-        PlannedSession.kind == SessionKind.WORKSHOP.value,
-        PlannedSession.live_session_id.is_(None),
-        PlannedSession.held_on >= clock.today(),
-    )
-    session.execute(
-        delete(SessionRegistration)
-        .where(SessionRegistration.user_id == person_id, SessionRegistration.planned_session_id.in_(upcoming))
-        .execution_options(synchronize_session=False)
-    )
+    upcoming = session.scalars(
+        select(PlannedSession).where(
+            PlannedSession.municipality_id == municipality_id,
+            PlannedSession.kind == SessionKind.WORKSHOP.value,
+            PlannedSession.live_session_id.is_(None),
+            PlannedSession.held_on >= clock.today(),
+        )
+    ).all()
+    for planned in upcoming:
+        registration = registration_of(session, person_id, planned.id)
+        if registration is None:
+            continue
+        held_place = registration.status == RegistrationStatus.REGISTERED.value
+        session.delete(registration)
+        session.flush()
+        if held_place and is_open(planned):
+            move_up(session, planned, queue)  # the freed place goes to the first person waiting
     session.delete(row)
     session.flush()
     record_event(

@@ -263,7 +263,12 @@ def cancel_registration(
         object_type="planned_session",
         object_id=planned.id,
     )
-    if not held_place or registered_count(session, planned.id) >= planned.capacity:
+    return move_up(session, planned, queue) if held_place else None
+
+
+def move_up(session: Session, planned: PlannedSession, queue: Queue | None) -> SessionRegistration | None:
+    """Give a free place to the first person waiting and mail them (after the commit); None if nobody moved."""
+    if registered_count(session, planned.id) >= planned.capacity:
         return None
     waiting = waiting_list(session, planned.id)
     if not waiting:

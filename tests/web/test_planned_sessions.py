@@ -228,3 +228,52 @@ def test_a_recorded_workshop_is_corrected_and_the_coordinator_is_not_offered_the
     page = client.get(correct_url).text
     assert 'name="participant_count"' not in page and 'name="attendee_names"' not in page
     assert client.get(correct_url.replace(detail, "/veranstaltungen/999999")).status_code == 404
+
+
+def test_who_moves_up_from_the_waiting_list_gets_a_mail_from_the_real_smtp_server(
+    make_app, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.mailserver import FlakyInbox, smtp_server
+
+    box = FlakyInbox()
+    with smtp_server(box) as port:
+        app = make_app(smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        client = app.test_client()
+        town = f.municipality(db)
+        module = f.training_module(db, "nachruecken", "Nachrücken")
+        coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+        first = f.user(db, Role.LEARNER, municipality_id=town.id, email="erste@kommune.example")
+        second = f.user(db, Role.LEARNER, municipality_id=town.id, email="zweite@kommune.example")
+        f.login(client, coordinator.email)
+        url = "/termine/neu/schulung"
+        detail = _post(
+            client,
+            url,
+            url,
+            module_version_id=module.id,
+            held_on=(clock.today() + timedelta(days=4)).isoformat(),
+            starts_at="09:00",
+            ends_at="12:00",
+            place="Kreishaus",
+            capacity="1",
+            facilitator_ids=coordinator.id,
+        ).headers["Location"]
+        _logout(client)
+        for person in (first, second):
+            f.login(client, person.email)
+            _post(client, detail + "/anmelden", detail)
+            _logout(client)
+        assert box.received == []
+        f.login(client, first.email)
+        _post(client, detail + "/abmelden", detail)
+    assert box.received == ["zweite@kommune.example"]
+    from email import message_from_bytes
+    from email.header import decode_header, make_header
+
+    mail = message_from_bytes(box.bodies[0])
+    assert (
+        str(make_header(decode_header(mail["Subject"])))
+        == "Ein Platz ist frei geworden – Sie sind angemeldet"
+    )
+    body = mail.get_payload(decode=True).decode("utf-8")
+    assert "die Schulung „Nachrücken“" in body and "von der Warteliste nachgerückt" in body

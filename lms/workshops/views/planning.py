@@ -237,7 +237,9 @@ def remove_member(person_id: int) -> ResponseReturnValue:
     if not RemoveMemberForm().validate_on_submit():
         abort(400)
     try:
-        network.remove_member(db, user, town, person_id)
+        from lms.jobs.views import job_queue
+
+        network.remove_member(db, user, town, person_id, job_queue())
     except ServiceError as refused:
         flash(translate_error(refused), "danger")
     else:

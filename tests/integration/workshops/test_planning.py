@@ -218,3 +218,39 @@ def test_a_second_workshop_with_the_same_script_date_and_place_needs_a_confirmat
     # Another place, or the explicit confirmation, is accepted.
     record_workshop(db, facilitator, _workshop_input(town.id, script.id, facilitator, place="Bürgerhaus"))
     record_workshop(db, facilitator, _workshop_input(town.id, script.id, facilitator, confirm_duplicate=True))
+
+
+def test_a_member_who_leaves_frees_their_place_for_the_first_person_waiting(db: Session) -> None:
+    town = f.municipality(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    planned = _plan(db, facilitator, SessionKind.WORKSHOP, capacity=1)
+    leaving, waiting = f.staff_member(db, town.id), f.staff_member(db, town.id)
+    for person in (leaving, waiting):
+        network.add_member(db, facilitator, town.id, person.email)
+    register(db, leaving, planned)
+    second = register(db, waiting, planned)
+    assert second.status == "waiting"
+    network.remove_member(db, facilitator, town.id, leaving.id)
+    assert second.status == "registered"
+    [job] = _mail_jobs(db)
+    assert job.params == {"purpose": "moved_up", "registration_ids": [second.id]}
+
+
+def test_workshop_registrations_go_after_the_retention_period_like_the_names(db: Session) -> None:
+    from lms.workshops.models import SessionRegistration
+    from lms.workshops.names import purge_expired_attendee_names
+
+    town = f.municipality(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    workshop = _plan(db, facilitator, SessionKind.WORKSHOP)
+    training = _plan(db, coordinator, SessionKind.TRAINING)
+    member = f.staff_member(db, town.id)
+    network.add_member(db, facilitator, town.id, member.email)
+    register(db, member, workshop)
+    register(db, member, training)
+    workshop.held_on = training.held_on = clock.today() - timedelta(days=100)
+    db.flush()
+    purge_expired_attendee_names(db, clock.today(), retention_days=90)
+    left = db.scalars(select(SessionRegistration.planned_session_id)).all()
+    assert left == [training.id]  # the training's stays: it is not Art. 9 data
