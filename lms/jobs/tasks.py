@@ -37,8 +37,8 @@ from lms.mail import invitation_link, invitation_message, transport
 from lms.orgs.models import Municipality
 from lms.text import N_
 from lms.workshops.mails import session_message
-from lms.workshops.models import RegistrationStatus, SessionRegistration
-from lms.workshops.planning import SESSION_MAIL
+from lms.workshops.models import SessionRegistration
+from lms.workshops.planning import SESSION_MAIL, still_wanted
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +147,7 @@ def send_session_mails(ctx: JobContext) -> None:
                 registration is None
                 or person is None
                 or not person.is_active
-                or registration.status != RegistrationStatus.REGISTERED.value
-                or registration.planned_session.cancelled_at is not None
+                or not still_wanted(purpose, registration)
             ):
                 ctx.outcome["skipped"] += 1  # cancelled, removed or called off meanwhile
             else:

@@ -196,3 +196,12 @@ class CorrectTrainingForm(CorrectionForm):
         description=_l("E-Mail-Adresse oder Personalnummer, eine Person je Zeile."),
         validators=[DataRequired(_l("Bitte tragen Sie die Teilnehmenden ein.")), Length(max=100000)],
     )
+
+
+class CallOffForm(FlaskForm):
+    """The organisers call a planned session off (confirmed with a checkbox)."""
+
+    confirm = BooleanField(
+        _l("Ja, den Termin absagen. Alle Angemeldeten und Wartenden erhalten eine E-Mail."),
+        validators=[DataRequired(_l("Bitte bestätigen Sie die Absage."))],
+    )

@@ -24,7 +24,7 @@ FOOTER = (
 def session_message(
     settings: Settings, *, to: str, name: str, planned: PlannedSession, purpose: str
 ) -> EmailMessage:
-    """The German mail for ``purpose`` (``moved_up`` or ``reminder``) about one planned session."""
+    """The German mail for ``purpose`` (``moved_up``, ``reminder``, ``called_off``) about one planned session."""
     what = (
         "eine Veranstaltung"
         if planned.kind == SessionKind.WORKSHOP.value
@@ -40,6 +40,9 @@ def session_message(
     if purpose == "moved_up":
         message["Subject"] = "Ein Platz ist frei geworden – Sie sind angemeldet"
         intro = f"für {what} {when} ist ein Platz frei geworden: Sie sind von der Warteliste nachgerückt."
+    elif purpose == "called_off":
+        message["Subject"] = f"Abgesagt: Ihr Termin am {clock.fixed_date(planned.held_on)}"
+        intro = f"leider ist {what} {when} abgesagt. Ihre Anmeldung ist damit hinfällig."
     else:
         message["Subject"] = f"Erinnerung: Ihr Termin am {clock.fixed_date(planned.held_on)}"
         intro = f"wir erinnern Sie an {what} {when}."

@@ -43,6 +43,7 @@ class Purpose:
 
     MOVED_UP = "moved_up"
     REMINDER = "reminder"
+    CALLED_OFF = "called_off"
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,14 @@ def register(session: Session, person: User, planned: PlannedSession) -> Session
     return row
 
 
+def still_wanted(purpose: str, registration: SessionRegistration) -> bool:
+    """Whether a queued mail still fits when the worker sends it (the person may have cancelled meanwhile)."""
+    called_off = registration.planned_session.cancelled_at is not None
+    if purpose == Purpose.CALLED_OFF:
+        return called_off and registration.status != RegistrationStatus.CANCELLED.value
+    return not called_off and registration.status == RegistrationStatus.REGISTERED.value
+
+
 def queue_session_mail(
     session: Session, queue: Queue | None, purpose: str, registration_ids: list[int]
 ) -> None:
@@ -280,13 +289,30 @@ def move_up(session: Session, planned: PlannedSession, queue: Queue | None) -> S
     return first
 
 
-def call_off(session: Session, actor: User, planned: PlannedSession) -> None:
-    """Call a planned session off (registrations stay; nobody can register any more)."""
+def call_off(session: Session, actor: User, planned: PlannedSession, queue: Queue | None) -> int:
+    """Call a planned session off: nobody can register any more, and everyone registered or waiting is mailed.
+
+    Returns how many people are told. Refused once it has started or been recorded.
+    """
     if not may_manage_planned(actor, planned):
         raise OutOfScope
     if planned.cancelled_at is not None:
-        return
+        return 0
+    if not is_open(planned):
+        raise ServiceError("planned.closed")
     planned.cancelled_at = clock.now()
+    told = list(
+        session.scalars(
+            select(SessionRegistration.id)
+            .where(
+                SessionRegistration.planned_session_id == planned.id,
+                SessionRegistration.status != RegistrationStatus.CANCELLED.value,
+            )
+            .order_by(SessionRegistration.id)
+        )
+    )
+    session.flush()
+    queue_session_mail(session, queue, Purpose.CALLED_OFF, told)
     record_event(
         session,
         actor_id=actor.id,
@@ -294,6 +320,7 @@ def call_off(session: Session, actor: User, planned: PlannedSession) -> None:
         object_type="planned_session",
         object_id=planned.id,
     )
+    return len(told)
 
 
 def registered_people(session: Session, planned: PlannedSession) -> list[tuple[User, SessionRegistration]]:

@@ -266,7 +266,19 @@ def test_who_moves_up_from_the_waiting_list_gets_a_mail_from_the_real_smtp_serve
         assert box.received == []
         f.login(client, first.email)
         _post(client, detail + "/abmelden", detail)
-    assert box.received == ["zweite@kommune.example"]
+        assert box.received == ["zweite@kommune.example"]
+        _logout(client)
+        f.login(client, coordinator.email)
+        refused = client.get(_post(client, detail + "/absagen", detail).headers["Location"]).text
+        assert "Bitte bestätigen Sie die Absage." in refused
+        _post(client, detail + "/absagen", detail, confirm="y")
+        assert "Dieser Termin ist abgesagt." in client.get(detail).text
+    assert box.received == ["zweite@kommune.example", "zweite@kommune.example"]
+    from email import message_from_bytes as parse
+    from email.header import decode_header as decode
+    from email.header import make_header as header
+
+    assert str(header(decode(parse(box.bodies[1])["Subject"]))).startswith("Abgesagt: Ihr Termin am ")
     from email import message_from_bytes
     from email.header import decode_header, make_header
 

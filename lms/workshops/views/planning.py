@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from lms import time as clock
@@ -23,7 +24,7 @@ from lms.web.access import acting_user
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.workshops import network, planning, queries
-from lms.workshops.forms import AddMemberForm, PlanForm, RegistrationForm, RemoveMemberForm
+from lms.workshops.forms import AddMemberForm, CallOffForm, PlanForm, RegistrationForm, RemoveMemberForm
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInputError, eligible_facilitators
 
@@ -127,6 +128,7 @@ def detail(planned_id: int) -> ResponseReturnValue:
             p for p in eligible_facilitators(db, {planned.municipality_id}) if p.id in planned.facilitator_ids
         ],
         form=RegistrationForm(),
+        call_off_form=CallOffForm(),
     )
 
 
@@ -172,6 +174,35 @@ def cancel(planned_id: int) -> ResponseReturnValue:
         flash(translate_error(error), "danger")
     else:
         flash(_("Sie sind abgemeldet."), "success")
+    return redirect(url_for("planning.detail", planned_id=planned_id), 303)
+
+
+@bp.post("/termine/<int:planned_id>/absagen")
+@login_required
+def call_off(planned_id: int) -> ResponseReturnValue:
+    """The organisers call the session off; everyone registered or waiting is told by mail."""
+    from lms.jobs.views import job_queue
+
+    db, user = get_db(), acting_user()
+    planned = _planned_or_404(planned_id)
+    if not may_manage_planned(user, planned):
+        abort(403)
+    if not CallOffForm().validate_on_submit():
+        flash(_("Bitte bestätigen Sie die Absage."), "danger")
+        return redirect(url_for("planning.detail", planned_id=planned_id), 303)
+    try:
+        told = planning.call_off(db, user, planned, job_queue())
+    except ServiceError as error:
+        flash(translate_error(error), "danger")
+    else:
+        flash(
+            ngettext(
+                "Der Termin ist abgesagt; %(num)s Person erhält eine E-Mail.",
+                "Der Termin ist abgesagt; %(num)s Personen erhalten eine E-Mail.",
+                told,
+            ),
+            "success",
+        )
     return redirect(url_for("planning.detail", planned_id=planned_id), 303)
 
 

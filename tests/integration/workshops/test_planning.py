@@ -254,3 +254,23 @@ def test_workshop_registrations_go_after_the_retention_period_like_the_names(db:
     purge_expired_attendee_names(db, clock.today(), retention_days=90)
     left = db.scalars(select(SessionRegistration.planned_session_id)).all()
     assert left == [training.id]  # the training's stays: it is not Art. 9 data
+
+
+def test_calling_a_session_off_tells_everyone_registered_or_waiting_and_closes_it(db: Session) -> None:
+    from lms.workshops.planning import call_off
+
+    town = f.municipality(db)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    planned = _plan(db, coordinator, SessionKind.TRAINING, capacity=1)
+    people = [f.staff_member(db, town.id) for _ in range(3)]
+    rows = [register(db, p, planned) for p in people]
+    cancel_registration(db, people[2], planned, queue=None)  # waiting and gone: not told
+    with pytest.raises(OutOfScope):
+        call_off(db, people[0], planned, queue=None)
+    assert call_off(db, coordinator, planned, queue=None) == 2
+    [job] = _mail_jobs(db)
+    assert job.params == {"purpose": "called_off", "registration_ids": [rows[0].id, rows[1].id]}
+    with pytest.raises(ServiceError) as closed:
+        register(db, f.staff_member(db, town.id), planned)
+    assert closed.value.code == "planned.closed"
+    assert call_off(db, coordinator, planned, queue=None) == 0  # twice: nothing more
