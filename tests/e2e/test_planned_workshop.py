@@ -92,6 +92,11 @@ def test_a_coordinator_schedules_a_workshop_that_a_network_member_registers_for(
     log_in(page, FACILITATOR)
     page.goto(detail)
     expect(page.get_by_role("listitem").filter(has_text="Lea Schneider")).to_be_visible()
+    # (and a workshop the demo recorded can be corrected: its page is checked below)
+    page.goto("/veranstaltungen")
+    page.locator("main table tbody a").first.click()
+    correct_path = page.get_by_role("link", name="Veranstaltung korrigieren").get_attribute("href")
+    assert correct_path
     _log_out(page)
     log_in(page, COORDINATOR)
     page.goto(detail)
@@ -104,6 +109,7 @@ def test_a_coordinator_schedules_a_workshop_that_a_network_member_registers_for(
         "plan-workshop": (COORDINATOR, "/termine/neu/workshop"),
         "network": (FACILITATOR, "/netzwerk"),
         "planned-detail-facilitator": (FACILITATOR, detail),
+        "correct-session": (FACILITATOR, correct_path),
     }
     found = {}
     for name, (email, path) in pages.items():
