@@ -119,7 +119,7 @@ def test_a_workshop_is_seen_and_booked_only_by_the_network_and_names_only_by_fac
         starts_at="17:00",
         ends_at="19:00",
         place="Stadtteilzentrum",
-        capacity="12",
+        capacity="1",
         facilitator_ids=facilitator.id,
     )
     assert saved.status_code == 303
@@ -147,12 +147,13 @@ def test_a_workshop_is_seen_and_booked_only_by_the_network_and_names_only_by_fac
     f.login(client, coordinator.email)
     page = client.get(detail).text
     assert "Deniz Arslan" not in page and "Anwesenheitsliste" not in page and "&lt; 5" in page
+    assert "ausgebucht" not in page  # a full workshop of one place would tell the coordinator one signed up
     assert client.get(detail + "/anwesenheitsliste.pdf").status_code == 404
     _logout(client)
 
     f.login(client, facilitator.email)
     page = client.get(detail).text
-    assert "Deniz Arslan" in page
+    assert "Deniz Arslan" in page and "ausgebucht" in page
     assert client.get(detail + "/anwesenheitsliste.pdf").data.startswith(b"%PDF")
 
 

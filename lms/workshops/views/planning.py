@@ -107,6 +107,7 @@ def detail(planned_id: int) -> ResponseReturnValue:
     own = queries.own_registrations(db, user, [planned.id]).get(planned.id)
     registered, waiting = planning.counts(db, planned)
     names = may_see_registrations(user, planned)
+    joins = planning.may_register(db, user, planned)
     if planned.kind == SessionKind.WORKSHOP.value and not names:
         shown = (network_count(registered), network_count(waiting))
     else:
@@ -116,9 +117,11 @@ def detail(planned_id: int) -> ResponseReturnValue:
         planned=planned,
         own=own,
         position=planning.waiting_position(db, own) if own is not None else None,
-        may_register=planning.may_register(db, user, planned),
+        may_register=joins,
         is_open=planning.is_open(planned),
-        is_full=registered >= planned.capacity,
+        # Whether a workshop is full tells something about how many signed up: only for the network.
+        is_full=registered >= planned.capacity
+        and (planned.kind != SessionKind.WORKSHOP.value or names or joins),
         counts=shown if (names or may_manage_planned(user, planned)) else None,
         people=planning.registered_people(db, planned) if names else [],
         may_manage=may_manage_planned(user, planned),
