@@ -73,10 +73,10 @@ def is_open(planned: PlannedSession, now: datetime | None = None) -> bool:
     return planned.cancelled_at is None and planned.live_session_id is None and moment < starts(planned)
 
 
-def schedule_session(session: Session, actor: User, data: PlanInput) -> PlannedSession:
-    """Schedule a training or workshop of the actor's municipality."""
-    if not may_plan_session(actor, data.kind, data.municipality_id):
-        raise OutOfScope
+def plan_problems(
+    session: Session, actor: User, data: PlanInput, *, allowed_too: frozenset[int] = frozenset()
+) -> tuple[ModuleVersion | None, list[ServiceError]]:
+    """The version planned and what is wrong with the input (scheduling and changing a date share it)."""
     problems: list[ServiceError] = []
     version = session.get(ModuleVersion, data.module_version_id)
     if version is None or version.module.kind != data.kind.value:
@@ -90,11 +90,21 @@ def schedule_session(session: Session, actor: User, data: PlanInput) -> PlannedS
         problems.append(ServiceError("session.place_missing"))
     if not 1 <= data.capacity <= MAX_CAPACITY:
         problems.append(ServiceError("planned.capacity_range", max=MAX_CAPACITY))
-    allowed = {u.id for u in eligible_facilitators(session, {data.municipality_id})} | {actor.id}
+    allowed = (
+        {u.id for u in eligible_facilitators(session, {data.municipality_id})} | {actor.id} | allowed_too
+    )
     if not data.facilitator_ids <= allowed:
         problems.append(ServiceError("session.facilitator_not_allowed"))
     if not data.facilitator_ids and not data.external_facilitators.strip():
         problems.append(ServiceError("session.facilitator_missing"))
+    return version, problems
+
+
+def schedule_session(session: Session, actor: User, data: PlanInput) -> PlannedSession:
+    """Schedule a training or workshop of the actor's municipality."""
+    if not may_plan_session(actor, data.kind, data.municipality_id):
+        raise OutOfScope
+    version, problems = plan_problems(session, actor, data)
     if problems:
         raise SessionInputError(problems)
     assert version is not None

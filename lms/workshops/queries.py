@@ -128,3 +128,11 @@ def own_registrations(session: Session, user: User, planned_ids: list[int]) -> d
         )
     )
     return {row.planned_session_id: row for row in rows}
+
+
+def facilitators_of_planned(session: Session, planned: PlannedSession) -> list[User]:
+    """The accounts that will run a planned session, by name."""
+    ids = planned.facilitator_ids
+    if not ids:
+        return []
+    return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.display_name)))

@@ -173,6 +173,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "planning.cancel": frozenset({"learner_a", "coordinator_a", "facilitator_a"}),
     "planning.attendance_list": frozenset({"facilitator_a"}),
     "planning.call_off": frozenset({"coordinator_a", "facilitator_a"}),
+    "planning.change": frozenset({"coordinator_a", "facilitator_a"}),
     "planning.members": frozenset({"facilitator_a"}),
     "planning.remove_member": frozenset({"facilitator_a"}),
     # Authoring (issue 3): trainers and the programme office; module images for everyone signed in.

@@ -290,3 +290,32 @@ def test_who_moves_up_from_the_waiting_list_gets_a_mail_from_the_real_smtp_serve
     )
     body = mail.get_payload(decode=True).decode("utf-8")
     assert "die Schulung „Nachrücken“" in body and "von der Warteliste nachgerückt" in body
+
+
+def test_the_organiser_changes_a_planned_date_and_a_learner_may_not(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    module = f.training_module(db, "aendern", "Ändern")
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    learner = f.user(db, Role.LEARNER, municipality_id=town.id)
+    f.login(client, coordinator.email)
+    url = "/termine/neu/schulung"
+    fields = {
+        "module_version_id": module.id,
+        "held_on": (clock.today() + timedelta(days=6)).isoformat(),
+        "starts_at": "09:00",
+        "ends_at": "12:00",
+        "place": "Kreishaus",
+        "capacity": "10",
+        "facilitator_ids": coordinator.id,
+    }
+    detail = _post(client, url, url, **fields).headers["Location"]
+    edit = detail + "/bearbeiten"
+    form = client.get(edit).text
+    assert "Termin ändern" in form and 'value="Kreishaus"' in form
+    changed = _post(client, edit, edit, **{**fields, "place": "Rathaus, Saal 3", "starts_at": "10:00"})
+    assert changed.status_code == 303
+    page = client.get(detail).text
+    assert "Rathaus, Saal 3" in page and "10:00–12:00" in page
+    _logout(client)
+    f.login(client, learner.email)
+    assert client.get(edit).status_code == 403

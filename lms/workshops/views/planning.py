@@ -180,6 +180,64 @@ def cancel(planned_id: int) -> ResponseReturnValue:
     return redirect(url_for("planning.detail", planned_id=planned_id), 303)
 
 
+@bp.route("/termine/<int:planned_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def change(planned_id: int) -> ResponseReturnValue:
+    """Change date, time, place, capacity or facilitators before the session starts (audited)."""
+    from lms.jobs.views import job_queue
+    from lms.workshops.rescheduling import change_planned
+
+    db, user = get_db(), acting_user()
+    planned = _planned_or_404(planned_id)
+    if not may_manage_planned(user, planned):
+        abort(403)
+    if not planning.is_open(planned):
+        abort(409)
+    form = PlanForm()
+    form.module_version_id.choices = [(planned.module_version_id, planned.module_version.title)]
+    people = eligible_facilitators(db, {planned.municipality_id})
+    known = {p.id for p in people}
+    people += [p for p in queries.facilitators_of_planned(db, planned) if p.id not in known]
+    form.facilitator_ids.choices = [(p.id, p.display_name) for p in people]
+    if not form.is_submitted():
+        form.module_version_id.data = planned.module_version_id
+        form.held_on.data = planned.held_on
+        form.starts_at.data = planned.starts_at
+        form.ends_at.data = planned.ends_at
+        form.place.data = planned.place
+        form.capacity.data = planned.capacity
+        form.facilitator_ids.data = sorted(planned.facilitator_ids)
+        form.external_facilitators.data = planned.external_facilitators
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data = planning.PlanInput(
+            kind=SessionKind(planned.kind),
+            municipality_id=planned.municipality_id,
+            module_version_id=planned.module_version_id,
+            held_on=form.held_on.data,
+            starts_at=form.starts_at.data,
+            ends_at=form.ends_at.data,
+            place=form.place.data or "",
+            capacity=form.capacity.data or 0,
+            facilitator_ids=frozenset(form.facilitator_ids.data or []),
+            external_facilitators=form.external_facilitators.data or "",
+        )
+        try:
+            change_planned(db, user, planned, data, job_queue())
+        except SessionInputError as error:
+            problems = [translate_error(problem) for problem in error.problems]
+        else:
+            flash(_("Die Änderungen sind gespeichert."), "success")
+            return redirect(url_for("planning.detail", planned_id=planned.id), 303)
+    status = 400 if (form.errors or problems) else 200
+    return (
+        render_template(
+            "workshops/plan.html", form=form, kind=SessionKind(planned.kind), problems=problems, editing=True
+        ),
+        status,
+    )
+
+
 @bp.post("/termine/<int:planned_id>/absagen")
 @login_required
 def call_off(planned_id: int) -> ResponseReturnValue:

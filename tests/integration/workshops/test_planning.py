@@ -274,3 +274,51 @@ def test_calling_a_session_off_tells_everyone_registered_or_waiting_and_closes_i
         register(db, f.staff_member(db, town.id), planned)
     assert closed.value.code == "planned.closed"
     assert call_off(db, coordinator, planned, queue=None) == 0  # twice: nothing more
+
+
+def test_more_places_move_people_up_and_a_new_date_resets_the_reminders(db: Session) -> None:
+    from lms.workshops.reminders import send_session_reminders
+    from lms.workshops.rescheduling import change_planned
+
+    town = f.municipality(db)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    planned = _plan(db, coordinator, SessionKind.TRAINING, capacity=1, days=1)
+    rows = [register(db, f.staff_member(db, town.id), planned) for _ in range(3)]
+    assert send_session_reminders(db, clock.today()) == 1
+
+    def data(**changes: object) -> PlanInput:
+        fields: dict[str, object] = {
+            "kind": SessionKind.TRAINING,
+            "municipality_id": town.id,
+            "module_version_id": planned.module_version_id,
+            "held_on": planned.held_on,
+            "starts_at": planned.starts_at,
+            "ends_at": planned.ends_at,
+            "place": planned.place,
+            "capacity": planned.capacity,
+            "facilitator_ids": frozenset({coordinator.id}),
+            **changes,
+        }
+        return PlanInput(**fields)  # type: ignore[arg-type]
+
+    changes = change_planned(db, coordinator, planned, data(capacity=3), queue=None)
+    assert changes == {"capacity": ["1", "3"]}
+    assert [r.status for r in rows] == ["registered"] * 3
+    assert [j.params["registration_ids"] for j in _mail_jobs(db) if j.params["purpose"] == "moved_up"] == [
+        [rows[1].id],
+        [rows[2].id],
+    ]
+    # Fewer places push nobody out.
+    change_planned(db, coordinator, planned, data(capacity=1), queue=None)
+    assert [r.status for r in rows] == ["registered"] * 3
+    # A new date: everyone is reminded again, the day before the new date.
+    later = planned.held_on + timedelta(days=1)
+    change_planned(db, coordinator, planned, data(held_on=later), queue=None)
+    assert send_session_reminders(db, clock.today()) == 0
+    assert send_session_reminders(db, later - timedelta(days=1)) == 3
+    event = db.scalars(
+        select(AuditEvent).where(AuditEvent.action == "planned.change").order_by(AuditEvent.id.desc())
+    ).first()
+    assert event is not None and event.detail["changes"]["held_on"][1] == later.isoformat()
+    with pytest.raises(OutOfScope):
+        change_planned(db, f.staff_member(db, town.id), planned, data(), queue=None)
