@@ -71,6 +71,12 @@ def test_a_training_is_scheduled_booked_and_its_attendance_becomes_completions(c
     planned_id = int(detail.rsplit("/", 1)[1])
     pdf = client.get(f"{detail}/anwesenheitsliste.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Bo Kim" in text and "Ada Lang" not in text and "Unterschrift" in text
     _logout(client)
     with time_machine.travel(clock.at_local(day, 13), tick=False):
         f.login(client, coordinator.email)  # two days later: a new sign-in
