@@ -81,6 +81,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.reports.views import bp as reports_bp
     from lms.web.uploads import UploadAwareRequest
     from lms.workshops.views import bp as workshops_bp
+    from lms.workshops.views.corrections import bp as corrections_bp
+    from lms.workshops.views.planning import bp as planning_bp
 
     app.request_class = UploadAwareRequest
     init_login(app)
@@ -92,6 +94,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         roles_bp,
         municipalities_bp,
         workshops_bp,
+        planning_bp,
+        corrections_bp,
         programme_bp,
         passkeys_bp,
         practice_bp,

@@ -490,7 +490,7 @@ from lms.orgs.cli import staff_group  # noqa: E402
 from lms.orgs.municipality_cli import municipalities_group  # noqa: E402
 from lms.reminders.cli import reminders_group  # noqa: E402
 from lms.reports.cli import report_group  # noqa: E402
-from lms.workshops.cli import workshops_group  # noqa: E402
+from lms.workshops.cli import sessions_group, workshops_group  # noqa: E402
 
 main.add_command(documents_group)
 main.add_command(staff_group)
@@ -499,6 +499,7 @@ main.add_command(municipalities_group)
 main.add_command(report_group)
 main.add_command(reminders_group)
 main.add_command(workshops_group)
+main.add_command(sessions_group)
 main.add_command(worker_command)
 
 

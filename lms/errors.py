@@ -397,6 +397,39 @@ MESSAGES: dict[str, str | Plural] = {
     "session.names_not_facilitator": N_(
         "Namen der Teilnehmenden können nur gespeichert werden, wenn Sie selbst als Moderation eingetragen sind."
     ),
+    "session.names_exceed_count": N_(
+        "Sie haben %(names)s Namen eingetragen, aber nur %(count)s Teilnehmende gezählt. Bitte korrigieren Sie "
+        "die Zahl oder die Namen."
+    ),
+    "session.duplicate_workshop": N_(
+        "Für diese Kommune ist schon ein Workshop mit diesem Drehbuch an diesem Tag an diesem Ort erfasst. "
+        "Bitte prüfen Sie, ob er doppelt erfasst würde; war es ein weiterer Workshop, bestätigen Sie das unten."
+    ),
+    "planned.in_past": N_("Das Datum liegt in der Vergangenheit: geplant werden Termine ab heute."),
+    "planned.ends_before_start": N_("Das Ende muss nach dem Beginn liegen."),
+    "planned.capacity_range": N_("Bitte geben Sie die Zahl der Plätze an (1 bis %(max)s)."),
+    "planned.closed": N_(
+        "Für diesen Termin ist keine Anmeldung oder Abmeldung mehr möglich: er hat begonnen, ist abgesagt "
+        "oder schon erfasst."
+    ),
+    "network.unknown_person": N_(
+        "Unter den aktiven Beschäftigten Ihrer Kommune gibt es keine Person mit dieser E-Mail-Adresse."
+    ),
+    "network.already_member": N_("Diese Person gehört schon zum Netzwerk."),
+    "network.not_member": N_("Diese Person gehört nicht zum Netzwerk."),
+    "session.withdrawn": N_("Diese Veranstaltung ist zurückgezogen und kann nicht mehr korrigiert werden."),
+    "session.names_block_facilitators": N_(
+        "Die Moderation bestimmt, wer die Namen der Teilnehmenden sieht. Solange Namen gespeichert sind, kann sie "
+        "nicht geändert werden; löschen Sie zuerst die Namen."
+    ),
+    "session.attendee_has_completion": N_(
+        "%(name)s kann nicht entfernt werden: die Teilnahme hat einen Abschluss erzeugt. Abschlüsse sind Nachweise "
+        "und werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."
+    ),
+    "session.date_has_completions": N_(
+        "Das Datum kann nicht geändert werden: die Schulung hat Abschlüsse mit diesem Datum erzeugt. Abschlüsse "
+        "sind Nachweise und werden nicht geändert; bitte wenden Sie sich an das Programmbüro."
+    ),
     "session.has_completions": N_(
         "Diese Schulung hat bereits Abschlüsse für die Teilnehmenden erzeugt. Abschlüsse sind Nachweise und "
         "werden nicht gelöscht; bitte wenden Sie sich an das Programmbüro."

@@ -37,7 +37,14 @@ from lms.certificates.snapshot import CertificateKind
 from lms.documents.models import ConsultationComment
 from lms.jobs.models import Job
 from lms.orgs.models import Municipality
-from lms.workshops.models import LiveSession, SessionFacilitator, SessionKind
+from lms.workshops.models import (
+    LiveSession,
+    NetworkMember,
+    PlannedSession,
+    PlannedSessionFacilitator,
+    SessionFacilitator,
+    SessionKind,
+)
 
 
 class Actor(Protocol):
@@ -230,6 +237,83 @@ def may_withdraw_session(user: User, session: LiveSession) -> bool:
     if user.has_role(Role.COORDINATOR) and user.municipality_id == session.municipality_id:
         return True
     return session.recorded_by_id == user.id or user.id in session.facilitator_ids
+
+
+# --- planned sessions and the empowerment network ----------------------------------------------------------------
+
+
+def may_plan_session(user: Actor, kind: SessionKind, municipality_id: int) -> bool:
+    """The coordinator schedules trainings and workshops of their municipality; its facilitators workshops."""
+    if user.municipality_id != municipality_id or user.id is None:
+        return False
+    if user.has_role(Role.COORDINATOR):
+        return True
+    return kind is SessionKind.WORKSHOP and user.has_role(Role.FACILITATOR)
+
+
+def plannable_kinds(user: User) -> list[SessionKind]:
+    """The kinds of session this person may schedule (for their own municipality)."""
+    if user.municipality_id is None:
+        return []
+    return [
+        k
+        for k in (SessionKind.TRAINING, SessionKind.WORKSHOP)
+        if may_plan_session(user, k, user.municipality_id)
+    ]
+
+
+def may_see_network_names(user: Actor, municipality_id: int) -> bool:
+    """Who is in a municipality's empowerment network, and who registered for its workshops: its facilitators only.
+
+    Not the coordinator, not the programme office (they see at most counts, through lms.disclosure).
+    """
+    return user.has_role(Role.FACILITATOR) and user.id is not None and user.municipality_id == municipality_id
+
+
+def is_network_member(user: User) -> ColumnElement[bool]:
+    """Condition: this person belongs to the empowerment network of the planned session's municipality."""
+    return exists(
+        select(NetworkMember.id).where(
+            NetworkMember.user_id == user.id, NetworkMember.municipality_id == PlannedSession.municipality_id
+        )
+    )
+
+
+def planned_filter(user: User) -> ColumnElement[bool]:
+    """Condition on PlannedSession for the planned sessions this person may see.
+
+    Trainings: the municipality's staff (and the programme office). Workshops: only the members of that
+    municipality's network, its facilitators and its coordinator (who schedules them but sees no names).
+    """
+    if user.has_role(Role.ADMIN):
+        return PlannedSession.kind == SessionKind.TRAINING.value
+    if user.municipality_id is None:
+        return false()
+    own = PlannedSession.municipality_id == user.municipality_id
+    training = own & (PlannedSession.kind == SessionKind.TRAINING.value)
+    if user.has_role(Role.COORDINATOR, Role.FACILITATOR):
+        workshop: ColumnElement[bool] = own
+    else:
+        workshop = own & is_network_member(user)
+    runs = exists(
+        select(PlannedSessionFacilitator.user_id).where(
+            PlannedSessionFacilitator.planned_session_id == PlannedSession.id,
+            PlannedSessionFacilitator.user_id == user.id,
+        )
+    )
+    return or_(training, workshop & (PlannedSession.kind == SessionKind.WORKSHOP.value), runs)
+
+
+def may_manage_planned(user: Actor, planned: PlannedSession) -> bool:
+    """Change, call off and record a planned session: whoever may schedule one like it."""
+    return may_plan_session(user, SessionKind(planned.kind), planned.municipality_id)
+
+
+def may_see_registrations(user: Actor, planned: PlannedSession) -> bool:
+    """The registrations by name (and the attendance list): a workshop's only for the network's facilitators."""
+    if planned.kind == SessionKind.WORKSHOP.value:
+        return may_see_network_names(user, planned.municipality_id)
+    return may_manage_planned(user, planned) or (user.id is not None and user.id in planned.facilitator_ids)
 
 
 def certificates_filter(user: User) -> ColumnElement[bool]:

@@ -83,6 +83,10 @@ _DESCRIPTIONS: dict[str, str] = {
     "plan.remove": N_("Modul aus einem Schulungsplan entfernt."),
     "certificate.issue": N_("Zertifikat %(object)s ausgestellt."),
     "certificate.revoke": N_("Zertifikat %(object)s widerrufen."),
+    "session.correct": N_("Veranstaltung %(object)s korrigiert: %(summary)s."),
+    "planned.schedule": N_("Termin %(object)s geplant."),
+    "network.member_add": N_("Ein Mitglied in das Netzwerk der Kommune %(object)s aufgenommen."),
+    "network.member_remove": N_("Ein Mitglied aus dem Netzwerk der Kommune %(object)s entfernt."),
 }
 _UNKNOWN = N_("Aktion „%(action)s“.")
 _CHANGE_KINDS = {"material": N_("inhaltlich"), "editorial": N_("redaktionell")}

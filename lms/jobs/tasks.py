@@ -6,6 +6,8 @@ units of work: each commits its work at checkpoints, together with the progress 
   refuses is counted and skipped (the person can be invited again from the staff list).
 * ``reminders``: the reminder mails recorded by ``lms reminders send`` (lms.reminders), one per record, over one
   SMTP connection, resuming after the last one sent; a refused address is counted and skipped.
+* ``session_mail``: mails about planned sessions (moved up from the waiting list, reminder, called off), one per
+  registration, the same way.
 * ``certificate_archive``: the coordinator's ZIP of a municipality's certificates, written to the job files folder;
   the initiator downloads it through a signed link for ``LMS_JOB_DOWNLOAD_HOURS``.
 """
@@ -17,6 +19,7 @@ import secrets
 import smtplib
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,9 @@ from lms.orgs.models import Municipality
 from lms.reminders.mails import reminder_message
 from lms.reminders.models import SentReminder
 from lms.text import N_
+from lms.workshops.mails import session_message
+from lms.workshops.models import SessionRegistration
+from lms.workshops.planning import SESSION_MAIL, still_wanted
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +57,7 @@ KIND_LABELS = {
     INVITATIONS: N_("Einladungen versenden"),
     CERTIFICATE_ARCHIVE: N_("Zertifikate als ZIP-Archiv"),
     REMINDERS: N_("Erinnerungen versenden"),
+    SESSION_MAIL: N_("Mitteilungen zu Terminen"),
 }
 #: Progress of an archive is written after this many certificates.
 _ARCHIVE_REPORT_EVERY = 25
@@ -152,24 +159,62 @@ def queue_reminders(
 @handler(REMINDERS)
 def send_reminders(ctx: JobContext) -> None:
     """One mail per recorded reminder in ``reminder_ids``, in order, from where the last attempt stopped."""
-    reminder_ids: list[int] = list(ctx.params.get("reminder_ids") or [])
-    ctx.total = len(reminder_ids)
+
+    def build(session: Session, reminder_id: int) -> EmailMessage | None:
+        sent = session.get(SentReminder, reminder_id)
+        return (
+            reminder_message(ctx.settings, session, sent) if sent is not None else None
+        )  # None: switched off
+
+    _mail_each(ctx, list(ctx.params.get("reminder_ids") or []), build)
+
+
+@handler(SESSION_MAIL)
+def send_session_mails(ctx: JobContext) -> None:
+    """One mail per registration in ``registration_ids`` (moved up from the waiting list, or the reminder)."""
+    purpose = str(ctx.params.get("purpose") or "")
+
+    def build(session: Session, registration_id: int) -> EmailMessage | None:
+        registration = session.get(SessionRegistration, registration_id)
+        person = session.get(User, registration.user_id) if registration is not None else None
+        if (
+            registration is None
+            or person is None
+            or not person.is_active
+            or not still_wanted(purpose, registration)
+        ):
+            return None  # cancelled, removed or called off meanwhile
+        return session_message(
+            ctx.settings,
+            to=person.email,
+            name=person.display_name,
+            planned=registration.planned_session,
+            purpose=purpose,
+        )
+
+    _mail_each(ctx, list(ctx.params.get("registration_ids") or []), build)
+
+
+def _mail_each(ctx: JobContext, ids: list[int], build: Callable[[Session, int], EmailMessage | None]) -> None:
+    """Mail each id's message over one connection, from where the last attempt stopped; None from ``build`` skips.
+
+    A refused address is counted and skipped (logged without the address: the log is no place for it)."""
+    ctx.total = len(ids)
     for key in ("sent", "refused", "skipped"):
         ctx.outcome.setdefault(key, 0)
-    if ctx.done >= len(reminder_ids):
+    if ctx.done >= len(ids):
         return
     with transport(ctx.settings) as send, ctx.session() as session:
-        while ctx.done < len(reminder_ids):
-            sent = session.get(SentReminder, reminder_ids[ctx.done])
-            message = reminder_message(ctx.settings, session, sent) if sent is not None else None
+        while ctx.done < len(ids):
+            message = build(session, ids[ctx.done])
             if message is None:
-                ctx.outcome["skipped"] += 1  # switched off or deactivated meanwhile
+                ctx.outcome["skipped"] += 1
             else:
                 try:
                     send(message)
                 except smtplib.SMTPRecipientsRefused:
                     ctx.outcome["refused"] += 1
-                    log.warning("job %s: the mail server refused a reminder address", ctx.job_id)
+                    log.warning("job %s: the mail server refused mail number %s", ctx.job_id, ctx.done + 1)
                 else:
                     ctx.outcome["sent"] += 1
             ctx.done += 1

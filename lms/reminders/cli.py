@@ -67,16 +67,21 @@ def send(dry_run: bool) -> None:
     """Fällige Erinnerungen vermerken und über die Warteschlange versenden (täglich aufrufen, z. B. per cron)."""
     from lms.commands import settings, unit_of_work
     from lms.jobs.queue import queue_for
+    from lms.workshops.reminders import send_session_reminders
 
     config = settings()
     with unit_of_work() as session:
-        due = send_due_reminders(
-            session, config, queue_for(config, session), dry_run=dry_run, echo=click.echo
-        )
+        queue = queue_for(config, session)
+        due = send_due_reminders(session, config, queue, dry_run=dry_run, echo=click.echo)
+        # The day-before reminders of planned sessions (registrations), one per registration.
+        sessions = send_session_reminders(session, clock.today(), queue=queue, dry_run=dry_run)
         if dry_run:
             session.rollback()
             click.echo(
-                f"Probelauf: {len(due)} Erinnerung(en) würden versendet; nichts wurde gesendet oder vermerkt."
+                f"Probelauf, nichts gesendet oder vermerkt. Würden versendet: Erinnerungen zu Modulen: {len(due)}, "
+                f"zu Terminen: {sessions}."
             )
         else:
-            click.echo(f"{len(due)} Erinnerung(en) an die Warteschlange übergeben.")
+            click.echo(
+                f"An die Warteschlange übergeben: Erinnerungen zu Modulen: {len(due)}, zu Terminen: {sessions}."
+            )

@@ -53,6 +53,7 @@ def percent(value: Decimal | float | None) -> str:
 _MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("progress.my_modules", N_("Meine Module"), frozenset()),
     ("certificates.my_completions", N_("Meine Nachweise"), frozenset()),
+    ("planning.upcoming", N_("Termine"), frozenset()),
     ("content.manage", N_("Inhalte verwalten"), frozenset({Role.TRAINER, Role.ADMIN})),
     ("reports.coordination", N_("Koordination"), frozenset({Role.COORDINATOR})),
     ("reports.my_units", N_("Meine Einheiten"), frozenset({Role.UNIT_MANAGER})),

@@ -7,11 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -33,6 +35,8 @@ class SessionForm(FlaskForm):
         description=_l("Namen, durch Komma getrennt (optional)"),
         validators=[Optional(), Length(max=300)],
     )
+    #: The planned session whose attendance this records (from „Anwesenheit erfassen“), if any.
+    planned_id = HiddenField(validators=[Optional(), Length(max=12)])
 
 
 class WorkshopForm(SessionForm):
@@ -49,6 +53,10 @@ class WorkshopForm(SessionForm):
             "sie erscheint in keinem Bericht und keinem Export und wird %(days)s Tage nach dem Workshop gelöscht."
         ),
         validators=[Optional(), Length(max=20000)],
+    )
+    confirm_duplicate = BooleanField(
+        _l("Ja, es war ein weiterer Workshop mit demselben Drehbuch am selben Tag und Ort"),
+        validators=[Optional()],
     )
 
 
@@ -94,3 +102,106 @@ class RedeemForm(FlaskForm):
 
 class IssueCodesForm(FlaskForm):
     """The facilitator asks for a (new) sheet of codes."""
+
+
+class PlanForm(FlaskForm):
+    """Scheduling a training or workshop ahead (the municipality is the person's own)."""
+
+    module_version_id = SelectField(_l("Modul und Version"), coerce=int, validators=[InputRequired()])
+    held_on = DateField(_l("Datum"), validators=[InputRequired(_l("Bitte geben Sie das Datum an."))])
+    starts_at = TimeField(_l("Beginn"), validators=[InputRequired(_l("Bitte geben Sie den Beginn an."))])
+    ends_at = TimeField(_l("Ende"), validators=[InputRequired(_l("Bitte geben Sie das Ende an."))])
+    place = StringField(
+        _l("Ort"),
+        description=_l("z. B. „Rathaus, Raum 2.14“ oder „online“"),
+        validators=[DataRequired(_l("Bitte geben Sie den Ort an.")), Length(max=200)],
+    )
+    capacity = IntegerField(
+        _l("Plätze"),
+        description=_l("Wer sich danach anmeldet, kommt auf die Warteliste."),
+        validators=[
+            InputRequired(_l("Bitte geben Sie die Zahl der Plätze an.")),
+            NumberRange(min=1, max=500),
+        ],
+    )
+    facilitator_ids = SelectMultipleField(_l("Moderation"), coerce=int)
+    external_facilitators = StringField(
+        _l("Weitere Moderierende ohne Konto"),
+        description=_l("Namen, durch Komma getrennt (optional)"),
+        validators=[Optional(), Length(max=300)],
+    )
+
+
+class RegistrationForm(FlaskForm):
+    """Register for a planned session, or cancel (the button says which)."""
+
+
+class AddMemberForm(FlaskForm):
+    """A facilitator adds a member of staff to the empowerment network."""
+
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        description=_l(
+            "Fügen Sie nur Personen hinzu, die Sie persönlich gefragt haben und die zugestimmt haben."
+        ),
+        validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")), Length(max=254)],
+    )
+
+
+class RemoveMemberForm(FlaskForm):
+    """A facilitator removes a member from the network."""
+
+
+class CorrectionForm(FlaskForm):
+    """Correcting a recorded session: what both kinds have in common, and why."""
+
+    held_on = DateField(_l("Datum"), validators=[InputRequired(_l("Bitte geben Sie das Datum an."))])
+    place = StringField(
+        _l("Ort"), validators=[DataRequired(_l("Bitte geben Sie den Ort an.")), Length(max=200)]
+    )
+    facilitator_ids = SelectMultipleField(_l("Moderation"), coerce=int)
+    external_facilitators = StringField(
+        _l("Weitere Moderierende ohne Konto"),
+        description=_l("Namen, durch Komma getrennt (optional)"),
+        validators=[Optional(), Length(max=300)],
+    )
+    reason = StringField(
+        _l("Grund der Korrektur"),
+        description=_l("Steht mit den alten und neuen Werten im Protokoll."),
+        validators=[DataRequired(_l("Bitte geben Sie einen Grund an.")), Length(max=300)],
+    )
+
+
+class CorrectWorkshopForm(CorrectionForm):
+    """A workshop: the count and the names only for who may see them (the view removes the others)."""
+
+    participant_count = IntegerField(
+        _l("Zahl der Teilnehmenden"), validators=[Optional(), NumberRange(min=1, max=500)]
+    )
+    attendee_names = TextAreaField(
+        _l("Namen der Teilnehmenden (optional)"), validators=[Optional(), Length(max=20000)]
+    )
+    confirm_duplicate = BooleanField(
+        _l("Ja, es war ein weiterer Workshop mit demselben Drehbuch am selben Tag und Ort"),
+        validators=[Optional()],
+    )
+
+
+class CorrectTrainingForm(CorrectionForm):
+    """A training: the corrected attendance list (removing a person whose attendance created a completion is
+    refused)."""
+
+    attendees = TextAreaField(
+        _l("Teilnehmende"),
+        description=_l("E-Mail-Adresse oder Personalnummer, eine Person je Zeile."),
+        validators=[DataRequired(_l("Bitte tragen Sie die Teilnehmenden ein.")), Length(max=100000)],
+    )
+
+
+class CallOffForm(FlaskForm):
+    """The organisers call a planned session off (confirmed with a checkbox)."""
+
+    confirm = BooleanField(
+        _l("Ja, den Termin absagen. Alle Angemeldeten und Wartenden erhalten eine E-Mail."),
+        validators=[DataRequired(_l("Bitte bestätigen Sie die Absage."))],
+    )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.content.models import ModuleVersion
@@ -127,3 +127,111 @@ class CodeRedemptionFailure(Base):
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class RegistrationStatus(StrEnum):
+    """Where a registration for a planned session stands."""
+
+    REGISTERED = "registered"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+class PlannedSession(Base):
+    """A training or workshop scheduled ahead: staff register for it; once held it is recorded as a LiveSession."""
+
+    __tablename__ = "planned_sessions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('workshop', 'training')", name="kind_known"),
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+        # The list of upcoming sessions per municipality, and the reminders of a day.
+        Index("ix_planned_sessions_municipality_id_held_on", "municipality_id", "held_on"),
+        Index("ix_planned_sessions_held_on", "held_on"),
+    )
+
+    id: Mapped[intpk]
+    kind: Mapped[str] = mapped_column(String(20))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"))
+    #: The version of the script or module planned; the record may name a newer one.
+    module_version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id"))
+    #: The calendar day in Europe/Berlin.
+    held_on: Mapped[date] = mapped_column(Date)
+    #: Start and end, wall-clock time in Europe/Berlin.
+    starts_at: Mapped[time] = mapped_column(Time)
+    ends_at: Mapped[time] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(200))
+    capacity: Mapped[int] = mapped_column(Integer)
+    external_facilitators: Mapped[str] = mapped_column(String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    #: A session called off; registrations stay for the record, nobody can register any more.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The record made from it on the day (the attendance page), once recorded.
+    live_session_id: Mapped[int | None] = mapped_column(ForeignKey("live_sessions.id"))
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    module_version: Mapped[ModuleVersion] = relationship(lazy="joined")
+    facilitator_links: Mapped[list[PlannedSessionFacilitator]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def facilitator_ids(self) -> set[int]:
+        """Accounts that will run the session."""
+        return {link.user_id for link in self.facilitator_links}
+
+
+class PlannedSessionFacilitator(Base):
+    """A person with an account who will run a planned session."""
+
+    __tablename__ = "planned_session_facilitators"
+
+    planned_session_id: Mapped[int] = mapped_column(
+        ForeignKey("planned_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class SessionRegistration(Base):
+    """One person's registration for a planned session: registered, on the waiting list, or cancelled.
+
+    For a workshop this row says that the person belongs to the empowerment network (GDPR Art. 9): only the
+    municipality's facilitators see it by name (lms.scope.may_see_network_names), and the person themselves.
+    """
+
+    __tablename__ = "session_registrations"
+    __table_args__ = (
+        UniqueConstraint("planned_session_id", "user_id"),
+        CheckConstraint("status IN ('registered', 'waiting', 'cancelled')", name="status_known"),
+    )
+
+    id: Mapped[intpk]
+    planned_session_id: Mapped[int] = mapped_column(
+        ForeignKey("planned_sessions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    #: When the person (last) registered: the waiting list is in this order.
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the reminder the day before was queued (once per registration).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    planned_session: Mapped[PlannedSession] = relationship()
+
+
+class NetworkMember(Base):
+    """A member of a municipality's empowerment network, added by its facilitators (GDPR Art. 9).
+
+    Only the municipality's facilitators see the members by name; the row is deleted (not flagged) when the person
+    leaves, and audit events name neither the person nor the row's content.
+    """
+
+    __tablename__ = "network_members"
+    __table_args__ = (UniqueConstraint("municipality_id", "user_id"),)
+
+    id: Mapped[intpk]
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[created_at]

@@ -5,12 +5,25 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
 from lms.disclosure import Shown, network_count, people_count
 from lms.orgs.models import Municipality
-from lms.scope import may_see_exact_participant_count, recordable_municipality_ids, sessions_filter
-from lms.workshops.models import LiveSession, SessionAttendance, SessionKind
+from lms.scope import (
+    may_see_exact_participant_count,
+    planned_filter,
+    recordable_municipality_ids,
+    sessions_filter,
+)
+from lms.workshops.models import (
+    LiveSession,
+    PlannedSession,
+    RegistrationStatus,
+    SessionAttendance,
+    SessionKind,
+    SessionRegistration,
+)
 
 #: The list shows the newest sessions; older ones stay in the reports and exports.
 LIST_LIMIT = 200
@@ -84,3 +97,42 @@ def shown_participants(user: User, live: LiveSession) -> Shown:
             else network_count(live.participant_count)
         )
     return people_count(live.participant_count)
+
+
+def upcoming_planned(session: Session, user: User, limit: int = LIST_LIMIT) -> list[PlannedSession]:
+    """Planned sessions from today on that this person may see, soonest first."""
+    return list(
+        session.scalars(
+            select(PlannedSession)
+            .where(planned_filter(user), PlannedSession.held_on >= clock.today())
+            .order_by(PlannedSession.held_on, PlannedSession.starts_at, PlannedSession.id)
+            .limit(limit)
+        )
+    )
+
+
+def visible_planned(session: Session, user: User, planned_id: int) -> PlannedSession | None:
+    """One planned session if this person may see it."""
+    return session.scalar(select(PlannedSession).where(PlannedSession.id == planned_id, planned_filter(user)))
+
+
+def own_registrations(session: Session, user: User, planned_ids: list[int]) -> dict[int, SessionRegistration]:
+    """This person's own (not cancelled) registrations among these sessions, by session."""
+    if not planned_ids:
+        return {}
+    rows = session.scalars(
+        select(SessionRegistration).where(
+            SessionRegistration.user_id == user.id,
+            SessionRegistration.planned_session_id.in_(planned_ids),
+            SessionRegistration.status != RegistrationStatus.CANCELLED.value,
+        )
+    )
+    return {row.planned_session_id: row for row in rows}
+
+
+def facilitators_of_planned(session: Session, planned: PlannedSession) -> list[User]:
+    """The accounts that will run a planned session, by name."""
+    ids = planned.facilitator_ids
+    if not ids:
+        return []
+    return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.display_name)))

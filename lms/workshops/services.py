@@ -52,6 +52,8 @@ class SessionInput:
     attendee_names: str = ""
     #: Trainings: e-mail addresses or personnel numbers of the attendees, one per line.
     attendees: list[str] = field(default_factory=list)
+    #: Workshops: the person confirmed that a second workshop with the same script, date and place is no mistake.
+    confirm_duplicate: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,28 @@ def _new_session(actor: User, data: SessionInput, version: ModuleVersion, count:
     return live
 
 
+def count_names(names: str) -> int:
+    """How many people a list of names (one per line) names."""
+    return sum(1 for line in names.splitlines() if line.strip())
+
+
+def duplicate_workshop(
+    session: Session, data: SessionInput, module_id: int, exclude_id: int | None = None
+) -> bool:
+    """Whether the municipality already has a (not withdrawn) workshop with this script on that date at that place."""
+    query = select(LiveSession.id).where(
+        LiveSession.municipality_id == data.municipality_id,
+        LiveSession.kind == SessionKind.WORKSHOP.value,
+        LiveSession.module_id == module_id,
+        LiveSession.held_on == data.held_on,
+        func.lower(LiveSession.place) == data.place.strip()[:200].lower(),
+        LiveSession.withdrawn_at.is_(None),
+    )
+    if exclude_id is not None:
+        query = query.where(LiveSession.id != exclude_id)
+    return session.scalar(query.limit(1)) is not None
+
+
 def record_workshop(session: Session, actor: User, data: SessionInput) -> RecordResult:
     """Record a held empowerment workshop with its participant count (and, optionally, names)."""
     version, problems = _check_common(session, actor, data)
@@ -126,6 +150,15 @@ def record_workshop(session: Session, actor: User, data: SessionInput) -> Record
     if data.attendee_names.strip() and actor.id not in data.facilitator_ids:
         # Only the recorded facilitators see the names: nobody could read what this person entered.
         problems.append(ServiceError("session.names_not_facilitator"))
+    named = count_names(data.attendee_names)
+    if named > data.participant_count >= 1:
+        problems.append(ServiceError("session.names_exceed_count", names=named, count=data.participant_count))
+    if (
+        version is not None
+        and not data.confirm_duplicate
+        and duplicate_workshop(session, data, version.module_id)
+    ):
+        problems.append(ServiceError("session.duplicate_workshop"))
     if problems:
         raise SessionInputError(problems)
     assert version is not None  # a missing version is one of the problems
@@ -166,17 +199,15 @@ def resolve_attendees(
     return list(people.values()), problems
 
 
-def record_training(session: Session, actor: User, data: SessionInput) -> RecordResult:
-    """Record an in-person training; each attendee gets an in-person completion of that module version."""
-    version, problems = _check_common(session, actor, data)
-    people, attendee_problems = resolve_attendees(session, data.municipality_id, data.attendees)
-    problems += attendee_problems
-    if problems:
-        raise SessionInputError(problems)
-    assert version is not None  # a missing version is one of the problems
-    live = _new_session(actor, data, version, len(people))
-    session.add(live)
-    session.flush()
+def attend(
+    session: Session, live: LiveSession, version: ModuleVersion, people: list[User], held_on: date
+) -> int:
+    """Attendance rows for these people; an in-person completion for each who had not completed the version yet.
+
+    Returns how many completions were created (the recording and the correction of a training both use it).
+    """
+    if not people:
+        return 0
     done = set(
         session.scalars(
             select(Completion.user_id).where(
@@ -185,7 +216,7 @@ def record_training(session: Session, actor: User, data: SessionInput) -> Record
         )
     )
     # Noon on the day it was held, German time: the completion falls into the period of that calendar day.
-    completed_at = datetime.combine(data.held_on, time(12), tzinfo=clock.BERLIN)
+    completed_at = datetime.combine(held_on, time(12), tzinfo=clock.BERLIN)
     created = 0
     for person in people:
         completion = None
@@ -200,6 +231,21 @@ def record_training(session: Session, actor: User, data: SessionInput) -> Record
             session.add(completion)
             created += 1
         session.add(SessionAttendance(session_id=live.id, user_id=person.id, completion=completion))
+    return created
+
+
+def record_training(session: Session, actor: User, data: SessionInput) -> RecordResult:
+    """Record an in-person training; each attendee gets an in-person completion of that module version."""
+    version, problems = _check_common(session, actor, data)
+    people, attendee_problems = resolve_attendees(session, data.municipality_id, data.attendees)
+    problems += attendee_problems
+    if problems:
+        raise SessionInputError(problems)
+    assert version is not None  # a missing version is one of the problems
+    live = _new_session(actor, data, version, len(people))
+    session.add(live)
+    session.flush()
+    created = attend(session, live, version, people, data.held_on)
     session.flush()
     record_event(
         session,

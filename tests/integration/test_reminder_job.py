@@ -173,18 +173,21 @@ def test_the_command_shows_a_dry_run_and_sends_once_however_often_cron_runs_it( 
     dry = run("reminders", "send", "--dry-run")
     assert dry.exit_code == 0
     assert "überfällig: lea@stadt.example" in dry.output and "(07.06.2026)" in dry.output
-    assert "Probelauf: 1 Erinnerung(en) würden versendet" in dry.output
+    assert "Würden versendet: Erinnerungen zu Modulen: 1, zu Terminen: 0." in dry.output
     assert not outbox.exists() or list(outbox.iterdir()) == []
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(SentReminder)) == 0
 
     sent = run("reminders", "send")
-    assert sent.exit_code == 0 and "1 Erinnerung(en) an die Warteschlange übergeben." in sent.output
+    assert (
+        sent.exit_code == 0
+        and "An die Warteschlange übergeben: Erinnerungen zu Modulen: 1, zu Terminen: 0." in sent.output
+    )
     [mail] = list(outbox.iterdir())
     message = parsed(mail.read_bytes())
     assert message["Subject"] == "Überfällig: „Grundlagen“ (fällig am 07.06.2026)"
     assert "Bitte holen Sie es so bald wie möglich nach." in message.get_content()
 
     again = run("reminders", "send")
-    assert again.exit_code == 0 and "0 Erinnerung(en)" in again.output
+    assert again.exit_code == 0 and "Erinnerungen zu Modulen: 0, zu Terminen: 0." in again.output
     assert len(list(outbox.iterdir())) == 1

@@ -454,8 +454,33 @@ def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords
         hostile("comment", "comment on a document in consultation", 5, limit=2000),
         show_name=True,
     )
+    from datetime import time, timedelta
+
+    from lms.workshops.network import add_member
+    from lms.workshops.planning import PlanInput, register, schedule_session
+
+    planned = schedule_session(
+        db,
+        people["facilitator"],
+        PlanInput(
+            kind=SessionKind.WORKSHOP,
+            municipality_id=town.id,
+            module_version_id=script.id,
+            held_on=clock.today() + timedelta(days=3),
+            starts_at=time(10),
+            ends_at=time(12),
+            place=hostile("plannedplace", "planned session place", 0, limit=200),
+            capacity=5,
+            facilitator_ids=frozenset({people["facilitator"].id}),
+            external_facilitators=hostile("plannedexternal", "planned external facilitators", 1, limit=300),
+        ),
+    )
+    add_member(db, people["facilitator"], town.id, people["learner"].email)
+    register(db, people["learner"], planned)
     db.flush()
     args = {
+        "planned_id": planned.id,
+        "person_id": people["learner"].id,
         "document": document.document.slug,
         "comment_id": comment.id,
         "measure_id": measure.id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -46,6 +46,8 @@ from lms.programme.services import (
 )
 from lms.quizzes.services import start_attempt
 from lms.workshops.models import SessionKind
+from lms.workshops.network import add_member
+from lms.workshops.planning import PlanInput, schedule_session
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
 from tests import factories_documents as fd
@@ -175,6 +177,19 @@ EXPECTED: dict[str, frozenset[str]] = {
     "workshops.delete_names": frozenset({"facilitator_a"}),
     "workshops.issue_codes_sheet": frozenset({"facilitator_a"}),
     "workshops.redeem": LOGGED_IN,
+    # Planned sessions: the world's planned workshop of A, seen by its network (learner_a is a member), its
+    # facilitators and its coordinator; only members register; names and the list only for the facilitators.
+    "corrections.correct": frozenset({"coordinator_a", "facilitator_a", "admin"}),
+    "planning.upcoming": LOGGED_IN,
+    "planning.schedule": frozenset({"coordinator_a", "coordinator_b", "facilitator_a"}),
+    "planning.detail": frozenset({"learner_a", "coordinator_a", "facilitator_a"}),
+    "planning.register": frozenset({"learner_a"}),
+    "planning.cancel": frozenset({"learner_a", "coordinator_a", "facilitator_a"}),
+    "planning.attendance_list": frozenset({"facilitator_a"}),
+    "planning.call_off": frozenset({"coordinator_a", "facilitator_a"}),
+    "planning.change": frozenset({"coordinator_a", "facilitator_a"}),
+    "planning.members": frozenset({"facilitator_a"}),
+    "planning.remove_member": frozenset({"facilitator_a"}),
     # Authoring (issue 3): trainers and the programme office; module images for everyone signed in.
     **{
         f"content.{name}": AUTHORS
@@ -427,8 +442,26 @@ def build_world(db: Session) -> World:
     )
     db.flush()
     barrier = submit_report(db, ReportInput("Der Kontrast ist zu schwach."))
+    planned = schedule_session(
+        db,
+        people["facilitator_a"],
+        PlanInput(
+            kind=SessionKind.WORKSHOP,
+            municipality_id=town_a.id,
+            module_version_id=script.id,
+            held_on=clock.today() + timedelta(days=7),
+            starts_at=time(10),
+            ends_at=time(12),
+            place="Stadthaus A",
+            capacity=10,
+            facilitator_ids=frozenset({people["facilitator_a"].id}),
+        ),
+    )
+    add_member(db, people["facilitator_a"], town_a.id, people["learner_a"].email)
     args = {
         "report_id": barrier.id,
+        "planned_id": planned.id,
+        "person_id": people["learner_a"].id,
         "example_id": example.id,
         "document": document.document.slug,
         "comment_id": comment.id,

@@ -15,16 +15,19 @@ from lms.auth.models import Role
 from lms.content.models import ModuleKind
 from lms.scope import (
     OutOfScope,
+    may_manage_planned,
     may_name_attendees,
     may_record_any_session,
     may_record_kind,
     may_see_attendee_names,
+    may_see_registrations,
     may_withdraw_session,
     recordable_municipality_ids,
 )
 from lms.web.access import acting_user
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
+from lms.workshops import planning as plans
 from lms.workshops import queries
 from lms.workshops.codes import CodeRefused, TooManyFailures, issue_codes, redeem_code, shown_redemptions
 from lms.workshops.forms import (
@@ -36,7 +39,7 @@ from lms.workshops.forms import (
     WithdrawForm,
     WorkshopForm,
 )
-from lms.workshops.models import SessionKind
+from lms.workshops.models import PlannedSession, RegistrationStatus, SessionKind
 from lms.workshops.names import delete_attendee_names, purge_expired_attendee_names
 from lms.workshops.services import (
     SessionInput,
@@ -47,7 +50,7 @@ from lms.workshops.services import (
     withdraw_session,
 )
 
-bp = Blueprint("workshops", __name__, template_folder="templates")
+bp = Blueprint("workshops", __name__, template_folder="../templates")
 
 
 def _require_recorder() -> None:
@@ -95,6 +98,43 @@ def _prepare(form: SessionForm, kind: SessionKind) -> None:
             form.municipality_id.data = user.municipality_id or form.municipality_id.choices[0][0]
 
 
+def _planned_to_record(form: SessionForm, kind: SessionKind) -> PlannedSession | None:
+    """The planned session whose attendance is taken here (``?termin=`` or the hidden field), if the person may."""
+    raw = (form.planned_id.data if form.is_submitted() else request.args.get("termin")) or ""
+    if not raw.isdigit():
+        return None
+    db, user = get_db(), acting_user()
+    planned = queries.visible_planned(db, user, int(raw))
+    if planned is None or planned.kind != kind.value or not may_manage_planned(user, planned):
+        abort(404)
+    if planned.live_session_id is not None:
+        abort(409)
+    return planned
+
+
+def _prefill(form: SessionForm, planned: PlannedSession, may_name: bool) -> None:
+    """The attendance page filled in from the registrations (people with a place)."""
+    db, user = get_db(), acting_user()
+    form.planned_id.data = str(planned.id)
+    form.municipality_id.data = planned.municipality_id
+    form.module_version_id.data = planned.module_version_id
+    form.held_on.data = planned.held_on
+    form.place.data = planned.place
+    form.facilitator_ids.data = sorted(planned.facilitator_ids) or [user.id]
+    form.external_facilitators.data = planned.external_facilitators
+    people = [
+        person
+        for person, row in plans.registered_people(db, planned)
+        if row.status == RegistrationStatus.REGISTERED.value
+    ]
+    if isinstance(form, TrainingForm):
+        form.attendees.data = "\n".join(person.email for person in people)
+    elif isinstance(form, WorkshopForm):
+        form.participant_count.data = len(people) or None
+        if may_name and may_see_registrations(user, planned):
+            form.attendee_names.data = "\n".join(person.display_name for person in people)
+
+
 @bp.route("/veranstaltungen/neu/<any(workshop, schulung):kind>", methods=["GET", "POST"])
 @login_required
 def new_session(kind: str) -> ResponseReturnValue:
@@ -109,7 +149,11 @@ def new_session(kind: str) -> ResponseReturnValue:
     if isinstance(form, WorkshopForm):
         form.attendee_names.description = form.attendee_names.description % {"days": _retention_days()}
     may_name = may_name_attendees(user, session_kind)
+    planned = _planned_to_record(form, session_kind)
+    if planned is not None and not form.is_submitted():
+        _prefill(form, planned, may_name)
     problems: list[str] = []
+    ask_duplicate = isinstance(form, WorkshopForm) and bool(form.confirm_duplicate.data)
     if form.validate_on_submit():
         data = SessionInput(
             kind=session_kind,
@@ -124,6 +168,7 @@ def new_session(kind: str) -> ResponseReturnValue:
             if may_name and isinstance(form, WorkshopForm)
             else "",
             attendees=(form.attendees.data or "").splitlines() if isinstance(form, TrainingForm) else [],
+            confirm_duplicate=bool(form.confirm_duplicate.data) if isinstance(form, WorkshopForm) else False,
         )
         try:
             recorder = record_workshop if session_kind is SessionKind.WORKSHOP else record_training
@@ -132,7 +177,10 @@ def new_session(kind: str) -> ResponseReturnValue:
             abort(403)
         except SessionInputError as error:
             problems = [translate_error(problem) for problem in error.problems]
+            ask_duplicate = any(p.code == "session.duplicate_workshop" for p in error.problems)
         else:
+            if planned is not None:
+                plans.link_record(get_db(), planned, result.session.id)
             if session_kind is SessionKind.TRAINING:
                 created = ngettext(
                     "Die Schulung ist erfasst: %(num)s Abschluss in Präsenz eingetragen.",
@@ -154,7 +202,12 @@ def new_session(kind: str) -> ResponseReturnValue:
         else "workshops/new_training.html"
     )
     status = 400 if (form.errors or problems) else 200
-    return render_template(template, form=form, problems=problems, may_name=may_name), status
+    return (
+        render_template(
+            template, form=form, problems=problems, may_name=may_name, ask_duplicate=ask_duplicate
+        ),
+        status,
+    )
 
 
 @bp.get("/veranstaltungen/<int:session_id>")

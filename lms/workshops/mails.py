@@ -1,0 +1,53 @@
+"""The mails about a registration: a place became free, and the reminder the day before.
+
+A workshop mail names neither the workshop's script nor the network: a work mailbox is often read by a deputy, and
+that someone takes part in an empowerment workshop is Art. 9 data. It says only when and where, and links to the
+page where the person sees the details after signing in.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from lms import time as clock
+from lms.config import Settings
+from lms.workshops.models import PlannedSession, SessionKind
+
+FOOTER = (
+    "Diese Nachricht wurde automatisch erstellt.\n"
+    "Lernplattform „Kommunen für alle?“ – ein Modellprojekt der Europäischen Städtekoalition gegen Rassismus "
+    "(ECCAR), gefördert im Bundesprogramm „Demokratie leben!“\n"
+)
+
+
+def session_message(
+    settings: Settings, *, to: str, name: str, planned: PlannedSession, purpose: str
+) -> EmailMessage:
+    """The German mail for ``purpose`` (``moved_up``, ``reminder``, ``called_off``) about one planned session."""
+    what = (
+        "eine Veranstaltung"
+        if planned.kind == SessionKind.WORKSHOP.value
+        else f"die Schulung „{planned.module_version.title}“"
+    )
+    when = f"am {clock.fixed_date(planned.held_on)} von {planned.starts_at:%H:%M} bis {planned.ends_at:%H:%M} Uhr"
+    link = f"{settings.base_url.rstrip('/')}/termine/{planned.id}"
+    message = EmailMessage()
+    message["From"] = settings.mail_sender
+    message["To"] = to
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain="lms.local")
+    if purpose == "moved_up":
+        message["Subject"] = "Ein Platz ist frei geworden – Sie sind angemeldet"
+        intro = f"für {what} {when} ist ein Platz frei geworden: Sie sind von der Warteliste nachgerückt."
+    elif purpose == "called_off":
+        message["Subject"] = f"Abgesagt: Ihr Termin am {clock.fixed_date(planned.held_on)}"
+        intro = f"leider ist {what} {when} abgesagt. Ihre Anmeldung ist damit hinfällig."
+    else:
+        message["Subject"] = f"Erinnerung: Ihr Termin am {clock.fixed_date(planned.held_on)}"
+        intro = f"wir erinnern Sie an {what} {when}."
+    message.set_content(
+        f"Guten Tag {name},\n\n{intro}\n\nOrt: {planned.place}\n\n"
+        f"Einzelheiten, und falls Sie nicht teilnehmen können, die Abmeldung:\n{link}\n\n{FOOTER}"
+    )
+    return message

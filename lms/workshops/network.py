@@ -1,0 +1,138 @@
+"""The members of a municipality's empowerment network: added and removed by its facilitators (GDPR Art. 9).
+
+Why the facilitators add members (and members do not join with a code): the facilitators know the network's
+members in person and ask for their consent face to face; a join code could be passed on to anyone, and a list of
+codes would need its own protection. A member can ask any facilitator to be removed; removal deletes the row and the
+person's open workshop registrations, so nothing remains that says they were in the network.
+
+Only the municipality's facilitators see the members by name. Coordinators and the programme office see at most the
+number, through lms.disclosure.network_count. Audit events name the municipality, never the person.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms import time as clock
+from lms.audit.services import record_event
+from lms.auth.models import User
+from lms.errors import ServiceError
+from lms.jobs.queue import Queue
+from lms.scope import OutOfScope, may_see_network_names
+from lms.workshops.models import NetworkMember, PlannedSession, RegistrationStatus, SessionKind
+from lms.workshops.planning import is_open, move_up, registration_of
+
+
+def members(session: Session, actor: User, municipality_id: int) -> list[User]:
+    """The network's members by name (the municipality's facilitators only)."""
+    if not may_see_network_names(actor, municipality_id):
+        raise OutOfScope
+    return list(
+        session.scalars(
+            select(User)
+            .join(NetworkMember, NetworkMember.user_id == User.id)
+            .where(NetworkMember.municipality_id == municipality_id)
+            .order_by(User.display_name)
+        )
+    )
+
+
+def member_count(session: Session, municipality_id: int) -> int:
+    """The exact number of members (show it through lms.disclosure.network_count to anyone but facilitators)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(NetworkMember)
+            .where(NetworkMember.municipality_id == municipality_id)
+        )
+        or 0
+    )
+
+
+def is_member(session: Session, person: User) -> bool:
+    """Whether the person belongs to their municipality's network."""
+    if person.municipality_id is None:
+        return False
+    return (
+        session.scalar(
+            select(NetworkMember.id).where(
+                NetworkMember.user_id == person.id, NetworkMember.municipality_id == person.municipality_id
+            )
+        )
+        is not None
+    )
+
+
+def find_staff(session: Session, municipality_id: int, email: str) -> User | None:
+    """An active account of the municipality's staff with this e-mail address."""
+    return session.scalar(
+        select(User).where(
+            func.lower(User.email) == email.strip().lower(),
+            User.municipality_id == municipality_id,
+            User.is_active.is_(True),
+        )
+    )
+
+
+def add_member(session: Session, actor: User, municipality_id: int, email: str) -> User:
+    """A facilitator adds a member of the municipality's staff to the network (after asking them in person)."""
+    if not may_see_network_names(actor, municipality_id):
+        raise OutOfScope
+    person = find_staff(session, municipality_id, email)
+    if person is None:
+        raise ServiceError("network.unknown_person")
+    if is_member(session, person):
+        raise ServiceError("network.already_member")
+    row = NetworkMember(municipality_id=municipality_id, user_id=person.id)
+    session.add(row)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        action="network.member_add",
+        object_type="municipality",
+        object_id=municipality_id,
+    )
+    return person
+
+
+def remove_member(
+    session: Session, actor: User, municipality_id: int, person_id: int, queue: Queue | None = None
+) -> None:
+    """Remove a member; their open registrations for the network's upcoming workshops go too."""
+    if not may_see_network_names(actor, municipality_id):
+        raise OutOfScope
+    row = session.scalar(
+        select(NetworkMember).where(
+            NetworkMember.municipality_id == municipality_id, NetworkMember.user_id == person_id
+        )
+    )
+    if row is None:
+        raise ServiceError("network.not_member")
+    upcoming = session.scalars(
+        select(PlannedSession).where(
+            PlannedSession.municipality_id == municipality_id,
+            PlannedSession.kind == SessionKind.WORKSHOP.value,
+            PlannedSession.live_session_id.is_(None),
+            PlannedSession.held_on >= clock.today(),
+        )
+    ).all()
+    for planned in upcoming:
+        registration = registration_of(session, person_id, planned.id)
+        if registration is None:
+            continue
+        held_place = registration.status == RegistrationStatus.REGISTERED.value
+        session.delete(registration)
+        session.flush()
+        if held_place and is_open(planned):
+            move_up(session, planned, queue)  # the freed place goes to the first person waiting
+    session.delete(row)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        action="network.member_remove",
+        object_type="municipality",
+        object_id=municipality_id,
+    )

@@ -1,0 +1,327 @@
+"""Planned sessions in the browser's terms: schedule, register, waiting list, the attendance list and page, and who
+sees the empowerment network's names."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms import time as clock
+from lms.auth.models import Role
+from lms.progress.models import Completion
+from lms.workshops.models import LiveSession, PlannedSession
+from tests import factories as f
+
+
+def _post(client, url: str, form_url: str, **fields):  # type: ignore[no-untyped-def]
+    return client.post(url, data={"csrf_token": f.csrf_token(client, form_url), **fields})
+
+
+def _logout(client) -> None:  # type: ignore[no-untyped-def]
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+
+
+def test_a_training_is_scheduled_booked_and_its_attendance_becomes_completions(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    module = f.training_module(db, "planung-web", "Kommunikation im Bürgerkontakt")
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    first, second = (
+        f.user(db, Role.LEARNER, municipality_id=town.id, name=n) for n in ("Ada Lang", "Bo Kim")
+    )
+    day = clock.today() + timedelta(days=2)
+    f.login(client, coordinator.email)
+    url = "/termine/neu/schulung"
+    fields = {
+        "module_version_id": module.id,
+        "held_on": day.isoformat(),
+        "starts_at": "09:00",
+        "ends_at": "08:00",
+        "place": "Kreishaus, Saal 1",
+        "capacity": "1",
+        "facilitator_ids": coordinator.id,
+    }
+    wrong = _post(client, url, url, **fields)
+    assert wrong.status_code == 400 and "Das Ende muss nach dem Beginn liegen." in wrong.text
+    saved = _post(client, url, url, **{**fields, "ends_at": "12:00"})
+    assert saved.status_code == 303
+    detail = saved.headers["Location"]
+    _logout(client)
+
+    f.login(client, first.email)
+    assert "Kommunikation im Bürgerkontakt" in client.get("/termine").text
+    assert _post(client, detail + "/anmelden", detail).status_code == 303
+    assert "Sie sind angemeldet." in client.get(detail).text
+    _logout(client)
+    f.login(client, second.email)
+    waiting = client.get(_post(client, detail + "/anmelden", detail).headers["Location"]).text
+    assert "Platz 1 der Warteliste" in waiting
+    _logout(client)
+    f.login(client, first.email)
+    _post(client, detail + "/abmelden", detail)
+    _logout(client)
+    f.login(client, second.email)
+    assert "Sie sind angemeldet." in client.get(detail).text
+    _logout(client)
+
+    # On the day: the attendance list and the attendance page filled in from the registrations.
+    f.login(client, coordinator.email)
+    planned_id = int(detail.rsplit("/", 1)[1])
+    pdf = client.get(f"{detail}/anwesenheitsliste.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and pdf.mimetype == "application/pdf"
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Bo Kim" in text and "Ada Lang" not in text and "Unterschrift" in text
+    _logout(client)
+    with time_machine.travel(clock.at_local(day, 13), tick=False):
+        f.login(client, coordinator.email)  # two days later: a new sign-in
+        page = client.get(detail)
+        assert "Anwesenheit erfassen" in page.text
+        record_url = f"/veranstaltungen/neu/schulung?termin={planned_id}"
+        form = client.get(record_url).text
+        assert second.email in form and first.email not in form and "Kreishaus, Saal 1" in form
+        recorded = _post(
+            client,
+            "/veranstaltungen/neu/schulung",
+            record_url,
+            planned_id=str(planned_id),
+            municipality_id=town.id,
+            module_version_id=module.id,
+            held_on=day.isoformat(),
+            place="Kreishaus, Saal 1",
+            facilitator_ids=coordinator.id,
+            attendees=second.email,
+        )
+    assert recorded.status_code == 303
+    completion = db.scalar(select(Completion).where(Completion.user_id == second.id))
+    assert completion is not None and completion.mode == "in_person"
+    planned = db.get(PlannedSession, planned_id)
+    assert planned is not None and planned.live_session_id is not None
+    assert db.get(LiveSession, planned.live_session_id) is not None
+
+
+def test_a_workshop_is_seen_and_booked_only_by_the_network_and_names_only_by_facilitators(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    script = f.workshop_script(db)
+    facilitator = f.user(db, Role.FACILITATOR, Role.LEARNER, municipality_id=town.id, name="Aylin Kaya")
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    member = f.user(db, Role.LEARNER, municipality_id=town.id, name="Deniz Arslan")
+    colleague = f.user(db, Role.LEARNER, municipality_id=town.id, name="Karl Meier")
+    f.login(client, coordinator.email)
+    url = "/termine/neu/workshop"
+    saved = _post(
+        client,
+        url,
+        url,
+        module_version_id=script.id,
+        held_on=(clock.today() + timedelta(days=5)).isoformat(),
+        starts_at="17:00",
+        ends_at="19:00",
+        place="Stadtteilzentrum",
+        capacity="1",
+        facilitator_ids=facilitator.id,
+    )
+    assert saved.status_code == 303
+    detail = saved.headers["Location"]
+    assert client.get("/netzwerk").status_code == 404  # the coordinator does not see the network
+    _logout(client)
+
+    f.login(client, facilitator.email)
+    added = _post(client, "/netzwerk", "/netzwerk", email=member.email)
+    assert added.status_code == 303 and "Deniz Arslan" in client.get("/netzwerk").text
+    unknown = _post(client, "/netzwerk", "/netzwerk", email="niemand@example.org")
+    assert unknown.status_code == 400 and "keine Person mit dieser E-Mail-Adresse" in unknown.text
+    _logout(client)
+
+    f.login(client, colleague.email)
+    assert "Stadtteilzentrum" not in client.get("/termine").text
+    assert client.get(detail).status_code == 404
+    _logout(client)
+
+    f.login(client, member.email)
+    assert "Stadtteilzentrum" in client.get("/termine").text
+    assert _post(client, detail + "/anmelden", detail).status_code == 303
+    _logout(client)
+
+    f.login(client, coordinator.email)
+    page = client.get(detail).text
+    assert "Deniz Arslan" not in page and "Anwesenheitsliste" not in page and "&lt; 5" in page
+    assert "ausgebucht" not in page  # a full workshop of one place would tell the coordinator one signed up
+    assert client.get(detail + "/anwesenheitsliste.pdf").status_code == 404
+    _logout(client)
+
+    f.login(client, facilitator.email)
+    page = client.get(detail).text
+    assert "Deniz Arslan" in page and "ausgebucht" in page
+    assert client.get(detail + "/anwesenheitsliste.pdf").data.startswith(b"%PDF")
+
+
+def test_the_workshop_record_asks_to_confirm_a_duplicate_and_refuses_more_names_than_people(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    script = f.workshop_script(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    f.login(client, facilitator.email)
+    url = "/veranstaltungen/neu/workshop"
+    fields = {
+        "municipality_id": town.id,
+        "module_version_id": script.id,
+        "held_on": (clock.today() - timedelta(days=1)).isoformat(),
+        "place": "Stadthaus",
+        "facilitator_ids": facilitator.id,
+        "participant_count": "1",
+        "attendee_names": "Deniz A.\nMinh N.",
+    }
+    many = _post(client, url, url, **fields)
+    assert (
+        many.status_code == 400
+        and "Sie haben 2 Namen eingetragen, aber nur 1 Teilnehmende gezählt" in many.text
+    )
+    assert _post(client, url, url, **{**fields, "participant_count": "2"}).status_code == 303
+    again = _post(client, url, url, **{**fields, "participant_count": "2"})
+    assert again.status_code == 400 and "bestätigen Sie das unten" in again.text
+    assert 'name="confirm_duplicate"' in again.text
+    confirmed = _post(client, url, url, **{**fields, "participant_count": "2", "confirm_duplicate": "y"})
+    assert confirmed.status_code == 303
+
+
+def test_a_recorded_workshop_is_corrected_and_the_coordinator_is_not_offered_the_exact_count(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    script = f.workshop_script(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, facilitator.email)
+    url = "/veranstaltungen/neu/workshop"
+    recorded = _post(
+        client,
+        url,
+        url,
+        municipality_id=town.id,
+        module_version_id=script.id,
+        held_on=(clock.today() - timedelta(days=1)).isoformat(),
+        place="Stadthaus",
+        facilitator_ids=facilitator.id,
+        participant_count="7",
+    )
+    detail = recorded.headers["Location"]
+    correct_url = detail + "/korrigieren"
+    assert "Veranstaltung korrigieren" in client.get(detail).text
+    page = client.get(correct_url).text
+    assert 'name="participant_count"' in page and 'value="7"' in page
+    fields = {
+        "held_on": (clock.today() - timedelta(days=1)).isoformat(),
+        "place": "Stadthaus, Raum 3",
+        "facilitator_ids": facilitator.id,
+        "participant_count": "8",
+    }
+    no_reason = _post(client, correct_url, correct_url, **fields)
+    assert no_reason.status_code == 400 and "Bitte geben Sie einen Grund an." in no_reason.text
+    saved = _post(client, correct_url, correct_url, **fields, reason="nachgezählt")
+    assert saved.status_code == 303
+    assert "Stadthaus, Raum 3" in client.get(detail).text
+    _logout(client)
+
+    f.login(client, coordinator.email)
+    page = client.get(correct_url).text
+    assert 'name="participant_count"' not in page and 'name="attendee_names"' not in page
+    assert client.get(correct_url.replace(detail, "/veranstaltungen/999999")).status_code == 404
+
+
+def test_who_moves_up_from_the_waiting_list_gets_a_mail_from_the_real_smtp_server(
+    make_app, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.mailserver import FlakyInbox, smtp_server
+
+    box = FlakyInbox()
+    with smtp_server(box) as port:
+        app = make_app(smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        client = app.test_client()
+        town = f.municipality(db)
+        module = f.training_module(db, "nachruecken", "Nachrücken")
+        coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+        first = f.user(db, Role.LEARNER, municipality_id=town.id, email="erste@kommune.example")
+        second = f.user(db, Role.LEARNER, municipality_id=town.id, email="zweite@kommune.example")
+        f.login(client, coordinator.email)
+        url = "/termine/neu/schulung"
+        detail = _post(
+            client,
+            url,
+            url,
+            module_version_id=module.id,
+            held_on=(clock.today() + timedelta(days=4)).isoformat(),
+            starts_at="09:00",
+            ends_at="12:00",
+            place="Kreishaus",
+            capacity="1",
+            facilitator_ids=coordinator.id,
+        ).headers["Location"]
+        _logout(client)
+        for person in (first, second):
+            f.login(client, person.email)
+            _post(client, detail + "/anmelden", detail)
+            _logout(client)
+        assert box.received == []
+        f.login(client, first.email)
+        _post(client, detail + "/abmelden", detail)
+        assert box.received == ["zweite@kommune.example"]
+        _logout(client)
+        f.login(client, coordinator.email)
+        refused = client.get(_post(client, detail + "/absagen", detail).headers["Location"]).text
+        assert "Bitte bestätigen Sie die Absage." in refused
+        _post(client, detail + "/absagen", detail, confirm="y")
+        assert "Dieser Termin ist abgesagt." in client.get(detail).text
+    assert box.received == ["zweite@kommune.example", "zweite@kommune.example"]
+    from email import message_from_bytes as parse
+    from email.header import decode_header as decode
+    from email.header import make_header as header
+
+    assert str(header(decode(parse(box.bodies[1])["Subject"]))).startswith("Abgesagt: Ihr Termin am ")
+    from email import message_from_bytes
+    from email.header import decode_header, make_header
+
+    mail = message_from_bytes(box.bodies[0])
+    assert (
+        str(make_header(decode_header(mail["Subject"])))
+        == "Ein Platz ist frei geworden – Sie sind angemeldet"
+    )
+    body = mail.get_payload(decode=True).decode("utf-8")
+    assert "die Schulung „Nachrücken“" in body and "von der Warteliste nachgerückt" in body
+
+
+def test_the_organiser_changes_a_planned_date_and_a_learner_may_not(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db)
+    module = f.training_module(db, "aendern", "Ändern")
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    learner = f.user(db, Role.LEARNER, municipality_id=town.id)
+    f.login(client, coordinator.email)
+    url = "/termine/neu/schulung"
+    fields = {
+        "module_version_id": module.id,
+        "held_on": (clock.today() + timedelta(days=6)).isoformat(),
+        "starts_at": "09:00",
+        "ends_at": "12:00",
+        "place": "Kreishaus",
+        "capacity": "10",
+        "facilitator_ids": coordinator.id,
+    }
+    detail = _post(client, url, url, **fields).headers["Location"]
+    edit = detail + "/bearbeiten"
+    form = client.get(edit).text
+    assert "Termin ändern" in form and 'value="Kreishaus"' in form
+    changed = _post(client, edit, edit, **{**fields, "place": "Rathaus, Saal 3", "starts_at": "10:00"})
+    assert changed.status_code == 303
+    page = client.get(detail).text
+    assert "Rathaus, Saal 3" in page and "10:00–12:00" in page
+    _logout(client)
+    f.login(client, learner.email)
+    assert client.get(edit).status_code == 403
