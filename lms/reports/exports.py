@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import tempfile
+import typing
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -44,9 +46,12 @@ class Table:
 
     title: str
     header: list[str]
-    rows: list[list[Cell]]
+    #: A list, or an iterator read once (a streamed download) when the table ``hides_counts`` not.
+    rows: Iterable[Sequence[Cell]]
     #: Relative column widths (PDF and XLSX); None = equal.
     widths: Sequence[float] | None = None
+    #: Its cells may hold counts of people hidden by lms.disclosure („< 5“): XLSX leaves them empty with a note.
+    hides_counts: bool = True
 
 
 def german_number(value: Decimal) -> str:
@@ -71,51 +76,78 @@ def cell_text(value: Cell) -> str:
     return without_bidi_controls(value)
 
 
-def to_csv(table: Table) -> bytes:
-    """The table as CSV for German Excel."""
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
+    """The CSV for German Excel line by line (the BOM with the header first): a download can send each as it comes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([neutralise(h) for h in table.header])
-    for row in table.rows:
+    writer.writerow([neutralise(h) for h in header])
+    yield "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
         writer.writerow([neutralise(cell_text(c)) for c in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+        yield buffer.getvalue().encode("utf-8")
+
+
+def to_csv(table: Table) -> bytes:
+    """The table as CSV for German Excel."""
+    return b"".join(csv_lines(table.header, table.rows))
 
 
 #: Header of the column that names the cells left empty in an XLSX row.
 NOTE_HEADER = "Hinweis"
 
 
-def _suppressed_columns(table: Table, row: list[Cell]) -> list[str]:
+def _suppressed_columns(table: Table, row: Sequence[Cell]) -> list[str]:
     return [table.header[c] for c, value in enumerate(row) if isinstance(value, str) and is_suppressed(value)]
 
 
 def to_xlsx(tables: list[Table]) -> bytes:
+    """One worksheet per table, as bytes (small tables); see :func:`_write_xlsx`."""
+    buffer = io.BytesIO()
+    _write_xlsx(tables, buffer, {"in_memory": True})
+    return buffer.getvalue()
+
+
+def xlsx_file(tables: list[Table]) -> typing.IO[bytes]:
+    """The workbook in a temporary file, at its start (deleted when closed): to send as a file, memory flat.
+
+    xlsxwriter's constant_memory mode writes each row to disk as soon as the next one begins, instead of keeping
+    every cell of the sheet in memory until the end.
+    """
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
+    _write_xlsx(tables, file, {"constant_memory": True})
+    file.seek(0)
+    return file
+
+
+def _write_xlsx(tables: list[Table], target: typing.IO[bytes], options: dict[str, bool]) -> None:
     """One worksheet per table; numbers stay numbers, text is never read as a formula or link.
 
     A count shown as „< 5“ is not written as text into its number column (Excel's SUM would skip it silently and a
     filter would sort it among words): the cell stays empty, the row's „Hinweis“ column names the columns left
-    empty, and a legend below the table says why.
+    empty, and a legend below the table says why. Rows are written in order (constant_memory needs it).
     """
-    buffer = io.BytesIO()
     import xlsxwriter  # loaded on the first spreadsheet, not by every web worker at start
 
-    book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = xlsxwriter.Workbook(target, {**options, "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     dates = book.add_format({"num_format": "dd.mm.yyyy"})
     percent = book.add_format({"num_format": "0.0"})
     euros = book.add_format({"num_format": '#,##0.00 "€"'})
     for table in tables:
         sheet = book.add_worksheet(_sheet_name(table.title))
-        notes = [_suppressed_columns(table, row) for row in table.rows]
+        rows = list(table.rows) if table.hides_counts else table.rows
+        notes = [_suppressed_columns(table, row) for row in rows] if table.hides_counts else []
         header = [*table.header, NOTE_HEADER] if any(notes) else table.header
         sheet.write_row(0, 0, header, bold)
-        for r, row in enumerate(table.rows, start=1):
-            if notes[r - 1]:
+        count = 0
+        for r, row in enumerate(rows, start=1):
+            count = r
+            if notes and notes[r - 1]:
                 sheet.write_string(r, len(table.header), f"{LEGEND}: {', '.join(notes[r - 1])}")
             for c, value in enumerate(row):
-                if isinstance(value, str) and is_suppressed(value):
+                if table.hides_counts and isinstance(value, str) and is_suppressed(value):
                     sheet.write_blank(r, c, None)
                 elif isinstance(value, datetime):
                     sheet.write_datetime(r, c, value.astimezone(clock.BERLIN).replace(tzinfo=None), dates)
@@ -133,11 +165,10 @@ def to_xlsx(tables: list[Table]) -> bytes:
         for c, width in enumerate(widths):
             sheet.set_column(c, c, max(10, min(60, 14 * width)))
         sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(1, len(table.rows)), len(header) - 1)
+        sheet.autofilter(0, 0, max(1, count), len(header) - 1)
         if any(notes):
-            sheet.write_string(len(table.rows) + 2, 0, f"Leere Zelle in einer Zahlenspalte: {LEGEND}.")
+            sheet.write_string(count + 2, 0, f"Leere Zelle in einer Zahlenspalte: {LEGEND}.")
     book.close()
-    return buffer.getvalue()
 
 
 def _sheet_name(title: str) -> str:
@@ -184,8 +215,8 @@ def programme_table(period: ProgrammePeriod, rows: list[ProgrammeRow]) -> Table:
     )
 
 
-def completion_table(report_title: str, rows: list[CompletionListRow]) -> Table:
-    """The completion list of one municipality: who completed which module version when, and how."""
+def completion_table(report_title: str, rows: Iterable[CompletionListRow]) -> Table:
+    """The completion list of one municipality: who completed which module version when, and how (rows read lazily)."""
     return Table(
         title=report_title,
         header=[
@@ -199,7 +230,7 @@ def completion_table(report_title: str, rows: list[CompletionListRow]) -> Table:
             "Art",
             "Ergebnis (%)",
         ],
-        rows=[
+        rows=(
             [
                 r.name,
                 r.email,
@@ -212,8 +243,9 @@ def completion_table(report_title: str, rows: list[CompletionListRow]) -> Table:
                 r.score_percent,
             ]
             for r in rows
-        ],
+        ),
         widths=[2, 2.4, 1, 2, 3, 0.7, 1.1, 0.9, 0.9],
+        hides_counts=False,  # names, modules and dates: no count of people
     )
 
 

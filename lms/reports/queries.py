@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -315,7 +316,25 @@ class CompletionListRow:
 
 def completion_list(session: Session, r: Range, municipality_id: int) -> list[CompletionListRow]:
     """Every training completion by the municipality's staff in the range, by name then date."""
-    rows = session.execute(
+    return list(completion_rows(session, r, municipality_id))
+
+
+#: Rows fetched from the database at a time when a completion list is streamed (a server-side cursor on PostgreSQL).
+STREAM_BATCH = 500
+
+
+def completion_rows(session: Session, r: Range, municipality_id: int) -> Iterator[CompletionListRow]:
+    """The completion list row by row, fetched in batches: a download sends each as it comes, memory stays flat."""
+    result = session.execute(
+        _completion_list().execution_options(yield_per=STREAM_BATCH), _params(r, municipality_id)
+    )
+    for row in result:
+        yield CompletionListRow(*row)
+
+
+@built_once
+def _completion_list() -> Select[*tuple[Any, ...]]:
+    return (
         select(
             User.display_name,
             User.email,
@@ -332,11 +351,13 @@ def completion_list(session: Session, r: Range, municipality_id: int) -> list[Co
         .join(ModuleVersion, ModuleVersion.id == Completion.module_version_id)
         .join(Module, Module.id == Completion.module_id)
         .outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
-        .where(User.municipality_id == municipality_id, _in_range(), Module.kind == ModuleKind.TRAINING.value)
-        .order_by(User.display_name, User.id, Completion.completed_at),
-        _params(r, municipality_id),
-    ).all()
-    return [CompletionListRow(*row) for row in rows]
+        .where(
+            User.municipality_id == bindparam("municipality_id"),
+            _in_range(),
+            Module.kind == ModuleKind.TRAINING.value,
+        )
+        .order_by(User.display_name, User.id, Completion.completed_at)
+    )
 
 
 @dataclass(frozen=True)

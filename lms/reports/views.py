@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
+import typing
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -28,12 +41,12 @@ from lms.reports.compliance import (
 )
 from lms.reports.people import OpenRow, not_completed, person_record
 from lms.reports.plans import due_next
-from lms.reports.queries import completion_list, module_titles
+from lms.reports.queries import completion_rows, module_titles
 from lms.reports.rules import Status
 from lms.reports.state import StateReport, report_periods, state_report, states_in_use
 from lms.scope import OutOfScope
 from lms.web.access import acting_user, roles_required
-from lms.web.database import get_db
+from lms.web.database import get_db, get_reports_db, reports_stream_session
 from lms.web.i18n import grouped
 from lms.web.validation import query_int
 
@@ -68,10 +81,31 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("äöüß", "aous"))).strip("-")
 
 
-def download(content: bytes, name: str, fmt: str) -> Response:
-    """A file download with a safe ASCII file name."""
+def download(content: bytes | Iterator[bytes], name: str, fmt: str) -> Response:
+    """A file download with a safe ASCII file name; an iterator is streamed, each chunk sent as it comes."""
+    if not isinstance(content, bytes):
+        content = stream_with_context(
+            content
+        )  # the request (its database sessions) lives until the last chunk
     response = Response(content, content_type=MIME[fmt])  # exactly this header: one charset, not two
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+#: Bytes read from a temporary file per chunk of a download.
+FILE_CHUNK = 64 * 1024
+
+
+def file_download(file: typing.IO[bytes], name: str, fmt: str) -> Response:
+    """A temporary file sent in chunks, closed (so deleted) after its last chunk; its length announced."""
+
+    def chunks() -> Iterator[bytes]:
+        with file:
+            while chunk := file.read(FILE_CHUNK):
+                yield chunk
+
+    response = download(chunks(), name, fmt)
+    response.content_length = os.fstat(file.fileno()).st_size
     return response
 
 
@@ -93,17 +127,18 @@ def dashboard(slug: str) -> ResponseReturnValue:
     municipality = municipality_or_404(slug)
     periods = all_periods(db)
     period = chosen_period(today, periods)
-    titles = module_titles(db)
-    report = municipality_report(db, municipality, period, today, titles)
+    reports = get_reports_db()
+    titles = module_titles(reports)
+    report = municipality_report(reports, municipality, period, today, titles)
     history = [
-        period_status(db, municipality, p, today) for p in begun_by(periods, today) if p.id != period.id
+        period_status(reports, municipality, p, today) for p in begun_by(periods, today) if p.id != period.id
     ]
     return render_template(
         "reports/dashboard.html",
         report=report,
         history=history,
         periods=periods,
-        due=due_next(db, municipality, period, today, titles=titles),
+        due=due_next(reports, municipality, period, today, titles=titles),
         variants=STATUS_VARIANTS,
         reason=report.assessment.reason(_),
     )
@@ -111,22 +146,30 @@ def dashboard(slug: str) -> ResponseReturnValue:
 
 def _report(slug: str) -> MunicipalityReport:
     today = clock.today()
-    return municipality_report(get_db(), municipality_or_404(slug), chosen_period(today), today)
+    return municipality_report(get_reports_db(), municipality_or_404(slug), chosen_period(today), today)
 
 
 @bp.get("/kommunen/<slug>/abschluesse.<any(csv, xlsx):fmt>")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def completions_export(slug: str, fmt: str) -> ResponseReturnValue:
-    """The completion list of the period as CSV (German Excel) or XLSX."""
+    """The completion list of the period as CSV (German Excel, streamed row by row) or XLSX (from a temporary file)."""
     today = clock.today()
     municipality = municipality_or_404(slug)
     period = chosen_period(today)
-    rows = completion_list(get_db(), range_of(period, today), municipality.id)
+    r, municipality_id = range_of(period, today), municipality.id
     from lms.reports import exports  # xlsxwriter only where a spreadsheet is made (memory of every worker)
 
-    table = exports.completion_table(f"Abschlüsse {period.label}", rows)
-    content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
-    return download(content, f"abschluesse-{municipality.slug}-{_slug(period.label)}", fmt)
+    name, title = f"abschluesse-{municipality.slug}-{_slug(period.label)}", f"Abschlüsse {period.label}"
+    if fmt == "xlsx":
+        table = exports.completion_table(title, completion_rows(get_reports_db(), r, municipality_id))
+        return file_download(exports.xlsx_file([table]), name, fmt)
+
+    def lines() -> Iterator[bytes]:
+        with reports_stream_session() as session:  # read while sent, after this request has ended
+            table = exports.completion_table(title, completion_rows(session, r, municipality_id))
+            yield from exports.csv_lines(table.header, table.rows)
+
+    return download(lines(), name, fmt)
 
 
 @bp.get("/kommunen/<slug>/jahresnachweis.pdf")
@@ -147,7 +190,7 @@ def programme() -> ResponseReturnValue:
     db, today = get_db(), clock.today()
     periods = all_periods(db)
     period = chosen_period(today, periods)
-    rows = programme_report(db, period, today)
+    rows = programme_report(get_reports_db(), period, today)
     return render_template(
         "reports/programme.html",
         period=period,
@@ -162,18 +205,19 @@ def programme() -> ResponseReturnValue:
 @bp.get("/programmbuero/uebersicht.<any(csv, xlsx, pdf):fmt>")
 @roles_required(Role.ADMIN)
 def programme_export(fmt: str) -> ResponseReturnValue:
-    """The programme office's table as CSV, XLSX or PDF."""
+    """The programme office's table as CSV (streamed row by row), XLSX (from a temporary file) or PDF."""
     today = clock.today()
     period = chosen_period(today)
-    rows = programme_report(get_db(), period, today)
+    rows = programme_report(get_reports_db(), period, today)
     from lms.reports import exports, pdf  # loaded on first export (memory of every worker)
 
+    name = f"programmuebersicht-{_slug(period.label)}"
     if fmt == "pdf":
-        content = pdf.programme_pdf(period, rows, today)
-    else:
-        table = exports.programme_table(period, rows)
-        content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
-    return download(content, f"programmuebersicht-{_slug(period.label)}", fmt)
+        return download(pdf.programme_pdf(period, rows, today), name, fmt)
+    table = exports.programme_table(period, rows)
+    if fmt == "csv":
+        return download(exports.csv_lines(table.header, table.rows), name, fmt)
+    return file_download(exports.xlsx_file([table]), name, fmt)
 
 
 def _state_report() -> tuple[StateReport | None, list[str]]:
