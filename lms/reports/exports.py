@@ -184,35 +184,42 @@ def programme_table(period: ProgrammePeriod, rows: list[ProgrammeRow]) -> Table:
     """The programme office's summary: every municipality side by side."""
     return Table(
         title=f"Übersicht {period.label}",
-        header=[
-            "Kommune",
-            "Beschäftigte",
-            f"Schulungsmodule erreicht (Ziel {period.min_training_modules})",
-            "Geschulte Beschäftigte",
-            "Anteil mit mind. 1 Modul (%)",
-            "Anteil mit mind. 2 Modulen (%)",
-            f"Empowerment-Workshops (Ziel {period.min_workshops})",
-            "Teilnehmende Workshops",
-            "Status",
-            "Begründung",
-        ],
-        rows=[
-            [
-                r.municipality.name,
-                r.staff,
-                r.modules_delivered,
-                r.trained_staff,
-                r.share_one,
-                r.share_two,
-                r.workshops,
-                r.participants,
-                r.assessment.label,
-                r.assessment.reason(),
-            ]
-            for r in rows
-        ],
+        header=programme_header(period),
+        rows=[programme_cells(r) for r in rows],
         widths=[2.2, 1, 1.3, 1.1, 1.1, 1.1, 1.3, 1.1, 1, 5],
     )
+
+
+def programme_header(period: ProgrammePeriod) -> list[str]:
+    """The columns of the programme office's summary."""
+    return [
+        "Kommune",
+        "Beschäftigte",
+        f"Schulungsmodule erreicht (Ziel {period.min_training_modules})",
+        "Geschulte Beschäftigte",
+        "Anteil mit mind. 1 Modul (%)",
+        "Anteil mit mind. 2 Modulen (%)",
+        f"Empowerment-Workshops (Ziel {period.min_workshops})",
+        "Teilnehmende Workshops",
+        "Status",
+        "Begründung",
+    ]
+
+
+def programme_cells(r: ProgrammeRow) -> list[Cell]:
+    """One municipality's line of the summary."""
+    return [
+        r.municipality.name,
+        r.staff,
+        r.modules_delivered,
+        r.trained_staff,
+        r.share_one,
+        r.share_two,
+        r.workshops,
+        r.participants,
+        r.assessment.label,
+        r.assessment.reason(),
+    ]
 
 
 def completion_table(report_title: str, rows: Iterable[CompletionListRow]) -> Table:

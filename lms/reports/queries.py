@@ -28,11 +28,9 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    cast,
     distinct,
     func,
     literal,
-    null,
     or_,
     select,
     union_all,
@@ -376,66 +374,72 @@ def programme_query(r: Range, min_staff: int) -> CompoundSelect[*tuple[Any, ...]
 
 @built_once
 def _programme_query() -> CompoundSelect[*tuple[Any, ...]]:
-    """Delivered modules, trained staff and coverage of every municipality as one statement.
+    """Delivered modules, trained staff and coverage of every municipality as one statement of two parts.
 
-    The distinct (person, module) pairs of the period are computed once (a CTE) and grouped three ways; the three
-    results come back as one UNION ALL, tagged by kind. One scan of the period's completions instead of three.
+    Each scans the period's training completions once (the index on completed_at alone answers who and which
+    module). Delivered: distinct staff per municipality and module. People: per person, the lowest and highest
+    module completed: one module at least if the person appears, two distinct ones if they differ. No list of
+    (person, module) pairs is built and grouped again, the step that cost most (it spilled to disk at this size).
     """
-    pairs = (
-        _training_completions(False)
-        .add_columns(
+    training = select(Module.id).where(Module.kind == ModuleKind.TRAINING.value)
+    in_period = and_(_in_range(), Completion.module_id.in_(training))
+    per_module = (
+        select(
             User.municipality_id.label("municipality_id"),
-            Completion.user_id.label("user_id"),
-            Completion.module_id.label("module_id"),
+            func.count(distinct(Completion.user_id)).label("staff"),
         )
-        .group_by(User.municipality_id, Completion.user_id, Completion.module_id)
-        .cte("pairs")
+        .select_from(Completion)
+        .join(User, User.id == Completion.user_id)
+        .where(in_period)
+        .group_by(User.municipality_id, Completion.module_id)
+        .cte("per_module")
+        .prefix_with("MATERIALIZED")
     )
     per_person = (
-        select(pairs.c.municipality_id, pairs.c.user_id, func.count().label("modules"))
-        .group_by(pairs.c.municipality_id, pairs.c.user_id)
+        select(
+            Completion.user_id.label("user_id"),
+            func.min(Completion.module_id).label("lowest"),
+            func.max(Completion.module_id).label("highest"),
+        )
+        .where(in_period)
+        .group_by(Completion.user_id)
         .cte("per_person")
+        # Computed once by one process: inlined, PostgreSQL's parallel workers would each compute it all again.
+        .prefix_with("MATERIALIZED")
     )
-    per_module = (
-        select(pairs.c.municipality_id, func.count().label("staff"))
-        .group_by(pairs.c.municipality_id, pairs.c.module_id)
-        .cte("per_module")
-    )
-    no_unit = cast(null(), Integer)
     zero = literal(0, Integer)
     delivered = (
-        select(literal("delivered"), per_module.c.municipality_id, no_unit, func.count(), zero, zero)
+        select(literal("delivered"), per_module.c.municipality_id, func.count(), zero, zero, zero)
         .where(per_module.c.staff >= bindparam("min_staff"))
         .group_by(per_module.c.municipality_id)
     )
-    trained = select(
-        literal("trained"), per_person.c.municipality_id, no_unit, func.count(), zero, zero
-    ).group_by(per_person.c.municipality_id)
-    coverage = (
+    staff = _staff_on_day()
+    people = (
         select(
-            literal("coverage"),
+            literal("people"),
             User.municipality_id,
-            User.org_unit_id,
-            func.count(User.id),
+            # Trained: whoever completed a module in the period, counted with their municipality today.
             func.count(per_person.c.user_id),
-            func.count(case((per_person.c.modules >= 2, User.id))),
+            func.count(case((staff, User.id))),
+            func.count(case((and_(staff, per_person.c.user_id.is_not(None)), User.id))),
+            func.count(case((and_(staff, per_person.c.lowest != per_person.c.highest), User.id))),
         )
         .outerjoin(per_person, per_person.c.user_id == User.id)
-        .where(User.municipality_id.is_not(None), _staff_on_day())
-        .group_by(User.municipality_id, User.org_unit_id)
+        .where(User.municipality_id.is_not(None))
+        .group_by(User.municipality_id)
     )
-    return union_all(delivered, trained, coverage)
+    return union_all(delivered, people)
 
 
 def programme_counts(session: Session, r: Range, min_staff: int) -> ProgrammeCounts:
-    """The rows of :func:`programme_query`, sorted into their three kinds."""
+    """The rows of :func:`programme_query`, sorted into their kinds (coverage: one row per municipality)."""
     result = ProgrammeCounts({}, {}, [])
     params = {**_params(r), "min_staff": min_staff}
-    for kind, municipality_id, org_unit_id, a, b, c in session.execute(_programme_query(), params):
+    for kind, municipality_id, a, b, c, d in session.execute(_programme_query(), params):
         if kind == "delivered":
             result.delivered[municipality_id] = a
-        elif kind == "trained":
-            result.trained[municipality_id] = a
         else:
-            result.coverage.append(CoverageCount(municipality_id, org_unit_id, a, b, c))
+            if a:
+                result.trained[municipality_id] = a
+            result.coverage.append(CoverageCount(municipality_id, None, b, c, d))
     return result

@@ -208,16 +208,22 @@ def programme_export(fmt: str) -> ResponseReturnValue:
     """The programme office's table as CSV (streamed row by row), XLSX (from a temporary file) or PDF."""
     today = clock.today()
     period = chosen_period(today)
-    rows = programme_report(get_reports_db(), period, today)
     from lms.reports import exports, pdf  # loaded on first export (memory of every worker)
 
     name = f"programmuebersicht-{_slug(period.label)}"
+    if fmt == "csv":
+
+        def lines() -> Iterator[bytes]:
+            # The header goes out at once; the figures follow when the aggregate is done (read while sent).
+            with reports_stream_session() as session:
+                rows = (exports.programme_cells(r) for r in programme_report(session, period, today))
+                yield from exports.csv_lines(exports.programme_header(period), rows)
+
+        return download(lines(), name, fmt)
+    rows = programme_report(get_reports_db(), period, today)
     if fmt == "pdf":
         return download(pdf.programme_pdf(period, rows, today), name, fmt)
-    table = exports.programme_table(period, rows)
-    if fmt == "csv":
-        return download(exports.csv_lines(table.header, table.rows), name, fmt)
-    return file_download(exports.xlsx_file([table]), name, fmt)
+    return file_download(exports.xlsx_file([exports.programme_table(period, rows)]), name, fmt)
 
 
 def _state_report() -> tuple[StateReport | None, list[str]]:
