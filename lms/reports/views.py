@@ -6,6 +6,7 @@ import os
 import re
 import typing
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.auth.models import Role, User
@@ -216,14 +218,24 @@ def programme_export(fmt: str) -> ResponseReturnValue:
         def lines() -> Iterator[bytes]:
             # The header goes out at once; the figures follow when the aggregate is done (read while sent).
             with reports_stream_session() as session:
-                rows = (exports.programme_cells(r) for r in programme_report(session, period, today))
-                yield from exports.csv_lines(exports.programme_header(period), rows)
+                lines = exports.csv_lines(
+                    exports.programme_header(period), _programme_cells(session, period, today)
+                )
+                yield from lines
 
         return download(lines(), name, fmt)
     rows = programme_report(get_reports_db(), period, today)
     if fmt == "pdf":
         return download(pdf.programme_pdf(period, rows, today), name, fmt)
     return file_download(exports.xlsx_file([exports.programme_table(period, rows)]), name, fmt)
+
+
+def _programme_cells(session: Session, period: ProgrammePeriod, today: date) -> Iterator[list[Any]]:
+    """The programme table's lines, the aggregate run only when the first is asked for (after the CSV header)."""
+    from lms.reports import exports
+
+    for row in programme_report(session, period, today):
+        yield exports.programme_cells(row)
 
 
 def _state_report() -> tuple[StateReport | None, list[str]]:
