@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from time_machine import TimeMachineFixture
 
@@ -86,3 +88,18 @@ def test_without_the_setting_reports_read_from_the_primary(
     page = client.get("/programmbuero").get_data(as_text=True)
     assert PRIMARY_TOWN in page
     assert REPLICA_TOWN not in page
+
+
+def test_on_postgresql_the_reports_connection_cannot_write(
+    make_app: Callable[..., Flask], database_url: str
+) -> None:
+    """A write that slipped into a report fails (READ ONLY transactions) instead of landing anywhere."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("READ ONLY transactions are set on PostgreSQL only")
+    app = make_app(reports_database_url=database_url)
+    with (
+        app.extensions["lms.reports_session_factory"]() as session,
+        pytest.raises(DBAPIError, match="read-only transaction"),
+    ):
+        session.execute(text("CREATE TEMPORARY TABLE report_scratch (n integer)"))
+    app.extensions["lms.reports_engine"].dispose()
