@@ -85,12 +85,14 @@ def _slug(text: str) -> str:
 
 def download(content: bytes | Iterator[bytes], name: str, fmt: str) -> Response:
     """A file download with a safe ASCII file name; an iterator is streamed, each chunk sent as it comes."""
+    streamed = not isinstance(content, bytes)
     if not isinstance(content, bytes):
-        content = stream_with_context(
-            content
-        )  # the request (its database sessions) lives until the last chunk
+        # url_for, the locale and the settings stay usable while it is sent (the database: see reports_stream_session)
+        content = stream_with_context(content)
     response = Response(content, content_type=MIME[fmt])  # exactly this header: one charset, not two
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    if streamed:
+        response.headers["X-Accel-Buffering"] = "no"  # let a proxy pass the chunks on as they come
     return response
 
 
