@@ -49,7 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     import lms.models  # noqa: F401  (every mapper known before the first query)
     from lms.web import database, errors, i18n, security, sessions, templating, validation
 
-    database.init_app(app, settings.database_url)
+    database.init_app(app, settings.database_url, settings.reports_database_url)
     from lms.jobs.queue import make_queue
 
     # Looked up at each job, so that a test (or a later init) may replace the session factory.

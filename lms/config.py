@@ -23,6 +23,10 @@ class Settings:
     instance_path: str = ""
     #: SQLAlchemy URL; default is a SQLite file in the instance folder (filled in by ``load_settings``).
     database_url: str = ""
+    #: A second database for the read-only report queries, e.g. a PostgreSQL read replica (streaming replication):
+    #: the programme office's table and exports, the dashboards' figures, completion lists and Jahresnachweise read
+    #: from it. Empty: the reports read from ``database_url`` like everything else (the default).
+    reports_database_url: str = ""
     #: Signs session cookies and CSRF tokens. Required outside tests; ``LMS_SECRET_KEY_FILE`` may name a file instead.
     secret_key: str = ""
     secret_key_file: str = ""

@@ -51,12 +51,25 @@ class Completion(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "module_version_id"),
         CheckConstraint("mode IN ('online', 'in_person')", name="mode_known"),
-        # Reports select a period's completions by date; on PostgreSQL the index alone answers who and which module.
-        Index("ix_completions_completed_at", "completed_at", postgresql_include=["user_id", "module_id"]),
+        # Reports select a period's completions by date; on PostgreSQL the index alone answers who, which module and
+        # until when it is valid (coverage counts only valid completions).
+        Index(
+            "ix_completions_completed_at",
+            "completed_at",
+            postgresql_include=["user_id", "module_id", "valid_until"],
+        ),
+        # A municipality's report looks up its staff's completions: person, module and date from the index alone.
+        Index(
+            "ix_completions_user_id_module_id",
+            "user_id",
+            "module_id",
+            "completed_at",
+            postgresql_include=["mode", "valid_until"],
+        ),
     )
 
     id: Mapped[intpk]
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: Denormalised from the version so reports can group by module without a join.
     module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
     module_version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id"), index=True)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import tempfile
+import typing
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -45,9 +47,12 @@ class Table:
 
     title: str
     header: list[str]
-    rows: list[list[Cell]]
+    #: A list, or an iterator read once (a streamed download) when the table ``hides_counts`` not.
+    rows: Iterable[Sequence[Cell]]
     #: Relative column widths (PDF and XLSX); None = equal.
     widths: Sequence[float] | None = None
+    #: Its cells may hold counts of people hidden by lms.disclosure („< 5“): XLSX leaves them empty with a note.
+    hides_counts: bool = True
     #: A totals row below the table (XLSX); None in a number column = not shown (it would reveal a small count).
     totals: list[Cell] | None = None
     #: The first column names what each row is about (tagged PDF: a row header for screen readers).
@@ -76,43 +81,69 @@ def cell_text(value: Cell) -> str:
     return without_bidi_controls(value)
 
 
-def to_csv(table: Table) -> bytes:
-    """The table as CSV for German Excel."""
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
+    """The CSV for German Excel line by line (the BOM with the header first): a download can send each as it comes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([neutralise(h) for h in table.header])
-    for row in table.rows:
+    writer.writerow([neutralise(h) for h in header])
+    yield "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
         writer.writerow([neutralise(cell_text(c)) for c in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+        yield buffer.getvalue().encode("utf-8")
+
+
+def to_csv(table: Table) -> bytes:
+    """The table as CSV for German Excel."""
+    return b"".join(csv_lines(table.header, table.rows))
 
 
 #: Header of the column that names the cells left empty in an XLSX row.
 NOTE_HEADER = "Hinweis"
 
 
-def _suppressed_columns(table: Table, row: list[Cell]) -> list[str]:
+def _suppressed_columns(table: Table, row: Sequence[Cell]) -> list[str]:
     return [table.header[c] for c, value in enumerate(row) if isinstance(value, str) and is_suppressed(value)]
 
 
 def to_xlsx(tables: list[Table]) -> bytes:
+    """One worksheet per table, as bytes (small tables); see :func:`_write_xlsx`."""
+    buffer = io.BytesIO()
+    _write_xlsx(tables, buffer, {"in_memory": True})
+    return buffer.getvalue()
+
+
+def xlsx_file(tables: list[Table]) -> typing.IO[bytes]:
+    """The workbook in a temporary file, at its start (deleted when closed): to send as a file, memory flat.
+
+    xlsxwriter's constant_memory mode writes each row to disk as soon as the next one begins, instead of keeping
+    every cell of the sheet in memory until the end.
+    """
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it once sent)
+    _write_xlsx(tables, file, {"constant_memory": True})
+    file.seek(0)
+    return file
+
+
+def _write_xlsx(tables: list[Table], target: typing.IO[bytes], options: dict[str, bool]) -> None:
     """One worksheet per table; numbers stay numbers, text is never read as a formula or link.
 
     A count shown as „< 5“ is not written as text into its number column (Excel's SUM would skip it silently and a
     filter would sort it among words): the cell stays empty, the row's „Hinweis“ column names the columns left
-    empty, and a legend below the table says why.
+    empty, and a legend below the table says why. Rows are written in order (constant_memory needs it).
     """
-    buffer = io.BytesIO()
     import xlsxwriter  # loaded on the first spreadsheet, not by every web worker at start
 
-    book = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    book = xlsxwriter.Workbook(target, {**options, "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    dates = book.add_format({"num_format": "dd.mm.yyyy"})
-    percent = book.add_format({"num_format": "0.0"})
-    euros = book.add_format({"num_format": '#,##0.00 "€"'})
     formats = {
-        False: {"date": dates, "percent": percent, "euro": euros, "plain": None},
+        False: {
+            "date": book.add_format({"num_format": "dd.mm.yyyy"}),
+            "percent": book.add_format({"num_format": "0.0"}),
+            "euro": book.add_format({"num_format": '#,##0.00 "€"'}),
+            "plain": None,
+        },
         True: {
             "date": book.add_format({"num_format": "dd.mm.yyyy", "bold": True}),
             "percent": book.add_format({"num_format": "0.0", "bold": True}),
@@ -121,9 +152,9 @@ def to_xlsx(tables: list[Table]) -> bytes:
         },
     }
 
-    def write(sheet: Any, r: int, c: int, value: Cell, *, bold: bool = False) -> None:
+    def write(sheet: Any, r: int, c: int, value: Cell, *, hides_counts: bool, bold: bool = False) -> None:
         style = formats[bold]
-        if isinstance(value, str) and is_suppressed(value):
+        if hides_counts and isinstance(value, str) and is_suppressed(value):
             sheet.write_blank(r, c, None, style["plain"])
         elif isinstance(value, datetime):
             sheet.write_datetime(r, c, value.astimezone(clock.BERLIN).replace(tzinfo=None), style["date"])
@@ -140,40 +171,44 @@ def to_xlsx(tables: list[Table]) -> bytes:
 
     for table in tables:
         sheet = book.add_worksheet(_sheet_name(table.title))
-        notes = [_suppressed_columns(table, row) for row in table.rows]
+        rows = list(table.rows) if table.hides_counts else table.rows
+        notes = [_suppressed_columns(table, row) for row in rows] if table.hides_counts else []
         header = [*table.header, NOTE_HEADER] if any(notes) else table.header
         sheet.write_row(0, 0, header, bold)
-        for r, row in enumerate(table.rows, start=1):
-            if notes[r - 1]:
+        # Widths and print setup before the rows: constant_memory writes each row as soon as the next one begins.
+        widths = [*(table.widths or [1] * len(table.header)), *([3] if any(notes) else [])]
+        for c, width in enumerate(widths):
+            sheet.set_column(c, c, max(10, min(60, 14 * width)))
+        sheet.freeze_panes(1, 0)
+        # Printed: A4 landscape, as wide as the page, the header row on every page.
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        sheet.repeat_rows(0)
+        last = 0
+        for r, row in enumerate(rows, start=1):
+            last = r
+            if notes and notes[r - 1]:
                 sheet.write_string(r, len(table.header), f"{LEGEND}: {', '.join(notes[r - 1])}")
             for c, value in enumerate(row):
-                write(sheet, r, c, value)
-        last = len(table.rows)
+                write(sheet, r, c, value, hides_counts=table.hides_counts)
+        sheet.autofilter(0, 0, max(1, last), len(header) - 1)
+        withheld: list[str] = []
         if table.totals is not None:
             last += 1
             for c, value in enumerate(table.totals):
                 if value is None:
                     sheet.write_blank(last, c, None, bold)
                 else:
-                    write(sheet, last, c, value, bold=True)
+                    write(sheet, last, c, value, hides_counts=table.hides_counts, bold=True)
             withheld = [table.header[c] for c, value in enumerate(table.totals) if value is None]
-            if withheld:
-                note = f"Summe nicht ausgewiesen (sie verriete eine Zahl unter 5): {', '.join(withheld)}"
-                sheet.write_string(last + 3, 0, note)
-        widths = [*(table.widths or [1] * len(table.header)), *([3] if any(notes) else [])]
-        for c, width in enumerate(widths):
-            sheet.set_column(c, c, max(10, min(60, 14 * width)))
-        sheet.freeze_panes(1, 0)
-        sheet.autofilter(0, 0, max(1, len(table.rows)), len(header) - 1)
-        # Printed: A4 landscape, as wide as the page, the header row on every page.
-        sheet.set_landscape()
-        sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(0)
+        # Notes below the table, in row order (constant_memory drops a row written after a later one).
         if any(notes):
             sheet.write_string(last + 2, 0, f"Leere Zelle in einer Zahlenspalte: {LEGEND}.")
+        if withheld:
+            note = f"Summe nicht ausgewiesen (sie verriete eine Zahl unter 5): {', '.join(withheld)}"
+            sheet.write_string(last + 3, 0, note)
     book.close()
-    return buffer.getvalue()
 
 
 def _sheet_name(title: str) -> str:
@@ -191,33 +226,8 @@ def programme_table(
     """The programme office's summary: every municipality side by side (with ``totals``: and a totals row)."""
     return Table(
         title=f"Übersicht {period.label}",
-        header=[
-            "Kommune",
-            "Beschäftigte",
-            f"Schulungsmodule erreicht (Ziel {period.min_training_modules})",
-            "Geschulte Beschäftigte",
-            "Anteil mit mind. 1 Modul (%)",
-            "Anteil mit mind. 2 Modulen (%)",
-            f"Empowerment-Workshops (Ziel {period.min_workshops})",
-            "Teilnehmende Workshops",
-            "Status",
-            "Begründung",
-        ],
-        rows=[
-            [
-                r.municipality.name,
-                r.staff,
-                r.modules_delivered,
-                r.trained_staff,
-                r.share_one,
-                r.share_two,
-                r.workshops,
-                r.participants,
-                r.assessment.label,
-                r.assessment.reason(),
-            ]
-            for r in rows
-        ],
+        header=programme_header(period),
+        rows=[programme_cells(r) for r in rows],
         widths=[2.2, 1, 1.3, 1.1, 1.1, 1.1, 1.3, 1.1, 1, 5],
         totals=None
         if totals is None
@@ -236,8 +246,40 @@ def programme_table(
     )
 
 
-def completion_table(report_title: str, rows: list[CompletionListRow]) -> Table:
-    """The completion list of one municipality: who completed which module version when, and how."""
+def programme_header(period: ProgrammePeriod) -> list[str]:
+    """The columns of the programme office's summary."""
+    return [
+        "Kommune",
+        "Beschäftigte",
+        f"Schulungsmodule erreicht (Ziel {period.min_training_modules})",
+        "Geschulte Beschäftigte",
+        "Anteil mit mind. 1 Modul (%)",
+        "Anteil mit mind. 2 Modulen (%)",
+        f"Empowerment-Workshops (Ziel {period.min_workshops})",
+        "Teilnehmende Workshops",
+        "Status",
+        "Begründung",
+    ]
+
+
+def programme_cells(r: ProgrammeRow) -> list[Cell]:
+    """One municipality's line of the summary."""
+    return [
+        r.municipality.name,
+        r.staff,
+        r.modules_delivered,
+        r.trained_staff,
+        r.share_one,
+        r.share_two,
+        r.workshops,
+        r.participants,
+        r.assessment.label,
+        r.assessment.reason(),
+    ]
+
+
+def completion_table(report_title: str, rows: Iterable[CompletionListRow]) -> Table:
+    """The completion list of one municipality: who completed which module version when, and how (rows read lazily)."""
     return Table(
         title=report_title,
         header=[
@@ -251,7 +293,7 @@ def completion_table(report_title: str, rows: list[CompletionListRow]) -> Table:
             "Art",
             "Ergebnis (%)",
         ],
-        rows=[
+        rows=(
             [
                 r.name,
                 r.email,
@@ -264,8 +306,9 @@ def completion_table(report_title: str, rows: list[CompletionListRow]) -> Table:
                 r.score_percent,
             ]
             for r in rows
-        ],
+        ),
         widths=[2, 2.4, 1, 2, 3, 0.7, 1.1, 0.9, 0.9],
+        hides_counts=False,  # names, modules and dates: no count of people
     )
 
 

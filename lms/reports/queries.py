@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,11 +28,9 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    cast,
     distinct,
     func,
     literal,
-    null,
     or_,
     select,
     union_all,
@@ -333,11 +332,32 @@ class CompletionListRow:
 def completion_list(
     session: Session, r: Range, municipality_id: int, people: ColumnElement[bool] | None = None
 ) -> list[CompletionListRow]:
-    """Every training completion by the municipality's staff in the range, by name then date.
+    """Every training completion by the municipality's staff in the range, by name then date."""
+    return list(completion_rows(session, r, municipality_id, people))
+
+
+#: Rows fetched from the database at a time when a completion list is streamed (a server-side cursor on PostgreSQL).
+STREAM_BATCH = 500
+
+
+def completion_rows(
+    session: Session, r: Range, municipality_id: int, people: ColumnElement[bool] | None = None
+) -> Iterator[CompletionListRow]:
+    """The completion list row by row, fetched in batches: a download sends each as it comes, memory stays flat.
 
     ``people``: a condition on User that narrows the staff (lms.scope.progress_filter for a head of org units).
     """
-    query = (
+    query = _completion_list()
+    if people is not None:
+        query = query.where(people)
+    result = session.execute(query.execution_options(yield_per=STREAM_BATCH), _params(r, municipality_id))
+    for row in result:
+        yield CompletionListRow(*row)
+
+
+@built_once
+def _completion_list() -> Select[*tuple[Any, ...]]:
+    return (
         select(
             User.display_name,
             User.email,
@@ -354,13 +374,13 @@ def completion_list(
         .join(ModuleVersion, ModuleVersion.id == Completion.module_version_id)
         .join(Module, Module.id == Completion.module_id)
         .outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
-        .where(User.municipality_id == municipality_id, _in_range(), Module.kind == ModuleKind.TRAINING.value)
+        .where(
+            User.municipality_id == bindparam("municipality_id"),
+            _in_range(),
+            Module.kind == ModuleKind.TRAINING.value,
+        )
         .order_by(User.display_name, User.id, Completion.completed_at)
     )
-    if people is not None:
-        query = query.where(people)
-    rows = session.execute(query, _params(r, municipality_id)).all()
-    return [CompletionListRow(*row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -411,72 +431,74 @@ def programme_query(r: Range, min_staff: int) -> CompoundSelect[*tuple[Any, ...]
 
 @built_once
 def _programme_query() -> CompoundSelect[*tuple[Any, ...]]:
-    """Delivered modules, trained staff and coverage of every municipality as one statement.
+    """Delivered modules, trained staff and coverage of every municipality as one statement of two parts.
 
-    The distinct (person, module) pairs of the period are computed once (a CTE) and grouped three ways; the three
-    results come back as one UNION ALL, tagged by kind. One scan of the period's completions instead of three.
+    Each scans the period's training completions once (the index on completed_at alone answers who, which module
+    and until when). Delivered: distinct staff per municipality and module. People: per person, the lowest and
+    highest module among the completions still valid on the staff day: one module at least if there is a lowest,
+    two distinct ones if they differ; a person who appears at all was trained in the period (valid or not). No list
+    of (person, module) pairs is built and grouped again, the step that cost most (it spilled to disk at this size).
     """
-    pairs = (
-        _training_completions(False)
-        .add_columns(
+    training = select(Module.id).where(Module.kind == ModuleKind.TRAINING.value)
+    in_period = and_(_in_range(), Completion.module_id.in_(training))
+    per_module = (
+        select(
             User.municipality_id.label("municipality_id"),
-            Completion.user_id.label("user_id"),
-            Completion.module_id.label("module_id"),
-            func.max(_still_valid()).label("valid"),
+            func.count(distinct(Completion.user_id)).label("staff"),
         )
-        .group_by(User.municipality_id, Completion.user_id, Completion.module_id)
-        .cte("pairs")
+        .select_from(Completion)
+        .join(User, User.id == Completion.user_id)
+        .where(in_period)
+        .group_by(User.municipality_id, Completion.module_id)
+        .cte("per_module")
+        .prefix_with("MATERIALIZED")
     )
+    valid_module = case((_still_valid() == 1, Completion.module_id))
     per_person = (
         select(
-            pairs.c.municipality_id,
-            pairs.c.user_id,
-            func.count().label("modules"),
-            func.sum(pairs.c.valid).label("valid_modules"),
+            Completion.user_id.label("user_id"),
+            func.min(valid_module).label("lowest"),
+            func.max(valid_module).label("highest"),
         )
-        .group_by(pairs.c.municipality_id, pairs.c.user_id)
+        .where(in_period)
+        .group_by(Completion.user_id)
         .cte("per_person")
+        # Computed once by one process: inlined, PostgreSQL's parallel workers would each compute it all again.
+        .prefix_with("MATERIALIZED")
     )
-    per_module = (
-        select(pairs.c.municipality_id, func.count().label("staff"))
-        .group_by(pairs.c.municipality_id, pairs.c.module_id)
-        .cte("per_module")
-    )
-    no_unit = cast(null(), Integer)
     zero = literal(0, Integer)
     delivered = (
-        select(literal("delivered"), per_module.c.municipality_id, no_unit, func.count(), zero, zero)
+        select(literal("delivered"), per_module.c.municipality_id, func.count(), zero, zero, zero)
         .where(per_module.c.staff >= bindparam("min_staff"))
         .group_by(per_module.c.municipality_id)
     )
-    trained = select(
-        literal("trained"), per_person.c.municipality_id, no_unit, func.count(), zero, zero
-    ).group_by(per_person.c.municipality_id)
-    coverage = (
+    staff = _staff_on_day()
+    people = (
         select(
-            literal("coverage"),
+            literal("people"),
             User.municipality_id,
-            User.org_unit_id,
-            func.count(User.id),
-            func.count(case((per_person.c.valid_modules >= 1, User.id))),
-            func.count(case((per_person.c.valid_modules >= 2, User.id))),
+            # Trained: whoever completed a module in the period, counted with their municipality today.
+            func.count(per_person.c.user_id),
+            func.count(case((staff, User.id))),
+            func.count(case((and_(staff, per_person.c.lowest.is_not(None)), User.id))),
+            func.count(case((and_(staff, per_person.c.lowest != per_person.c.highest), User.id))),
         )
         .outerjoin(per_person, per_person.c.user_id == User.id)
-        .where(User.municipality_id.is_not(None), _staff_on_day())
-        .group_by(User.municipality_id, User.org_unit_id)
+        .where(User.municipality_id.is_not(None))
+        .group_by(User.municipality_id)
     )
-    return union_all(delivered, trained, coverage)
+    return union_all(delivered, people)
 
 
 def programme_counts(session: Session, r: Range, min_staff: int) -> ProgrammeCounts:
-    """The rows of :func:`programme_query`, sorted into their three kinds."""
+    """The rows of :func:`programme_query`, sorted into their kinds (coverage: one row per municipality)."""
     result = ProgrammeCounts({}, {}, [])
     params = {**_params(r), "min_staff": min_staff}
-    for kind, municipality_id, org_unit_id, a, b, c in session.execute(_programme_query(), params):
+    for kind, municipality_id, a, b, c, d in session.execute(_programme_query(), params):
         if kind == "delivered":
             result.delivered[municipality_id] = a
-        elif kind == "trained":
-            result.trained[municipality_id] = a
         else:
-            result.coverage.append(CoverageCount(municipality_id, org_unit_id, a, b, c))
+            if a:
+                result.trained[municipality_id] = a
+            result.coverage.append(CoverageCount(municipality_id, None, b, c, d))
     return result

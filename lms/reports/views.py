@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import re
+import typing
+from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.auth.models import Role, User
@@ -30,14 +45,14 @@ from lms.reports.compliance import (
 )
 from lms.reports.people import OpenRow, not_completed, person_record
 from lms.reports.plans import due_next
-from lms.reports.queries import completion_list, module_titles
+from lms.reports.queries import completion_rows, module_titles
 from lms.reports.rules import Status
 from lms.reports.state import StateReport, report_periods, state_report, states_in_use
 from lms.reports.units import unit_report
 from lms.reports.validity import EXPIRY_HORIZON_DAYS, expiring_count
 from lms.scope import OutOfScope, may_manage_municipality, progress_filter, progress_units
 from lms.web.access import acting_user, roles_required
-from lms.web.database import get_db
+from lms.web.database import get_db, get_reports_db, reports_stream_session
 from lms.web.i18n import grouped
 from lms.web.validation import query_int
 
@@ -72,10 +87,33 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("äöüß", "aous"))).strip("-")
 
 
-def download(content: bytes, name: str, fmt: str) -> Response:
-    """A file download with a safe ASCII file name."""
+def download(content: bytes | Iterator[bytes], name: str, fmt: str) -> Response:
+    """A file download with a safe ASCII file name; an iterator is streamed, each chunk sent as it comes."""
+    streamed = not isinstance(content, bytes)
+    if not isinstance(content, bytes):
+        # url_for, the locale and the settings stay usable while it is sent (the database: see reports_stream_session)
+        content = stream_with_context(content)
     response = Response(content, content_type=MIME[fmt])  # exactly this header: one charset, not two
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    if streamed:
+        response.headers["X-Accel-Buffering"] = "no"  # let a proxy pass the chunks on as they come
+    return response
+
+
+#: Bytes read from a temporary file per chunk of a download.
+FILE_CHUNK = 64 * 1024
+
+
+def file_download(file: typing.IO[bytes], name: str, fmt: str) -> Response:
+    """A temporary file sent in chunks, closed (so deleted) after its last chunk; its length announced."""
+
+    def chunks() -> Iterator[bytes]:
+        with file:
+            while chunk := file.read(FILE_CHUNK):
+                yield chunk
+
+    response = download(chunks(), name, fmt)
+    response.content_length = os.fstat(file.fileno()).st_size
     return response
 
 
@@ -122,18 +160,19 @@ def dashboard(slug: str) -> ResponseReturnValue:
     municipality = municipality_or_404(slug)
     periods = all_periods(db)
     period = chosen_period(today, periods)
-    titles = module_titles(db)
-    report = municipality_report(db, municipality, period, today, titles)
+    reports = get_reports_db()
+    titles = module_titles(reports)
+    report = municipality_report(reports, municipality, period, today, titles)
     history = [
-        period_status(db, municipality, p, today) for p in begun_by(periods, today) if p.id != period.id
+        period_status(reports, municipality, p, today) for p in begun_by(periods, today) if p.id != period.id
     ]
     return render_template(
         "reports/dashboard.html",
         report=report,
         history=history,
         periods=periods,
-        due=due_next(db, municipality, period, today, titles=titles),
-        expiring=people_count(expiring_count(db, municipality.id, today)),
+        due=due_next(reports, municipality, period, today, titles=titles),
+        expiring=people_count(expiring_count(reports, municipality.id, today)),
         expiry_days=EXPIRY_HORIZON_DAYS,
         variants=STATUS_VARIANTS,
         reason=report.assessment.reason(_),
@@ -142,23 +181,34 @@ def dashboard(slug: str) -> ResponseReturnValue:
 
 def _report(slug: str) -> MunicipalityReport:
     today = clock.today()
-    return municipality_report(get_db(), municipality_or_404(slug), chosen_period(today), today)
+    return municipality_report(get_reports_db(), municipality_or_404(slug), chosen_period(today), today)
 
 
 @bp.get("/kommunen/<slug>/abschluesse.<any(csv, xlsx):fmt>")
 @roles_required(Role.UNIT_MANAGER, Role.COORDINATOR, Role.ADMIN)
 def completions_export(slug: str, fmt: str) -> ResponseReturnValue:
-    """The completion list of the period as CSV (German Excel) or XLSX (a head of org units: their units' staff)."""
+    """The completion list of the period as CSV (German Excel, streamed row by row) or XLSX (from a temporary file).
+
+    A head of org units gets their units' staff only.
+    """
     today = clock.today()
     municipality = progress_municipality_or_404(slug)
     period = chosen_period(today)
     people = progress_filter(acting_user(), municipality.id)
-    rows = completion_list(get_db(), range_of(period, today), municipality.id, people)
+    r, municipality_id = range_of(period, today), municipality.id
     from lms.reports import exports  # xlsxwriter only where a spreadsheet is made (memory of every worker)
 
-    table = exports.completion_table(f"Abschlüsse {period.label}", rows)
-    content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
-    return download(content, f"abschluesse-{municipality.slug}-{_slug(period.label)}", fmt)
+    name, title = f"abschluesse-{municipality.slug}-{_slug(period.label)}", f"Abschlüsse {period.label}"
+    if fmt == "xlsx":
+        table = exports.completion_table(title, completion_rows(get_reports_db(), r, municipality_id, people))
+        return file_download(exports.xlsx_file([table]), name, fmt)
+
+    def lines() -> Iterator[bytes]:
+        with reports_stream_session() as session:  # read while sent, after this request has ended
+            table = exports.completion_table(title, completion_rows(session, r, municipality_id, people))
+            yield from exports.csv_lines(table.header, table.rows)
+
+    return download(lines(), name, fmt)
 
 
 @bp.get("/kommunen/<slug>/jahresnachweis.pdf")
@@ -179,7 +229,7 @@ def programme() -> ResponseReturnValue:
     db, today = get_db(), clock.today()
     periods = all_periods(db)
     period = chosen_period(today, periods)
-    rows = programme_report(db, period, today)
+    rows = programme_report(get_reports_db(), period, today)
     return render_template(
         "reports/programme.html",
         period=period,
@@ -194,21 +244,36 @@ def programme() -> ResponseReturnValue:
 @bp.get("/programmbuero/uebersicht.<any(csv, xlsx, pdf):fmt>")
 @roles_required(Role.ADMIN)
 def programme_export(fmt: str) -> ResponseReturnValue:
-    """The programme office's table as CSV, XLSX or PDF."""
+    """The programme office's table as CSV (streamed row by row), XLSX (from a temporary file) or PDF."""
     today = clock.today()
     period = chosen_period(today)
-    rows = programme_report(get_db(), period, today)
     from lms.reports import exports, pdf  # loaded on first export (memory of every worker)
 
+    name = f"programmuebersicht-{_slug(period.label)}"
+    if fmt == "csv":
+
+        def lines() -> Iterator[bytes]:
+            # The header goes out at once; the figures follow when the aggregate is done (read while sent).
+            with reports_stream_session() as session:
+                lines = exports.csv_lines(
+                    exports.programme_header(period), _programme_cells(session, period, today)
+                )
+                yield from lines
+
+        return download(lines(), name, fmt)
+    rows = programme_report(get_reports_db(), period, today)
     if fmt == "pdf":
-        content = pdf.programme_pdf(period, rows, today)
-    else:
-        if fmt == "csv":
-            content = exports.to_csv(exports.programme_table(period, rows))
-        else:
-            totals = programme_totals(get_db(), period, today, rows)
-            content = exports.to_xlsx([exports.programme_table(period, rows, totals)])
-    return download(content, f"programmuebersicht-{_slug(period.label)}", fmt)
+        return download(pdf.programme_pdf(period, rows, today), name, fmt)
+    totals = programme_totals(get_reports_db(), period, today, rows)
+    return file_download(exports.xlsx_file([exports.programme_table(period, rows, totals)]), name, fmt)
+
+
+def _programme_cells(session: Session, period: ProgrammePeriod, today: date) -> Iterator[list[Any]]:
+    """The programme table's lines, the aggregate run only when the first is asked for (after the CSV header)."""
+    from lms.reports import exports
+
+    for row in programme_report(session, period, today):
+        yield exports.programme_cells(row)
 
 
 def _state_report() -> tuple[StateReport | None, list[str]]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, Response, current_app, g
@@ -18,12 +19,21 @@ SessionFactory = Callable[[], Session]
 PING_AFTER_IDLE_SECONDS = 10.0
 
 
-def init_app(app: Flask, url: str) -> None:
-    """Create the engine and session factory; register the commit/rollback hooks."""
+def init_app(app: Flask, url: str, reports_url: str = "") -> None:
+    """Create the engine and session factory (and the reports' ones); register the commit/rollback hooks."""
     engine = make_engine(url)
     _ping_after_idle(engine)
     app.extensions["lms.engine"] = engine
     app.extensions["lms.session_factory"] = sessionmaker(bind=engine, expire_on_commit=False)
+    if reports_url:
+        reports = make_engine(reports_url)
+        _ping_after_idle(reports)
+        if reports.dialect.name == "postgresql":
+            # Every transaction on it is READ ONLY: a write that slipped into a report fails instead of landing
+            # on a replica (which would refuse it anyway) or on a second primary.
+            reports = reports.execution_options(postgresql_readonly=True)
+        app.extensions["lms.reports_engine"] = reports
+        app.extensions["lms.reports_session_factory"] = sessionmaker(bind=reports, expire_on_commit=False)
     app.after_request(_commit_on_success)
     app.teardown_request(_close_session)
 
@@ -70,6 +80,41 @@ def get_db() -> Session:
     return db
 
 
+def get_reports_db() -> Session:
+    """The session for read-only report queries: on LMS_REPORTS_DATABASE_URL (a read replica) if set, else get_db().
+
+    Only aggregates and lists that a report shows go here, never a write and never what decides access (the
+    acting user, the municipality's slug, the periods come from ``get_db()``). A replica may lag the primary by
+    a moment: a completion recorded a second ago may be missing from a report read right after it.
+    """
+    factory = current_app.extensions.get("lms.reports_session_factory")
+    if factory is None:
+        return get_db()
+    if "reports_db" not in g:
+        g.reports_db = factory()
+    session: Session = g.reports_db
+    return session
+
+
+@contextmanager
+def reports_stream_session() -> Iterator[Session]:
+    """A session of its own for a download's body, read while it is sent (after the request's commit and teardown).
+
+    On the reports database if one is set, else on the primary; always closed when the body ends or the client
+    goes away (the generator's ``finally``), as the request's own session may already be closed by then.
+    """
+    factory = (
+        current_app.extensions.get("lms.reports_session_factory")
+        or current_app.extensions["lms.session_factory"]
+    )
+    session: Session = factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
 def keep_changes_on_client_error() -> None:
     """Commit this request's changes even though it answers 4xx (e.g. a failed login must be counted)."""
     g.commit_on_client_error = True
@@ -91,3 +136,7 @@ def _close_session(_exc: BaseException | None) -> None:
     if db is not None:
         db.rollback()  # no-op after a commit; undoes everything after an unhandled error
         db.close()
+    reports: Session | None = g.pop("reports_db", None)
+    if reports is not None:
+        reports.rollback()  # it only ever read: end its transaction (a replica holds back cleanup while it runs)
+        reports.close()
