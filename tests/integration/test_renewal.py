@@ -13,11 +13,14 @@ from time_machine import TimeMachineFixture
 from lms import time as clock
 from lms.auth.models import Role, User
 from lms.certificates import services as certificates
+from lms.config import Settings
 from lms.content.models import ModuleVersion
 from lms.progress.models import Completion
 from lms.progress.renewal import needs_completion
 from lms.quizzes.models import QuizAttempt
 from lms.quizzes.services import QuizUnavailable, standing, start_attempt, submit_attempt
+from lms.reminders.mails import reminder_message
+from lms.reminders.models import ReminderKind, SentReminder
 from lms.reports.compliance import range_of
 from lms.reports.queries import Range, coverage_counts, module_counts, trained_staff
 from lms.workshops.models import SessionKind
@@ -213,3 +216,25 @@ def test_a_double_submit_in_the_renewal_window_records_one_renewal(
             )
         )
     assert len(_rows(db, learner)) == 2
+
+
+def test_the_expiry_reminder_says_how_to_renew_with_a_link_to_the_quiz(db: Session, yearly) -> None:  # type: ignore[no-untyped-def]
+    version, _quiz, learner = yearly
+    sent = SentReminder(
+        user_id=learner.id,
+        kind=ReminderKind.EXPIRY.value,
+        occasion=f"expiry:{version.module_id}:2027-02-02",
+        module_id=version.module_id,
+        day=date(2027, 2, 2),
+        sent_at=clock.now(),
+    )
+    db.add(sent)
+    db.flush()
+    message = reminder_message(Settings(base_url="https://lernen.example"), db, sent)
+    assert message is not None
+    text = message.get_content()
+    assert "bis einschließlich 02.02.2027 gültig" in text
+    assert (
+        "So erneuern Sie Ihren Abschluss" in text and "https://lernen.example/module/testmodul/quiz" in text
+    )
+    assert "erfahren Sie bei der Koordination" not in text
