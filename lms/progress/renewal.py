@@ -22,16 +22,21 @@ from lms.progress.models import Completion
 RENEWAL_WINDOW_DAYS = 30
 
 
-def renewal_opens_on(completion: Completion) -> date | None:
-    """The first day this completion may be renewed; None if it is valid for good."""
-    if completion.valid_until is None:
+def renewal_opens_on(valid_until: date | None) -> date | None:
+    """The first day a completion valid until then may be renewed; None if it is valid for good."""
+    if valid_until is None:
         return None
-    return completion.valid_until - timedelta(days=RENEWAL_WINDOW_DAYS)
+    return valid_until - timedelta(days=RENEWAL_WINDOW_DAYS)
 
 
 def is_renewable(completion: Completion, today: date) -> bool:
     """Has the completion expired, or does it expire within the renewal window?"""
-    opens = renewal_opens_on(completion)
+    return valid_until_is_renewable(completion.valid_until, today)
+
+
+def valid_until_is_renewable(valid_until: date | None, today: date) -> bool:
+    """May a completion with this last valid day be renewed today?"""
+    opens = renewal_opens_on(valid_until)
     return opens is not None and today >= opens
 
 

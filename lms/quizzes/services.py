@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, object_session
 
@@ -19,7 +19,12 @@ from lms.db import built_once
 from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
 from lms.progress.queries import read_section_ids
-from lms.progress.renewal import is_renewable, latest_completion_of, needs_completion
+from lms.progress.renewal import (
+    is_renewable,
+    latest_completion_of,
+    needs_completion,
+    valid_until_is_renewable,
+)
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import get_type
 from lms.quizzes.review import EVERYTHING, Reveal
@@ -63,10 +68,6 @@ def _newest_quiz_version() -> Select[QuizVersion]:
     )
 
 
-#: Attempts submitted after this moment count when a person has never completed the module version.
-_BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class Standing:
     """Where a person stands with a quiz version, for its start page."""
@@ -78,8 +79,10 @@ class Standing:
     has_open_attempt: bool
     #: The person completed this module version and the completion is not up for renewal (no attempt is started).
     has_completed: bool
-    #: The person's latest completion of this module version, if any.
-    completion: Completion | None = None
+    #: When the person's latest completion of this module version was recorded, if there is one.
+    completed_at: datetime | None = None
+    #: Its last valid day (None: valid for good, or no completion).
+    valid_until: date | None = None
     #: That completion has expired or expires within the renewal window: a passing attempt renews it.
     is_renewal: bool = False
 
@@ -87,46 +90,59 @@ class Standing:
 def standing(
     session: Session, user: User, quiz_version: QuizVersion, version: ModuleVersion, today: date | None = None
 ) -> Standing:
-    """Attempts used in the current cycle, an open attempt, the latest completion and whether it may be renewed."""
+    """Attempts used in the current cycle, an open attempt, the latest completion and whether it may be renewed:
+    one query for the start page."""
     return _standing_of(session, user.id, quiz_version, version, today or clock.today())
 
 
 def _standing_of(
     session: Session, user_id: int, quiz_version: QuizVersion, version: ModuleVersion, today: date
 ) -> Standing:
-    latest = latest_completion_of(session, user_id, version.id)
-    renewal = latest is not None and is_renewable(latest, today)
-    used, open_attempts = session.execute(
-        _standing(),
-        {
-            "user_id": user_id,
-            "quiz_version_id": quiz_version.id,
-            "since": latest.completed_at if latest is not None else _BEGINNING,
-        },
+    used, open_attempts, completed_at, valid_until = session.execute(
+        _standing(), {"user_id": user_id, "quiz_version_id": quiz_version.id, "version_id": version.id}
     ).one()
+    renewal = completed_at is not None and valid_until_is_renewable(valid_until, today)
     return Standing(
         used=used or 0,
         has_open_attempt=bool(open_attempts),
-        has_completed=latest is not None and not renewal,
-        completion=latest,
+        has_completed=completed_at is not None and not renewal,
+        completed_at=completed_at,
+        valid_until=valid_until,
         is_renewal=renewal,
     )
 
 
 @built_once
-def _standing() -> Select[int, int]:
+def _standing() -> Select[int, int, datetime | None, date | None]:
     mine = (QuizAttempt.user_id == bindparam("user_id")) & (
         QuizAttempt.quiz_version_id == bindparam("quiz_version_id")
     )
+    latest = (
+        select()
+        .where(
+            Completion.user_id == bindparam("user_id"),
+            Completion.module_version_id == bindparam("version_id"),
+        )
+        .order_by(Completion.cycle.desc())
+        .limit(1)
+    )
+    completed_at = latest.add_columns(Completion.completed_at).scalar_subquery()
     return select(
         select(func.count())
         .select_from(QuizAttempt)
-        .where(mine, QuizAttempt.submitted_at.is_not(None), QuizAttempt.submitted_at > bindparam("since"))
+        .where(
+            mine,
+            QuizAttempt.submitted_at.is_not(None),
+            # The current cycle: attempts after the latest completion of the version (all, if there is none).
+            or_(completed_at.is_(None), QuizAttempt.submitted_at > completed_at),
+        )
         .scalar_subquery(),
         select(func.count())
         .select_from(QuizAttempt)
         .where(mine, QuizAttempt.submitted_at.is_(None))
         .scalar_subquery(),
+        completed_at,
+        latest.add_columns(Completion.valid_until).scalar_subquery(),
     )
 
 
