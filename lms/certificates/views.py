@@ -40,6 +40,8 @@ from lms.certificates.snapshot import describe
 from lms.config import Settings
 from lms.orgs.periods import all_periods, current_period
 from lms.progress import queries as progress_queries
+from lms.progress.models import Completion
+from lms.progress.renewal import is_renewable
 from lms.web.access import acting_user, roles_required
 from lms.web.clients import client_key
 from lms.web.database import get_db, keep_changes_on_client_error
@@ -386,11 +388,17 @@ def my_completions() -> ResponseReturnValue:
     db, user = get_db(), acting_user()
     completions = progress_queries.my_completions(db, user)
     own = queries.own_certificates(db, user, completions)
+    today = clock.today()
+    latest: dict[int, Completion] = {}
+    for completion in completions:  # newest first: the first one per module is the latest
+        latest.setdefault(completion.module_id, completion)
     return render_template(
         "certificates/my_completions.html",
         completions=completions,
+        # The latest completion of a module still in the catalogue that may be renewed now gets the link.
+        renewable={c.id for c in latest.values() if c.module.retired_at is None and is_renewable(c, today)},
         certificates=own.by_completion,
         participations=own.participations,
         years=own.years,
-        today=clock.today(),
+        today=today,
     )

@@ -49,7 +49,9 @@ class Completion(Base):
 
     __tablename__ = "completions"
     __table_args__ = (
-        UniqueConstraint("user_id", "module_version_id"),
+        # One completion per person, module version and validity cycle: a renewal is the next cycle, so two
+        # requests renewing the same expired completion at once cannot both record one.
+        UniqueConstraint("user_id", "module_version_id", "cycle"),
         CheckConstraint("mode IN ('online', 'in_person')", name="mode_known"),
         # Reports select a period's completions by date; on PostgreSQL the index alone answers who, which module and
         # until when it is valid (coverage counts only valid completions).
@@ -82,6 +84,9 @@ class Completion(Base):
     #: when it is recorded; None: valid for good. An expired completion still counts for the period it was earned
     #: in, no longer for coverage.
     valid_until: Mapped[date | None] = mapped_column(Date, index=True)
+    #: 1 for the first completion of this module version by this person; each renewal after expiry (or in the
+    #: renewal window before it, lms/progress/renewal.py) is the next number.
+    cycle: Mapped[int] = mapped_column(default=1, server_default="1")
 
     module: Mapped[Module] = relationship(lazy="joined")
     module_version: Mapped[ModuleVersion] = relationship(lazy="joined")

@@ -13,6 +13,7 @@ from lms.content.models import Module, ModuleKind, ModuleVersion
 from lms.content.queries import SectionText, version_sections, visible_module
 from lms.orgs.plans import due_dates_for
 from lms.progress import queries
+from lms.progress.renewal import is_renewable
 from lms.progress.services import record_section_read
 from lms.quizzes.services import current_quiz_version
 from lms.web.access import acting_user
@@ -39,7 +40,8 @@ def my_modules() -> ResponseReturnValue:
     rows.sort(
         key=lambda row: (row.module.id not in due, due.get(row.module.id, date.max))
     )  # stable otherwise
-    return render_template("progress/my_modules.html", rows=rows, due=due, today=today)
+    renewable = {row.module.id for row in rows if row.completion and is_renewable(row.completion, today)}
+    return render_template("progress/my_modules.html", rows=rows, due=due, today=today, renewable=renewable)
 
 
 #: Sections of published versions by (version id, renderer version), kept by the app between requests.
@@ -99,6 +101,7 @@ def module_overview(slug: str) -> ResponseReturnValue:
         quiz_version=None if retired else current_quiz_version(db, module),
         completion=completion,
         changes=changes,
+        renewable=completion is not None and is_renewable(completion, clock.today()),
         retired=retired,
     )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, object_session
 
@@ -18,6 +19,12 @@ from lms.db import built_once
 from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
 from lms.progress.queries import read_section_ids
+from lms.progress.renewal import (
+    is_renewable,
+    latest_completion_of,
+    needs_completion,
+    valid_until_is_renewable,
+)
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import get_type
 from lms.quizzes.review import EVERYTHING, Reveal
@@ -65,49 +72,89 @@ def _newest_quiz_version() -> Select[QuizVersion]:
 class Standing:
     """Where a person stands with a quiz version, for its start page."""
 
-    #: Submitted attempts on this quiz version.
+    #: Submitted attempts on this quiz version in the current cycle (since the person's latest completion of the
+    #: module version, if any: a renewal starts with all attempts of ``max_attempts`` again).
     used: int
     #: An unsubmitted attempt is waiting to be resumed.
     has_open_attempt: bool
-    #: The person completed this module version (no attempt is started then).
+    #: The person completed this module version and the completion is not up for renewal (no attempt is started).
     has_completed: bool
+    #: When the person's latest completion of this module version was recorded, if there is one.
+    completed_at: datetime | None = None
+    #: Its last valid day (None: valid for good, or no completion).
+    valid_until: date | None = None
+    #: That completion has expired or expires within the renewal window: a passing attempt renews it.
+    is_renewal: bool = False
 
 
-def standing(session: Session, user: User, quiz_version: QuizVersion, version: ModuleVersion) -> Standing:
-    """Attempts used, an open attempt, a completion: one query for the start page."""
-    used, open_attempts, completed = session.execute(
-        _standing(), {"user_id": user.id, "quiz_version_id": quiz_version.id, "version_id": version.id}
+def standing(
+    session: Session, user: User, quiz_version: QuizVersion, version: ModuleVersion, today: date | None = None
+) -> Standing:
+    """Attempts used in the current cycle, an open attempt, the latest completion and whether it may be renewed:
+    one query for the start page."""
+    return _standing_of(session, user.id, quiz_version, version, today or clock.today())
+
+
+def _standing_of(
+    session: Session, user_id: int, quiz_version: QuizVersion, version: ModuleVersion, today: date
+) -> Standing:
+    used, open_attempts, completed_at, valid_until = session.execute(
+        _standing(), {"user_id": user_id, "quiz_version_id": quiz_version.id, "version_id": version.id}
     ).one()
-    return Standing(used=used or 0, has_open_attempt=bool(open_attempts), has_completed=bool(completed))
+    renewal = completed_at is not None and valid_until_is_renewable(valid_until, today)
+    return Standing(
+        used=used or 0,
+        has_open_attempt=bool(open_attempts),
+        has_completed=completed_at is not None and not renewal,
+        completed_at=completed_at,
+        valid_until=valid_until,
+        is_renewal=renewal,
+    )
 
 
 @built_once
-def _standing() -> Select[int, int, int]:
+def _standing() -> Select[int, int, datetime | None, date | None]:
     mine = (QuizAttempt.user_id == bindparam("user_id")) & (
         QuizAttempt.quiz_version_id == bindparam("quiz_version_id")
     )
+    latest = (
+        select()
+        .where(
+            Completion.user_id == bindparam("user_id"),
+            Completion.module_version_id == bindparam("version_id"),
+        )
+        .order_by(Completion.cycle.desc())
+        .limit(1)
+    )
+    completed_at = latest.add_columns(Completion.completed_at).scalar_subquery()
     return select(
         select(func.count())
         .select_from(QuizAttempt)
-        .where(mine, QuizAttempt.submitted_at.is_not(None))
+        .where(
+            mine,
+            QuizAttempt.submitted_at.is_not(None),
+            # The current cycle: attempts after the latest completion of the version (all, if there is none).
+            or_(completed_at.is_(None), QuizAttempt.submitted_at > completed_at),
+        )
         .scalar_subquery(),
         select(func.count())
         .select_from(QuizAttempt)
         .where(mine, QuizAttempt.submitted_at.is_(None))
         .scalar_subquery(),
-        select(func.count())
-        .select_from(Completion)
-        .where(
-            Completion.user_id == bindparam("user_id"),
-            Completion.module_version_id == bindparam("version_id"),
-        )
-        .scalar_subquery(),
+        completed_at,
+        latest.add_columns(Completion.valid_until).scalar_subquery(),
     )
 
 
 def submitted_attempts(session: Session, user: User, quiz_version: QuizVersion) -> int:
-    """How many attempts this person has submitted on this quiz version."""
+    """How many attempts this person has submitted on this quiz version (in all cycles)."""
     return _submitted_count(session, user.id, quiz_version)
+
+
+def attempts_in_cycle(session: Session, user: User, quiz_version: QuizVersion, version: ModuleVersion) -> int:
+    """How many attempts this person has submitted on this quiz version since their latest completion of the module
+    version (all of them if they never completed it): what ``max_attempts`` limits."""
+    return standing(session, user, quiz_version, version).used
 
 
 def _submitted_count(session: Session, user_id: int, quiz_version: QuizVersion) -> int:
@@ -156,25 +203,27 @@ def attempt_history(session: Session, user: User, module: Module) -> list[QuizAt
 def module_passed_since(session: Session, user: User, attempt: QuizAttempt) -> Completion | None:
     """The completion that ends the quiz for the owner of this attempt: of its module version or the current one.
 
-    A failed attempt's page shows it instead of inviting a retake that would be refused as „bereits abgeschlossen“.
+    A failed attempt's page shows it instead of inviting a retake that would be refused as „bereits abgeschlossen“;
+    a completion up for renewal ends nothing (None then: a retake renews it).
     """
     module = attempt.module_version.module
     versions = {attempt.module_version_id}
     if module.current_version is not None:
         versions.add(module.current_version.id)
-    return session.scalar(
+    latest = session.scalar(
         select(Completion)
         .where(Completion.user_id == user.id, Completion.module_version_id.in_(versions))
-        .order_by(Completion.completed_at.desc())
+        .order_by(Completion.completed_at.desc(), Completion.id.desc())
         .limit(1)
     )
+    if latest is not None and is_renewable(latest, clock.today()):
+        return None
+    return latest
 
 
 def completion_of(session: Session, user: User, version: ModuleVersion) -> Completion | None:
-    """The person's completion of exactly this module version."""
-    return session.scalar(
-        select(Completion).where(Completion.user_id == user.id, Completion.module_version_id == version.id)
-    )
+    """The person's latest completion of exactly this module version (renewals included)."""
+    return latest_completion_of(session, user.id, version.id)
 
 
 def start_attempt(
@@ -310,6 +359,10 @@ def submit_attempt(
     session.flush()
     if not result.passed:
         return None
+    cycle = needs_completion(session, user.id, attempt.module_version, clock.local_date(now))
+    if cycle is None:
+        # Another attempt passed first (a second tab): the module version is complete once per cycle, not twice.
+        return completion_of(session, user, attempt.module_version)
     completion = Completion(
         user_id=user.id,
         module_id=attempt.module_version.module_id,
@@ -318,12 +371,13 @@ def submit_attempt(
         score_percent=attempt.score_percent,
         mode=CompletionMode.ONLINE.value,
         completed_at=now,
+        cycle=cycle,
     )
     try:
         with session.begin_nested():
             session.add(completion)
     except IntegrityError:
-        # A parallel attempt passed first: the module version is complete once, not twice.
+        # A parallel attempt passed at the same moment and recorded this cycle's completion first.
         return completion_of(session, user, attempt.module_version)
     return completion
 
@@ -335,18 +389,11 @@ def review_is_final(session: Session, attempt: QuizAttempt) -> bool:
     """
     if attempt.is_passed:
         return True
-    used, _open, completed = session.execute(
-        _standing(),
-        {
-            "user_id": attempt.user_id,
-            "quiz_version_id": attempt.quiz_version_id,
-            "version_id": attempt.module_version_id,
-        },
-    ).one()
-    if completed:
+    mine = _standing_of(session, attempt.user_id, attempt.quiz_version, attempt.module_version, clock.today())
+    if mine.has_completed:
         return True
     limit = attempt.quiz_version.max_attempts
-    return bool(limit) and (used or 0) >= limit
+    return bool(limit) and mine.used >= limit
 
 
 def attempt_reveal(session: Session, attempt: QuizAttempt) -> Reveal:

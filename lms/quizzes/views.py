@@ -12,9 +12,11 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from lms import time as clock
 from lms.auth.models import Role
 from lms.content.models import Module
 from lms.content.queries import visible_module
+from lms.progress.renewal import renewal_opens_on
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.queries import quiz_of_module, version_counts, version_statistics
 from lms.quizzes.question_types import ResponseInvalid, get_type
@@ -26,6 +28,7 @@ from lms.quizzes.services import (
     QuizUnavailable,
     attempt_history,
     attempt_reveal,
+    attempts_in_cycle,
     completion_of,
     current_quiz_version,
     module_passed_since,
@@ -35,7 +38,6 @@ from lms.quizzes.services import (
     standing,
     start_attempt,
     submit_attempt,
-    submitted_attempts,
     unread_sections,
 )
 from lms.quizzes.statistics import Consistency, Flag, Missing, QuestionStatistics
@@ -85,6 +87,10 @@ def quiz_start(slug: str) -> ResponseReturnValue:
         used=mine.used,
         open_attempt=mine.has_open_attempt,
         completion=mine.has_completed,
+        valid_until=mine.valid_until,
+        renewal=mine.is_renewal,
+        renewal_opens=renewal_opens_on(mine.valid_until),
+        today=clock.today(),
         history=attempt_history(db, user, module),
         unread=unread_sections(db, user, version) if quiz_version.require_reading else [],
     )
@@ -189,7 +195,7 @@ def result(attempt_id: int) -> ResponseReturnValue:
     if not current.is_submitted:
         return redirect(url_for("quizzes.attempt", attempt_id=current.id))
     quiz_version = current.quiz_version
-    used = submitted_attempts(db, user, quiz_version)
+    used = attempts_in_cycle(db, user, quiz_version, current.module_version)
     attempts_left = None if not quiz_version.max_attempts else max(0, quiz_version.max_attempts - used)
     reveal = attempt_reveal(db, current)
     return render_template(

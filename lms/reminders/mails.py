@@ -140,6 +140,7 @@ def reminder_message(settings: Settings, session: Session, sent: SentReminder) -
         values.update(
             title=title,
             link=f"{_base(settings)}/module/{slug}",
+            quiz_link=f"{_base(settings)}/module/{slug}/quiz",
             day=clock.fixed_date(sent.day) if sent.day else "",
         )
         if kind is ReminderKind.MATERIAL_CHANGE:

@@ -22,12 +22,13 @@ from lms.content.models import ChangeKind, Module, ModuleKind, ModuleVersion
 from lms.orgs.models import ProgrammePeriod, TrainingAssignment
 from lms.progress.models import Completion
 from lms.progress.queries import validity_per_module
+from lms.progress.renewal import RENEWAL_WINDOW_DAYS
 from lms.reminders.models import ReminderKind, SentReminder
 
 #: A plan module is announced this many days before its due date.
 DUE_SOON_DAYS = 14
-#: A completion's end of validity is announced this many days before.
-EXPIRY_NOTICE_DAYS = 30
+#: A completion's end of validity is announced this many days before: when renewal opens (lms/progress/renewal.py).
+EXPIRY_NOTICE_DAYS = RENEWAL_WINDOW_DAYS
 #: Material changes published within this many days are announced (older ones were before reminders existed).
 MATERIAL_CHANGE_DAYS = 30
 

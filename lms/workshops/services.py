@@ -1,8 +1,8 @@
 """Recording live sessions: empowerment workshops (a count, names optional) and in-person trainings (attendance).
 
 An in-person training creates a completion, marked in person, for every attendee who has not yet completed that
-module version; the attendance row remembers which completion it created. Sessions are never deleted: a mistaken
-record is withdrawn with a reason and stops counting.
+module version (or whose completion of it is up for renewal); the attendance row remembers which completion it
+created. Sessions are never deleted: a mistaken record is withdrawn with a reason and stops counting.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from lms.auth.models import Role, User, UserRole
 from lms.content.models import ModuleVersion
 from lms.errors import ServiceError
 from lms.progress.models import Completion, CompletionMode
+from lms.progress.renewal import next_cycles
 from lms.scope import OutOfScope, may_record_session, may_withdraw_session
 from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilitator, SessionKind
 from lms.workshops.names import delete_names_on_withdrawal
@@ -202,31 +203,27 @@ def resolve_attendees(
 def attend(
     session: Session, live: LiveSession, version: ModuleVersion, people: list[User], held_on: date
 ) -> int:
-    """Attendance rows for these people; an in-person completion for each who had not completed the version yet.
+    """Attendance rows for these people; an in-person completion for each who had not completed the version yet
+    (or whose completion of it is up for renewal on that day, lms/progress/renewal.py).
 
     Returns how many completions were created (the recording and the correction of a training both use it).
     """
     if not people:
         return 0
-    done = set(
-        session.scalars(
-            select(Completion.user_id).where(
-                Completion.module_version_id == version.id, Completion.user_id.in_([p.id for p in people])
-            )
-        )
-    )
+    cycles = next_cycles(session, version, [p.id for p in people], held_on)
     # Noon on the day it was held, German time: the completion falls into the period of that calendar day.
     completed_at = datetime.combine(held_on, time(12), tzinfo=clock.BERLIN)
     created = 0
     for person in people:
         completion = None
-        if person.id not in done:
+        if person.id in cycles:
             completion = Completion(
                 user_id=person.id,
                 module_id=version.module_id,
                 module_version_id=version.id,
                 mode=CompletionMode.IN_PERSON.value,
                 completed_at=completed_at,
+                cycle=cycles[person.id],
             )
             session.add(completion)
             created += 1
