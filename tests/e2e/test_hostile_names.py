@@ -31,7 +31,9 @@ pytestmark = [
     # Werkzeug's development server (this test's in-process server) leaves a static file open when the browser
     # drops the connection mid-download (it cancels the favicon on navigating): its warning comes from the server
     # thread, not from the platform, and only for files under static/.
-    pytest.mark.filterwarnings(r"ignore:unclosed file <_io.BufferedReader name='[^']*/static/:ResourceWarning"),
+    pytest.mark.filterwarnings(
+        r"ignore:unclosed file <_io.BufferedReader name='[^']*/static/:ResourceWarning"
+    ),
     pytest.mark.filterwarnings(
         r"ignore:Exception ignored in. <_io.FileIO name='[^']*/static/:pytest.PytestUnraisableExceptionWarning"
     ),
