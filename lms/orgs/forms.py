@@ -42,6 +42,8 @@ class ApplyImportForm(FlaskForm):
     """Confirming a previewed staff list."""
 
     skip_invalid = BooleanField(_l("Fehlerhafte Zeilen überspringen und die übrigen übernehmen"))
+    #: Asked for when the list would deactivate many (lms.orgs.staff.needs_confirmation); the view names the number.
+    confirm_deactivation = BooleanField(_l("Ja, die Personen deaktivieren"))
 
 
 class PlanForm(FlaskForm):

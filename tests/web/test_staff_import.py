@@ -150,6 +150,34 @@ def test_deactivating_who_is_missing_keeps_their_history(client, db: Session) ->
     assert leaver.is_active and leaver.deactivated_at is None
 
 
+def test_a_short_list_deactivating_many_asks_for_a_confirmation_naming_the_number(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    town, me = coordinator(client, db)
+    staff = [f.staff_member(db, town.id, email=f"person{n}@kreis.example") for n in range(8)]
+    short = "\ufeffE-Mail;Vorname;Nachname;Organisationseinheit\r\nperson0@kreis.example;Person;Null;Bauamt\r\n".encode()
+    uploaded = upload(client, town, short, deactivate_missing="y")
+    assert uploaded.status_code == 303, uploaded.text[-3000:]
+    preview_url = uploaded.headers["Location"]
+    preview = client.get(preview_url).text
+    assert "Diese Liste deaktiviert 7 Personen." in preview
+    assert "Ja, 7 Personen deaktivieren, die nicht mehr in der Liste stehen" in preview
+
+    refused = apply(client, preview_url)
+    assert refused.status_code == 303 and refused.headers["Location"].endswith(preview_url)
+    again = client.get(preview_url).text
+    assert "Die Liste würde 7 Personen deaktivieren. Bitte bestätigen Sie das ausdrücklich." in again
+    for person in staff:
+        db.refresh(person)
+    assert all(person.is_active for person in staff)  # nothing applied without the confirmation
+
+    apply(client, preview_url, confirm_deactivation="y")
+    for person in staff:
+        db.refresh(person)
+    assert [p.is_active for p in staff] == [True] + [False] * 7
+    assert db.get(User, me.id).is_active
+
+
 def test_unreadable_files_are_refused_with_a_reason_and_nothing_is_kept(client, db: Session, app) -> None:  # type: ignore[no-untyped-def]
     town, _me = coordinator(client, db)
     empty = upload(client, town, b"")

@@ -38,7 +38,7 @@ from lms.orgs.staff import (
     staff_page,
 )
 from lms.orgs.staff_csv import StaffFileError
-from lms.orgs.staff_import import ImportRefused, apply_import, preview_import, stage_import
+from lms.orgs.staff_import import ImportPreview, ImportRefused, apply_import, preview_import, stage_import
 from lms.reports.plans import plan_lines
 from lms.scope import OutOfScope, may_view_progress, require_municipality
 from lms.web.access import acting_user, roles_required
@@ -233,24 +233,48 @@ def import_preview(slug: str, import_id: int) -> ResponseReturnValue:
     """What applying the uploaded list would do, with an error per faulty row; or, once applied, what it did."""
     municipality = municipality_or_404(slug)
     staged = _staged_or_404(municipality, import_id)
-    preview = None
-    if staged.content is not None:
-        preview = preview_import(
-            get_db(),
-            municipality,
-            staged.content,
-            deactivate_missing=staged.deactivate_missing,
-            actor_id=acting_user().id,
-            smtputf8=_settings().smtp_utf8,
-        )
+    preview = _preview(municipality, staged)
     job = job_for_subject(get_db(), IMPORT_SUBJECT, staged.id) if staged.applied_at else None
+    form = ApplyImportForm()
+    leaving = _leaving_needing_confirmation(municipality, preview)
+    if leaving:
+        form.confirm_deactivation.label.text = _deactivate_label(leaving)
     return render_template(
         "orgs/import_preview.html",
         municipality=municipality,
         staged=staged,
         preview=preview,
-        form=ApplyImportForm(),
+        form=form,
+        confirm_leaving=leaving,
         invitation_job=job,
+    )
+
+
+def _preview(municipality: Municipality, staged: StaffImport) -> ImportPreview | None:
+    """What applying the staged list would do now (None once applied: its content is gone)."""
+    if staged.content is None:
+        return None
+    return preview_import(
+        get_db(),
+        municipality,
+        staged.content,
+        deactivate_missing=staged.deactivate_missing,
+        actor_id=acting_user().id,
+        smtputf8=_settings().smtp_utf8,
+    )
+
+
+def _leaving_needing_confirmation(municipality: Municipality, preview: ImportPreview | None) -> int:
+    """How many the list deactivates, if that many need an explicit confirmation (as the bulk action asks); else 0."""
+    leaving = len(preview.deactivate) if preview is not None else 0
+    return leaving if leaving and needs_confirmation(get_db(), municipality, leaving) else 0
+
+
+def _deactivate_label(count: int) -> str:
+    return ngettext(
+        "Ja, %(num)s Person deaktivieren, die nicht mehr in der Liste steht",
+        "Ja, %(num)s Personen deaktivieren, die nicht mehr in der Liste stehen",
+        count,
     )
 
 
@@ -263,6 +287,17 @@ def apply_staff_import(slug: str, import_id: int) -> ResponseReturnValue:
     form = ApplyImportForm()
     if not form.validate_on_submit():
         abort(400)
+    leaving = _leaving_needing_confirmation(municipality, _preview(municipality, staged))
+    if leaving and not form.confirm_deactivation.data:
+        flash(
+            ngettext(
+                "Die Liste würde %(num)s Person deaktivieren. Bitte bestätigen Sie das ausdrücklich.",
+                "Die Liste würde %(num)s Personen deaktivieren. Bitte bestätigen Sie das ausdrücklich.",
+                leaving,
+            ),
+            "danger",
+        )
+        return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
     try:
         outcome = apply_import(
             get_db(),
