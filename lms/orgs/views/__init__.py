@@ -271,10 +271,12 @@ def _leaving_needing_confirmation(municipality: Municipality, preview: ImportPre
 
 
 def _deactivate_label(count: int) -> str:
-    return ngettext(
-        "Ja, %(num)s Person deaktivieren, die nicht mehr in der Liste steht",
-        "Ja, %(num)s Personen deaktivieren, die nicht mehr in der Liste stehen",
-        count,
+    return str(
+        ngettext(
+            "Ja, %(num)s Person deaktivieren, die nicht mehr in der Liste steht",
+            "Ja, %(num)s Personen deaktivieren, die nicht mehr in der Liste stehen",
+            count,
+        )
     )
 
 
