@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
 from lms.auth.invitations import create_invitations
 from lms.auth.models import Role, User
-from lms.auth.services import create_user
+from lms.auth.services import AccountError, check_email, create_user
 from lms.errors import ServiceError
 from lms.orgs.facilitators import grant_facilitator
 from lms.orgs.models import Municipality
@@ -85,3 +86,43 @@ def create_account(
         session, [person], actor_id=actor.id, days=invitation_days
     )
     return person, token, invitation.expires_at
+
+
+def update_account(
+    session: Session, actor: User, person: User, *, name: str, email: str, smtputf8: bool = False
+) -> list[str]:
+    """The programme office corrects the name or e-mail address of any account (a trainer has no coordination
+    that could); audited with what changed; returns the German labels of the changed fields."""
+    if not actor.has_role(Role.ADMIN):
+        raise OutOfScope
+    name = " ".join(name.split())[:200]
+    if not name:
+        raise AccountRefused("staff.name_missing")
+    try:
+        address = check_email(email, smtputf8=smtputf8)
+    except AccountError as refused:
+        raise AccountRefused(refused.code, **refused.params) from None
+    other = session.scalar(select(User.id).where(User.email == address))
+    if other is not None and other != person.id:
+        raise AccountRefused("staff.email_unusable", email=address)
+    changed = [
+        label
+        for label, old, new in (
+            ("Name", person.display_name, name),
+            ("E-Mail-Adresse", person.email, address),
+        )
+        if old != new
+    ]
+    if changed:
+        person.display_name, person.email = name, address
+        session.flush()
+        record_event(
+            session,
+            actor_id=actor.id,
+            action="account.update",
+            object_type="user",
+            object_id=person.id,
+            municipality_id=person.municipality_id,
+            changed=changed,
+        )
+    return changed

@@ -165,6 +165,18 @@ class MunicipalityForm(FlaskForm):
     )
 
 
+class AccountEditForm(FlaskForm):
+    """The name and e-mail address of an existing account, corrected by the programme office."""
+
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200)]
+    )
+    email = StringField(
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")), Length(max=254)],
+    )
+
+
 class AccountForm(FlaskForm):
     """A new coordinator, trainer or facilitator, created by the programme office."""
 

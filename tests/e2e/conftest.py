@@ -45,7 +45,8 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"
 DEMO_PASSWORD = "Vielfalt-im-Rathaus-2026"
 #: Facts about the running live server that other fixtures need (its outbox folder).
 LIVE: dict[str, Path] = {}
-START_TIMEOUT_S = 20.0
+#: gunicorn preloads and warms the app before it listens: seconds on a quiet machine, much more on a busy shared one.
+START_TIMEOUT_S = 90.0
 
 
 # --- the app under test ---------------------------------------------------------------------------------------

@@ -168,6 +168,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "municipalities.overview": frozenset({"admin"}),
     "municipalities.edit": frozenset({"admin"}),
     "municipalities.new_account": frozenset({"admin"}),
+    "municipalities.edit_account": frozenset({"admin"}),
     "workshops.sessions": RECORDERS,
     "workshops.new_session": RECORDERS,
     # The workshop of A was run by facilitator_a: the trainer did not run it and does not see it.

@@ -130,3 +130,32 @@ def test_an_address_with_umlauts_is_refused_unless_the_mail_server_speaks_smtput
     utf8 = make_app(smtp_utf8=True).test_client()
     f.login(utf8, admin.email)
     assert _post(utf8, url, email="märta.lindström@kommune.example", **fields).status_code == 303
+
+
+def test_office_corrects_the_name_and_address_of_a_trainer_account(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    trainer = f.user(db, Role.TRAINER, name="Ana Trainerin", email="ana@eccar.example")
+    f.user(db, Role.TRAINER, email="taken@eccar.example")
+    admin = f.user(db, Role.ADMIN)
+    f.login(client, admin.email)
+    roles_page = client.get(f"/programmbuero/konten/{trainer.id}/rollen").text
+    url = f"/programmbuero/konten/{trainer.id}/bearbeiten"
+    assert f'href="{url}"' in roles_page
+    form = client.get(url).text
+    assert 'value="Ana Trainerin"' in form and 'value="ana@eccar.example"' in form
+    taken = _post(client, url, name="Ana Trainerin", email="taken@eccar.example")
+    assert taken.status_code == 400 and "<title>Fehler:" in taken.text
+    assert db.get(User, trainer.id).email == "ana@eccar.example"  # nothing saved
+    done = _post(client, url, name="  Ana   Beispiel ", email="Ana.Beispiel@eccar.example")
+    assert done.status_code == 303 and done.headers["Location"].endswith(
+        f"/programmbuero/konten/{trainer.id}/rollen"
+    )
+    db.refresh(trainer)
+    assert (trainer.display_name, trainer.email) == ("Ana Beispiel", "ana.beispiel@eccar.example")
+    event = db.scalar(select(AuditEvent).where(AuditEvent.action == "account.update"))
+    assert (
+        event is not None
+        and event.actor_id == admin.id
+        and event.detail["changed"] == ["Name", "E-Mail-Adresse"]
+    )
+    unchanged = _post(client, url, name="Ana Beispiel", email="ana.beispiel@eccar.example")
+    assert "Es gab nichts zu ändern." in client.get(unchanged.headers["Location"]).text

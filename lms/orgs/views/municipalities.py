@@ -7,13 +7,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms.auth.models import Role
+from lms.auth.models import Role, User
 from lms.auth.services import AccountError
 from lms.config import Settings
 from lms.mail import invitation_messages, send_after_commit
-from lms.orgs.accounts import AccountRefused, NewAccount, create_account
+from lms.orgs.accounts import AccountRefused, NewAccount, create_account, update_account
 from lms.orgs.facilitators import FacilitatorRoleError
-from lms.orgs.forms import AccountForm, MunicipalityForm
+from lms.orgs.forms import AccountEditForm, AccountForm, MunicipalityForm
 from lms.orgs.models import Municipality
 from lms.orgs.municipalities import (
     MunicipalityError,
@@ -127,3 +127,40 @@ def new_account() -> ResponseReturnValue:
             return redirect(url_for("municipalities.overview"), 303)
     status = 400 if (form.errors or error) else 200
     return render_template("orgs/account_form.html", form=form, error=error), status
+
+
+@bp.route("/programmbuero/konten/<int:user_id>/bearbeiten", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_account(user_id: int) -> ResponseReturnValue:
+    """Correct the name or e-mail address of any account (audited); roles are changed on the roles page."""
+    db = get_db()
+    person = db.get(User, user_id)
+    if person is None:
+        abort(404)
+    form = AccountEditForm()
+    if not form.is_submitted():
+        form.name.data, form.email.data = person.display_name, person.email
+    error = None
+    if form.validate_on_submit():
+        settings: Settings = current_app.extensions["lms.settings"]
+        try:
+            changed = update_account(
+                db,
+                acting_user(),
+                person,
+                name=form.name.data or "",
+                email=form.email.data or "",
+                smtputf8=settings.smtp_utf8,
+            )
+        except AccountRefused as problem:
+            error = translate_error(problem)
+        else:
+            flash(
+                _("Das Konto von %(name)s ist gespeichert.") % {"name": person.display_name}
+                if changed
+                else _("Es gab nichts zu ändern."),
+                "success" if changed else "info",
+            )
+            return redirect(url_for("roles.account_roles", user_id=person.id), 303)
+    status = 400 if (form.errors or error) else 200
+    return render_template("orgs/account_edit.html", form=form, person=person, error=error), status
