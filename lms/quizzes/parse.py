@@ -23,7 +23,8 @@ from lms.markdown.structure import (
     normalise_source,
     split_sections,
 )
-from lms.quizzes.question_types import REGISTRY, type_for_answer_lines, types_for_line
+from lms.quizzes.question_types import REGISTRY, Matrix, Ordering, type_for_answer_lines, types_for_line
+from lms.quizzes.question_types.ordering import MARKER as ORDERING_MARKER
 from lms.quizzes.question_types.text_input import match_key
 from lms.quizzes.review import DEFAULT_REVIEW, REVIEW_KEYS, ReviewOptions, When
 from lms.text import N_
@@ -56,6 +57,10 @@ _SCRIPT_MESSAGE = N_(
 _SURVEY_MESSAGE = N_(
     "Das ist eine Umfrage in LiaScript-Schreibweise (ohne richtige Antwort); Umfragen gehören nicht in ein Quiz. "
     "Markieren Sie richtige Antworten mit „X“, z. B. „[(X)] Antwort“ oder „[[X]] Antwort“."
+)
+_ORDERING_ONLY = N_(
+    "„data-lms-ordering“ gilt nur für eine Reihenfolge als Matrix: Kopfzeile „[(1) (2) (3)]“, darunter je Schritt "
+    "„[ ( ) (X) ( ) ] Schritt“ mit „(X)“ an seiner Position."
 )
 _ATTEMPTS_HINT = "„max_attempts“ muss eine ganze Zahl ab 0 sein (0 = unbegrenzt)."
 
@@ -124,7 +129,13 @@ _SETTING = re.compile(
     r"""(?P<name>[A-Za-z][\w-]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?"""
 )
 #: The LiaScript settings comments this platform understands (docs/content-format.md, „Einstellungen je Frage“).
-SETTINGS = ("data-randomize", "data-max-trials", "data-solution-button", "data-lms-variants")
+SETTINGS = (
+    "data-randomize",
+    "data-max-trials",
+    "data-solution-button",
+    "data-lms-variants",
+    "data-lms-ordering",
+)
 _OFF = ("off", "false", "disable", "no")
 _ON = ("on", "true", "enable", "yes", "")
 
@@ -205,6 +216,8 @@ def _settings_comment(stem: list[str], first: int, path: str) -> tuple[int, dict
             )
         elif name == "data-lms-variants" and value:
             settings["variants"] = [variant.strip() for variant in value.split("|") if variant.strip()]
+        elif name == ORDERING_MARKER and value.lower() in _ON:
+            settings["ordering"] = True
         elif name in SETTINGS:
             problems.append(
                 Problem.of(path, first + begin, N_("Der Wert von „%(name)s“ ist ungültig."), name=name)
@@ -378,13 +391,27 @@ def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion 
     problems += split_problems
     if parts is None:
         return None, problems
-    type_name, definition, definition_problems = _definition(parts.answers, path)
+    settings = dict(parts.settings)
+    type_name: str | None
+    if settings.pop("ordering", False) and Matrix.claims([text for _, text in parts.answers]):
+        # "<!-- data-lms-ordering -->" above "[(1) (2) (3)]": an ordering LiaScript shows as a matrix quiz.
+        type_name, (definition, definition_problems) = (
+            Ordering.name,
+            Ordering.parse_matrix(parts.answers, path),
+        )
+        if not definition_problems:
+            definition_problems = [
+                Problem(path, parts.answers[0][0], m) for m in Ordering.validate(definition)
+            ]
+    else:
+        type_name, definition, definition_problems = _definition(parts.answers, path)
+        if "ordering" in parts.settings and type_name not in (None, Ordering.name):
+            definition_problems.append(Problem.of(path, raw.line, _ORDERING_ONLY))
     problems += definition_problems
     if type_name is None:
         return None, problems
     if parts.hints:
         definition["hints"] = [render_inline(hint) for hint in parts.hints]
-    settings = dict(parts.settings)
     if variants := settings.pop("variants", None):
         # "<!-- data-lms-variants="…" -->" above "[[AGG]]": further spellings in a form LiaScript keeps silent.
         if type_name == "text_input":
