@@ -62,6 +62,16 @@ _ORDERING_ONLY = N_(
     "„data-lms-ordering“ gilt nur für eine Reihenfolge als Matrix: Kopfzeile „[(1) (2) (3)]“, darunter je Schritt "
     "„[ ( ) (X) ( ) ] Schritt“ mit „(X)“ an seiner Position."
 )
+_OLD_ORDERING = N_(
+    "Hinweis: LiaScript liest „[[1]] Schritt“ als Umfrage und zeigt die Erklärung – und damit die Lösung – vor "
+    "der Antwort. Schreiben Sie die Reihenfolge als Matrix mit „<!-- data-lms-ordering -->“ darüber: Kopfzeile "
+    "„[(1) (2) (3)]“, je Schritt „[ ( ) (X) ( ) ] Schritt“ mit „(X)“ an seiner Position. Die Bewertung bleibt gleich."
+)
+_OLD_VARIANTS = N_(
+    "Hinweis: LiaScript liest „[[a | b]]“ als Umfrage und zeigt die Erklärung – und damit die Lösung – vor der "
+    'Antwort. Schreiben Sie „[[%(first)s]]“ und darüber „<!-- data-lms-variants="%(others)s" -->“. Die '
+    "Bewertung bleibt gleich."
+)
 _ATTEMPTS_HINT = "„max_attempts“ muss eine ganze Zahl ab 0 sein (0 = unbegrenzt)."
 
 
@@ -94,6 +104,9 @@ class QuizDocument:
     draw: int | None = None
     scoring: str = "all_or_nothing"
     require_reading: bool = False
+    #: Not errors: forms this platform accepts but LiaScript would show with their answer (``lms content check``
+    #: and the editor list them as „Hinweis“; publishing is not stopped).
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
 
 @dataclass
@@ -378,8 +391,10 @@ def _marker_problems(answers: list[tuple[int, str]], path: str) -> list[Problem]
     return problems
 
 
-def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion | None, list[Problem]]:
-    """One ``##`` section -> one question (None if it is too broken to build)."""
+def _parse_question(
+    raw: RawSection, key: str, path: str, warnings: list[Problem] | None = None
+) -> tuple[QuizQuestion | None, list[Problem]]:
+    """One ``##`` section -> one question (None if it is too broken to build); ``warnings`` collects hints."""
     title = raw.heading
     problems = (
         [] if title else [Problem(path, raw.line, "Die Frage hat keinen Text: „## “ ohne Überschrift.")]
@@ -407,6 +422,8 @@ def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion 
         type_name, definition, definition_problems = _definition(parts.answers, path)
         if "ordering" in parts.settings and type_name not in (None, Ordering.name):
             definition_problems.append(Problem.of(path, raw.line, _ORDERING_ONLY))
+        if warnings is not None:
+            warnings += _liascript_warnings(type_name, definition, parts.answers[0][0], path)
     problems += definition_problems
     if type_name is None:
         return None, problems
@@ -433,6 +450,18 @@ def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion 
         line=raw.line,
     )
     return question, problems
+
+
+def _liascript_warnings(
+    type_name: str | None, definition: dict[str, Any], line: int, path: str
+) -> list[Problem]:
+    """Hints for forms accepted here that LiaScript reads as a survey (showing the explanation before an answer)."""
+    if type_name == Ordering.name:
+        return [Problem.of(path, line, _OLD_ORDERING)]
+    accepted = definition.get("accepted") or []
+    if type_name == "text_input" and len(accepted) > 1:
+        return [Problem.of(path, line, _OLD_VARIANTS, first=accepted[0], others="|".join(accepted[1:]))]
+    return []
 
 
 def _intro_problems(intro: str, first_line: int, path: str) -> list[Problem]:
@@ -529,8 +558,9 @@ def parse_quiz(source: str, path: str) -> QuizDocument:
     intro, raw_sections = split_sections(body, body_line)
     problems += _intro_problems(intro, body_line, path)
     questions = []
+    warnings: list[Problem] = []
     for number, raw in enumerate(raw_sections, start=1):
-        question, question_problems = _parse_question(raw, f"q{number}", path)
+        question, question_problems = _parse_question(raw, f"q{number}", path, warnings)
         problems += question_problems
         if question is not None:
             questions.append(question)
@@ -557,4 +587,5 @@ def parse_quiz(source: str, path: str) -> QuizDocument:
         draw=draw,
         scoring=scoring,
         require_reading=require_reading,
+        warnings=tuple(warnings),
     )

@@ -145,3 +145,19 @@ def test_unknown_module_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "Kein veröffentlichtes Modul „gibtsnicht“" in result.output
+
+
+def test_content_check_hints_at_forms_liascript_shows_with_their_answer_but_passes(tmp_path: Path) -> None:
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "quizzes").mkdir()
+    (tmp_path / "modules" / "testmodul.md").write_text(f.module_source(), encoding="utf-8")
+    (tmp_path / "quizzes" / "testmodul.md").write_text(QUIZ, encoding="utf-8")
+    result = _cli("content", "check", str(tmp_path / "modules"), str(tmp_path / "quizzes"), url="sqlite://")
+    assert result.exit_code == 0, result.output
+    quiz = str(tmp_path / "quizzes" / "testmodul.md")
+    lines = QUIZ.split("\n")
+    ordering = lines.index("[[2]] Trifft die Regel Gruppen härter?") + 1
+    variants = lines.index("[[AGG | Allgemeines Gleichbehandlungsgesetz]]") + 1
+    assert f"{quiz}:{ordering}: Hinweis: LiaScript liest „[[1]] Schritt“ als Umfrage" in result.output
+    assert f"{quiz}:{variants}: Hinweis: LiaScript liest „[[a | b]]“ als Umfrage" in result.output
+    assert "Keine Probleme gefunden (2 Hinweise)." in result.output

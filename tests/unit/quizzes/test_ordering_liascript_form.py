@@ -14,7 +14,7 @@ import pytest
 from lms.authoring.liascript import liascript_course, platform_quiz_source
 from lms.markdown.problems import ContentInvalid
 from lms.quizzes.parse import parse_question, parse_quiz
-from lms.quizzes.question_types import Ordering
+from lms.quizzes.question_types import REGISTRY, Ordering, TextInput
 from tests.unit.quizzes.question_sources import FRONT_MATTER, ORDERING, PATH
 
 SAFE = (
@@ -171,12 +171,43 @@ def test_shipped_quizzes_use_only_forms_liascript_shows_without_the_answer(path:
     assert _UNSAFE.search(path.read_text(encoding="utf-8")) is None
 
 
-def test_the_editor_snippet_and_help_example_write_the_safe_form() -> None:
+def test_the_editor_snippets_and_help_examples_write_the_safe_forms() -> None:
     assert "<!-- data-lms-ordering -->" in Ordering.example
-    assert _UNSAFE.search(Ordering.example) is None
     assert parse_question(Ordering.example, "beispiel.md").type == "ordering"
+    text = parse_question(TextInput.example, "beispiel.md")
+    assert text.definition["accepted"] == ["Allgemeines Gleichbehandlungsgesetz", "AGG"]
+    for question_type in REGISTRY.values():  # the editor's toolbar inserts these examples
+        assert _UNSAFE.search(question_type.example) is None, question_type.name
+        assert parse_quiz(FRONT_MATTER + question_type.example, PATH).warnings == (), question_type.name
 
 
 def test_the_unsafe_pattern_finds_the_old_forms() -> None:
     assert _UNSAFE.search(ORDERING) and _UNSAFE.search("[[AGG | Allgemeines Gleichbehandlungsgesetz]]")
     assert not _UNSAFE.search(SAFE) and not _UNSAFE.search("[[ zwei Wochen | (zwei Monate) ]]")
+
+
+def test_the_numbered_form_still_works_but_the_check_warns_with_its_line() -> None:
+    doc = parse_quiz(FRONT_MATTER + ORDERING, PATH)
+    assert doc.questions[0].type == "ordering"  # accepted: existing files keep working
+    [warning] = doc.warnings
+    assert warning.line == _line(FRONT_MATTER + ORDERING, "[[2]] Trifft")
+    assert warning.message.startswith("Hinweis: LiaScript liest „[[1]] Schritt“ als Umfrage")
+    assert "<!-- data-lms-ordering -->" in warning.message
+    assert parse_quiz(FRONT_MATTER + SAFE, PATH).warnings == ()
+
+
+def test_text_variants_in_the_brackets_warn_and_the_comment_form_does_not() -> None:
+    old = FRONT_MATTER + "## Welches Gesetz?\n\n[[AGG | Allgemeines Gleichbehandlungsgesetz]]\n"
+    [warning] = parse_quiz(old, PATH).warnings
+    assert warning.line == _line(old, "[[AGG |")
+    assert '„[[AGG]]“ und darüber „<!-- data-lms-variants="Allgemeines Gleichbehandlungsgesetz" -->“' in (
+        warning.message
+    )
+    safe = FRONT_MATTER + (
+        '## Welches Gesetz?\n\n<!-- data-lms-variants="Allgemeines Gleichbehandlungsgesetz" -->\n[[AGG]]\n'
+    )
+    assert parse_quiz(safe, PATH).warnings == ()
+    assert parse_quiz(safe, PATH).questions[0].definition == parse_quiz(old, PATH).questions[0].definition
+    # A selection "[[a | (b)]]" is LiaScript's own quiz: no warning.
+    selection = FRONT_MATTER + "## Frist\n\nDie Frist beträgt [[ zwei Wochen | (zwei Monate) ]].\n"
+    assert parse_quiz(selection, PATH).warnings == ()
