@@ -3,6 +3,9 @@ survey with its answer); the quiz still publishes, and the LiaScript-safe matrix
 
 from __future__ import annotations
 
+import html
+import re
+
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Role
@@ -23,6 +26,11 @@ def test_editor_check_hints_at_the_old_ordering_form_without_blocking(client, db
     opened = client.post("/inhalte/testmodul/quiz/bearbeiten", data={"csrf_token": token})
     assert opened.status_code == 302
     editor = opened.headers["Location"]
+    # The toolbar button „Frage: Reihenfolge“ inserts the LiaScript-safe matrix form.
+    page = client.get(editor).text
+    snippet = re.search(r'data-snippet="([^"]*)"[^>]*>Frage: Reihenfolge<', page)
+    assert snippet is not None
+    assert "<!-- data-lms-ordering -->\n[(1) (2) (3)]\n[ ( ) (X) ( ) ]" in html.unescape(snippet.group(1))
     token = f.csrf_token(client, editor)
     source = f.quiz_source() + "\n" + NUMBERED
     answer = client.post(
@@ -31,11 +39,11 @@ def test_editor_check_hints_at_the_old_ordering_form_without_blocking(client, db
         headers={"X-CSRFToken": token},
     )
     assert answer.status_code == 200 and answer.json["problems"] == 0
-    html = answer.json["problems_html"]
+    check = answer.json["problems_html"]
     line = source.split("\n").index("[[2]] zweitens") + 1
-    assert "1 Hinweis (das Veröffentlichen ist trotzdem möglich):" in html
-    assert f'data-line="{line}"' in html and "data-lms-ordering" in html
-    assert "Keine Probleme: Der Text kann veröffentlicht werden." in html
+    assert "1 Hinweis (das Veröffentlichen ist trotzdem möglich):" in check
+    assert f'data-line="{line}"' in check and "data-lms-ordering" in check
+    assert "Keine Probleme: Der Text kann veröffentlicht werden." in check
 
     safe = client.post(
         f"{editor.rstrip('/')}/automatisch",
