@@ -93,15 +93,20 @@ def content_group() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 def content_check(paths: tuple[str, ...]) -> None:
     """Dateien prüfen (Standard: modules/ und quizzes/). Jedes Problem als datei:zeile: meldung."""
-    from lms.authoring.check import check_paths
+    from lms.authoring.check import load_paths
 
-    problems = check_paths(_paths(paths))
+    _modules, quizzes, problems = load_paths(_paths(paths))
+    # Hints (forms LiaScript would show with their answer) do not fail the check.
+    warnings = [warning for _path, quiz in quizzes for warning in quiz.warnings]
+    for warning in warnings:
+        click.echo(str(warning), err=True)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
         click.echo(f"{plural(len(problems), 'Problem', 'Probleme')} gefunden.", err=True)
         sys.exit(1)
-    click.echo("Keine Probleme gefunden.")
+    hints = f" ({plural(len(warnings), 'Hinweis', 'Hinweise')})" if warnings else ""
+    click.echo(f"Keine Probleme gefunden{hints}.")
 
 
 @content_group.command("import")

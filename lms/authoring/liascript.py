@@ -9,7 +9,8 @@ bridges so that LiaScript shows every question as a quiz and never reveals an an
   header comment: module and quiz settings as ``lms_quiz: {JSON}`` (LiaScript reads unknown header lines as
   macros and shows nothing of them);
 - an ordering (``[[1]] Schritt``, a survey in LiaScript) becomes a matrix quiz with one column per position, one
-  ``(X)`` per row: LiaScript grades it as the platform does (right only if every step is at its place);
+  ``(X)`` per row, marked ``<!-- data-lms-ordering -->``: LiaScript grades it as the platform does (right only if
+  every step is at its place), and this platform reads it back as the same ordering (the form quiz files use too);
 - a text input with variants (``[[AGG | Allgemeines …]]``, a selection without a right option in LiaScript) becomes
   ``[[AGG]]`` with the other spellings in ``<!-- data-lms-variants="…" -->``, which LiaScript keeps as an
   attribute and this platform reads as further accepted spellings.
@@ -27,6 +28,7 @@ from typing import Any
 import yaml
 
 from lms.markdown.structure import normalise_source, split_sections
+from lms.quizzes.question_types.ordering import MARKER as ORDERING_MARKER
 
 QUIZ_HEADING = "## Quiz"
 _FRONT = re.compile(r"\A---\n(?P<yaml>.*?)\n---[ \t]*\n", re.DOTALL)
@@ -50,11 +52,12 @@ def _one_line(text: str) -> str:
 
 
 def _ordering_as_matrix(body: str) -> str:
-    """``[[n]] step`` lines → a LiaScript matrix, columns 1 … n, the step's position marked ``(X)``."""
+    """``[[n]] step`` lines → a LiaScript matrix, columns 1 … n, the step's position marked ``(X)``, under the
+    settings comment ``<!-- data-lms-ordering -->`` (added to a settings comment already there)."""
     lines = body.split("\n")
     steps = [(i, m) for i, line in enumerate(lines) if (m := _ORDERING_LINE.fullmatch(line)) is not None]
     if len(steps) < 2:
-        return body
+        return body  # already a matrix (the form quiz files may use), or no ordering at all
     count = len(steps)
     header = "[" + " ".join(f"({n})" for n in range(1, count + 1)) + "]"
     rows = []
@@ -62,7 +65,14 @@ def _ordering_as_matrix(body: str) -> str:
         cells = " ".join("(X)" if n == int(match["n"]) else "( )" for n in range(1, count + 1))
         rows.append(f"[ {cells} ] {match['text'].strip()}")
     first, last = steps[0][0], steps[-1][0]
-    return "\n".join([*lines[:first], header, *rows, *lines[last + 1 :]])
+    above = lines[:first]
+    filled = [i for i, line in enumerate(above) if line.strip()]
+    if filled and above[filled[-1]].rstrip().endswith("-->"):
+        comment = above[filled[-1]].rstrip()
+        above[filled[-1]] = f"{comment[:-3].rstrip()} {ORDERING_MARKER} -->"
+    else:
+        above.append(f"<!-- {ORDERING_MARKER} -->")
+    return "\n".join([*above, header, *rows, *lines[last + 1 :]])
 
 
 def _variants_as_comment(body: str) -> str:

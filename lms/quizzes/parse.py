@@ -23,7 +23,8 @@ from lms.markdown.structure import (
     normalise_source,
     split_sections,
 )
-from lms.quizzes.question_types import REGISTRY, type_for_answer_lines, types_for_line
+from lms.quizzes.question_types import REGISTRY, Matrix, Ordering, type_for_answer_lines, types_for_line
+from lms.quizzes.question_types.ordering import MARKER as ORDERING_MARKER
 from lms.quizzes.question_types.text_input import match_key
 from lms.quizzes.review import DEFAULT_REVIEW, REVIEW_KEYS, ReviewOptions, When
 from lms.text import N_
@@ -57,6 +58,20 @@ _SURVEY_MESSAGE = N_(
     "Das ist eine Umfrage in LiaScript-Schreibweise (ohne richtige Antwort); Umfragen gehören nicht in ein Quiz. "
     "Markieren Sie richtige Antworten mit „X“, z. B. „[(X)] Antwort“ oder „[[X]] Antwort“."
 )
+_ORDERING_ONLY = N_(
+    "„data-lms-ordering“ gilt nur für eine Reihenfolge als Matrix: Kopfzeile „[(1) (2) (3)]“, darunter je Schritt "
+    "„[ ( ) (X) ( ) ] Schritt“ mit „(X)“ an seiner Position."
+)
+_OLD_ORDERING = N_(
+    "Hinweis: LiaScript liest „[[1]] Schritt“ als Umfrage und zeigt die Erklärung – und damit die Lösung – vor "
+    "der Antwort. Schreiben Sie die Reihenfolge als Matrix mit „<!-- data-lms-ordering -->“ darüber: Kopfzeile "
+    "„[(1) (2) (3)]“, je Schritt „[ ( ) (X) ( ) ] Schritt“ mit „(X)“ an seiner Position. Die Bewertung bleibt gleich."
+)
+_OLD_VARIANTS = N_(
+    "Hinweis: LiaScript liest „[[a | b]]“ als Umfrage und zeigt die Erklärung – und damit die Lösung – vor der "
+    'Antwort. Schreiben Sie „[[%(first)s]]“ und darüber „<!-- data-lms-variants="%(others)s" -->“. Die '
+    "Bewertung bleibt gleich."
+)
 _ATTEMPTS_HINT = "„max_attempts“ muss eine ganze Zahl ab 0 sein (0 = unbegrenzt)."
 
 
@@ -89,6 +104,9 @@ class QuizDocument:
     draw: int | None = None
     scoring: str = "all_or_nothing"
     require_reading: bool = False
+    #: Not errors: forms this platform accepts but LiaScript would show with their answer (``lms content check``
+    #: and the editor list them as „Hinweis“; publishing is not stopped).
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
 
 @dataclass
@@ -124,7 +142,13 @@ _SETTING = re.compile(
     r"""(?P<name>[A-Za-z][\w-]*)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'>]+)))?"""
 )
 #: The LiaScript settings comments this platform understands (docs/content-format.md, „Einstellungen je Frage“).
-SETTINGS = ("data-randomize", "data-max-trials", "data-solution-button", "data-lms-variants")
+SETTINGS = (
+    "data-randomize",
+    "data-max-trials",
+    "data-solution-button",
+    "data-lms-variants",
+    "data-lms-ordering",
+)
 _OFF = ("off", "false", "disable", "no")
 _ON = ("on", "true", "enable", "yes", "")
 
@@ -205,6 +229,8 @@ def _settings_comment(stem: list[str], first: int, path: str) -> tuple[int, dict
             )
         elif name == "data-lms-variants" and value:
             settings["variants"] = [variant.strip() for variant in value.split("|") if variant.strip()]
+        elif name == ORDERING_MARKER and value.lower() in _ON:
+            settings["ordering"] = True
         elif name in SETTINGS:
             problems.append(
                 Problem.of(path, first + begin, N_("Der Wert von „%(name)s“ ist ungültig."), name=name)
@@ -365,8 +391,10 @@ def _marker_problems(answers: list[tuple[int, str]], path: str) -> list[Problem]
     return problems
 
 
-def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion | None, list[Problem]]:
-    """One ``##`` section -> one question (None if it is too broken to build)."""
+def _parse_question(
+    raw: RawSection, key: str, path: str, warnings: list[Problem] | None = None
+) -> tuple[QuizQuestion | None, list[Problem]]:
+    """One ``##`` section -> one question (None if it is too broken to build); ``warnings`` collects hints."""
     title = raw.heading
     problems = (
         [] if title else [Problem(path, raw.line, "Die Frage hat keinen Text: „## “ ohne Überschrift.")]
@@ -378,13 +406,29 @@ def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion 
     problems += split_problems
     if parts is None:
         return None, problems
-    type_name, definition, definition_problems = _definition(parts.answers, path)
+    settings = dict(parts.settings)
+    type_name: str | None
+    if settings.pop("ordering", False) and Matrix.claims([text for _, text in parts.answers]):
+        # "<!-- data-lms-ordering -->" above "[(1) (2) (3)]": an ordering LiaScript shows as a matrix quiz.
+        type_name, (definition, definition_problems) = (
+            Ordering.name,
+            Ordering.parse_matrix(parts.answers, path),
+        )
+        if not definition_problems:
+            definition_problems = [
+                Problem(path, parts.answers[0][0], m) for m in Ordering.validate(definition)
+            ]
+    else:
+        type_name, definition, definition_problems = _definition(parts.answers, path)
+        if "ordering" in parts.settings and type_name not in (None, Ordering.name):
+            definition_problems.append(Problem.of(path, raw.line, _ORDERING_ONLY))
+        if warnings is not None:
+            warnings += _liascript_warnings(type_name, definition, parts.answers[0][0], path)
     problems += definition_problems
     if type_name is None:
         return None, problems
     if parts.hints:
         definition["hints"] = [render_inline(hint) for hint in parts.hints]
-    settings = dict(parts.settings)
     if variants := settings.pop("variants", None):
         # "<!-- data-lms-variants="…" -->" above "[[AGG]]": further spellings in a form LiaScript keeps silent.
         if type_name == "text_input":
@@ -406,6 +450,18 @@ def _parse_question(raw: RawSection, key: str, path: str) -> tuple[QuizQuestion 
         line=raw.line,
     )
     return question, problems
+
+
+def _liascript_warnings(
+    type_name: str | None, definition: dict[str, Any], line: int, path: str
+) -> list[Problem]:
+    """Hints for forms accepted here that LiaScript reads as a survey (showing the explanation before an answer)."""
+    if type_name == Ordering.name:
+        return [Problem.of(path, line, _OLD_ORDERING)]
+    accepted = definition.get("accepted") or []
+    if type_name == "text_input" and len(accepted) > 1:
+        return [Problem.of(path, line, _OLD_VARIANTS, first=accepted[0], others="|".join(accepted[1:]))]
+    return []
 
 
 def _intro_problems(intro: str, first_line: int, path: str) -> list[Problem]:
@@ -502,8 +558,9 @@ def parse_quiz(source: str, path: str) -> QuizDocument:
     intro, raw_sections = split_sections(body, body_line)
     problems += _intro_problems(intro, body_line, path)
     questions = []
+    warnings: list[Problem] = []
     for number, raw in enumerate(raw_sections, start=1):
-        question, question_problems = _parse_question(raw, f"q{number}", path)
+        question, question_problems = _parse_question(raw, f"q{number}", path, warnings)
         problems += question_problems
         if question is not None:
             questions.append(question)
@@ -530,4 +587,5 @@ def parse_quiz(source: str, path: str) -> QuizDocument:
         draw=draw,
         scoring=scoring,
         require_reading=require_reading,
+        warnings=tuple(warnings),
     )

@@ -109,12 +109,15 @@ def test_liascript_export_is_one_course_with_header_text_and_quiz_of_the_same_me
     # The module text and the quiz, its questions one level below "## Quiz".
     assert "\n## Quiz\n" in rest and "### Welche Rechtsquelle regelt was?" in rest
     # Ordering as a LiaScript matrix with one column per position; text variants silent in a comment.
-    assert "[(1) (2) (3)]\n[ ( ) (X) ( ) ] Trifft die Regel Gruppen härter?" in rest
+    assert (
+        "<!-- data-lms-ordering -->\n[(1) (2) (3)]\n[ ( ) (X) ( ) ] Trifft die Regel Gruppen härter?" in rest
+    )
     assert '<!-- data-lms-variants="Allgemeines Gleichbehandlungsgesetz" -->\n[[AGG]]' in rest
     # No question is written as a LiaScript survey, so no explanation is shown before an answer.
     assert SURVEY.search(rest.split("\n## Quiz\n", 1)[1]) is None
 
-    # Read back by this platform: same settings, same types and correct answers (ordering → matrix, same order).
+    # Read back by this platform: same settings, same types and correct answers; the matrix under
+    # "<!-- data-lms-ordering -->" is the same ordering again, with the very same definition.
     back = platform_quiz_source(course)
     doc = parse_quiz(back, "quizzes/testmodul.md")
     assert (doc.pass_mark, doc.max_attempts, doc.scoring, str(doc.review.right_answer)) == (
@@ -124,9 +127,9 @@ def test_liascript_export_is_one_course_with_header_text_and_quiz_of_the_same_me
         "never",
     )
     original, again = _meaning(QUIZ), _meaning(back)
-    assert again[2] == ("matrix", ("a:b", "b:a", "c:c"))  # step "2" in column 2, step "1" in column 1 …
-    assert original[2] == ("ordering", ("b", "a", "c"))  # … the same order: b, a, c
-    assert [m for i, m in enumerate(again) if i != 2] == [m for i, m in enumerate(original) if i != 2]
+    assert again == original and again[2] == ("ordering", ("b", "a", "c"))
+    before = parse_quiz(QUIZ, "quizzes/testmodul.md").questions[2].definition
+    assert doc.questions[2].definition == before
     text = parse_quiz(back, "quizzes/testmodul.md").questions[1]
     assert text.definition["accepted"] == ["AGG", "Allgemeines Gleichbehandlungsgesetz"]
     assert doc.questions[5].definition["hints"] and doc.questions[5].definition["settings"] == {
@@ -142,3 +145,19 @@ def test_unknown_module_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "Kein veröffentlichtes Modul „gibtsnicht“" in result.output
+
+
+def test_content_check_hints_at_forms_liascript_shows_with_their_answer_but_passes(tmp_path: Path) -> None:
+    (tmp_path / "modules").mkdir()
+    (tmp_path / "quizzes").mkdir()
+    (tmp_path / "modules" / "testmodul.md").write_text(f.module_source(), encoding="utf-8")
+    (tmp_path / "quizzes" / "testmodul.md").write_text(QUIZ, encoding="utf-8")
+    result = _cli("content", "check", str(tmp_path / "modules"), str(tmp_path / "quizzes"), url="sqlite://")
+    assert result.exit_code == 0, result.output
+    quiz = str(tmp_path / "quizzes" / "testmodul.md")
+    lines = QUIZ.split("\n")
+    ordering = lines.index("[[2]] Trifft die Regel Gruppen härter?") + 1
+    variants = lines.index("[[AGG | Allgemeines Gleichbehandlungsgesetz]]") + 1
+    assert f"{quiz}:{ordering}: Hinweis: LiaScript liest „[[1]] Schritt“ als Umfrage" in result.output
+    assert f"{quiz}:{variants}: Hinweis: LiaScript liest „[[a | b]]“ als Umfrage" in result.output
+    assert "Keine Probleme gefunden (2 Hinweise)." in result.output

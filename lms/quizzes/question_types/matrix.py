@@ -27,6 +27,28 @@ _HEADER_CELL = re.compile(r"\[(?P<a>[^\[\]]*)\]|\((?P<b>[^()]*)\)")
 _ROW = re.compile(r"\[(?P<cells>[ \t]+(?:[\[(][ Xx]?[\])][ \t]*)+)\][ \t]*(?P<text>.*)")
 _ROW_CELL = re.compile(r"(?P<open>[\[(])(?P<mark>[ Xx]?)[\])]")
 MAX_ROWS = 20
+
+
+def header_labels(line: str) -> list[str]:
+    """The column labels of a header line ``[(1) (2) [c]]`` (at least two), or [] if the line is no header."""
+    match = _HEADER.fullmatch(line.strip())
+    cells = list(_HEADER_CELL.finditer(match["cells"])) if match else []
+    return (
+        [(cell["a"] if cell["a"] is not None else cell["b"]).strip() for cell in cells]
+        if len(cells) >= 2
+        else []
+    )
+
+
+def row_cells(line: str) -> tuple[list[tuple[str, bool]], str] | None:
+    """A row ``[ ( ) (X) ] text`` as ([(opening bracket, marked)], text), or None if the line is no row."""
+    match = _ROW.fullmatch(line)
+    if match is None:
+        return None
+    cells = [(cell["open"], bool(cell["mark"].strip())) for cell in _ROW_CELL.finditer(match["cells"])]
+    return cells, match["text"].strip()
+
+
 MAX_COLUMNS = 8
 
 

@@ -1,4 +1,9 @@
-"""Ordering: steps ``[[1]] …``, ``[[2]] …`` that learners put back into the right order."""
+"""Ordering: steps that learners put back into the right order.
+
+Written as a LiaScript matrix with one column per position under ``<!-- data-lms-ordering -->`` (LiaScript shows it
+as a matrix quiz and reveals nothing before an answer), or in the older form ``[[1]] …``, ``[[2]] …`` (a survey in
+LiaScript, which shows the explanation first). Both give the same definition.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,25 @@ from lms.errors import Terms
 from lms.markdown.problems import Problem
 from lms.markdown.render import render_inline
 from lms.quizzes.question_types.base import QuestionType, ResponseInvalid, letter_id, text_list
+from lms.quizzes.question_types.matrix import header_labels, row_cells
 from lms.text import N_
 
 MIN_STEPS = 3
 #: More steps than this cannot be compared on one screen (and every select would list them all).
 MAX_STEPS = 10
 _LINE = re.compile(r"\[\[[ \t]*(?P<position>[0-9]{1,3})[ \t]*\]\](?P<text>.*)")
+#: The settings comment that marks a matrix with the columns 1 … n as an ordering (the form LiaScript reads safely).
+MARKER = "data-lms-ordering"
+_MATRIX_HEADER = N_(
+    "Eine Reihenfolge als Matrix („<!-- data-lms-ordering -->“) beginnt mit der Kopfzeile „[(1) (2) (3)]“: je "
+    "Schritt eine Spalte, nummeriert von 1 an."
+)
+_MATRIX_COLUMNS = N_(
+    "Die Kopfzeile hat %(columns)s Spalten, die Reihenfolge %(steps)s Schritte; je Schritt eine Spalte."
+)
+_MATRIX_ROW = N_(
+    "Jeder Schritt braucht genau ein „(X)“ in der Spalte seiner Position, z. B. „[ ( ) (X) ( ) ] zweiter Schritt“."
+)
 
 
 def _numbers(positions: list[int]) -> str:
@@ -29,23 +47,27 @@ def _numbers(positions: list[int]) -> str:
 
 
 class Ordering(QuestionType):
-    """Lines ``[[n]] Schritt`` numbering the correct order 1 … n (n from 3 to 10), in any file order."""
+    """Steps numbering the correct order 1 … n (n from 3 to 10), in any file order: matrix rows or ``[[n]] Schritt``."""
 
     name = "ordering"
     label = N_("Reihenfolge")
     syntax = "„[[1]] erster Schritt“ / „[[2]] zweiter Schritt“"
     help_text = N_(
-        "Lernende bringen drei bis zehn Schritte in die richtige Reihenfolge: je Schritt eine Zeile "
-        "„[[1]] erster Schritt“, „[[2]] zweiter Schritt“ … (jede Nummer genau einmal, die Zeilen in beliebiger "
-        "Reihenfolge). Die Schritte erscheinen gemischt, nie schon richtig geordnet; wie bei der Mehrfachauswahl "
+        "Lernende bringen drei bis zehn Schritte in die richtige Reihenfolge. Schreiben Sie die Frage als Matrix "
+        "mit einer Spalte je Position und „<!-- data-lms-ordering -->“ darüber: Kopfzeile „[(1) (2) (3)]“, darunter "
+        "je Schritt eine Zeile mit „(X)“ an seiner Position, die Zeilen in beliebiger Reihenfolge. So zeigt auch "
+        "LiaScript die Frage als Quiz, ohne die Lösung vorab zu verraten; die ältere Form „[[1]] erster Schritt“ "
+        "gilt weiter. Die Schritte erscheinen gemischt, nie schon richtig geordnet; wie bei der Mehrfachauswahl "
         "zählt die Frage nur als richtig, wenn alle Schritte an der richtigen Stelle stehen."
     )
     example = """\
 ## In welcher Reihenfolge gehen Sie vor, wenn Sie ein Antragsformular auf Benachteiligungen prüfen?
 
-[[2]] Das Formular im Team mit den Prüffragen der Checkliste durchgehen
-[[1]] Das Formular auswählen und ein konkretes Ziel für die Prüfung festlegen
-[[3]] Festhalten, was geändert wurde, warum, und wie die Wirkung überprüft wird
+<!-- data-lms-ordering -->
+[(1) (2) (3)]
+[ ( ) (X) ( ) ] Das Formular im Team mit den Prüffragen der Checkliste durchgehen
+[ (X) ( ) ( ) ] Das Formular auswählen und ein konkretes Ziel für die Prüfung festlegen
+[ ( ) ( ) (X) ] Festhalten, was geändert wurde, warum, und wie die Wirkung überprüft wird
 ***
 Erst die Routine und das Ziel wählen, dann gemeinsam prüfen, zuletzt die Änderungen und ihre Überprüfung
 festhalten.
@@ -86,6 +108,40 @@ festhalten.
                 first_line[position] = line_number
             steps.append({"id": letter_id(len(steps)), "html": render_inline(text), "position": position})
         return {"steps": steps}, problems
+
+    @classmethod
+    def parse_matrix(
+        cls, answer_lines: list[tuple[int, str]], path: str
+    ) -> tuple[dict[str, Any], list[Problem]]:
+        """The form LiaScript reads safely: a matrix ``[(1) (2) (3)]`` under ``<!-- data-lms-ordering -->``, one row
+        ``[ ( ) (X) ( ) ] Schritt`` per step with its position marked. The same definition as ``[[2]] Schritt``."""
+        (header_line, header), rows = answer_lines[0], answer_lines[1:]
+        labels = header_labels(header)
+        if not labels or labels != [str(number) for number in range(1, len(labels) + 1)]:
+            return {"steps": []}, [Problem.of(path, header_line, _MATRIX_HEADER)]
+        problems: list[Problem] = []
+        if len(labels) != len(rows):
+            problems.append(
+                Problem.of(path, header_line, _MATRIX_COLUMNS, columns=len(labels), steps=len(rows))
+            )
+        steps: list[tuple[int, str]] = []
+        for line_number, line in rows:
+            row = row_cells(line)
+            marked = [
+                n for n, (bracket, mark) in enumerate(row[0] if row else [], 1) if mark and bracket == "("
+            ]
+            if row is None or len(marked) != 1 or any(bracket != "(" for bracket, _ in row[0]):
+                problems.append(Problem.of(path, line_number, _MATRIX_ROW))
+            elif len(row[0]) != len(labels):
+                message = N_("Die Zeile hat %(cells)s Felder, die Kopfzeile %(columns)s Spalten.")
+                problems.append(
+                    Problem.of(path, line_number, message, cells=len(row[0]), columns=len(labels))
+                )
+            else:
+                steps.append((line_number, f"[[{marked[0]}]] {row[1]}"))
+        if problems:
+            return {"steps": []}, problems
+        return cls.parse(steps, path)
 
     @classmethod
     def validate(cls, definition: dict[str, Any]) -> list[str]:

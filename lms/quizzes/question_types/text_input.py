@@ -51,14 +51,17 @@ class TextInput(QuestionType):
     syntax = "„[[Antwort]]“ / „[[Antwort | andere Schreibweise]]“"
     help_text = N_(
         "Lernende tippen eine kurze Antwort (höchstens 200 Zeichen) in ein Textfeld: eine Zeile „[[Antwort]]“, "
-        "weitere richtige Schreibweisen getrennt durch „|“. Groß- und Kleinschreibung, mehrfache Leerzeichen, "
+        'weitere richtige Schreibweisen direkt darüber in „<!-- data-lms-variants="AGG|Gleichbehandlungsgesetz" -->“ '
+        "(getrennt durch „|“). Die ältere Form „[[Antwort | Schreibweise]]“ gilt weiter, LiaScript liest sie aber "
+        "als Umfrage und zeigt die Lösung vorab. Groß- und Kleinschreibung, mehrfache Leerzeichen, "
         "Anführungszeichen und Satzzeichen am Anfang oder Ende zählen nicht; Tippfehler, Umlaute (ä ≠ ae) und "
         "Satzzeichen im Inneren schon – nennen Sie gängige Schreibweisen deshalb als Varianten."
     )
     example = """\
 ## Welches Gesetz setzt seit 2006 mehrere EU-Richtlinien gegen Diskriminierung in deutsches Recht um?
 
-[[Allgemeines Gleichbehandlungsgesetz | AGG]]
+<!-- data-lms-variants="AGG" -->
+[[Allgemeines Gleichbehandlungsgesetz]]
 ***
 Das Allgemeine Gleichbehandlungsgesetz (AGG) setzt unter anderem die Antirassismusrichtlinie 2000/43/EG um.
 ***
