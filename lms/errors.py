@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from lms import time as clock
 from lms.text import N_
 
 
@@ -471,10 +473,16 @@ class ServiceError(Exception):
         super().__init__(self.render())
 
     def render(
-        self, gettext: Callable[[str], str] | None = None, ngettext: Callable[..., str] | None = None
+        self,
+        gettext: Callable[[str], str] | None = None,
+        ngettext: Callable[..., str] | None = None,
+        day: Callable[[date], str] | None = None,
     ) -> str:
-        """The text, translated by ``gettext``/``ngettext`` if given, else the German source."""
-        return render_message(MESSAGES[self.code], self.params, gettext, ngettext)
+        """The text, translated by ``gettext``/``ngettext`` if given, else the German source.
+
+        Calendar days among the parameters are written by ``day`` (the reader's format), else as 31.12.2026.
+        """
+        return render_message(MESSAGES[self.code], self.params, gettext, ngettext, day)
 
 
 def render_message(
@@ -482,9 +490,10 @@ def render_message(
     params: Mapping[str, Any],
     gettext: Callable[[str], str] | None = None,
     ngettext: Callable[..., str] | None = None,
+    day: Callable[[date], str] | None = None,
 ) -> str:
     """One catalogue entry with its parameters, in German or through the given translation functions."""
-    params = {key: _parameter(value, gettext) for key, value in params.items()}
+    params = {key: _parameter(value, gettext, day) for key, value in params.items()}
     if isinstance(message, Plural):
         count = int(params[message.count])
         if ngettext is not None:
@@ -496,10 +505,14 @@ def render_message(
     return text % params  # always formatted, so a literal „%%“ reads „%“ with or without parameters
 
 
-def _parameter(value: Any, gettext: Callable[[str], str] | None) -> Any:
+def _parameter(
+    value: Any, gettext: Callable[[str], str] | None, day: Callable[[date], str] | None = None
+) -> Any:
     def word(text: str) -> str:
         return gettext(text) if gettext and isinstance(text, Term) else str(text)
 
+    if isinstance(value, date):
+        return day(value) if day else clock.fixed_date(value)
     if isinstance(value, Term):
         return word(value)
     if isinstance(value, Terms):
@@ -525,4 +538,4 @@ def translate(error: ServiceError, locale: str = "de") -> str:
     if locale == "de":
         return error.render()
     catalogue = _catalogue(locale)
-    return error.render(catalogue.gettext, catalogue.ngettext)
+    return error.render(catalogue.gettext, catalogue.ngettext, lambda value: clock.format_date(value, locale))

@@ -6,9 +6,14 @@ translates it with ``_()``. Actions without a description are shown with a neutr
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from lms import time as clock
 from lms.audit.models import AuditEvent
 from lms.text import N_
 
@@ -32,13 +37,32 @@ CATEGORIES = (
     Category(
         "roles",
         N_("Konten und Rollen"),
-        ("role.", "user.", "staff.", "mfa.reset", "invitation.", "password_reset."),
+        ("role.", "user.", "staff.", "invitation.", "password_reset."),
     ),
+    Category("security", N_("Anmeldung und Sicherheit"), ("mfa.", "password.", "api_token.")),
     Category("targets", N_("Programmziele und Schulungspläne"), ("period.", "plan.")),
     Category("certificates", N_("Zertifikate"), ("certificate.",)),
+    Category("workshops", N_("Veranstaltungen, Termine und Netzwerk"), ("session.", "planned.", "network.")),
+    Category(
+        "municipalities",
+        N_("Kommunen, Organisationen und Praxisbeispiele"),
+        ("municipality.", "organisation.", "practice."),
+    ),
+    Category("funding", N_("Fördermittel und Maßnahmen"), ("funding.",)),
+    Category("documents", N_("Dokumente und Konsultationen"), ("document.", "consultation.")),
+    Category("barriers", N_("Barrieremeldungen"), ("barrier_report.",)),
+    Category("jobs", N_("Hintergrundaufträge"), ("job.",)),
 )
 CATEGORY_BY_KEY = {c.key: c for c in CATEGORIES}
 CONTENT_PREFIXES = tuple(p for c in CATEGORIES if c.content for p in c.prefixes)
+#: A calendar day as events store it (2026-12-31); shown in the reader's format.
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
+
+
+def category_of(action: str) -> Category | None:
+    """The category an action is filtered and shown under (None: not shown in the log)."""
+    return next((c for c in CATEGORIES if action.startswith(c.prefixes)), None)
+
 
 _DESCRIPTIONS: dict[str, str] = {
     "content.publish": N_("Modul „%(slug)s“ in Version %(version)s veröffentlicht (%(change)s)."),
@@ -70,7 +94,22 @@ _DESCRIPTIONS: dict[str, str] = {
     "user.create": N_("Konto angelegt."),
     "user.deactivate": N_("Konto deaktiviert."),
     "user.reactivate": N_("Konto wieder aktiviert."),
+    "user.reminders": N_("Eigene Einstellungen für Erinnerungen geändert."),
     "staff.import": N_("Beschäftigtenliste „%(file)s“ übernommen."),
+    "staff.save": N_("Angaben einer Person in der Beschäftigtenliste geändert."),
+    "staff.bulk_deactivate": N_("Mehrere Konten auf einmal deaktiviert (Anzahl: %(count)s)."),
+    "mfa.confirmed": N_("Zweiten Faktor (Authenticator-App) eingerichtet."),
+    "mfa.recovery_code_used": N_("Mit einem Wiederherstellungscode angemeldet."),
+    "mfa.passkey_added": N_("Passkey „%(name)s“ hinzugefügt."),
+    "mfa.passkey_removed": N_("Passkey „%(name)s“ entfernt."),
+    "mfa.passkey_sign_count": N_(
+        "Auffälliger Zähler beim Passkey „%(passkey)s“ (gespeichert %(stored)s, gemeldet %(received)s); "
+        "der Passkey wurde vielleicht kopiert."
+    ),
+    "password.change": N_("Eigenes Passwort geändert."),
+    "api_token.create": N_("API-Schlüssel %(object)s angelegt."),
+    "api_token.revoke": N_("API-Schlüssel %(object)s widerrufen."),
+    "api_token.revoke_all": N_("Alle API-Schlüssel einer Person widerrufen."),
     "mfa.reset": N_("Zweiten Faktor einer Person zurückgesetzt."),
     "invitation.create": N_("Einladung verschickt."),
     "invitation.accept": N_("Einladung angenommen."),
@@ -83,10 +122,41 @@ _DESCRIPTIONS: dict[str, str] = {
     "plan.remove": N_("Modul aus einem Schulungsplan entfernt."),
     "certificate.issue": N_("Zertifikat %(object)s ausgestellt."),
     "certificate.revoke": N_("Zertifikat %(object)s widerrufen."),
+    "session.record": N_("Veranstaltung %(object)s erfasst."),
+    "session.withdraw": N_("Veranstaltung %(object)s zurückgenommen."),
     "session.correct": N_("Veranstaltung %(object)s korrigiert: %(summary)s."),
+    "session.names_delete": N_("Namensliste der Veranstaltung %(object)s gelöscht."),
     "planned.schedule": N_("Termin %(object)s geplant."),
+    "planned.change": N_("Termin %(object)s geändert."),
+    "planned.call_off": N_("Termin %(object)s abgesagt."),
+    "planned.register": N_("Zum Termin %(object)s angemeldet."),
+    "planned.cancel_registration": N_("Anmeldung zum Termin %(object)s zurückgezogen."),
+    # Network membership is Art. 9 data: these sentences never name the member (the events hold no name either).
     "network.member_add": N_("Ein Mitglied in das Netzwerk der Kommune %(object)s aufgenommen."),
     "network.member_remove": N_("Ein Mitglied aus dem Netzwerk der Kommune %(object)s entfernt."),
+    "municipality.create": N_("Kommune „%(name)s“ angelegt."),
+    "municipality.update": N_("Name oder Bundesland der Kommune %(object)s geändert."),
+    "municipality.state_set": N_("Bundesland der Kommune %(object)s gesetzt."),
+    "organisation.saved": N_("Migrantenorganisation %(object)s gespeichert."),
+    "organisation.deleted": N_("Migrantenorganisation %(object)s gelöscht."),
+    "practice.saved": N_("Praxisbeispiel %(object)s gespeichert."),
+    "practice.deleted": N_("Praxisbeispiel „%(title)s“ gelöscht."),
+    "funding.granted": N_("Fördersumme für den Zeitraum „%(period)s“ festgelegt (%(after)s)."),
+    "funding.imported": N_("Maßnahmenliste „%(filename)s“ übernommen."),
+    "funding.measure_added": N_("Maßnahme erfasst (%(amount)s)."),
+    "funding.measure_deleted": N_("Maßnahme vom %(occurred_on)s gelöscht (%(amount)s)."),
+    "document.publish": N_("Dokument „%(slug)s“ in Version %(version)s veröffentlicht."),
+    "consultation.open": N_(
+        "Konsultation zu „%(slug)s“ (Version %(version)s) angesetzt: %(opens_on)s bis %(closes_on)s."
+    ),
+    "consultation.change": N_(
+        "Zeitraum der Konsultation zu „%(slug)s“ (Version %(version)s) geändert: %(opens_on)s bis %(closes_on)s."
+    ),
+    "consultation.close": N_("Konsultation zu „%(slug)s“ (Version %(version)s) beendet."),
+    "consultation.answer": N_("Stellungnahme in einer Konsultation abgegeben."),
+    "barrier_report.create": N_("Barriere gemeldet (Meldung %(object)s)."),
+    "barrier_report.status": N_("Bearbeitungsstand der Barrieremeldung %(object)s geändert."),
+    "job.retry": N_("Hintergrundauftrag %(object)s erneut gestartet."),
 }
 _UNKNOWN = N_("Aktion „%(action)s“.")
 _CHANGE_KINDS = {"material": N_("inhaltlich"), "editorial": N_("redaktionell")}
@@ -115,8 +185,13 @@ def describe(event: AuditEvent) -> Description:
         object=event.object_id,
         action=event.action,
     )
+    for key, value in list(params.items()):
+        if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+            with contextlib.suppress(ValueError):
+                params[key] = date.fromisoformat(value)
     files = detail.get("files")
-    params["count"] = len(files) if isinstance(files, list) else "?"
+    if isinstance(files, list):
+        params["count"] = len(files)
     if "change_kind" in detail:
         params["change"] = _CHANGE_KINDS.get(str(detail["change_kind"]), str(detail["change_kind"]))
     text = _DESCRIPTIONS.get(event.action, _UNKNOWN)
@@ -128,9 +203,35 @@ def describe(event: AuditEvent) -> Description:
     )
 
 
-def render(description: Description, translate: Any) -> str:
-    """The sentence in the request's language (``translate`` is the request's gettext)."""
-    params = _Defaulting(description.params)
+def _days_written(text: str, day: Callable[[date], str]) -> str:
+    """Calendar days inside a summary („held_on: 2026-03-01 → 2026-03-02“) in the reader's format."""
+
+    def one(found: re.Match[str]) -> str:
+        try:
+            return day(date.fromisoformat(found.group(0)))
+        except ValueError:
+            return found.group(0)
+
+    return _ISO_DAY.sub(one, text)
+
+
+def render(description: Description, translate: Any, day: Callable[[date], str] | None = None) -> str:
+    """The sentence in the request's language (``translate`` is the request's gettext).
+
+    Calendar days are written by ``day`` (the page passes the reader's format: „Dec 31, 2026“); without it in the
+    fixed German format (31.12.2026).
+    """
+    write = day or clock.fixed_date
+    params = _Defaulting(
+        {
+            key: write(value)
+            if isinstance(value, date)
+            else _days_written(value, write)
+            if key == "summary" and isinstance(value, str)
+            else value
+            for key, value in description.params.items()
+        }
+    )
     if "change" in params:
         params["change"] = translate(params["change"])
     try:

@@ -7,6 +7,7 @@ name, or the municipality is renamed. ``layout`` names the PDF layout the snapsh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, TypedDict
@@ -144,23 +145,28 @@ FIELD_LABELS = {
 }
 
 
-def describe(snapshot: Snapshot | dict[str, Any]) -> list[tuple[str, str]]:
-    """(field, text) of what the certificate shows, in order: one source for the verification page and the CLI."""
+def describe(
+    snapshot: Snapshot | dict[str, Any], day: Callable[[date], str] = clock.fixed_date
+) -> list[tuple[str, str]]:
+    """(field, text) of what the certificate shows, in order: one source for the verification page and the CLI.
+
+    Days are written by ``day``: as printed (31.12.2026) by default, in the reader's format on web pages.
+    """
     lines = [("holder_name", snapshot["holder_name"])]
     if snapshot.get("municipality_name"):
         lines.append(("municipality_name", snapshot["municipality_name"]))
     if snapshot["kind"] == CertificateKind.COMPLETION:
         lines.append(("module", snapshot["title"]))
         lines.append(("version_label", snapshot.get("version_label") or "–"))
-        lines.append(("completed_on", clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))))
+        lines.append(("completed_on", day(date.fromisoformat(snapshot["awarded_on"]))))
         if snapshot.get("valid_until"):
-            lines.append(("valid_until", clock.fixed_date(date.fromisoformat(snapshot["valid_until"]))))
+            lines.append(("valid_until", day(date.fromisoformat(snapshot["valid_until"]))))
     else:
         lines.append(("training", snapshot["title"]))
-        lines.append(("attended_on", clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))))
+        lines.append(("attended_on", day(date.fromisoformat(snapshot["awarded_on"]))))
     if snapshot.get("duration_minutes"):
         lines.append(("duration", f"{snapshot['duration_minutes']} Minuten"))
     lines.append(("mode", MODE_LABELS.get(snapshot["mode"], snapshot["mode"])))
     lines.append(("issuer", snapshot["issuer"]["name"]))
-    lines.append(("issued_on", clock.fixed_date(datetime.fromisoformat(snapshot["issued_at"]))))
+    lines.append(("issued_on", day(clock.local_date(datetime.fromisoformat(snapshot["issued_at"])))))
     return lines

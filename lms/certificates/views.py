@@ -47,6 +47,7 @@ from lms.web.clients import client_key
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.errors import error_response
 from lms.web.i18n import translate_error
+from lms.web.templating import local_date
 from lms.web.validation import query_int
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
@@ -328,7 +329,7 @@ def verify(code: str) -> ResponseReturnValue:
         state="revoked" if certificate.is_revoked else "valid",
         code=parsed.formatted,
         certificate=certificate,
-        lines=describe(certificate.snapshot),
+        lines=describe(certificate.snapshot, local_date),
         labels=FIELD_LABELS,
     )
 
@@ -374,7 +375,7 @@ def manage_one(code: str) -> ResponseReturnValue:
     return render_template(
         "certificates/manage_one.html",
         certificate=certificate,
-        lines=describe(certificate.snapshot),
+        lines=describe(certificate.snapshot, local_date),
         labels=FIELD_LABELS,
         form=form,
     ), 400 if form.errors else 200

@@ -38,6 +38,7 @@ from lms.scope import OutOfScope, may_record_board_assessment, may_view_municipa
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
+from lms.web.templating import local_date
 
 bp = Blueprint("evaluation", __name__, template_folder="templates")
 
@@ -168,7 +169,7 @@ def _municipality_page(
         period=period,
         periods=all_periods(db),
         report=report,
-        reason=report.assessment.reason(_),
+        reason=report.assessment.reason(_, local_date),
         variant=STATUS_VARIANTS[report.assessment.status],
         indicators=indicators_for(db, period, [municipality], today),
         groups=survey_results(db, municipality.id, period.id),

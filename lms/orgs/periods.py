@@ -90,8 +90,8 @@ def save_period(
         raise PeriodError(
             "period.overlap",
             other=clash.label,
-            start=clock.fixed_date(clash.starts_on),
-            end=clock.fixed_date(clash.ends_on),
+            start=clash.starts_on,
+            end=clash.ends_on,
         )
     if session.scalar(others.where(ProgrammePeriod.label == label)) is not None:
         raise PeriodError("period.label_taken", label=label)

@@ -82,9 +82,7 @@ def preview_funding_import(session: Session, content: bytes) -> FundingPreview:
             continue
         if period is None:
             preview.problems.append(
-                RowProblem(
-                    row.line, ServiceError("funding.no_period", date=clock.fixed_date(row.occurred_on))
-                )
+                RowProblem(row.line, ServiceError("funding.no_period", date=row.occurred_on))
             )
             continue
         if row.kind == GRANT:

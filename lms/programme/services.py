@@ -79,7 +79,7 @@ def add_measure(
     if not description:
         raise ProgrammeDataError("funding.description_missing")
     if period_of_day(session, data.occurred_on) is None:
-        raise ProgrammeDataError("funding.no_period", date=clock.fixed_date(data.occurred_on))
+        raise ProgrammeDataError("funding.no_period", date=data.occurred_on)
     measure = Measure(
         municipality_id=municipality.id,
         kind=data.kind.value,

@@ -80,10 +80,19 @@ class Message:
     template: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def render(self, gettext: Callable[[str], str] | None = None) -> str:
-        """The text, translated by ``gettext`` if given (the web layer passes flask_babel's)."""
+    def render(
+        self, gettext: Callable[[str], str] | None = None, day: Callable[[date], str] | None = None
+    ) -> str:
+        """The text, translated by ``gettext`` if given (the web layer passes flask_babel's).
+
+        Calendar days among the parameters are written by ``day`` (the web layer passes the reader's format, „Dec 31,
+        2026" in English); without it they keep the fixed German format of PDFs, CSVs and mails (31.12.2026).
+        """
         text = gettext(self.template) if gettext else self.template
-        return text % self.params if self.params else text
+        if not self.params:
+            return text
+        write = day or clock.fixed_date
+        return text % {k: write(v) if isinstance(v, date) else v for k, v in self.params.items()}
 
 
 @dataclass(frozen=True)
@@ -99,9 +108,11 @@ class Assessment:
         """The German status label (translate with gettext where shown)."""
         return STATUS_LABELS[self.status]
 
-    def reason(self, gettext: Callable[[str], str] | None = None) -> str:
-        """The reason as one text."""
-        return " ".join(message.render(gettext) for message in self.reasons)
+    def reason(
+        self, gettext: Callable[[str], str] | None = None, day: Callable[[date], str] | None = None
+    ) -> str:
+        """The reason as one text (``day`` writes calendar days, see ``Message.render``)."""
+        return " ".join(message.render(gettext, day) for message in self.reasons)
 
 
 def elapsed_share(starts_on: date, ends_on: date, today: date) -> float:
@@ -156,7 +167,7 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
             (
                 Message(
                     N_("Der Zeitraum endete am %(end)s, ohne dass beide Ziele erreicht wurden."),
-                    {"end": clock.fixed_date(ends_on)},
+                    {"end": ends_on},
                 ),
                 *standing,
             ),
@@ -166,7 +177,7 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
         return Assessment(
             Status.ON_TRACK,
             (
-                Message(N_("Der Zeitraum beginnt am %(start)s."), {"start": clock.fixed_date(starts_on)}),
+                Message(N_("Der Zeitraum beginnt am %(start)s."), {"start": starts_on}),
                 *standing,
             ),
             elapsed,
@@ -194,11 +205,11 @@ def assess(targets: Targets, delivered: Delivered, starts_on: date, ends_on: dat
     if elapsed > FINAL_STRETCH:
         first = Message(
             N_("Bis zum Ende am %(end)s bleiben %(days)s Tage, und noch sind nicht beide Ziele erreicht."),
-            {"end": clock.fixed_date(ends_on), "days": days_left},
+            {"end": ends_on, "days": days_left},
         )
         return Assessment(Status.AT_RISK, (first, *standing), elapsed)
     first = Message(
         N_("%(elapsed)s %% des Zeitraums sind vergangen (Ende: %(end)s); der Fortschritt liegt im Plan."),
-        {"elapsed": percent, "end": clock.fixed_date(ends_on)},
+        {"elapsed": percent, "end": ends_on},
     )
     return Assessment(Status.ON_TRACK, (first, *standing), elapsed)

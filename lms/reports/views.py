@@ -54,6 +54,7 @@ from lms.scope import OutOfScope, may_manage_municipality, progress_filter, prog
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, get_reports_db, reports_stream_session
 from lms.web.i18n import grouped
+from lms.web.templating import local_date
 from lms.web.validation import query_int
 
 bp = Blueprint("reports", __name__, template_folder="templates")
@@ -175,7 +176,7 @@ def dashboard(slug: str) -> ResponseReturnValue:
         expiring=people_count(expiring_count(reports, municipality.id, today)),
         expiry_days=EXPIRY_HORIZON_DAYS,
         variants=STATUS_VARIANTS,
-        reason=report.assessment.reason(_),
+        reason=report.assessment.reason(_, local_date),
     )
 
 
@@ -236,7 +237,7 @@ def programme() -> ResponseReturnValue:
         periods=periods,
         rows=rows,
         variants=STATUS_VARIANTS,
-        reasons={r.municipality.id: r.assessment.reason(_) for r in rows},
+        reasons={r.municipality.id: r.assessment.reason(_, local_date) for r in rows},
         met=sum(1 for r in rows if r.assessment.status is Status.MET),
     )
 

@@ -8,6 +8,7 @@ from flask import Flask, g, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 
+from lms import time as clock
 from lms.errors import ServiceError
 from lms.markdown.problems import Problem
 
@@ -28,7 +29,9 @@ def translate_error(error: ServiceError) -> str:
     """A service's refusal in the language of the request (views and the API)."""
     # The catalogue's own functions: flask_babel's gettext/ngettext would %-format before the parameters are in.
     translations = get_translations()
-    return error.render(translations.ugettext, translations.ungettext)
+    return error.render(
+        translations.ugettext, translations.ungettext, lambda day: clock.format_date(day, request_locale())
+    )
 
 
 def problem_text(message: str | Problem) -> str:

@@ -39,6 +39,7 @@ from lms.quizzes.question_types import REGISTRY
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
+from lms.web.templating import local_date
 from lms.web.validation import query_int
 
 AUTHORS = (Role.TRAINER, Role.ADMIN)
@@ -276,8 +277,7 @@ def _query_date(name: str) -> date | None:
 def audit_log() -> ResponseReturnValue:
     """The audit log in sentences, filtered by who, what and when.
 
-    Trainers see what happens to content; the programme office also sees accounts and roles, programme targets and
-    training plans, and certificates.
+    Trainers see what happens to content; the programme office sees every category of lms.audit.describe.
     """
     db, user = get_db(), acting_user()
     everything = user.has_role(Role.ADMIN)
@@ -301,7 +301,7 @@ def audit_log() -> ResponseReturnValue:
     return render_template(
         "content/audit_log.html",
         events=[(event, names.get(event.actor_id or 0), describe(event)) for event in events],
-        sentence=lambda description: render_description(description, _),
+        sentence=lambda description: render_description(description, _, local_date),
         page=page,
         total=total,
         per_page=50,

@@ -38,6 +38,7 @@ from lms.scope import OutOfScope, may_change_role
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
+from lms.web.templating import local_date
 from lms.web.validation import query_int
 
 bp = Blueprint("roles", __name__, template_folder="../templates")
@@ -174,7 +175,7 @@ def _roles_page(
         board=board,
         wants_board=Role.ADVISORY_BOARD in offered,
         history=[(event, actors.get(event.actor_id or 0), describe(event)) for event in history],
-        sentence=lambda description: render_description(description, _),
+        sentence=lambda description: render_description(description, _, local_date),
     )
     return page, 400 if (error or form.errors) else 200
 

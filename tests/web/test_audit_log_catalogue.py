@@ -1,0 +1,81 @@
+"""The audit log speaks about every action in sentences, with days in the reader's format, and never names members."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from lms.audit.services import record_event
+from lms.auth.models import Role
+from lms.workshops.network import add_member
+from tests import factories as f
+
+
+def test_new_actions_read_as_sentences_in_their_categories_with_local_dates(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db, "Musterstadt")
+    office = f.user(db, Role.ADMIN, name="Petra Programmbüro")
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id, name="Fiona Begleitung")
+    member = f.user(db, municipality_id=town.id, email="geheim@kommune.example", name="Mina Netzwerkmitglied")
+    add_member(db, facilitator, town.id, member.email)
+    record_event(
+        db,
+        actor_id=office.id,
+        action="plan.add",
+        object_type="training_assignment",
+        object_id=7,
+        due_on=date(2026, 12, 31).isoformat(),
+    )
+    record_event(
+        db,
+        actor_id=office.id,
+        action="staff.bulk_deactivate",
+        object_type="municipality",
+        object_id=town.id,
+        count=6,
+    )
+    record_event(
+        db,
+        actor_id=office.id,
+        action="user.reminders",
+        object_type="user",
+        object_id=office.id,
+        reminders=False,
+        digest=False,
+    )
+    record_event(
+        db,
+        actor_id=office.id,
+        action="session.correct",
+        object_type="live_session",
+        object_id=3,
+        summary="held_on: 2026-03-01 → 2026-03-02",
+        changes={},
+    )
+    db.commit()
+    f.login(client, office.email)
+
+    german = client.get("/inhalte/protokoll").text
+    assert "Modul in einen Schulungsplan aufgenommen (fällig am 31.12.2026)." in german
+    assert "Mehrere Konten auf einmal deaktiviert (Anzahl: 6)." in german
+    assert "Eigene Einstellungen für Erinnerungen geändert." in german
+    assert f"Ein Mitglied in das Netzwerk der Kommune {town.id} aufgenommen." in german
+    assert "held_on: 01.03.2026 → 02.03.2026" in german
+    assert "Aktion „" not in german, "no action is shown as its raw code"
+    assert "Mina" not in german and "geheim@" not in german, "a network member is never named"
+    for label in (
+        "Veranstaltungen, Termine und Netzwerk",
+        "Anmeldung und Sicherheit",
+        "Fördermittel und Maßnahmen",
+    ):
+        assert label in german
+
+    network_only = client.get("/inhalte/protokoll", query_string={"was": "workshops"}).text.split("<table")[1]
+    assert "Netzwerk der Kommune" in network_only and "Schulungsplan" not in network_only
+
+    english = client.get("/inhalte/protokoll", headers={"Accept-Language": "en"}).text
+    assert "Dec 31, 2026" in english and "2026-12-31" not in english.split("<table")[1]
+    assert "31.12.2026" not in english
+    assert "Deactivated several accounts at once (number: 6)." in english
+    assert "Sessions, dates and network" in english
+    assert "Mina" not in english
