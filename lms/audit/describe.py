@@ -37,7 +37,7 @@ CATEGORIES = (
     Category(
         "roles",
         N_("Konten und Rollen"),
-        ("role.", "user.", "staff.", "invitation.", "password_reset."),
+        ("role.", "user.", "staff.", "invitation.", "password_reset.", "account."),
     ),
     Category("security", N_("Anmeldung und Sicherheit"), ("mfa.", "password.", "api_token.")),
     Category("targets", N_("Programmziele und Schulungspläne"), ("period.", "plan.")),
@@ -97,6 +97,7 @@ _DESCRIPTIONS: dict[str, str] = {
     "user.reminders": N_("Eigene Einstellungen für Erinnerungen geändert."),
     "staff.import": N_("Beschäftigtenliste „%(file)s“ übernommen."),
     "staff.save": N_("Angaben einer Person in der Beschäftigtenliste geändert."),
+    "account.update": N_("Name oder E-Mail-Adresse eines Kontos durch das Programmbüro korrigiert."),
     "staff.bulk_deactivate": N_("Mehrere Konten auf einmal deaktiviert (Anzahl: %(count)s)."),
     "mfa.confirmed": N_("Zweiten Faktor (Authenticator-App) eingerichtet."),
     "mfa.recovery_code_used": N_("Mit einem Wiederherstellungscode angemeldet."),
