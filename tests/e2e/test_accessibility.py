@@ -504,6 +504,13 @@ def test_new_question_types_attempt_and_result_pass_axe_and_work_by_keyboard(
 
         # The gap's select is reached with Tab and changed with the arrow keys; its label names the gap.
         gap = page.get_by_role("combobox", name="Lücke 1")
+        # WCAG 1.4.11: the select shows where it is (KERN draws the line under it on its wrapper) and is wide
+        # enough to read its placeholder, not collapsed to its arrow.
+        line, width = gap.evaluate(
+            "(el) => { const s = getComputedStyle(el.parentElement);"
+            " return [s.borderBottomStyle + ' ' + s.borderBottomWidth, el.getBoundingClientRect().width]; }"
+        )
+        assert line == "solid 2px" and width > 120, (line, width)
         gap.focus()
         page.keyboard.press("ArrowDown")
         page.keyboard.press("ArrowDown")
