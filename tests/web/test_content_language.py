@@ -68,6 +68,11 @@ def test_learner_pages_mark_module_and_quiz_text_german(client, db: Session) -> 
     person = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
     f.login(client, person.email)
 
+    my_modules = _english(client, "/module")
+    assert _lang_of(my_modules, "Testmodul") == {"de"} and _lang_of(my_modules, "Ein Modul für Tests.") == {
+        "de"
+    }
+
     overview = _english(client, "/module/testmodul")
     assert _lang_of(overview, "Ein Modul für Tests.") == {"de"}  # summary
     assert _lang_of(overview, "Art. 3 Abs. 3 GG kennen") == {"de"}  # objectives
@@ -102,6 +107,14 @@ def test_learner_pages_mark_module_and_quiz_text_german(client, db: Session) -> 
     assert _lang_of(result, "Entschädigung im Arbeitsleben") == {"de"}  # matrix row in the result
     assert _lang_of(result, "Die Widerspruchsbehörde") == {"de"}  # choice in the result
     assert _lang_of(result, "§ 15 Abs. 4 AGG.") == {"de"}  # explanation
+
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+    f.login(client, f.user(db, Role.TRAINER).email)
+    statistics = _english(client, "/inhalte/testmodul/quiz/statistik")
+    assert _lang_of(statistics, "Testmodul") == {"de"}
+    assert _lang_of(statistics, "Welche Rechtsquelle regelt was?") == {
+        "de"
+    }  # table and the question's heading
 
 
 def test_retired_module_read_only_pages_mark_german_text(client, db: Session) -> None:  # type: ignore[no-untyped-def]
