@@ -364,3 +364,201 @@ def test_visible_button_labels_fit_their_buttons(
     assert not clipped, f"button labels overflow their buttons on {page.url}:\n" + "\n".join(
         f"- „{c['text']}“: width {c['width']}, content needs {c['needed']}: {c['html']}" for c in clipped
     )
+
+
+# --- the LiaScript question types (matrix, selection in a sentence, hints) and retired content ------------------
+# The demo's quizzes have none of them, so these tests serve a database of their own: a module whose quiz has a
+# matrix, a sentence with gaps and a question with a hint (tests/web/test_quiz_liascript_types.py), a few submitted
+# attempts for the statistics, and a retired module that one person completed.
+
+TYPES_PASSWORD = "Matrix-und-Luecken-2026"
+TYPES_LEARNER = "lernend@typen.example"
+TYPES_COMPLETED = "abgeschlossen@typen.example"
+TYPES_TRAINER = "trainerin@typen.example"
+#: The whole document scrolls sideways (WCAG 1.4.10) when it is wider than the window.
+_SCROLL_WIDTH = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+
+
+@pytest.fixture(scope="module")
+def types_server(tmp_path_factory: pytest.TempPathFactory, serve_database: Callable[..., str]) -> str:
+    from sqlalchemy.orm import Session
+
+    from lms import migrate
+    from lms.auth.models import Role
+    from lms.auth.passwords import hash_password
+    from lms.authoring.publishing import publish_module, publish_quiz
+    from lms.content.modules import parse_module
+    from lms.content.services.lifecycle import retire_module
+    from lms.db import make_engine
+    from lms.quizzes.parse import parse_quiz
+    from lms.quizzes.services import start_attempt, submit_attempt
+    from tests import factories as f
+    from tests.web.test_quiz_liascript_types import QUIZ
+
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("axe-types") / "types.sqlite3")
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine, expire_on_commit=False) as db:
+        town = f.municipality(db, "Stadt Typen")
+        version = f.published_module(db)
+        f.published_quiz(db, QUIZ)
+        old_doc = parse_module(f.module_source(slug="altmodul", title="Altes Modul"), "modules/altmodul.md")
+        old, _problem = publish_module(db, old_doc, path="modules/altmodul.md", actor_id=None)
+        quiz_doc = parse_quiz(f.quiz_source(module="altmodul"), "quizzes/altmodul.md")
+        publish_quiz(db, quiz_doc, path="quizzes/altmodul.md", actor_id=None)
+        assert old is not None
+        learner = f.user(db, Role.LEARNER, municipality_id=town.id, email=TYPES_LEARNER, name="Lea Lernend")
+        completed = f.user(
+            db, Role.LEARNER, municipality_id=town.id, email=TYPES_COMPLETED, name="Bea Fertig"
+        )
+        trainer = f.user(db, Role.TRAINER, email=TYPES_TRAINER, name="Tina Trainerin")
+        # Three attempts for the statistics: all right, partly right, mostly wrong.
+        for n, answers in enumerate(
+            (
+                {"q1": ["a:b", "b:a", "c:a", "c:b"], "q2": ["g1:b", "g2:15"], "q3": ["b"]},
+                {"q1": ["a:b", "b:c", "c:a"], "q2": ["g1:a", "g2:15"], "q3": ["a"]},
+                {"q1": ["a:a", "b:a", "c:a", "c:b"], "q2": ["g1:b"], "q3": ["b"]},
+            )
+        ):
+            person = f.user(db, Role.LEARNER, municipality_id=town.id, email=f"statistik{n}@typen.example")
+            submit_attempt(db, person, start_attempt(db, person, version.module, version), answers)
+        submit_attempt(db, completed, start_attempt(db, completed, old.module, old), f.CORRECT_ANSWERS)
+        retire_module(db, trainer, old.module, "veraltet")
+        password_hash = hash_password(TYPES_PASSWORD)
+        for person in (learner, completed, trainer):
+            person.password_hash = password_hash
+        db.commit()
+    engine.dispose()
+    return serve_database(url)
+
+
+def _types_log_in(page: Any, email: str) -> None:
+    page.goto("/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort", exact=True).fill(TYPES_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(re.compile(r"/(module|inhalte)$"))
+
+
+def _check_both_widths(page: Any, artifacts_dir: Path, name: str) -> list[str]:
+    """axe at 1280 and 320 px and the page's width at 320 px; returns what is wrong (empty: nothing)."""
+    problems = []
+    for width in (1280, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(artifacts_dir / f"a11y-{name}-{width}.png"), full_page=True)
+        violations = run_axe(page)["violations"]
+        (artifacts_dir / f"a11y-{name}-{width}.axe.json").write_text(
+            json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        if blocking:
+            problems.append(f"{name} at {width} px ({page.url}):\n{describe(blocking)}")
+        if width == 320:
+            scroll_width, client_width = page.evaluate(_SCROLL_WIDTH)
+            if scroll_width > client_width + 1:
+                problems.append(
+                    f"{name} scrolls sideways at 320 px: {scroll_width} px wide in {client_width} px"
+                )
+    return problems
+
+
+def test_new_question_types_attempt_and_result_pass_axe_and_work_by_keyboard(
+    browser: Any, types_server: str, artifacts_dir: Path
+) -> None:
+    context = browser.new_context(base_url=types_server, locale="de-DE", bypass_csp=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        _types_log_in(page, TYPES_LEARNER)
+        page.goto("/module/testmodul/quiz")
+        page.get_by_role("button", name=re.compile(r"^(Quiz starten|Begonnenen Versuch fortsetzen)$")).click()
+        page.wait_for_url(re.compile(r"/versuche/\d+$"))
+        expect(page.get_by_role("group", name="Gleichheit vor dem Gesetz")).to_be_visible()
+        problems = _check_both_widths(page, artifacts_dir, "types-attempt")
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+        # A matrix row is a radio group of its own: Tab reaches its first column, the arrow keys move within the
+        # row (choosing as they go), and the other rows stay untouched.
+        row = page.get_by_role("group", name="Entschädigung im Arbeitsleben")
+        row.get_by_role("radio", name="Grundgesetz").focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("ArrowRight")
+        expect(row.get_by_role("radio", name="AGG")).to_be_checked()
+        expect(row.get_by_role("radio", name="AGG")).to_be_focused()
+        expect(row.get_by_role("radio", name="Grundgesetz")).not_to_be_checked()
+        other = page.get_by_role("group", name="Gleichheit vor dem Gesetz")
+        expect(other.get_by_role("radio", name="Grundgesetz")).not_to_be_checked()
+        page.keyboard.press("Tab")  # leaves the row's group: to the next row's first column
+        expect(other.get_by_role("radio", name="Grundgesetz")).to_be_focused()
+        page.keyboard.press("Space")
+        expect(other.get_by_role("radio", name="Grundgesetz")).to_be_checked()
+        # The checkbox row: Space ticks each column reached with Tab.
+        third = page.get_by_role("group", name="Schutz wegen der ethnischen Herkunft")
+        third.get_by_role("checkbox", name="Grundgesetz").focus()
+        page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Space")
+        expect(third.get_by_role("checkbox", name="Grundgesetz")).to_be_checked()
+        expect(third.get_by_role("checkbox", name="AGG")).to_be_checked()
+
+        # The gap's select is reached with Tab and changed with the arrow keys; its label names the gap.
+        gap = page.get_by_role("combobox", name="Lücke 1")
+        # WCAG 1.4.11: the select shows where it is (KERN draws the line under it on its wrapper) and is wide
+        # enough to read its placeholder, not collapsed to its arrow.
+        line, width = gap.evaluate(
+            "(el) => { const s = getComputedStyle(el.parentElement);"
+            " return [s.borderBottomStyle + ' ' + s.borderBottomWidth, el.getBoundingClientRect().width]; }"
+        )
+        assert line == "solid 2px" and width > 120, (line, width)
+        gap.focus()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        expect(gap).to_have_value("b")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("textbox", name="Lücke 2")).to_be_focused()
+        page.keyboard.type("15")
+        page.get_by_role("radio", name="Die Widerspruchsbehörde").check()
+        # The hint opens from the keyboard.
+        page.get_by_text("1 Hinweis anzeigen").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("Denken Sie an das Vier-Augen-Prinzip.")).to_be_visible()
+
+        page.get_by_role("button", name="Antworten abgeben").click()
+        page.wait_for_url(re.compile(r"/versuche/\d+/ergebnis$"))
+        expect(page.get_by_text(re.compile(r"Bestanden mit 100"))).to_be_visible()
+        problems += _check_both_widths(page, artifacts_dir, "types-result")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_statistics_of_new_question_types_and_a_retired_module_pass_axe(
+    browser: Any, types_server: str, artifacts_dir: Path
+) -> None:
+    problems = []
+    context = browser.new_context(base_url=types_server, locale="de-DE", bypass_csp=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        _types_log_in(page, TYPES_TRAINER)
+        page.goto("/inhalte/testmodul/quiz/statistik")
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(page.get_by_text("Gleichheit vor dem Gesetz").first).to_be_visible()
+        problems += _check_both_widths(page, artifacts_dir, "types-statistics")
+    finally:
+        context.close()
+    context = browser.new_context(base_url=types_server, locale="de-DE", bypass_csp=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        _types_log_in(page, TYPES_COMPLETED)
+        page.goto("/module/altmodul")
+        expect(page.locator("#retired-notice")).to_be_visible()
+        problems += _check_both_widths(page, artifacts_dir, "retired-overview")
+        page.goto("/module/altmodul/abschnitt/1")
+        expect(page.locator("#retired-notice")).to_be_visible()
+        problems += _check_both_widths(page, artifacts_dir, "retired-section")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)

@@ -61,6 +61,27 @@ def test_defaults_say_what_to_fill_in_and_describe_the_real_processing(client) -
         "Art. 77",
         "Pseudonym",
         "keine Analyse- oder Tracking-Werkzeuge",
+        # Network membership (Art. 9): names for the municipality's facilitators only, counts otherwise; removal.
+        "Mitgliedschaft im Netzwerk",
+        "Namen sieht nur die Moderation Ihrer\nKommune",
+        "auf ein Vielfaches von fünf gerundet",
+        # Registrations and waiting lists; workshop registrations go with the names' retention period.
+        "Geplante Präsenzschulungen",
+        "Warteliste",
+        "mit derselben Frist wie die Namen gelöscht",
+        "LMS_WORKSHOP_NAMES_RETENTION_DAYS",
+        # Reminder mails and the profile switch.
+        "in 14 Tagen oder früher fällig",
+        "Gültigkeit in 30 Tagen oder früher endet",
+        "wesentliche inhaltliche Änderung",
+        "einmal pro Woche",
+        "am Tag vor einer Präsenzschulung oder einem Workshop",
+        "Erinnerungen per E-Mail“ abschalten",
+        # Validity and renewal, heads of org units, certificate search.
+        "„gültig bis“",
+        "Leitung Organisationseinheit",
+        "nichts über das Empowerment-Netzwerk",
+        "Zertifikatssuche",
     ):
         assert fact in privacy, fact
     statement = client.get("/barrierefreiheit").get_data(as_text=True)

@@ -98,7 +98,7 @@ def test_the_form_offers_each_new_type_without_revealing_answers(client, db: Ses
     form = client.get(url).text
     # True/false: two radio buttons, „Wahr“ before „Falsch“ as written.
     assert form.index('id="q1-a" name="q1" value="a"') < form.index('id="q1-b" name="q1" value="b"')
-    assert '<label class="kern-label" for="q1-a">Wahr</label>' in form
+    assert '<label class="kern-label" for="q1-a" lang="de">Wahr</label>' in form
     # Text input: a labelled text field with a length limit; no accepted answer anywhere.
     assert '<label class="kern-label" for="q2-text">' in form
     assert re.search(
@@ -193,7 +193,7 @@ def test_result_partials_show_each_types_answer(app, client, db: Session) -> Non
     assert re.search(r"Richtige Antwort</dt>\s*<dd[^>]*>AGG</dd>", text)
     assert re.search(r"Auch richtig</dt>\s*<dd[^>]*>Allgemeines Gleichbehandlungsgesetz</dd>", text)
     given, expected = order.split("Richtige Reihenfolge")
-    assert re.findall(r"<li>(.*?) – ", given) == [
+    assert re.findall(r'<li><span lang="de">(.*?)</span> – ', given) == [
         "Prüfen, ob sie bestimmte Gruppen härter trifft",
         "Feststellen, dass sie dem Anschein nach neutral ist",
         "Prüfen, ob sie ein rechtmäßiges Ziel verfolgt",
@@ -204,7 +204,10 @@ def test_result_partials_show_each_types_answer(app, client, db: Session) -> Non
         "Prüfen, ob sie bestimmte Gruppen härter trifft",
         "Prüfen, ob sie ein rechtmäßiges Ziel verfolgt",
     ]
-    assert "<li>Wahr –" in choice and "<strong>Ihre Wahl</strong>, <strong>richtig</strong>" in choice
+    assert (
+        '<li><span lang="de">Wahr</span> –' in choice
+        and "<strong>Ihre Wahl</strong>, <strong>richtig</strong>" in choice
+    )
 
 
 def test_result_partials_withhold_each_types_answer(app, client, db: Session) -> None:  # type: ignore[no-untyped-def]

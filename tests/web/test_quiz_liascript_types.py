@@ -241,5 +241,7 @@ def test_max_trials_shows_that_questions_right_answer_from_the_nth_attempt_on(cl
     assert "<strong>richtig</strong>" not in q3 and "richtig:" not in q1  # one trial: nothing shown
     attempt()
     q3, q1 = q3_and_q1(first)  # the first attempt's result, looked at again after the second trial
-    assert re.search(r"Widerspruchsbehörde –\s*<strong>richtig</strong>", q3)  # this question is solved now …
+    assert re.search(
+        r"Widerspruchsbehörde</span> –\s*<strong>richtig</strong>", q3
+    )  # this question is solved now …
     assert "richtig:" not in q1  # … the others keep review: right_answer: never
