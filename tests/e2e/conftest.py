@@ -22,10 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 #: How long a page action or navigation may take: generous, since CI machines are shared and busy (the apps
 #: answer in milliseconds; a slow machine must not fail a test that checks behaviour).
 PAGE_TIMEOUT_MS = 30_000
+# expect(...) assertions wait as long (Playwright's default is 5 s: an autosave and its check took longer than
+# that on a busy CI machine).
+expect.set_options(timeout=PAGE_TIMEOUT_MS)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The virtualenv running pytest has the `lms` and `gunicorn` commands; fall back to the project's .venv.
 VENV_BIN = (
