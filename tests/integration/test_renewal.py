@@ -35,8 +35,10 @@ def at(day: date) -> object:
 
 
 @pytest.fixture
-def yearly(db: Session):  # type: ignore[no-untyped-def]
-    """A module valid for 12 months with its quiz (3 attempts), and a learner of a municipality."""
+def yearly(db: Session, time_machine: TimeMachineFixture):  # type: ignore[no-untyped-def]
+    """A module valid for 12 months with its quiz (3 attempts), and a learner of a municipality, all made in
+    January 2026 (before the tests' dates: on a suite clock moved to 2028 the learner would not yet be staff)."""
+    time_machine.move_to(at(date(2026, 1, 15)), tick=False)
     source = f.module_source().replace("language: de\n", "language: de\nvalid_for_months: 12\n")
     version = f.published_module(db, source)
     quiz = f.published_quiz(db)
