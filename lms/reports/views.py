@@ -175,6 +175,7 @@ def dashboard(slug: str) -> ResponseReturnValue:
         due=due_next(reports, municipality, period, today, titles=titles),
         expiring=people_count(expiring_count(reports, municipality.id, today)),
         expiry_days=EXPIRY_HORIZON_DAYS,
+        no_unit=NO_UNIT,
         variants=STATUS_VARIANTS,
         reason=report.assessment.reason(_, local_date),
     )
