@@ -21,7 +21,7 @@ from lms.errors import ServiceError
 from lms.jobs.queue import Queue
 from lms.scope import OutOfScope, may_see_network_names
 from lms.workshops.models import NetworkMember, PlannedSession, RegistrationStatus, SessionKind
-from lms.workshops.planning import is_open, move_up, registration_of
+from lms.workshops.planning import is_member, is_open, move_up, registration_of
 
 
 def members(session: Session, actor: User, municipality_id: int) -> list[User]:
@@ -47,20 +47,6 @@ def member_count(session: Session, municipality_id: int) -> int:
             .where(NetworkMember.municipality_id == municipality_id)
         )
         or 0
-    )
-
-
-def is_member(session: Session, person: User) -> bool:
-    """Whether the person belongs to their municipality's network."""
-    if person.municipality_id is None:
-        return False
-    return (
-        session.scalar(
-            select(NetworkMember.id).where(
-                NetworkMember.user_id == person.id, NetworkMember.municipality_id == person.municipality_id
-            )
-        )
-        is not None
     )
 
 

@@ -140,10 +140,17 @@ def may_register(session: Session, person: User, planned: PlannedSession) -> boo
         return False
     if planned.kind == SessionKind.TRAINING.value:
         return True
+    return is_member(session, person)  # of the session's municipality: checked above that it is theirs
+
+
+def is_member(session: Session, person: User) -> bool:
+    """Whether the person belongs to their municipality's network."""
+    if person.municipality_id is None:
+        return False
     return (
         session.scalar(
             select(NetworkMember.id).where(
-                NetworkMember.user_id == person.id, NetworkMember.municipality_id == planned.municipality_id
+                NetworkMember.user_id == person.id, NetworkMember.municipality_id == person.municipality_id
             )
         )
         is not None
