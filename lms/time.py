@@ -10,6 +10,7 @@ Import it as ``from lms import time as clock`` so it never shadows the standard 
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from zoneinfo import ZoneInfo
@@ -69,6 +70,12 @@ def fixed_date(value: date | datetime) -> str:
 def format_date(value: date | datetime, locale: str) -> str:
     """A day for the reader: „31.12.2028" in German, „Dec 31, 2028" in English (Babel's medium format)."""
     day = local_date(value) if isinstance(value, datetime) else value
+    return _medium_date(day, locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _medium_date(day: date, locale: str) -> str:
+    """Babel formats a date in about 50 µs; a page shows the same few days (periods, deadlines) again and again."""
     return babel_format_date(day, format="medium", locale=locale)
 
 

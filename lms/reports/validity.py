@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
 from lms.content.models import Module, ModuleKind
-from lms.progress.queries import validity_per_module
+from lms.db import built_once
+from lms.progress.models import Completion
 
 #: The dashboard's horizon: „läuft in den nächsten 90 Tagen ab“.
 EXPIRY_HORIZON_DAYS = 90
@@ -20,21 +21,36 @@ def expiring_count(
 ) -> int:
     """Completions (one per person and training module) of the municipality's active staff whose validity ends
     within the next ``days`` days, today included, and that no later completion of the module renews."""
-    validity = validity_per_module().subquery()
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(validity)
-            .join(User, User.id == validity.c.user_id)
-            .join(Module, Module.id == validity.c.module_id)
-            .where(
-                User.municipality_id == municipality_id,
-                User.is_active.is_(True),
-                Module.kind == ModuleKind.TRAINING.value,
-                validity.c.unlimited == 0,
-                validity.c.valid_until >= today,
-                validity.c.valid_until <= today + timedelta(days=days),
-            )
+    params = {
+        "municipality_id": municipality_id,
+        "first_day": today,
+        "last_day": today + timedelta(days=days),
+    }
+    return session.scalar(_expiring(), params) or 0
+
+
+@built_once
+def _expiring() -> Select[int]:
+    """Per person and module (as ``lms.progress.queries.validity_per_module``), but only the municipality's
+    staff are grouped: the filter sits inside the grouping, so a dashboard reads one municipality's completions
+    (from the index on person, module and date), not every completion of the programme."""
+    validity_ends = func.max(Completion.valid_until)
+    unlimited = func.count() - func.count(Completion.valid_until)
+    per_module = (
+        select(Completion.user_id)
+        .join(User, User.id == Completion.user_id)
+        .join(Module, Module.id == Completion.module_id)
+        .where(
+            User.municipality_id == bindparam("municipality_id"),
+            User.is_active.is_(True),
+            Module.kind == ModuleKind.TRAINING.value,
         )
-        or 0
+        .group_by(Completion.user_id, Completion.module_id)
+        .having(
+            unlimited == 0,
+            validity_ends >= bindparam("first_day"),
+            validity_ends <= bindparam("last_day"),
+        )
+        .subquery()
     )
+    return select(func.count()).select_from(per_module)

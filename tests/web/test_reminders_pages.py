@@ -15,6 +15,7 @@ from lms.auth.models import Role
 from lms.certificates import services as certificates
 from lms.certificates.models import Certificate
 from lms.orgs.models import Municipality
+from lms.progress.models import Completion
 from tests import factories as f
 from tests.integration.test_reminders import module
 
@@ -76,6 +77,25 @@ def test_the_dashboard_counts_completions_that_expire_in_the_next_90_days(client
     ):
         person = f.staff_member(db, town.id)
         f.completion(db, person, yearly, at=clock.at_local(completed_on, 10))
+    # Not counted although they expire in the window: someone of another municipality, someone who has left,
+    # and someone whose renewal (a later completion of the module) is valid for another year.
+    outsider = f.staff_member(db, f.municipality(db, "Andere Kommune").id)
+    f.completion(db, outsider, yearly, at=clock.at_local(date(2025, 7, 1), 10))
+    left = f.staff_member(db, town.id)
+    f.completion(db, left, yearly, at=clock.at_local(date(2025, 7, 1), 10))
+    left.is_active, left.deactivated_at = False, clock.now()
+    renewed = f.staff_member(db, town.id)
+    f.completion(db, renewed, yearly, at=clock.at_local(date(2025, 7, 1), 10))
+    db.add(
+        Completion(
+            user_id=renewed.id,
+            module_id=yearly.module_id,
+            module_version_id=yearly.id,
+            completed_at=clock.at_local(date(2026, 6, 1), 10),
+            cycle=2,
+        )
+    )
+    db.flush()
     coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
     f.login(client, coordinator.email)
     page = client.get(f"/kommunen/{town.slug}").text
