@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms import time as clock
@@ -225,8 +226,14 @@ def attend(
                 completed_at=completed_at,
                 cycle=cycles[person.id],
             )
-            session.add(completion)
-            created += 1
+            try:
+                with session.begin_nested():
+                    session.add(completion)
+                created += 1
+            except IntegrityError:
+                # The person passed the quiz online while this was being recorded, and that request wrote this
+                # cycle's completion first: the attendance is recorded, the module was already complete.
+                completion = None
         session.add(SessionAttendance(session_id=live.id, user_id=person.id, completion=completion))
     return created
 

@@ -23,7 +23,7 @@ from lms.reminders.mails import reminder_message
 from lms.reminders.models import ReminderKind, SentReminder
 from lms.reports.compliance import range_of
 from lms.reports.queries import Range, coverage_counts, module_counts, trained_staff
-from lms.workshops.models import SessionKind
+from lms.workshops.models import SessionAttendance, SessionKind
 from lms.workshops.services import SessionInput, record_training
 from tests import factories as f
 
@@ -240,3 +240,44 @@ def test_the_expiry_reminder_says_how_to_renew_with_a_link_to_the_quiz(db: Sessi
         "So erneuern Sie Ihren Abschluss" in text and "https://lernen.example/module/testmodul/quiz" in text
     )
     assert "erfahren Sie bei der Koordination" not in text
+
+
+def test_an_in_person_record_beside_an_online_pass_of_the_same_moment_keeps_the_attendance(
+    db: Session, time_machine: TimeMachineFixture, yearly, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The person passes the quiz online while the trainer records the training: both requests saw the expired
+    completion, the online pass wrote cycle 2 first. The record is saved (no database error), counts the person as
+    already complete, and their attendance is kept."""
+    version, _quiz, learner = yearly
+    trainer = f.user(db, Role.TRAINER, municipality_id=learner.municipality_id)
+    time_machine.move_to(at(date(2026, 2, 2)), tick=False)
+    _pass(db, learner, version)
+    time_machine.move_to(at(date(2027, 3, 10)), tick=False)
+
+    import lms.workshops.services as workshop_services
+
+    real_next_cycles = workshop_services.next_cycles
+
+    def online_pass_in_between(*args, **kwargs):  # type: ignore[no-untyped-def]
+        cycles = real_next_cycles(*args, **kwargs)
+        _pass(db, learner, version)  # the other request, after this one read the cycles
+        return cycles
+
+    monkeypatch.setattr(workshop_services, "next_cycles", online_pass_in_between)
+    result = record_training(
+        db,
+        trainer,
+        SessionInput(
+            kind=SessionKind.TRAINING,
+            municipality_id=learner.municipality_id,
+            module_version_id=version.id,
+            held_on=date(2027, 3, 9),
+            place="Rathaus",
+            facilitator_ids=frozenset({trainer.id}),
+            attendees=[learner.email],
+        ),
+    )
+    assert (result.completions_created, result.already_completed) == (0, 1)
+    assert [(c.cycle, c.mode) for c in _rows(db, learner)] == [(1, "online"), (2, "online")]
+    attendance = db.scalars(select(SessionAttendance).where(SessionAttendance.user_id == learner.id)).one()
+    assert attendance.session_id == result.session.id and attendance.completion_id is None
