@@ -85,6 +85,11 @@ slug = Annotated[str, mapped_column(String(80), nullable=False)]
 SQLITE_BEGIN_MODES = ("DEFERRED", "IMMEDIATE", "EXCLUSIVE")
 
 
+def _unicode_lower(value: Any) -> Any:
+    """lower() for SQLite as PostgreSQL has it: every letter, not only ASCII (NULL and numbers pass through)."""
+    return value.lower() if isinstance(value, str) else value
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; on SQLite turn on foreign keys, WAL and a busy timeout so several workers can share it."""
     if url.startswith("sqlite"):
@@ -100,6 +105,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+            # SQLite's own lower() folds A–Z only: a search for „özil“ would not find „Özil“ (PostgreSQL folds all
+            # letters). No index is built on lower(), so replacing it changes no stored data.
+            dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:

@@ -121,6 +121,9 @@ def test_coordinators_find_their_municipalitys_certificates_by_name_or_code(clie
     assert by_name.status_code == 200 and "1 Zertifikat gefunden" in by_name.text
     assert mine.code in by_name.text and theirs.code not in by_name.text
     assert "04.05.2027" in by_name.text  # gültig bis
+    # A capital umlaut is folded like any letter, on SQLite as on PostgreSQL.
+    by_umlaut = client.get("/zertifikate/suche", query_string={"q": "weiß-öztürk"})
+    assert "1 Zertifikat gefunden" in by_umlaut.text and mine.code in by_umlaut.text
     verified = client.get(f"/verify/{mine.code}").text
     assert "Gültig bis" in verified and "04.05.2027" in verified
     part = mine.code.split("-")[2]
