@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypedDict
 
 from lms import time as clock
+from lms.text import N_
 
 #: The current PDF layout; a change to the drawing code that alters output needs a new number (see pdf.py).
 CURRENT_LAYOUT = 3
@@ -33,7 +34,9 @@ ISSUER = {
 #: Shown instead of the workshop's name: a participation certificate must not reveal which workshop (for example
 #: an empowerment workshop, which would reveal a migration history) to whoever holds the code.
 NEUTRAL_PARTICIPATION_TITLE = "Teilnahme an einer Fortbildung des Modellprogramms „Kommunen für alle?“"
-MODE_LABELS = {"online": "online", "in_person": "in Präsenz"}
+MODE_LABELS = {"online": N_("online"), "in_person": N_("in Präsenz")}
+#: How ``describe`` writes the duration (a catalogue entry: web pages show it in the reader's language).
+DURATION = N_("%(minutes)s Minuten")
 
 
 class Snapshot(TypedDict, total=False):
@@ -146,11 +149,15 @@ FIELD_LABELS = {
 
 
 def describe(
-    snapshot: Snapshot | dict[str, Any], day: Callable[[date], str] = clock.fixed_date
+    snapshot: Snapshot | dict[str, Any],
+    day: Callable[[date], str] = clock.fixed_date,
+    words: Callable[[str], str] = str,
 ) -> list[tuple[str, str]]:
     """(field, text) of what the certificate shows, in order: one source for the verification page and the CLI.
 
-    Days are written by ``day``: as printed (31.12.2026) by default, in the reader's format on web pages.
+    Days are written by ``day``: as printed (31.12.2026) by default, in the reader's format on web pages. ``words``
+    translates the few words this function adds (the duration's unit, the form of participation): German as
+    printed by default, the reader's language on web pages. What the snapshot holds (names, titles) stays as issued.
     """
     lines = [("holder_name", snapshot["holder_name"])]
     if snapshot.get("municipality_name"):
@@ -165,8 +172,9 @@ def describe(
         lines.append(("training", snapshot["title"]))
         lines.append(("attended_on", day(date.fromisoformat(snapshot["awarded_on"]))))
     if snapshot.get("duration_minutes"):
-        lines.append(("duration", f"{snapshot['duration_minutes']} Minuten"))
-    lines.append(("mode", MODE_LABELS.get(snapshot["mode"], snapshot["mode"])))
+        lines.append(("duration", words(DURATION) % {"minutes": snapshot["duration_minutes"]}))
+    mode = MODE_LABELS.get(snapshot["mode"])
+    lines.append(("mode", words(mode) if mode else snapshot["mode"]))
     lines.append(("issuer", snapshot["issuer"]["name"]))
     lines.append(("issued_on", day(clock.local_date(datetime.fromisoformat(snapshot["issued_at"])))))
     return lines

@@ -329,7 +329,7 @@ def verify(code: str) -> ResponseReturnValue:
         state="revoked" if certificate.is_revoked else "valid",
         code=parsed.formatted,
         certificate=certificate,
-        lines=describe(certificate.snapshot, local_date),
+        lines=describe(certificate.snapshot, local_date, _),
         labels=FIELD_LABELS,
     )
 
@@ -375,7 +375,7 @@ def manage_one(code: str) -> ResponseReturnValue:
     return render_template(
         "certificates/manage_one.html",
         certificate=certificate,
-        lines=describe(certificate.snapshot, local_date),
+        lines=describe(certificate.snapshot, local_date, _),
         labels=FIELD_LABELS,
         form=form,
     ), 400 if form.errors else 200

@@ -476,3 +476,19 @@ def test_export_filters_by_org_unit_and_offers_the_programme_periods(client, db:
     manifest = archive.read("manifest.csv").decode("utf-8-sig")
     assert "Paula Bauer" in manifest and "Sami Sozial" not in manifest
     assert _export(client, home.slug, org_unit="999999").status_code == 400
+
+
+def test_the_verification_page_writes_duration_and_form_in_the_readers_language(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    person = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id, name="Deniz Arslan")
+    certificate = services.issue_participation(
+        db, person, attended_on=date(2026, 5, 4), duration_minutes=90, actor_id=person.id, base_url=BASE
+    )
+    german = client.get(f"/verify/{certificate.code}").text
+    assert "90 Minuten" in german and "in Präsenz" in german
+    english = client.get(f"/verify/{certificate.code}", headers={"Accept-Language": "en"}).text
+    assert "90 minutes" in english and "in person" in english
+    assert "Minuten" not in english and "Präsenz" not in english
+    # The stored document stays German, as issued.
+    assert "90 Minuten" in _pdf_text(services.certificate_document(db, certificate))
