@@ -24,7 +24,8 @@ FOOTER = (
 def session_message(
     settings: Settings, *, to: str, name: str, planned: PlannedSession, purpose: str
 ) -> EmailMessage:
-    """The German mail for ``purpose`` (``moved_up``, ``reminder``, ``called_off``) about one planned session."""
+    """The German mail for ``purpose`` (``moved_up``, ``reminder``, ``called_off``, ``changed``) about one planned
+    session (``changed``: as it is now, after the change)."""
     what = (
         "eine Veranstaltung"
         if planned.kind == SessionKind.WORKSHOP.value
@@ -43,6 +44,12 @@ def session_message(
     elif purpose == "called_off":
         message["Subject"] = f"Abgesagt: Ihr Termin am {clock.fixed_date(planned.held_on)}"
         intro = f"leider ist {what} {when} abgesagt. Ihre Anmeldung ist damit hinfällig."
+    elif purpose == "changed":
+        message["Subject"] = f"Geändert: Ihr Termin findet jetzt am {clock.fixed_date(planned.held_on)} statt"
+        intro = (
+            f"der Termin für {what}, zu der Sie sich angemeldet haben, wurde geändert. Sie findet jetzt {when} "
+            "statt; den Ort finden Sie unten. Ihre Anmeldung oder Ihr Platz auf der Warteliste bleibt bestehen."
+        )
     else:
         message["Subject"] = f"Erinnerung: Ihr Termin am {clock.fixed_date(planned.held_on)}"
         intro = f"wir erinnern Sie an {what} {when}."

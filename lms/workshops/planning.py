@@ -44,6 +44,8 @@ class Purpose:
     MOVED_UP = "moved_up"
     REMINDER = "reminder"
     CALLED_OFF = "called_off"
+    #: Date, time or place changed: everyone registered or waiting is told the new ones.
+    CHANGED = "changed"
 
 
 @dataclass(frozen=True)
@@ -241,6 +243,8 @@ def still_wanted(purpose: str, registration: SessionRegistration) -> bool:
     called_off = registration.planned_session.cancelled_at is not None
     if purpose == Purpose.CALLED_OFF:
         return called_off and registration.status != RegistrationStatus.CANCELLED.value
+    if purpose == Purpose.CHANGED:
+        return not called_off and registration.status != RegistrationStatus.CANCELLED.value
     return not called_off and registration.status == RegistrationStatus.REGISTERED.value
 
 

@@ -2,14 +2,15 @@
 
 More places move people up from the waiting list (each mailed); fewer places never push anyone registered out (they
 keep their place, nobody moves up until enough have cancelled). A new date or time resets the reminders, so that
-everyone is reminded the day before the new date.
+everyone is reminded the day before the new date. A new date, time or place is mailed to everyone registered or
+waiting (a change of places or facilitators is not: it changes nothing a participant has to do).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
@@ -17,8 +18,16 @@ from lms.auth.models import User
 from lms.errors import ServiceError
 from lms.jobs.queue import Queue
 from lms.scope import OutOfScope, may_manage_planned
-from lms.workshops.models import PlannedSession, PlannedSessionFacilitator, SessionRegistration
-from lms.workshops.planning import PlanInput, is_open, move_up, plan_problems
+from lms.workshops.models import (
+    PlannedSession,
+    PlannedSessionFacilitator,
+    RegistrationStatus,
+    SessionRegistration,
+)
+from lms.workshops.planning import PlanInput, Purpose, is_open, move_up, plan_problems, queue_session_mail
+
+#: The changes participants are told about by mail.
+TOLD_CHANGES = frozenset({"held_on", "starts_at", "ends_at", "place"})
 from lms.workshops.services import SessionInputError
 
 
@@ -61,6 +70,19 @@ def change_planned(
             .values(reminded_at=None)
             .execution_options(synchronize_session=False)
         )
+    if TOLD_CHANGES & changes.keys():
+        # Before moving people up: whoever moves up gets the mail of that (with the new date) instead.
+        told = list(
+            session.scalars(
+                select(SessionRegistration.id)
+                .where(
+                    SessionRegistration.planned_session_id == planned.id,
+                    SessionRegistration.status != RegistrationStatus.CANCELLED.value,
+                )
+                .order_by(SessionRegistration.id)
+            )
+        )
+        queue_session_mail(session, queue, Purpose.CHANGED, told)
     while move_up(session, planned, queue) is not None:
         pass
     if changes:

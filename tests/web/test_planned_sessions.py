@@ -253,18 +253,16 @@ def test_who_moves_up_from_the_waiting_list_gets_a_mail_from_the_real_smtp_serve
         second = f.user(db, Role.LEARNER, municipality_id=town.id, email="zweite@kommune.example")
         f.login(client, coordinator.email)
         url = "/termine/neu/schulung"
-        detail = _post(
-            client,
-            url,
-            url,
-            module_version_id=module.id,
-            held_on=(clock.today() + timedelta(days=4)).isoformat(),
-            starts_at="09:00",
-            ends_at="12:00",
-            place="Kreishaus",
-            capacity="1",
-            facilitator_ids=coordinator.id,
-        ).headers["Location"]
+        fields = {
+            "module_version_id": module.id,
+            "held_on": (clock.today() + timedelta(days=4)).isoformat(),
+            "starts_at": "09:00",
+            "ends_at": "12:00",
+            "place": "Kreishaus",
+            "capacity": "1",
+            "facilitator_ids": coordinator.id,
+        }
+        detail = _post(client, url, url, **fields).headers["Location"]
         _logout(client)
         for person in (first, second):
             f.login(client, person.email)
@@ -276,16 +274,31 @@ def test_who_moves_up_from_the_waiting_list_gets_a_mail_from_the_real_smtp_serve
         assert box.received == ["zweite@kommune.example"]
         _logout(client)
         f.login(client, coordinator.email)
+        # A new place and start time: the person registered is told (the one who cancelled is not).
+        edit = detail + "/bearbeiten"
+        _post(client, edit, edit, **{**fields, "place": "Rathaus, Saal 3", "starts_at": "10:00"})
+        # More places only: nobody is mailed about a change.
+        _post(
+            client,
+            edit,
+            edit,
+            **{**fields, "place": "Rathaus, Saal 3", "starts_at": "10:00", "capacity": "5"},
+        )
+        assert box.received == ["zweite@kommune.example", "zweite@kommune.example"]
         refused = client.get(_post(client, detail + "/absagen", detail).headers["Location"]).text
         assert "Bitte bestätigen Sie die Absage." in refused
         _post(client, detail + "/absagen", detail, confirm="y")
         assert "Dieser Termin ist abgesagt." in client.get(detail).text
-    assert box.received == ["zweite@kommune.example", "zweite@kommune.example"]
+    assert box.received == ["zweite@kommune.example"] * 3
     from email import message_from_bytes as parse
     from email.header import decode_header as decode
     from email.header import make_header as header
 
-    assert str(header(decode(parse(box.bodies[1])["Subject"]))).startswith("Abgesagt: Ihr Termin am ")
+    changed = parse(box.bodies[1])
+    assert str(header(decode(changed["Subject"]))).startswith("Geändert: Ihr Termin findet jetzt am ")
+    text = changed.get_payload(decode=True).decode("utf-8")
+    assert "von 10:00 bis 12:00 Uhr" in text and "Ort: Rathaus, Saal 3" in text
+    assert str(header(decode(parse(box.bodies[2])["Subject"]))).startswith("Abgesagt: Ihr Termin am ")
     from email import message_from_bytes
     from email.header import decode_header, make_header
 
