@@ -25,10 +25,10 @@ from lms.workshops.models import (
     SessionRegistration,
 )
 from lms.workshops.planning import PlanInput, Purpose, is_open, move_up, plan_problems, queue_session_mail
+from lms.workshops.services import SessionInputError
 
 #: The changes participants are told about by mail.
 TOLD_CHANGES = frozenset({"held_on", "starts_at", "ends_at", "place"})
-from lms.workshops.services import SessionInputError
 
 
 def change_planned(
