@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms import time as clock
+from lms.audit.models import AuditEvent
 from lms.auth.models import User
 from lms.content.models import Module, ModuleVersion
 from lms.disclosure import Shown, network_count, people_count
@@ -136,3 +137,17 @@ def facilitators_of_planned(session: Session, planned: PlannedSession) -> list[U
     if not ids:
         return []
     return list(session.scalars(select(User).where(User.id.in_(ids)).order_by(User.display_name)))
+
+
+def change_count(session: Session, planned_id: int) -> int:
+    """How often the organisers changed or called off a planned session (the calendar file's SEQUENCE)."""
+    return (
+        session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.object_type == "planned_session",
+                AuditEvent.object_id == str(planned_id),
+                AuditEvent.action.in_(("planned.change", "planned.call_off")),
+            )
+        )
+        or 0
+    )

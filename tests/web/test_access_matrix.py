@@ -184,6 +184,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "planning.upcoming": LOGGED_IN,
     "planning.schedule": frozenset({"coordinator_a", "coordinator_b", "facilitator_a"}),
     "planning.detail": frozenset({"learner_a", "coordinator_a", "facilitator_a"}),
+    "planning.calendar": frozenset({"learner_a", "coordinator_a", "facilitator_a"}),
     "planning.register": frozenset({"learner_a"}),
     "planning.cancel": frozenset({"learner_a", "coordinator_a", "facilitator_a"}),
     "planning.attendance_list": frozenset({"facilitator_a"}),

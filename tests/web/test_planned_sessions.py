@@ -338,3 +338,83 @@ def test_the_organiser_changes_a_planned_date_and_a_learner_may_not(client, db: 
     _logout(client)
     f.login(client, learner.email)
     assert client.get(edit).status_code == 403
+
+
+def test_a_planned_session_goes_into_the_own_calendar_and_a_workshop_entry_names_no_script(  # type: ignore[no-untyped-def]
+    client, db: Session
+) -> None:
+    from datetime import UTC, date, datetime, time
+
+    from icalendar import Calendar
+
+    from lms.workshops import network
+    from lms.workshops.models import SessionKind
+    from lms.workshops.planning import PlanInput, schedule_session
+
+    town = f.municipality(db)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    member = f.user(db, Role.LEARNER, municipality_id=town.id)
+    outsider = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
+    network.add_member(db, facilitator, town.id, member.email)
+    script = f.workshop_script(db)
+    # A day in summer time (UTC+2): the file holds UTC.
+    held_on = max(clock.today() + timedelta(days=3), date(clock.today().year + 1, 7, 1))
+    workshop = schedule_session(
+        db,
+        facilitator,
+        PlanInput(
+            kind=SessionKind.WORKSHOP,
+            municipality_id=town.id,
+            module_version_id=script.id,
+            held_on=held_on,
+            starts_at=time(9, 30),
+            ends_at=time(12, 0),
+            place="Rathaus, Raum 2.14",
+            capacity=10,
+            facilitator_ids=frozenset({facilitator.id}),
+        ),
+    )
+    f.login(client, member.email)
+    page = client.get(f"/termine/{workshop.id}").text
+    assert f'href="/termine/{workshop.id}/kalender.ics"' in page
+    download = client.get(f"/termine/{workshop.id}/kalender.ics")
+    assert download.status_code == 200 and download.mimetype == "text/calendar"
+    assert download.headers["Content-Disposition"] == f'attachment; filename="termin-{workshop.id}.ics"'
+    [event] = Calendar.from_ical(download.data).walk("VEVENT")
+    assert event["DTSTART"].dt == datetime.combine(held_on, time(7, 30), tzinfo=UTC)
+    assert event["DTEND"].dt == datetime.combine(held_on, time(10, 0), tzinfo=UTC)
+    assert str(event["LOCATION"]) == "Rathaus, Raum 2.14" and str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["SUMMARY"]) == "Termin der Lernplattform „Kommunen für alle?“"
+    assert script.title not in download.text and "Empowerment" not in download.text
+    assert str(event["URL"]).endswith(f"/termine/{workshop.id}") and int(event["SEQUENCE"]) == 0
+    _logout(client)
+
+    f.login(client, outsider.email)  # not in the network, another municipality
+    assert client.get(f"/termine/{workshop.id}/kalender.ics").status_code == 404
+    _logout(client)
+
+    # A training names its module; a change keeps the UID and raises the SEQUENCE; a call-off cancels the entry.
+    module = f.training_module(db, "kalender", "Kommunikation im Bürgerkontakt")
+    f.login(client, coordinator.email)
+    url = "/termine/neu/schulung"
+    fields = {
+        "module_version_id": module.id,
+        "held_on": held_on.isoformat(),
+        "starts_at": "09:00",
+        "ends_at": "12:00",
+        "place": "Kreishaus",
+        "capacity": "5",
+        "facilitator_ids": coordinator.id,
+    }
+    detail = _post(client, url, url, **fields).headers["Location"]
+    [first] = Calendar.from_ical(client.get(detail + "/kalender.ics").data).walk("VEVENT")
+    assert str(first["SUMMARY"]) == "Schulung: Kommunikation im Bürgerkontakt"
+    edit = detail + "/bearbeiten"
+    _post(client, edit, edit, **{**fields, "starts_at": "10:00"})
+    [changed] = Calendar.from_ical(client.get(detail + "/kalender.ics").data).walk("VEVENT")
+    assert str(changed["UID"]) == str(first["UID"]) and int(changed["SEQUENCE"]) == 1
+    assert changed["DTSTART"].dt == datetime.combine(held_on, time(8, 0), tzinfo=UTC)
+    _post(client, detail + "/absagen", detail, confirm="y")
+    [called_off] = Calendar.from_ical(client.get(detail + "/kalender.ics").data).walk("VEVENT")
+    assert str(called_off["STATUS"]) == "CANCELLED" and int(called_off["SEQUENCE"]) == 2

@@ -3,6 +3,8 @@ the empowerment network's members (its facilitators only)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -24,6 +26,7 @@ from lms.web.access import acting_user
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.workshops import network, planning, queries
+from lms.workshops.calendar import calendar_file
 from lms.workshops.forms import AddMemberForm, CallOffForm, PlanForm, RegistrationForm, RemoveMemberForm
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInputError, eligible_facilitators
@@ -133,6 +136,24 @@ def detail(planned_id: int) -> ResponseReturnValue:
         form=RegistrationForm(),
         call_off_form=CallOffForm(),
     )
+
+
+@bp.get("/termine/<int:planned_id>/kalender.ics")
+@login_required
+def calendar(planned_id: int) -> ResponseReturnValue:
+    """The session as a calendar file, for whoever may see its page."""
+    planned = _planned_or_404(planned_id)
+    link = url_for("planning.detail", planned_id=planned.id, _external=True)
+    body = calendar_file(
+        planned,
+        link=link,
+        host=urlsplit(link).hostname or "localhost",
+        changes=queries.change_count(get_db(), planned.id),
+        now=clock.now(),
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="termin-{planned.id}.ics"'
+    return response
 
 
 @bp.post("/termine/<int:planned_id>/anmelden")
