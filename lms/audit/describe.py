@@ -135,6 +135,7 @@ _DESCRIPTIONS: dict[str, str] = {
     # Network membership is Art. 9 data: these sentences never name the member (the events hold no name either).
     "network.member_add": N_("Ein Mitglied in das Netzwerk der Kommune %(object)s aufgenommen."),
     "network.member_remove": N_("Ein Mitglied aus dem Netzwerk der Kommune %(object)s entfernt."),
+    "network.member_leave": N_("Ein Mitglied hat das Netzwerk der Kommune %(object)s verlassen."),
     "municipality.create": N_("Kommune „%(name)s“ angelegt."),
     "municipality.update": N_("Name oder Bundesland der Kommune %(object)s geändert."),
     "municipality.state_set": N_("Bundesland der Kommune %(object)s gesetzt."),

@@ -152,6 +152,17 @@ class RemoveMemberForm(FlaskForm):
     """A facilitator removes a member from the network."""
 
 
+class LeaveNetworkForm(FlaskForm):
+    """A member leaves the empowerment network (confirmed with a checkbox)."""
+
+    confirm = BooleanField(
+        _l(
+            "Ja, ich möchte nicht mehr zum Netzwerk gehören. Meine Anmeldungen zu kommenden Workshops werden gelöscht."
+        ),
+        validators=[DataRequired(_l("Bitte bestätigen Sie den Austritt."))],
+    )
+
+
 class CorrectionForm(FlaskForm):
     """Correcting a recorded session: what both kinds have in common, and why."""
 

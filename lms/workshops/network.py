@@ -2,8 +2,10 @@
 
 Why the facilitators add members (and members do not join with a code): the facilitators know the network's
 members in person and ask for their consent face to face; a join code could be passed on to anyone, and a list of
-codes would need its own protection. A member can ask any facilitator to be removed; removal deletes the row and the
-person's open workshop registrations, so nothing remains that says they were in the network.
+codes would need its own protection. A member leaves on their own (the list of dates offers it: withdrawing consent
+must be as easy as giving it, GDPR Art. 7(3)) or asks a facilitator; either deletes the row and the person's open
+workshop registrations, so nothing remains that says they were in the network. Leaving is audited without an actor:
+an entry with the member as actor would name them.
 
 Only the municipality's facilitators see the members by name. Coordinators and the programme office see at most the
 number, through lms.disclosure.network_count. Audit events name the municipality, never the person.
@@ -86,9 +88,36 @@ def add_member(session: Session, actor: User, municipality_id: int, email: str) 
 def remove_member(
     session: Session, actor: User, municipality_id: int, person_id: int, queue: Queue | None = None
 ) -> None:
-    """Remove a member; their open registrations for the network's upcoming workshops go too."""
+    """A facilitator removes a member; their open registrations for the network's upcoming workshops go too."""
     if not may_see_network_names(actor, municipality_id):
         raise OutOfScope
+    _remove(session, municipality_id, person_id, queue)
+    record_event(
+        session,
+        actor_id=actor.id,
+        action="network.member_remove",
+        object_type="municipality",
+        object_id=municipality_id,
+    )
+
+
+def leave(session: Session, person: User, queue: Queue | None = None) -> None:
+    """The member leaves the network of their municipality themselves (their open registrations go too)."""
+    if person.municipality_id is None:
+        raise ServiceError("network.not_member")
+    _remove(session, person.municipality_id, person.id, queue)
+    # No actor: the member's name in the audit log would say who was in the network.
+    record_event(
+        session,
+        actor_id=None,
+        action="network.member_leave",
+        object_type="municipality",
+        object_id=person.municipality_id,
+    )
+
+
+def _remove(session: Session, municipality_id: int, person_id: int, queue: Queue | None) -> None:
+    """Delete the membership and the person's registrations for upcoming workshops; freed places move people up."""
     row = session.scalar(
         select(NetworkMember).where(
             NetworkMember.municipality_id == municipality_id, NetworkMember.user_id == person_id
@@ -115,10 +144,3 @@ def remove_member(
             move_up(session, planned, queue)  # the freed place goes to the first person waiting
     session.delete(row)
     session.flush()
-    record_event(
-        session,
-        actor_id=actor.id,
-        action="network.member_remove",
-        object_type="municipality",
-        object_id=municipality_id,
-    )

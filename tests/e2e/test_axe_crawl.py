@@ -65,7 +65,9 @@ ALSO_AS = {"progress.my_modules": ("trainer", "admin"), "progress.module_overvie
 #: Not pages: they end the crawl's session, or only answer scripts.
 SKIP_ENDPOINTS = {"static", "auth.logout"}
 #: Paths that name a file or the JSON API, not a page.
-FILES = re.compile(r"(\.(pdf|csv|xlsx|zip|md|json|png|jpg|jpeg|gif|webp|svg|vtt|mp4|webm|ics)|/datei)$|^/api/")
+FILES = re.compile(
+    r"(\.(pdf|csv|xlsx|zip|md|json|png|jpg|jpeg|gif|webp|svg|vtt|mp4|webm|ics)|/datei)$|^/api/"
+)
 #: States that no route's URL reaches: an unknown certificate code and a mistyped one.
 EXTRA = [("anonymous", "/verify/ZZZZ-ZZZZ-ZZZZ"), ("anonymous", "/verify/nicht-gueltig")]
 

@@ -192,6 +192,9 @@ EXPECTED: dict[str, frozenset[str]] = {
     "planning.change": frozenset({"coordinator_a", "facilitator_a"}),
     "planning.members": frozenset({"facilitator_a"}),
     "planning.remove_member": frozenset({"facilitator_a"}),
+    # Leaving the network: any logged-in person may send it (someone outside the network is told so, which says
+    # nothing about anybody else).
+    "planning.leave_network": LOGGED_IN,
     # Authoring (issue 3): trainers and the programme office; module images for everyone signed in.
     **{
         f"content.{name}": AUTHORS

@@ -418,3 +418,28 @@ def test_a_planned_session_goes_into_the_own_calendar_and_a_workshop_entry_names
     _post(client, detail + "/absagen", detail, confirm="y")
     [called_off] = Calendar.from_ical(client.get(detail + "/kalender.ics").data).walk("VEVENT")
     assert str(called_off["STATUS"]) == "CANCELLED" and int(called_off["SEQUENCE"]) == 2
+
+
+def test_a_member_leaves_the_network_from_the_list_of_dates(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from lms.workshops import network
+
+    town = f.municipality(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    member = f.user(db, Role.LEARNER, municipality_id=town.id)
+    colleague = f.user(db, Role.LEARNER, municipality_id=town.id)
+    network.add_member(db, facilitator, town.id, member.email)
+
+    f.login(client, colleague.email)  # not a member: no word about the network's members
+    assert "Aus dem Netzwerk austreten" not in client.get("/termine").text
+    _logout(client)
+
+    f.login(client, member.email)
+    page = client.get("/termine").text
+    assert (
+        "Sie gehören zum Empowerment-Netzwerk Ihrer Kommune" in page and "Aus dem Netzwerk austreten" in page
+    )
+    unconfirmed = client.get(_post(client, "/netzwerk/austreten", "/termine").headers["Location"]).text
+    assert "Bitte bestätigen Sie den Austritt." in unconfirmed and network.member_count(db, town.id) == 1
+    left = client.get(_post(client, "/netzwerk/austreten", "/termine", confirm="y").headers["Location"]).text
+    assert "Sie gehören nicht mehr zum Empowerment-Netzwerk." in left
+    assert "Aus dem Netzwerk austreten" not in left and network.member_count(db, town.id) == 0

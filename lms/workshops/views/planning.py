@@ -27,7 +27,14 @@ from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.workshops import network, planning, queries
 from lms.workshops.calendar import calendar_file
-from lms.workshops.forms import AddMemberForm, CallOffForm, PlanForm, RegistrationForm, RemoveMemberForm
+from lms.workshops.forms import (
+    AddMemberForm,
+    CallOffForm,
+    LeaveNetworkForm,
+    PlanForm,
+    RegistrationForm,
+    RemoveMemberForm,
+)
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInputError, eligible_facilitators
 
@@ -50,6 +57,8 @@ def upcoming() -> ResponseReturnValue:
         mine=queries.own_registrations(db, user, [p.id for p in planned]),
         kinds=plannable_kinds(user),
         is_facilitator=user.municipality_id is not None and may_see_network_names(user, user.municipality_id),
+        is_member=planning.is_member(db, user),
+        leave_form=LeaveNetworkForm(),
     )
 
 
@@ -358,3 +367,22 @@ def remove_member(person_id: int) -> ResponseReturnValue:
     else:
         flash(_("Die Person gehört nicht mehr zum Netzwerk."), "success")
     return redirect(url_for("planning.members"), 303)
+
+
+@bp.post("/netzwerk/austreten")
+@login_required
+def leave_network() -> ResponseReturnValue:
+    """A member leaves the empowerment network themselves (confirmed); open workshop registrations go too."""
+    from lms.jobs.views import job_queue
+
+    db, user = get_db(), acting_user()
+    if not LeaveNetworkForm().validate_on_submit():
+        flash(_("Bitte bestätigen Sie den Austritt."), "danger")
+        return redirect(url_for("planning.upcoming"), 303)
+    try:
+        network.leave(db, user, job_queue())
+    except ServiceError as refused:
+        flash(translate_error(refused), "danger")
+    else:
+        flash(_("Sie gehören nicht mehr zum Empowerment-Netzwerk."), "success")
+    return redirect(url_for("planning.upcoming"), 303)

@@ -24,6 +24,7 @@ from lms.workshops.planning import (
     PlanInput,
     cancel_registration,
     register,
+    registration_of,
     schedule_session,
     waiting_position,
 )
@@ -322,3 +323,26 @@ def test_more_places_move_people_up_and_a_new_date_resets_the_reminders(db: Sess
     assert event is not None and event.detail["changes"]["held_on"][1] == later.isoformat()
     with pytest.raises(OutOfScope):
         change_planned(db, f.staff_member(db, town.id), planned, data(), queue=None)
+
+
+def test_a_member_leaves_the_network_themselves_and_the_audit_log_does_not_name_them(db: Session) -> None:
+    town = f.municipality(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    planned = _plan(db, facilitator, SessionKind.WORKSHOP, capacity=1)
+    leaving, waiting = f.staff_member(db, town.id), f.staff_member(db, town.id)
+    for person in (leaving, waiting):
+        network.add_member(db, facilitator, town.id, person.email)
+    register(db, leaving, planned)
+    second = register(db, waiting, planned)
+
+    network.leave(db, leaving)
+    assert network.member_count(db, town.id) == 1
+    assert second.status == "registered"  # the freed place went to the first person waiting
+    assert registration_of(db, leaving.id, planned.id) is None
+    event = db.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event is not None and event.action == "network.member_leave"
+    assert event.actor_id is None and event.object_id == str(town.id)
+    assert str(leaving.id) not in str(event.detail) and leaving.email not in str(event.detail)
+    with pytest.raises(ServiceError) as twice:
+        network.leave(db, leaving)
+    assert twice.value.code == "network.not_member"
