@@ -36,7 +36,9 @@ from lms.programme.services import (
 )
 from lms.progress.models import Completion, CompletionMode
 from lms.scope import COMMAND_LINE
-from lms.workshops.models import LiveSession, SessionKind
+from lms.workshops import network as network_members
+from lms.workshops.models import LiveSession, PlannedSession, SessionKind
+from lms.workshops.planning import PlanInput, register, schedule_session
 from lms.workshops.services import SessionInput, record_training, record_workshop
 
 # (first name, last name, org unit) per municipality; e-mail addresses are made from the names.
@@ -239,7 +241,66 @@ def create_programme_demo(session: Session, settings: Settings, by_slug: dict[st
         ]
         add_to_plan(session, COMMAND_LINE, dadi, period, talk.module_id, unit_ids, period.ends_on)
     session.flush()
+    if facilitator is not None:
+        _plan_dates(session, dadi, talk, arrive, facilitator, dadi_staff, today)
     return invitations
+
+
+def _plan_dates(
+    session: Session,
+    town: Municipality,
+    training: ModuleVersion,
+    script: ModuleVersion,
+    facilitator: User,
+    staff: list[User],
+    today: date,
+) -> None:
+    """Upcoming dates of Darmstadt-Dieburg under „Termine“: a training with registrations and a waiting list, and
+    a workshop of the empowerment network, whose members the demo's facilitator added (through the services)."""
+    if session.scalar(select(PlannedSession.id).where(PlannedSession.municipality_id == town.id)):
+        return
+    coordinator = session.scalar(select(User).where(User.email == "koordination@darmstadt-dieburg.example"))
+    learner = session.scalar(select(User).where(User.email == "lernende@darmstadt-dieburg.example"))
+    if coordinator is None or learner is None or len(staff) < 18:
+        return
+    course = schedule_session(
+        session,
+        coordinator,
+        PlanInput(
+            kind=SessionKind.TRAINING,
+            municipality_id=town.id,
+            module_version_id=training.id,
+            held_on=today + timedelta(days=14),
+            starts_at=time(9, 0),
+            ends_at=time(12, 30),
+            place="Kreishaus Darmstadt, Sitzungssaal 2",
+            capacity=6,
+            facilitator_ids=frozenset({coordinator.id}),
+        ),
+    )
+    for person in [learner, *staff[12:18]]:  # six places: the seventh waits
+        register(session, person, course)
+    members = staff[:5]
+    for person in members:
+        network_members.add_member(session, facilitator, town.id, person.email)
+    workshop = schedule_session(
+        session,
+        facilitator,
+        PlanInput(
+            kind=SessionKind.WORKSHOP,
+            municipality_id=town.id,
+            module_version_id=script.id,
+            held_on=today + timedelta(days=21),
+            starts_at=time(14, 0),
+            ends_at=time(17, 0),
+            place="Kreishaus Dieburg, Raum 1.12",
+            capacity=12,
+            facilitator_ids=frozenset({facilitator.id}),
+            external_facilitators="Netzwerk-Tandem ECCAR",
+        ),
+    )
+    for person in members[:3]:
+        register(session, person, workshop)
 
 
 # Per municipality: grant per programme year in euros, measures (kind, euros, share of the year, description) and
