@@ -238,7 +238,7 @@ class ProgrammeRow:
 def programme_report(session: Session, period: ProgrammePeriod, today: date) -> list[ProgrammeRow]:
     """Every municipality side by side for one period: a fixed number of grouped queries, whatever the size."""
     r = range_of(period, today)
-    counts = queries.programme_counts(session, r, period.min_staff_per_module)
+    counts = queries.programme_counts(session, period.id, r, period.min_staff_per_module)
     delivered, trained = counts.delivered, counts.trained
     workshops = queries.workshop_totals(session, r)
     coverage: dict[int, list[CoverageCount]] = {}
@@ -296,7 +296,7 @@ def programme_totals(
 ) -> ProgrammeTotals:
     """The totals of :func:`programme_report`'s rows (two grouped queries for the exact sums)."""
     r = range_of(period, today)
-    counts = queries.programme_counts(session, r, period.min_staff_per_module)
+    counts = queries.programme_counts(session, period.id, r, period.min_staff_per_module)
     workshops = queries.workshop_totals(session, r)
     staff = sum(c.staff for c in counts.coverage)
     one = sum(c.at_least_one for c in counts.coverage)
