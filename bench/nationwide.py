@@ -447,7 +447,7 @@ def main() -> None:
     if ensure_database(url, args.rebuild, args.municipalities, args.staff):
         started = time.perf_counter()
         counts = fill(url, args.municipalities, args.staff, args.today)
-        print(f"Programme loaded in {time.perf_counter() - started:.0f} s (COPY, then VACUUM ANALYZE):")
+        print(f"Programme loaded in {time.perf_counter() - started:.0f} s (COPY, VACUUM ANALYZE, summary):")
         print("  " + ", ".join(f"{table} {n:,}" for table, n in counts.items()))
     else:
         print(f"Reusing {make_url(url).database} (--rebuild to load it again).")
