@@ -2,7 +2,8 @@
 
 All functions take a date range (a programme period's dates) and optionally one municipality; without one they
 group by municipality, which is what the programme office's table needs. Callers decide who may see what
-(lms.scope) and how counts of people are shown (lms.disclosure).
+(lms.scope) and how counts of people are shown (lms.disclosure). The programme office's statement groups the
+period's summary instead (lms.reports.models, kept by lms.reports.summary): same counts, far fewer rows.
 
 The statements are built once per process (with and without a municipality) and take the range and the
 municipality as bind parameters (``_params``): building these aggregates cost as much CPU as running them.
