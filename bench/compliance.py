@@ -379,7 +379,7 @@ def explain(url: str, period: ProgrammePeriod, municipality_id: int) -> None:
     engine = create_engine(url)
     statements = {
         "programme office: delivered, trained, coverage (one statement)": queries.programme_query(
-            r, period.min_staff_per_module
+            period.id, r, period.min_staff_per_module
         ),
         "dashboard: coverage of one municipality": queries.coverage_query(r, municipality_id),
     }

@@ -37,6 +37,8 @@ from lms.programme.models import Funding, Measure, MeasureImport, MigrantOrganis
 from lms.progress.models import Completion, SectionRead
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
 from lms.reminders.models import SentReminder
+from lms.reports import summary  # noqa: F401  (its mapper events keep the programme summary)
+from lms.reports.models import PeriodModuleStaff, PeriodPerson
 from lms.workshops.models import LiveSession, SessionAttendance, SessionFacilitator
 
 __all__ = [
@@ -69,6 +71,8 @@ __all__ = [
     "Municipality",
     "OrgUnit",
     "PasswordResetRequest",
+    "PeriodModuleStaff",
+    "PeriodPerson",
     "PracticeExample",
     "ProgrammePeriod",
     "Quiz",

@@ -63,21 +63,33 @@ def report_programme(period_id: int | None, fmt: str, output: Path | None) -> No
     """Alle Kommunen nebeneinander: Schulungen, Workshops, Teilnehmende, Abdeckung, Status."""
     from lms.commands import unit_of_work
     from lms.reports import exports, pdf
-    from lms.reports.compliance import programme_report, programme_totals
+    from lms.reports.compliance import programme_report, programme_report_with_totals
 
     today = clock.today()
     with unit_of_work() as session:
         period = _period(session, period_id, today)
-        rows = programme_report(session, period, today)
-        if fmt == "pdf":
-            content = pdf.programme_pdf(period, rows, today)
+        if fmt == "xlsx":
+            rows, totals = programme_report_with_totals(session, period, today)
+            content = exports.to_xlsx([exports.programme_table(period, rows, totals)])
         else:
-            if fmt == "csv":
-                content = exports.to_csv(exports.programme_table(period, rows))
+            rows = programme_report(session, period, today)
+            if fmt == "pdf":
+                content = pdf.programme_pdf(period, rows, today)
             else:
-                totals = programme_totals(session, period, today, rows)
-                content = exports.to_xlsx([exports.programme_table(period, rows, totals)])
+                content = exports.to_csv(exports.programme_table(period, rows))
     _write(content, fmt, output)
+
+
+@report_group.command("rebuild-summary")
+def report_rebuild_summary() -> None:
+    """Programmübersicht neu berechnen: die Zusammenfassung je Zeitraum aus allen Abschlüssen (nach Massenimport)."""
+    from lms.commands import unit_of_work
+    from lms.reports.summary import rebuild_all
+
+    # Needed only for completions written past the application (COPY, SQL by hand): the app keeps it otherwise.
+    with unit_of_work() as session:
+        periods = rebuild_all(session.connection())
+    click.echo(f"Zusammenfassung für {periods} Zeiträume neu berechnet.")
 
 
 @report_group.command("municipality")

@@ -237,10 +237,35 @@ class ProgrammeRow:
 
 def programme_report(session: Session, period: ProgrammePeriod, today: date) -> list[ProgrammeRow]:
     """Every municipality side by side for one period: a fixed number of grouped queries, whatever the size."""
+    return _programme_rows(session, period, today, *_programme_figures(session, period, today))
+
+
+def programme_report_with_totals(
+    session: Session, period: ProgrammePeriod, today: date
+) -> tuple[list[ProgrammeRow], ProgrammeTotals]:
+    """:func:`programme_report` and its totals row, from one run of the aggregates (the XLSX shows both)."""
+    counts, workshops = _programme_figures(session, period, today)
+    rows = _programme_rows(session, period, today, counts, workshops)
+    return rows, _programme_totals(counts, workshops, rows)
+
+
+def _programme_figures(
+    session: Session, period: ProgrammePeriod, today: date
+) -> tuple[queries.ProgrammeCounts, dict[int, tuple[int, int]]]:
+    """The exact counts behind the programme table: completions (from the summary) and workshops."""
     r = range_of(period, today)
-    counts = queries.programme_counts(session, r, period.min_staff_per_module)
+    counts = queries.programme_counts(session, period.id, r, period.min_staff_per_module)
+    return counts, queries.workshop_totals(session, r)
+
+
+def _programme_rows(
+    session: Session,
+    period: ProgrammePeriod,
+    today: date,
+    counts: queries.ProgrammeCounts,
+    workshops: dict[int, tuple[int, int]],
+) -> list[ProgrammeRow]:
     delivered, trained = counts.delivered, counts.trained
-    workshops = queries.workshop_totals(session, r)
     coverage: dict[int, list[CoverageCount]] = {}
     for row in counts.coverage:  # a handful of groups per municipality, not people
         coverage.setdefault(row.municipality_id, []).append(row)
@@ -291,13 +316,10 @@ class ProgrammeTotals:
     met: int
 
 
-def programme_totals(
-    session: Session, period: ProgrammePeriod, today: date, rows: list[ProgrammeRow]
+def _programme_totals(
+    counts: queries.ProgrammeCounts, workshops: dict[int, tuple[int, int]], rows: list[ProgrammeRow]
 ) -> ProgrammeTotals:
-    """The totals of :func:`programme_report`'s rows (two grouped queries for the exact sums)."""
-    r = range_of(period, today)
-    counts = queries.programme_counts(session, r, period.min_staff_per_module)
-    workshops = queries.workshop_totals(session, r)
+    """The totals of the rows, added up from the exact counts (the rows hold only what may be shown)."""
     staff = sum(c.staff for c in counts.coverage)
     one = sum(c.at_least_one for c in counts.coverage)
     two = sum(c.at_least_two for c in counts.coverage)

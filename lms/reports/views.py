@@ -40,7 +40,7 @@ from lms.reports.compliance import (
     municipality_report,
     period_status,
     programme_report,
-    programme_totals,
+    programme_report_with_totals,
     range_of,
 )
 from lms.reports.people import OpenRow, not_completed, person_record
@@ -263,10 +263,11 @@ def programme_export(fmt: str) -> ResponseReturnValue:
                 yield from lines
 
         return download(lines(), name, fmt)
-    rows = programme_report(get_reports_db(), period, today)
     if fmt == "pdf":
-        return download(pdf.programme_pdf(period, rows, today), name, fmt)
-    totals = programme_totals(get_reports_db(), period, today, rows)
+        return download(
+            pdf.programme_pdf(period, programme_report(get_reports_db(), period, today), today), name, fmt
+        )
+    rows, totals = programme_report_with_totals(get_reports_db(), period, today)
     return file_download(exports.xlsx_file([exports.programme_table(period, rows, totals)]), name, fmt)
 
 

@@ -126,3 +126,45 @@ def test_municipalities_create_and_list(cli) -> None:  # type: ignore[no-untyped
     assert nowhere.exit_code == 1 and "kein Bundesland" in nowhere.output
     listing = run("municipalities", "list")
     assert "giessen\tHessen\tStadt Gießen" in listing.output and "darmstadt-dieburg" in listing.output
+
+
+def test_rebuild_summary_restores_what_the_programme_office_counts(cli) -> None:  # type: ignore[no-untyped-def]
+    """Completions written past the application (a bulk load) reach the programme office after a rebuild."""
+    from datetime import date
+
+    from sqlalchemy import delete, insert
+
+    from lms import time as clock
+    from lms.progress.models import Completion
+    from lms.reports.models import PeriodModuleStaff, PeriodPerson
+    from tests import factories as f
+
+    run, engine, _outbox = cli
+    with Session(engine) as session:
+        town = session.scalar(select(Municipality))
+        assert town is not None
+        version = f.training_module(session, "grundlagen")
+        people = [f.staff_member(session, town.id) for _ in range(5)]  # a module counts from 5 staff
+        at = clock.at_local(date(2027, 5, 4), 10)
+        # As a COPY would: no ORM, so the summary does not see them.
+        session.execute(
+            insert(Completion),
+            [
+                {
+                    "user_id": p.id,
+                    "module_id": version.module_id,
+                    "module_version_id": version.id,
+                    "completed_at": at,
+                }
+                for p in people
+            ],
+        )
+        session.execute(delete(PeriodPerson))
+        session.execute(delete(PeriodModuleStaff))
+        session.commit()
+    before = run("report", "programme", "--period", "2")
+    assert list(csv.reader(io.StringIO(before.stdout_bytes.decode("utf-8-sig")), delimiter=";"))[1][2] == "0"
+    rebuilt = run("report", "rebuild-summary")
+    assert rebuilt.exit_code == 0 and "Zusammenfassung für 3 Zeiträume neu berechnet." in rebuilt.stdout
+    after = run("report", "programme", "--period", "2")
+    assert list(csv.reader(io.StringIO(after.stdout_bytes.decode("utf-8-sig")), delimiter=";"))[1][2] == "1"

@@ -66,7 +66,7 @@ def test_an_expired_completion_leaves_coverage_but_counts_for_the_period_it_was_
         yearly.module_id: 1,
     }  # both count for the period in which they were earned
     assert trained_staff(db, running, town.id) == {town.id: 2}
-    programme = programme_counts(db, running, min_staff=1)
+    programme = programme_counts(db, period.id, running, min_staff=1)
     assert [(c.staff, c.at_least_one) for c in programme.coverage if c.municipality_id == town.id] == [(2, 1)]
     assert programme.trained[town.id] == 2
 
