@@ -1,8 +1,9 @@
 """What a gunicorn master loads before it forks its workers (gunicorn.conf.py: preload_app, warm-up).
 
 Everything the app and the warm-up import is in the memory of every worker. The libraries for PDFs (fpdf2 with
-fontTools and Pillow), passkeys (py_webauthn with cryptography, pyOpenSSL, pyasn1), QR codes and spreadsheets come
-to about 50 MiB and serve a few requests; they are imported where those are made (bench/README.md, memory).
+fontTools and Pillow), passkeys (py_webauthn with cryptography, pyOpenSSL, pyasn1), QR codes, spreadsheets and the
+Markdown pipeline (markdown-it-py, bleach: publishing and editing, page views show stored HTML) come to about 45 MiB
+and serve a few requests; they are imported where they are used (bench/README.md, memory).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-#: Top-level packages only the PDF, passkey, QR-code and spreadsheet requests need (and what pulls in unittest).
+#: Top-level packages only PDF, passkey, QR-code, spreadsheet and publishing requests need (fpdf2 pulls in unittest).
 ON_DEMAND = {
     "fpdf",
     "fontTools",
@@ -28,6 +29,9 @@ ON_DEMAND = {
     "segno",
     "xlsxwriter",
     "openpyxl",
+    "markdown_it",
+    "mdit_py_plugins",
+    "bleach",
     "unittest",
 }
 
@@ -41,7 +45,7 @@ print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
 """
 
 
-def test_the_app_and_its_warm_up_leave_pdf_passkey_qr_and_spreadsheet_libraries_unloaded(
+def test_the_app_and_its_warm_up_leave_pdf_passkey_qr_spreadsheet_and_markdown_libraries_unloaded(
     tmp_path: Path,
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
