@@ -13,32 +13,22 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, parse_registration_credential_json
-from webauthn.helpers.structs import (
-    AttestationConveyancePreference,
-    AuthenticatorSelectionCriteria,
-    AuthenticatorTransport,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.mfa import has_confirmed_factor, has_totp, issue_recovery_codes
 from lms.auth.models import RecoveryCode, Role, User, WebAuthnChallenge, WebAuthnCredential
 from lms.errors import ServiceError
+
+if TYPE_CHECKING:
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
+# py_webauthn (with cryptography, pyOpenSSL, pyasn1: about 15 MiB) is imported inside the ceremonies below: most
+# requests never see a passkey, and every web worker would otherwise carry it (bench/README.md, memory).
 
 #: How long a challenge is valid (the browser's own timeout is the same).
 CHALLENGE_LIFETIME = timedelta(minutes=5)
@@ -121,6 +111,9 @@ def _use_challenge(session: Session, user: User, purpose: str, challenge: bytes)
 
 
 def _descriptors(rows: Iterable[WebAuthnCredential]) -> list[PublicKeyCredentialDescriptor]:
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
     known = {t.value for t in AuthenticatorTransport}
     return [
         PublicKeyCredentialDescriptor(
@@ -145,6 +138,14 @@ def registration_options(
 
     ``user_handle`` identifies the account to the authenticator without naming the person (the edge derives it).
     """
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AttestationConveyancePreference,
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     challenge = _new_challenge(session, user, REGISTER)
     options = generate_registration_options(
         rp_id=rp.id,
@@ -169,6 +170,9 @@ def register_passkey(
     session: Session, user: User, rp: RelyingParty, *, challenge: bytes, credential: Any, name: str
 ) -> tuple[WebAuthnCredential, list[str]]:
     """Store the new passkey from the browser's answer; returns it and, for a first factor, the recovery codes."""
+    from webauthn import verify_registration_response
+    from webauthn.helpers import bytes_to_base64url, parse_registration_credential_json
+
     name = clean_name(name)
     _use_challenge(session, user, REGISTER, challenge)
     try:
@@ -212,6 +216,9 @@ def authentication_options(session: Session, user: User, rp: RelyingParty) -> tu
     rows = passkeys_of(session, user.id)
     if not rows:
         raise PasskeyError("passkey.none")
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     challenge = _new_challenge(session, user, LOGIN)
     options = generate_authentication_options(
         rp_id=rp.id,
@@ -227,6 +234,8 @@ def verify_passkey(
     session: Session, user: User, rp: RelyingParty, *, challenge: bytes, credential: Any
 ) -> WebAuthnCredential:
     """Check the browser's answer at login against one of the person's passkeys; refused with a PasskeyError."""
+    from webauthn import verify_authentication_response
+
     _use_challenge(session, user, LOGIN, challenge)
     credential_id = credential.get("id") if isinstance(credential, dict) else None
     row = (

@@ -20,8 +20,6 @@ from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from lms.certificates.pdf import document_xmp
-
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _XREF_SECTION = re.compile(rb"(\d+) (\d+)\r?\n")
 _ROOT = re.compile(rb"/Root\s+(\d+)\s+0\s+R")
@@ -272,6 +270,9 @@ class _Copy:
 
 
 def _metadata(title: str, created: datetime) -> bytes:
+    # With fpdf2 (about 35 MiB): loaded by the first print PDF, not by every web worker at start-up.
+    from lms.certificates.pdf import document_xmp
+
     xmp = document_xmp(title=title, created=created).encode("utf-8")
     return b"<< /Length %d /Subtype /XML /Type /Metadata >>\nstream\n" % len(xmp) + xmp + b"\nendstream"
 

@@ -5,18 +5,30 @@ per process), so 1,800 take half a minute on one core. Bulk issuing hands batche
 processes: each renders its share with the same code, and the result is byte for byte what the web process would
 have made (the snapshot is the only input). The pool is started with "spawn": a fresh interpreter, nothing
 inherited from the web process (no database connections, no threads), at the price of about a second to start.
+
+fpdf2, fontTools and Pillow (about 35 MiB) are imported at the first PDF (:func:`certificate_pdf`), not when the
+app starts: most requests of a web worker never make one (bench/README.md, memory).
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lms.certificates.pdf import certificate_pdf
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from lms.certificates.snapshot import Snapshot
+
+
+def certificate_pdf(snapshot: Snapshot | dict[str, Any]) -> bytes:
+    """:func:`lms.certificates.pdf.certificate_pdf`, whose module (with fpdf2) is imported at the first call."""
+    from lms.certificates import pdf
+
+    return pdf.certificate_pdf(snapshot)
+
 
 #: Below this many PDFs in a batch, starting worker processes costs more than it saves.
 POOL_THRESHOLD = 200
@@ -52,6 +64,9 @@ class Renderer:
             result = [certificate_pdf(snapshot) for snapshot in snapshots]
         else:
             if self._pool is None:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
                 self._pool = ProcessPoolExecutor(
                     max_workers=self.processes, mp_context=multiprocessing.get_context("spawn")
                 )

@@ -24,8 +24,7 @@ from lms.auth.models import User
 from lms.auth.services import hold_lock
 from lms.certificates.codes import generate_code
 from lms.certificates.models import AlreadyRevoked, Certificate, CertificateDocument, VerificationLookup
-from lms.certificates.pdf import certificate_pdf
-from lms.certificates.rendering import Renderer
+from lms.certificates.rendering import Renderer, certificate_pdf  # fpdf2 imported at the first PDF, not here
 from lms.certificates.snapshot import (
     CertificateKind,
     completion_snapshot,

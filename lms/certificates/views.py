@@ -34,7 +34,6 @@ from lms.certificates.codes import CodeTypo, parse_code
 from lms.certificates.export import zip_stream
 from lms.certificates.forms import ExportForm, RevokeForm, VerifyForm
 from lms.certificates.merge import concatenate
-from lms.certificates.pdf import empty_print_pdf, transcript_pdf
 from lms.certificates.rendering import Renderer
 from lms.certificates.snapshot import describe
 from lms.config import Settings
@@ -133,6 +132,8 @@ def transcript(year: int) -> ResponseReturnValue:
         base_url=_base_url(),
     )
     certificates = queries.holder_certificates(db, user.id, starts_on, ends_on)
+
+    from lms.certificates.pdf import transcript_pdf  # fpdf2 only where a PDF is made (memory of every worker)
 
     data = transcript_pdf(
         holder_name=user.display_name,
@@ -252,6 +253,8 @@ def export(slug: str) -> ResponseReturnValue:
             documents = (content for _row, content in services.STORE.stream(get_db(), valid))
             first = next(documents, None)
             if first is None:
+                from lms.certificates.pdf import empty_print_pdf  # fpdf2 only where a PDF is made
+
                 yield empty_print_pdf(title=title, created=created)
                 return
             yield from concatenate(itertools.chain([first], documents), title=title, created=created)

@@ -6,9 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Any
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import FieldReader, split_front_matter
@@ -24,6 +22,9 @@ from lms.markdown.structure import (
     split_sections,
 )
 from lms.text import N_
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 KINDS = ("training", "workshop")
 LANGUAGES = ("de", "en")

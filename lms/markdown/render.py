@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from html import escape
-from typing import Any
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+from typing import TYPE_CHECKING, Any
 
 from lms.markdown.problems import Problem
 from lms.markdown.sanitize import sanitize_html
+
+# markdown-it-py and its plugins are imported when the first text is rendered or checked: that happens when content
+# is published or edited, not in the page views, which show stored HTML (bench/README.md, memory).
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 # Stored HTML records the version it was rendered with. Bump when the parser configuration
 # or the sanitiser policy changes, so published versions can be re-rendered.
@@ -56,15 +58,19 @@ def _demote_headings(state: StateCore) -> None:
             token.tag = "h3"
 
 
-class _CheckingMarkdownIt(MarkdownIt):
-    """Keeps every link, so that the content check reports unsafe ones instead of rendering them as text."""
+@cache
+def _parser(*, for_checking: bool) -> MarkdownIt:
+    """Build the parser once; the checking variant keeps every link and every footnote definition in place."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
 
-    def validateLink(self, url: str) -> bool:  # markdown-it-py's way to change the link rule: subclassing
-        return True
+    class _CheckingMarkdownIt(MarkdownIt):
+        """Keeps every link, so that the content check reports unsafe ones instead of rendering them as text."""
 
+        def validateLink(self, url: str) -> bool:  # markdown-it-py's way to change the link rule: subclassing
+            return True
 
-def _build(*, for_checking: bool) -> MarkdownIt:
-    """Build the parser; the checking variant keeps every link and every footnote definition in place."""
     options: dict[str, Any] = {"html": False, "linkify": False, "typographer": False}
     if for_checking:
         options["inline_definitions"] = True  # emit link reference definitions as tokens with lines
@@ -92,24 +98,20 @@ def _build(*, for_checking: bool) -> MarkdownIt:
     return md
 
 
-_MD = _build(for_checking=False)
-_CHECK_MD = _build(for_checking=True)
-
-
 def render_markdown(text: str, *, doc_id: str | None = None) -> str:
     """Render Markdown to sanitised HTML; ``doc_id`` keeps footnote ids unique when fragments share a page."""
     env: dict[str, Any] = {"docId": doc_id} if doc_id else {}
-    return sanitize_html(_MD.render(text, env))
+    return sanitize_html(_parser(for_checking=False).render(text, env))
 
 
 def render_inline(text: str) -> str:
     """Render one line of Markdown without a wrapping paragraph (quiz answers), sanitised."""
-    return sanitize_html(_MD.renderInline(text)).strip()
+    return sanitize_html(_parser(for_checking=False).renderInline(text)).strip()
 
 
 def parse_for_checking(text: str) -> list[Token]:
     """Tokens of the checking parser: every link kept, footnote definitions in place, all with lines."""
-    return _CHECK_MD.parse(text, {})
+    return _parser(for_checking=True).parse(text, {})
 
 
 def is_allowed_link(target: str) -> bool:

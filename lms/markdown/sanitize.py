@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import bleach
-
-# bleach documents this import for custom filters; types-bleach leaves the re-export out on purpose.
-from bleach.html5lib_shim import Filter  # type: ignore[attr-defined]
+# bleach (with its vendored html5lib) is imported at the first sanitising: when content is published or edited, not
+# in the page views, which show stored HTML (bench/README.md, memory).
+if TYPE_CHECKING:
+    import bleach
 
 ALLOWED_TAGS = frozenset(
     {
@@ -90,31 +91,38 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
     return True
 
 
-class _ExternalLinkFilter(Filter):
-    """Give links to other sites rel="noopener noreferrer"; they open in the same tab (no target)."""
+@cache
+def _cleaner() -> bleach.Cleaner:
+    """The one cleaner, built at the first use."""
+    import bleach
 
-    def __iter__(self) -> Iterator[dict[str, Any]]:  # html5lib tokens
-        for token in super().__iter__():
-            if token["type"] in ("StartTag", "EmptyTag") and token["name"] == "a":
-                attrs = dict(token.get("data") or {})
-                attrs.pop((None, "target"), None)
-                href = attrs.get((None, "href"), "")
-                if href.lower().startswith(("http://", "https://")):
-                    attrs[(None, "rel")] = "noopener noreferrer"
-                token["data"] = attrs
-            yield token
+    # bleach documents this import for custom filters; types-bleach leaves the re-export out on purpose.
+    from bleach.html5lib_shim import Filter  # type: ignore[attr-defined]
 
+    class _ExternalLinkFilter(Filter):
+        """Give links to other sites rel="noopener noreferrer"; they open in the same tab (no target)."""
 
-_CLEANER = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allow_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[_ExternalLinkFilter],
-)
+        def __iter__(self) -> Iterator[dict[str, Any]]:  # html5lib tokens
+            for token in super().__iter__():
+                if token["type"] in ("StartTag", "EmptyTag") and token["name"] == "a":
+                    attrs = dict(token.get("data") or {})
+                    attrs.pop((None, "target"), None)
+                    href = attrs.get((None, "href"), "")
+                    if href.lower().startswith(("http://", "https://")):
+                        attrs[(None, "rel")] = "noopener noreferrer"
+                    token["data"] = attrs
+                yield token
+
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=_allow_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[_ExternalLinkFilter],
+    )
 
 
 def sanitize_html(html: str) -> str:
     """Reduce HTML to the platform's allow-list: no scripts, styles, event handlers or foreign classes."""
-    return _CLEANER.clean(html)
+    return _cleaner().clean(html)

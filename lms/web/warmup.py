@@ -4,6 +4,14 @@ With ``preload_app`` (gunicorn.conf.py) the master builds the app and the worker
 master has loaded is shared by all workers (copy-on-write) instead of being built again in each of them. On its
 own the app loads lazily: the translation catalogues, Babel's locale data and the compiled templates would all
 arrive with the first requests, separately in every worker (about 10 MiB each).
+
+Left out on purpose: the libraries of the few requests that make PDFs, spreadsheets or QR codes, run a passkey
+ceremony or render Markdown (fpdf2, xlsxwriter, segno, py_webauthn, markdown-it-py, bleach); they are imported
+where they are used. Shared pages stay shared only while no worker writes to them, and running code writes
+(reference counts), so a library every worker uses costs the master's copy plus one per worker, and one no worker
+uses costs its full size for nothing. Measured with bench/load.py: importing the certificate PDF module here
+raised the PSS of master and two workers from 145 to 181 MiB while no PDF was made, and still left it higher
+(201 against 195 MiB) after one worker had made PDFs (bench/README.md, memory).
 """
 
 from __future__ import annotations
