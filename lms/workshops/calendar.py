@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from icalendar import Calendar, Event
-
 from lms import time as clock
 from lms.workshops.models import PlannedSession, SessionKind
 
@@ -21,6 +19,9 @@ PRODUCT_ID = "-//ECCAR//Lernplattform Kommunen fuer alle//DE"
 
 def calendar_file(planned: PlannedSession, *, link: str, host: str, changes: int, now: datetime) -> bytes:
     """The .ics file of one planned session (German, as the mails); cancelled sessions say so (STATUS:CANCELLED)."""
+    # Imported here: icalendar and its date libraries take 8 MiB that no other request needs (gunicorn.conf.py).
+    from icalendar import Calendar, Event
+
     if planned.kind == SessionKind.WORKSHOP.value:
         summary = "Termin der Lernplattform „Kommunen für alle?“"
     else:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
-#: Top-level packages only PDF, passkey, QR-code, spreadsheet and publishing requests need (fpdf2 pulls in unittest).
+#: Top-level packages only PDF, passkey, QR-code, spreadsheet, calendar and publishing requests need (fpdf2 pulls in
+#: unittest).
 ON_DEMAND = {
     "fpdf",
     "fontTools",
@@ -33,6 +34,7 @@ ON_DEMAND = {
     "mdit_py_plugins",
     "bleach",
     "unittest",
+    "icalendar",
 }
 
 SCRIPT = """
