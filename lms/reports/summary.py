@@ -14,13 +14,16 @@ practice.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Date,
+    Select,
     and_,
+    bindparam,
     case,
     delete,
     distinct,
@@ -36,6 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleKind
+from lms.db import built_once
 from lms.orgs.models import ProgrammePeriod
 from lms.progress.models import Completion
 from lms.reports.models import FOREVER, PeriodModuleStaff, PeriodPerson
@@ -110,10 +114,18 @@ def rebuild_all(connection: Connection) -> int:
     return len(periods)
 
 
-def _upsert(connection: Connection, table: Any, row: dict[str, Any], set_: dict[str, Any]) -> None:
-    """INSERT the row, or on a key conflict UPDATE it with ``set_``: one atomic statement, so two transactions that
-    both find no row (colleagues' first completions of a module at the same moment) cannot fail on the key."""
-    dialect = connection.dialect.name
+def _upsert(connection: Connection, table: Any, row: dict[str, Any]) -> None:
+    """INSERT the row, or on a key conflict UPDATE it (:func:`_upsert_statement`): one atomic statement, so two
+    transactions that both find no row (colleagues' first completions of a module at the same moment) cannot fail
+    on the key."""
+    connection.execute(_upsert_statement(connection.dialect.name, table), row)
+
+
+@functools.cache
+def _upsert_statement(dialect: str, table: Any) -> Any:
+    """Built once per dialect and table (building it cost as much as running it): a person's row takes the new
+    validities; a module count is incremented in the statement, not from a count read before, so colleagues'
+    concurrent first completions both count."""
     if dialect == "postgresql":
         statement: Any = postgresql.insert(table)
     elif dialect == "sqlite":
@@ -121,46 +133,72 @@ def _upsert(connection: Connection, table: Any, row: dict[str, Any], set_: dict[
     else:  # pragma: no cover - the platform runs on these two
         raise NotImplementedError(dialect)
     keys = [c.name for c in inspect(table).primary_key]
-    connection.execute(statement.values(**row).on_conflict_do_update(index_elements=keys, set_=set_))
+    if table is PeriodPerson:
+        set_ = {"best_until": statement.excluded.best_until, "second_until": statement.excluded.second_until}
+    else:
+        set_ = {"staff": table.staff + 1}
+    return statement.on_conflict_do_update(index_elements=keys, set_=set_)
+
+
+@built_once
+def _period_of() -> Select[int, date, date, int | None]:
+    """The period containing ``day`` with the person's municipality, if the module is a training module."""
+    return (
+        select(ProgrammePeriod.id, ProgrammePeriod.starts_on, ProgrammePeriod.ends_on, User.municipality_id)
+        .join(User, User.id == bindparam("user_id"))
+        .join(Module, Module.id == bindparam("module_id"))
+        .where(
+            ProgrammePeriod.starts_on <= bindparam("day"),
+            ProgrammePeriod.ends_on >= bindparam("day"),
+            Module.kind == ModuleKind.TRAINING.value,
+        )
+    )
+
+
+@built_once
+def _modules_of_person() -> Select[int, date, int]:
+    """The person's training modules completed between ``start`` and ``end``: the latest validity of each, and its
+    first completion (lowest id; ids grow with insertion, so this also holds when one flush inserts several
+    completions of the module at once)."""
+    training = select(Module.id).where(Module.kind == ModuleKind.TRAINING.value)
+    return (
+        select(Completion.module_id, func.max(_until), func.min(Completion.id))
+        .where(
+            Completion.user_id == bindparam("user_id"),
+            Completion.completed_at >= bindparam("start"),
+            Completion.completed_at < bindparam("end"),
+            Completion.module_id.in_(training),
+        )
+        .group_by(Completion.module_id)
+    )
 
 
 def completion_recorded(connection: Connection, completion: Completion) -> None:
     """Add a new completion to the summary of the period its German day lies in (if any, and if a training).
 
-    Statements: one to find the period, the module's kind and the person's municipality; if it counts, one for the
-    person's modules in the period, one to insert or update the person's row and, for a first completion of the module,
-    one for the municipality's module count.
+    Statements (each built once per process): one to find the period, the module's kind and the person's
+    municipality; if it counts, one for the person's modules in the period, one to insert or update the person's
+    row and, for a first completion of the module, one for the municipality's module count. Periods never overlap
+    (lms.orgs.periods), so a day lies in one period at most.
     """
+    person = {"user_id": completion.user_id}
     day = clock.local_date(completion.completed_at)
     found = connection.execute(
-        select(ProgrammePeriod.id, ProgrammePeriod.starts_on, ProgrammePeriod.ends_on, User.municipality_id)
-        .join(User, User.id == completion.user_id)
-        .join(Module, Module.id == completion.module_id)
-        .where(
-            ProgrammePeriod.starts_on <= day,
-            ProgrammePeriod.ends_on >= day,
-            Module.kind == ModuleKind.TRAINING.value,
-        )
+        _period_of(), {**person, "module_id": completion.module_id, "day": day}
     ).first()
     if found is None:
         return
     period_id, starts_on, ends_on, municipality_id = found
-    # The person's modules in the period: the latest validity of each, and its first completion (lowest id; ids grow
-    # with insertion, so this also holds when one flush inserts several completions of the module at once).
-    modules = connection.execute(
-        select(Completion.module_id, func.max(_until), func.min(Completion.id))
-        .where(Completion.user_id == completion.user_id, _in_period(starts_on, ends_on))
-        .group_by(Completion.module_id)
-    ).all()
+    start, end = clock.day_bounds(starts_on, ends_on)
+    modules = connection.execute(_modules_of_person(), {**person, "start": start, "end": end}).all()
     validities = sorted((until for _module, until, _first in modules), reverse=True)
     best = {"best_until": validities[0], "second_until": validities[1] if len(validities) > 1 else None}
-    _upsert(connection, PeriodPerson, {"period_id": period_id, "user_id": completion.user_id, **best}, best)
+    _upsert(connection, PeriodPerson, {"period_id": period_id, **person, **best})
     first = next(first for module, _until, first in modules if module == completion.module_id)
     if municipality_id is None or first != completion.id:
         return
     key = {"period_id": period_id, "municipality_id": municipality_id, "module_id": completion.module_id}
-    # An increment in the statement, not a count read before: colleagues' concurrent first completions both count.
-    _upsert(connection, PeriodModuleStaff, {**key, "staff": 1}, {"staff": PeriodModuleStaff.staff + 1})
+    _upsert(connection, PeriodModuleStaff, {**key, "staff": 1})
 
 
 @event.listens_for(Completion, "after_insert")
