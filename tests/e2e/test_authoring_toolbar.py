@@ -142,6 +142,14 @@ def test_editor_fits_small_screens_and_shows_focus_on_the_preview(
         " editor: document.querySelector('.editor').getBoundingClientRect().width,"
         " source: document.getElementById('source').getBoundingClientRect().right})"
     )
+    if sizes["page"] > width:  # say which elements stick out, so a failure can be understood from the log
+        sizes["wider"] = page.evaluate(
+            "(w) => [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > w + 1 && !e.closest('.editor__preview'))"
+            ".slice(0, 6).map(e => `${e.tagName}#${e.id}.${e.className}: ${Math.round(e.getBoundingClientRect().right)}px"
+            " ${(e.textContent || '').trim().slice(0, 60)}`)",
+            width,
+        )
     assert sizes["page"] <= width, sizes
     assert sizes["source"] <= width, sizes
     page.locator("#preview").focus()
