@@ -310,6 +310,20 @@ def move_up(session: Session, planned: PlannedSession, queue: Queue | None) -> S
     return first
 
 
+def standing_registration_ids(session: Session, planned_id: int) -> list[int]:
+    """Registrations still standing (registered or waiting), oldest first: who is told of a change or call-off."""
+    return list(
+        session.scalars(
+            select(SessionRegistration.id)
+            .where(
+                SessionRegistration.planned_session_id == planned_id,
+                SessionRegistration.status != RegistrationStatus.CANCELLED.value,
+            )
+            .order_by(SessionRegistration.id)
+        )
+    )
+
+
 def call_off(session: Session, actor: User, planned: PlannedSession, queue: Queue | None) -> int:
     """Call a planned session off: nobody can register any more, and everyone registered or waiting is mailed.
 
@@ -322,16 +336,7 @@ def call_off(session: Session, actor: User, planned: PlannedSession, queue: Queu
     if not is_open(planned):
         raise ServiceError("planned.closed")
     planned.cancelled_at = clock.now()
-    told = list(
-        session.scalars(
-            select(SessionRegistration.id)
-            .where(
-                SessionRegistration.planned_session_id == planned.id,
-                SessionRegistration.status != RegistrationStatus.CANCELLED.value,
-            )
-            .order_by(SessionRegistration.id)
-        )
-    )
+    told = standing_registration_ids(session, planned.id)
     session.flush()
     queue_session_mail(session, queue, Purpose.CALLED_OFF, told)
     record_event(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
@@ -18,13 +18,16 @@ from lms.auth.models import User
 from lms.errors import ServiceError
 from lms.jobs.queue import Queue
 from lms.scope import OutOfScope, may_manage_planned
-from lms.workshops.models import (
-    PlannedSession,
-    PlannedSessionFacilitator,
-    RegistrationStatus,
-    SessionRegistration,
+from lms.workshops.models import PlannedSession, PlannedSessionFacilitator, SessionRegistration
+from lms.workshops.planning import (
+    PlanInput,
+    Purpose,
+    is_open,
+    move_up,
+    plan_problems,
+    queue_session_mail,
+    standing_registration_ids,
 )
-from lms.workshops.planning import PlanInput, Purpose, is_open, move_up, plan_problems, queue_session_mail
 from lms.workshops.services import SessionInputError
 
 #: The changes participants are told about by mail.
@@ -72,17 +75,7 @@ def change_planned(
         )
     if TOLD_CHANGES & changes.keys():
         # Before moving people up: whoever moves up gets the mail of that (with the new date) instead.
-        told = list(
-            session.scalars(
-                select(SessionRegistration.id)
-                .where(
-                    SessionRegistration.planned_session_id == planned.id,
-                    SessionRegistration.status != RegistrationStatus.CANCELLED.value,
-                )
-                .order_by(SessionRegistration.id)
-            )
-        )
-        queue_session_mail(session, queue, Purpose.CHANGED, told)
+        queue_session_mail(session, queue, Purpose.CHANGED, standing_registration_ids(session, planned.id))
     while move_up(session, planned, queue) is not None:
         pass
     if changes:

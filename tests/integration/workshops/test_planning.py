@@ -18,7 +18,7 @@ from lms.jobs.models import Job
 from lms.orgs.models import Municipality
 from lms.scope import OutOfScope, planned_filter
 from lms.workshops import network
-from lms.workshops.models import PlannedSession, RegistrationStatus, SessionKind
+from lms.workshops.models import PlannedSession, RegistrationStatus, SessionKind, SessionRegistration
 from lms.workshops.planning import (
     SESSION_MAIL,
     PlanInput,
@@ -221,7 +221,9 @@ def test_a_second_workshop_with_the_same_script_date_and_place_needs_a_confirmat
     record_workshop(db, facilitator, _workshop_input(town.id, script.id, facilitator, confirm_duplicate=True))
 
 
-def test_a_member_who_leaves_frees_their_place_for_the_first_person_waiting(db: Session) -> None:
+def _full_workshop(db: Session) -> tuple[Municipality, User, PlannedSession, User, SessionRegistration]:
+    """A workshop with one place: one member holds it, a second member waits (town, facilitator, workshop, the
+    member holding the place, the registration waiting)."""
     town = f.municipality(db)
     facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
     planned = _plan(db, facilitator, SessionKind.WORKSHOP, capacity=1)
@@ -231,6 +233,11 @@ def test_a_member_who_leaves_frees_their_place_for_the_first_person_waiting(db: 
     register(db, leaving, planned)
     second = register(db, waiting, planned)
     assert second.status == "waiting"
+    return town, facilitator, planned, leaving, second
+
+
+def test_a_member_who_leaves_frees_their_place_for_the_first_person_waiting(db: Session) -> None:
+    town, facilitator, _planned, leaving, second = _full_workshop(db)
     network.remove_member(db, facilitator, town.id, leaving.id)
     assert second.status == "registered"
     [job] = _mail_jobs(db)
@@ -326,15 +333,7 @@ def test_more_places_move_people_up_and_a_new_date_resets_the_reminders(db: Sess
 
 
 def test_a_member_leaves_the_network_themselves_and_the_audit_log_does_not_name_them(db: Session) -> None:
-    town = f.municipality(db)
-    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
-    planned = _plan(db, facilitator, SessionKind.WORKSHOP, capacity=1)
-    leaving, waiting = f.staff_member(db, town.id), f.staff_member(db, town.id)
-    for person in (leaving, waiting):
-        network.add_member(db, facilitator, town.id, person.email)
-    register(db, leaving, planned)
-    second = register(db, waiting, planned)
-
+    town, _facilitator, planned, leaving, second = _full_workshop(db)
     network.leave(db, leaving)
     assert network.member_count(db, town.id) == 1
     assert second.status == "registered"  # the freed place went to the first person waiting
