@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -16,12 +16,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import time as clock
-from lms.db import Base, UTCDateTime, created_at, intpk
+from lms.db import Base, ImmutableError, UTCDateTime, created_at, intpk
 from lms.text import N_
 
 if TYPE_CHECKING:
@@ -129,6 +131,21 @@ class User(Base):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+@event.listens_for(User, "before_update")
+def _employer_is_fixed(_mapper: Any, _connection: Any, target: User) -> None:
+    """A person's municipality is set when the account is made and never changes.
+
+    Every figure of a period counts people where they work, and the programme summary (lms.reports.summary) keeps
+    those counts as completions arrive; a person moved to another municipality would leave both behind. Someone who
+    changes employer is deactivated in the one and invited in the other (with the new employer's e-mail address),
+    which keeps each municipality's history as it was.
+    """
+    if inspect(target).attrs.municipality_id.history.has_changes():
+        raise ImmutableError(
+            "a person's municipality never changes; deactivate the account and invite the person in the other one"
+        )
 
 
 class UserRole(Base):

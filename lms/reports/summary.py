@@ -1,15 +1,16 @@
 """Keeping the programme summary (lms.reports.models) equal to what the completions say.
 
-Completions are append-only and a person's municipality never changes, so the summary only ever grows with new
-completions: each insert updates its person's row and, for that person's first completion of the module in the
-period, the municipality's module count. A period whose dates change (or a new one) is rebuilt from its completions.
-Both hooks are mapper events, so every way a completion or period is written through the ORM (quiz, in-person
-training, import, renewal, demo, tests) keeps the summary; what bypasses the ORM (bench/nationwide.py's COPY) calls
-:func:`rebuild_period` itself, and ``lms report rebuild-summary`` rebuilds everything.
+Completions are append-only and a person's municipality never changes (the models guard both), so the summary only
+ever grows with new completions: each insert updates its person's row and, for that person's first completion of the
+module in the period, the municipality's module count. A period whose dates change (or a new one) is rebuilt from
+its completions. Both hooks are mapper events, so every way a completion or period is written through the ORM (quiz,
+in-person training, import, renewal, demo, tests) keeps the summary; what bypasses the ORM (bench/nationwide.py's
+COPY) calls :func:`rebuild_period` itself, and ``lms report rebuild-summary`` rebuilds everything.
 
-Two completions of one person recorded at the same instant in two transactions could each miss the other (each
-recomputes from what it sees); ``lms report rebuild-summary`` repairs that. Quiz passes of one person are serial in
-practice.
+Two completions of one person recorded at the same moment in two transactions are serialised by a lock on the
+person's row (:func:`_period_of`), so neither computes the person's row without the other; recording several people
+at once locks them in the order of their ids (lms.workshops.services.attend), so two such recordings cannot
+deadlock. ``lms report rebuild-summary`` stays the repair after anything written past the ORM.
 """
 
 from __future__ import annotations
@@ -142,7 +143,14 @@ def _upsert_statement(dialect: str, table: Any) -> Any:
 
 @built_once
 def _period_of() -> Select[int, date, date, int | None]:
-    """The period containing ``day`` with the person's municipality, if the module is a training module."""
+    """The period containing ``day`` with the person's municipality, if the module is a training module.
+
+    On PostgreSQL it also locks the person's row until the transaction ends (``FOR NO KEY UPDATE``, which rows
+    referring to the person do not wait for): a second completion of the same person in another transaction waits
+    here until the first has committed, and its next statement then sees the first one's completion. Without it,
+    both would compute the person's summary row from what they saw alone and the later write would drop the other's
+    module. SQLite writes one transaction at a time and ignores the clause.
+    """
     return (
         select(ProgrammePeriod.id, ProgrammePeriod.starts_on, ProgrammePeriod.ends_on, User.municipality_id)
         .join(User, User.id == bindparam("user_id"))
@@ -152,6 +160,7 @@ def _period_of() -> Select[int, date, date, int | None]:
             ProgrammePeriod.ends_on >= bindparam("day"),
             Module.kind == ModuleKind.TRAINING.value,
         )
+        .with_for_update(of=User, key_share=True)
     )
 
 

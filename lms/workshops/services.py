@@ -215,7 +215,9 @@ def attend(
     # Noon on the day it was held, German time: the completion falls into the period of that calendar day.
     completed_at = datetime.combine(held_on, time(12), tzinfo=clock.BERLIN)
     created = 0
-    for person in people:
+    # In the order of ids: each completion locks its person's row for the programme summary (lms.reports.summary),
+    # and two recordings with the same people then take the locks in the same order.
+    for person in sorted(people, key=lambda p: p.id):
         completion = None
         if person.id in cycles:
             completion = Completion(

@@ -8,13 +8,16 @@ completions; and after the migration filled the summary of a database that alrea
 
 from __future__ import annotations
 
+import os
 import random
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Integer, and_, case, distinct, func, literal, select, union_all
+from sqlalchemy import Integer, and_, case, distinct, func, literal, select, text, union_all
 from sqlalchemy.orm import Session
 
 from lms import migrate
@@ -23,7 +26,7 @@ from lms.auth.models import Role, User
 from lms.authoring.publishing import publish_module
 from lms.content.models import Module, ModuleKind, ModuleVersion
 from lms.content.modules import parse_module
-from lms.db import make_engine
+from lms.db import ImmutableError, make_engine
 from lms.orgs.periods import PeriodInput, all_periods, save_period
 from lms.progress.models import Completion
 from lms.reports.compliance import programme_report
@@ -320,3 +323,84 @@ def test_the_migration_fills_the_summary_of_existing_completions(scratch_databas
             assert_summary_agrees(session)
     finally:
         engine.dispose()
+
+
+def test_a_persons_municipality_never_changes(db: Session) -> None:
+    """The summary counts people where they work; moving one would leave it behind, so the model refuses it."""
+    person = f.staff_member(db, f.municipality(db).id)
+    db.flush()
+    person.municipality_id = f.municipality(db).id
+    with pytest.raises(ImmutableError, match="municipality never changes"):
+        db.flush()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("LMS_TEST_DATABASE_URL"), reason="two transactions at the same moment need PostgreSQL"
+)
+def test_two_completions_of_one_person_in_two_transactions_both_count(
+    scratch_database_url: str,  # noqa: F811
+) -> None:
+    """A quiz pass and an in-person record of the same person at the same moment, in two transactions: the second
+    waits for the first to commit and then counts both modules (it did not see the first completion before)."""
+    migrate.upgrade(scratch_database_url)
+    engine = make_engine(scratch_database_url)
+    day = date(2027, 5, 5)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            person = f.staff_member(session, f.municipality(session).id)
+            first, second = f.training_module(session, "modul-a"), f.training_module(session, "modul-b")
+            session.commit()
+
+        def complete(session: Session, version: ModuleVersion) -> None:
+            session.add(
+                Completion(
+                    user_id=person.id,
+                    module_id=version.module_id,
+                    module_version_id=version.id,
+                    mode="online",
+                    completed_at=clock.at_local(day, 10),
+                )
+            )
+            session.flush()
+
+        failures: list[BaseException] = []
+
+        def other_request() -> None:
+            try:
+                with Session(engine) as session:
+                    complete(session, second)
+                    session.commit()
+            except BaseException as error:  # the test below reports it
+                failures.append(error)
+
+        with Session(engine) as one:
+            complete(one, first)  # written, not yet committed
+            thread = threading.Thread(target=other_request)
+            thread.start()
+            _wait_for_a_lock_wait(engine)
+            one.commit()
+        thread.join(timeout=30)
+        assert not thread.is_alive() and not failures
+        with Session(engine) as session:
+            period = next(p for p in all_periods(session) if p.starts_on <= day <= p.ends_on)
+            row = session.get(PeriodPerson, (period.id, person.id))
+            assert row is not None and row.best_until is not None and row.second_until is not None
+            assert_summary_agrees(session)
+    finally:
+        engine.dispose()
+
+
+def _wait_for_a_lock_wait(engine: Any) -> None:
+    """Until another session of this database waits for a lock (the second transaction reached the first's row)."""
+    for _ in range(200):
+        with engine.connect() as connection:
+            waiting = connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the second transaction never waited for the first")
