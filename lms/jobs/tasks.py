@@ -43,8 +43,9 @@ from lms.orgs.models import Municipality
 from lms.reminders.mails import reminder_message
 from lms.reminders.models import SentReminder
 from lms.text import N_
+from lms.workshops.calendar import mailed_calendar_file
 from lms.workshops.mails import session_message
-from lms.workshops.models import SessionRegistration
+from lms.workshops.models import RegistrationStatus, SessionRegistration
 from lms.workshops.planning import SESSION_MAIL, still_wanted
 
 log = logging.getLogger(__name__)
@@ -171,7 +172,8 @@ def send_reminders(ctx: JobContext) -> None:
 
 @handler(SESSION_MAIL)
 def send_session_mails(ctx: JobContext) -> None:
-    """One mail per registration in ``registration_ids`` (moved up from the waiting list, or the reminder)."""
+    """One mail per registration in ``registration_ids`` (moved up, reminder, change, call-off); with a place, the
+    session's calendar file goes with it."""
     purpose = str(ctx.params.get("purpose") or "")
 
     def build(session: Session, registration_id: int) -> EmailMessage | None:
@@ -184,12 +186,19 @@ def send_session_mails(ctx: JobContext) -> None:
             or not still_wanted(purpose, registration)
         ):
             return None  # cancelled, removed or called off meanwhile
+        planned = registration.planned_session
         return session_message(
             ctx.settings,
             to=person.email,
             name=person.display_name,
-            planned=registration.planned_session,
+            planned=planned,
             purpose=purpose,
+            # Only a place goes into the calendar; someone waiting has none yet (their mail says where they stand).
+            calendar=(
+                mailed_calendar_file(session, ctx.settings.base_url, planned)
+                if registration.status == RegistrationStatus.REGISTERED.value
+                else None
+            ),
         )
 
     _mail_each(ctx, list(ctx.params.get("registration_ids") or []), build)

@@ -10,8 +10,12 @@ file downloaded again after a change replaces the old entry instead of adding a 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
 
 from lms import time as clock
+from lms.workshops import queries
 from lms.workshops.models import PlannedSession, SessionKind
 
 PRODUCT_ID = "-//ECCAR//Lernplattform Kommunen fuer alle//DE"
@@ -44,6 +48,19 @@ def calendar_file(planned: PlannedSession, *, link: str, host: str, changes: int
     calendar.add_component(event)
     body: bytes = calendar.to_ical()
     return body
+
+
+def mailed_calendar_file(session: Session, base_url: str, planned: PlannedSession) -> bytes:
+    """The calendar file a mail carries: the same entry (UID) as the download from the session's page at
+    ``base_url``, with every change so far counted, so that it replaces what the person added before."""
+    link = f"{base_url.rstrip('/')}/termine/{planned.id}"
+    return calendar_file(
+        planned,
+        link=link,
+        host=urlsplit(link).hostname or "localhost",
+        changes=queries.change_count(session, planned.id),
+        now=clock.now(),
+    )
 
 
 def _utc(planned: PlannedSession, wall_clock: time) -> datetime:

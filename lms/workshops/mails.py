@@ -1,4 +1,4 @@
-"""The mails about a registration: a place became free, and the reminder the day before.
+"""The mails about a registration: a place became free, the reminder the day before, a change, a call-off.
 
 A workshop mail names neither the workshop's script nor the network: a work mailbox is often read by a deputy, and
 that someone takes part in an empowerment workshop is Art. 9 data. It says only when and where, and links to the
@@ -22,10 +22,20 @@ FOOTER = (
 
 
 def session_message(
-    settings: Settings, *, to: str, name: str, planned: PlannedSession, purpose: str
+    settings: Settings,
+    *,
+    to: str,
+    name: str,
+    planned: PlannedSession,
+    purpose: str,
+    calendar: bytes | None = None,
 ) -> EmailMessage:
     """The German mail for ``purpose`` (``moved_up``, ``reminder``, ``called_off``, ``changed``) about one planned
-    session (``changed``: as it is now, after the change)."""
+    session (``changed``: as it is now, after the change).
+
+    ``calendar``, the session's calendar file (lms.workshops.calendar), goes with it as ``termin-<id>.ics``: Outlook
+    and Thunderbird offer to add, move or remove the entry from the mail, as with an invitation.
+    """
     what = (
         "eine Veranstaltung"
         if planned.kind == SessionKind.WORKSHOP.value
@@ -57,4 +67,12 @@ def session_message(
         f"Guten Tag {name},\n\n{intro}\n\nOrt: {planned.place}\n\n"
         f"Einzelheiten, und falls Sie nicht teilnehmen können, die Abmeldung:\n{link}\n\n{FOOTER}"
     )
+    if calendar is not None:
+        message.add_attachment(
+            calendar,
+            maintype="text",
+            subtype="calendar",
+            filename=f"termin-{planned.id}.ics",
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
     return message

@@ -3,7 +3,9 @@ sees the empowerment network's names."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from email.message import EmailMessage
+from typing import Any
 
 import time_machine
 from sqlalchemy import select
@@ -244,13 +246,16 @@ def test_who_moves_up_from_the_waiting_list_gets_a_mail_from_the_real_smtp_serve
 
     box = FlakyInbox()
     with smtp_server(box) as port:
-        app = make_app(smtp_host="127.0.0.1", smtp_port=port, smtp_security="none")
+        app = make_app(
+            smtp_host="127.0.0.1", smtp_port=port, smtp_security="none", base_url="https://lernen.example"
+        )
         client = app.test_client()
         town = f.municipality(db)
         module = f.training_module(db, "nachruecken", "Nachrücken")
         coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
         first = f.user(db, Role.LEARNER, municipality_id=town.id, email="erste@kommune.example")
         second = f.user(db, Role.LEARNER, municipality_id=town.id, email="zweite@kommune.example")
+        third = f.user(db, Role.LEARNER, municipality_id=town.id, email="dritte@kommune.example")
         f.login(client, coordinator.email)
         url = "/termine/neu/schulung"
         fields = {
@@ -273,42 +278,70 @@ def test_who_moves_up_from_the_waiting_list_gets_a_mail_from_the_real_smtp_serve
         _post(client, detail + "/abmelden", detail)
         assert box.received == ["zweite@kommune.example"]
         _logout(client)
+        f.login(client, third.email)
+        _post(client, detail + "/anmelden", detail)  # the one place is taken: waiting
+        _logout(client)
         f.login(client, coordinator.email)
-        # A new place and start time: the person registered is told (the one who cancelled is not).
+        # A new place and start time: whoever is registered or waiting is told (the one who cancelled is not).
         edit = detail + "/bearbeiten"
         _post(client, edit, edit, **{**fields, "place": "Rathaus, Saal 3", "starts_at": "10:00"})
-        # More places only: nobody is mailed about a change.
+        assert sorted(box.received[1:]) == ["dritte@kommune.example", "zweite@kommune.example"]
+        # More places: the person waiting moves up (mailed); nobody is mailed about a change.
         _post(
             client,
             edit,
             edit,
             **{**fields, "place": "Rathaus, Saal 3", "starts_at": "10:00", "capacity": "5"},
         )
-        assert box.received == ["zweite@kommune.example", "zweite@kommune.example"]
+        assert box.received[3:] == ["dritte@kommune.example"]
         refused = client.get(_post(client, detail + "/absagen", detail).headers["Location"]).text
         assert "Bitte bestätigen Sie die Absage." in refused
         _post(client, detail + "/absagen", detail, confirm="y")
         assert "Dieser Termin ist abgesagt." in client.get(detail).text
-    assert box.received == ["zweite@kommune.example"] * 3
-    from email import message_from_bytes as parse
-    from email.header import decode_header as decode
-    from email.header import make_header as header
-
-    changed = parse(box.bodies[1])
-    assert str(header(decode(changed["Subject"]))).startswith("Geändert: Ihr Termin findet jetzt am ")
-    text = changed.get_payload(decode=True).decode("utf-8")
+    assert len(box.received) == 6
+    mails = {}
+    for to, raw in zip(box.received, box.bodies, strict=True):
+        mail = _parse_mail(raw)
+        mails[to.split("@")[0], mail["Subject"].split()[0]] = mail
+    moved_up, changed, called_off = (mails["zweite", word] for word in ("Ein", "Geändert:", "Abgesagt:"))
+    assert moved_up["Subject"] == "Ein Platz ist frei geworden – Sie sind angemeldet"
+    text = moved_up.get_body(("plain",)).get_content()
+    assert "die Schulung „Nachrücken“" in text and "von der Warteliste nachgerückt" in text
+    assert changed["Subject"].startswith("Geändert: Ihr Termin findet jetzt am ")
+    text = changed.get_body(("plain",)).get_content()
     assert "von 10:00 bis 12:00 Uhr" in text and "Ort: Rathaus, Saal 3" in text
-    assert str(header(decode(parse(box.bodies[2])["Subject"]))).startswith("Abgesagt: Ihr Termin am ")
-    from email import message_from_bytes
-    from email.header import decode_header, make_header
+    assert called_off["Subject"].startswith("Abgesagt: Ihr Termin am ")
+    # Each carries the calendar entry, as the page offers it: the same UID, the changes counted, then cancelled.
+    entries = [_calendar_of(mail) for mail in (moved_up, changed, mails["dritte", "Ein"], called_off)]
+    planned_id = detail.rsplit("/", 1)[1]
+    assert {entry["UID"] for entry in entries} == {f"termin-{planned_id}@lernen.example"}
+    assert [int(entry["SEQUENCE"]) for entry in entries] == [0, 1, 2, 3]
+    assert [str(entry["STATUS"]) for entry in entries] == ["CONFIRMED"] * 3 + ["CANCELLED"]
+    held_on = clock.today() + timedelta(days=4)
+    assert entries[1].decoded("DTSTART") == datetime.combine(held_on, time(10), tzinfo=clock.BERLIN)
+    assert str(entries[1]["LOCATION"]) == "Rathaus, Saal 3"
+    # Whoever was waiting had no place to put in a calendar: their change mail has no file.
+    waiting = mails["dritte", "Geändert:"]
+    assert "Platz auf der Warteliste bleibt bestehen" in waiting.get_body(("plain",)).get_content()
+    assert not any(part.get_content_type() == "text/calendar" for part in waiting.iter_attachments())
 
-    mail = message_from_bytes(box.bodies[0])
-    assert (
-        str(make_header(decode_header(mail["Subject"])))
-        == "Ein Platz ist frei geworden – Sie sind angemeldet"
-    )
-    body = mail.get_payload(decode=True).decode("utf-8")
-    assert "die Schulung „Nachrücken“" in body and "von der Warteliste nachgerückt" in body
+
+def _parse_mail(raw: bytes) -> EmailMessage:
+    from email import message_from_bytes, policy
+
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def _calendar_of(mail: EmailMessage) -> Any:
+    """The one VEVENT of the mail's text/calendar attachment."""
+    from icalendar import Calendar
+
+    files = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
+    assert len(files) == 1 and files[0].get_filename().startswith("termin-")
+    (event,) = Calendar.from_ical(files[0].get_content()).walk("VEVENT")
+    return event
 
 
 def test_the_organiser_changes_a_planned_date_and_a_learner_may_not(client, db: Session) -> None:  # type: ignore[no-untyped-def]
@@ -343,7 +376,7 @@ def test_the_organiser_changes_a_planned_date_and_a_learner_may_not(client, db: 
 def test_a_planned_session_goes_into_the_own_calendar_and_a_workshop_entry_names_no_script(  # type: ignore[no-untyped-def]
     client, db: Session
 ) -> None:
-    from datetime import UTC, date, datetime, time
+    from datetime import UTC, date
 
     from icalendar import Calendar
 

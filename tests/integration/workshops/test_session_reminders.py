@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
-from email import message_from_bytes
-from email.header import decode_header, make_header
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -96,13 +96,20 @@ def test_reminders_go_out_once_per_registration_through_the_queue(
         assert sorted(inbox.received) == ["person0@kreis.example", "person1@kreis.example"]
         again = runner.invoke(main, command, env=env, catch_exceptions=False)
         assert again_text in again.output and len(inbox.received) == 2
-    mail = message_from_bytes(inbox.bodies[0])
-    subject = str(make_header(decode_header(mail["Subject"])))
+    mail = message_from_bytes(inbox.bodies[0], policy=policy.default)
+    assert isinstance(mail, EmailMessage)
+    subject = mail["Subject"]
     assert subject == f"Erinnerung: Ihr Termin am {clock.fixed_date(tomorrow)}"
-    body = mail.get_payload(decode=True).decode("utf-8")  # type: ignore[union-attr]
+    body = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert (
         "Stadthaus" in body and "von 10:00 bis 12:00 Uhr" in body and "https://lms.example/termine/" in body
     )
-    # A workshop mail names neither the script nor the network (a deputy may read the mailbox).
-    assert "Empowerment" not in body + subject and "Netzwerk" not in body + subject
+    # The calendar entry goes with it, for the day and place of the reminder.
+    (attachment,) = mail.iter_attachments()
+    assert attachment.get_content_type() == "text/calendar"
+    entry = attachment.get_content()
+    assert f"DTSTART:{tomorrow:%Y%m%d}T" in entry and "LOCATION:Stadthaus" in entry
+    # A workshop mail names neither the script nor the network (a deputy may read the mailbox), nor does its file.
+    for text in (body, subject, entry):
+        assert "Empowerment" not in text and "Netzwerk" not in text
     engine.dispose()
