@@ -152,7 +152,9 @@ class _AfterCommit:
             session.info.pop(_AFTER_COMMIT)
 
     def after_commit(self, session: Session) -> None:
-        if self.done:
+        # SQLAlchemy sends after_commit for a SAVEPOINT's release too (begin_nested); the unit of work is still
+        # open then, and a job handed over now would wait for its lock or find rows that may yet roll back.
+        if self.done or session.in_nested_transaction():
             return
         self._stop(session)
         for callback in self.callbacks:
