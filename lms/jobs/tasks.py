@@ -43,8 +43,8 @@ from lms.orgs.models import Municipality
 from lms.reminders.mails import reminder_message
 from lms.reminders.models import SentReminder
 from lms.text import N_
-from lms.workshops.calendar import mailed_calendar_file
-from lms.workshops.mails import session_message
+from lms.workshops.calendar import calendar_for
+from lms.workshops.mails import session_link, session_message
 from lms.workshops.models import RegistrationStatus, SessionRegistration
 from lms.workshops.planning import SESSION_MAIL, still_wanted
 
@@ -195,7 +195,7 @@ def send_session_mails(ctx: JobContext) -> None:
             purpose=purpose,
             # Only a place goes into the calendar; someone waiting has none yet (their mail says where they stand).
             calendar=(
-                mailed_calendar_file(session, ctx.settings.base_url, planned)
+                calendar_for(session, planned, session_link(ctx.settings, planned.id))
                 if registration.status == RegistrationStatus.REGISTERED.value
                 else None
             ),

@@ -50,10 +50,9 @@ def calendar_file(planned: PlannedSession, *, link: str, host: str, changes: int
     return body
 
 
-def mailed_calendar_file(session: Session, base_url: str, planned: PlannedSession) -> bytes:
-    """The calendar file a mail carries: the same entry (UID) as the download from the session's page at
-    ``base_url``, with every change so far counted, so that it replaces what the person added before."""
-    link = f"{base_url.rstrip('/')}/termine/{planned.id}"
+def calendar_for(session: Session, planned: PlannedSession, link: str) -> bytes:
+    """The calendar file of the session whose page is at ``link``, with every change so far counted: the download
+    and each mail carry the same entry (UID from the link's host), so the newer one replaces what was added before."""
     return calendar_file(
         planned,
         link=link,

@@ -21,6 +21,11 @@ FOOTER = (
 )
 
 
+def session_link(settings: Settings, planned_id: int) -> str:
+    """The address of a planned session's page, for mails (outside a request)."""
+    return f"{settings.base_url.rstrip('/')}/termine/{planned_id}"
+
+
 def session_message(
     settings: Settings,
     *,
@@ -42,7 +47,7 @@ def session_message(
         else f"die Schulung „{planned.module_version.title}“"
     )
     when = f"am {clock.fixed_date(planned.held_on)} von {planned.starts_at:%H:%M} bis {planned.ends_at:%H:%M} Uhr"
-    link = f"{settings.base_url.rstrip('/')}/termine/{planned.id}"
+    link = session_link(settings, planned.id)
     message = EmailMessage()
     message["From"] = settings.mail_sender
     message["To"] = to

@@ -3,8 +3,6 @@ the empowerment network's members (its facilitators only)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -26,7 +24,7 @@ from lms.web.access import acting_user
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.workshops import network, planning, queries
-from lms.workshops.calendar import calendar_file
+from lms.workshops.calendar import calendar_for
 from lms.workshops.forms import (
     AddMemberForm,
     CallOffForm,
@@ -152,14 +150,7 @@ def detail(planned_id: int) -> ResponseReturnValue:
 def calendar(planned_id: int) -> ResponseReturnValue:
     """The session as a calendar file, for whoever may see its page."""
     planned = _planned_or_404(planned_id)
-    link = url_for("planning.detail", planned_id=planned.id, _external=True)
-    body = calendar_file(
-        planned,
-        link=link,
-        host=urlsplit(link).hostname or "localhost",
-        changes=queries.change_count(get_db(), planned.id),
-        now=clock.now(),
-    )
+    body = calendar_for(get_db(), planned, url_for("planning.detail", planned_id=planned.id, _external=True))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="termin-{planned.id}.ics"'
     return response
