@@ -163,15 +163,36 @@ def _is_submission(body: Any) -> bool:
     )
 
 
-@bp.post("/attempts/<int:attempt_id>/submit")
-def submit(attempt_id: int) -> ResponseReturnValue:
-    """Submit answers {"responses": {"q1": ["a"], …}}; graded on the server, once."""
+class _Refused(Exception):
+    """A request the API refuses: the status and a message in the caller's language (see ``_refused``)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@bp.errorhandler(_Refused)
+def _refused(refusal: _Refused) -> ResponseReturnValue:
+    return api_error(refusal.status, refusal.message)
+
+
+def _already_submitted() -> _Refused:
+    return _Refused(409, _("Dieser Versuch wurde bereits abgegeben."))
+
+
+def _answers_for_open_attempt(attempt_id: int) -> tuple[QuizAttempt, dict[str, Any]]:
+    """The caller's attempt, still open, and the answers in the request's body (the document's Submission).
+
+    Refused in this order: 404 when the attempt is not the caller's, 400 when the body has another form, 409 when
+    the attempt was submitted already (submitting and saving answers check the same three things).
+    """
     attempt = _own_attempt(attempt_id)
     if attempt is None:
-        return api_error(404, _("Diesen Versuch gibt es nicht."))
+        raise _Refused(404, _("Diesen Versuch gibt es nicht."))
     body: Any = request.get_json(silent=True)
     if not _is_submission(body):
-        return api_error(
+        raise _Refused(
             400,
             _(
                 'Erwartet wird JSON der Form {"responses": {"q1": ["a"]}}: je Frage ein Text, eine Liste von '
@@ -179,9 +200,16 @@ def submit(attempt_id: int) -> ResponseReturnValue:
             ),
         )
     if attempt.is_submitted:
-        return api_error(409, _("Dieser Versuch wurde bereits abgegeben."))
+        raise _already_submitted()
+    return attempt, body["responses"]
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+def submit(attempt_id: int) -> ResponseReturnValue:
+    """Submit answers {"responses": {"q1": ["a"], …}}; graded on the server, once."""
+    attempt, responses = _answers_for_open_attempt(attempt_id)
     known = {slot["key"] for slot in attempt.layout}
-    unknown = sorted(set(body["responses"]) - known)
+    unknown = sorted(set(responses) - known)
     if unknown:
         return api_error(
             422,
@@ -193,9 +221,9 @@ def submit(attempt_id: int) -> ResponseReturnValue:
             ),
         )
     try:
-        submit_attempt(get_db(), _user(), attempt, body["responses"])
+        submit_attempt(get_db(), _user(), attempt, responses)
     except AttemptClosedError:  # submitted in parallel since the check above
-        return api_error(409, _("Dieser Versuch wurde bereits abgegeben."))
+        raise _already_submitted() from None
     except ResponseInvalid as invalid:
         return api_error(422, _("Frage %(n)s: %(message)s", n=invalid.key, message=translate_error(invalid)))
     return jsonify(_attempt_json(attempt))
@@ -204,22 +232,9 @@ def submit(attempt_id: int) -> ResponseReturnValue:
 @bp.put("/attempts/<int:attempt_id>/responses")
 def save_responses(attempt_id: int) -> ResponseReturnValue:
     """Save the answers given so far on an open attempt, without submitting: {"responses": {"q1": ["a"], …}}."""
-    attempt = _own_attempt(attempt_id)
-    if attempt is None:
-        return api_error(404, _("Diesen Versuch gibt es nicht."))
-    body: Any = request.get_json(silent=True)
-    if not _is_submission(body):
-        return api_error(
-            400,
-            _(
-                'Erwartet wird JSON der Form {"responses": {"q1": ["a"]}}: je Frage ein Text, eine Liste von '
-                "Texten oder null, und kein weiteres Feld."
-            ),
-        )
-    if attempt.is_submitted:
-        return api_error(409, _("Dieser Versuch wurde bereits abgegeben."))
+    attempt, responses = _answers_for_open_attempt(attempt_id)
     try:
-        save_draft(get_db(), _user(), attempt, body["responses"])
+        save_draft(get_db(), _user(), attempt, responses)
     except DraftInvalid as invalid:
         return api_error(422, translate_error(invalid))
     return jsonify(_attempt_json(attempt))

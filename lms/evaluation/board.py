@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import time as clock
-from lms.auth.models import Role, User, UserRole
+from lms.auth.models import Role, User
 from lms.auth.services import create_user, normalise_email
 from lms.evaluation.models import BoardAssessment
 from lms.orgs.models import Municipality, ProgrammePeriod
@@ -27,6 +27,7 @@ from lms.orgs.role_changes import (
     grant_action,
     grant_role,
     revoke_role,
+    role_holders,
 )
 from lms.scope import OutOfScope, may_record_board_assessment, may_view_municipality
 
@@ -95,15 +96,7 @@ def remove_member(session: Session, actor: User, person: User, reason: str) -> N
 
 def board_members(session: Session, municipality_id: int | None = None) -> list[User]:
     """The members of every board (or of one), by municipality and name (programme office's page)."""
-    query = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.ADVISORY_BOARD.value)
-        .order_by(User.board_municipality_id, User.display_name)
-    )
-    if municipality_id is not None:
-        query = query.where(User.board_municipality_id == municipality_id)
-    return list(session.scalars(query))
+    return role_holders(session, Role.ADVISORY_BOARD, User.board_municipality_id, municipality_id)
 
 
 @dataclass(frozen=True)

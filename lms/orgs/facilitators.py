@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, aliased
 
 from lms import time as clock
 from lms.audit.models import AuditEvent
-from lms.auth.models import Role, User, UserRole
+from lms.auth.models import Role, User
 from lms.orgs.models import Municipality
-from lms.orgs.role_changes import RoleChangeError, grant_role, revoke_role
+from lms.orgs.role_changes import RoleChangeError, grant_role, revoke_role, role_holders
 from lms.scope import OutOfScope
 
 #: Rows on one page of the audit list.
@@ -59,15 +59,7 @@ def find_person(session: Session, email: str) -> User | None:
 
 def facilitators(session: Session, municipality_id: int | None = None) -> list[User]:
     """Everyone who holds the facilitator role now, by municipality and name."""
-    query = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.FACILITATOR.value)
-        .order_by(User.municipality_id, User.display_name)
-    )
-    if municipality_id is not None:
-        query = query.where(User.municipality_id == municipality_id)
-    return list(session.scalars(query))
+    return role_holders(session, Role.FACILITATOR, User.municipality_id, municipality_id)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from lms.audit.models import AuditEvent
 from lms.audit.services import record_event
@@ -229,3 +229,25 @@ def role_history(session: Session, actor: Actor, person: User, limit: int = 100)
             actions.append("role.unit_manager_units")
         query = query.where(AuditEvent.action.in_(actions))
     return list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+def role_holders(
+    session: Session,
+    role: Role,
+    municipality: InstrumentedAttribute[int | None],
+    municipality_id: int | None = None,
+) -> list[User]:
+    """Everyone who holds ``role`` now, by municipality and name; with ``municipality_id`` those of one only.
+
+    ``municipality`` is the column that places the role: the employer (``User.municipality_id``) for facilitators,
+    the board's municipality (``User.board_municipality_id``) for advisory board members, who are mostly not staff.
+    """
+    query = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == role.value)
+        .order_by(municipality, User.display_name)
+    )
+    if municipality_id is not None:
+        query = query.where(municipality == municipality_id)
+    return list(session.scalars(query))
