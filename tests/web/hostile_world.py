@@ -157,6 +157,29 @@ MAIL_LOCAL_PARTS = {
 }
 
 
+def _certified_learner(db: Any, town: Any, version: Any, email: str, name: str, base_url: str) -> Any:
+    """A learner of the town who completed the module version online, with the certificate issued to them."""
+    from lms import time as clock
+    from lms.auth.models import Role
+    from lms.auth.services import create_user
+    from lms.certificates.services import issue_for_completion
+    from lms.progress.models import Completion
+
+    person = create_user(
+        db, email=email, display_name=name, password=None, roles={Role.LEARNER}, municipality_id=town.id
+    )
+    completion = Completion(
+        user_id=person.id,
+        module_id=version.module_id,
+        module_version_id=version.id,
+        mode="online",
+        completed_at=clock.now(),
+    )
+    db.add(completion)
+    db.flush()
+    return issue_for_completion(db, completion, actor_id=person.id, base_url=base_url)
+
+
 def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords: bool = False) -> World:
     """Everything that services store; what people type into forms is added by the tests through the forms."""
     from datetime import timedelta
@@ -177,7 +200,6 @@ def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords
     from lms.orgs.models import Municipality, OrgUnit, ProgrammePeriod
     from lms.orgs.periods import current_period
     from lms.orgs.plans import add_to_plan
-    from lms.progress.models import Completion
     from lms.quizzes.parse import parse_quiz
     from lms.quizzes.services import start_attempt, submit_attempt
     from lms.workshops.codes import issue_codes, redeem_code
@@ -266,24 +288,14 @@ def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords
     open_attempt = start_attempt(db, people["facilitator"], module.module, module)
     token, secret = create_api_token(db, people["learner"], hostile("token", "API token name", 3, limit=100))
     # A second learner's certificate, revoked by the programme office with a hostile reason.
-    other = create_user(
+    revoked = _certified_learner(
         db,
-        email="zweite.person@hostile.example",
-        display_name=hostile("holder", "certificate holder (revoked)", 5),
-        password=None,
-        roles={Role.LEARNER},
-        municipality_id=town.id,
+        town,
+        module,
+        "zweite.person@hostile.example",
+        hostile("holder", "certificate holder (revoked)", 5),
+        base_url,
     )
-    other_completion = Completion(
-        user_id=other.id,
-        module_id=module.module_id,
-        module_version_id=module.id,
-        mode="online",
-        completed_at=clock.now(),
-    )
-    db.add(other_completion)
-    db.flush()
-    revoked = issue_for_completion(db, other_completion, actor_id=other.id, base_url=base_url)
     revoke_certificate(
         db, revoked, actor=people["admin"], reason=hostile("revoke", "revocation reason", 2, limit=1000)
     )
@@ -291,24 +303,7 @@ def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords
     long_name = (code("longname", "a 200-character name in Polish letters") + " Żółć-Łęcka Ślązakówna" * 12)[
         :200
     ]
-    long_person = create_user(
-        db,
-        email="lange.name@hostile.example",
-        display_name=long_name,
-        password=None,
-        roles={Role.LEARNER},
-        municipality_id=town.id,
-    )
-    long_completion = Completion(
-        user_id=long_person.id,
-        module_id=module.module_id,
-        module_version_id=module.id,
-        mode="online",
-        completed_at=clock.now(),
-    )
-    db.add(long_completion)
-    db.flush()
-    issue_for_completion(db, long_completion, actor_id=long_person.id, base_url=base_url)
+    _certified_learner(db, town, module, "lange.name@hostile.example", long_name, base_url)
 
     # The current period, its plan and the sessions held in it.
     period = current_period(db) or db.scalars(select(ProgrammePeriod)).first()
