@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from lms import create_app, migrate
 from lms.auth import passwords
 from lms.db import make_engine
+from tests.mailserver import FlakyInbox, smtp_server
 
 
 class _TemplateCodeOfThisProcess(jinja2.BytecodeCache):
@@ -236,3 +237,27 @@ def queue_name(redis_url: str) -> Iterator[str]:
         "rq:queues", f"rq:queue:{name}"
     )  # RQ's list of every queue (its workers' keys expire alone)
     connection.close()
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[FlakyInbox, int]]:
+    """A real SMTP server on a free port for this test (it can be told to refuse), and that port."""
+    box = FlakyInbox()
+    with smtp_server(box) as port:
+        yield box, port
+
+
+@pytest.fixture
+def redis_app(
+    make_app: Callable[..., Flask], redis_url: str, queue_name: str, inbox: tuple[FlakyInbox, int]
+) -> Flask:
+    """The app on the test's own Redis queue, mailing to the test's SMTP server; a failed job retries after 60 s."""
+    _box, port = inbox
+    return make_app(
+        redis_url=redis_url,
+        queue_name=queue_name,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+        job_backoff_seconds=60,
+    )

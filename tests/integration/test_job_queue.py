@@ -5,11 +5,8 @@ scheduler starts a retry when the backoff is over, and the maintenance hands ove
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any
 
-import pytest
 from flask import Flask
 from redis import Redis
 from rq import Queue
@@ -23,29 +20,9 @@ from lms.jobs.models import Job
 from lms.jobs.queue import RedisQueue
 from lms.jobs.worker import configure, maintain, work_redis
 from tests import factories as f
-from tests.mailserver import FlakyInbox, free_port, smtp_server
+from tests.mailserver import free_port
 from tests.web.test_jobs import LIST
 from tests.web.test_staff_import import apply, upload
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[FlakyInbox, int]]:
-    box = FlakyInbox()
-    with smtp_server(box) as port:
-        yield box, port
-
-
-@pytest.fixture
-def redis_app(make_app: Callable[..., Flask], redis_url: str, queue_name: str, inbox: Any) -> Flask:
-    _box, port = inbox
-    return make_app(
-        redis_url=redis_url,
-        queue_name=queue_name,
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_security="none",
-        job_backoff_seconds=60,
-    )
 
 
 def work(app: Flask) -> None:

@@ -4,7 +4,6 @@ command itself on a database file as cron runs it (dry run, then twice for real)
 from __future__ import annotations
 
 import email
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from email.message import EmailMessage
 from email.policy import default
@@ -32,29 +31,8 @@ from lms.reminders.models import SentReminder
 from tests import factories as f
 from tests.integration.test_job_queue import work
 from tests.integration.test_reminders import module, plan
-from tests.mailserver import FlakyInbox, smtp_server
 
 TODAY = date(2026, 6, 10)
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[FlakyInbox, int]]:
-    box = FlakyInbox()
-    with smtp_server(box) as port:
-        yield box, port
-
-
-@pytest.fixture
-def redis_app(make_app: Callable[..., Flask], redis_url: str, queue_name: str, inbox: Any) -> Flask:
-    """The app on the test's own Redis queue, mailing to the test's SMTP server."""
-    _box, port = inbox
-    return make_app(
-        redis_url=redis_url,
-        queue_name=queue_name,
-        smtp_host="127.0.0.1",
-        smtp_port=port,
-        smtp_security="none",
-    )
 
 
 def parsed(body: bytes) -> EmailMessage:

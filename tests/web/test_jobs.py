@@ -7,12 +7,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +18,6 @@ from lms.auth.models import Invitation, Role, User
 from lms.jobs.models import Job
 from lms.jobs.worker import maintain, poll_database
 from tests import factories as f
-from tests.mailserver import FlakyInbox, smtp_server
 from tests.web.test_staff_import import apply, upload
 
 LIST = (
@@ -29,13 +26,6 @@ LIST = (
     "j.schmidt@kreis.example;Jürgen;Schmidt;Bürgerservice\r\n"
     "m.nguyen@kreis.example;Minh;Nguyễn;Ausländerbehörde\r\n"
 ).encode()
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[FlakyInbox, int]]:
-    box = FlakyInbox()
-    with smtp_server(box) as port:
-        yield box, port
 
 
 def _import(client: Any, db: Session) -> tuple[Any, str]:
