@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from lms.api import serializers
 from lms.api.openapi import openapi_document
@@ -163,18 +164,14 @@ def _is_submission(body: Any) -> bool:
     )
 
 
-class _Refused(Exception):
-    """A request the API refuses: the status and a message in the caller's language (see ``_refused``)."""
+class _Refused(HTTPException):
+    """A request the API refuses, with a message in the caller's language: the app's handler of HTTP errors
+    (lms.web.errors) answers it as JSON, as it does for lms.web.validation.InvalidInput."""
 
     def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-@bp.errorhandler(_Refused)
-def _refused(refusal: _Refused) -> ResponseReturnValue:
-    return api_error(refusal.status, refusal.message)
+        super().__init__(description=message)
+        self.code = status
+        self.message_for_people = message
 
 
 def _already_submitted() -> _Refused:

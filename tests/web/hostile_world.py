@@ -159,24 +159,15 @@ MAIL_LOCAL_PARTS = {
 
 def _certified_learner(db: Any, town: Any, version: Any, email: str, name: str, base_url: str) -> Any:
     """A learner of the town who completed the module version online, with the certificate issued to them."""
-    from lms import time as clock
     from lms.auth.models import Role
     from lms.auth.services import create_user
     from lms.certificates.services import issue_for_completion
-    from lms.progress.models import Completion
+    from tests import factories as f
 
     person = create_user(
         db, email=email, display_name=name, password=None, roles={Role.LEARNER}, municipality_id=town.id
     )
-    completion = Completion(
-        user_id=person.id,
-        module_id=version.module_id,
-        module_version_id=version.id,
-        mode="online",
-        completed_at=clock.now(),
-    )
-    db.add(completion)
-    db.flush()
+    completion = f.completion(db, person, version)
     return issue_for_completion(db, completion, actor_id=person.id, base_url=base_url)
 
 
