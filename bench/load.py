@@ -39,7 +39,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -168,8 +169,73 @@ class Client:
     script_args: tuple[str, ...] = ()
 
 
-def run_wrk(url: str, duration: str, client: Client) -> WrkResult:
-    """One wrk run; its output parsed."""
+#: A run counts only if each of the server's workers holds at least this share of wrk's connections. wrk opens
+#: all of them at once and keeps them; now and then one gthread worker accepts every one while the other idles, and
+#: the run measures one process: hello world fell from about 8,500 to 2,100 req/s that way (2026-11-27, 8 runs of
+#: hello world, 1 lopsided), which made single rounds of the table swing by a factor of 3-4.
+MIN_CONNECTION_SHARE = 1 / 8
+#: How often a lopsided start is tried again before the run is taken as it is (and said so).
+BALANCE_ATTEMPTS = 6
+#: When the connections are counted after wrk starts (it opens them all at once).
+BALANCE_CHECK_AFTER_S = 0.5
+
+
+def connection_owners(port: int) -> Counter[int]:
+    """Established connections on the server's port, counted per process that holds them (`ss -tnp`)."""
+    listing = subprocess.run(
+        ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    return Counter(int(pid) for pid in re.findall(r"pid=(\d+)", listing))
+
+
+def lopsided(owners: Counter[int], workers: list[int], connections: int) -> bool:
+    """Does a worker hold less than its minimum share of the connections?"""
+    least = math.ceil(connections * MIN_CONNECTION_SHARE)
+    return any(owners.get(pid, 0) < least for pid in workers)
+
+
+def run_wrk(
+    url: str,
+    duration: str,
+    client: Client,
+    server: Server | None = None,
+    retry_client: Callable[[], Client] | None = None,
+) -> WrkResult:
+    """One wrk run; its output parsed. With ``server``, a run whose connections landed lopsided on the workers is
+    stopped and started again (``retry_client`` makes the client for the new start, e.g. with fresh learners)."""
+    for attempt in range(1, BALANCE_ATTEMPTS + 1):
+        process = subprocess.Popen(
+            _wrk_command(url, duration, client), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        if server is not None and attempt < BALANCE_ATTEMPTS:
+            time.sleep(BALANCE_CHECK_AFTER_S)
+            workers = worker_pids(server.process.pid)
+            owners = connection_owners(server.port)
+            if len(workers) > 1 and lopsided(owners, workers, client.connections):
+                process.kill()
+                process.communicate()
+                print(
+                    f"    ({server.name}: connections {sorted(owners.values(), reverse=True)} on "
+                    f"{len(workers)} workers, started again)",
+                    flush=True,
+                )
+                if retry_client is not None:
+                    client = retry_client()
+                continue
+        stdout, stderr = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"wrk failed ({process.returncode}): {stderr or stdout}")
+        result = parse_wrk(stdout)
+        if result.requests == 0:
+            sys.exit(f"No response from {url} within {duration}: nothing measured.\n{stdout}")
+        return result
+    raise AssertionError("unreachable: the last attempt always returns")
+
+
+def _wrk_command(url: str, duration: str, client: Client) -> list[str]:
     command = [
         "wrk",
         f"-t{client.threads}",
@@ -186,13 +252,7 @@ def run_wrk(url: str, duration: str, client: Client) -> WrkResult:
     command.append(url)
     if client.script_args:
         command += ["--", *client.script_args]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
-    result = parse_wrk(done.stdout)
-    if result.requests == 0:
-        sys.exit(f"No response from {url} within {duration}: nothing measured.\n{done.stdout}")
-    return result
+    return command
 
 
 # --- database and servers --------------------------------------------------------------------------------------
@@ -526,8 +586,8 @@ def measure_page(page: Page, platform: Server, hello: Server, args: argparse.Nam
     client = Client(threads=2, connections=16, headers=page.headers, script=BENCH / "status.lua")
     run_wrk(platform.url + page.path, args.warmup, client)
     for number in range(1, args.rounds + 1):
-        base = run_wrk(hello.url + "/", args.duration, client)
-        measured = run_wrk(platform.url + page.path, args.duration, client)
+        base = run_wrk(hello.url + "/", args.duration, client, hello)
+        measured = run_wrk(platform.url + page.path, args.duration, client, platform)
         if measured.statuses.get("3xx"):
             sys.exit(
                 f"{page.label}: {measured.statuses['3xx']} redirects under load — the session ended "
@@ -576,9 +636,16 @@ def measure_quiz_flow(
     learners = args.quiz_learners or math.ceil(max(4 * pace, 10) * _seconds(args.duration) / len(answers))
     print(f"  quizzes: {', '.join(answers)}; warm-up {pace:.0f} passed quizzes/s", flush=True)
     files = [pairs_file(f"round-{n}", learners) for n in range(1, args.rounds + 1)]
+
+    def fresh_flow() -> Client:
+        """A stopped start has used some of the round's learners: the next start gets learners of its own."""
+        return replace(flow, script_args=(str(pairs_file(f"again-{time.monotonic_ns()}", learners)), "16"))
+
     for number, pairs in enumerate(files, start=1):
-        base = run_wrk(hello.url + "/", args.duration, baseline)
-        measured = run_wrk(platform.url, args.duration, replace(flow, script_args=(str(pairs), "16")))
+        base = run_wrk(hello.url + "/", args.duration, baseline, hello)
+        measured = run_wrk(
+            platform.url, args.duration, replace(flow, script_args=(str(pairs), "16")), platform, fresh_flow
+        )
         quiz = measured.quiz
         if quiz.get("exhausted"):
             sys.exit(

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
+import socket
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
@@ -83,3 +87,28 @@ def test_the_quiz_flow_counters(load: ModuleType) -> None:
 def test_output_without_latency_distribution_is_refused(load: ModuleType) -> None:
     with pytest.raises(ValueError, match="--latency"):
         load.parse_wrk("Requests/sec:   5497.48\n")
+
+
+def test_a_run_is_lopsided_when_a_worker_holds_less_than_an_eighth_of_the_connections(
+    load: ModuleType,
+) -> None:
+    workers = [101, 102]
+
+    assert load.lopsided(Counter({101: 16}), workers, 16)  # the other worker idles: one process measured
+    assert load.lopsided(Counter({101: 15, 102: 1}), workers, 16)
+    assert not load.lopsided(Counter({101: 14, 102: 2}), workers, 16)
+    assert not load.lopsided(Counter({101: 8, 102: 8}), workers, 16)
+
+
+@pytest.mark.skipif(shutil.which("ss") is None, reason="ss (iproute2) is missing")
+def test_the_connections_a_process_accepted_are_counted_as_its_own(load: ModuleType) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+        accepted = [listener.accept()[0] for _ in clients]
+        try:
+            # Only the accepted ends have the server's port as their source: the clients' ends are not counted.
+            assert load.connection_owners(port) == Counter({os.getpid(): 3})
+        finally:
+            for end in clients + accepted:
+                end.close()
