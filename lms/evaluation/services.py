@@ -160,7 +160,8 @@ def _answers(version: SurveyVersion, raw: Mapping[str, str]) -> list[SurveyAnswe
         if item["kind"] == ItemKind.TEXT.value:
             answers.append(SurveyAnswer(item_key=item["key"], text=given[:MAX_TEXT]))
             continue
-        if not given.isdigit() or int(given) not in item["scale"]:
+        # ASCII digits only: "²".isdigit() is true, but int() refuses it.
+        if not (given.isascii() and given.isdigit()) or int(given) not in item["scale"]:
             raise EvaluationError("evaluation.value_invalid", item=item["text"])
         answers.append(SurveyAnswer(item_key=item["key"], value=int(given)))
     if not answers:

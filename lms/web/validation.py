@@ -60,6 +60,21 @@ class DatabaseIntConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+def whole_number(raw: str | None, *, minimum: int = 1, maximum: int = MAX_DB_INT) -> int | None:
+    """``raw`` as a whole number the database can hold, or None. Only ASCII digits count: ``"²".isdigit()`` is
+    true, but int() refuses it; and an id no row can have (10^20) must be „not found“, not an overflow in the
+    database driver."""
+    if (
+        raw
+        and raw.isascii()
+        and raw.isdigit()
+        and len(raw) <= len(str(maximum))
+        and minimum <= int(raw) <= maximum
+    ):
+        return int(raw)
+    return None
+
+
 def query_int(
     name: str, default: int | None = None, *, minimum: int = 1, maximum: int = MAX_DB_INT
 ) -> int | None:
@@ -67,9 +82,10 @@ def query_int(
     raw = request.args.get(name, "")
     if raw == "":
         return default
-    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(maximum)) and minimum <= int(raw) <= maximum:
-        return int(raw)
-    raise InvalidInput(_("Der Parameter „%(name)s“ muss eine ganze Zahl sein.", name=name))
+    number = whole_number(raw, minimum=minimum, maximum=maximum)
+    if number is None:
+        raise InvalidInput(_("Der Parameter „%(name)s“ muss eine ganze Zahl sein.", name=name))
+    return number
 
 
 def safe_redirect_target(target: str | None, fallback: str) -> str:

@@ -43,6 +43,9 @@ def test_before_the_first_section_and_after_the_quiz(client, db: Session) -> Non
     token = f._csrf_from(page.text)
     wrong = client.post(pre_url, data={"csrf_token": token, "i1": "9"})
     assert wrong.status_code == 400 and "einen Wert der Skala" in wrong.text
+    # A digit that is no ASCII digit ("²".isdigit() is true, int() refuses it) is as wrong, not a 500.
+    superscript = client.post(pre_url, data={"csrf_token": token, "i1": "²"})
+    assert superscript.status_code == 400 and "einen Wert der Skala" in superscript.text
     saved = client.post(pre_url, data={"csrf_token": token, "i1": "2", "i2": "3"})
     assert saved.status_code == 303 and saved.headers["Location"].endswith("/module/testmodul/abschnitt/1")
     assert f'href="{pre_url}"' not in client.get("/module/testmodul").text  # once

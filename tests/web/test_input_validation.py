@@ -210,3 +210,51 @@ def test_the_label_filter_translates_but_never_marks_safe(app) -> None:  # type:
         template = app.jinja_env.from_string("{{ text | label }}")
         assert template.render(text="Lernende") == "Learner"
         assert template.render(text=HOSTILE_NAME).startswith("&lt;meta")
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "abc"])
+def test_a_planned_session_that_cannot_exist_is_a_404_not_a_500(
+    client: FlaskClient, db: Session, value: str
+) -> None:
+    """The attendance form of a planned workshop: ?termin= (the link) and the hidden field (a forged form)."""
+    town = f.municipality(db)
+    script = f.workshop_script(db)
+    facilitator = f.user(db, Role.FACILITATOR, Role.LEARNER, municipality_id=town.id)
+    f.login(client, facilitator.email)
+    url = "/veranstaltungen/neu/workshop"
+    assert client.get(url, query_string={"termin": value}).status_code == 404
+    forged = client.post(
+        url,
+        data={
+            "csrf_token": f.csrf_token(client, url),
+            "planned_id": value,
+            "municipality_id": town.id,
+            "module_version_id": script.id,
+            "held_on": "2026-03-02",
+            "place": "Stadthaus",
+            "facilitator_ids": facilitator.id,
+            "participant_count": "7",
+        },
+    )
+    assert forged.status_code == 404
+    assert client.get(url).status_code == 200  # without a planned session, the form is there
+
+
+def test_bulk_action_skips_person_ids_that_are_no_database_number(client: FlaskClient, db: Session) -> None:
+    town = f.municipality(db)
+    me = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, me.email)
+    colleague = f.staff_member(db, town.id, name="Mira Colleague")
+    page = f"/kommunen/{town.slug}/beschaeftigte"
+    done = client.post(
+        page + "/sammelaktion",
+        data={
+            "csrf_token": f.csrf_token(client, page),
+            "aktion": "deaktivieren",
+            "person": ["²", "9" * 30, str(colleague.id)],
+        },
+    )
+    # The one real id counts (one person is deactivated without asking); the others are no id, not a 500.
+    assert done.status_code == 303
+    db.refresh(colleague)
+    assert not colleague.is_active

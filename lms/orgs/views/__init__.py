@@ -44,7 +44,7 @@ from lms.scope import OutOfScope, may_view_progress, require_municipality
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
-from lms.web.validation import query_int, safe_redirect_target
+from lms.web.validation import query_int, safe_redirect_target, whole_number
 
 bp = Blueprint("orgs", __name__, template_folder="../templates")
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
@@ -487,7 +487,7 @@ def bulk_action(slug: str) -> ResponseReturnValue:
     municipality = municipality_or_404(slug)
     back = safe_redirect_target(request.form.get("back"), url_for("orgs.staff", slug=slug))
     action = request.form.get("aktion", "")
-    ids = [int(v) for v in request.form.getlist("person") if v.isdigit() and len(v) < 10]
+    ids = [n for n in map(whole_number, request.form.getlist("person")) if n is not None]
     try:
         people = chosen_people(db, actor, municipality, ids)
     except StaffError as problem:

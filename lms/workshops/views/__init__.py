@@ -27,6 +27,7 @@ from lms.scope import (
 from lms.web.access import acting_user
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
+from lms.web.validation import whole_number
 from lms.workshops import planning as plans
 from lms.workshops import queries
 from lms.workshops.codes import CodeRefused, TooManyFailures, issue_codes, redeem_code, shown_redemptions
@@ -101,10 +102,11 @@ def _prepare(form: SessionForm, kind: SessionKind) -> None:
 def _planned_to_record(form: SessionForm, kind: SessionKind) -> PlannedSession | None:
     """The planned session whose attendance is taken here (``?termin=`` or the hidden field), if the person may."""
     raw = (form.planned_id.data if form.is_submitted() else request.args.get("termin")) or ""
-    if not raw.isdigit():
+    if not raw:
         return None
+    planned_id = whole_number(raw)
     db, user = get_db(), acting_user()
-    planned = queries.visible_planned(db, user, int(raw))
+    planned = queries.visible_planned(db, user, planned_id) if planned_id is not None else None
     if planned is None or planned.kind != kind.value or not may_manage_planned(user, planned):
         abort(404)
     if planned.live_session_id is not None:
