@@ -72,12 +72,29 @@ def get_db() -> Session:
     """
     if "db" not in g:
         session: Session = current_app.extensions["lms.session_factory"]()
-        bind = session.get_bind()
-        if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        _begin_writing(session)
         g.db = session
     db: Session = g.db
     return db
+
+
+def commit_midway(session: Session) -> None:
+    """Commit what the request has done so far, and go on in a transaction that may write like the first.
+
+    The login counts an attempt before the slow password hash (so that parallel guesses see it): that commit ends
+    the request's transaction, and the next one would begin deferred. On SQLite, two logins at the same moment then
+    both read, and the second one's write failed with "database is locked" (a 500; found by trying four logins at
+    once). The new transaction takes the write lock up front again.
+    """
+    session.commit()
+    _begin_writing(session)
+
+
+def _begin_writing(session: Session) -> None:
+    """On SQLite, begin the session's transaction with the write lock (BEGIN IMMEDIATE); elsewhere nothing."""
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def get_reports_db() -> Session:

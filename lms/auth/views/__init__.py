@@ -71,7 +71,7 @@ from lms.config import Settings
 from lms.mail import invitation_link, reset_message, send_after_commit
 from lms.web.access import acting_user, roles_required
 from lms.web.clients import client_key, remember_device, trusted_device
-from lms.web.database import get_db, keep_changes_on_client_error
+from lms.web.database import commit_midway, get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
 from lms.web.sessions import DatabaseSessionInterface
 from lms.web.validation import safe_redirect_target
@@ -154,7 +154,7 @@ def login() -> ResponseReturnValue:
                 db, email, _login_policy(), client_key=client_key(), device=trusted_device(email)
             )
             # The check counts (and the lock row is free) before the slow password hash is computed.
-            db.commit()
+            commit_midway(db)
             user = finish_login(db, attempt, form.password.data or "")
         except LoginRefused as refused:
             keep_changes_on_client_error()
@@ -223,7 +223,7 @@ def second_factor() -> ResponseReturnValue:
             attempt = begin_login(
                 db, email, _login_policy(), client_key=client_key(), device=trusted_device(email)
             )
-            db.commit()
+            commit_midway(db)
         except LoginRefused as refused:
             keep_changes_on_client_error()
             session.pop("mfa_pending", None)

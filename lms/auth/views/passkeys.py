@@ -45,7 +45,7 @@ from lms.auth.views import (
 from lms.config import Settings
 from lms.web.access import acting_user
 from lms.web.clients import client_key, trusted_device
-from lms.web.database import get_db, keep_changes_on_client_error
+from lms.web.database import commit_midway, get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
 
 bp = Blueprint("passkeys", __name__, template_folder="../templates")
@@ -248,7 +248,7 @@ def login() -> ResponseReturnValue:
         attempt = begin_login(
             db, email, login_throttle(), client_key=client_key(), device=trusted_device(email)
         )
-        db.commit()
+        commit_midway(db)
     except LoginRefused as refused:
         keep_changes_on_client_error()
         session.pop("mfa_pending", None)
