@@ -18,13 +18,16 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 # Stored HTML records the version it was rendered with. Bump when the parser configuration
-# or the sanitiser policy changes, so published versions can be re-rendered.
-RENDERER_VERSION = "1"
+# or the sanitiser policy changes, so published versions can be re-rendered (`lms content rerender`).
+# 2 (2026-11-27): tables in a focusable scroll box (WCAG 1.4.10 at 320 px).
+RENDERER_VERSION = "2"
 
 # Callout containers: name -> German label for screen readers.
 CALLOUTS: dict[str, str] = {"hinweis": "Hinweis", "beispiel": "Beispiel", "merke": "Merke"}
 FACILITATOR_CONTAINER = "moderation"
 FACILITATOR_LABEL = "Hinweis für die Moderation"
+#: The spoken name of a table's scroll box, numbered within one rendered text („Tabelle 1“, „Tabelle 2“).
+TABLE_LABEL = "Tabelle"
 CONTAINER_NAMES: tuple[str, ...] = (*CALLOUTS, FACILITATOR_CONTAINER)
 
 _LINK_PREFIXES = ("https://", "http://", "mailto:")
@@ -49,6 +52,20 @@ def _container_validator(name: str) -> Callable[[str, str], bool]:
         return bool(words) and words[0].lower() == name
 
     return validate
+
+
+def _table_in_scroll_box(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A table in a box that scrolls sideways on its own, so a wide table never widens the page (at 320 px, or
+    zoomed to 400 %: WCAG 1.4.10). The box is a labelled region in the tab order, as the platform's own tables
+    are (macros/tables.html), so keyboard users can focus and scroll it."""
+    if tokens[idx].nesting == 1:
+        env["lms.tables"] = number = env.get("lms.tables", 0) + 1
+        box = (
+            f'<div class="kern-table-responsive table-scroll" role="region" tabindex="0" '
+            f'aria-label="{TABLE_LABEL} {number}">\n'
+        )
+        return box + str(self.renderToken(tokens, idx, options, env))
+    return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
 
 
 def _demote_headings(state: StateCore) -> None:
@@ -95,6 +112,8 @@ def _parser(*, for_checking: bool) -> MarkdownIt:
         md.disable("footnote_tail")
     else:
         md.core.ruler.push("demote_headings", _demote_headings)
+        md.add_render_rule("table_open", _table_in_scroll_box)
+        md.add_render_rule("table_close", _table_in_scroll_box)
     return md
 
 

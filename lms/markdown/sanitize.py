@@ -60,6 +60,8 @@ _ATTRIBUTES: dict[str, frozenset[str]] = {
     "hr": frozenset({"class"}),
     "section": frozenset({"class"}),
     "aside": frozenset({"class", "aria-label"}),
+    # The scroll box around a table (lms.markdown.render._table_in_scroll_box); role and tabindex by value below.
+    "div": frozenset({"class", "role", "tabindex", "aria-label"}),
 }
 
 # Only the classes our own Markdown pipeline emits (footnotes, callouts), so authors and
@@ -72,6 +74,7 @@ _CLASSES: dict[str, re.Pattern[str]] = {
     "hr": re.compile(r"footnotes-sep"),
     "section": re.compile(r"footnotes"),
     "aside": re.compile(r"callout(-[a-z]+)?|facilitator-note"),
+    "div": re.compile(r"kern-table-responsive|table-scroll"),
 }
 
 # Footnote ids as markdown-it writes them ("fn1", "fnref-s2-1:1"); anything else could clobber DOM globals.
@@ -88,6 +91,10 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return bool(classes) and pattern is not None and all(pattern.fullmatch(c) for c in classes)
     if name == "id":
         return _FOOTNOTE_ID.fullmatch(value) is not None
+    if name == "role":  # a scroll box is a region; no other role (a fake button, a fake alert)
+        return value == "region"
+    if name == "tabindex":  # in the tab order where it stands, never ahead of the page's own controls
+        return value == "0"
     return True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lms.markdown.render import (
@@ -241,3 +243,23 @@ def test_very_long_targets_are_shortened():
     (problem,) = link_problems(f"[x]({target})")
     assert "…“" in problem
     assert len(problem) < 200
+
+
+def test_each_table_sits_in_a_numbered_scroll_box_keyboard_users_can_focus():
+    html = render_markdown("| a |\n|---|\n| 1 |\n\nText\n\n| b |\n|---|\n| 2 |\n")
+    boxes = re.findall(r'<div class="kern-table-responsive table-scroll" ([^>]*)>\n<table>', html)
+    assert boxes == [
+        'role="region" tabindex="0" aria-label="Tabelle 1"',
+        'role="region" tabindex="0" aria-label="Tabelle 2"',
+    ]
+    assert html.count("</table>\n</div>") == 2
+
+
+@pytest.mark.parametrize(
+    ("attribute", "kept"),
+    [('role="region"', True), ('role="button"', False), ('tabindex="0"', True), ('tabindex="1"', False)],
+)
+def test_a_box_may_be_a_region_in_the_tab_order_and_nothing_else(attribute: str, kept: bool):
+    html = sanitize_html(f'<div class="table-scroll" {attribute}>x</div>')
+    assert (attribute in html) is kept
+    assert 'class="other"' not in sanitize_html('<div class="other">x</div>')
