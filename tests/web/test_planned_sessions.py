@@ -476,3 +476,32 @@ def test_a_member_leaves_the_network_from_the_list_of_dates(client, db: Session)
     left = client.get(_post(client, "/netzwerk/austreten", "/termine", confirm="y").headers["Location"]).text
     assert "Sie gehören nicht mehr zum Empowerment-Netzwerk." in left
     assert "Aus dem Netzwerk austreten" not in left and network.member_count(db, town.id) == 0
+
+
+def test_the_page_of_a_planned_session_names_every_facilitator_stored_for_it(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator who runs the training is named beside the colleague from the facilitator pool (the page used
+    to list only people who hold a trainer or facilitator role, and left the coordinator out)."""
+    town = f.municipality(db)
+    module = f.training_module(db, "planung-namen", "Grundbegriffe")
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id, name="Jonas Weber")
+    colleague = f.user(db, Role.FACILITATOR, Role.LEARNER, municipality_id=town.id, name="Aylin Kaya")
+    f.login(client, coordinator.email)
+    url = "/termine/neu/schulung"
+    saved = _post(
+        client,
+        url,
+        url,
+        module_version_id=module.id,
+        held_on=(clock.today() + timedelta(days=3)).isoformat(),
+        starts_at="09:00",
+        ends_at="12:00",
+        place="Kreishaus",
+        capacity="10",
+        facilitator_ids=[coordinator.id, colleague.id],
+        external_facilitators="Frau Extern",
+    )
+    assert saved.status_code == 303
+    planned = db.scalar(select(PlannedSession).where(PlannedSession.place == "Kreishaus"))
+    assert planned is not None and planned.facilitator_ids == {coordinator.id, colleague.id}
+    page = client.get(saved.headers["Location"]).text
+    assert "Aylin Kaya" in page and "Jonas Weber" in page.split("Moderation", 1)[1] and "Frau Extern" in page

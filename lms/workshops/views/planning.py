@@ -137,9 +137,8 @@ def detail(planned_id: int) -> ResponseReturnValue:
         may_manage=may_manage_planned(user, planned),
         may_list=names,
         is_day=planned.held_on <= clock.today(),
-        facilitators=[
-            p for p in eligible_facilitators(db, {planned.municipality_id}) if p.id in planned.facilitator_ids
-        ],
+        # Everyone stored for it, also a coordinator who runs it without a facilitator role.
+        facilitators=queries.facilitators_of_planned(db, planned),
         form=RegistrationForm(),
         call_off_form=CallOffForm(),
     )
