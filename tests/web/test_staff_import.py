@@ -55,7 +55,7 @@ def test_preview_apply_invite_and_import_again(client, db: Session, outbox: Path
     assert response.status_code == 303
     preview_url = response.headers["Location"]
     preview = client.get(preview_url).text
-    assert "Gelesen als UTF-8 mit BOM, Trennzeichen „;“: 3 gültige Zeilen." in preview
+    assert "Gelesen als UTF-8 mit BOM, Trennzeichen „;“: 3 Zeilen." in preview
     assert "Zeile 5: „kaputt“ ist keine gültige E-Mail-Adresse." in preview
     assert "Neue Organisationseinheiten: Amt für Soziales, Bürgerservice, Ausländerbehörde." in preview
 
@@ -202,7 +202,7 @@ def test_a_five_megabyte_list_is_previewed_and_applied(client, db: Session) -> N
     )  # larger than LMS_MAX_REQUEST_BYTES (2 MiB): the import has its own limit
     assert response.status_code == 303, response.text[:500]
     preview = client.get(response.headers["Location"]).text
-    rows = int(re.search(r"(\d+) gültige Zeilen", preview).group(1))
+    rows = int(re.search(r"(\d+) Zeilen\.", preview).group(1))
     assert rows > 30_000
     done = apply(client, response.headers["Location"])
     assert done.status_code == 303
@@ -266,3 +266,20 @@ def test_a_list_without_personnel_numbers_keeps_the_existing_ones(client, db: Se
     emptied = f"E-Mail;Name;Organisationseinheit;Personalnummer\r\n{person.email};Ayşe Yılmaz-Kaya;Amt für Soziales;\r\n"
     preview_url = upload(client, town, emptied.encode()).headers["Location"]
     assert "Personalnummer: 10244 → –" in client.get(preview_url).text
+
+
+def test_a_list_whose_only_row_cannot_be_taken_over_says_so(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """Found by a QA sweep: one row, an address of another municipality; the preview said „1 gültige Zeilen“ and
+    „Die Liste stimmt … überein: es gibt nichts zu übernehmen“. A header alone said the same."""
+    elsewhere = f.municipality(db, "Stadt Anderswo")
+    f.staff_member(db, elsewhere.id, email="a.yilmaz@kreis.example")
+    town, _me = coordinator(client, db)
+    one_row = "E-Mail;Name;Organisationseinheit\r\na.yilmaz@kreis.example;Ayşe Yılmaz;Amt für Soziales\r\n"
+    preview = client.get(upload(client, town, one_row.encode()).headers["Location"]).text
+    assert "Trennzeichen „;“: 1 Zeile." in preview and "gültige" not in preview
+    assert "Keine Zeile der Liste kann übernommen werden" in preview
+    assert "nichts zu übernehmen" not in preview and "Änderungen übernehmen" not in preview
+    header_only = client.get(
+        upload(client, town, b"E-Mail;Name;Organisationseinheit\r\n").headers["Location"]
+    ).text
+    assert "Die Datei enthält keine Zeilen mit Beschäftigten, nur die Kopfzeile." in header_only
