@@ -17,6 +17,19 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from lms.workshops.models import SessionKind
+
+#: What the list of versions offers: a workshop is run from a script (Drehbuch), a training teaches a module.
+CONTENT_LABELS = {
+    SessionKind.WORKSHOP: _l("Drehbuch und Version"),
+    SessionKind.TRAINING: _l("Modul und Version"),
+}
+
+
+def name_the_content(field: SelectField, kind: SessionKind) -> None:
+    """Label the list of versions after what it holds for this kind of session."""
+    field.label.text = str(CONTENT_LABELS[kind])
+
 
 class SessionForm(FlaskForm):
     """What both kinds of session have in common."""

@@ -65,7 +65,7 @@ def test_coordinator_imports_staff_records_a_workshop_and_downloads_the_evidence
     # 2. Record the second empowerment workshop of the year.
     page.goto("/veranstaltungen")
     page.get_by_role("link", name="Empowerment-Workshop erfassen").click()
-    page.get_by_label("Modul und Version").select_option(
+    page.get_by_label("Drehbuch und Version").select_option(
         label="Eigene Ressourcen und Handlungsstrategien – Version 1.0"
     )
     page.get_by_label("Ort").fill("Landratsamt Dieburg, Raum 0.07")

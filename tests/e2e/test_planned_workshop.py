@@ -46,7 +46,7 @@ def test_a_coordinator_schedules_a_workshop_that_a_network_member_registers_for(
     log_in(page, COORDINATOR)
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Termine").click()
     page.get_by_role("link", name="Empowerment-Workshop planen").click()
-    page.get_by_label("Modul und Version").select_option(
+    page.get_by_label("Drehbuch und Version").select_option(
         label="Eigene Ressourcen und Handlungsstrategien – Version 1.0"
     )
     day = clock.today() + timedelta(days=10)

@@ -39,6 +39,7 @@ from lms.workshops.forms import (
     TrainingForm,
     WithdrawForm,
     WorkshopForm,
+    name_the_content,
 )
 from lms.workshops.models import PlannedSession, RegistrationStatus, SessionKind
 from lms.workshops.names import delete_attendee_names, purge_expired_attendee_names
@@ -85,6 +86,7 @@ def _prepare(form: SessionForm, kind: SessionKind) -> None:
     db, user = get_db(), acting_user()
     form.municipality_id.choices = queries.municipality_choices(db, user)
     form.module_version_id.choices = queries.version_choices(db, kind.value)
+    name_the_content(form.module_version_id, kind)
     people = eligible_facilitators(db, recordable_municipality_ids(user))
     if user.id not in {p.id for p in people}:
         people = [user, *people]

@@ -32,6 +32,7 @@ from lms.workshops.forms import (
     PlanForm,
     RegistrationForm,
     RemoveMemberForm,
+    name_the_content,
 )
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInputError, eligible_facilitators
@@ -70,6 +71,7 @@ def schedule(kind: str) -> ResponseReturnValue:
         abort(403)
     form = PlanForm()
     form.module_version_id.choices = queries.version_choices(db, session_kind.value)
+    name_the_content(form.module_version_id, session_kind)
     people = eligible_facilitators(db, {user.municipality_id})
     if user.id not in {p.id for p in people}:
         people = [user, *people]
@@ -215,6 +217,7 @@ def change(planned_id: int) -> ResponseReturnValue:
         abort(409)
     form = PlanForm()
     form.module_version_id.choices = [(planned.module_version_id, planned.module_version.title)]
+    name_the_content(form.module_version_id, SessionKind(planned.kind))
     people = eligible_facilitators(db, {planned.municipality_id})
     known = {p.id for p in people}
     people += [p for p in queries.facilitators_of_planned(db, planned) if p.id not in known]
