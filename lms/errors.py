@@ -199,6 +199,11 @@ MESSAGES: dict[str, str | Plural] = {
     "staff_file.columns_missing": N_(
         "In der Kopfzeile fehlt: %(missing)s. Gefunden: %(seen)s. Erwartet werden die Spalten %(expected)s."
     ),
+    "staff_file.separator_unknown": N_(
+        "Die Kopfzeile „%(seen)s“ ist nicht in Spalten geteilt. Zwischen den Spalten muss ein Semikolon (;), ein "
+        "Komma (,) oder ein Tabulator stehen: Speichern Sie die Liste in Excel als „CSV UTF-8 (durch "
+        "Trennzeichen getrennt)“."
+    ),
     "staff_row.invalid_csv": N_('kein gültiges CSV (%(error)s); meist ein nicht geschlossenes „"“.'),
     "staff_row.unreadable": N_("unlesbar"),
     "staff_row.too_many_fields": N_(

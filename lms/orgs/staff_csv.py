@@ -134,6 +134,12 @@ def _normalise_header(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\ufeff", "")).strip().rstrip(":").strip().lower()
 
 
+def _names_several_columns(text: str) -> bool:
+    """Does one header cell name two or more of our columns („E-Mail|Name|Organisationseinheit“)?"""
+    parts = (_normalise_header(part) for part in re.split(r"[|/\\\s]+", text))
+    return sum(any(part in names for names in ALIASES.values()) for part in parts if part) >= 2
+
+
 def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     """column key → index, and the names of columns that mean nothing to us."""
     found: dict[str, int] = {}
@@ -159,8 +165,12 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
         )
         if not ok
     ]
+    named = [h.strip() for h in header if h.strip()]
+    if missing and len(named) == 1 and _names_several_columns(named[0]):
+        # One column that holds the whole header: the file is split by a character we do not read (| or spaces).
+        raise StaffFileError("staff_file.separator_unknown", seen=named[0])
     if missing:
-        seen = "; ".join(h.strip() for h in header if h.strip()) or Term(N_("keine"))
+        seen = "; ".join(named) or Term(N_("keine"))
         raise StaffFileError(
             "staff_file.columns_missing",
             missing=Terms(tuple(missing), and_=False),

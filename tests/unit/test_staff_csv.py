@@ -114,6 +114,12 @@ def test_line_numbers_count_lines_inside_quoted_fields() -> None:
             "In der Kopfzeile fehlt: E-Mail, Organisationseinheit. Gefunden: Name; Telefon.",
         ),
         (b"Vorname;E-Mail;Amt\n", "In der Kopfzeile fehlt: Name."),
+        # Another separator (found by a QA sweep: the message named as missing the columns it showed as found).
+        (
+            b"E-Mail|Name|Organisationseinheit\na@kreis.example|A|Bauamt\n",
+            "Die Kopfzeile „E-Mail|Name|Organisationseinheit“ ist nicht in Spalten geteilt. Zwischen den Spalten "
+            "muss ein Semikolon (;), ein Komma (,) oder ein Tabulator stehen",
+        ),
     ],
 )
 def test_files_that_cannot_be_read_say_why(raw: bytes, message: str) -> None:
