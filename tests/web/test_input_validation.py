@@ -258,3 +258,31 @@ def test_bulk_action_skips_person_ids_that_are_no_database_number(client: FlaskC
     assert done.status_code == 303
     db.refresh(colleague)
     assert not colleague.is_active
+
+
+def test_a_forged_municipality_in_the_hidden_field_is_named_and_the_form_kept(
+    client: FlaskClient, db: Session
+) -> None:
+    """The workshop form of someone in one municipality carries it in a hidden field; a forged one was refused
+    with a 400 and no visible message (found by a QA sweep)."""
+    town, elsewhere = f.municipality(db), f.municipality(db)
+    script = f.workshop_script(db)
+    facilitator = f.user(db, Role.FACILITATOR, Role.LEARNER, municipality_id=town.id)
+    f.login(client, facilitator.email)
+    url = "/veranstaltungen/neu/workshop"
+    refused = client.post(
+        url,
+        data={
+            "csrf_token": f.csrf_token(client, url),
+            "municipality_id": elsewhere.id,
+            "module_version_id": script.id,
+            "held_on": "2026-03-02",
+            "place": "Stadthaus, Raum 7",
+            "facilitator_ids": facilitator.id,
+            "participant_count": "7",
+        },
+    )
+    assert refused.status_code == 400
+    assert "Die Kommune, die das Formular sandte, ist hier nicht möglich" in refused.text
+    assert 'value="Stadthaus, Raum 7"' in refused.text  # what was typed stays
+    assert f'name="municipality_id" value="{town.id}"' in refused.text
