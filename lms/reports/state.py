@@ -116,9 +116,21 @@ def state_report(session: Session, state: str, periods: list[ProgrammePeriod], t
     return report
 
 
-def _plain(fragment: str) -> str:
-    """Sanitised HTML as plain text for a table cell (tags dropped, entities resolved, spaces collapsed)."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+#: Where sanitised HTML breaks a line in plain text: after a paragraph, heading, list item or table row.
+_LINE_ENDS = re.compile(r"</(p|h[1-6]|li|tr|blockquote|pre)>|<br\s*/?>", re.IGNORECASE)
+#: Between two cells of a table row.
+_CELL_ENDS = re.compile(r"</t[dh]>", re.IGNORECASE)
+
+
+def plain_text(fragment: str) -> str:
+    """Sanitised HTML as plain text for a table cell: one line per paragraph, list item and table row (cells
+    divided by „ | “), tags dropped, entities resolved. A table of the document stays readable in the CSV and the
+    spreadsheet instead of running into one line (found by a QA sweep)."""
+    flat = " ".join(fragment.split())  # the HTML's own line breaks mean nothing
+    marked = _CELL_ENDS.sub(" | ", _LINE_ENDS.sub("\n", flat))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", marked))
+    lines = (" ".join(line.split()).removesuffix(" |") for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def working_definition(session: Session) -> DefinitionStatus | None:
@@ -138,7 +150,7 @@ def working_definition(session: Session) -> DefinitionStatus | None:
     )
     section = current.icerd_section
     relation = (
-        f"{section.title}: {_plain(section.html)}"
+        f"{section.title}: {plain_text(section.html)}"
         if section
         else "Das Dokument nennt keinen Abschnitt zu ICERD Art. 1."
     )
