@@ -17,6 +17,9 @@
   var timer = null;
   var inFlight = false;
   var submitting = false;
+  // The save in flight, so that submitting the form can call it off: a save that reached the server after the
+  // submission was refused (409, "already submitted") and showed that message on the way to the result page.
+  var inFlightSave = null;
 
   function answers() {
     var result = {};
@@ -44,17 +47,20 @@
   function dirty() { return JSON.stringify(answers()) !== saved; }
 
   function save() {
-    if (inFlight || !dirty()) { return; }
+    if (submitting || inFlight || !dirty()) { return; }
     var sending = JSON.stringify(answers());
     inFlight = true;
+    inFlightSave = window.AbortController ? new AbortController() : null;
     status.textContent = text.saving;
     fetch(url, {
       method: "PUT",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token, "Accept": "application/json" },
-      body: JSON.stringify({ responses: JSON.parse(sending) })
+      body: JSON.stringify({ responses: JSON.parse(sending) }),
+      signal: inFlightSave ? inFlightSave.signal : undefined
     }).then(function (response) {
       inFlight = false;
+      if (submitting) { return; }
       if (!response.ok) {
         return response.json().then(function (data) {
           status.textContent = (data.error && data.error.message) || text.failed;
@@ -65,7 +71,7 @@
       if (dirty()) { schedule(); }
     }).catch(function () {
       inFlight = false;
-      status.textContent = text.failed;
+      if (!submitting) { status.textContent = text.failed; }
     });
   }
 
@@ -76,7 +82,12 @@
 
   form.addEventListener("change", schedule);
   form.addEventListener("input", schedule);
-  form.addEventListener("submit", function () { submitting = true; });
+  // The submission carries every answer: no save may follow it (nor be waiting for its timer).
+  form.addEventListener("submit", function () {
+    submitting = true;
+    window.clearTimeout(timer);
+    if (inFlightSave) { inFlightSave.abort(); }
+  });
   window.addEventListener("beforeunload", function (event) {
     if (submitting || !dirty()) { return; }
     save();
