@@ -17,6 +17,7 @@ they counted the people in the room.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 #: Counts of people below this are not shown.
@@ -68,3 +69,43 @@ def share(count: int | None, total: int | None) -> Decimal | None:
 def is_suppressed(value: Shown) -> bool:
     """True for a count that is shown as „< 5“."""
     return value == SUPPRESSED
+
+
+def pooled(parts: Sequence[tuple[str, Sequence[int]]]) -> list[tuple[list[str], tuple[int, ...]]]:
+    """Parts of a whole (the org units of a municipality, each with exact counts per column), merged until no part's
+    count follows from the whole minus the other parts.
+
+    A table that shows the whole (its total row, or its shares elsewhere) and exactly one part as „< 5“ in a column
+    gives that part away: the total minus the counts shown. So while some column holds exactly one small count (1 to
+    4) and the column's total is not small itself, that part is merged with the part whose count in that column is
+    the smallest other one that is not 0 (merging with a 0 would change nothing). The merged row shows true sums; no
+    count is hidden that a reader could not see is hidden. Returns the merged parts as (labels, summed counts), in
+    the order of each one's first part.
+    """
+    rows: list[tuple[list[str], tuple[int, ...]]] = [([label], tuple(counts)) for label, counts in parts]
+    while len(rows) > 1:
+        giveaway = _one_small_part(rows)
+        if giveaway is None:
+            return rows
+        small, column = giveaway
+        partner = min(
+            (i for i, (_labels, counts) in enumerate(rows) if i != small and counts[column] > 0),
+            key=lambda i: rows[i][1][column],
+        )
+        first, second = sorted((small, partner))
+        merged = (
+            rows[first][0] + rows[second][0],
+            tuple(a + b for a, b in zip(rows[first][1], rows[second][1], strict=True)),
+        )
+        rows = [*rows[:first], merged, *rows[first + 1 : second], *rows[second + 1 :]]
+    return rows
+
+
+def _one_small_part(rows: list[tuple[list[str], tuple[int, ...]]]) -> tuple[int, int] | None:
+    """(row, column) of a column's only small count, where the column's total is not small; else None."""
+    for column in range(len(rows[0][1])):
+        small = [i for i, (_labels, counts) in enumerate(rows) if 0 < counts[column] < THRESHOLD]
+        total = sum(counts[column] for _labels, counts in rows)
+        if len(small) == 1 and total >= THRESHOLD:
+            return small[0], column
+    return None

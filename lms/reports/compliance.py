@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.disclosure import SUPPRESSED, Shown, network_count, people_count, share
+from lms.disclosure import SUPPRESSED, Shown, network_count, people_count, pooled, share
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.reports import queries
 from lms.reports.queries import CoverageCount, Range
@@ -67,9 +67,16 @@ class CoverageRow:
     at_least_two: Shown
     share_one: Decimal | None
     share_two: Decimal | None
+    #: The org units of a row that holds several („A + B“), so that no small count follows from the total
+    #: (lms.disclosure.pooled); empty for a row of one unit or the total.
+    parts: tuple[str, ...] = ()
+
+    @property
+    def merged(self) -> bool:
+        return len(self.parts) > 1
 
 
-def coverage_row(label: str, staff: int, one: int, two: int) -> CoverageRow:
+def coverage_row(label: str, staff: int, one: int, two: int, *, parts: tuple[str, ...] = ()) -> CoverageRow:
     return CoverageRow(
         label=label,
         staff=people_count(staff),
@@ -77,7 +84,18 @@ def coverage_row(label: str, staff: int, one: int, two: int) -> CoverageRow:
         at_least_two=people_count(two),
         share_one=share(one, staff),
         share_two=share(two, staff),
+        parts=parts,
     )
+
+
+def coverage_by_unit(units: list[tuple[str, CoverageCount]]) -> list[CoverageRow]:
+    """The coverage table's rows per org unit (label, counts), in the given order; units whose small count would
+    otherwise follow from the total and the others are merged into one row (lms.disclosure.pooled)."""
+    merged = pooled([(label, (c.staff, c.at_least_one, c.at_least_two)) for label, c in units])
+    return [
+        coverage_row(" + ".join(labels), *counts, parts=tuple(labels) if len(labels) > 1 else ())
+        for labels, counts in merged
+    ]
 
 
 #: Label of staff without an org unit in coverage tables (translated where shown).
@@ -152,15 +170,14 @@ def municipality_report(
     ]
     coverage = queries.coverage_counts(session, r, mid)
     units = queries.org_unit_names(session, mid)
-    by_unit = [
-        coverage_row(
-            units.get(c.org_unit_id, NO_UNIT) if c.org_unit_id else NO_UNIT,
-            c.staff,
-            c.at_least_one,
-            c.at_least_two,
-        )
-        for c in sorted(coverage, key=lambda c: (c.org_unit_id is None, units.get(c.org_unit_id or 0, "")))
-    ]
+    by_unit = coverage_by_unit(
+        [
+            (units.get(c.org_unit_id, NO_UNIT) if c.org_unit_id else NO_UNIT, c)
+            for c in sorted(
+                coverage, key=lambda c: (c.org_unit_id is None, units.get(c.org_unit_id or 0, ""))
+            )
+        ]
+    )
     return MunicipalityReport(
         municipality=municipality,
         period=period,
