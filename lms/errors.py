@@ -98,6 +98,11 @@ MESSAGES: dict[str, str | Plural] = {
         "Dieser Link ist nicht mehr gültig: er wurde schon benutzt, durch einen neueren ersetzt oder ist "
         "abgelaufen. Bitte wenden Sie sich an die Koordination Ihrer Verwaltung für eine neue Einladung."
     ),
+    "auth.reset_link_invalid": N_(
+        "Dieser Link zum Zurücksetzen des Passworts ist nicht mehr gültig: er wurde schon benutzt, durch einen "
+        "neueren ersetzt oder ist abgelaufen (er gilt eine Stunde). Fordern Sie unter „Passwort vergessen?“ "
+        "einen neuen an."
+    ),
     "auth.account_deactivated": N_(
         "Dieses Konto ist deaktiviert. Bitte wenden Sie sich an die Koordination Ihrer Verwaltung."
     ),

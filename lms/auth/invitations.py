@@ -98,6 +98,9 @@ def valid_invitation(session: Session, token: str, now: datetime | None = None) 
     now = now or clock.now()
     invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _digest(token)))
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
+        # A password link someone asked for themselves: they can ask again, no coordinator needed.
+        if invitation is not None and invitation.purpose == InvitationPurpose.PASSWORD_RESET.value:
+            raise InvitationInvalid("auth.reset_link_invalid")
         raise InvitationInvalid("auth.invitation_invalid")
     if not invitation.user.is_active:
         raise InvitationInvalid("auth.account_deactivated")

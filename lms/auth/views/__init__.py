@@ -472,7 +472,12 @@ def accept_invitation_page(token: str) -> ResponseReturnValue:
     try:
         invitation = valid_invitation(db, token)
     except InvitationInvalid as invalid:
-        return render_template("auth/invitation.html", invalid=translate_error(invalid), form=None), 404
+        return render_template(
+            "auth/invitation.html",
+            invalid=translate_error(invalid),
+            reset_link=invalid.code == "auth.reset_link_invalid",
+            form=None,
+        ), 404
     form = SetPasswordForm()
     error = None
     if form.validate_on_submit():
