@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Role
@@ -106,3 +108,34 @@ def test_a_person_can_switch_the_interface_to_english(client, db: Session) -> No
     assert forged.status_code == 302
     db.refresh(person)
     assert person.locale == "en"  # an unknown language is not stored
+
+
+def test_a_form_sent_after_logging_out_elsewhere_returns_to_its_page_after_login(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """Found by a QA sweep: the login sent people on to the form's own address, which answers POST only (405)."""
+    person = f.user(db)
+    f.login(client, person.email)
+    token = f.csrf_token(client, "/profil")
+    client.post("/abmelden", data={"csrf_token": token})  # as if in another tab
+    sent = client.post(
+        "/profil/sprache",
+        data={"csrf_token": f.csrf_token(client, "/anmelden"), "locale": "en"},
+        headers={"Referer": "http://localhost/profil?tab=sprache"},
+    )
+    assert sent.status_code == 302 and _next_of(sent.headers["Location"]) == "/profil?tab=sprache"
+    form = client.get(sent.headers["Location"])
+    after = client.post(
+        sent.headers["Location"],
+        data={"email": person.email, "password": f.PASSWORD, "csrf_token": f._csrf_from(form.text)},
+    )
+    assert after.headers["Location"] == "/profil?tab=sprache"
+    # A page asked for keeps its address and query, as before.
+    f_logout = client.post("/abmelden", data={"csrf_token": f.csrf_token(client, "/profil")})
+    assert f_logout.status_code in (302, 303)
+    assert _next_of(client.get("/nachweise?seite=2").headers["Location"]) == "/nachweise?seite=2"
+
+
+def _next_of(location: str) -> str:
+    """Where the login form sends on to (its next= parameter, decoded)."""
+    parts = urlsplit(location)
+    assert parts.path == "/anmelden", location
+    return parse_qs(parts.query)["next"][0]

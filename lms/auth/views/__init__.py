@@ -91,6 +91,24 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = None
 
 
+@login_manager.unauthorized_handler
+def _to_the_login_form() -> ResponseReturnValue:
+    """To the login form, and afterwards back to the page asked for.
+
+    A form sent after the session ended (logged out in another tab, idle too long) goes back to the page it was sent
+    from: its own address often answers POST only, and after the login Flask-Login's default (the address of the
+    request) showed „405 – Diese Aktion ist hier nicht möglich“ (found by a QA sweep).
+    """
+    flash(str(login_manager.login_message), login_manager.login_message_category)
+    target = request.full_path.removesuffix("?")
+    if (
+        request.method not in {"GET", "HEAD"} and request.referrer
+    ):  # sent by browsers (Referrer-Policy same-origin)
+        referrer = urlsplit(request.referrer)
+        target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return redirect(url_for("auth.login", next=safe_redirect_target(target, request.path)))
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     user = get_db().get(User, int(user_id)) if user_id.isascii() and user_id.isdigit() else None
