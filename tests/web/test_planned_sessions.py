@@ -22,6 +22,13 @@ def _post(client, url: str, form_url: str, **fields):  # type: ignore[no-untyped
     return client.post(url, data={"csrf_token": f.csrf_token(client, form_url), **fields})
 
 
+def _schedule(client, kind: str, version_id: int, *, days_ahead: int, **fields: Any):  # type: ignore[no-untyped-def]
+    """Plan a session through the form (kind: workshop or schulung), so many days ahead."""
+    url = f"/termine/neu/{kind}"
+    held_on = (clock.today() + timedelta(days=days_ahead)).isoformat()
+    return _post(client, url, url, module_version_id=version_id, held_on=held_on, **fields)
+
+
 def _logout(client) -> None:  # type: ignore[no-untyped-def]
     client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
 
@@ -117,13 +124,11 @@ def test_a_workshop_is_seen_and_booked_only_by_the_network_and_names_only_by_fac
     member = f.user(db, Role.LEARNER, municipality_id=town.id, name="Deniz Arslan")
     colleague = f.user(db, Role.LEARNER, municipality_id=town.id, name="Karl Meier")
     f.login(client, coordinator.email)
-    url = "/termine/neu/workshop"
-    saved = _post(
+    saved = _schedule(
         client,
-        url,
-        url,
-        module_version_id=script.id,
-        held_on=(clock.today() + timedelta(days=5)).isoformat(),
+        "workshop",
+        script.id,
+        days_ahead=5,
         starts_at="17:00",
         ends_at="19:00",
         place="Stadtteilzentrum",
@@ -486,13 +491,11 @@ def test_the_page_of_a_planned_session_names_every_facilitator_stored_for_it(cli
     coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id, name="Jonas Weber")
     colleague = f.user(db, Role.FACILITATOR, Role.LEARNER, municipality_id=town.id, name="Aylin Kaya")
     f.login(client, coordinator.email)
-    url = "/termine/neu/schulung"
-    saved = _post(
+    saved = _schedule(
         client,
-        url,
-        url,
-        module_version_id=module.id,
-        held_on=(clock.today() + timedelta(days=3)).isoformat(),
+        "schulung",
+        module.id,
+        days_ahead=3,
         starts_at="09:00",
         ends_at="12:00",
         place="Kreishaus",
