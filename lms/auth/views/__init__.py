@@ -23,7 +23,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required, login_url, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -106,7 +106,8 @@ def _to_the_login_form() -> ResponseReturnValue:
     ):  # sent by browsers (Referrer-Policy same-origin)
         referrer = urlsplit(request.referrer)
         target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    return redirect(url_for("auth.login", next=safe_redirect_target(target, request.path)))
+    # Flask-Login's own form of the address (next=%2Fprofil), as before.
+    return redirect(login_url("auth.login", next_url=safe_redirect_target(target, request.path)))
 
 
 @login_manager.user_loader
