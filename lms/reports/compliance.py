@@ -88,10 +88,19 @@ def coverage_row(label: str, staff: int, one: int, two: int, *, parts: tuple[str
     )
 
 
-def coverage_by_unit(units: list[tuple[str, CoverageCount]]) -> list[CoverageRow]:
-    """The coverage table's rows per org unit (label, counts), in the given order; units whose small count would
+def coverage_by_unit(counts: list[CoverageCount], names: dict[int, str]) -> list[CoverageRow]:
+    """The coverage table's rows per org unit, by name, staff without a unit last; units whose small count would
     otherwise follow from the total and the others are merged into one row (lms.disclosure.pooled)."""
-    merged = pooled([(label, (c.staff, c.at_least_one, c.at_least_two)) for label, c in units])
+    ordered = sorted(counts, key=lambda c: (c.org_unit_id is None, names.get(c.org_unit_id or 0, "")))
+    merged = pooled(
+        [
+            (
+                names.get(c.org_unit_id, NO_UNIT) if c.org_unit_id else NO_UNIT,
+                (c.staff, c.at_least_one, c.at_least_two),
+            )
+            for c in ordered
+        ]
+    )
     return [
         coverage_row(" + ".join(labels), *counts, parts=tuple(labels) if len(labels) > 1 else ())
         for labels, counts in merged
@@ -170,14 +179,7 @@ def municipality_report(
     ]
     coverage = queries.coverage_counts(session, r, mid)
     units = queries.org_unit_names(session, mid)
-    by_unit = coverage_by_unit(
-        [
-            (units.get(c.org_unit_id, NO_UNIT) if c.org_unit_id else NO_UNIT, c)
-            for c in sorted(
-                coverage, key=lambda c: (c.org_unit_id is None, units.get(c.org_unit_id or 0, ""))
-            )
-        ]
-    )
+    by_unit = coverage_by_unit(coverage, units)
     return MunicipalityReport(
         municipality=municipality,
         period=period,

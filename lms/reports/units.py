@@ -17,7 +17,7 @@ from lms.auth.models import User
 from lms.disclosure import Shown, people_count
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.reports import queries
-from lms.reports.compliance import NO_UNIT, OVERALL, CoverageRow, coverage_by_unit, range_of, total_coverage
+from lms.reports.compliance import OVERALL, CoverageRow, coverage_by_unit, range_of, total_coverage
 from lms.scope import OutOfScope, progress_units
 from lms.text import N_
 
@@ -62,14 +62,7 @@ def unit_report(
         for c in queries.coverage_counts(session, r, municipality.id)
         if units is None or (c.org_unit_id is not None and c.org_unit_id in units)
     ]
-    by_unit = coverage_by_unit(
-        [
-            (names.get(c.org_unit_id, NO_UNIT) if c.org_unit_id else NO_UNIT, c)
-            for c in sorted(
-                coverage, key=lambda c: (c.org_unit_id is None, names.get(c.org_unit_id or 0, ""))
-            )
-        ]
-    )
+    by_unit = coverage_by_unit(coverage, names)
     titles = queries.module_titles(session)
     modules = sorted(
         (

@@ -101,9 +101,8 @@ def _to_the_login_form() -> ResponseReturnValue:
     """
     flash(str(login_manager.login_message), login_manager.login_message_category)
     target = request.full_path.removesuffix("?")
-    if (
-        request.method not in {"GET", "HEAD"} and request.referrer
-    ):  # sent by browsers (Referrer-Policy same-origin)
+    # Browsers send the form's page as the referrer (Referrer-Policy same-origin).
+    if request.method not in {"GET", "HEAD"} and request.referrer:
         referrer = urlsplit(request.referrer)
         target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
     # Flask-Login's own form of the address (next=%2Fprofil), as before.
