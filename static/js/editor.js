@@ -27,7 +27,9 @@
   var announce = document.getElementById("problem-count");
   var lastCount = problems.querySelectorAll(".problem-list li").length;
   var timer = null;
-  var saved = source.value;
+  // What the server holds: the text the page came with. Typing can begin before this deferred script runs (a slow
+  // connection, a busy machine); such a change is then saved and checked at once below, not only at the next key.
+  var saved = source.defaultValue;
   var stopped = false;
   var inFlight = false;
 
@@ -207,4 +209,5 @@
     if (!stopped && source.value !== saved) { event.preventDefault(); event.returnValue = text.unsaved; return text.unsaved; }
   });
   updatePosition();
+  if (source.value !== saved) { schedule(); }
 }());

@@ -214,3 +214,37 @@ def test_problem_line_is_scrolled_into_view(browser: Any, live_server: str, log_
     )
     assert visible
     context.close()
+
+
+def test_text_typed_before_the_editor_script_runs_is_saved_and_checked(
+    browser: Any, live_server: str, log_in: Any
+) -> None:
+    """On a busy machine the trainer's first change landed before the deferred editor script ran; the script took
+    that text as already saved, so nothing was saved or checked until the next key (a CI run failed so). The script
+    now compares with the text the page came with."""
+    context = browser.new_context(base_url=live_server, locale="de-DE")
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    log_in(page, TRAINER)
+    held: list[Any] = []
+    page.route("**/js/editor.js", lambda route: held.append(route))  # the script waits until released below
+    page.goto("/inhalte")
+    page.locator('form[action="/inhalte/empowerment-ankommen-vernetzen/bearbeiten"] button').click()
+    page.wait_for_url(
+        re.compile(r"/inhalte/entwuerfe/\d+$"), wait_until="commit"
+    )  # not "load": the script waits
+    source = page.get_by_label("Markdown-Text", exact=True)
+    original = source.input_value()
+    source.fill(re.sub(r'^version: "[^"]*"', "version: eins", original, count=1, flags=re.M))
+    assert held, "the editor script was not requested"
+    held[0].continue_()
+    expect(
+        page.locator("#problems-body").get_by_role("button", name=re.compile(r"^Zeile \d+$")).first
+    ).to_be_visible()
+    expect(page.locator("#save-status")).to_contain_text("Entwurf gespeichert um")
+    # Put the draft back as it was, for the tests after this one.
+    source.fill(original)
+    expect(
+        page.locator("#problems-body").get_by_role("button", name=re.compile(r"^Zeile \d+$"))
+    ).to_have_count(0)
+    context.close()
