@@ -1,8 +1,9 @@
 """The evaluation indicators per municipality and programme period: defined here, once, and documented.
 
 ``indicators_for`` is what the state report, the programme office's evaluation page and the advisory board's page
-show. Every value is already a shown text: counts of people pass through lms.disclosure, shares and means of fewer
-than five people are „–“.
+show. Every value is already suppressed (a :class:`Value`): counts of people pass through lms.disclosure, shares and
+means of fewer than five people are hidden („–“). Values and names are formatted for the reader where they are shown:
+the pages in the reader's language (lms.evaluation.views), the state report in German (``str()``).
 
 | indicator | definition |
 | --- | --- |
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleKind, ModuleSection, ModuleVersion
-from lms.disclosure import SUPPRESSED, THRESHOLD, is_suppressed, people_count, share
+from lms.disclosure import THRESHOLD, Shown, people_count, share
 from lms.evaluation.models import Phase, SurveyAnswer, SurveyResponse, SurveyVersion
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.progress.models import Completion, SectionRead
@@ -42,7 +43,7 @@ HIDDEN = "–"
 PARTICIPATION = N_("Teilnahmequote")
 COMPLETION = N_("Abschlussquote")
 QUIZ_SCORE = N_("Mittlere Quizpunktzahl")
-SELF_ASSESSMENT = "Selbsteinschätzung: „{item}“ ({module})"
+SELF_ASSESSMENT = N_("Selbsteinschätzung: „%(item)s“ (%(module)s)")
 
 #: How each indicator is measured, in the words the state report prints (German, like the report).
 METHODS = {
@@ -69,12 +70,41 @@ METHODS = {
 
 
 @dataclass(frozen=True)
+class Value:
+    """One indicator's value for one municipality, as far as it may be shown.
+
+    ``number`` is a percentage (the rates and the quiz score) or, with ``pairs``, the mean change of a statement;
+    None where it is hidden. ``pairs`` is how many before/after pairs stand behind a change, as shown („< 5“ or
+    the count); None for the percentages.
+    """
+
+    number: Decimal | None
+    pairs: Shown | None = None
+
+    def __str__(self) -> str:
+        """The German text (the state report's): 63,6 %, +1,7 (6 Paare), – (< 5 Paare), –."""
+        if self.pairs is None:
+            return HIDDEN if self.number is None else f"{german_decimal(self.number)} %"
+        if self.number is None:
+            return HIDDEN if self.pairs == 0 else f"{HIDDEN} ({self.pairs} Paare)"
+        return f"{german_decimal(self.number, signed=True)} ({self.pairs} Paare)"
+
+
+@dataclass(frozen=True)
 class Indicator:
-    """An evaluation indicator: its name, how it is measured, and its shown value per municipality id."""
+    """An evaluation indicator: its name (a label, for self-assessments with the statement and the module's
+    title), how it is measured, and its value per municipality id."""
 
     name: str
     method: str
-    values: dict[int, str]
+    values: dict[int, Value]
+    item: str = ""
+    module: str = ""
+
+    @property
+    def german_name(self) -> str:
+        """The name as the German state report prints it."""
+        return self.name % {"item": self.item, "module": self.module} if self.item else self.name
 
 
 def staff_day(period: ProgrammePeriod, today: date) -> date:
@@ -95,9 +125,8 @@ def german_decimal(value: Decimal, signed: bool = False) -> str:
     return text.replace(".", ",")
 
 
-def _share_text(count: int, total: int) -> str:
-    shown = share(count, total)
-    return HIDDEN if shown is None else f"{german_decimal(shown)} %"
+def _share_value(count: int, total: int) -> Value:
+    return Value(share(count, total))
 
 
 def _active_people(start: Any, end: Any) -> Any:
@@ -223,12 +252,11 @@ def _changes(
     return found
 
 
-def _change_text(pairs: int, total: int) -> str:
-    shown = people_count(pairs)
+def _change_value(pairs: int, total: int) -> Value:
     if pairs < THRESHOLD:
-        return HIDDEN if pairs == 0 else f"{HIDDEN} ({SUPPRESSED} Paare)"
+        return Value(None, people_count(pairs))
     change = (Decimal(total) / Decimal(pairs)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{german_decimal(change, signed=True)} ({shown} Paare)"
+    return Value(change, pairs)
 
 
 def self_assessment_indicators(session: Session, period: ProgrammePeriod, ids: list[int]) -> list[Indicator]:
@@ -252,9 +280,11 @@ def self_assessment_indicators(session: Session, period: ProgrammePeriod, ids: l
     for (slug, text), by_town in sorted(pooled.items(), key=lambda entry: (entry[0][0], position[entry[0]])):
         indicators.append(
             Indicator(
-                name=SELF_ASSESSMENT.format(item=text, module=titles.get(slug, slug)),
+                name=SELF_ASSESSMENT,
                 method=METHODS[SELF_ASSESSMENT],
-                values={mid: _change_text(*by_town.get(mid, (0, 0))) for mid in ids},
+                values={mid: _change_value(*by_town.get(mid, (0, 0))) for mid in ids},
+                item=text,
+                module=titles.get(slug, slug),
             )
         )
     return indicators
@@ -273,33 +303,28 @@ def _module_titles(session: Session) -> dict[str, str]:
 def indicators_for(
     session: Session, period: ProgrammePeriod, municipalities: list[Municipality], today: date
 ) -> list[Indicator]:
-    """The evaluation indicators of the municipalities for one period, every value already shown (suppressed)."""
+    """The evaluation indicators of the municipalities for one period, every value suppressed where it must be."""
     ids = [m.id for m in municipalities]
     rates = _rates(session, period, ids, today)
     scores = _quiz_scores(session, period, ids)
 
-    def score_text(mid: int) -> str:
+    def score(mid: int) -> Value:
         people, value = scores.get(mid, (0, Decimal(0)))
         if people < THRESHOLD:
-            return HIDDEN
-        return f"{german_decimal(value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP))} %"
+            return Value(None)
+        return Value(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
     indicators = [
         Indicator(
             PARTICIPATION,
             METHODS[PARTICIPATION],
-            {mid: _share_text(rates.get(mid, (0, 0, 0))[1], rates.get(mid, (0, 0, 0))[0]) for mid in ids},
+            {mid: _share_value(rates.get(mid, (0, 0, 0))[1], rates.get(mid, (0, 0, 0))[0]) for mid in ids},
         ),
         Indicator(
             COMPLETION,
             METHODS[COMPLETION],
-            {mid: _share_text(rates.get(mid, (0, 0, 0))[2], rates.get(mid, (0, 0, 0))[0]) for mid in ids},
+            {mid: _share_value(rates.get(mid, (0, 0, 0))[2], rates.get(mid, (0, 0, 0))[0]) for mid in ids},
         ),
-        Indicator(QUIZ_SCORE, METHODS[QUIZ_SCORE], {mid: score_text(mid) for mid in ids}),
+        Indicator(QUIZ_SCORE, METHODS[QUIZ_SCORE], {mid: score(mid) for mid in ids}),
     ]
     return indicators + self_assessment_indicators(session, period, ids)
-
-
-def is_hidden(value: str) -> bool:
-    """True for a value that is not shown (too few people, or nothing measured)."""
-    return value == HIDDEN or is_suppressed(value) or value.startswith(HIDDEN)

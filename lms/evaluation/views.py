@@ -22,7 +22,7 @@ from lms.content.queries import visible_module
 from lms.evaluation import board
 from lms.evaluation.export import evaluator_csv
 from lms.evaluation.forms import AssessmentForm, BoardMemberForm
-from lms.evaluation.indicators import indicators_for
+from lms.evaluation.indicators import Indicator, Value, indicators_for
 from lms.evaluation.models import Phase
 from lms.evaluation.pseudonyms import link_secret
 from lms.evaluation.queries import survey_results
@@ -56,6 +56,27 @@ def decimal_or_dash(value: Decimal | None, signed: bool = False) -> str:
     if signed:
         return ("+" if value >= 0 else "−") + text
     return text
+
+
+@bp.app_template_filter("indicator_name")
+def indicator_name(indicator: Indicator) -> str:
+    """An indicator's name in the reader's language (a self-assessment's statement and module title stay as
+    written)."""
+    if indicator.item:
+        return str(_(indicator.name, item=indicator.item, module=indicator.module))
+    return str(_(indicator.name))
+
+
+@bp.app_template_filter("indicator_value")
+def indicator_value(value: Value) -> str:
+    """A value in the reader's language: 63,6 % / 63.6 %, +1,7 (6 Paare) / +1.7 (6 pairs), „–“ where hidden."""
+    if value.pairs is None:  # a percentage, spaced as the platform's other shares in both languages
+        return "–" if value.number is None else f"{decimal_or_dash(value.number)} %"
+    pairs = format_decimal(value.pairs) if isinstance(value.pairs, int) else value.pairs
+    if value.number is None:
+        return "–" if value.pairs == 0 else str(_("– (%(pairs)s Paare)", pairs=pairs))
+    change = decimal_or_dash(value.number, signed=True)
+    return str(_("%(change)s (%(pairs)s Paare)", change=change, pairs=pairs))
 
 
 def _secret() -> bytes:

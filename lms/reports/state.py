@@ -107,7 +107,7 @@ def state_report(session: Session, state: str, periods: list[ProgrammePeriod], t
             (
                 period,
                 [
-                    Indicator(i.name, i.method, dict(i.values))
+                    Indicator(i.german_name, i.method, {mid: str(v) for mid, v in i.values.items()})
                     for i in indicators_for(session, period, municipalities, today)
                 ],
             )

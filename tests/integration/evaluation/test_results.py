@@ -110,7 +110,10 @@ def test_indicators_by_hand(db: Session, answered) -> None:  # type: ignore[no-u
                 )
             )
     db.flush()
-    shown = {i.name: i.values for i in indicators_for(db, period, [town, other], TODAY)}
+    shown = {
+        i.german_name: {mid: str(value) for mid, value in i.values.items()}
+        for i in indicators_for(db, period, [town, other], TODAY)
+    }
     # Active: the six readers (the six who completed are among them) of ten staff; completed: six of ten.
     assert shown["Teilnahmequote"] == {town.id: "60,0 %", other.id: "–"}
     assert shown["Abschlussquote"] == {town.id: "60,0 %", other.id: "–"}
@@ -119,3 +122,23 @@ def test_indicators_by_hand(db: Session, answered) -> None:  # type: ignore[no-u
     assert change == {town.id: "+1,7 (6 Paare)", other.id: "–"}
     second = next(v for name, v in shown.items() if "Beschwerdeweg" in name)
     assert second == {town.id: "– (< 5 Paare)", other.id: "–"}
+
+
+def test_the_indicators_read_in_the_readers_language(db: Session, answered, client) -> None:  # type: ignore[no-untyped-def]
+    """The programme office's evaluation page formats the same values in German and in English (a QA sweep found
+    „60,0 %“ and „Paare“ on the English page: the values were finished German strings)."""
+    from lms.auth.models import Role
+
+    town, _other, _people, _version, period = answered
+    for _ in range(4):  # ten counted staff, six of them completed: 60 %
+        f.staff_member(db, town.id)
+    f.login(client, f.user(db, Role.ADMIN).email)
+    german = client.get(f"/programmbuero/evaluation?zeitraum={period.id}").text
+    english = client.get(
+        f"/programmbuero/evaluation?zeitraum={period.id}", headers={"Accept-Language": "en"}
+    ).text
+    assert "60,0 %" in german and "+1,7 (6 Paare)" in german and "– (&lt; 5 Paare)" in german
+    assert "Selbsteinschätzung: „" in german
+    assert "60.0 %" in english and "+1.7 (6 pairs)" in english and "– (&lt; 5 pairs)" in english
+    assert "Self-assessment: “" in english
+    assert "60,0" not in english and "Paare" not in english
