@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from lms.web.validation import CONTROL_CHARACTERS, InvalidContent, safe_redirect_target
+
 MESSAGES = {
     400: _l("Die Anfrage konnte nicht verarbeitet werden."),
     401: _l("Bitte melden Sie sich an."),
@@ -37,8 +39,51 @@ def error_response(status: int, message: str | None = None) -> tuple[Response | 
         return text, status
 
 
+#: Form fields whose value is never written back into a page (a password would stand in its HTML).
+SECRET_FIELDS = frozenset({"password", "confirmation", "current"})
+
+
+def control_characters_page(error: InvalidContent) -> tuple[Response | str, int]:
+    """The 422 for a form field with a control character, keeping what the person typed.
+
+    Such characters come in unseen, mostly when text is copied from a PDF or a word processor. Going back does not
+    bring the input back (the pages are ``no-store``), so this page offers the same form again without them: the
+    fields as hidden inputs, a fresh CSRF token, sent to the same address only when the person chooses to. The
+    request got here past CSRFProtect (it runs first), so only a form of this site is offered again; never one
+    with a file (a browser cannot carry it over) or a password (it would stand in the page).
+    """
+    typed = [(name, value) for name, value in request.form.items(multi=True) if name != "csrf_token"]
+    fields = [(CONTROL_CHARACTERS.sub("", name), CONTROL_CHARACTERS.sub("", value)) for name, value in typed]
+    changed = [cleaned for (_n, cleaned), (_m, raw) in zip(fields, typed, strict=True) if cleaned != raw]
+    resend = (
+        "csrf_token" in request.form and not request.files and not SECRET_FIELDS & {n for n, _v in fields}
+    )
+    page = render_template(
+        "errors/control_characters.html",
+        status=error.code,
+        message=error.message_for_people,
+        fields=fields if resend else [],
+        changed=changed if resend else [],
+        action=request.script_root + request.full_path.rstrip("?"),
+        back=safe_redirect_target(request.referrer and _path_of(request.referrer), ""),
+    )
+    return page, error.code or 422
+
+
+def _path_of(url: str) -> str | None:
+    """The path (and query) of a referrer on this host, for the link back; None for another site."""
+    prefix = request.host_url
+    return "/" + url[len(prefix) :] if url.startswith(prefix) else None
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
+
+    @app.errorhandler(InvalidContent)
+    def _invalid_content(error: InvalidContent) -> tuple[Response | str, int]:
+        if wants_json() or request.method != "POST":
+            return error_response(error.code or 422, error.message_for_people)
+        return control_characters_page(error)
 
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[Response | str, int]:

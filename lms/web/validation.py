@@ -6,7 +6,7 @@ gives up on deep nesting with a RecursionError):
 
 - path integers (``<int:…>``) only up to PostgreSQL's ``integer``; larger ones are a 404 like any unknown id;
 - no control characters (NUL and the other C0 codes except tab and line breaks) in the path or the query (400),
-  nor in a form field (422);
+  nor in a form field (422; the page offers the form again without them, lms.web.errors.control_characters_page);
 - JSON bodies: parseable, at most ``MAX_JSON_DEPTH`` levels deep, no control characters in a string (400, as the
   API answered malformed bodies before, each with its own message);
 - query integers through :func:`query_int`, bounded, digits only („²“ is a digit to ``str.isdigit``);

@@ -145,6 +145,14 @@ def _profile_with_token(page: Any, h: Helpers) -> None:
     expect(page.get_by_role("button", name=re.compile(r"^Widerrufen")).first).to_be_visible()
 
 
+def _control_characters(page: Any, h: Helpers) -> None:
+    """The 422 after text with a form feed (copied from a PDF): what was typed, and the form to send it again."""
+    _profile(page, h)
+    page.get_by_label("Bezeichnung").fill("Fachverfahren\fBürgeramt")
+    page.get_by_role("button", name="Token erstellen").click()
+    expect(page.get_by_role("button", name="Ohne diese Zeichen senden")).to_be_visible()
+
+
 def _trainer_content(page: Any, h: Helpers) -> None:
     h.log_in(page, TRAINER)
     page.goto("/inhalte")
@@ -280,6 +288,7 @@ PAGES: dict[str, Callable[[Any, Helpers], None]] = {
     "my-completions": _my_completions,
     "profile": _profile,
     "profile-with-token": _profile_with_token,
+    "control-characters": _control_characters,
     "forgot-password": _forgot_password,
     "forgot-password-error": _forgot_password_error,
     "change-password-error": _change_password_error,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -87,6 +88,45 @@ def test_nul_byte_in_a_form_field_is_refused_and_nothing_is_saved(client: FlaskC
     assert answer.status_code == 422
     assert "Die Eingabe enthält unzulässige Steuerzeichen." in answer.text
     assert db.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.user_id == person.id)) == 0
+
+
+def _hidden_fields(page: str) -> dict[str, str]:
+    form = next(part for part in page.split("<form ") if "Ohne diese Zeichen senden" in part)
+    return dict(re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form))
+
+
+def test_text_with_a_control_character_can_be_sent_again_without_it(client: FlaskClient, db: Session) -> None:
+    """Text copied from a PDF brings a form feed along: the 422 keeps what was typed and offers the same form
+    without it (before, the input was lost: going back shows an empty form, the pages are no-store)."""
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    answer = client.post(
+        "/profil",
+        data={"csrf_token": f.csrf_token(client), "name": "Personal\x0csystem"},
+        headers={"Referer": "http://localhost/profil"},
+    )
+    assert answer.status_code == 422 and "Die Eingabe enthält unzulässige Steuerzeichen." in answer.text
+    assert db.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.user_id == person.id)) == 0
+    assert 'action="/profil"' in answer.text and "Ohne diese Zeichen senden" in answer.text
+    assert ">Personalsystem</textarea>" in answer.text and 'href="/profil">Zurück zum Formular' in answer.text
+    fields = _hidden_fields(answer.text)
+    assert fields["name"] == "Personalsystem" and fields["csrf_token"]
+    again = client.post("/profil", data=fields)
+    assert again.status_code in (200, 302)
+    assert db.scalar(select(ApiToken.name).where(ApiToken.user_id == person.id)) == "Personalsystem"
+
+
+def test_a_form_with_a_password_is_not_offered_again(client: FlaskClient) -> None:
+    page = client.get("/anmelden")
+    token = page.text.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    answer = client.post(
+        "/anmelden",
+        data={"csrf_token": token, "email": "a\x0b@b.example", "password": "geheim-geheim-1"},
+        headers={"Referer": "https://evil.example/anmelden"},
+    )
+    assert answer.status_code == 422 and "unzulässige Steuerzeichen" in answer.text
+    assert "geheim-geheim-1" not in answer.text and "Ohne diese Zeichen senden" not in answer.text
+    assert "evil.example" not in answer.text  # the link back leads only to this site
 
 
 def test_nul_byte_in_the_login_email_is_a_422_not_a_500(client: FlaskClient) -> None:
