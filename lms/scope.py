@@ -318,10 +318,12 @@ def may_see_registrations(user: Actor, planned: PlannedSession) -> bool:
 
 def certificates_filter(user: User) -> ColumnElement[bool]:
     """Certificates this person may open: their own; a coordinator also their municipality's completion
-    certificates (never participation certificates: those could reveal an empowerment workshop); admins all."""
-    if user.has_role(Role.ADMIN):
-        return true()
+    certificates, the programme office every completion certificate. A participation certificate belongs to its
+    holder alone: its date points to an empowerment workshop (GDPR Art. 9). The office revokes one only by the
+    code the holder gives it (``certificates.manage_one``, which shows what the public verification shows)."""
     own = Certificate.holder_id == user.id
+    if user.has_role(Role.ADMIN):
+        return or_(own, Certificate.kind == CertificateKind.COMPLETION.value)
     if user.has_role(Role.COORDINATOR) and user.municipality_id is not None:
         return or_(
             own,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from time_machine import TimeMachineFixture
 
 from lms import time as clock
 from lms.auth.models import Role
 from lms.certificates.codes import generate_code, parse_code
+from lms.certificates.models import Certificate
 from lms.workshops.codes import MAX_FAILURES
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
@@ -47,7 +49,7 @@ def test_facilitator_prints_codes_and_a_participant_redeems_one_privately(client
     assert "Teilnahmecodes" not in client.get(url).text
     client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
 
-    participant = f.user(db, Role.LEARNER, municipality_id=town.id)
+    participant = f.user(db, Role.LEARNER, municipality_id=town.id, name="Kemal Demir")
     f.login(client, participant.email)
     page = client.get("/nachweise/einloesen", query_string={"code": codes[0]})
     assert page.status_code == 200 and codes[0] in page.text
@@ -67,6 +69,20 @@ def test_facilitator_prints_codes_and_a_participant_redeems_one_privately(client
     # The field itself says so (for screen readers), not only the summary above the form.
     assert 'aria-invalid="true"' in again.text and 'aria-describedby="code-hint code-error"' in again.text
     assert re.search(r'id="code-error">.*ungültig, abgelaufen oder bereits eingelöst', again.text)
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+
+    # The programme office cannot find, open or read in the log who holds a participation certificate (a data
+    # protection review found the holder's name in its certificate search and protocol beside the workshop's day).
+    certificate = db.scalar(select(Certificate).where(Certificate.holder_id == participant.id))
+    assert certificate is not None and certificate.kind == "participation"
+    f.login(client, f.user(db, Role.ADMIN).email)
+    for query in (participant.display_name, certificate.code, "KFA"):
+        found = client.get("/zertifikate/suche", query_string={"q": query})
+        results = found.text.replace(f'value="{query}"', "")  # the search field shows what was searched for
+        assert found.status_code == 200 and certificate.code not in results
+    assert client.get(f"/zertifikate/{certificate.code}.pdf").status_code == 404
+    log = client.get("/inhalte/protokoll").text
+    assert participant.display_name not in log and certificate.code not in log
 
 
 def test_the_example_in_the_hint_looks_like_a_real_code(client, db: Session) -> None:  # type: ignore[no-untyped-def]
