@@ -101,6 +101,11 @@ class StaffList:
     #: Whether the file has a Personalnummer column at all; without one, existing numbers are kept.
     has_personnel_numbers: bool = False
 
+    @property
+    def rows_read(self) -> int:
+        """Rows with content the file held: the valid ones and the faulty ones (one problem per row)."""
+        return len(self.rows) + len(self.problems)
+
 
 def decode(raw: bytes) -> tuple[str, str]:
     """The text and a German name of its encoding: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""

@@ -55,7 +55,7 @@ def test_preview_apply_invite_and_import_again(client, db: Session, outbox: Path
     assert response.status_code == 303
     preview_url = response.headers["Location"]
     preview = client.get(preview_url).text
-    assert "Gelesen als UTF-8 mit BOM, Trennzeichen „;“: 3 Zeilen." in preview
+    assert "Gelesen als UTF-8 mit BOM, Trennzeichen „;“: 4 Zeilen." in preview  # three valid, one faulty
     assert "Zeile 5: „kaputt“ ist keine gültige E-Mail-Adresse." in preview
     assert "Neue Organisationseinheiten: Amt für Soziales, Bürgerservice, Ausländerbehörde." in preview
 
@@ -283,3 +283,17 @@ def test_a_list_whose_only_row_cannot_be_taken_over_says_so(client, db: Session)
         upload(client, town, b"E-Mail;Name;Organisationseinheit\r\n").headers["Location"]
     ).text
     assert "Die Datei enthält keine Zeilen mit Beschäftigten, nur die Kopfzeile." in header_only
+
+
+def test_the_preview_counts_every_row_read_also_the_faulty_ones(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """Found by a QA sweep: four rows, three of them faulty, and the preview said „1 Zeile“ read."""
+    town, _me = coordinator(client, db)
+    rows = (
+        "E-Mail;Name;Organisationseinheit\r\n"
+        "j.berger@kreis.example;Jana Berger;Amt für Soziales\r\n"
+        "keine-adresse;Tom Krause;Amt für Soziales\r\n"
+        "j.berger@kreis.example;Jana Berger;Amt für Soziales\r\n"
+        "m.ozturk@kreis.example;;Amt für Soziales\r\n"
+    )
+    preview = client.get(upload(client, town, rows.encode()).headers["Location"]).text
+    assert "Trennzeichen „;“: 4 Zeilen." in preview
