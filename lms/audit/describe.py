@@ -42,7 +42,9 @@ CATEGORIES = (
     Category("security", N_("Anmeldung und Sicherheit"), ("mfa.", "password.", "api_token.")),
     Category("targets", N_("Programmziele und Schulungspläne"), ("period.", "plan.")),
     Category("certificates", N_("Zertifikate"), ("certificate.",)),
-    Category("workshops", N_("Veranstaltungen, Termine und Netzwerk"), ("session.", "planned.", "network.")),
+    Category(
+        "workshops", N_("Veranstaltungen und Termine"), ("session.", "planned.", "network.")
+    ),  # network.*: recorded, never listed (lms.audit.queries)
     Category(
         "municipalities",
         N_("Kommunen, Organisationen und Praxisbeispiele"),
@@ -132,7 +134,9 @@ _DESCRIPTIONS: dict[str, str] = {
     "planned.call_off": N_("Termin %(object)s abgesagt."),
     "planned.register": N_("Zum Termin %(object)s angemeldet."),
     "planned.cancel_registration": N_("Anmeldung zum Termin %(object)s zurückgezogen."),
-    # Network membership is Art. 9 data: these sentences never name the member (the events hold no name either).
+    # Network membership is Art. 9 data: these sentences never name the member (the events hold no name either),
+    # and the log lists none of them (lms.audit.queries._counting_the_network); the sentences serve whoever reads
+    # the table itself.
     "network.member_add": N_("Ein Mitglied in das Netzwerk der Kommune %(object)s aufgenommen."),
     "network.member_remove": N_("Ein Mitglied aus dem Netzwerk der Kommune %(object)s entfernt."),
     "network.member_leave": N_("Ein Mitglied hat das Netzwerk der Kommune %(object)s verlassen."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from lms import time as clock
@@ -27,8 +27,23 @@ def _starts_with_any(prefixes: tuple[str, ...]) -> ColumnElement[bool]:
     return or_(*(AuditEvent.action.startswith(p, autoescape=True) for p in prefixes)) if prefixes else false()
 
 
+def _counting_the_network() -> ColumnElement[bool]:
+    """Events that would count the empowerment network (GDPR Art. 9): members joining and leaving, and
+    registrations for workshops (written without a person until 2026-11, none since; a registration for a
+    training names its person). Each is one person, so listing them would give the network's exact size, and
+    their minute beside the person's own events (an accepted invitation) would point to who. They stay in the
+    table for the data-protection officer and are listed to nobody."""
+    return or_(
+        AuditEvent.action.startswith("network."),
+        and_(
+            AuditEvent.action.in_(("planned.register", "planned.cancel_registration")),
+            AuditEvent.actor_id.is_(None),
+        ),
+    )
+
+
 def _conditions(wanted: AuditFilter) -> list[ColumnElement[bool]]:
-    conditions = [_starts_with_any(wanted.prefixes)]
+    conditions = [_starts_with_any(wanted.prefixes), not_(_counting_the_network())]
     if wanted.category_prefixes:
         conditions.append(_starts_with_any(wanted.category_prefixes))
     if wanted.actor_id is not None:
@@ -61,5 +76,7 @@ def audit_events(
 
 def audit_actor_ids(session: Session, prefixes: tuple[str, ...]) -> set[int]:
     """The people who appear in the visible part of the log (for the „Wer“ filter)."""
-    query = select(AuditEvent.actor_id).where(_starts_with_any(prefixes), AuditEvent.actor_id.is_not(None))
+    query = select(AuditEvent.actor_id).where(
+        _starts_with_any(prefixes), not_(_counting_the_network()), AuditEvent.actor_id.is_not(None)
+    )
     return {actor_id for actor_id in session.scalars(query.distinct()) if actor_id is not None}
