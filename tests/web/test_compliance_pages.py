@@ -102,6 +102,25 @@ def test_dashboard_shows_status_reason_coverage_and_suppresses_small_counts(clie
     assert "Noch 1 Schulungsmodul, das mindestens" in text and "Noch 1 Empowerment-Workshop bis" in text
 
 
+def test_the_coverage_chart_names_staff_without_a_unit_in_the_readers_language(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A QA sweep found the English chart saying „ohne Organisationseinheit“ beside a table in English."""
+    town = f.municipality(db, "Kreisstadt")
+    unit = OrgUnit(municipality_id=town.id, name="Bürgeramt")
+    db.add(unit)
+    db.flush()
+    for n in range(12):  # six in the unit, six without one: two rows, nothing to merge
+        f.staff_member(db, town.id).org_unit_id = unit.id if n < 6 else None
+    as_coordinator(client, db, town)
+    url = f"/kommunen/{town.slug}?zeitraum={f.period(db).id}"
+    labels = {}
+    for language in ("de", "en"):
+        page = client.get(url, headers={"Accept-Language": language}).text
+        chart = page.split('id="chart-coverage"', 1)[1].split("</svg>", 1)[0]
+        labels[language] = re.findall(r'<text x="0"[^>]*>([^<]*)</text>', chart)
+    assert labels["de"] == ["Bürgeramt", "ohne Organisationseinheit", "Alle Beschäftigten"]
+    assert labels["en"] == ["Bürgeramt", "without organisational unit", "All staff"]
+
+
 def test_completion_list_csv_opens_in_german_excel_and_neutralises_formulas(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     town = programme(db)
     as_coordinator(client, db, town)
