@@ -45,6 +45,7 @@ from lms.spreadsheet import neutralise
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
+from lms.web.templating import with_percent_sign
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 # Every template that shows a question (the content preview and history too) asks its type here.
@@ -257,7 +258,7 @@ def _decimal(value: float | None) -> str:
 
 def _percent(value: float | None) -> str:
     """A share with one decimal, like every figure on the statistics page: 66,7 %."""
-    return "–" if value is None else f"{_decimal(value)} %"
+    return "–" if value is None else with_percent_sign(_decimal(value))
 
 
 def _statistics_texts() -> dict[str, dict[str, str]]:

@@ -54,7 +54,7 @@ from lms.scope import OutOfScope, may_manage_municipality, progress_filter, prog
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, get_reports_db, reports_stream_session
 from lms.web.i18n import grouped
-from lms.web.templating import local_date
+from lms.web.templating import local_date, with_percent_sign
 from lms.web.validation import query_int
 
 bp = Blueprint("reports", __name__, template_folder="templates")
@@ -81,7 +81,7 @@ def shown(value: Shown) -> str:
 @bp.app_template_filter("share")
 def share_text(value: Decimal | None) -> str:
     """A share in percent, or „–“ when it is hidden because its group is small."""
-    return "–" if value is None else f"{format_decimal(value, format='#,##0.0')} %"
+    return "–" if value is None else with_percent_sign(format_decimal(value, format="#,##0.0"))
 
 
 def _slug(text: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_time
 from flask import Flask, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -33,6 +35,13 @@ def local_date(value: datetime | date | None) -> str:
     return clock.format_date(value, request_locale())
 
 
+def clock_time(value: time | None) -> str:
+    """A time of day as the reader's language writes it: 14:00 / 2:00 PM."""
+    if value is None:
+        return "–"
+    return format_time(value, "short", locale=request_locale())
+
+
 def label(text: str) -> str:
     """A label defined in code (marked with N_), translated — as plain text, so Jinja escapes it.
 
@@ -42,11 +51,19 @@ def label(text: str) -> str:
     return str(_(text))
 
 
+def with_percent_sign(number: str) -> str:
+    """„80,5 %“ in German, „80.5%“ in English: spaced as the reader's language writes a percentage (Babel's
+    percent pattern; German's no-break space is written as the plain space the platform uses everywhere)."""
+    locale = get_locale()
+    pattern = locale.percent_formats[None].pattern if locale is not None else "#,##0 %"
+    return f"{number} %" if re.search(r"\s%", pattern) else f"{number}%"
+
+
 def percent(value: Decimal | float | None) -> str:
-    """80,5 % in German, 80.5 % in English."""
+    """80,5 % in German, 80.5% in English."""
     if value is None:
         return "–"
-    return f"{format_decimal(value, format='#,##0.#')} %"
+    return with_percent_sign(format_decimal(value, format="#,##0.#"))
 
 
 #: (endpoint, label, roles that see it; empty: everyone) of the main menu, in order.
@@ -134,5 +151,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(request_locale, "current_locale")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
+    app.add_template_filter(clock_time, "clock_time")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(label, "label")

@@ -121,6 +121,16 @@ def test_the_coverage_chart_names_staff_without_a_unit_in_the_readers_language(c
     assert labels["en"] == ["Bürgeramt", "without organisational unit", "All staff"]
 
 
+def test_shares_are_written_as_each_language_writes_a_percentage(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """„85,7 %“ in German, „85.7%“ in English (a QA sweep found „85.7 %“ on the English pages)."""
+    town = programme(db)
+    as_coordinator(client, db, town)
+    url = f"/kommunen/{town.slug}?zeitraum={f.period(db).id}"
+    german = client.get(url).text
+    english = client.get(url, headers={"Accept-Language": "en"}).text
+    assert "(85,7 %)" in german and "(85.7%)" in english and "85.7 %" not in english
+
+
 def test_completion_list_csv_opens_in_german_excel_and_neutralises_formulas(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     town = programme(db)
     as_coordinator(client, db, town)

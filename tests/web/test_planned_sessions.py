@@ -3,6 +3,7 @@ sees the empowerment network's names."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -508,3 +509,7 @@ def test_the_page_of_a_planned_session_names_every_facilitator_stored_for_it(cli
     assert planned is not None and planned.facilitator_ids == {coordinator.id, colleague.id}
     page = client.get(saved.headers["Location"]).text
     assert "Aylin Kaya" in page and "Jonas Weber" in page.split("Moderation", 1)[1] and "Frau Extern" in page
+    # The times as each language writes them (a QA sweep found „14:00–17:00“ among the English 12-hour times).
+    assert "09:00–12:00 Uhr" in page
+    english = client.get(saved.headers["Location"], headers={"Accept-Language": "en"}).text
+    assert re.search(r"9:00\W*AM–12:00\W*PM", english) and "09:00" not in english
