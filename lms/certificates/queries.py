@@ -72,20 +72,19 @@ def own_certificates(session: Session, user: User, completions: Iterable[Complet
 
 
 def holder_certificates(
-    session: Session, holder_id: int, starts_on: date, ends_on: date
+    session: Session, holder_id: int, starts_on: date, ends_on: date, *, with_participations: bool = False
 ) -> list[Certificate]:
-    """A person's valid certificates of a period, oldest first (for the transcript)."""
-    return list(
-        session.scalars(
-            select(Certificate)
-            .where(
-                Certificate.holder_id == holder_id,
-                Certificate.awarded_on.between(starts_on, ends_on),
-                Certificate.revoked_at.is_(None),
-            )
-            .order_by(Certificate.awarded_on, Certificate.id)
-        )
+    """A person's valid certificates of a period, oldest first (for the transcript). Participation certificates
+    only when the person asks for them: the transcript is made to be handed on (to the HR file), and a
+    participation's day points to an empowerment workshop."""
+    query = select(Certificate).where(
+        Certificate.holder_id == holder_id,
+        Certificate.awarded_on.between(starts_on, ends_on),
+        Certificate.revoked_at.is_(None),
     )
+    if not with_participations:
+        query = query.where(Certificate.kind == CertificateKind.COMPLETION.value)
+    return list(session.scalars(query.order_by(Certificate.awarded_on, Certificate.id)))
 
 
 def export_selection(

@@ -131,7 +131,9 @@ def transcript(year: int) -> ResponseReturnValue:
         actor_id=user.id,
         base_url=_base_url(),
     )
-    certificates = queries.holder_certificates(db, user.id, starts_on, ends_on)
+    certificates = queries.holder_certificates(
+        db, user.id, starts_on, ends_on, with_participations=request.args.get("teilnahme") == "1"
+    )
 
     from lms.certificates.pdf import transcript_pdf  # fpdf2 only where a PDF is made (memory of every worker)
 

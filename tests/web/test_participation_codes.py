@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from time_machine import TimeMachineFixture
@@ -17,6 +19,10 @@ from lms.workshops.codes import MAX_FAILURES
 from lms.workshops.models import SessionKind
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def test_facilitator_prints_codes_and_a_participant_redeems_one_privately(client, db: Session) -> None:  # type: ignore[no-untyped-def]
@@ -69,6 +75,16 @@ def test_facilitator_prints_codes_and_a_participant_redeems_one_privately(client
     # The field itself says so (for screen readers), not only the summary above the form.
     assert 'aria-invalid="true"' in again.text and 'aria-describedby="code-hint code-error"' in again.text
     assert re.search(r'id="code-error">.*ungültig, abgelaufen oder bereits eingelöst', again.text)
+
+    # The year's transcript (made to be handed on, to the HR file) leaves it out unless the holder chooses it.
+    year = clock.today().year
+    assert f"/nachweise/uebersicht-{year}.pdf?teilnahme=1" in client.get("/nachweise").text
+    plain = client.get(f"/nachweise/uebersicht-{year}.pdf")
+    chosen = client.get(f"/nachweise/uebersicht-{year}.pdf", query_string={"teilnahme": "1"})
+    assert plain.status_code == chosen.status_code == 200
+    mine_now = db.scalar(select(Certificate).where(Certificate.holder_id == participant.id))
+    assert mine_now is not None
+    assert mine_now.code not in _pdf_text(plain.data) and mine_now.code in _pdf_text(chosen.data)
     client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
 
     # The programme office cannot find, open or read in the log who holds a participation certificate (a data
