@@ -39,6 +39,7 @@ def staff_import(
     from lms.orgs.staff_csv import StaffFileError
     from lms.orgs.staff_import import ImportRefused, apply_import, preview_import, stage_import
     from lms.scope import COMMAND_LINE
+    from lms.workshops.network import withdraw_deactivated
 
     config = settings()
     raw = file.read_bytes()
@@ -89,9 +90,12 @@ def staff_import(
         except ImportRefused as refused:
             click.echo(f"{file}: {translate(refused)} Nichts übernommen (Option --skip-invalid).", err=True)
             sys.exit(1)
+        # Deactivated people leave the network and lose open registrations; the output does not say so.
+        queue = queue_for(config, session)
+        withdraw_deactivated(session, outcome.deactivated_user_ids, queue)
         job = queue_invitations(
             session,
-            queue_for(config, session),
+            queue,
             config,
             municipality_id=municipality.id,
             user_ids=outcome.invite_user_ids,

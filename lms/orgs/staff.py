@@ -104,7 +104,10 @@ def person_in_scope(session: Session, actor: User, municipality: Municipality, u
 
 
 def set_active(session: Session, actor: User, person: User, active: bool) -> None:
-    """Deactivate (history stays, login stops) or reactivate a member of staff."""
+    """Deactivate (history stays, login stops) or reactivate a member of staff.
+
+    A caller that deactivates also calls lms.workshops.network.withdraw_deactivated (orgs sits below workshops).
+    """
     if person.id == actor.id and not active:
         raise StaffError("staff.deactivate_self")
     if person.is_active == active:
@@ -246,7 +249,7 @@ def needs_confirmation(session: Session, municipality: Municipality, count: int)
 
 
 def deactivate_many(session: Session, actor: User, people: list[User]) -> int:
-    """Deactivate the chosen active people (never oneself); each is audited; returns how many."""
+    """Deactivate the chosen active people (never oneself); each is audited; returns how many (see set_active)."""
     done = 0
     for person in people:
         if person.id == actor.id or not person.is_active:

@@ -203,6 +203,8 @@ class ImportOutcome:
     summary: dict[str, Any]
     #: New people to invite, in the order of the list; their links are made when their mail goes out.
     invite_user_ids: list[int]
+    #: People the list deactivated (the caller ends what a deactivation ends: lms.workshops.network).
+    deactivated_user_ids: list[int] = field(default_factory=list)
 
 
 def apply_import(
@@ -292,7 +294,7 @@ def apply_import(
         file=staged.filename,
         **summary,
     )
-    return ImportOutcome(summary, invite)
+    return ImportOutcome(summary, invite, leaving)
 
 
 def open_invitation_expiry(session: Session, user_ids: list[int]) -> dict[int, Any]:

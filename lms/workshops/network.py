@@ -7,11 +7,18 @@ must be as easy as giving it, GDPR Art. 7(3)) or asks a facilitator; either dele
 workshop registrations, so nothing remains that says they were in the network. Leaving is audited without an actor:
 an entry with the member as actor would name them.
 
+An account that is deactivated (lms.orgs: the staff page, the staff import) leaves the network the same way and its
+registrations for sessions not yet held are cancelled as if the person had cancelled them (withdraw_deactivated), so
+neither the coordinator nor the log learns more than from a member leaving on their own. Reactivating the account
+does not restore the membership: the facilitators ask for consent again.
+
 Only the municipality's facilitators see the members by name. Coordinators and the programme office see at most the
 number, through lms.disclosure.network_count. Audit events name the municipality, never the person.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,8 +29,14 @@ from lms.auth.models import User
 from lms.errors import ServiceError
 from lms.jobs.queue import Queue
 from lms.scope import OutOfScope, may_see_network_names
-from lms.workshops.models import NetworkMember, PlannedSession, RegistrationStatus, SessionKind
-from lms.workshops.planning import is_member, is_open, move_up, registration_of
+from lms.workshops.models import (
+    NetworkMember,
+    PlannedSession,
+    RegistrationStatus,
+    SessionKind,
+    SessionRegistration,
+)
+from lms.workshops.planning import cancel_registration, is_member, is_open, move_up, registration_of
 
 
 def members(session: Session, actor: User, municipality_id: int) -> list[User]:
@@ -114,6 +127,35 @@ def leave(session: Session, person: User, queue: Queue | None = None) -> None:
         object_type="municipality",
         object_id=person.municipality_id,
     )
+
+
+def withdraw_deactivated(session: Session, user_ids: Iterable[int], queue: Queue | None = None) -> None:
+    """Deactivated accounts leave the network and their registrations for sessions not yet held are cancelled.
+
+    Each goes as if the person had left and cancelled themselves (same audit entries without a name, same
+    move-ups and mails); attendance of sessions already held stays. Active accounts among the ids are left alone.
+    The caller tells nobody what happened: the coordinator who deactivated must not learn of a membership.
+    """
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return
+    people = session.scalars(select(User).where(User.id.in_(wanted), User.is_active.is_(False))).all()
+    for person in people:
+        if is_member(session, person):
+            leave(session, person, queue)  # deletes the open workshop registrations too
+        standing = session.scalars(
+            select(PlannedSession)
+            .join(SessionRegistration, SessionRegistration.planned_session_id == PlannedSession.id)
+            .where(
+                SessionRegistration.user_id == person.id,
+                SessionRegistration.status != RegistrationStatus.CANCELLED.value,
+                PlannedSession.held_on >= clock.today(),
+            )
+            .order_by(PlannedSession.held_on, PlannedSession.id)
+        ).all()
+        for planned in standing:
+            if is_open(planned):  # started, called off or recorded: the registration stays as the record
+                cancel_registration(session, person, planned, queue)
 
 
 def _remove(session: Session, municipality_id: int, person_id: int, queue: Queue | None) -> None:

@@ -45,6 +45,7 @@ from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.web.validation import query_int, safe_redirect_target, whole_number
+from lms.workshops import network
 
 bp = Blueprint("orgs", __name__, template_folder="../templates")
 MANAGERS = (Role.COORDINATOR, Role.ADMIN)
@@ -137,6 +138,8 @@ def set_person_active(slug: str, user_id: int, action: str) -> ResponseReturnVal
     try:
         person = person_in_scope(get_db(), acting_user(), municipality, user_id)
         set_active(get_db(), acting_user(), person, action == "reaktivieren")
+        if action == "deaktivieren":  # said to nobody: the coordinator must not learn of a network membership
+            network.withdraw_deactivated(get_db(), [person.id], job_queue())
     except OutOfScope:
         abort(404)
     except StaffError as error:
@@ -311,6 +314,7 @@ def apply_staff_import(slug: str, import_id: int) -> ResponseReturnValue:
     except ImportRefused as refused:
         flash(translate_error(refused), "danger")
         return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
+    network.withdraw_deactivated(get_db(), outcome.deactivated_user_ids, job_queue())  # said to nobody
     job = queue_invitations(
         get_db(),
         job_queue(),
@@ -500,6 +504,7 @@ def bulk_action(slug: str) -> ResponseReturnValue:
                 "orgs/bulk_confirm.html", municipality=municipality, people=leaving, back=back
             )
         count = deactivate_many(db, actor, leaving)
+        network.withdraw_deactivated(db, [p.id for p in leaving], job_queue())  # said to nobody, as above
         flash(
             ngettext(
                 "%(num)s Person ist deaktiviert; die Nachweise bleiben erhalten.",
