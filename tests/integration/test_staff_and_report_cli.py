@@ -168,3 +168,59 @@ def test_rebuild_summary_restores_what_the_programme_office_counts(cli) -> None:
     assert rebuilt.exit_code == 0 and "Zusammenfassung für 3 Zeiträume neu berechnet." in rebuilt.stdout
     after = run("report", "programme", "--period", "2")
     assert list(csv.reader(io.StringIO(after.stdout_bytes.decode("utf-8-sig")), delimiter=";"))[1][2] == "1"
+
+
+def test_staff_import_that_deactivates_a_network_member_ends_membership_and_registrations(
+    cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import time, timedelta
+
+    from lms import time as clock
+    from lms.auth.models import Role
+    from lms.workshops import network
+    from lms.workshops.models import PlannedSession, SessionKind, SessionRegistration
+    from lms.workshops.planning import PlanInput, register, schedule_session
+    from tests import factories as f
+
+    run, engine, _outbox = cli
+    with Session(engine) as session:
+        town = session.scalar(select(Municipality))
+        assert town is not None
+        facilitator = f.user(
+            session, Role.FACILITATOR, municipality_id=town.id, email="moderation@kreis.example"
+        )
+        member = f.user(session, Role.LEARNER, municipality_id=town.id, email="mitglied@kreis.example")
+        network.add_member(session, facilitator, town.id, member.email)
+        workshop = schedule_session(
+            session,
+            facilitator,
+            PlanInput(
+                kind=SessionKind.WORKSHOP,
+                municipality_id=town.id,
+                module_version_id=f.workshop_script(session).id,
+                held_on=clock.today() + timedelta(days=6),
+                starts_at=time(17),
+                ends_at=time(19),
+                place="Stadtteilzentrum",
+                capacity=5,
+                facilitator_ids=frozenset({facilitator.id}),
+            ),
+        )
+        register(session, member, workshop)
+        session.commit()
+        member_id, workshop_id = member.id, workshop.id
+    path = tmp_path / "personal.csv"
+    path.write_bytes(
+        "\ufeffE-Mail;Name;Organisationseinheit\r\nmoderation@kreis.example;Aylin Kaya;Amt\r\n".encode()
+    )
+    done = run("staff", "import", str(path), "--municipality", "darmstadt-dieburg", "--deactivate-missing")
+    assert done.exit_code == 0, done.output
+    assert "Netzwerk" not in done.output
+    with Session(engine) as session:
+        person = session.get(User, member_id)
+        assert person is not None and not person.is_active and not network.is_member(session, person)
+        assert session.get(PlannedSession, workshop_id) is not None
+        assert (
+            session.scalar(select(SessionRegistration).where(SessionRegistration.user_id == member_id))
+            is None
+        )
