@@ -281,8 +281,11 @@ def _plan_dates(
     for person in [learner, *staff[12:18]]:  # six places: the seventh waits
         register(session, person, course)
     members = staff[:5]
-    for person in members:
+    for person in members:  # asked by the facilitator, and each agreed (as they would under „Termine“)
         network_members.add_member(session, facilitator, town.id, person.email)
+        network_members.answer(session, person, agrees=True)
+    asked = staff[5]  # one request still waits for its answer
+    network_members.add_member(session, facilitator, town.id, asked.email)
     workshop = schedule_session(
         session,
         facilitator,

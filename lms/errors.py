@@ -428,6 +428,10 @@ MESSAGES: dict[str, str | Plural] = {
         "Unter den aktiven Beschäftigten Ihrer Kommune gibt es keine Person mit dieser E-Mail-Adresse."
     ),
     "network.already_member": N_("Diese Person gehört schon zum Netzwerk."),
+    "network.already_asked": N_(
+        "Diese Person ist schon angefragt; sie bestätigt ihre Einwilligung selbst unter „Termine“."
+    ),
+    "network.no_request": N_("Es gibt keine Anfrage des Empowerment-Netzwerks, die auf Ihre Antwort wartet."),
     "network.not_member": N_("Diese Person gehört nicht zum Netzwerk."),
     "session.withdrawn": N_("Diese Veranstaltung ist zurückgezogen und kann nicht mehr korrigiert werden."),
     "session.names_block_facilitators": N_(

@@ -274,7 +274,9 @@ def is_network_member(user: User) -> ColumnElement[bool]:
     """Condition: this person belongs to the empowerment network of the planned session's municipality."""
     return exists(
         select(NetworkMember.id).where(
-            NetworkMember.user_id == user.id, NetworkMember.municipality_id == PlannedSession.municipality_id
+            NetworkMember.user_id == user.id,
+            NetworkMember.municipality_id == PlannedSession.municipality_id,
+            NetworkMember.consented_at.is_not(None),
         )
     )
 

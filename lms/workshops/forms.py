@@ -165,6 +165,10 @@ class RemoveMemberForm(FlaskForm):
     """A facilitator removes a member from the network."""
 
 
+class AnswerNetworkRequestForm(FlaskForm):
+    """The person's answer to the network's request: the button pressed (``antwort``) is the answer."""
+
+
 class LeaveNetworkForm(FlaskForm):
     """A member leaves the empowerment network (confirmed with a checkbox)."""
 

@@ -222,10 +222,11 @@ class SessionRegistration(Base):
 
 
 class NetworkMember(Base):
-    """A member of a municipality's empowerment network, added by its facilitators (GDPR Art. 9).
+    """A member of a municipality's empowerment network (GDPR Art. 9): asked by its facilitators, a member once
+    they agreed themselves (``consented_at``; until then a request that waits for their answer).
 
     Only the municipality's facilitators see the members by name; the row is deleted (not flagged) when the person
-    leaves, and audit events name neither the person nor the row's content.
+    leaves or declines, and audit events name neither the person nor the row's content.
     """
 
     __tablename__ = "network_members"
@@ -235,3 +236,8 @@ class NetworkMember(Base):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     added_at: Mapped[created_at]
+    #: When the person agreed, on the platform (the record GDPR Art. 7(1) asks for); None while the request waits.
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The wording they agreed to (lms.workshops.network.CONSENT_TEXTS); „in_person“ for members added before the
+    #: platform asked them itself (the facilitators had asked in person).
+    consent_version: Mapped[str | None] = mapped_column(String(20))

@@ -1,8 +1,10 @@
-"""The members of a municipality's empowerment network: added and removed by its facilitators (GDPR Art. 9).
+"""The members of a municipality's empowerment network: asked and removed by its facilitators (GDPR Art. 9).
 
-Why the facilitators add members (and members do not join with a code): the facilitators know the network's
-members in person and ask for their consent face to face; a join code could be passed on to anyone, and a list of
-codes would need its own protection. A member leaves on their own (the list of dates offers it: withdrawing consent
+Why the facilitators ask members (and members do not join with a code): the facilitators know the network's
+members in person; a join code could be passed on to anyone, and a list of codes would need its own protection. A
+facilitator's addition is a request: the person becomes a member only when they agree themselves, under „Termine“,
+to a wording kept here by version (``CONSENT_TEXTS``), and the row records when and to which wording (GDPR Art. 7(1)
+asks that consent can be shown; Art. 9(2)(a) that it is explicit). Declining deletes the request. A member leaves on their own (the list of dates offers it: withdrawing consent
 must be as easy as giving it, GDPR Art. 7(3)) or asks a facilitator; either deletes the row and the person's open
 workshop registrations, so nothing remains that says they were in the network. Leaving is audited without an actor:
 an entry with the member as actor would name them.
@@ -19,6 +21,7 @@ number, through lms.disclosure.network_count. Audit events name the municipality
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,6 +32,7 @@ from lms.auth.models import User
 from lms.errors import ServiceError
 from lms.jobs.queue import Queue
 from lms.scope import OutOfScope, may_see_network_names
+from lms.text import N_
 from lms.workshops.models import (
     NetworkMember,
     PlannedSession,
@@ -38,16 +42,40 @@ from lms.workshops.models import (
 )
 from lms.workshops.planning import cancel_registration, is_member, is_open, move_up, registration_of
 
+#: The wording a person agrees to, by version; the member's row keeps the version. A changed wording gets a new key
+#: (the old ones stay: they are what earlier members agreed to).
+CONSENT_VERSION = "2026-11"
+CONSENT_TEXTS = {
+    "2026-11": N_(
+        "Ich möchte zum Empowerment-Netzwerk meiner Kommune gehören. Ich willige ein, dass die Lernplattform "
+        "dafür speichert, dass ich Mitglied bin, und dass die Moderation des Netzwerks meinen Namen und meine "
+        "E-Mail-Adresse in der Liste der Mitglieder und bei meinen Anmeldungen zu Workshops sieht. Die "
+        "Mitgliedschaft kann auf eigene Erfahrungen mit Rassismus oder eine Migrationsgeschichte hinweisen und "
+        "ist deshalb besonders geschützt (Art. 9 DSGVO): Niemand sonst sieht, dass ich dazugehöre. Ich kann "
+        "jederzeit unter „Termine“ austreten; dann werden die Mitgliedschaft und meine offenen Anmeldungen "
+        "gelöscht."
+    ),
+}
+
 
 def members(session: Session, actor: User, municipality_id: int) -> list[User]:
     """The network's members by name (the municipality's facilitators only)."""
+    return _people(session, actor, municipality_id, NetworkMember.consented_at.is_not(None))
+
+
+def asked(session: Session, actor: User, municipality_id: int) -> list[User]:
+    """The people asked who have not answered yet (the municipality's facilitators only)."""
+    return _people(session, actor, municipality_id, NetworkMember.consented_at.is_(None))
+
+
+def _people(session: Session, actor: User, municipality_id: int, state: Any) -> list[User]:
     if not may_see_network_names(actor, municipality_id):
         raise OutOfScope
     return list(
         session.scalars(
             select(User)
             .join(NetworkMember, NetworkMember.user_id == User.id)
-            .where(NetworkMember.municipality_id == municipality_id)
+            .where(NetworkMember.municipality_id == municipality_id, state)
             .order_by(User.display_name)
         )
     )
@@ -59,7 +87,7 @@ def member_count(session: Session, municipality_id: int) -> int:
         session.scalar(
             select(func.count())
             .select_from(NetworkMember)
-            .where(NetworkMember.municipality_id == municipality_id)
+            .where(NetworkMember.municipality_id == municipality_id, NetworkMember.consented_at.is_not(None))
         )
         or 0
     )
@@ -77,7 +105,8 @@ def find_staff(session: Session, municipality_id: int, email: str) -> User | Non
 
 
 def add_member(session: Session, actor: User, municipality_id: int, email: str) -> User:
-    """A facilitator adds a member of the municipality's staff to the network (after asking them in person)."""
+    """A facilitator asks a member of the municipality's staff to join: a request the person answers themselves
+    (:func:`answer`); until then they are not a member."""
     if not may_see_network_names(actor, municipality_id):
         raise OutOfScope
     person = find_staff(session, municipality_id, email)
@@ -85,6 +114,8 @@ def add_member(session: Session, actor: User, municipality_id: int, email: str) 
         raise ServiceError("network.unknown_person")
     if is_member(session, person):
         raise ServiceError("network.already_member")
+    if _request_of(session, person) is not None:
+        raise ServiceError("network.already_asked")
     row = NetworkMember(municipality_id=municipality_id, user_id=person.id)
     session.add(row)
     session.flush()
@@ -96,6 +127,38 @@ def add_member(session: Session, actor: User, municipality_id: int, email: str) 
         object_id=municipality_id,
     )
     return person
+
+
+def _request_of(session: Session, person: User) -> NetworkMember | None:
+    if person.municipality_id is None:
+        return None
+    return session.scalar(
+        select(NetworkMember).where(
+            NetworkMember.user_id == person.id,
+            NetworkMember.municipality_id == person.municipality_id,
+            NetworkMember.consented_at.is_(None),
+        )
+    )
+
+
+def has_open_request(session: Session, person: User) -> bool:
+    """Whether the network's facilitators asked the person and the request waits for their answer."""
+    return _request_of(session, person) is not None
+
+
+def answer(session: Session, person: User, *, agrees: bool) -> None:
+    """The person's answer to the request: agreeing records when and to which wording (they are a member from
+    now on); declining deletes the request, so nothing remains that they were asked. No audit event: it would
+    count the network, and the row is the record."""
+    row = _request_of(session, person)
+    if row is None:
+        raise ServiceError("network.no_request")
+    if agrees:
+        row.consented_at = clock.now()
+        row.consent_version = CONSENT_VERSION
+    else:
+        session.delete(row)
+    session.flush()
 
 
 def remove_member(
@@ -143,6 +206,8 @@ def withdraw_deactivated(session: Session, user_ids: Iterable[int], queue: Queue
     for person in people:
         if is_member(session, person):
             leave(session, person, queue)  # deletes the open workshop registrations too
+        elif (request := _request_of(session, person)) is not None:
+            session.delete(request)  # an unanswered request goes too
         standing = session.scalars(
             select(PlannedSession)
             .join(SessionRegistration, SessionRegistration.planned_session_id == PlannedSession.id)

@@ -152,7 +152,9 @@ def is_member(session: Session, person: User) -> bool:
     return (
         session.scalar(
             select(NetworkMember.id).where(
-                NetworkMember.user_id == person.id, NetworkMember.municipality_id == person.municipality_id
+                NetworkMember.user_id == person.id,
+                NetworkMember.municipality_id == person.municipality_id,
+                NetworkMember.consented_at.is_not(None),
             )
         )
         is not None

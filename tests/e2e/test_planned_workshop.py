@@ -1,4 +1,4 @@
-"""A coordinator schedules an empowerment workshop; a facilitator adds a colleague to the network; the colleague
+"""A coordinator schedules an empowerment workshop; a facilitator asks a colleague to join the network; the colleague
 registers with the keyboard alone. Then axe-core checks the new pages (no serious or critical violations)."""
 
 from __future__ import annotations
@@ -70,12 +70,17 @@ def test_a_coordinator_schedules_a_workshop_that_a_network_member_registers_for(
     page.goto("/netzwerk")
     page.get_by_label("E-Mail-Adresse").fill(MEMBER)
     page.get_by_role("button", name="Zum Netzwerk hinzufügen").click()
-    expect(page.get_by_text("Lea Schneider gehört jetzt zum Netzwerk.")).to_be_visible()
+    expect(page.get_by_text("Lea Schneider ist angefragt und wird Mitglied")).to_be_visible()
     _log_out(page)
 
-    # 3. The member finds the workshop and registers with the keyboard alone.
+    # 3. She agrees under „Termine“ (keyboard alone), then finds the workshop and registers.
     log_in(page, MEMBER)
     page.goto("/termine")
+    expect(page.get_by_text(PLACE)).to_have_count(0)  # asked, not yet a member
+    agree = page.get_by_role("button", name="Ich willige ein und trete bei")
+    agree.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Sie gehören jetzt zum Empowerment-Netzwerk Ihrer Kommune.")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=PLACE)
     expect(row).to_be_visible()
     row.get_by_role("link").focus()

@@ -191,6 +191,7 @@ def test_staff_import_that_deactivates_a_network_member_ends_membership_and_regi
         )
         member = f.user(session, Role.LEARNER, municipality_id=town.id, email="mitglied@kreis.example")
         network.add_member(session, facilitator, town.id, member.email)
+        network.answer(session, member, agrees=True)  # the person agrees under „Termine“
         workshop = schedule_session(
             session,
             facilitator,

@@ -442,7 +442,7 @@ def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords
     )
     from datetime import time, timedelta
 
-    from lms.workshops.network import add_member
+    from lms.workshops.network import add_member, answer
     from lms.workshops.planning import PlanInput, register, schedule_session
 
     planned = schedule_session(
@@ -462,6 +462,7 @@ def build_world(db: Any, *, base_url: str = "http://lms.example", with_passwords
         ),
     )
     add_member(db, people["facilitator"], town.id, people["learner"].email)
+    answer(db, people["learner"], agrees=True)  # the person agrees under „Termine“
     register(db, people["learner"], planned)
     db.flush()
     args = {

@@ -46,7 +46,7 @@ from lms.programme.services import (
 )
 from lms.quizzes.services import start_attempt
 from lms.workshops.models import SessionKind
-from lms.workshops.network import add_member
+from lms.workshops.network import add_member, answer
 from lms.workshops.planning import PlanInput, schedule_session
 from lms.workshops.services import SessionInput, record_workshop
 from tests import factories as f
@@ -195,6 +195,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     # Leaving the network: any logged-in person may send it (someone outside the network is told so, which says
     # nothing about anybody else).
     "planning.leave_network": LOGGED_IN,
+    "planning.answer_network_request": LOGGED_IN,
     # Authoring (issue 3): trainers and the programme office; module images for everyone signed in.
     **{
         f"content.{name}": AUTHORS
@@ -463,6 +464,7 @@ def build_world(db: Session) -> World:
         ),
     )
     add_member(db, people["facilitator_a"], town_a.id, people["learner_a"].email)
+    answer(db, people["learner_a"], agrees=True)  # the person agrees under „Termine“
     args = {
         "report_id": barrier.id,
         "planned_id": planned.id,

@@ -74,6 +74,7 @@ def _world(db: Session) -> World:
     waiting = f.user(db, Role.LEARNER, municipality_id=town.id, name="Mia Berg", email="m.berg@kreis.example")
     for person in (member, waiting):
         network.add_member(db, facilitator, town.id, person.email)
+        network.answer(db, person, agrees=True)  # the person agrees under „Termine“
     script = f.workshop_script(db)
     module = f.training_module(db, "abmelden-bei-deaktivierung", "Kommunikation im Bürgerkontakt")
     workshop = _plan(db, facilitator, SessionKind.WORKSHOP, script.id, town.id, capacity=1)

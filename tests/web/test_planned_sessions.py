@@ -154,6 +154,8 @@ def test_a_workshop_is_seen_and_booked_only_by_the_network_and_names_only_by_fac
     _logout(client)
 
     f.login(client, member.email)
+    assert "Stadtteilzentrum" not in client.get("/termine").text  # asked, not yet agreed
+    assert _post(client, "/netzwerk/antworten", "/termine", antwort="ja").status_code == 303
     assert "Stadtteilzentrum" in client.get("/termine").text
     assert _post(client, detail + "/anmelden", detail).status_code == 303
     _logout(client)
@@ -396,6 +398,7 @@ def test_a_planned_session_goes_into_the_own_calendar_and_a_workshop_entry_names
     member = f.user(db, Role.LEARNER, municipality_id=town.id)
     outsider = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
     network.add_member(db, facilitator, town.id, member.email)
+    network.answer(db, member, agrees=True)  # the person agrees under „Termine“
     script = f.workshop_script(db)
     # A day in summer time (UTC+2): the file holds UTC.
     held_on = max(clock.today() + timedelta(days=3), date(clock.today().year + 1, 7, 1))
@@ -467,6 +470,7 @@ def test_a_member_leaves_the_network_from_the_list_of_dates(client, db: Session)
     member = f.user(db, Role.LEARNER, municipality_id=town.id)
     colleague = f.user(db, Role.LEARNER, municipality_id=town.id)
     network.add_member(db, facilitator, town.id, member.email)
+    network.answer(db, member, agrees=True)  # the person agrees under „Termine“
 
     f.login(client, colleague.email)  # not a member: no word about the network's members
     assert "Aus dem Netzwerk austreten" not in client.get("/termine").text
@@ -513,3 +517,47 @@ def test_the_page_of_a_planned_session_names_every_facilitator_stored_for_it(cli
     assert "09:00–12:00 Uhr" in page
     english = client.get(saved.headers["Location"], headers={"Accept-Language": "en"}).text
     assert re.search(r"9:00\W*AM–12:00\W*PM", english) and "09:00" not in english
+
+
+def test_a_person_asked_by_the_facilitator_becomes_a_member_only_by_agreeing_themselves(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """A data-protection review: the facilitator's addition made a member at once, and nothing recorded the
+    person's own consent (GDPR Art. 7(1), 9(2)(a)). Now it is a request the person answers under „Termine“."""
+    from lms.workshops import network
+    from lms.workshops.models import NetworkMember
+
+    town = f.municipality(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    asked = f.user(db, Role.LEARNER, municipality_id=town.id, name="Deniz Arslan")
+    declining = f.user(db, Role.LEARNER, municipality_id=town.id)
+    f.login(client, facilitator.email)
+    for person in (asked, declining):
+        added = _post(client, "/netzwerk", "/netzwerk", email=person.email)
+        assert "ist angefragt und wird Mitglied" in client.get(added.headers["Location"]).text
+    page = client.get("/netzwerk").text
+    assert "Angefragt, Antwort ausstehend" in page and "Deniz Arslan" in page.split("Angefragt", 1)[1]
+    assert network.member_count(db, town.id) == 0
+    again = _post(client, "/netzwerk", "/netzwerk", email=asked.email)
+    assert again.status_code == 400 and "schon angefragt" in again.text
+    _logout(client)
+
+    f.login(client, asked.email)
+    dates = client.get("/termine").text
+    assert "Anfrage des Empowerment-Netzwerks" in dates and "Art. 9 DSGVO" in dates
+    assert network.member_count(db, town.id) == 0  # asked, not yet a member: sees no workshop
+    done = client.get(_post(client, "/netzwerk/antworten", "/termine", antwort="ja").headers["Location"]).text
+    assert "Sie gehören jetzt zum Empowerment-Netzwerk" in done and "Aus dem Netzwerk austreten" in done
+    row = db.scalar(select(NetworkMember).where(NetworkMember.user_id == asked.id))
+    assert row is not None and row.consented_at is not None and row.consent_version == network.CONSENT_VERSION
+    assert network.member_count(db, town.id) == 1
+    _logout(client)
+
+    f.login(client, declining.email)
+    declined = client.get(
+        _post(client, "/netzwerk/antworten", "/termine", antwort="nein").headers["Location"]
+    )
+    assert "Sie haben die Anfrage abgelehnt" in declined.text
+    assert db.scalar(select(NetworkMember).where(NetworkMember.user_id == declining.id)) is None
+    assert "Anfrage des Empowerment-Netzwerks" not in client.get("/termine").text
+    assert _post(client, "/netzwerk/antworten", "/termine", antwort="vielleicht").status_code == 400

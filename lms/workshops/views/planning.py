@@ -3,7 +3,7 @@ the empowerment network's members (its facilitators only)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -27,6 +27,7 @@ from lms.workshops import network, planning, queries
 from lms.workshops.calendar import calendar_for
 from lms.workshops.forms import (
     AddMemberForm,
+    AnswerNetworkRequestForm,
     CallOffForm,
     LeaveNetworkForm,
     PlanForm,
@@ -58,6 +59,9 @@ def upcoming() -> ResponseReturnValue:
         is_facilitator=user.municipality_id is not None and may_see_network_names(user, user.municipality_id),
         is_member=planning.is_member(db, user),
         leave_form=LeaveNetworkForm(),
+        network_request=network.has_open_request(db, user),
+        consent_text=network.CONSENT_TEXTS[network.CONSENT_VERSION],
+        answer_form=AnswerNetworkRequestForm(),
     )
 
 
@@ -327,7 +331,14 @@ def members() -> ResponseReturnValue:
             error = translate_error(refused)
             form.email.errors = [error]
         else:
-            flash(_("%(name)s gehört jetzt zum Netzwerk.") % {"name": person.display_name}, "success")
+            flash(
+                _(
+                    "%(name)s ist angefragt und wird Mitglied, sobald die Person unter „Termine“ selbst "
+                    "einwilligt."
+                )
+                % {"name": person.display_name},
+                "success",
+            )
             return redirect(url_for("planning.members"), 303)
     status = 400 if (form.errors or error) else 200
     return (
@@ -335,6 +346,7 @@ def members() -> ResponseReturnValue:
             "workshops/network.html",
             form=form,
             members=network.members(db, user, town),
+            asked=network.asked(db, user, town),
             remove_form=RemoveMemberForm(),
         ),
         status,
@@ -360,6 +372,26 @@ def remove_member(person_id: int) -> ResponseReturnValue:
     else:
         flash(_("Die Person gehört nicht mehr zum Netzwerk."), "success")
     return redirect(url_for("planning.members"), 303)
+
+
+@bp.post("/netzwerk/antworten")
+@login_required
+def answer_network_request() -> ResponseReturnValue:
+    """The person agrees to join the empowerment network, or declines, by the button they press."""
+    db, user = get_db(), acting_user()
+    choice = request.form.get("antwort")
+    if not AnswerNetworkRequestForm().validate_on_submit() or choice not in ("ja", "nein"):
+        abort(400)
+    try:
+        network.answer(db, user, agrees=choice == "ja")
+    except ServiceError as refused:
+        flash(translate_error(refused), "danger")
+    else:
+        if choice == "ja":
+            flash(_("Sie gehören jetzt zum Empowerment-Netzwerk Ihrer Kommune."), "success")
+        else:
+            flash(_("Sie haben die Anfrage abgelehnt; sie ist gelöscht."), "success")
+    return redirect(url_for("planning.upcoming"), 303)
 
 
 @bp.post("/netzwerk/austreten")

@@ -132,6 +132,7 @@ def test_workshops_are_seen_and_joined_only_by_the_network(db: Session) -> None:
     member, colleague = f.staff_member(db, town.id), f.staff_member(db, town.id)
     planned = _plan(db, coordinator, SessionKind.WORKSHOP)
     network.add_member(db, facilitator, town.id, member.email.upper())
+    network.answer(db, member, agrees=True)  # the person agrees under „Termine“
 
     def sees(person: User) -> bool:
         return db.scalar(select(PlannedSession.id).where(planned_filter(person))) == planned.id
@@ -230,6 +231,7 @@ def _full_workshop(db: Session) -> tuple[Municipality, User, PlannedSession, Use
     leaving, waiting = f.staff_member(db, town.id), f.staff_member(db, town.id)
     for person in (leaving, waiting):
         network.add_member(db, facilitator, town.id, person.email)
+        network.answer(db, person, agrees=True)  # the person agrees under „Termine“
     register(db, leaving, planned)
     second = register(db, waiting, planned)
     assert second.status == "waiting"
@@ -255,6 +257,7 @@ def test_workshop_registrations_go_after_the_retention_period_like_the_names(db:
     training = _plan(db, coordinator, SessionKind.TRAINING)
     member = f.staff_member(db, town.id)
     network.add_member(db, facilitator, town.id, member.email)
+    network.answer(db, member, agrees=True)  # the person agrees under „Termine“
     register(db, member, workshop)
     register(db, member, training)
     workshop.held_on = training.held_on = clock.today() - timedelta(days=100)

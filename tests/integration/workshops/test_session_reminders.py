@@ -74,6 +74,7 @@ def test_reminders_go_out_once_per_registration_through_the_queue(
         people = [f.staff_member(session, town.id, email=f"person{n}@kreis.example") for n in range(3)]
         for person in people:
             network.add_member(session, facilitator, town.id, person.email)
+            network.answer(session, person, agrees=True)  # the person agrees under „Termine“
             register(session, person, planned)  # two places, the third person waits: no reminder for them
         session.commit()
     inbox = FlakyInbox()
