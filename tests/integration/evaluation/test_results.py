@@ -140,5 +140,5 @@ def test_the_indicators_read_in_the_readers_language(db: Session, answered, clie
     assert "60,0 %" in german and "+1,7 (6 Paare)" in german and "– (&lt; 5 Paare)" in german
     assert "Selbsteinschätzung: „" in german
     assert "60.0%" in english and "+1.7 (6 pairs)" in english and "– (&lt; 5 pairs)" in english
-    assert "Self-assessment: “" in english
+    assert 'Self-assessment: “<span lang="de">' in english  # the German statement marked as such
     assert "60,0" not in english and "Paare" not in english
