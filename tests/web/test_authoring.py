@@ -285,6 +285,11 @@ def test_help_page_documents_every_question_type(client, db: Session, trainer) -
     for question_type in REGISTRY.values():
         assert f'id="typ-{question_type.name}"' in page
     assert page.count("So sehen es die Teilnehmenden:") == len(REGISTRY)
+    # In English the explanations are English too, the file's keys and markers stay (a QA sweep found the
+    # example's comments and the answer lines' descriptions in German on the English page).
+    english = client.get("/inhalte/hilfe", headers={"Accept-Language": "en"}).text
+    assert "# percent needed to pass" in english and "Prozent zum Bestehen" not in english
+    assert "“[( )] answer” / “[(X)] correct answer”" in english and "richtige Antwort" not in english
 
 
 def test_compare_quiz_versions_defaults_to_the_newest_change(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]

@@ -130,7 +130,7 @@ class TrueFalse(ChoiceType):
 
     name = "true_false"
     label = N_("Wahr/Falsch")
-    syntax = "„[(X)] Wahr“ / „[( )] Falsch“ (auch Richtig/Falsch, Ja/Nein, True/False, Yes/No)"
+    syntax = N_("„[(X)] Wahr“ / „[( )] Falsch“ (auch Richtig/Falsch, Ja/Nein, True/False, Yes/No)")
     help_text = N_(
         "Eine Aussage, die Lernende als wahr oder falsch einordnen: zwei Zeilen „[( )] Wahr“ und „[( )] Falsch“ "
         "(oder Richtig/Falsch, Ja/Nein, True/False, Yes/No), die zutreffende mit „[(X)]“ markiert. Richtig ist die Frage, wenn die "
@@ -177,7 +177,7 @@ class SingleChoice(ChoiceType):
 
     name = "single_choice"
     label = N_("Einfachauswahl")
-    syntax = "„[( )] Antwort“ / „[(X)] richtige Antwort“"
+    syntax = N_("„[( )] Antwort“ / „[(X)] richtige Antwort“")
     help_text = N_(
         "Mehrere Antworten, Lernende wählen genau eine: Zeilen „[( )] Antwort“ und eine Zeile „[(X)] richtige "
         "Antwort“. Richtig ist die Frage, wenn die markierte Antwort gewählt wurde. Wie in LiaScript dürfen "
@@ -204,7 +204,7 @@ class MultipleChoice(ChoiceType):
 
     name = "multiple_choice"
     label = N_("Mehrfachauswahl")
-    syntax = "„[[ ]] Antwort“ / „[[X]] richtige Antwort“"
+    syntax = N_("„[[ ]] Antwort“ / „[[X]] richtige Antwort“")
     help_text = N_(
         "Mehrere Antworten, eine oder mehrere davon richtig: Zeilen „[[ ]] Antwort“ und „[[X]] richtige "
         "Antwort“. Wie in LiaScript zählt die Frage nur als richtig, wenn genau alle richtigen Antworten "

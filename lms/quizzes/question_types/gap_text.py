@@ -38,7 +38,7 @@ class GapText(QuestionType):
 
     name = "gap_text"
     label = N_("Auswahl im Satz")
-    syntax = "„Text [[ Option | (richtige Option) | Option ]] Text“"
+    syntax = N_("„Text [[ Option | (richtige Option) | Option ]] Text“")
     help_text = N_(
         "Ein Satz mit Lücken (LiaScripts Auswahl und Lückentext): „[[ Option A | (richtige Option) | Option C ]]“ "
         "wird zur Auswahlliste im Satz, die richtige Option steht in runden Klammern (mehrere sind möglich, jede "

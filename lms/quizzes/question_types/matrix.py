@@ -57,7 +57,7 @@ class Matrix(QuestionType):
 
     name = "matrix"
     label = N_("Matrix")
-    syntax = "„[[Spalte A] (Spalte B)]“, darunter Zeilen „[ ( ) (X) ] Aussage“ oder „[ [X] [ ] ] Aussage“"
+    syntax = N_("„[[Spalte A] (Spalte B)]“, darunter Zeilen „[ ( ) (X) ] Aussage“ oder „[ [X] [ ] ] Aussage“")
     help_text = N_(
         "Mehrere Aussagen, jede einer oder mehreren Spalten zuzuordnen (LiaScripts Matrix-Quiz): eine Kopfzeile "
         "mit den Spalten in eckigen oder runden Klammern, darunter je Aussage eine Zeile. Runde Klammern „( )“ "

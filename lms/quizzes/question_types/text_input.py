@@ -48,7 +48,7 @@ class TextInput(QuestionType):
 
     name = "text_input"
     label = N_("Texteingabe")
-    syntax = "„[[Antwort]]“ / „[[Antwort | andere Schreibweise]]“"
+    syntax = N_("„[[Antwort]]“ / „[[Antwort | andere Schreibweise]]“")
     help_text = N_(
         "Lernende tippen eine kurze Antwort (höchstens 200 Zeichen) in ein Textfeld: eine Zeile „[[Antwort]]“, "
         'weitere richtige Schreibweisen direkt darüber in „<!-- data-lms-variants="AGG|Gleichbehandlungsgesetz" -->“ '
