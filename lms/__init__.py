@@ -75,6 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.orgs.views.municipalities import bp as municipalities_bp
     from lms.orgs.views.roles import bp as roles_bp
     from lms.practice.views import bp as practice_bp
+    from lms.privacy.views import bp as privacy_bp
     from lms.programme.views import bp as programme_bp
     from lms.progress.views import bp as progress_bp
     from lms.quizzes.views import bp as quizzes_bp
@@ -98,6 +99,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         corrections_bp,
         programme_bp,
         passkeys_bp,
+        privacy_bp,
         practice_bp,
         jobs_bp,
         documents_bp,

@@ -107,6 +107,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "api.openapi": EVERYONE,
     "auth.logout": LOGGED_IN,
     "auth.profile": LOGGED_IN,
+    "privacy.my_data": LOGGED_IN,
     "auth.set_language": LOGGED_IN,
     "auth.set_reminders": LOGGED_IN,  # one's own switches only
     "auth.end_device_session": LOGGED_IN,  # only one's own sessions end (the delete is scoped to the person)
