@@ -137,8 +137,10 @@ _DESCRIPTIONS: dict[str, str] = {
     # Network membership is Art. 9 data: these sentences never name the member (the events hold no name either),
     # and the log lists none of them (lms.audit.queries._counting_the_network); the sentences serve whoever reads
     # the table itself.
-    "network.member_add": N_("Ein Mitglied in das Netzwerk der Kommune %(object)s aufgenommen."),
-    "network.member_remove": N_("Ein Mitglied aus dem Netzwerk der Kommune %(object)s entfernt."),
+    "network.member_add": N_("Eine Person zum Netzwerk der Kommune %(object)s angefragt."),
+    "network.member_remove": N_(
+        "Eine Person aus dem Netzwerk der Kommune %(object)s entfernt oder ihre Anfrage zurückgezogen."
+    ),
     "network.member_leave": N_("Ein Mitglied hat das Netzwerk der Kommune %(object)s verlassen."),
     "municipality.create": N_("Kommune „%(name)s“ angelegt."),
     "municipality.update": N_("Name oder Bundesland der Kommune %(object)s geändert."),

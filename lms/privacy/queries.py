@@ -1,13 +1,14 @@
 """Everything the platform keeps about one person, gathered for that person alone (GDPR Art. 15 and 20).
 
 It sits above the features it reads (nothing below imports it). What it leaves out, and why, is said in the file
-itself (``not_included``), so that the person does not have to ask: secrets (password hashes, keys), survey answers
+itself (``NOT_INCLUDED``), so that the person does not have to ask: secrets (password hashes, keys), survey answers
 (stored without a person; nobody can find them, not even for their author), and who redeemed a participation code
 (not stored).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,20 +22,30 @@ from lms.audit.models import AuditEvent
 from lms.auth.models import ApiToken, LoginSession, TotpFactor, User, WebAuthnCredential
 from lms.certificates.models import Certificate
 from lms.content.models import ModuleSection, ModuleVersion
+from lms.documents.models import ConsultationComment, DocumentSection, DocumentVersion
+from lms.evaluation.models import BoardAssessment
 from lms.orgs.models import Municipality, OrgUnit
+from lms.practice.models import PracticeExample
 from lms.progress.models import Completion, SectionRead
 from lms.quizzes.models import QuizAttempt
+from lms.text import N_
 from lms.workshops.models import NetworkMember, PlannedSession, SessionRegistration
 
-#: What the file does not hold, in the words the person reads (German, like the file's keys).
+#: What the file does not hold, in the words the person reads (translated where the file is made).
 NOT_INCLUDED = [
-    "Passwort, Schlüssel von Passkeys und der Authenticator-App sowie API-Token selbst: gespeichert sind nur "
-    "Prüfwerte, die niemandem nützen; hier steht, dass es sie gibt.",
-    "Antworten auf die freiwillige Selbsteinschätzung: Sie sind ohne Person gespeichert (ein Zufallspseudonym, "
-    "das sich keinem Konto zuordnen lässt) und können deshalb auch für Sie nicht gefunden werden.",
-    "Eingelöste Teilnahmecodes: Wer einen Code eingelöst hat, wird nicht gespeichert; Ihre "
-    "Teilnahmebescheinigungen stehen unter „Zertifikate“.",
-    "Namenslisten, die die Moderation bei einem Workshop notiert hat (freier Text der Moderation).",
+    N_(
+        "Passwort, Schlüssel von Passkeys und der Authenticator-App sowie API-Token selbst: gespeichert sind nur "
+        "Prüfwerte, die niemandem nützen; hier steht, dass es sie gibt."
+    ),
+    N_(
+        "Antworten auf die freiwillige Selbsteinschätzung: Sie sind ohne Person gespeichert (ein Zufallspseudonym, "
+        "das sich keinem Konto zuordnen lässt) und können deshalb auch für Sie nicht gefunden werden."
+    ),
+    N_(
+        "Eingelöste Teilnahmecodes: Wer einen Code eingelöst hat, wird nicht gespeichert; Ihre "
+        "Teilnahmebescheinigungen stehen in dieser Datei unter „zertifikate“."
+    ),
+    N_("Namenslisten, die die Moderation bei einem Workshop notiert hat (freier Text der Moderation)."),
 ]
 
 
@@ -51,8 +62,9 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def personal_data(session: Session, person: User) -> dict[str, Any]:
-    """The person's data as one JSON document: account, sign-in, learning, certificates, dates, network, log."""
+def personal_data(session: Session, person: User, translate: Callable[[str], str]) -> dict[str, Any]:
+    """The person's data as one JSON document: account, sign-in, learning, certificates, dates, network, what they
+    wrote, log. Keys stay German (a stable format); the sentences are in the person's language (``translate``)."""
     municipality = session.get(Municipality, person.municipality_id) if person.municipality_id else None
     unit = session.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
     return {
@@ -77,8 +89,11 @@ def personal_data(session: Session, person: User) -> dict[str, Any]:
         "zertifikate": _certificates(session, person),
         "termine": _registrations(session, person),
         "empowerment_netzwerk": _network(session, person),
-        "eigene_aktionen_im_protokoll": _actions(session, person),
-        "nicht_enthalten": NOT_INCLUDED,
+        "kommentare_zu_dokumenten": _comments(session, person),
+        "beiratseinschaetzungen_erfasst": _assessments(session, person),
+        "praxisbeispiele_angelegt": _examples(session, person),
+        "eigene_aktionen_im_protokoll": _actions(session, person, translate),
+        "nicht_enthalten": [translate(text) for text in NOT_INCLUDED],
     }
 
 
@@ -212,9 +227,47 @@ def _network(session: Session, person: User) -> dict[str, Any] | None:
     }
 
 
-def _actions(session: Session, person: User) -> list[dict[str, Any]]:
-    """What the person did that the audit log holds (in German sentences, like the log)."""
+def _comments(session: Session, person: User) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(DocumentVersion.title, DocumentSection.title, ConsultationComment)
+        .join(DocumentSection, DocumentSection.id == ConsultationComment.section_id)
+        .join(DocumentVersion, DocumentVersion.id == DocumentSection.version_id)
+        .where(ConsultationComment.author_id == person.id)
+        .order_by(ConsultationComment.created_at)
+    )
+    return [
+        {
+            "dokument": document,
+            "abschnitt": section,
+            "geschrieben": _moment(comment.created_at),
+            "mit_namen_gezeigt": comment.shown_name,
+            "text": comment.body,
+        }
+        for document, section, comment in rows
+    ]
+
+
+def _assessments(session: Session, person: User) -> list[dict[str, Any]]:
+    rows = session.scalars(select(BoardAssessment).where(BoardAssessment.recorded_by_id == person.id))
+    return [
+        {
+            "datum": _day(a.assessed_on),
+            "verfasst_von": a.authors,
+            "text": a.text,
+            "erfasst": _moment(a.recorded_at),
+        }
+        for a in rows
+    ]
+
+
+def _examples(session: Session, person: User) -> list[dict[str, Any]]:
+    rows = session.scalars(select(PracticeExample).where(PracticeExample.created_by_id == person.id))
+    return [{"titel": e.title, "text": e.body, "datei": e.file_name} for e in rows]
+
+
+def _actions(session: Session, person: User, translate: Callable[[str], str]) -> list[dict[str, Any]]:
+    """What the person did that the audit log holds, in the sentences the log reads."""
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.actor_id == person.id).order_by(AuditEvent.id)
     )
-    return [{"zeit": _moment(e.at), "aktion": render(describe(e), lambda text: text)} for e in events]
+    return [{"zeit": _moment(e.at), "aktion": render(describe(e), translate)} for e in events]

@@ -6,6 +6,7 @@ import json
 
 from flask import Blueprint, Response
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from lms import time as clock
@@ -20,7 +21,7 @@ bp = Blueprint("privacy", __name__)
 @login_required
 def my_data() -> ResponseReturnValue:
     """One JSON file, machine-readable and readable as text; only ever the acting person's own data."""
-    document = personal_data(get_db(), acting_user())
+    document = personal_data(get_db(), acting_user(), lambda text: str(_(text)))
     body = json.dumps(document, ensure_ascii=False, indent=2)
     name = f"meine-daten-{clock.today().isoformat()}.json"
     return Response(

@@ -39,8 +39,9 @@ def error_response(status: int, message: str | None = None) -> tuple[Response | 
         return text, status
 
 
-#: Form fields whose value is never written back into a page (a password would stand in its HTML).
-SECRET_FIELDS = frozenset({"password", "confirmation", "current"})
+#: Form fields whose value is never written back into a page: passwords, and the one-time codes of the second
+#: factor and its setup (a code in the page would sign in whoever sends the form on).
+SECRET_FIELDS = frozenset({"password", "confirmation", "current", "code"})
 
 
 def control_characters_page(error: InvalidContent) -> tuple[Response | str, int]:

@@ -150,13 +150,11 @@ class RegistrationForm(FlaskForm):
 
 
 class AddMemberForm(FlaskForm):
-    """A facilitator adds a member of staff to the empowerment network."""
+    """A facilitator asks a member of staff to join the empowerment network (they agree themselves)."""
 
     email = StringField(
         _l("E-Mail-Adresse"),
-        description=_l(
-            "Fügen Sie nur Personen hinzu, die Sie persönlich gefragt haben und die zugestimmt haben."
-        ),
+        description=_l("Die Person wird angefragt und bestätigt ihre Einwilligung selbst unter „Termine“."),
         validators=[DataRequired(_l("Bitte geben Sie die E-Mail-Adresse an.")), Length(max=254)],
     )
 

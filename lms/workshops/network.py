@@ -163,10 +163,19 @@ def answer(session: Session, person: User, *, agrees: bool) -> None:
 
 def remove_member(
     session: Session, actor: User, municipality_id: int, person_id: int, queue: Queue | None = None
-) -> None:
-    """A facilitator removes a member; their open registrations for the network's upcoming workshops go too."""
+) -> bool:
+    """A facilitator removes a member (their open registrations for the network's upcoming workshops go too) or
+    withdraws an unanswered request. Returns whether the person had been a member."""
     if not may_see_network_names(actor, municipality_id):
         raise OutOfScope
+    was_member = (
+        session.scalar(
+            select(NetworkMember.consented_at).where(
+                NetworkMember.municipality_id == municipality_id, NetworkMember.user_id == person_id
+            )
+        )
+        is not None
+    )
     _remove(session, municipality_id, person_id, queue)
     record_event(
         session,
@@ -175,6 +184,7 @@ def remove_member(
         object_type="municipality",
         object_id=municipality_id,
     )
+    return was_member
 
 
 def leave(session: Session, person: User, queue: Queue | None = None) -> None:

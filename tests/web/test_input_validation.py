@@ -326,3 +326,13 @@ def test_a_forged_municipality_in_the_hidden_field_is_named_and_the_form_kept(
     assert "Die Kommune, die das Formular sandte, ist hier nicht möglich" in refused.text
     assert 'value="Stadthaus, Raum 7"' in refused.text  # what was typed stays
     assert f'name="municipality_id" value="{town.id}"' in refused.text
+
+
+def test_a_form_with_a_one_time_code_is_not_offered_again(client: FlaskClient, db: Session) -> None:
+    """A QA check: the second login step offered its code again in the page, and sending it on signed in."""
+    person = f.user(db, Role.LEARNER)
+    f.login(client, person.email)
+    answer = client.post(
+        "/verify", data={"csrf_token": f.csrf_token(client, "/verify"), "code": "KFA-\x0bABCD"}
+    )
+    assert answer.status_code == 422 and "Ohne diese Zeichen senden" not in answer.text

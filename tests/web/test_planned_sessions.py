@@ -561,3 +561,19 @@ def test_a_person_asked_by_the_facilitator_becomes_a_member_only_by_agreeing_the
     assert db.scalar(select(NetworkMember).where(NetworkMember.user_id == declining.id)) is None
     assert "Anfrage des Empowerment-Netzwerks" not in client.get("/termine").text
     assert _post(client, "/netzwerk/antworten", "/termine", antwort="vielleicht").status_code == 400
+
+
+def test_the_facilitator_withdraws_an_unanswered_request(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A QA check: withdrawing a request said „Die Person gehört nicht mehr zum Netzwerk“ of someone who never
+    belonged to it."""
+    from lms.workshops import network
+
+    town = f.municipality(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
+    asked = f.user(db, Role.LEARNER, municipality_id=town.id)
+    network.add_member(db, facilitator, town.id, asked.email)
+    f.login(client, facilitator.email)
+    withdrawn = _post(client, f"/netzwerk/{asked.id}/entfernen", "/netzwerk")
+    page = client.get(withdrawn.headers["Location"]).text
+    assert "Die Anfrage ist zurückgezogen und gelöscht." in page and "gehört nicht mehr" not in page
+    assert not network.has_open_request(db, asked)

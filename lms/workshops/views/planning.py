@@ -366,11 +366,14 @@ def remove_member(person_id: int) -> ResponseReturnValue:
     try:
         from lms.jobs.views import job_queue
 
-        network.remove_member(db, user, town, person_id, job_queue())
+        was_member = network.remove_member(db, user, town, person_id, job_queue())
     except ServiceError as refused:
         flash(translate_error(refused), "danger")
     else:
-        flash(_("Die Person gehört nicht mehr zum Netzwerk."), "success")
+        if was_member:
+            flash(_("Die Person gehört nicht mehr zum Netzwerk."), "success")
+        else:
+            flash(_("Die Anfrage ist zurückgezogen und gelöscht."), "success")
     return redirect(url_for("planning.members"), 303)
 
 
