@@ -276,7 +276,7 @@ def is_network_member(user: User) -> ColumnElement[bool]:
         select(NetworkMember.id).where(
             NetworkMember.user_id == user.id,
             NetworkMember.municipality_id == PlannedSession.municipality_id,
-            NetworkMember.consented_at.is_not(None),
+            NetworkMember.has_agreed,
         )
     )
 

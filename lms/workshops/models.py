@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.content.models import ModuleVersion
@@ -241,3 +253,13 @@ class NetworkMember(Base):
     #: The wording they agreed to (lms.workshops.network.CONSENT_TEXTS); „in_person“ for members added before the
     #: platform asked them itself (the facilitators had asked in person).
     consent_version: Mapped[str | None] = mapped_column(String(20))
+
+    @hybrid_property
+    def has_agreed(self) -> bool:
+        """A member (the person agreed), not a request that waits for its answer; in a query, the condition."""
+        return self.consented_at is not None
+
+    @has_agreed.inplace.expression
+    @classmethod
+    def _has_agreed_expression(cls) -> ColumnElement[bool]:
+        return cls.consented_at.is_not(None)

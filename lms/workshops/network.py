@@ -4,9 +4,10 @@ Why the facilitators ask members (and members do not join with a code): the faci
 members in person; a join code could be passed on to anyone, and a list of codes would need its own protection. A
 facilitator's addition is a request: the person becomes a member only when they agree themselves, under „Termine“,
 to a wording kept here by version (``CONSENT_TEXTS``), and the row records when and to which wording (GDPR Art. 7(1)
-asks that consent can be shown; Art. 9(2)(a) that it is explicit). Declining deletes the request. A member leaves on their own (the list of dates offers it: withdrawing consent
-must be as easy as giving it, GDPR Art. 7(3)) or asks a facilitator; either deletes the row and the person's open
-workshop registrations, so nothing remains that says they were in the network. Leaving is audited without an actor:
+asks that consent can be shown; Art. 9(2)(a) that it is explicit). Declining deletes the request. A member leaves
+on their own (the list of dates offers it: withdrawing consent must be as easy as giving it, GDPR Art. 7(3)) or asks
+a facilitator; either deletes the row and the person's open workshop registrations, so nothing remains that says
+they were in the network. Leaving is audited without an actor:
 an entry with the member as actor would name them.
 
 An account that is deactivated (lms.orgs: the staff page, the staff import) leaves the network the same way and its
@@ -21,9 +22,8 @@ number, through lms.disclosure.network_count. Audit events name the municipality
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from lms import time as clock
@@ -60,15 +60,17 @@ CONSENT_TEXTS = {
 
 def members(session: Session, actor: User, municipality_id: int) -> list[User]:
     """The network's members by name (the municipality's facilitators only)."""
-    return _people(session, actor, municipality_id, NetworkMember.consented_at.is_not(None))
+    return _people(session, actor, municipality_id, NetworkMember.has_agreed)
 
 
 def asked(session: Session, actor: User, municipality_id: int) -> list[User]:
     """The people asked who have not answered yet (the municipality's facilitators only)."""
-    return _people(session, actor, municipality_id, NetworkMember.consented_at.is_(None))
+    return _people(session, actor, municipality_id, ~NetworkMember.has_agreed)
 
 
-def _people(session: Session, actor: User, municipality_id: int, state: Any) -> list[User]:
+def _people(
+    session: Session, actor: User, municipality_id: int, state: SQLColumnExpression[bool]
+) -> list[User]:
     if not may_see_network_names(actor, municipality_id):
         raise OutOfScope
     return list(
@@ -87,7 +89,7 @@ def member_count(session: Session, municipality_id: int) -> int:
         session.scalar(
             select(func.count())
             .select_from(NetworkMember)
-            .where(NetworkMember.municipality_id == municipality_id, NetworkMember.consented_at.is_not(None))
+            .where(NetworkMember.municipality_id == municipality_id, NetworkMember.has_agreed)
         )
         or 0
     )
@@ -136,7 +138,7 @@ def _request_of(session: Session, person: User) -> NetworkMember | None:
         select(NetworkMember).where(
             NetworkMember.user_id == person.id,
             NetworkMember.municipality_id == person.municipality_id,
-            NetworkMember.consented_at.is_(None),
+            ~NetworkMember.has_agreed,
         )
     )
 
@@ -168,15 +170,7 @@ def remove_member(
     withdraws an unanswered request. Returns whether the person had been a member."""
     if not may_see_network_names(actor, municipality_id):
         raise OutOfScope
-    was_member = (
-        session.scalar(
-            select(NetworkMember.consented_at).where(
-                NetworkMember.municipality_id == municipality_id, NetworkMember.user_id == person_id
-            )
-        )
-        is not None
-    )
-    _remove(session, municipality_id, person_id, queue)
+    was_member = _remove(session, municipality_id, person_id, queue)
     record_event(
         session,
         actor_id=actor.id,
@@ -217,7 +211,7 @@ def withdraw_deactivated(session: Session, user_ids: Iterable[int], queue: Queue
         if is_member(session, person):
             leave(session, person, queue)  # deletes the open workshop registrations too
         elif (request := _request_of(session, person)) is not None:
-            session.delete(request)  # an unanswered request goes too
+            session.delete(request)  # an unanswered request goes too (no registrations: it saw no workshop)
         standing = session.scalars(
             select(PlannedSession)
             .join(SessionRegistration, SessionRegistration.planned_session_id == PlannedSession.id)
@@ -233,8 +227,9 @@ def withdraw_deactivated(session: Session, user_ids: Iterable[int], queue: Queue
                 cancel_registration(session, person, planned, queue)
 
 
-def _remove(session: Session, municipality_id: int, person_id: int, queue: Queue | None) -> None:
-    """Delete the membership and the person's registrations for upcoming workshops; freed places move people up."""
+def _remove(session: Session, municipality_id: int, person_id: int, queue: Queue | None) -> bool:
+    """Delete the membership (or the unanswered request) and the person's registrations for upcoming workshops;
+    freed places move people up. Returns whether the row was a membership."""
     row = session.scalar(
         select(NetworkMember).where(
             NetworkMember.municipality_id == municipality_id, NetworkMember.user_id == person_id
@@ -259,5 +254,7 @@ def _remove(session: Session, municipality_id: int, person_id: int, queue: Queue
         session.flush()
         if held_place and is_open(planned):
             move_up(session, planned, queue)  # the freed place goes to the first person waiting
+    was_member = row.has_agreed
     session.delete(row)
     session.flush()
+    return was_member

@@ -154,7 +154,7 @@ def is_member(session: Session, person: User) -> bool:
             select(NetworkMember.id).where(
                 NetworkMember.user_id == person.id,
                 NetworkMember.municipality_id == person.municipality_id,
-                NetworkMember.consented_at.is_not(None),
+                NetworkMember.has_agreed,
             )
         )
         is not None
