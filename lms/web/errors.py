@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
-from lms.web.validation import CONTROL_CHARACTERS, InvalidContent, safe_redirect_target
+from lms.web.validation import CONTROL_CHARACTERS, InvalidContent, referrer_path, safe_redirect_target
 
 MESSAGES = {
     400: _l("Die Anfrage konnte nicht verarbeitet werden."),
@@ -66,15 +66,9 @@ def control_characters_page(error: InvalidContent) -> tuple[Response | str, int]
         fields=fields if resend else [],
         changed=changed if resend else [],
         action=request.script_root + request.full_path.rstrip("?"),
-        back=safe_redirect_target(request.referrer and _path_of(request.referrer), ""),
+        back=safe_redirect_target(referrer_path(), ""),
     )
     return page, error.code or 422
-
-
-def _path_of(url: str) -> str | None:
-    """The path (and query) of a referrer on this host, for the link back; None for another site."""
-    prefix = request.host_url
-    return "/" + url[len(prefix) :] if url.startswith(prefix) else None
 
 
 def init_app(app: Flask) -> None:

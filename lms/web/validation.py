@@ -97,6 +97,20 @@ def safe_redirect_target(target: str | None, fallback: str) -> str:
     return fallback
 
 
+def referrer_path() -> str | None:
+    """The path (and query) of the page this request was sent from, if it is on this site; else None.
+
+    Browsers send the form's page as the referrer (the platform's Referrer-Policy is same-origin). Pass the result
+    through :func:`safe_redirect_target` before leading anyone there.
+    """
+    if not request.referrer:
+        return None
+    parts = urlsplit(request.referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def _has_control_characters(values: Any) -> bool:
     return any(CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value) for key, value in values)
 

@@ -74,7 +74,7 @@ from lms.web.clients import client_key, remember_device, trusted_device
 from lms.web.database import commit_midway, get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
 from lms.web.sessions import DatabaseSessionInterface
-from lms.web.validation import safe_redirect_target
+from lms.web.validation import referrer_path, safe_redirect_target
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 login_manager = LoginManager()
@@ -101,10 +101,8 @@ def _to_the_login_form() -> ResponseReturnValue:
     """
     flash(str(login_manager.login_message), login_manager.login_message_category)
     target = request.full_path.removesuffix("?")
-    # Browsers send the form's page as the referrer (Referrer-Policy same-origin).
-    if request.method not in {"GET", "HEAD"} and request.referrer:
-        referrer = urlsplit(request.referrer)
-        target = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    if request.method not in {"GET", "HEAD"}:
+        target = referrer_path() or target
     # Flask-Login's own form of the address (next=%2Fprofil), as before.
     return redirect(login_url("auth.login", next_url=safe_redirect_target(target, request.path)))
 
