@@ -39,7 +39,7 @@ from lms.scope import OutOfScope, may_record_board_assessment, may_view_municipa
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
-from lms.web.templating import local_date, with_percent_sign
+from lms.web.templating import local_date, share_percent
 
 bp = Blueprint("evaluation", __name__, template_folder="templates")
 
@@ -78,7 +78,7 @@ def indicator_name(indicator: Indicator) -> str:
 def indicator_value(value: Value) -> str:
     """A value in the reader's language: 63,6 % / 63.6%, +1,7 (6 Paare) / +1.7 (6 pairs), „–“ where hidden."""
     if value.pairs is None:
-        return "–" if value.number is None else with_percent_sign(decimal_or_dash(value.number))
+        return share_percent(value.number)
     pairs = format_decimal(value.pairs) if isinstance(value.pairs, int) else value.pairs
     if value.number is None:
         return "–" if value.pairs == 0 else str(_("– (%(pairs)s Paare)", pairs=pairs))

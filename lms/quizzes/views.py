@@ -45,7 +45,7 @@ from lms.spreadsheet import neutralise
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
 from lms.web.i18n import translate_error
-from lms.web.templating import with_percent_sign
+from lms.web.templating import share_percent
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 # Every template that shows a question (the content preview and history too) asks its type here.
@@ -256,11 +256,6 @@ def _decimal(value: float | None) -> str:
     return "–" if value is None else format_decimal(value, format="#,##0.0")
 
 
-def _percent(value: float | None) -> str:
-    """A share with one decimal, like every figure on the statistics page: 66,7 %."""
-    return "–" if value is None else with_percent_sign(_decimal(value))
-
-
 def _statistics_texts() -> dict[str, dict[str, str]]:
     """The words for flags, missing figures and the consistency verdict (per request: they are translated)."""
     return {
@@ -305,7 +300,7 @@ def statistics(slug: str) -> ResponseReturnValue:
         stats=version_statistics(db, version, first_only=first_only),
         texts=_statistics_texts(),
         decimal=_decimal,
-        pct=_percent,
+        pct=share_percent,
     )
 
 

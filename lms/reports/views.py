@@ -7,7 +7,6 @@ import re
 import typing
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -22,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,7 +52,7 @@ from lms.scope import OutOfScope, may_manage_municipality, progress_filter, prog
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, get_reports_db, reports_stream_session
 from lms.web.i18n import grouped
-from lms.web.templating import local_date, with_percent_sign
+from lms.web.templating import local_date, share_percent
 from lms.web.validation import query_int
 
 bp = Blueprint("reports", __name__, template_folder="templates")
@@ -78,10 +76,8 @@ def shown(value: Shown) -> str:
     return grouped(value) if isinstance(value, int) else str(value)
 
 
-@bp.app_template_filter("share")
-def share_text(value: Decimal | None) -> str:
-    """A share in percent, or „–“ when it is hidden because its group is small."""
-    return "–" if value is None else with_percent_sign(format_decimal(value, format="#,##0.0"))
+# A share in percent, or „–“ when it is hidden because its group is small.
+bp.add_app_template_filter(share_percent, "share")
 
 
 def _slug(text: str) -> str:

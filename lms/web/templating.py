@@ -59,6 +59,14 @@ def with_percent_sign(number: str) -> str:
     return f"{number} %" if re.search(r"\s%", pattern) else f"{number}%"
 
 
+def share_percent(value: Decimal | float | None) -> str:
+    """A share with one decimal, as the reports, the quiz statistics and the indicators show it: 66,7 % / 66.7%;
+    „–“ where it is hidden or could not be computed."""
+    if value is None:
+        return "–"
+    return with_percent_sign(format_decimal(value, format="#,##0.0"))
+
+
 def percent(value: Decimal | float | None) -> str:
     """80,5 % in German, 80.5% in English."""
     if value is None:
