@@ -125,10 +125,6 @@ def german_decimal(value: Decimal, signed: bool = False) -> str:
     return text.replace(".", ",")
 
 
-def _share_value(count: int, total: int) -> Value:
-    return Value(share(count, total))
-
-
 def _active_people(start: Any, end: Any) -> Any:
     """Subquery of user ids who did anything in a training module within [start, end)."""
     reads = (
@@ -318,12 +314,12 @@ def indicators_for(
         Indicator(
             PARTICIPATION,
             METHODS[PARTICIPATION],
-            {mid: _share_value(rates.get(mid, (0, 0, 0))[1], rates.get(mid, (0, 0, 0))[0]) for mid in ids},
+            {mid: Value(share(rates.get(mid, (0, 0, 0))[1], rates.get(mid, (0, 0, 0))[0])) for mid in ids},
         ),
         Indicator(
             COMPLETION,
             METHODS[COMPLETION],
-            {mid: _share_value(rates.get(mid, (0, 0, 0))[2], rates.get(mid, (0, 0, 0))[0]) for mid in ids},
+            {mid: Value(share(rates.get(mid, (0, 0, 0))[2], rates.get(mid, (0, 0, 0))[0])) for mid in ids},
         ),
         Indicator(QUIZ_SCORE, METHODS[QUIZ_SCORE], {mid: score(mid) for mid in ids}),
     ]

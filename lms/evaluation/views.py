@@ -63,9 +63,8 @@ def decimal_or_dash(value: Decimal | None, signed: bool = False) -> str:
 def indicator_name(indicator: Indicator) -> str:
     """An indicator's name in the reader's language (a self-assessment's statement and module title stay as
     written)."""
-    if (
-        indicator.item
-    ):  # the statement and the title are German content: marked for screen readers (WCAG 3.1.2)
+    # The statement and the title are German content: marked for screen readers (WCAG 3.1.2).
+    if indicator.item:
         german = Markup('<span lang="de">%s</span>')
         return Markup(_(indicator.name)) % {
             "item": german % indicator.item,
