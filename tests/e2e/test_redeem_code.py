@@ -59,6 +59,9 @@ def print_code_sheet(page: Any, log_in: Any) -> list[str]:
     assert all(re.fullmatch(r"KFA(-[0-9A-Z]{4}){3}-[0-9A-Z]", code) for code in shown), shown
     # Printed, every slip is whole on its page, inside dashed lines to cut along: a page never starts with the code
     # of a slip whose QR code stayed on the page before.
+    # Print once the page's fonts are in: a CI run under load printed before, and the PDF then held no code text
+    # that could be read back (every code missing), though the sheet on screen was whole.
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     printed = page.pdf(format="A4")
     pages = _codes_per_page(printed)
     assert sorted(_codes_in(printed)) == sorted(shown)
