@@ -1,17 +1,17 @@
-"""Forms of the auth feature (CSRF comes with FlaskForm)."""
+"""Forms of the auth feature (CSRF comes with lms.web.forms.Form)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from lms.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from lms.auth.services import DEFAULT_TOKEN_DAYS, TOKEN_LIFETIMES_DAYS
+from lms.web.forms import Form
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """E-mail and password."""
 
     email = EmailField(
@@ -27,7 +27,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     """Name of a new personal API token."""
 
     name = StringField(
@@ -53,7 +53,7 @@ class TokenForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     """The interface language a person prefers."""
 
     #: (value, label) of the select; "" follows the browser.
@@ -64,7 +64,7 @@ class LanguageForm(FlaskForm):
     )
 
 
-class ReminderForm(FlaskForm):
+class ReminderForm(Form):
     """Which reminder mails a person wants."""
 
     reminders = BooleanField(
@@ -91,7 +91,7 @@ PASSWORD_HINT = _l(
 )
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     """Choosing a password from an invitation or password link."""
 
     password = PasswordField(
@@ -112,7 +112,7 @@ class ChangePasswordForm(SetPasswordForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """The address to send a reset link to."""
 
     email = EmailField(
@@ -125,7 +125,7 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class FindAccountForm(FlaskForm):
+class FindAccountForm(Form):
     """The programme office looks an account up by its address."""
 
     email = EmailField(
@@ -137,7 +137,7 @@ class FindAccountForm(FlaskForm):
     )
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(Form):
     """A 6-digit code from the authenticator app, or a recovery code."""
 
     code = StringField(
@@ -147,7 +147,7 @@ class SecondFactorForm(FlaskForm):
     )
 
 
-class PasskeyNameForm(FlaskForm):
+class PasskeyNameForm(Form):
     """The name a person gives a passkey, so they can tell several apart."""
 
     name = StringField(

@@ -1,16 +1,17 @@
-"""Forms of the certificates feature (CSRF comes with FlaskForm)."""
+"""Forms of the certificates feature (CSRF comes with lms.web.forms.Form)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
+from lms.web.forms import Form
 
-class VerifyForm(FlaskForm):
+
+class VerifyForm(Form):
     """The code printed on a certificate."""
 
     code = StringField(
@@ -22,7 +23,7 @@ class VerifyForm(FlaskForm):
     )
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     """Which certificates of a municipality to download, and as what."""
 
     starts_on = DateField(
@@ -76,7 +77,7 @@ class ExportForm(FlaskForm):
         return form
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """The reason for revoking a certificate."""
 
     reason = TextAreaField(

@@ -1,27 +1,27 @@
-"""Forms of authoring (CSRF comes with FlaskForm)."""
+"""Forms of authoring (CSRF comes with lms.web.forms.Form)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
 from lms.authoring.drafts import MAX_CHANGE_NOTE
 from lms.content.models import ChangeKind, ModuleKind
+from lms.web.forms import Form
 
 #: Largest Markdown text the editor accepts (the same limit as an uploaded file).
 MAX_SOURCE_CHARS = 1024 * 1024
 
 
-class NewDraftForm(FlaskForm):
+class NewDraftForm(Form):
     """Start a new module or workshop script."""
 
     kind = StringField(validators=[AnyOf([k.value for k in ModuleKind])])
 
 
-class DraftForm(FlaskForm):
+class DraftForm(Form):
     """The editor's text; ``revision`` is the draft revision the editor was loaded with."""
 
     source = TextAreaField(
@@ -32,7 +32,7 @@ class DraftForm(FlaskForm):
     revision = IntegerField(validators=[InputRequired()])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     """Publish a draft: what kind of change, and a note for the history (and for learners, if material)."""
 
     revision = HiddenField(validators=[InputRequired()])
@@ -70,7 +70,7 @@ class PublishForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Retire a module or a version, with a reason for the audit log."""
 
     reason = StringField(
@@ -80,11 +80,11 @@ class ReasonForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something (restore, discard, start a draft): only the CSRF token."""
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     """A Markdown file or a zip of them."""
 
     file = FileField(
@@ -97,7 +97,7 @@ class UploadForm(FlaskForm):
     replace_drafts = BooleanField(_l("Vorhandene Entwürfe derselben Module ersetzen"))
 
 
-class ImageForm(FlaskForm):
+class ImageForm(Form):
     """An image for modules."""
 
     file = FileField(

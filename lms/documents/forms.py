@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from lms.documents.models import VERDICT_LABELS, Verdict
 from lms.documents.services import MAX_COMMENT_CHARS, MAX_REASON_CHARS
 from lms.markdown.bounds import MAX_DOCUMENT_BYTES
+from lms.web.forms import Form
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     """A comment on one section (the section is in the URL); the template gives each section's fields own ids."""
 
     body = TextAreaField(
@@ -25,7 +25,7 @@ class CommentForm(FlaskForm):
     show_name = BooleanField(_l("Meinen Namen beim Kommentar zeigen"))
 
 
-class WindowForm(FlaskForm):
+class WindowForm(Form):
     """The days of the consultation window, both included (German calendar days)."""
 
     opens_on = DateField(
@@ -42,7 +42,7 @@ class WindowForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """The programme office's answer to one comment."""
 
     verdict = RadioField(
@@ -59,7 +59,7 @@ class AnswerForm(FlaskForm):
     )
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     """The next version's Markdown (the current one, edited) and a note on what changed."""
 
     source = TextAreaField(

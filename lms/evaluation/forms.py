@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from lms.web.forms import Form
 
-class AssessmentForm(FlaskForm):
+
+class AssessmentForm(Form):
     """The board's assessment of one period."""
 
     period_id = SelectField(_l("Zeitraum"), coerce=int, validators=[InputRequired()])
@@ -39,7 +40,7 @@ class AssessmentForm(FlaskForm):
     )
 
 
-class BoardMemberForm(FlaskForm):
+class BoardMemberForm(Form):
     """Appoint a person to a municipality's board, or end a membership (programme office)."""
 
     change = SelectField(

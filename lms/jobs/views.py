@@ -21,7 +21,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,6 +40,7 @@ from lms.orgs.periods import current_period
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.errors import error_response
+from lms.web.forms import Form
 from lms.web.i18n import translate_error
 
 bp = Blueprint("jobs", __name__, template_folder="templates")
@@ -160,7 +160,7 @@ def download(job_id: int, signature: str) -> ResponseReturnValue:
 # --- the programme office ---------------------------------------------------------------------------------------
 
 
-class RetryForm(FlaskForm):
+class RetryForm(Form):
     """„Erneut versuchen“ (CSRF only)."""
 
 

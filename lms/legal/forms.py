@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from lms.legal.models import ReportStatus
+from lms.web.forms import Form
 
 MAX_DESCRIPTION = 5000
 #: Enough to catch typos (one @, a dot in the domain, no spaces); the programme office answers by hand anyway.
@@ -22,14 +22,14 @@ STATUS_LABELS = {
 }
 
 
-def _email(_form: FlaskForm, field: EmailField) -> None:
+def _email(_form: Form, field: EmailField) -> None:
     if field.data and not _EMAIL.fullmatch(field.data.strip()):
         raise ValidationError(
             _l("Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de an, oder lassen Sie das Feld leer.")
         )
 
 
-class BarrierReportForm(FlaskForm):
+class BarrierReportForm(Form):
     """Where the barrier is, what it is, and (if wanted) where to answer; ``website`` is a trap for robots."""
 
     page_url = StringField(
@@ -60,7 +60,7 @@ class BarrierReportForm(FlaskForm):
     website = StringField(_l("Bitte lassen Sie dieses Feld leer"))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """The new status of one report."""
 
     status = SelectField(

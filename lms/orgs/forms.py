@@ -1,9 +1,8 @@
-"""Forms of the orgs feature: staff import, training plan, programme periods (CSRF comes with FlaskForm)."""
+"""Forms of the orgs feature: staff import, training plan, programme periods (CSRF comes with lms.web.forms.Form)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -16,8 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from lms.web.forms import Form
 
-class StaffImportForm(FlaskForm):
+
+class StaffImportForm(Form):
     """Upload of a staff list."""
 
     file = FileField(
@@ -38,7 +39,7 @@ class StaffImportForm(FlaskForm):
     )
 
 
-class ApplyImportForm(FlaskForm):
+class ApplyImportForm(Form):
     """Confirming a previewed staff list."""
 
     skip_invalid = BooleanField(_l("Fehlerhafte Zeilen überspringen und die übrigen übernehmen"))
@@ -46,7 +47,7 @@ class ApplyImportForm(FlaskForm):
     confirm_deactivation = BooleanField(_l("Ja, die Personen deaktivieren"))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     """A module for the training plan."""
 
     module_id = SelectField(_l("Schulungsmodul"), coerce=int, validators=[InputRequired()])
@@ -58,7 +59,7 @@ class PlanForm(FlaskForm):
     due_on = DateField(_l("Fällig am"), validators=[InputRequired(_l("Bitte geben Sie ein Datum an."))])
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """A programme period with its targets."""
 
     label = StringField(
@@ -88,7 +89,7 @@ class PeriodForm(FlaskForm):
     )
 
 
-class FacilitatorRoleForm(FlaskForm):
+class FacilitatorRoleForm(Form):
     """The programme office grants or removes the facilitator role, always with a reason."""
 
     email = StringField(
@@ -110,7 +111,7 @@ class FacilitatorRoleForm(FlaskForm):
     )
 
 
-class RoleChangeForm(FlaskForm):
+class RoleChangeForm(Form):
     """A change of one role of an existing account, always with a reason (the choices depend on who changes)."""
 
     role = SelectField(_l("Rolle"), validators=[InputRequired()])
@@ -144,7 +145,7 @@ class RoleChangeForm(FlaskForm):
     )
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(Form):
     """A municipality as the programme office enters it (the slug only when it is created)."""
 
     name = StringField(
@@ -165,7 +166,7 @@ class MunicipalityForm(FlaskForm):
     )
 
 
-class AccountEditForm(FlaskForm):
+class AccountEditForm(Form):
     """The name and e-mail address of an existing account, corrected by the programme office."""
 
     name = StringField(
@@ -177,7 +178,7 @@ class AccountEditForm(FlaskForm):
     )
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     """A new coordinator, trainer or facilitator, created by the programme office."""
 
     name = StringField(
@@ -210,7 +211,7 @@ class AccountForm(FlaskForm):
     )
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """One member of staff, added or changed without a CSV file."""
 
     name = StringField(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from lms.web.forms import Form
 
-class ExampleForm(FlaskForm):
+
+class ExampleForm(Form):
     """Title, module, text in Markdown and an optional file."""
 
     title = StringField(

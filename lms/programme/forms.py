@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, Field, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
@@ -17,6 +16,7 @@ from lms.programme.models import (
     ParticipationFormat,
 )
 from lms.programme.money import AmountInvalid, AmountTooLarge, parse_amount
+from lms.web.forms import Form
 
 
 class AmountField(StringField):
@@ -24,7 +24,7 @@ class AmountField(StringField):
 
     cents: int | None = None
 
-    def pre_validate(self, form: FlaskForm) -> None:
+    def pre_validate(self, form: Form) -> None:
         self.cents = None
         text = (self.data or "").strip()
         if not text:
@@ -45,7 +45,7 @@ def _required(message: str) -> list[object]:
     return [InputRequired(message)]
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     """The funds granted to a municipality for the shown programme year."""
 
     amount = AmountField(
@@ -55,7 +55,7 @@ class GrantForm(FlaskForm):
     )
 
 
-class MeasureForm(FlaskForm):
+class MeasureForm(Form):
     """A funded measure."""
 
     kind = SelectField(
@@ -81,7 +81,7 @@ class MeasureForm(FlaskForm):
     )
 
 
-class FundingImportForm(FlaskForm):
+class FundingImportForm(Form):
     """Upload of a funding file."""
 
     file = FileField(
@@ -94,13 +94,13 @@ class FundingImportForm(FlaskForm):
     )
 
 
-class ApplyFundingImportForm(FlaskForm):
+class ApplyFundingImportForm(Form):
     """Confirming a previewed funding file."""
 
     skip_invalid = BooleanField(_l("Fehlerhafte Zeilen überspringen und die übrigen übernehmen"))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     """A migrant organisation's participation in one programme year."""
 
     name = StringField(
@@ -124,7 +124,7 @@ class OrganisationForm(FlaskForm):
     )
 
 
-class FederalStateForm(FlaskForm):
+class FederalStateForm(Form):
     """The federal state a municipality belongs to."""
 
     federal_state = SelectField(

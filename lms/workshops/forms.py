@@ -1,9 +1,8 @@
-"""Forms for recording live sessions (CSRF comes with FlaskForm)."""
+"""Forms for recording live sessions (CSRF comes with lms.web.forms.Form)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from lms.web.forms import Form
 from lms.workshops.models import SessionKind
 
 #: What the list of versions offers: a workshop is run from a script (Drehbuch), a training teaches a module.
@@ -31,7 +31,7 @@ def name_the_content(field: SelectField, kind: SessionKind) -> None:
     field.label.text = str(CONTENT_LABELS[kind])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """What both kinds of session have in common."""
 
     municipality_id = SelectField(_l("Kommune"), coerce=int, validators=[InputRequired()])
@@ -86,7 +86,7 @@ class TrainingForm(SessionForm):
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     """Withdrawing a session recorded by mistake."""
 
     reason = StringField(
@@ -94,7 +94,7 @@ class WithdrawForm(FlaskForm):
     )
 
 
-class DeleteNamesForm(FlaskForm):
+class DeleteNamesForm(Form):
     """A facilitator deletes the names of a workshop's participants now (confirmed with a checkbox)."""
 
     confirm = BooleanField(
@@ -103,7 +103,7 @@ class DeleteNamesForm(FlaskForm):
     )
 
 
-class RedeemForm(FlaskForm):
+class RedeemForm(Form):
     """A participant types the code from their slip."""
 
     code = StringField(
@@ -113,11 +113,11 @@ class RedeemForm(FlaskForm):
     )
 
 
-class IssueCodesForm(FlaskForm):
+class IssueCodesForm(Form):
     """The facilitator asks for a (new) sheet of codes."""
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     """Scheduling a training or workshop ahead (the municipality is the person's own)."""
 
     module_version_id = SelectField(_l("Modul und Version"), coerce=int, validators=[InputRequired()])
@@ -145,11 +145,11 @@ class PlanForm(FlaskForm):
     )
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     """Register for a planned session, or cancel (the button says which)."""
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(Form):
     """A facilitator asks a member of staff to join the empowerment network (they agree themselves)."""
 
     email = StringField(
@@ -159,15 +159,15 @@ class AddMemberForm(FlaskForm):
     )
 
 
-class RemoveMemberForm(FlaskForm):
+class RemoveMemberForm(Form):
     """A facilitator removes a member from the network."""
 
 
-class AnswerNetworkRequestForm(FlaskForm):
+class AnswerNetworkRequestForm(Form):
     """The person's answer to the network's request: the button pressed (``antwort``) is the answer."""
 
 
-class LeaveNetworkForm(FlaskForm):
+class LeaveNetworkForm(Form):
     """A member leaves the empowerment network (confirmed with a checkbox)."""
 
     confirm = BooleanField(
@@ -178,7 +178,7 @@ class LeaveNetworkForm(FlaskForm):
     )
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     """Correcting a recorded session: what both kinds have in common, and why."""
 
     held_on = DateField(_l("Datum"), validators=[InputRequired(_l("Bitte geben Sie das Datum an."))])
@@ -224,7 +224,7 @@ class CorrectTrainingForm(CorrectionForm):
     )
 
 
-class CallOffForm(FlaskForm):
+class CallOffForm(Form):
     """The organisers call a planned session off (confirmed with a checkbox)."""
 
     confirm = BooleanField(

@@ -188,3 +188,23 @@ def test_the_coordination_reads_only_the_log_of_the_roles_it_changes(client, db:
     f.login(office, admin.email)
     page = office.get(f"/programmbuero/konten/{head.id}/rollen").get_data(as_text=True)
     assert "Leitung Bauamt ab Juni" in page and "Vertrag 17/2026" in page
+
+
+def test_an_org_unit_that_is_not_offered_is_refused_in_the_readers_language(  # type: ignore[no-untyped-def]
+    client, db: Session
+) -> None:
+    """Only a hand-made request sends a unit the form does not offer; WTForms' German catalogue has no usable
+    text for that message, so it came in English on a German page (lms.web.forms fills the gap)."""
+    _town, _other, admin, _coordinator, head, (building, _social) = _world(db)
+    f.login(client, admin.email)
+    path = f"/programmbuero/konten/{head.id}/rollen"
+    fields = {"role": "unit_manager", "change": "grant", "reason": "Leitung"}
+    german = _post(client, path, org_unit_ids=["999999", str(building.id)], **fields)
+    assert german.status_code == 400
+    assert "„999999“ ist keine gültige Auswahl für dieses Feld." in german.text
+    assert "not a valid choice" not in german.text
+    admin.locale = "en"
+    db.flush()
+    english = _post(client, path, org_unit_ids=["999999", "888888"], **fields)
+    assert english.status_code == 400
+    assert "&#39;888888&#39;, &#39;999999&#39; are not valid choices for this field." in english.text

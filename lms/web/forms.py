@@ -1,0 +1,74 @@
+"""The base of every form: Flask-WTF's CSRF protection, and WTForms' own messages in the reader's language.
+
+WTForms brings its messages („Not a valid choice.“) with catalogues of its own. Its German catalogue leaves a few
+entries fuzzy or empty, and gettext never uses those, so they would appear in English on a German page (found with
+a hand-made request: an unknown org unit in a multiple choice). Those entries are filled here; everything else comes
+from WTForms' catalogue, read once per language instead of once per request as Flask-WTF does.
+"""
+
+from __future__ import annotations
+
+import functools
+from gettext import NullTranslations
+from typing import Any
+
+from babel import support
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
+
+#: The German texts of the messages WTForms 3.3's catalogue leaves without a usable translation.
+_GERMAN: dict[str, str] = {
+    "This field cannot be edited.": "Dieses Feld kann nicht bearbeitet werden.",
+    "This field is disabled and cannot have a value.": "Dieses Feld ist deaktiviert und darf keinen Wert haben.",
+    "Not a valid time value.": "Keine gültige Uhrzeit.",
+    "Not a valid week value.": "Keine gültige Kalenderwoche.",
+}
+#: Plural messages by their singular: the singular and the plural text.
+_GERMAN_PLURAL: dict[str, tuple[str, str]] = {
+    "Field must be exactly %(max)d character long.": (
+        "Das Feld muss genau %(max)d Zeichen lang sein.",
+        "Das Feld muss genau %(max)d Zeichen lang sein.",
+    ),
+    "'%(value)s' is not a valid choice for this field.": (
+        "„%(value)s“ ist keine gültige Auswahl für dieses Feld.",
+        "„%(value)s“ sind keine gültigen Auswahlmöglichkeiten für dieses Feld.",
+    ),
+}
+
+
+@functools.cache
+def _catalogue(language: str) -> NullTranslations:
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "de"
+
+
+class _FormMessages:
+    """What WTForms asks of a translations object: ``gettext`` and ``ngettext``."""
+
+    def gettext(self, string: str) -> str:
+        language = _language()
+        if language == "de" and string in _GERMAN:
+            return _GERMAN[string]
+        return _catalogue(language).gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        language = _language()
+        if language == "de" and singular in _GERMAN_PLURAL:
+            return _GERMAN_PLURAL[singular][0 if n == 1 else 1]
+        return _catalogue(language).ngettext(singular, plural, n)
+
+
+_MESSAGES = _FormMessages()
+
+
+class Form(FlaskForm):
+    """A form of the platform (every feature's forms derive from it)."""
+
+    class Meta:
+        def get_translations(self, _form: Any) -> _FormMessages:
+            return _MESSAGES
