@@ -167,6 +167,19 @@ _DESCRIPTIONS: dict[str, str] = {
     "job.retry": N_("Hintergrundauftrag %(object)s erneut gestartet."),
 }
 _UNKNOWN = N_("Aktion „%(action)s“.")
+#: The fields of a corrected session (lms.workshops.corrections records them by name, with old and new value).
+#: A participant count is never shown as a number: a workshop's count is for its facilitators only (GDPR Art. 9),
+#: and a training's follows from the people added and removed, which are shown.
+_FIELD_CHANGES = {
+    "held_on": N_("Datum %(old)s → %(new)s"),
+    "place": N_("Ort „%(old)s“ → „%(new)s“"),
+    "external_facilitators": N_("externe Leitung „%(old)s“ → „%(new)s“"),
+    "facilitator_ids": N_("Leitung geändert"),
+    "participant_count": N_("Zahl der Teilnehmenden geändert"),
+    "attendees_added": N_("Teilnehmende hinzugefügt: %(count)s"),
+    "attendees_removed": N_("Teilnehmende entfernt: %(count)s"),
+    "attendee_names": N_("Namensliste geändert"),
+}
 _CHANGE_KINDS = {"material": N_("inhaltlich"), "editorial": N_("redaktionell")}
 
 
@@ -178,6 +191,34 @@ class Description:
     params: dict[str, Any]
     reason: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field of a corrected session: a catalogue text and its values."""
+
+    text: str
+    values: dict[str, Any]
+
+
+def _field_change(name: str, value: Any) -> FieldChange | None:
+    text = _FIELD_CHANGES.get(name)
+    if text is None:
+        return FieldChange("%(name)s", {"name": name})
+    if "%(old)s" in text and isinstance(value, list) and len(value) == 2:
+        old, new = (_day_or_text(v) for v in value)
+        return FieldChange(text, {"old": old, "new": new})
+    if "%(count)s" in text:
+        count = len(value) if isinstance(value, list) else 0
+        return FieldChange(text, {"count": count}) if count else None
+    return FieldChange(text, {})
+
+
+def _day_or_text(value: Any) -> Any:
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(value)
+    return value if value not in (None, "") else "–"
 
 
 class _Defaulting(dict[str, Any]):
@@ -200,6 +241,10 @@ def describe(event: AuditEvent) -> Description:
     files = detail.get("files")
     if isinstance(files, list):
         params["count"] = len(files)
+    changes = detail.get("changes")
+    if isinstance(changes, dict) and changes:  # a corrected session: its fields in words, not by their names
+        found = (_field_change(str(name), value) for name, value in changes.items())
+        params["summary"] = tuple(change for change in found if change is not None)
     if "change_kind" in detail:
         params["change"] = _CHANGE_KINDS.get(str(detail["change_kind"]), str(detail["change_kind"]))
     text = _DESCRIPTIONS.get(event.action, _UNKNOWN)
@@ -230,16 +275,20 @@ def render(description: Description, translate: Any, day: Callable[[date], str] 
     fixed German format (31.12.2026).
     """
     write = day or clock.fixed_date
-    params = _Defaulting(
-        {
-            key: write(value)
-            if isinstance(value, date)
-            else _days_written(value, write)
-            if key == "summary" and isinstance(value, str)
-            else value
-            for key, value in description.params.items()
-        }
-    )
+
+    def written(key: str, value: Any) -> Any:
+        if isinstance(value, date):
+            return write(value)
+        if key == "summary" and isinstance(value, str):  # events from before the fields were kept by name
+            return _days_written(value, write)
+        if isinstance(value, tuple) and all(isinstance(change, FieldChange) for change in value):
+            return "; ".join(
+                str(translate(change.text)) % {k: written(k, v) for k, v in change.values.items()}
+                for change in value
+            )
+        return value
+
+    params = _Defaulting({key: written(key, value) for key, value in description.params.items()})
     if "change" in params:
         params["change"] = translate(params["change"])
     try:

@@ -6,8 +6,9 @@ completions cannot move (each completion is dated by the day it was held); both 
 (the programme office). Attendees added by a correction get their completion exactly as the recording gives it.
 
 A workshop's facilitators decide who sees its attendee names (lms.scope.may_see_attendee_names): while it holds
-names they cannot change (delete the names first). The names themselves never enter the audit log: a change is
-recorded as „changed“.
+names they cannot change (delete the names first). The names themselves never enter the audit log, nor does a
+workshop's exact participant count (which only its facilitators see, GDPR Art. 9): a change of either is recorded
+as „changed“.
 """
 
 from __future__ import annotations
@@ -189,8 +190,9 @@ def correct_session(session: Session, actor: User, live: LiveSession, data: Corr
         change("participant_count", live.participant_count, len(existing) - len(removed) + len(added))
         live.participant_count = len(existing) - len(removed) + len(added)
     else:
-        if data.participant_count is not None:
-            change("participant_count", live.participant_count, data.participant_count)
+        if data.participant_count is not None and data.participant_count != live.participant_count:
+            # Only the workshop's facilitators see its exact count; the log's readers see that it changed.
+            changes["participant_count"] = "changed"
             live.participant_count = data.participant_count
         if data.attendee_names is not None and may_see_attendee_names(actor, live):
             new_names = data.attendee_names.strip() or None

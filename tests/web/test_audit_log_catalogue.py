@@ -83,3 +83,38 @@ def test_new_actions_read_as_sentences_in_their_categories_with_local_dates(clie
     assert "Deactivated several accounts at once (number: 6)." in english
     assert "Sessions and dates" in english
     assert "Mina" not in english
+
+
+def test_a_corrected_session_names_its_fields_in_words_and_never_a_participant_count(  # type: ignore[no-untyped-def]
+    client, db: Session
+) -> None:
+    """The log read „participant_count: 11 → 12“: raw field names, and a workshop's exact count, which only its
+    facilitators see (a QA sweep found it beside the rounded „10“ of every other view)."""
+    office = f.user(db, Role.ADMIN)
+    record_event(
+        db,
+        actor_id=office.id,
+        action="session.correct",
+        object_type="live_session",
+        object_id=4,
+        summary="held_on: 2026-03-01 → 2026-03-02; participant_count: 41 → 43",  # as written before
+        changes={
+            "held_on": ["2026-03-01", "2026-03-02"],
+            "place": ["Rathaus", ""],
+            "participant_count": [41, 43],  # as events of that time hold it
+            "attendees_added": [31, 32],
+            "attendees_removed": [],
+            "attendee_names": "changed",
+        },
+    )
+    db.commit()
+    f.login(client, office.email)
+    german = client.get("/inhalte/protokoll").text.split("<table")[1]
+    assert (
+        "Veranstaltung 4 korrigiert: Datum 01.03.2026 → 02.03.2026; Ort „Rathaus“ → „–“; Zahl der Teilnehmenden "
+        "geändert; Teilnehmende hinzugefügt: 2; Namensliste geändert." in german
+    )
+    assert "41" not in german and "43" not in german and "participant_count" not in german
+    english = client.get("/inhalte/protokoll", headers={"Accept-Language": "en"}).text.split("<table")[1]
+    assert "Mar 1, 2026 → Mar 2, 2026" in english and "number of participants changed" in english
+    assert "41" not in english and "held_on" not in english
