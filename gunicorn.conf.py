@@ -5,8 +5,10 @@ Threaded workers keep answering their heartbeat while a thread streams a long do
 
 The app is loaded once in the master and the workers are forked from it (``preload_app``): code, compiled
 templates, translations and locale data (lms/web/warmup.py) are shared pages instead of one copy per worker.
-``gc.freeze()`` before each fork moves what was loaded out of the garbage collector's reach, so collections in a
-worker neither walk it nor copy its pages. Each worker drops the database connections it inherited.
+Then the most used pages are served a few times in a transaction that is rolled back (lms/web/rehearsal.py), so
+the workers inherit warmed code and compiled statements instead of each making its own. ``gc.freeze()`` before
+each fork moves what was loaded out of the garbage collector's reach, so collections in a worker neither walk it
+nor copy its pages. Each worker drops the database connections it inherited.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ preload_app = True
 
 def when_ready(server: Any) -> None:
     """Before the first fork: load what every worker would otherwise load on its first requests."""
+    from lms.web.rehearsal import rehearse
     from lms.web.warmup import warm_up
 
     app = server.app.wsgi()
@@ -30,6 +33,7 @@ def when_ready(server: Any) -> None:
         app, "extensions", {}
     ):  # the platform's app, not another one started from here
         warm_up(app)
+        rehearse(app)
     gc.collect()
 
 

@@ -65,6 +65,10 @@ class Settings:
     #: Worker processes that render certificate PDFs when many are issued at once (a municipality's export,
     #: ``lms certificates store-missing``); 1 renders them in the web or command process itself.
     certificate_render_processes: int = 2
+    #: How often gunicorn's master serves each of the most used pages, in a database transaction that is rolled
+    #: back, before it forks the workers (lms/web/rehearsal.py): the workers then share the warmed code and the
+    #: compiled statements instead of each making its own (about 15 MiB less for two workers). 0: no rehearsal.
+    rehearsal_servings: int = 20
     #: Lookups on the public verification page per client address within ``verify_window_minutes``.
     verify_max_lookups: int = 30
     verify_window_minutes: int = 10

@@ -78,6 +78,17 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         return int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else None
 
 
+def logged_in_row(user_id: int, key: str, now: datetime) -> LoginSession:
+    """The row of a session in which the person is logged in, as a login through the form leaves it."""
+    return LoginSession(
+        key_hash=key_hash(key),
+        user_id=user_id,
+        data=_SERIALIZER.dumps({"_user_id": str(user_id), "_fresh": True}),
+        created_at=now,
+        last_seen_at=now,
+    )
+
+
 class DatabaseSessionInterface(SessionInterface):
     """Flask's session, stored in ``login_sessions``."""
 
