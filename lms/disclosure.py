@@ -41,6 +41,26 @@ def people_count(count: int | None) -> Shown:
     return count if count >= THRESHOLD else SUPPRESSED
 
 
+#: Shown for a part that is not small beside a part that is (:func:`split_counts`).
+AT_LEAST = "≥ 5"
+
+
+def split_counts(total: int, parts: Sequence[int]) -> list[Shown]:
+    """The parts of a total that is shown (staff of a module: online, in person), each as :func:`people_count` —
+    except that where exactly one part is small and the total is not, the other parts read „≥ 5“.
+
+    Otherwise the total minus the parts shown would give the small part away (8 in all, 7 in person: „< 5“ online
+    is 1). „≥ 5“ is true and leaves the small part between 1 and 4.
+    """
+    shown = [people_count(part) for part in parts]
+    small = [i for i, part in enumerate(parts) if 0 < part < THRESHOLD]
+    if total >= THRESHOLD and len(small) == 1:
+        shown = [
+            AT_LEAST if i not in small and part >= THRESHOLD else shown[i] for i, part in enumerate(parts)
+        ]
+    return shown
+
+
 def network_count(count: int | None) -> Shown:
     """A count about the empowerment network: 0 as 0, 1 to 4 as „< 5“, else rounded to a multiple of five.
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.disclosure import SUPPRESSED, Shown, network_count, people_count, pooled, share
+from lms.disclosure import SUPPRESSED, Shown, network_count, people_count, pooled, share, split_counts
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.reports import queries
 from lms.reports.queries import CoverageCount, Range
@@ -158,11 +158,12 @@ def municipality_report(
             module_id=c.module_id,
             title=titles.get(c.module_id, str(c.module_id)),
             staff=people_count(c.staff),
-            online=people_count(c.online),
-            in_person=people_count(c.in_person),
+            online=online,
+            in_person=in_person,
             counts=c.staff >= period.min_staff_per_module,
         )
         for c in counts
+        for online, in_person in [split_counts(c.staff, (c.online, c.in_person))]
     ]
     delivered = sum(1 for m in modules if m.counts)
     held = queries.workshops_held(session, r, mid)

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from lms.auth.models import User
-from lms.disclosure import Shown, people_count
+from lms.disclosure import Shown, people_count, split_counts
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.reports import queries
 from lms.reports.compliance import OVERALL, CoverageRow, coverage_by_unit, range_of, total_coverage
@@ -69,10 +69,10 @@ def unit_report(
             UnitModuleRow(
                 titles.get(c.module_id, str(c.module_id)),
                 people_count(c.staff),
-                people_count(c.online),
-                people_count(c.in_person),
+                *split_counts(c.staff, parts),
             )
             for c in queries.unit_module_counts(session, r, municipality.id, units)
+            for parts in [(c.online, c.in_person)]
         ),
         key=lambda row: row.title,
     )
