@@ -492,3 +492,17 @@ def test_the_verification_page_writes_duration_and_form_in_the_readers_language(
     assert "Minuten" not in english and "Präsenz" not in english
     # The stored document stays German, as issued.
     assert "90 Minuten" in _pdf_text(services.certificate_document(db, certificate))
+
+
+def test_an_in_person_completion_shows_its_day_and_no_invented_time(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A training recorded in person is stored at noon of its day; „Meine Nachweise“ showed „12:00 Uhr“, in the
+    morning of that very day a time still to come (found by a QA sweep). Online completions keep their moment."""
+    person, _online = _learner_with_completion(db)
+    other = f.training_module(db, "praesenz-nachweis", "Präsenzschulung")
+    f.completion(
+        db, person, other, mode="in_person", completed_at=datetime(2026, 11, 27, 12, 0, tzinfo=clock.BERLIN)
+    )
+    f.login(client, person.email)
+    page = client.get("/nachweise").text
+    assert "01.03.2026, 10:30 Uhr" in page  # online: the moment of the passed quiz (09:30 UTC)
+    assert "27.11.2026" in page and "12:00" not in page
