@@ -193,7 +193,7 @@ def programme_pdf(period: ProgrammePeriod, rows: list[ProgrammeRow], today: date
     pdf.paragraph(FUNDING, 9)
     met = sum(1 for r in rows if r.assessment.status == "erfuellt")
     pdf.paragraph(
-        f"{len(rows)} Kommunen; {met} davon haben beide Ziele des Zeitraums erreicht (mindestens "
+        f"{len(rows)} {'Kommune' if len(rows) == 1 else 'Kommunen'}; davon {'hat' if met == 1 else 'haben'} {met} beide Ziele des Zeitraums erreicht (mindestens "
         f"{period.min_training_modules} Schulungsmodule mit je mindestens {period.min_staff_per_module} Beschäftigten "
         f"und mindestens {period.min_workshops} Empowerment-Workshops)."
     )

@@ -80,8 +80,13 @@ def shown(value: Shown) -> str:
 bp.add_app_template_filter(share_percent, "share")
 
 
+#: German umlauts as German writes them without: „Baden-Württemberg“ → „baden-wuerttemberg“ (as the municipalities'
+#: slugs do).
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(str.maketrans("äöüß", "aous"))).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(_UMLAUTS)).strip("-")
 
 
 def download(content: bytes | Iterator[bytes], name: str, fmt: str) -> Response:
@@ -330,7 +335,9 @@ def state_report_export(fmt: str) -> ResponseReturnValue:
         content = state_document.state_xlsx(tables)
     else:
         content = state_document.state_csv(tables)
-    return download(content, f"landesbericht-{_slug(report.state)}", fmt)
+    # The years in the name: two downloads of different periods must not overwrite each other in a downloads folder.
+    years = "-".join(_slug(p.label) for p in report.periods) if query_int("zeitraum") else "alle-zeitraeume"
+    return download(content, f"landesbericht-{_slug(report.state)}-{years}", fmt)
 
 
 # --- people (issue 14): one person's record; who has not yet completed a planned module ---------------------------
@@ -420,6 +427,6 @@ def not_completed_export(slug: str, fmt: str) -> ResponseReturnValue:
     municipality, period, rows = _open_rows(slug)
     from lms.reports import exports  # xlsxwriter only where a spreadsheet is made (memory of every worker)
 
-    table = exports.open_table(f"Noch nicht abgeschlossen {period.label}", rows)
+    table = exports.open_table(f"Offen {period.label}", rows)  # a sheet's name holds 31 characters
     content = exports.to_csv(table) if fmt == "csv" else exports.to_xlsx([table])
     return download(content, f"offen-{municipality.slug}-{_slug(period.label)}", fmt)
