@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from html import escape
@@ -73,6 +74,19 @@ def _demote_headings(state: StateCore) -> None:
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close") and token.tag in ("h1", "h2"):
             token.tag = "h3"
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([3-6])\b")
+
+
+def headings_under_section_title(html: str) -> str:
+    """A section's stored HTML for a page whose h1 is the section's own title: h3 becomes h2, h4 h3, and so on.
+
+    Stored HTML starts its headings at h3, under a module's h1 and a section's h2, as pages that show several
+    sections need them. A page of one section has its title as h1, so without this its subheadings skipped a level
+    (WCAG 1.3.1). The HTML was sanitised at publish, so a tag can only be a tag here: no attribute holds a raw ``<``.
+    """
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) - 1}", html)
 
 
 @cache

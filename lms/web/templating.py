@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from lms import time as clock
 from lms.auth.models import Role
+from lms.markdown.render import headings_under_section_title
 from lms.text import N_, without_bidi_controls
 from lms.web.i18n import request_locale
 
@@ -162,3 +163,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(clock_time, "clock_time")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(label, "label")
+    app.add_template_filter(headings_under_section_title, "under_section_title")

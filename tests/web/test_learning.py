@@ -174,3 +174,17 @@ def test_weiterlesen_on_the_card_and_on_the_overview_lead_to_the_same_section(cl
     )
     assert card and overview
     assert card.group(1) == overview.group(1) == "/module/testmodul/abschnitt/2"
+
+
+def test_a_sections_subheadings_follow_its_title_without_skipping_a_level(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The section's title is the page's h1; its „###“ headings were h3, skipping h2 (found by an accessibility
+    sweep in two shipped modules). Pages that show several sections keep them one level lower."""
+    f.published_module(
+        db, f.module_source(extra="\n\n### Unmittelbare Benachteiligung\n\n#### Beispiel\n\nText.")
+    )
+    f.published_quiz(db)
+    _learner(client, db)
+    page = client.get("/module/testmodul/abschnitt/1").text
+    body = page.split('id="section-title"', 1)[1]
+    assert re.findall(r"<(h\d)\b", body)[:2] == ["h2", "h3"]
+    assert "<h2>Unmittelbare Benachteiligung</h2>" in body and "<h3>Beispiel</h3>" in body

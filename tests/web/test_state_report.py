@@ -68,9 +68,10 @@ def test_xlsx_has_a_sheet_per_question_with_exact_numbers(client, db: Session) -
     answer = client.get(f"/programmbuero/landesbericht.xlsx?land=hessen&zeitraum={period.id}")
     assert answer.status_code == 200
     # The period is in the name, so a download of another period does not overwrite this one.
-    assert f"landesbericht-hessen-{period.label.lower().replace(' ', '-')}.xlsx" in answer.headers[
-        "Content-Disposition"
-    ]
+    assert (
+        f"landesbericht-hessen-{period.label.lower().replace(' ', '-')}.xlsx"
+        in answer.headers["Content-Disposition"]
+    )
     every = client.get("/programmbuero/landesbericht.csv?land=Hessen").headers["Content-Disposition"]
     assert "landesbericht-hessen-alle-zeitraeume.csv" in every
     book = load_workbook(io.BytesIO(answer.data))
