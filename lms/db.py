@@ -17,6 +17,9 @@ from lms import time as clock
 log = logging.getLogger(__name__)
 
 # Constraint names are part of the schema: fixed from day one so migrations can drop and alter them by name.
+#: The largest value of PostgreSQL's ``integer``, the type of every id column: a larger id is no row's.
+MAX_ID = 2**31 - 1
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

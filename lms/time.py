@@ -23,6 +23,16 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 #: The one fixed date format of documents that do not follow the reader's language (PDFs, CSVs, mails).
 FIXED_DATE = "%d.%m.%Y"
+#: The days a person may enter (forms, filters, the command line): far around the programme (2025–2028) and its
+#: records, and far from the ends of Python's calendar, where a day's first moment in UTC (year 1 in Berlin) or the
+#: next day (9999-12-31) cannot be represented.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+
+
+def is_plausible_day(day: date) -> bool:
+    """True for a day between ``EARLIEST_DAY`` and ``LATEST_DAY``."""
+    return EARLIEST_DAY <= day <= LATEST_DAY
 
 
 def now() -> datetime:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from lms import time as clock
+from lms.db import MAX_ID
 from lms.text import plural
 
 
@@ -21,9 +22,16 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"„{value}“ ist kein Datum im Format JJJJ-MM-TT.", param=param) from None
+    if not clock.is_plausible_day(day):
+        raise click.BadParameter(
+            f"Bitte ein Datum zwischen {clock.fixed_date(clock.EARLIEST_DAY)} und "
+            f"{clock.fixed_date(clock.LATEST_DAY)} angeben, nicht {clock.fixed_date(day)}.",
+            param=param,
+        )
+    return day
 
 
 @certificates_group.command("export")
@@ -61,7 +69,7 @@ def export(
         from lms.orgs.models import ProgrammePeriod
 
         with unit_of_work() as session:
-            period = session.get(ProgrammePeriod, period_id)
+            period = session.get(ProgrammePeriod, period_id) if 0 < period_id <= MAX_ID else None
             if period is None:
                 raise click.ClickException(f"Einen Zeitraum mit der ID {period_id} gibt es nicht.")
             starts_on, ends_on = period.starts_on, period.ends_on

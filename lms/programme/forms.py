@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, Field, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from lms.orgs.states import FEDERAL_STATES
 from lms.programme.models import (
@@ -28,7 +28,13 @@ class AmountField(StringField):
         self.cents = None
         text = (self.data or "").strip()
         if not text:
-            return  # InputRequired says so
+            if self.raw_data and self.raw_data[0]:
+                # Only spaces: InputRequired lets them through, and the form would be valid without an amount.
+                required = next((v for v in self.validators if isinstance(v, InputRequired)), None)
+                raise StopValidation(
+                    required.message if required and required.message else _l("Pflichtfeld.")
+                )
+            return  # nothing at all: InputRequired says so
         try:
             self.cents = parse_amount(text, str(get_locale() or "de"))
         except AmountTooLarge:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from lms import time as clock
+from lms.db import MAX_ID
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -23,9 +24,10 @@ def _period(session: Session, period_id: int | None, today: date) -> ProgrammePe
     from lms.orgs.models import ProgrammePeriod
     from lms.orgs.periods import current_period
 
-    period = (
-        session.get(ProgrammePeriod, period_id) if period_id is not None else current_period(session, today)
-    )
+    if period_id is None:
+        period = current_period(session, today)
+    else:  # an id no row can have is not asked for: PostgreSQL refuses numbers beyond its integer
+        period = session.get(ProgrammePeriod, period_id) if 0 < period_id <= MAX_ID else None
     if period is None:
         raise click.ClickException(
             f"Zeitraum {period_id} gibt es nicht."
@@ -37,7 +39,10 @@ def _period(session: Session, period_id: int | None, today: date) -> ProgrammePe
 
 def _write(content: bytes, fmt: str, output: Path | None) -> None:
     if output is not None:
-        output.write_bytes(content)
+        try:
+            output.write_bytes(content)
+        except OSError as error:  # no such folder, no permission, a full disk
+            raise click.ClickException(f"{output} kann nicht geschrieben werden: {error.strerror}.") from None
         click.echo(f"{output} geschrieben ({len(content)} Bytes).", err=True)
         return
     if fmt != "csv" and sys.stdout.isatty():

@@ -9,13 +9,18 @@ from WTForms' catalogue, read once per language instead of once per request as F
 from __future__ import annotations
 
 import functools
+from datetime import date
 from gettext import NullTranslations
 from typing import Any
 
 from babel import support
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import DateField
 from wtforms.i18n import messages_path
+
+from lms import time as clock
 
 #: The German texts of the messages WTForms 3.3's catalogue leaves without a usable translation.
 _GERMAN: dict[str, str] = {
@@ -72,3 +77,27 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, _form: Any) -> _FormMessages:
             return _MESSAGES
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' own checks, and every date between ``lms.time.EARLIEST_DAY`` and ``LATEST_DAY``.
+
+        A date field takes any day Python knows; 0001-01-01 or 9999-12-31 then overflowed where a day becomes a
+        moment in UTC (a 500 in the certificate export, the periods, the filters) or was stored as a workshop's day.
+        """
+        valid = bool(super().validate(extra_validators))
+        for field in self:
+            if (
+                isinstance(field, DateField)
+                and isinstance(field.data, date)
+                and not clock.is_plausible_day(field.data)
+            ):
+                field.errors = [
+                    *field.errors,
+                    _(
+                        "Bitte geben Sie ein Datum zwischen dem %(first)s und dem %(last)s an.",
+                        first=clock.format_date(clock.EARLIEST_DAY, _language()),
+                        last=clock.format_date(clock.LATEST_DAY, _language()),
+                    ),
+                ]
+                valid = False
+        return valid

@@ -7,8 +7,8 @@ gives up on deep nesting with a RecursionError):
 - path integers (``<int:…>``) only up to PostgreSQL's ``integer``; larger ones are a 404 like any unknown id;
 - no control characters (NUL and the other C0 codes except tab and line breaks) in the path or the query (400),
   nor in a form field (422; the page offers the form again without them, lms.web.errors.control_characters_page);
-- JSON bodies: parseable, at most ``MAX_JSON_DEPTH`` levels deep, no control characters in a string (400, as the
-  API answered malformed bodies before, each with its own message);
+- JSON bodies: parseable, at most ``MAX_JSON_DEPTH`` levels deep, no control characters and no lone surrogate
+  („\ud800“) in a string or key (400, as the API answered malformed bodies before, each with its own message);
 - query integers through :func:`query_int`, bounded, digits only („²“ is a digit to ``str.isdigit``);
 - redirect targets from the request through :func:`safe_redirect_target` (paths on this site only).
 """
@@ -16,6 +16,7 @@ gives up on deep nesting with a RecursionError):
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,12 +25,18 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
 
+from lms import time as clock
+from lms.db import MAX_ID
+
 #: The largest value of PostgreSQL's ``integer`` (the type of every id column).
-MAX_DB_INT = 2**31 - 1
+MAX_DB_INT = MAX_ID
 #: Deeper JSON is refused: the API's documents are at most three levels deep.
 MAX_JSON_DEPTH = 32
 #: C0 control characters and DEL, except tab, line feed and carriage return (text areas send those).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Halves of UTF-16 surrogate pairs. JSON may escape one alone („\ud800“); Python then holds a string that is no
+#: text: PostgreSQL refuses it, and SQLite stores it, after which every page showing it fails to encode (a 500).
+LONE_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class InvalidInput(BadRequest):
@@ -88,6 +95,17 @@ def query_int(
     return number
 
 
+def query_date(name: str) -> date | None:
+    """A yyyy-mm-dd day from the query string (a filter), or None: anything else, or a day outside
+    ``lms.time.EARLIEST_DAY`` … ``LATEST_DAY``, does not filter."""
+    text = request.args.get(name, "").strip()[:10]
+    try:
+        day = date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return day if day is not None and clock.is_plausible_day(day) else None
+
+
 def safe_redirect_target(target: str | None, fallback: str) -> str:
     """``target`` if it is a path on this site, else ``fallback`` (no open redirect through next= or back=)."""
     if target and not CONTROL_CHARACTERS.search(target) and "\\" not in target:
@@ -115,6 +133,15 @@ def _has_control_characters(values: Any) -> bool:
     return any(CONTROL_CHARACTERS.search(key) or CONTROL_CHARACTERS.search(value) for key, value in values)
 
 
+def _check_json_text(text: str) -> None:
+    if CONTROL_CHARACTERS.search(text):
+        raise InvalidInput(_("Die Eingabe enthält unzulässige Steuerzeichen."))
+    if LONE_SURROGATES.search(text):
+        raise InvalidInput(
+            _("Die Eingabe enthält ein Zeichen, das kein gültiger Text ist (ein halbes Ersatzpaar).")
+        )
+
+
 def _check_json(payload: Any) -> None:
     """Walk the parsed body without recursion: bounded depth, no control characters in keys or strings."""
     stack: list[tuple[Any, int]] = [(payload, 1)]
@@ -123,12 +150,10 @@ def _check_json(payload: Any) -> None:
         if depth > MAX_JSON_DEPTH:
             raise InvalidInput(_("Die JSON-Daten sind zu tief verschachtelt."))
         if isinstance(value, str):
-            if CONTROL_CHARACTERS.search(value):
-                raise InvalidInput(_("Die Eingabe enthält unzulässige Steuerzeichen."))
+            _check_json_text(value)
         elif isinstance(value, dict):
             for key, item in value.items():
-                if CONTROL_CHARACTERS.search(key):
-                    raise InvalidInput(_("Die Eingabe enthält unzulässige Steuerzeichen."))
+                _check_json_text(key)
                 stack.append((item, depth + 1))
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)

@@ -98,6 +98,10 @@ def test_export_writes_the_same_archive_as_the_download(cli_database: Session, t
         (["--from", "2026-13-01"], "ist kein Datum"),
         (["--from", "2026-12-01", "--to", "2026-01-01"], "Enddatum"),
         (["--period", "999"], "Einen Zeitraum mit der ID 999 gibt es nicht"),
+        # Beyond PostgreSQL's integer, and days whose first moment in UTC Python cannot hold: tracebacks before.
+        (["--period", "100000000000000000000"], "ID 100000000000000000000 gibt es nicht"),
+        (["--from", "0001-01-01"], "zwischen 01.01.2000 und 31.12.2099"),
+        (["--to", "9999-12-31"], "zwischen 01.01.2000 und 31.12.2099"),
         (["--period", "1", "--from", "2026-01-01"], "nicht beides"),
     ],
 )

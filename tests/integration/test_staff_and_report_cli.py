@@ -97,6 +97,11 @@ def test_programme_report_as_csv_on_stdout_and_as_files(cli, tmp_path: Path) -> 
     assert "Programmübersicht Programmjahr 2027" in PdfReader(pdf).pages[0].extract_text()
     missing = run("report", "programme", "--period", "99")
     assert missing.exit_code != 0 and "Zeitraum 99 gibt es nicht." in missing.output
+    beyond = run("report", "programme", "--period", "2147483648")  # PostgreSQL's integer ends one below
+    assert beyond.exit_code != 0 and "Zeitraum 2147483648 gibt es nicht." in beyond.output
+    nowhere = run("report", "programme", "--format", "pdf", "--output", str(tmp_path / "fehlt" / "x.pdf"))
+    assert nowhere.exit_code != 0 and "kann nicht geschrieben werden" in nowhere.output
+    assert "Traceback" not in nowhere.output
 
 
 def test_municipality_report_gives_the_evidence_pdf_and_the_completion_list(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -336,3 +336,55 @@ def test_a_form_with_a_one_time_code_is_not_offered_again(client: FlaskClient, d
         "/verify", data={"csrf_token": f.csrf_token(client, "/verify"), "code": "KFA-\x0bABCD"}
     )
     assert answer.status_code == 422 and "Ohne diese Zeichen senden" not in answer.text
+
+
+def test_a_lone_surrogate_in_json_is_refused_and_the_attempt_stays_readable(
+    client: FlaskClient, db: Session
+) -> None:
+    """JSON may escape half a surrogate pair alone („\\ud800“). PostgreSQL refused the saved draft with a 500;
+    SQLite stored it, and from then on the learner's attempt page and „Meine Daten“ failed to encode (a 500 each)."""
+    f.published_module(db)
+    f.published_quiz(db)
+    person = f.user(db, Role.LEARNER)
+    _row, secret = create_api_token(db, person, "Test")
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    started = client.post("/api/v1/modules/testmodul/attempts", data="{}", headers=headers)
+    assert started.status_code in (200, 201), started.text
+    attempt = started.json["id"]
+    for responses in ('{"q1": "\\ud800Proxy"}', '{"q1": ["\\udc00"]}', '{"\\ud83d": ["b"]}'):
+        answer = client.put(
+            f"/api/v1/attempts/{attempt}/responses", data='{"responses": ' + responses + "}", headers=headers
+        )
+        assert answer.status_code == 400, responses
+        assert "kein gültiger Text" in answer.json["error"]["message"]
+    whole = client.put(  # a complete pair is one character (😀) and fine
+        f"/api/v1/attempts/{attempt}/responses",
+        data='{"responses": {"q1": ["b"], "q2": ["\\ud83d\\ude00"]}}',
+        headers=headers,
+    )
+    assert whole.status_code in (200, 204), whole.text
+    f.login(client, person.email)
+    assert client.get(f"/versuche/{attempt}").status_code == 200
+    assert client.get("/profil/meine-daten.json").status_code == 200
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_at_the_end_of_the_calendar_is_refused_in_forms_and_ignored_in_filters(
+    client: FlaskClient, db: Session, day: str
+) -> None:
+    """0001-01-01 in Berlin has no first moment in UTC that Python can hold, 9999-12-31 no next day: the certificate
+    export, the archive job, the periods and the programme office's role filter answered with a 500."""
+    town, _person = _coordinator(client, db)
+    path = f"/kommunen/{town.slug}/zertifikate"
+    token = f.csrf_token(client, path)
+    answer = client.post(
+        path, data={"csrf_token": token, "starts_on": day, "ends_on": "2026-12-31", "format": "zip"}
+    )
+    assert answer.status_code in (400, 422)
+    assert "Bitte geben Sie ein Datum zwischen dem 01.01.2000 und dem 31.12.2099 an." in answer.text
+    office = f.user(db, Role.ADMIN)
+    client.get("/abmelden")
+    f.login(client, office.email)
+    for name in ("von", "bis"):
+        assert client.get("/programmbuero/rollen", query_string={name: day}).status_code == 200
+        assert client.get("/inhalte/protokoll", query_string={name: day}).status_code == 200

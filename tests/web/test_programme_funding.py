@@ -62,14 +62,19 @@ def test_bad_amounts_and_dates_get_a_message_nothing_is_saved(client, db: Sessio
         "1e9": "ohne Minuszeichen",
         "99999999999999999999": "zu groß",
         "12\x00": "Steuerzeichen",
+        "   ": "Bitte geben Sie einen Betrag an.",  # was a 500: InputRequired let the spaces through
     }
     for amount, text in cases.items():
         answer = _post(client, f"{base}/bewilligung", amount=amount)
         assert answer.status_code in (400, 422) and text in answer.text, (amount, answer.status_code)
     outside = _post(
-        client, f"{base}/massnahmen", kind="other", amount="10", occurred_on="1999-01-01", description="Alt"
+        client, f"{base}/massnahmen", kind="other", amount="10", occurred_on="2010-01-01", description="Alt"
     )
     assert outside.status_code == 422 and "in keinem Programmjahr" in outside.text
+    blank = _post(
+        client, f"{base}/massnahmen", kind="other", amount=" ", occurred_on="2026-03-01", description="X"
+    )
+    assert blank.status_code == 422 and "Bitte geben Sie einen Betrag an." in blank.text
     assert db.scalar(select(func.count()).select_from(Measure)) == 0
     assert db.scalar(select(func.count()).select_from(Funding)) == 0
 

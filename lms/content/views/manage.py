@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import TypeVarTuple
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -40,7 +39,7 @@ from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.web.templating import local_date
-from lms.web.validation import query_int
+from lms.web.validation import query_date, query_int
 
 AUTHORS = (Role.TRAINER, Role.ADMIN)
 
@@ -263,15 +262,6 @@ def restore_module_view(slug: str) -> ResponseReturnValue:
     return redirect(url_for("content.history", slug=slug))
 
 
-def _query_date(name: str) -> date | None:
-    """A yyyy-mm-dd date from the query string; anything else does not filter."""
-    text = request.args.get(name, "").strip()[:10]
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 @bp.get("/inhalte/protokoll")
 @roles_required(*AUTHORS)
 def audit_log() -> ResponseReturnValue:
@@ -291,8 +281,8 @@ def audit_log() -> ResponseReturnValue:
         prefixes=visible,
         category_prefixes=chosen.prefixes if chosen else (),
         actor_id=query_int("wer"),
-        date_from=_query_date("von"),
-        date_to=_query_date("bis"),
+        date_from=query_date("von"),
+        date_to=query_date("bis"),
     )
     events, total = audit_events(db, wanted, page=page)
     actor_ids = audit_actor_ids(db, visible)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -39,18 +38,9 @@ from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.web.templating import local_date
-from lms.web.validation import query_int
+from lms.web.validation import query_date, query_int
 
 bp = Blueprint("roles", __name__, template_folder="../templates")
-
-
-def _query_date(name: str) -> date | None:
-    """A yyyy-mm-dd date from the query string; anything else does not filter."""
-    text = request.args.get(name, "").strip()[:10]
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def _render(form: FacilitatorRoleForm, error: str | None = None) -> ResponseReturnValue:
@@ -60,8 +50,8 @@ def _render(form: FacilitatorRoleForm, error: str | None = None) -> ResponseRetu
         municipality_id=query_int("kommune"),
         person=request.args.get("person", "")[:100],
         change=RoleChange(change) if change in {c.value for c in RoleChange} else None,
-        date_from=_query_date("von"),
-        date_to=_query_date("bis"),
+        date_from=query_date("von"),
+        date_to=query_date("bis"),
     )
     page = render_template(
         "orgs/roles.html",
