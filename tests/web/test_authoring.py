@@ -272,6 +272,13 @@ def test_forged_requests_are_refused_cleanly(client, db: Session, trainer) -> No
         ).status_code
         == 400
     )
+    for revision in (True, 10**20, -1):  # true was revision 1; 10**20 a conflict naming the author themself
+        forged = client.post(
+            f"/inhalte/entwuerfe/{draft_id}/automatisch",
+            json={"source": "x", "revision": revision},
+            headers={"X-CSRFToken": token},
+        )
+        assert forged.status_code == 400 and forged.json["error"] == "Die Anfrage ist ungültig.", revision
     assert (
         client.post("/inhalte/entwuerfe/neu", data={"csrf_token": token, "kind": "quiz"}).status_code == 400
     )

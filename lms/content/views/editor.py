@@ -31,6 +31,7 @@ from lms.quizzes.queries import quiz_versions
 from lms.quizzes.question_types import REGISTRY
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, keep_changes_on_client_error
+from lms.web.validation import MAX_DB_INT
 
 
 @bp.post("/inhalte/entwuerfe/neu")
@@ -180,7 +181,9 @@ def autosave(draft_id: int) -> ResponseReturnValue:
     if (
         not isinstance(payload, dict)
         or not isinstance(payload.get("source"), str)
-        or not isinstance(payload.get("revision"), int)
+        # A revision the draft can have: not a boolean (an int to Python), not beyond the database's integer.
+        or type(payload.get("revision")) is not int
+        or not 0 <= payload["revision"] <= MAX_DB_INT
         or len(payload["source"]) > MAX_SOURCE_CHARS
     ):
         return jsonify(error=_("Die Anfrage ist ungültig.")), 400
