@@ -77,6 +77,9 @@ MESSAGES: dict[str, str | Plural] = {
     "auth.email_taken": N_("Es gibt bereits ein Konto mit der E-Mail-Adresse %(email)s."),
     "auth.password_too_short": N_("Das Passwort muss mindestens %(min)s Zeichen lang sein."),
     "auth.password_too_long": N_("Das Passwort darf höchstens %(max)s Zeichen lang sein."),
+    "auth.name_missing": N_("Bitte geben Sie den Namen an."),
+    "auth.name_too_long": N_("Der Name darf höchstens %(max)s Zeichen lang sein."),
+    "auth.name_control_characters": N_("Der Name enthält unzulässige Steuerzeichen."),
     "auth.password_common": N_(
         "Dieses Passwort steht auf der Liste häufig verwendeter oder bei Datenlecks veröffentlichter Passwörter. "
         "Bitte wählen Sie ein anderes, zum Beispiel einen Satz aus mehreren Wörtern."
@@ -217,6 +220,7 @@ MESSAGES: dict[str, str | Plural] = {
     ),
     "staff_row.missing": N_("%(fields)s fehlt."),
     "staff_row.too_long": N_("%(field)s ist länger als %(limit)s Zeichen."),
+    "staff_row.control_characters": N_("%(field)s enthält unzulässige Steuerzeichen."),
     "staff_row.duplicate_email": N_("Die E-Mail-Adresse %(email)s steht schon in Zeile %(line)s."),
     "staff_row.duplicate_number": N_("Die Personalnummer %(number)s steht schon in Zeile %(line)s."),
     "staff_row.email_unusable": N_(
@@ -249,10 +253,24 @@ MESSAGES: dict[str, str | Plural] = {
         "Sonstige, Bewilligung."
     ),
     "funding_row.date_invalid": N_("„%(date)s“ ist kein Datum. Bitte schreiben Sie es wie 31.03.2026."),
+    "funding_row.amount_not_finite": N_(
+        "Der Betrag ist keine endliche Zahl (in der Zelle steht „unendlich“ oder „NaN“). Bitte tragen Sie den Betrag "
+        "in Euro ein, z. B. 10.000,00."
+    ),
+    "funding_row.amount_excel_error": N_(
+        "Im Betrag steht der Excel-Fehler „%(error)s“ statt einer Zahl. Bitte prüfen Sie die Formel oder tragen Sie "
+        "den Betrag in Euro ein, z. B. 10.000,00."
+    ),
+    "funding_row.number_unreadable": N_(
+        "Eine Zahl in dieser Zeile ist keine gültige Zahl (etwa „inf“ oder „NaN“); die Zeilen danach wurden nicht "
+        "gelesen. Bitte tragen Sie Beträge in Euro ein, z. B. 10.000,00."
+    ),
     "organisation.name_missing": N_("Bitte geben Sie den Namen der Organisation an."),
     "organisation.seat_missing": N_("Bitte geben Sie den Sitz (Ort) der Organisation an."),
     "municipality.state_unknown": N_("„%(state)s“ ist kein Bundesland."),
     "municipality.name_missing": N_("Bitte geben Sie den Namen der Kommune an."),
+    "municipality.name_too_long": N_("Der Name der Kommune darf höchstens %(max)s Zeichen lang sein."),
+    "municipality.name_control_characters": N_("Der Name der Kommune enthält unzulässige Steuerzeichen."),
     "municipality.slug_invalid": N_(
         "Das Kürzel „%(slug)s“ ist nicht möglich: nur Kleinbuchstaben a–z, Ziffern und Bindestriche, 2 bis 80 "
         "Zeichen, am Anfang ein Buchstabe."

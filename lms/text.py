@@ -19,6 +19,26 @@ def plural(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
 
+#: C0 control characters and DEL, except tab, line feed and carriage return (text areas and files send those).
+#: No person types them; they come in unseen with text copied from a PDF or a word processor, or with a broken
+#: file. PostgreSQL refuses NUL in text (SQLite stores it), and the others end up raw in exports. The web edge
+#: (lms.web.validation) refuses them in every request; imports of files check their texts with the same pattern.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control_characters(text: str) -> bool:
+    """Does ``text`` hold a control character no text may hold (see ``CONTROL_CHARACTERS``)?"""
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def control_character_names(text: str, limit: int = 3) -> str:
+    """The distinct control characters of ``text`` as code points („U+0000, U+001B“), for a message: unseen
+    characters need a name the person can search for."""
+    found = dict.fromkeys(CONTROL_CHARACTERS.findall(text))
+    names = [f"U+{ord(char):04X}" for char in list(found)[:limit]]
+    return ", ".join(names) + (" …" if len(found) > limit else "")
+
+
 #: Unicode bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). In a name they
 #: can reverse the text shown after it (an e-mail address in the same cell, a file extension); no name needs them.
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])

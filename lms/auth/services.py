@@ -27,6 +27,10 @@ from lms.auth.passwords import (
 )
 from lms.db import built_once
 from lms.errors import ServiceError
+from lms.text import CONTROL_CHARACTERS
+
+#: The length of ``users.display_name``: a longer name is refused, not cut off (PostgreSQL would refuse it).
+MAX_NAME = 200
 
 
 class LoginRefused(ServiceError):
@@ -209,6 +213,13 @@ def create_user(
 ) -> User:
     """Create a person with the given roles; the password may be set later (invitation)."""
     email = check_email(email, smtputf8=smtputf8)
+    display_name = display_name.strip()
+    if CONTROL_CHARACTERS.search(display_name):
+        raise AccountError("auth.name_control_characters")
+    if not display_name:
+        raise AccountError("auth.name_missing")
+    if len(display_name) > MAX_NAME:
+        raise AccountError("auth.name_too_long", max=MAX_NAME)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("auth.email_taken", email=email)
     if password is not None:
@@ -221,7 +232,7 @@ def create_user(
         raise AccountError("auth.roles_separated")
     user = User(
         email=email,
-        display_name=display_name.strip(),
+        display_name=display_name,
         password_hash=hash_password(password) if password else None,
         municipality_id=municipality_id,
     )

@@ -12,8 +12,10 @@ from pathlib import PurePosixPath
 
 from lms.authoring.check import MODULE_DIRECTORY, QUIZ_DIRECTORY, is_quiz_file
 from lms.content.models import DocumentType
+from lms.markdown.bounds import control_character_problems
 from lms.markdown.problems import Problem
-from lms.text import N_
+from lms.markdown.structure import normalise_source
+from lms.text import CONTROL_CHARACTERS, N_
 
 #: One Markdown file; the longest module of the curriculum is about 20 KB.
 MAX_MARKDOWN_BYTES = 1024 * 1024
@@ -39,8 +41,8 @@ def read_upload(filename: str, data: bytes) -> tuple[list[UploadedFile], list[Pr
     if name.lower().endswith(".md"):
         if len(data) > MAX_MARKDOWN_BYTES:
             return [], [Problem(name, 1, N_("Die Datei ist größer als 1 MB."))]
-        uploaded, problem = _markdown_file(name, data)
-        return ([uploaded] if uploaded else []), ([problem] if problem else [])
+        uploaded, problems = _markdown_file(name, data)
+        return ([uploaded] if uploaded else []), problems
     if name.lower().endswith(".zip"):
         if len(data) > MAX_ARCHIVE_BYTES:
             return [], [Problem(name, 1, N_("Das Archiv ist größer als 5 MB."))]
@@ -50,16 +52,23 @@ def read_upload(filename: str, data: bytes) -> tuple[list[UploadedFile], list[Pr
     ]
 
 
-def _markdown_file(path: str, data: bytes) -> tuple[UploadedFile | None, Problem | None]:
+def _markdown_file(path: str, data: bytes) -> tuple[UploadedFile | None, list[Problem]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        return None, Problem(
-            path, line, N_("Die Datei ist nicht in UTF-8 gespeichert (ungültiges Zeichen in dieser Zeile).")
-        )
+        return None, [
+            Problem(
+                path,
+                line,
+                N_("Die Datei ist nicht in UTF-8 gespeichert (ungültiges Zeichen in dieser Zeile)."),
+            )
+        ]
+    # Not even a draft: the database cannot hold every control character (PostgreSQL refuses NUL).
+    if control := control_character_problems(normalise_source(text), path):
+        return None, control
     document = DocumentType.QUIZ if is_quiz_file(PurePosixPath(path), text) else DocumentType.MODULE
-    return UploadedFile(path=path, document=document.value, text=text), None
+    return UploadedFile(path=path, document=document.value, text=text), []
 
 
 def _archive(name: str, data: bytes) -> tuple[list[UploadedFile], list[Problem]]:
@@ -95,9 +104,9 @@ def _archive(name: str, data: bytes) -> tuple[list[UploadedFile], list[Problem]]
             if len(content) > budget:
                 return [], [Problem(name, 1, N_("Das Archiv ist entpackt größer als 20 MB."))]
             budget -= len(content)
-            uploaded, problem = _markdown_file(path, content)
+            uploaded, file_problems = _markdown_file(path, content)
             files += [uploaded] if uploaded else []
-            problems += [problem] if problem else []
+            problems += file_problems
         return files, problems
 
 
@@ -108,8 +117,12 @@ def _is_markdown(filename: str) -> bool:
 
 
 def _display_path(filename: str) -> str:
-    """Keep the ``modules/`` or ``quizzes/`` folder (it decides the document type), drop anything above it."""
-    parts = [p for p in PurePosixPath(filename.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
+    """Keep the ``modules/`` or ``quizzes/`` folder (it decides the document type), drop anything above it.
+
+    Control characters a zip tool left in a name are dropped: the path is shown and kept in the audit log.
+    """
+    clean = CONTROL_CHARACTERS.sub("", filename.replace("\\", "/"))
+    parts = [p for p in PurePosixPath(clean).parts if p not in ("", ".", "..", "/")]
     for index in range(len(parts) - 1, -1, -1):
         if parts[index] in (MODULE_DIRECTORY, QUIZ_DIRECTORY) and index == len(parts) - 2:
             return "/".join(parts[index:])

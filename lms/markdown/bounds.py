@@ -8,12 +8,17 @@ its size, the openers in one block (paragraphs and every other inline block end 
 run of non-blank lines over-estimates a block's openers but never misses one) and the openers in the whole
 document. The limits leave the shipped curriculum (at most 15 KB per file, 104 openers in one block, 926 in one
 file) far behind; ``bench/markdown_patterns.py`` prints the timings.
+
+Control characters (NUL and the other C0 codes except tab and line breaks, lms.text.CONTROL_CHARACTERS) are refused
+here too, with their line: markdown-it would quietly show NUL as „�“ and pass ESC on to the page, PyYAML gives up on
+them with a message no trainer understands, and PostgreSQL cannot store a NUL, so a file that passed the check
+would fail only when published.
 """
 
 from __future__ import annotations
 
 from lms.markdown.problems import Problem
-from lms.text import N_
+from lms.text import CONTROL_CHARACTERS, N_, control_character_names
 
 #: Markdown per document, in UTF-8 bytes (the texts below name the number; keep them in step).
 MAX_DOCUMENT_BYTES = 256 * 1024
@@ -34,6 +39,12 @@ TOO_MANY_IN_DOCUMENT = N_(
     "Bis hierher enthält das Dokument mehr als 5.000 der Zeichen [ ] < & * _ ! ` \\ – so viele kann die "
     "Plattform nicht zügig darstellen. Bitte kürzen Sie es oder teilen Sie es auf mehrere Module auf."
 )
+CONTROL_CHARACTERS_IN_LINE = N_(
+    "Diese Zeile enthält unzulässige Steuerzeichen (%(characters)s), unsichtbar, meist aus kopiertem Text. "
+    "Bitte entfernen Sie sie."
+)
+#: Lines with control characters reported per document (a broken file would otherwise list every line).
+MAX_CONTROL_CHARACTER_LINES = 10
 
 _OPENER_TABLE = str.maketrans("", "", OPENERS)
 
@@ -43,11 +54,28 @@ def _openers(line: str) -> int:
     return len(line) - len(line.translate(_OPENER_TABLE))
 
 
+def control_character_problems(text: str, path: str, first_line: int = 1) -> list[Problem]:
+    """One problem for each line of ``text`` (the first ten) that holds a control character; empty if none does."""
+    if CONTROL_CHARACTERS.search(text) is None:  # the usual case: one search in C
+        return []
+    problems: list[Problem] = []
+    for index, line in enumerate(text.split("\n")):
+        if CONTROL_CHARACTERS.search(line):
+            characters = control_character_names(line)
+            problems.append(
+                Problem.of(path, first_line + index, CONTROL_CHARACTERS_IN_LINE, characters=characters)
+            )
+            if len(problems) == MAX_CONTROL_CHARACTER_LINES:
+                break
+    return problems
+
+
 def bound_problems(text: str, path: str, first_line: int = 1) -> list[Problem]:
-    """Problems if ``text`` (starting at file line ``first_line``) is too large to parse; empty if it is fine."""
+    """Problems if ``text`` (starting at file line ``first_line``) is too large to parse or holds control
+    characters; empty if it is fine."""
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         return [Problem(path, first_line, TOO_LARGE)]
-    problems: list[Problem] = []
+    problems = control_character_problems(text, path, first_line)
     block_start, in_block, in_document = 0, 0, 0
     for index, line in enumerate(text.split("\n")):
         if not line.strip():

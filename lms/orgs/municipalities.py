@@ -21,8 +21,11 @@ from lms.errors import ServiceError
 from lms.orgs.models import Municipality
 from lms.orgs.states import find_state
 from lms.scope import Actor, OutOfScope
+from lms.text import CONTROL_CHARACTERS
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,79}$")
+#: The length of ``municipalities.name``.
+MAX_NAME = 200
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -43,9 +46,13 @@ def _require_office(actor: Actor) -> None:
 
 
 def _clean_name(session: Session, name: str, own_id: int | None) -> str:
+    if CONTROL_CHARACTERS.search(name):  # before split(), which would turn some of them into spaces
+        raise MunicipalityError("municipality.name_control_characters")
     name = " ".join(name.split())
     if not name:
         raise MunicipalityError("municipality.name_missing")
+    if len(name) > MAX_NAME:  # it used to be cut off without a word
+        raise MunicipalityError("municipality.name_too_long", max=MAX_NAME)
     clash = session.scalar(
         select(Municipality.id).where(
             func.lower(Municipality.name) == name.lower(), Municipality.id != (own_id or 0)
@@ -53,7 +60,7 @@ def _clean_name(session: Session, name: str, own_id: int | None) -> str:
     )
     if clash is not None:
         raise MunicipalityError("municipality.name_taken", name=name)
-    return name[:200]
+    return name
 
 
 def _state(state: str) -> str:

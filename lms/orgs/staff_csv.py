@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from lms.auth.services import AccountError, check_email
 from lms.errors import ServiceError, Term, Terms
-from lms.text import N_
+from lms.text import CONTROL_CHARACTERS, N_
 
 #: Column keys and the header names (normalised) that mean them.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -256,10 +256,19 @@ def _row(
     if len(record) > width and any(cell.strip() for cell in record[width:]):
         return None, ServiceError("staff_row.too_many_fields", fields=len(record), width=width)
 
-    def get(key: str) -> str:
+    def raw(key: str) -> str:
         index = columns.get(key)
-        return _clean(record[index]) if index is not None and index < len(record) else ""
+        return record[index] if index is not None and index < len(record) else ""
 
+    def get(key: str) -> str:
+        return _clean(raw(key))
+
+    # Checked before cleaning (which turns some of them into spaces): NUL cannot be stored in PostgreSQL, and the
+    # others would stand unseen in names, lists and exports. Tab and line breaks in a cell are only spacing.
+    for key in ("email", "name", "first_name", "last_name", "org_unit", "personnel_number"):
+        if CONTROL_CHARACTERS.search(raw(key)):
+            label = LABELS["name" if key in ("first_name", "last_name") else key]
+            return None, ServiceError("staff_row.control_characters", field=label)
     email = get("email").lower()
     name = get("name") or " ".join(part for part in (get("first_name"), get("last_name")) if part)
     values = {

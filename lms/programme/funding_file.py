@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from lms.errors import ServiceError, Term, Terms
 from lms.orgs.staff_csv import RowProblem, decode, detect_delimiter
 from lms.programme.models import MeasureKind
 from lms.programme.money import AmountInvalid, AmountTooLarge, cents_from_number, parse_amount
-from lms.text import N_
+from lms.text import CONTROL_CHARACTERS, N_
 
 #: The kind of a row that sets the funds granted for a programme year instead of adding a measure.
 GRANT = "grant"
@@ -62,6 +63,10 @@ KINDS: dict[str, str] = {
 }
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+#: What Excel shows in a cell whose formula failed (German and English spellings); openpyxl reads them as text.
+_EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#NUM!", "#ZAHL!", "#VALUE!", "#WERT!", "#N/A", "#NV", "#REF!", "#BEZUG!", "#NAME?", "#NULL!"}
+)
 
 
 class FundingFileError(ServiceError, ValueError):
@@ -145,10 +150,13 @@ def _xlsx_records(raw: bytes) -> Any:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise FundingFileError("funding_file.workbook_damaged") from None
+    number = 0
     try:
         sheet = workbook.worksheets[0]
         for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(record)
+    except ValueError:  # a number cell openpyxl cannot read („inf“, „NaN“): the rows after it are not read
+        yield number + 1, ServiceError("funding_row.number_unreadable")
     finally:
         workbook.close()
 
@@ -186,6 +194,10 @@ def _row(
         index = columns.get(key)
         return record[index] if index is not None and index < len(record) else None
 
+    # Before anything is looked up or stored: PostgreSQL cannot hold a NUL, the others would stand in reports.
+    for key in LABELS:
+        if isinstance(cell(key), str) and CONTROL_CHARACTERS.search(cell(key)):
+            return None, ServiceError("staff_row.control_characters", field=LABELS[key])
     missing = [LABELS[key] for key in REQUIRED if not _text(cell(key))]
     kind = KINDS.get(_text(cell("kind")).lower())
     description = _text(cell("description"))
@@ -198,6 +210,10 @@ def _row(
     if len(description) > DESCRIPTION_LIMIT:
         return None, ServiceError("staff_row.too_long", field=LABELS["description"], limit=DESCRIPTION_LIMIT)
     municipality = _text(cell("municipality"))[:200]
+    if _text(cell("amount")).upper() in _EXCEL_ERRORS:
+        return None, ServiceError("funding_row.amount_excel_error", error=_text(cell("amount")).upper())
+    if isinstance(cell("amount"), float) and not math.isfinite(cell("amount")):
+        return None, ServiceError("funding_row.amount_not_finite")
     try:
         amount = _amount(cell("amount"))
     except AmountTooLarge:

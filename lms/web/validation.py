@@ -6,7 +6,8 @@ gives up on deep nesting with a RecursionError):
 
 - path integers (``<int:…>``) only up to PostgreSQL's ``integer``; larger ones are a 404 like any unknown id;
 - no control characters (NUL and the other C0 codes except tab and line breaks) in the path or the query (400),
-  nor in a form field (422; the page offers the form again without them, lms.web.errors.control_characters_page);
+  nor in a form field (422; the page offers the form again without them, lms.web.errors.control_characters_page)
+  or the name of an uploaded file (422);
 - JSON bodies: parseable, at most ``MAX_JSON_DEPTH`` levels deep, no control characters and no lone surrogate
   („\ud800“) in a string or key (400, as the API answered malformed bodies before, each with its own message);
 - query integers through :func:`query_int`, bounded, digits only („²“ is a digit to ``str.isdigit``);
@@ -27,13 +28,12 @@ from werkzeug.routing import IntegerConverter, Map
 
 from lms import time as clock
 from lms.db import MAX_ID
+from lms.text import CONTROL_CHARACTERS
 
 #: The largest value of PostgreSQL's ``integer`` (the type of every id column).
 MAX_DB_INT = MAX_ID
 #: Deeper JSON is refused: the API's documents are at most three levels deep.
 MAX_JSON_DEPTH = 32
-#: C0 control characters and DEL, except tab, line feed and carriage return (text areas send those).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Halves of UTF-16 surrogate pairs. JSON may escape one alone („\ud800“); Python then holds a string that is no
 #: text: PostgreSQL refuses it, and SQLite stores it, after which every page showing it fails to encode (a 500).
 LONE_SURROGATES = re.compile("[\ud800-\udfff]")
@@ -174,6 +174,11 @@ def check_request() -> None:
             _check_json(payload)
         elif _has_control_characters(request.form.items(multi=True)):
             raise InvalidContent(_("Die Eingabe enthält unzulässige Steuerzeichen."))
+        elif any(
+            CONTROL_CHARACTERS.search(file.filename or "") for _n, file in request.files.items(multi=True)
+        ):
+            # The name of an uploaded file is text like any field (kept for the audit log, shown in lists).
+            raise InvalidContent(_("Der Dateiname enthält unzulässige Steuerzeichen."))
 
 
 def init_app(app: Flask) -> None:

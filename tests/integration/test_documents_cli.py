@@ -71,3 +71,20 @@ def test_import_publishes_all_or_nothing_and_waits_for_the_consultation(  # type
     cli_database.expire_all()
     summary = current_document(cli_database, fd.SLUG)
     assert summary is not None and summary.version_label == "0.1" and summary.consultation_status == "open"
+
+
+def test_check_and_import_refuse_control_characters_with_their_line(  # type: ignore[no-untyped-def]
+    cli_database: Session, tmp_path: Path
+) -> None:
+    """A NUL in a document passed `documents check` and broke the import on PostgreSQL."""
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    lines = fd.document_source().split("\n")
+    lines[-2] += " Nul\x00"
+    (folder / f"{fd.SLUG}.md").write_text("\n".join(lines), encoding="utf-8")
+    for command in ("check", "import"):
+        result = _run("documents", command, str(folder))
+        assert result.exit_code == 1
+        where = f"{folder / f'{fd.SLUG}.md'}:{len(lines) - 1}"
+        assert f"{where}: Diese Zeile enthält unzulässige Steuerzeichen (U+0000)" in result.output
+    assert cli_database.scalar(select(func.count()).select_from(DocumentVersion)) == 0

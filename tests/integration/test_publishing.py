@@ -236,3 +236,27 @@ def test_cli_import_records_the_kind_of_change_and_the_note(tmp_path: Path) -> N
             "SELECT version_label, change_kind, change_note FROM module_versions ORDER BY id"
         ).fetchall()
     assert rows == [("1.0", "material", None), ("1.1", "editorial", "Satz ergänzt")]
+
+
+@pytest.mark.parametrize("command", ["check", "import"])
+def test_cli_refuses_control_characters_in_a_module_with_their_line(tmp_path: Path, command: str) -> None:
+    """`content check` found no problem in a module with a NUL in its body, and `content import` gave a traceback on
+    PostgreSQL; \\x01 and ESC were published."""
+    url = "sqlite:///" + str(tmp_path / "control.sqlite3")
+    assert _cli("db", "upgrade", database_url=url).returncode == 0
+    content = tmp_path / "modules"
+    content.mkdir()
+    lines = f.module_source().split("\n")
+    lines[-2] += " Nul\x00 und Escape\x1b"
+    lines[2] += "\x01"  # in the front matter: PyYAML's own complaint would not help anyone
+    (content / "testmodul.md").write_text("\n".join(lines), encoding="utf-8")
+    args = ("content", command, *(["--change", "editorial"] if command == "import" else []), str(content))
+    result = _cli(*args, database_url=url)
+    assert result.returncode == 1
+    path = content / "testmodul.md"
+    assert f"{path}:3: Diese Zeile enthält unzulässige Steuerzeichen (U+0001)" in result.stderr
+    assert (
+        f"{path}:{len(lines) - 1}: Diese Zeile enthält unzulässige Steuerzeichen (U+0000, U+001B)"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stdout + result.stderr

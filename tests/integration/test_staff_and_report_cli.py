@@ -230,3 +230,43 @@ def test_staff_import_that_deactivates_a_network_member_ends_membership_and_regi
             session.scalar(select(SessionRegistration).where(SessionRegistration.user_id == member_id))
             is None
         )
+
+
+def test_staff_import_refuses_control_characters_as_file_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """NUL passed `--dry-run` and gave a traceback on PostgreSQL (SQLite stored it); \\x01 and ESC were imported."""
+    run, engine, _outbox = cli
+    path = tmp_path / "personal.csv"
+    path.write_bytes(
+        b"E-Mail;Name;Organisationseinheit;\n"
+        b"nul@x.example;Nul\x00Name;Fachbereich Soziales;\n"
+        b"soh@x.example;Soh Name;Fach\x01bereich;\n"
+        b"esc@x.example;Esc\x1bName;Fachbereich Soziales;\n"
+    )
+    for options in (["--dry-run"], []):
+        result = run(
+            "staff", "import", "--municipality", "darmstadt-dieburg", "--no-invitations", *options, str(path)
+        )
+        assert result.exit_code == 1
+        assert f"{path}:2: Name enthält unzulässige Steuerzeichen." in result.stderr
+        assert f"{path}:3: Organisationseinheit enthält unzulässige Steuerzeichen." in result.stderr
+        assert f"{path}:4: Name enthält unzulässige Steuerzeichen." in result.stderr
+    assert count_staff(engine) == 0
+
+
+def test_names_on_the_command_line_are_bounded_and_without_control_characters(cli) -> None:  # type: ignore[no-untyped-def]
+    """A 5000-character name was a traceback on PostgreSQL (varchar(200)) and stored whole on SQLite, a
+    municipality's cut off without a word; names with \\x01 were accepted."""
+    run, engine, _outbox = cli
+    long_name, password = "x" * 5000, "ein-sehr-langes-passwort"
+    too_long = run("users", "create", "qa@x.example", "--name", long_name, "--password", password)
+    assert too_long.exit_code == 1 and "Der Name darf höchstens 200 Zeichen lang sein." in too_long.output
+    control = run("users", "create", "qa@x.example", "--name", "Q\x01A", "--password", password)
+    assert control.exit_code == 1 and "Der Name enthält unzulässige Steuerzeichen." in control.output
+    assert count_staff(engine) == 0
+    town = run("municipalities", "create", "lang", "--name", long_name, "--state", "Hessen")
+    assert town.exit_code == 1 and "Der Name der Kommune darf höchstens 200 Zeichen lang sein." in town.output
+    town = run("municipalities", "create", "steuer", "--name", "Stadt\x1bA", "--state", "Hessen")
+    assert town.exit_code == 1 and "Der Name der Kommune enthält unzulässige Steuerzeichen." in town.output
+    assert "lang" not in run("municipalities", "list").output
+    fine = run("users", "create", "qa@x.example", "--name", "x" * 200, "--password", password)
+    assert fine.exit_code == 0, fine.output

@@ -414,3 +414,31 @@ def test_german_module_text_is_marked_lang_de_in_the_english_interface(client, d
     draft_id, _page = _open_editor(client)
     editor = client.get(f"/inhalte/entwuerfe/{draft_id}", headers={"Accept-Language": "en"}).text
     assert 'id="preview" class="editor__preview reading"' in editor and 'lang="de">' in editor
+
+
+def test_an_upload_with_control_characters_is_refused_with_the_line(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    """A NUL in an uploaded module was a 500 on PostgreSQL (the draft could not be stored); ESC went through."""
+    lines = f.module_source().replace("slug: testmodul", "slug: neues-modul").split("\n")
+    lines[-2] += " Text\x00 mit\x1b Steuerzeichen"
+    answer = client.post(
+        "/inhalte/hochladen",
+        data={"csrf_token": _token(client), "file": (io.BytesIO("\n".join(lines).encode()), "neu.md")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422
+    assert (
+        f"neu.md:{len(lines) - 1}: Diese Zeile enthält unzulässige Steuerzeichen (U+0000, U+001B)"
+        in answer.text
+    )
+    assert db.scalar(select(func.count()).select_from(Draft)) == 0
+
+
+def test_an_upload_whose_file_name_holds_a_nul_is_refused(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    source = f.module_source().replace("slug: testmodul", "slug: neues-modul").encode()
+    answer = client.post(
+        "/inhalte/hochladen",
+        data={"csrf_token": _token(client), "file": (io.BytesIO(source), "neu\x00.md")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422 and "Der Dateiname enthält unzulässige Steuerzeichen." in answer.text
+    assert db.scalar(select(func.count()).select_from(Draft)) == 0

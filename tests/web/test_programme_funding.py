@@ -210,3 +210,80 @@ def test_federal_state_is_one_of_sixteen(client, db: Session) -> None:  # type: 
     assert _post(client, f"/kommunen/{town.slug}/bundesland", federal_state="Hessen").status_code == 303
     db.refresh(town)
     assert town.federal_state == "Hessen"
+
+
+def _upload_funding(client, raw: bytes, name: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/programmbuero/foerderung/import",
+        data={
+            "csrf_token": f.csrf_token(client, "/programmbuero/foerderung/import"),
+            "file": (io.BytesIO(raw), name),
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def test_control_characters_in_a_funding_row_are_a_row_error(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A NUL in the description was a 500 on PostgreSQL already at the preview (looking the measure up)."""
+    town = f.municipality(db, "Landkreis Darmstadt-Dieburg")
+    period = f.period(db)
+    f.login(client, f.user(db, Role.ADMIN).email)
+    day = period.starts_on.strftime("%d.%m.%Y")
+    raw = (
+        "Kommune;Art;Betrag;Datum;Beschreibung\n"
+        f"{town.slug};Fortbildungen;100,00;{day};Q\x00A\n"
+        f"{town.slug};Fortbildungen;200,00;{day};Q\x1bA\n"
+        f"{town.slug};Fortbildungen;300,00;{day};Workshop\n"
+    ).encode()
+    upload = _upload_funding(client, raw, "f.csv")
+    assert upload.status_code == 303
+    preview = client.get(upload.headers["Location"])
+    assert preview.status_code == 200
+    assert "Zeile 2: Beschreibung enthält unzulässige Steuerzeichen." in preview.text
+    assert "Zeile 3: Beschreibung enthält unzulässige Steuerzeichen." in preview.text
+    assert "Neue Maßnahmen: 1" in preview.text
+    assert _post(client, upload.headers["Location"], skip_invalid="y").status_code == 303
+    assert db.scalars(select(Measure.description)).all() == ["Workshop"]
+
+
+def _xlsx_with_amount(raw_value: bytes, day: str, slug: str) -> bytes:
+    """A workbook whose amount cell holds ``raw_value`` as written in the sheet's XML (as other programs write it)."""
+    import zipfile
+
+    book = _xlsx(
+        [["Kommune", "Art", "Betrag", "Datum", "Beschreibung"], [slug, "Sonstige", 1.5, day, "Test"]]
+    )
+    source, result = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
+    with zipfile.ZipFile(result, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<v>1.5</v>", b"<v>" + raw_value + b"</v>")
+            target.writestr(info, data)
+    return result.getvalue()
+
+
+def test_an_infinite_or_unreadable_amount_is_named_as_such(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """An amount too large for a float (1E+400 is infinite) was „Betrag fehlt“; „NaN“ in a number cell a 500."""
+    town = f.municipality(db, "Landkreis Darmstadt-Dieburg")
+    period = f.period(db)
+    f.login(client, f.user(db, Role.ADMIN).email)
+    day = period.starts_on.strftime("%d.%m.%Y")
+    infinite = _upload_funding(client, _xlsx_with_amount(b"1.0E+400", day, town.slug), "f.xlsx")
+    text = client.get(infinite.headers["Location"]).text
+    assert "Zeile 2: Der Betrag ist keine endliche Zahl" in text and "Betrag fehlt" not in text
+    for literal in (b"NaN", b"inf"):
+        unreadable = _upload_funding(client, _xlsx_with_amount(literal, day, town.slug), "f.xlsx")
+        page = client.get(unreadable.headers["Location"])
+        assert (
+            page.status_code == 200
+            and "Zeile 2: Eine Zahl in dieser Zeile ist keine gültige Zahl" in page.text
+        )
+    errors = xlsxwriter.Workbook(buffer := io.BytesIO(), {"in_memory": True, "nan_inf_to_errors": True})
+    sheet = errors.add_worksheet()
+    sheet.write_row(0, 0, ["Kommune", "Art", "Betrag", "Datum", "Beschreibung"])
+    sheet.write_row(1, 0, [town.slug, "Sonstige", float("inf"), day, "Test"])
+    errors.close()
+    division = _upload_funding(client, buffer.getvalue(), "f.xlsx")
+    assert "Im Betrag steht der Excel-Fehler „#DIV/0!“" in client.get(division.headers["Location"]).text
+    assert db.scalar(select(func.count()).select_from(Measure)) == 0

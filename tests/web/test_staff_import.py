@@ -297,3 +297,41 @@ def test_the_preview_counts_every_row_read_also_the_faulty_ones(client, db: Sess
     )
     preview = client.get(upload(client, town, rows.encode()).headers["Location"]).text
     assert "Trennzeichen „;“: 4 Zeilen." in preview
+
+
+def test_control_characters_in_a_row_are_a_row_error_and_nothing_of_it_is_saved(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """NUL passed the preview and broke the import on PostgreSQL (SQLite stored it); \\x01 and ESC got in as they
+    were and stood raw in the CSV exports."""
+    town, _me = coordinator(client, db)
+    raw = (
+        b"E-Mail;Name;Organisationseinheit;\r\n"
+        b"nul@x.example;Nul\x00Name;Fachbereich Soziales;\r\n"
+        b"soh@x.example;Soh Name;Fach\x01bereich;\r\n"
+        b"esc@x.example;Esc\x1bName;Fachbereich Soziales;\r\n"
+        b"tab@x.example;Tab\tName;Fachbereich Soziales;\r\n"
+    )
+    response = upload(client, town, raw)
+    assert response.status_code == 303
+    preview_url = response.headers["Location"]
+    preview = client.get(preview_url).text
+    assert "Zeile 2: Name enthält unzulässige Steuerzeichen." in preview
+    assert "Zeile 3: Organisationseinheit enthält unzulässige Steuerzeichen." in preview
+    assert "Zeile 4: Name enthält unzulässige Steuerzeichen." in preview
+    done = apply(client, preview_url, skip_invalid="y")
+    assert done.status_code == 303
+    people = db.scalars(select(User.display_name).where(User.municipality_id == town.id)).all()
+    assert "Tab Name" in people and len(people) == 2  # the coordinator and the row with a tab
+    assert not any("\x00" in n or "\x01" in n or "\x1b" in n for n in db.scalars(select(OrgUnit.name)))
+
+
+def test_an_upload_whose_file_name_holds_a_control_character_is_refused(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town, _me = coordinator(client, db)
+    url = f"/kommunen/{town.slug}/beschaeftigte/import"
+    upload_file = FileStorage(io.BytesIO(LIST), filename="personal\x00.csv", content_type="text/csv")
+    boundary, body = encode_multipart(
+        MultiDict({"csrf_token": f.csrf_token(client, url), "file": upload_file})
+    )
+    response = client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 422
+    assert "Der Dateiname enthält unzulässige Steuerzeichen." in response.text
+    assert db.scalar(select(func.count()).select_from(StaffImport)) == 0

@@ -60,6 +60,11 @@ def test_matrix_vector_and_text() -> None:
             "surveys/testmodul.md:4: Die Umfrage braucht mindestens eine Aussage mit Skala",
         ),
         ("## A\n\n[[?]] Frage\n", "surveys/testmodul.md:7: Unbekannte Umfragezeile „[[?]] Frage“"),
+        # `lms surveys check` found nothing here, and the import broke on PostgreSQL (NUL)
+        (
+            "## A\n\n[(1)(2)]\n[ ] x\x00\x01\n",
+            "surveys/testmodul.md:8: Diese Zeile enthält unzulässige Steuerzeichen",
+        ),
     ],
 )
 def test_problems_name_their_line(body: str, expected: str) -> None:
