@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from lms.web.problems import forget_forms
 from lms.web.validation import CONTROL_CHARACTERS, InvalidContent, referrer_path, safe_redirect_target
 
 MESSAGES = {
@@ -33,6 +34,7 @@ def error_response(status: int, message: str | None = None) -> tuple[Response | 
     text = message or str(MESSAGES.get(status, MESSAGES[400]))
     if wants_json():
         return jsonify(error={"status": status, "message": text}), status
+    forget_forms()  # the failed request's forms are not the error page's problems
     try:
         return render_template("errors/error.html", status=status, message=text), status
     except Exception:  # the error page itself failed: still no traceback for the person
@@ -59,6 +61,7 @@ def control_characters_page(error: InvalidContent) -> tuple[Response | str, int]
     resend = (
         "csrf_token" in request.form and not request.files and not SECRET_FIELDS & {n for n, _v in fields}
     )
+    forget_forms()
     page = render_template(
         "errors/control_characters.html",
         status=error.code,

@@ -21,6 +21,7 @@ from wtforms import DateField
 from wtforms.i18n import messages_path
 
 from lms import time as clock
+from lms.web.problems import register_form
 
 #: The German texts of the messages WTForms 3.3's catalogue leaves without a usable translation.
 _GERMAN: dict[str, str] = {
@@ -77,6 +78,10 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, _form: Any) -> _FormMessages:
             return _MESSAGES
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        register_form(self)  # its errors reach the page's error summary (lms/web/problems.py)
 
     def validate(self, extra_validators: Any = None) -> bool:
         """The fields' own checks, and every date between ``lms.time.EARLIEST_DAY`` and ``LATEST_DAY``.

@@ -20,6 +20,7 @@ from lms.auth.models import Role
 from lms.markdown.render import headings_under_section_title
 from lms.text import N_, without_bidi_controls
 from lms.web.i18n import request_locale
+from lms.web.problems import note_error, page_problems
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -141,9 +142,23 @@ _URLS: dict[tuple[str, str, tuple[tuple[str, Any], ...]], str] = {}
 _MAX_URLS = 20_000
 
 
+class RenderedBlock(Markup):
+    """A block the template rendered already (base.html renders the content before the title): each of its
+    ``{{ … }}`` passed ``shown_text`` then, and the rest is the template's own text and stored HTML."""
+
+    __slots__ = ()
+
+
+def rendered_block(value: Markup) -> RenderedBlock:
+    """Mark a rendered block, so that writing it out does not filter it a second time."""
+    return RenderedBlock(value)
+
+
 def shown_text(value: Any) -> Any:
     """Every ``{{ … }}`` passes here before escaping: bidirectional controls in people's input are dropped, so a
     name with U+202E cannot reverse what the page shows after it."""
+    if isinstance(value, RenderedBlock):
+        return value
     if isinstance(value, Markup):
         return Markup(without_bidi_controls(str(value)))
     if isinstance(value, str):
@@ -158,6 +173,9 @@ def init_app(app: Flask) -> None:
     app.add_template_global(main_navigation)
     app.add_template_global(cached_url_for, "url_for")
     app.add_template_global(request_locale, "current_locale")
+    app.add_template_global(note_error)
+    app.add_template_global(rendered_block)
+    app.add_template_global(page_problems)
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
     app.add_template_filter(clock_time, "clock_time")

@@ -259,7 +259,12 @@ def change(planned_id: int) -> ResponseReturnValue:
     status = 400 if (form.errors or problems) else 200
     return (
         render_template(
-            "workshops/plan.html", form=form, kind=SessionKind(planned.kind), problems=problems, editing=True
+            "workshops/plan.html",
+            form=form,
+            kind=SessionKind(planned.kind),
+            problems=problems,
+            editing=True,
+            planned=planned,
         ),
         status,
     )
