@@ -131,7 +131,8 @@ def _form(found: PracticeExample | None) -> ResponseReturnValue:
             flash(_("Das Praxisbeispiel „%(title)s“ ist gespeichert.", title=saved.title), "success")
             return redirect(url_for("practice.example", example_id=saved.id), 303)
     status = 422 if (form.errors or error) else 200
-    return render_template("practice/form.html", form=form, example=found, error=error), status
+    page = render_template("practice/form.html", form=form, example=found, error=error, max_bytes=MAX_BYTES)
+    return page, status
 
 
 @bp.post("/praxisbeispiele/<int:example_id>/loeschen")

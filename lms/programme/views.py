@@ -220,7 +220,8 @@ def funding_import() -> ResponseReturnValue:
             staged = stage_funding_import(get_db(), acting_user(), upload.filename or "", content)
             return redirect(url_for("programme.funding_import_preview", funding_import_id=staged.id), 303)
     status = 422 if (form.errors or error) else 200
-    return render_template("programme/funding_import.html", form=form, error=error), status
+    limit = current_app.extensions["lms.settings"].max_request_bytes
+    return render_template("programme/funding_import.html", form=form, error=error, max_bytes=limit), status
 
 
 def _staged_or_404(import_id: int) -> MeasureImport:

@@ -219,7 +219,11 @@ def staff_import(slug: str) -> ResponseReturnValue:
         form.file.errors = [error]
     status = 400 if (form.errors or error) else 200
     return render_template(
-        "orgs/import_upload.html", municipality=municipality, form=form, error=error
+        "orgs/import_upload.html",
+        municipality=municipality,
+        form=form,
+        error=error,
+        max_bytes=_settings().staff_import_max_bytes,
     ), status
 
 
