@@ -6,8 +6,9 @@ Why: the workers share the master's memory only as long as nobody writes to it. 
 SQLAlchemy compiles each statement once per engine and keeps it; Jinja, Babel and Werkzeug fill caches on first
 use. Without the rehearsal each worker does all of that itself after the fork, so each holds its own copy of every
 page of code that a request touches. Served once in the master, the compiled statements and the warmed code are
-made once and inherited. Measured on the demo data under load (bench/README.md, memory): the master and two
-workers together 157–160 MiB without, 142 MiB with it.
+made once and inherited (bench/README.md, memory, has the figures). The pages are the benchmark's: „Meine
+Module“, „Meine Nachweise“, a section, the quiz page, the dashboard, the programme office, the API's module list,
+and the first module's quiz passed once through the API.
 
 Nothing of it remains. A stand-in person (learner, coordination and programme office, with a confirmed second
 factor), their login session and an API token are inserted in one transaction on one connection; every request's
@@ -16,6 +17,16 @@ transaction is rolled back at the end and the connection closed before the fork.
 municipality's lists: it exists only inside that transaction, which no other connection sees. A failure (a
 database not reachable yet, a page that answers with an error) is logged and the platform starts all the same:
 the rehearsal only saves memory.
+
+For the security review (a logged-in programme office account that nobody created):
+- it runs only in gunicorn's master, in ``when_ready``: the master never accepts a connection, the workers that
+  do are forked after the rollback;
+- the stand-in has no password and an address under ``.invalid``; its session key and API token are random and
+  exist only in this process's memory and in rows of a transaction that no other connection sees (PostgreSQL:
+  uncommitted rows are invisible; SQLite: this transaction holds the write lock, readers see the last commit);
+- the transaction is rolled back in a ``finally``; if the process dies first, the database rolls it back when
+  the connection drops. Nothing reaches the audit log, a mail or the job queue (the pages served send none);
+- ``LMS_REHEARSAL_SERVINGS=0`` switches it off.
 """
 
 from __future__ import annotations
