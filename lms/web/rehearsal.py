@@ -90,10 +90,10 @@ def rehearse(app: Flask) -> dict[str, int]:
     finally:
         engine.dispose()  # no connection of the master's reaches a worker
     log.info(
-        "Rehearsal: %d pages served %d times each in %.1f s.",
+        "Rehearsal: %d pages in %.1f s (each page %d times, the quiz once).",
         len(served),
-        servings,
         time.monotonic() - started,
+        servings,
     )
     return served
 
