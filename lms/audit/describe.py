@@ -243,7 +243,10 @@ def describe(event: AuditEvent) -> Description:
         params["count"] = len(files)
     changes = detail.get("changes")
     if isinstance(changes, dict) and changes:  # a corrected session: its fields in words, not by their names
-        found = (_field_change(str(name), value) for name, value in changes.items())
+        # In the catalogue's order: PostgreSQL's jsonb keeps keys sorted its own way, SQLite as written.
+        order = {name: i for i, name in enumerate(_FIELD_CHANGES)}
+        ordered = sorted(changes.items(), key=lambda item: order.get(str(item[0]), len(order)))
+        found = (_field_change(str(name), value) for name, value in ordered)
         params["summary"] = tuple(change for change in found if change is not None)
     if "change_kind" in detail:
         params["change"] = _CHANGE_KINDS.get(str(detail["change_kind"]), str(detail["change_kind"]))

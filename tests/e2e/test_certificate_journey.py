@@ -95,7 +95,7 @@ def test_learner_downloads_and_a_stranger_verifies(
         typo = code[:-1] + ("A" if code[-1] != "A" else "B")
         public.get_by_label("Prüfcode").fill(typo)
         public.get_by_role("button", name="Prüfen").click()
-        expect(public.get_by_text("Der Code enthält einen Tippfehler.")).to_be_visible()
+        expect(public.locator("#code-error")).to_contain_text("Der Code enthält einen Tippfehler.")
         expect(public.get_by_label("Prüfcode")).to_have_attribute("aria-invalid", "true")
         assert_no_axe_violations(public, artifacts_dir, "verify-typo")
     finally:

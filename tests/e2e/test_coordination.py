@@ -130,7 +130,7 @@ def _import_error(page: Any, log_in: Any) -> None:
     log_in(page, COORDINATOR)
     page.goto(DASHBOARD + "/beschaeftigte/import")
     page.get_by_role("button", name="Vorschau anzeigen").click()
-    expect(page.get_by_text("Bitte wählen Sie eine Datei aus.")).to_be_visible()
+    expect(page.locator("#file-error")).to_contain_text("Bitte wählen Sie eine Datei aus.")
 
 
 def _session_detail(page: Any, log_in: Any) -> None:

@@ -155,7 +155,7 @@ def test_coordinator_sets_up_the_second_factor_and_logs_in_with_it(mfa_page: Any
     page.wait_for_url(re.compile(r"/anmelden/zweiter-faktor$"))
     expect(page.get_by_role("heading", level=1, name="Zwei-Faktor-Anmeldung")).to_be_visible()
     enter_code(page, app.wrong_code())
-    expect(page.get_by_role("alert")).to_have_text(WRONG_CODE_ERROR)
+    expect(page.get_by_role("alert")).to_contain_text(WRONG_CODE_ERROR)  # the error summary: „Code: …“
     expect(page.get_by_label("Code", exact=True)).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("button", name="Abmelden")).to_have_count(0)
     page.goto("/module")
@@ -182,7 +182,7 @@ def test_coordinator_sets_up_the_second_factor_and_logs_in_with_it(mfa_page: Any
     enter_password(page, COORDINATOR)
     page.wait_for_url(re.compile(r"/anmelden/zweiter-faktor$"))
     enter_code(page, recovery[3])
-    expect(page.get_by_role("alert")).to_have_text(WRONG_CODE_ERROR)
+    expect(page.get_by_role("alert")).to_contain_text(WRONG_CODE_ERROR)  # the error summary: „Code: …“
     expect(page).to_have_url(re.compile(r"/anmelden/zweiter-faktor$"))
     enter_code(page, recovery[7])
     page.wait_for_url(re.compile(r"/module$"))
