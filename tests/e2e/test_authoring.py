@@ -85,7 +85,7 @@ def test_trainer_edits_previews_and_publishes_and_the_learner_sees_it(
     # The learner's view of the draft, then back to the editor: the text survived.
     page.get_by_role("link", name="Als Teilnehmende ansehen").click()
     expect(page.get_by_text("Vorschau eines Entwurfs")).to_be_visible()
-    page.get_by_role("link", name=re.compile(r"^Weiter: ")).click()  # names the section it leads to
+    page.get_by_role("link", name=re.compile(r"^Weiter\s*:")).click()  # names the section it leads to
     expect(page.locator("main")).to_contain_text(NEW_SENTENCE)
     page.get_by_role("link", name="Zurück zum Editor").click()
     expect(page.get_by_label("Markdown-Text", exact=True)).to_have_value(changed)
