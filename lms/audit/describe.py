@@ -180,6 +180,8 @@ _FIELD_CHANGES = {
     "attendees_removed": N_("Teilnehmende entfernt: %(count)s"),
     "attendee_names": N_("Namensliste geändert"),
 }
+#: The catalogue's order of those fields, the order a summary names them in.
+_FIELD_ORDER = {name: position for position, name in enumerate(_FIELD_CHANGES)}
 _CHANGE_KINDS = {"material": N_("inhaltlich"), "editorial": N_("redaktionell")}
 
 
@@ -214,11 +216,16 @@ def _field_change(name: str, value: Any) -> FieldChange | None:
     return FieldChange(text, {})
 
 
-def _day_or_text(value: Any) -> Any:
+def _as_day(value: Any) -> Any:
+    """An ISO calendar day („2026-03-01“) as a date, to be written in the reader's format; anything else as it is."""
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):
         with contextlib.suppress(ValueError):
             return date.fromisoformat(value)
-    return value if value not in (None, "") else "–"
+    return value
+
+
+def _day_or_text(value: Any) -> Any:
+    return _as_day(value) if value not in (None, "") else "–"
 
 
 class _Defaulting(dict[str, Any]):
@@ -235,17 +242,14 @@ def describe(event: AuditEvent) -> Description:
         action=event.action,
     )
     for key, value in list(params.items()):
-        if isinstance(value, str) and _ISO_DAY.fullmatch(value):
-            with contextlib.suppress(ValueError):
-                params[key] = date.fromisoformat(value)
+        params[key] = _as_day(value)
     files = detail.get("files")
     if isinstance(files, list):
         params["count"] = len(files)
     changes = detail.get("changes")
     if isinstance(changes, dict) and changes:  # a corrected session: its fields in words, not by their names
         # In the catalogue's order: PostgreSQL's jsonb keeps keys sorted its own way, SQLite as written.
-        order = {name: i for i, name in enumerate(_FIELD_CHANGES)}
-        ordered = sorted(changes.items(), key=lambda item: order.get(str(item[0]), len(order)))
+        ordered = sorted(changes.items(), key=lambda item: _FIELD_ORDER.get(str(item[0]), len(_FIELD_ORDER)))
         found = (_field_change(str(name), value) for name, value in ordered)
         params["summary"] = tuple(change for change in found if change is not None)
     if "change_kind" in detail:
