@@ -14,13 +14,13 @@ from gettext import NullTranslations
 from typing import Any
 
 from babel import support
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.i18n import messages_path
 
 from lms import time as clock
+from lms.web.i18n import request_locale
 from lms.web.problems import register_form
 
 #: The German texts of the messages WTForms 3.3's catalogue leaves without a usable translation.
@@ -48,22 +48,17 @@ def _catalogue(language: str) -> NullTranslations:
     return support.Translations.load(messages_path(), [language], domain="wtforms")
 
 
-def _language() -> str:
-    locale = get_locale()
-    return locale.language if locale is not None else "de"
-
-
 class _FormMessages:
     """What WTForms asks of a translations object: ``gettext`` and ``ngettext``."""
 
     def gettext(self, string: str) -> str:
-        language = _language()
+        language = request_locale()
         if language == "de" and string in _GERMAN:
             return _GERMAN[string]
         return _catalogue(language).gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        language = _language()
+        language = request_locale()
         if language == "de" and singular in _GERMAN_PLURAL:
             return _GERMAN_PLURAL[singular][0 if n == 1 else 1]
         return _catalogue(language).ngettext(singular, plural, n)
@@ -100,8 +95,8 @@ class Form(FlaskForm):
                     *field.errors,
                     _(
                         "Bitte geben Sie ein Datum zwischen dem %(first)s und dem %(last)s an.",
-                        first=clock.format_date(clock.EARLIEST_DAY, _language()),
-                        last=clock.format_date(clock.LATEST_DAY, _language()),
+                        first=clock.format_date(clock.EARLIEST_DAY, request_locale()),
+                        last=clock.format_date(clock.LATEST_DAY, request_locale()),
                     ),
                 ]
                 valid = False
