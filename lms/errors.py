@@ -80,6 +80,10 @@ MESSAGES: dict[str, str | Plural] = {
     "auth.name_missing": N_("Bitte geben Sie den Namen an."),
     "auth.name_too_long": N_("Der Name darf höchstens %(max)s Zeichen lang sein."),
     "auth.name_control_characters": N_("Der Name enthält unzulässige Steuerzeichen."),
+    "auth.name_unprintable": N_(
+        "Der Name enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: %(characters)s. Bitte "
+        "schreiben Sie ihn in lateinischer, griechischer oder kyrillischer Schrift, wie in amtlichen Dokumenten."
+    ),
     "auth.password_common": N_(
         "Dieses Passwort steht auf der Liste häufig verwendeter oder bei Datenlecks veröffentlichter Passwörter. "
         "Bitte wählen Sie ein anderes, zum Beispiel einen Satz aus mehreren Wörtern."
@@ -221,6 +225,10 @@ MESSAGES: dict[str, str | Plural] = {
     "staff_row.missing": N_("%(fields)s fehlt."),
     "staff_row.too_long": N_("%(field)s ist länger als %(limit)s Zeichen."),
     "staff_row.control_characters": N_("%(field)s enthält unzulässige Steuerzeichen."),
+    "staff_row.name_unprintable": N_(
+        "Der Name enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: %(characters)s. Bitte "
+        "schreiben Sie ihn in lateinischer, griechischer oder kyrillischer Schrift, wie in amtlichen Dokumenten."
+    ),
     "staff_row.duplicate_email": N_("Die E-Mail-Adresse %(email)s steht schon in Zeile %(line)s."),
     "staff_row.duplicate_number": N_("Die Personalnummer %(number)s steht schon in Zeile %(line)s."),
     "staff_row.email_unusable": N_(
@@ -271,6 +279,9 @@ MESSAGES: dict[str, str | Plural] = {
     "municipality.name_missing": N_("Bitte geben Sie den Namen der Kommune an."),
     "municipality.name_too_long": N_("Der Name der Kommune darf höchstens %(max)s Zeichen lang sein."),
     "municipality.name_control_characters": N_("Der Name der Kommune enthält unzulässige Steuerzeichen."),
+    "municipality.name_unprintable": N_(
+        "Der Name der Kommune enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: %(characters)s."
+    ),
     "municipality.slug_invalid": N_(
         "Das Kürzel „%(slug)s“ ist nicht möglich: nur Kleinbuchstaben a–z, Ziffern und Bindestriche, 2 bis 80 "
         "Zeichen, am Anfang ein Buchstabe."

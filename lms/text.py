@@ -7,6 +7,9 @@ it translates it with ``_()``. (``lazy_gettext`` would need an application conte
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+
+from lms.printable_characters import RANGES as PRINTABLE_RANGES
 
 
 def N_(message: str) -> str:
@@ -54,3 +57,29 @@ def without_bidi_controls(text: str) -> str:
     if _ANY_BIDI_CONTROL.search(text) is None:
         return text
     return text.translate(BIDI_CONTROLS)
+
+
+_PRINTABLE_STARTS = [first for first, _last in PRINTABLE_RANGES]
+
+
+def unprintable_characters(text: str) -> list[str]:
+    """The distinct characters of ``text`` that certificates cannot print (lms.printable_characters), in order.
+
+    fpdf2 leaves out a character its font has no glyph for, without a word; a name is therefore checked where it is
+    entered. The certificate font has the Latin, Greek and Cyrillic letters, the scripts in which German public
+    administration writes names (DIN 91379); a name in another script is entered as in the person's official papers.
+    Compare the NFC form: „e“ followed by a combining accent is printed as the one letter „é“.
+    """
+    found: dict[str, None] = {}
+    for char in text:
+        point = ord(char)
+        index = bisect_right(_PRINTABLE_STARTS, point) - 1
+        if index < 0 or point > PRINTABLE_RANGES[index][1]:
+            found[char] = None
+    return list(found)
+
+
+def character_names(characters: list[str], limit: int = 3) -> str:
+    """„„王“ (U+738B), „芳“ (U+82B3)“: characters for a message, each with its code point (some are invisible)."""
+    names = [f"„{char}“ (U+{ord(char):04X})" for char in characters[:limit]]
+    return ", ".join(names) + (" …" if len(characters) > limit else "")

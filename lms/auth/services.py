@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +28,7 @@ from lms.auth.passwords import (
 )
 from lms.db import built_once
 from lms.errors import ServiceError
-from lms.text import CONTROL_CHARACTERS
+from lms.text import CONTROL_CHARACTERS, character_names, unprintable_characters
 
 #: The length of ``users.display_name``: a longer name is refused, not cut off (PostgreSQL would refuse it).
 MAX_NAME = 200
@@ -200,6 +201,23 @@ def authenticate(
     return finish_login(session, attempt, password)
 
 
+def checked_name(name: str) -> str:
+    """A person's name as stored (NFC, without outer spaces); raise AccountError if no certificate could carry it.
+
+    Every way a name comes in passes here: forms, the command line, the staff list, the advisory board.
+    """
+    name = unicodedata.normalize("NFC", name.strip())
+    if CONTROL_CHARACTERS.search(name):
+        raise AccountError("auth.name_control_characters")
+    if unprintable := unprintable_characters(name):
+        raise AccountError("auth.name_unprintable", characters=character_names(unprintable))
+    if not name:
+        raise AccountError("auth.name_missing")
+    if len(name) > MAX_NAME:
+        raise AccountError("auth.name_too_long", max=MAX_NAME)
+    return name
+
+
 def create_user(
     session: Session,
     *,
@@ -213,13 +231,7 @@ def create_user(
 ) -> User:
     """Create a person with the given roles; the password may be set later (invitation)."""
     email = check_email(email, smtputf8=smtputf8)
-    display_name = display_name.strip()
-    if CONTROL_CHARACTERS.search(display_name):
-        raise AccountError("auth.name_control_characters")
-    if not display_name:
-        raise AccountError("auth.name_missing")
-    if len(display_name) > MAX_NAME:
-        raise AccountError("auth.name_too_long", max=MAX_NAME)
+    display_name = checked_name(display_name)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("auth.email_taken", email=email)
     if password is not None:

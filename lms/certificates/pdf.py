@@ -13,6 +13,11 @@ instead of parsing and subsetting them for every certificate, which makes it abo
 Layout 3 draws the same page as layout 2 as a tagged PDF (PDF/UA-1, lms.pdf_tags): headings, paragraphs, the QR code
 as a figure with its alternative text, the blue bar and the rule as artifacts, the title shown by the reader. The
 tags are written only for layout 3, so certificates issued with layouts 1 and 2 rebuild exactly as they were stored.
+
+Layout 4 draws the same page as layout 3 with the certificate font set 2 (lms.certificates.typefaces), which also has
+the letters of Vietnamese, Romanian, Greek and Cyrillic names: set 1 lacked them, and fpdf2 leaves a character out of
+the page if its font has no glyph for it („Nguyễn“ was printed „Nguyn“). Names that would still lose a character are
+refused where they are entered (lms.text.unprintable_characters).
 Transcripts and the empty print page are made on request and are always tagged.
 """
 
@@ -21,7 +26,6 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, date, datetime
 from html import escape
-from pathlib import Path
 from typing import Any
 
 import segno
@@ -34,11 +38,10 @@ from lms.certificates.snapshot import (
     CertificateKind,
     Snapshot,
 )
-from lms.certificates.typefaces import add_prepared_fonts
+from lms.certificates.typefaces import FONT_SETS, add_prepared_fonts
 from lms.pdf_tags import TaggedPDF, hyphenate, xmp
 from lms.text import plural
 
-FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "KfA Zertifikat Sans"
 BLUE = (23, 60, 109)
 GREY = (80, 80, 80)
@@ -109,16 +112,17 @@ def _new_document(
     created: datetime,
     identity: str,
     footer: str | None = None,
+    font_set: int = 2,
     prepared_fonts: bool = False,
     tagged: bool = True,
 ) -> _Document:
     pdf = _Document(hashlib.sha256(identity.encode()).hexdigest()[:32].upper(), footer, tagged=tagged)
     pdf.set_creation_date(created.astimezone(UTC))
     if prepared_fonts:
-        add_prepared_fonts(pdf, FONT)
+        add_prepared_fonts(pdf, FONT, font_set)
     else:
-        pdf.add_font(FONT, "", str(FONTS / "KfAZertifikatSans-Regular.ttf"))
-        pdf.add_font(FONT, "B", str(FONTS / "KfAZertifikatSans-SemiBold.ttf"))
+        for style, path in FONT_SETS[font_set].items():
+            pdf.add_font(FONT, style, str(path))
     pdf.set_title(title)
     pdf.set_author(AUTHOR)
     pdf.set_creator(CREATOR)
@@ -160,10 +164,10 @@ def document_title(snapshot: Snapshot | dict[str, Any]) -> str:
 
 
 def _draw_certificate_layout_1(pdf: _Document, snapshot: Snapshot | dict[str, Any]) -> None:
-    """Layouts 1 to 3 (2026): one A4 page. Never change what it draws; add a new layout instead.
+    """Layouts 1 to 4 (2026): one A4 page. Never change what it draws; add a new layout instead.
 
     The ``pdf.tag`` blocks write nothing for layouts 1 and 2 (untagged documents); for layout 3 they make the structure
-    tree. The reference hashes in the tests hold all three layouts.
+    tree. The reference hashes in the tests hold all four layouts.
     """
     pdf.add_page()
     pdf.set_auto_page_break(False)
@@ -320,21 +324,24 @@ def qr_alt_text(snapshot: Snapshot | dict[str, Any]) -> str:
     return f"QR-Code zur Echtheitsprüfung des Zertifikats {snapshot['code']}: öffnet {snapshot['verify_url']}"
 
 
-#: Layout number -> (drawing, whether the fonts come prepared from lms.certificates.typefaces, whether tagged).
+#: Layout number -> (drawing, font set, whether the fonts come prepared from lms.certificates.typefaces, whether
+#: tagged).
 LAYOUTS = {
-    1: (_draw_certificate_layout_1, False, False),
-    2: (_draw_certificate_layout_1, True, False),
-    3: (_draw_certificate_layout_1, True, True),
+    1: (_draw_certificate_layout_1, 1, False, False),
+    2: (_draw_certificate_layout_1, 1, True, False),
+    3: (_draw_certificate_layout_1, 1, True, True),
+    4: (_draw_certificate_layout_1, 2, True, True),
 }
 
 
 def certificate_pdf(snapshot: Snapshot | dict[str, Any]) -> bytes:
-    """The certificate as PDF/A-2b bytes (layout 3: also PDF/UA-1); the same snapshot always gives the same bytes."""
-    draw, prepared_fonts, tagged = LAYOUTS[snapshot["layout"]]
+    """The certificate as PDF/A-2b bytes (layout 3 on: also PDF/UA-1); the same snapshot always gives the same bytes."""
+    draw, font_set, prepared_fonts, tagged = LAYOUTS[snapshot["layout"]]
     pdf = _new_document(
         title=document_title(snapshot),
         created=_issued_at(snapshot),
         identity=snapshot["code"],
+        font_set=font_set,
         prepared_fonts=prepared_fonts,
         tagged=tagged,
     )

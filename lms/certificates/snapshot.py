@@ -16,7 +16,7 @@ from lms import time as clock
 from lms.text import N_
 
 #: The current PDF layout; a change to the drawing code that alters output needs a new number (see pdf.py).
-CURRENT_LAYOUT = 3
+CURRENT_LAYOUT = 4
 
 
 class CertificateKind(StrEnum):

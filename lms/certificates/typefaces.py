@@ -34,7 +34,12 @@ from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
 
 FONTS = Path(__file__).resolve().parent / "fonts"
-FILES = {"": FONTS / "KfAZertifikatSans-Regular.ttf", "B": FONTS / "KfAZertifikatSans-SemiBold.ttf"}
+#: The font sets (scripts/make-certificate-fonts.py), style -> file: set 1 (Latin) draws layouts 1 to 3, set 2 (also
+#: Vietnamese, Romanian, Greek and Cyrillic letters: lms.printable_characters) layout 4 on. A set is never changed.
+FONT_SETS = {
+    1: {"": FONTS / "KfAZertifikatSans-Regular.ttf", "B": FONTS / "KfAZertifikatSans-SemiBold.ttf"},
+    2: {"": FONTS / "KfAZertifikatSans2-Regular.ttf", "B": FONTS / "KfAZertifikatSans2-SemiBold.ttf"},
+}
 
 #: Characters whose glyphs every layout-2 certificate embeds, used or not (about 8 KB more per certificate than an
 #: exact subset): codes, addresses, dates and most German names need nothing else. Part of layout 2: another
@@ -45,7 +50,7 @@ CACHE_SIZE = 64
 
 _lock = threading.Lock()
 _programs: OrderedDict[tuple[str, frozenset[str]], tuple[bytes, dict[str, int]]] = OrderedDict()
-_prototypes: dict[str, dict[str, TTFFont]] = {}
+_prototypes: dict[tuple[str, int], dict[str, TTFFont]] = {}
 #: How many font programs were built (subset and saved) in this process; tests read it.
 builds = 0
 
@@ -135,14 +140,14 @@ def install() -> None:
         fpdf.output.ftsubset = _SubsetModule("fontTools.subset")
 
 
-def _prepared(family: str) -> dict[str, TTFFont]:
-    """Parsed fonts of the family (metrics, character map), once per process."""
+def _prepared(family: str, font_set: int) -> dict[str, TTFFont]:
+    """Parsed fonts of the family in this set (metrics, character map), once per process."""
     with _lock:
-        found = _prototypes.get(family)
+        found = _prototypes.get((family, font_set))
         if found is None:
             scratch = FPDF()
             found = {}
-            for style, path in FILES.items():
+            for style, path in FONT_SETS[font_set].items():
                 scratch.add_font(family, style, str(path))
                 prototype = scratch.fonts[f"{family.lower()}{style}"]
                 assert isinstance(prototype, TTFFont)
@@ -151,14 +156,15 @@ def _prepared(family: str) -> dict[str, TTFFont]:
                 prototype.ttfont.close()
                 prototype.ttfont = _Program(path, repertoire)
                 found[style] = prototype
-            _prototypes[family] = found
+            _prototypes[(family, font_set)] = found
         return found
 
 
-def add_prepared_fonts(pdf: FPDF, family: str) -> None:
-    """Give the document the family's Regular and SemiBold ("B"), as ``add_font`` would, without parsing them."""
+def add_prepared_fonts(pdf: FPDF, family: str, font_set: int) -> None:
+    """Give the document the set's Regular and SemiBold ("B") as ``family``, as ``add_font`` would, without parsing
+    them."""
     install()
-    for prototype in _prepared(family).values():
+    for prototype in _prepared(family, font_set).values():
         font = copy.copy(prototype)
         # What a document changes while it is drawn and written is its own; the parsed tables are shared.
         font.i = len(pdf.fonts) + 1

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.auth.models import Role, User
-from lms.auth.services import create_user, normalise_email
+from lms.auth.services import AccountError, checked_name, create_user, normalise_email
 from lms.evaluation.models import BoardAssessment
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.orgs.role_changes import (
@@ -62,10 +62,14 @@ def appoint_member(
     if person is None:
         if not name.strip():
             raise BoardError("board.name_missing")
+        try:
+            display_name = checked_name(name.strip()[:200])
+        except AccountError as refused:
+            raise BoardError(refused.code, **refused.params) from None
         person = create_user(
             session,
             email=address,
-            display_name=name.strip()[:200],
+            display_name=display_name,
             password=None,
             roles={Role.ADVISORY_BOARD},
             municipality_id=None,

@@ -15,7 +15,7 @@ from lms import time as clock
 from lms.audit.services import record_event
 from lms.auth.invitations import create_invitations
 from lms.auth.models import InvitationPurpose, Role, User
-from lms.auth.services import AccountError, check_email, create_user
+from lms.auth.services import AccountError, check_email, checked_name, create_user
 from lms.errors import ServiceError
 from lms.orgs.models import Municipality, OrgUnit
 from lms.orgs.staff_import import open_invitation_expiry
@@ -165,6 +165,7 @@ def save_person(
     if not unit_name:
         raise StaffError("staff.org_unit_missing")
     try:
+        name = checked_name(name)
         email = check_email(data.email, smtputf8=smtputf8)
     except AccountError as refused:
         raise StaffError(refused.code, **refused.params) from None

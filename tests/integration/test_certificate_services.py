@@ -157,7 +157,7 @@ def test_the_pdf_is_stored_at_issue_and_equals_a_rebuild_from_the_snapshot(db: S
         db, _completion(db, datetime(2026, 4, 1, 10, tzinfo=UTC)), actor_id=None, base_url=BASE
     )
     document = _stored(db, certificate)
-    assert certificate.snapshot["layout"] == 3  # new certificates are tagged PDFs (PDF/UA-1)
+    assert certificate.snapshot["layout"] == 4  # new certificates are tagged PDFs (PDF/UA-1) with font set 2
     assert document.content == certificate_pdf(certificate.snapshot)  # bit for bit
     assert document.sha256 == hashlib.sha256(document.content).hexdigest()
     assert document.size_bytes == len(document.content)

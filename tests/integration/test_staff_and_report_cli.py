@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from lms import migrate
@@ -270,3 +271,32 @@ def test_names_on_the_command_line_are_bounded_and_without_control_characters(cl
     assert "lang" not in run("municipalities", "list").output
     fine = run("users", "create", "qa@x.example", "--name", "x" * 200, "--password", password)
     assert fine.exit_code == 0, fine.output
+
+
+def test_names_a_certificate_could_not_print_are_refused_with_the_characters_named(cli) -> None:  # type: ignore[no-untyped-def]
+    """fpdf2 leaves out a letter its font lacks without a word: „王芳“ came out of the certificate empty."""
+    run, engine, _outbox = cli
+    password = "ein-sehr-langes-passwort"
+    refused = run("users", "create", "wang@x.example", "--name", "王芳", "--password", password)
+    assert refused.exit_code == 1
+    assert "nicht gedruckt werden können: „王“ (U+738B), „芳“ (U+82B3)." in refused.output
+    assert "lateinischer, griechischer oder kyrillischer Schrift" in refused.output
+    town = run("municipalities", "create", "emoji", "--name", "Stadt 🏛", "--state", "Hessen")
+    assert town.exit_code == 1 and "„🏛“ (U+1F3DB)" in town.output
+    assert count_staff(engine) == 0
+    # Vietnamese written with a combining accent is stored as the one letter a certificate prints.
+    fine = run(
+        "users",
+        "create",
+        "nguyen@x.example",
+        "--name",
+        "Nguye\u0302\u0303n Thi\u0323",
+        "--password",
+        password,
+    )
+    assert fine.exit_code == 0, fine.output
+    with engine.connect() as connection:
+        stored = connection.scalar(
+            sql_text("SELECT display_name FROM users WHERE email = 'nguyen@x.example'")
+        )
+    assert stored == "Nguyễn Thị"

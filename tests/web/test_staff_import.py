@@ -335,3 +335,20 @@ def test_an_upload_whose_file_name_holds_a_control_character_is_refused(client, 
     assert response.status_code == 422
     assert "Der Dateiname enthält unzulässige Steuerzeichen." in response.text
     assert db.scalar(select(func.count()).select_from(StaffImport)) == 0
+
+
+def test_a_name_a_certificate_could_not_print_is_a_row_error(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town, _me = coordinator(client, db)
+    raw = (
+        "E-Mail;Vorname;Nachname;Organisationseinheit\r\n"
+        "wang@x.example;芳;王;Fachbereich Soziales\r\n"
+        "nguyen@x.example;Thị Hương;Nguyễn;Fachbereich Soziales\r\n"
+        "popescu@x.example;Ștefan;Popescu;Fachbereich Soziales\r\n"
+    ).encode()
+    preview_url = upload(client, town, raw).headers["Location"]
+    preview = client.get(preview_url).text
+    assert "Zeile 2: Der Name enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können" in preview
+    assert "„芳“ (U+82B3), „王“ (U+738B)" in preview
+    assert apply(client, preview_url, skip_invalid="y").status_code == 303
+    people = set(db.scalars(select(User.display_name).where(User.municipality_id == town.id)))
+    assert {"Thị Hương Nguyễn", "Ștefan Popescu"} <= people and not any("王" in name for name in people)

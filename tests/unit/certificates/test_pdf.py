@@ -39,7 +39,7 @@ def _text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-@pytest.mark.parametrize("layout", [1, 2, 3])
+@pytest.mark.parametrize("layout", [1, 2, 3, 4])
 def test_certificate_says_who_what_when_and_how(layout: int) -> None:
     text = _text(certificate_pdf(_snapshot(layout)))
     for expected in (
@@ -75,7 +75,7 @@ def test_a_participation_certificate_names_only_the_neutral_title() -> None:
     assert "Empowerment" not in text and "Modul" not in text.replace("Modellprogramms", "")
 
 
-@pytest.mark.parametrize("layout", [1, 2, 3])
+@pytest.mark.parametrize("layout", [1, 2, 3, 4])
 def test_two_builds_are_byte_identical_and_the_layout_is_pinned(layout: int) -> None:
     first, second = certificate_pdf(_snapshot(layout)), certificate_pdf(_snapshot(layout))
     assert first == second
@@ -89,7 +89,44 @@ REFERENCE_SHA256 = {
     1: "a0df9121a4e24de17cbd0be622beea2daab7e292aab2a62d7e8ee77ba857e99f",
     2: "eb1718a60a3b723afd2ee4fe07abd3f4626df6cf6fe4849edcc7141cc4a47442",
     3: "bb68d16d19f7b020916733ea4a221b01a5c4378e67cbb3006c82f3b810d86cad",
+    4: "bd3dbf6dff2f2ebf7e0f8a87b0a6b79b440a7444e32219d9b56f75dd9edf57cf",
 }
+
+
+#: Names from the staff lists of German municipalities that the first font set could not print.
+WIDER_NAMES = (
+    "Nguyễn Thị Hương",
+    "Ștefan Țurcanu",
+    "Γιώργος Παπαδόπουλος",
+    "Ольга Коваленко",
+    "Oʻzbekova Dilnoza",
+)
+
+
+@pytest.mark.parametrize("name", WIDER_NAMES)
+def test_layout_4_prints_vietnamese_romanian_greek_and_cyrillic_names_whole(name: str) -> None:
+    data = certificate_pdf(_snapshot(4, holder_name=name))
+    assert name in _text(data)
+    # Layout 3 (font set 1) dropped the letters it had no glyph for, without a word: kept as issued.
+    assert name not in _text(certificate_pdf(_snapshot(3, holder_name=name)))
+
+
+def test_every_name_the_checks_let_through_is_printed_whole() -> None:
+    from lms.printable_characters import RANGES
+    from lms.text import unprintable_characters
+
+    letters = "".join(
+        chr(point)
+        for first, last in RANGES
+        for point in range(first, last + 1)
+        if chr(point).isalpha() and chr(point).isprintable()
+    )
+    assert not unprintable_characters(letters)
+    # Every letter the name checks accept, 60 to a line as a name's line of the certificate, comes out again.
+    for start in range(0, len(letters), 60):
+        chunk = letters[start : start + 60]
+        text = "".join(_text(certificate_pdf(_snapshot(4, holder_name=chunk))).split())
+        assert chunk in text, [char for char in chunk if char not in text]
 
 
 def test_layout_2_is_the_same_whether_its_fonts_are_built_or_taken_from_the_cache() -> None:
@@ -123,7 +160,7 @@ def test_layout_2_embeds_the_repertoire_layout_1_only_what_it_uses() -> None:
     assert all(count < 90 for count in glyph_counts(certificate_pdf(_snapshot(1))))
 
 
-@pytest.mark.parametrize("layout", [1, 2, 3])
+@pytest.mark.parametrize("layout", [1, 2, 3, 4])
 def test_pdf_a_2b_metadata_output_intent_and_embedded_fonts(layout: int) -> None:
     reader = PdfReader(io.BytesIO(certificate_pdf(_snapshot(layout))))
     root = reader.trailer["/Root"]

@@ -12,6 +12,7 @@ import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from lms.certificates.pdf import certificate_pdf, empty_print_pdf, transcript_pdf
@@ -34,11 +35,14 @@ def _assert_tagged_pdf_a(data: bytes, tmp_path: Path) -> None:
 
 
 def test_new_certificates_are_drawn_with_the_tagged_layout() -> None:
-    assert CURRENT_LAYOUT == 3
+    assert CURRENT_LAYOUT == 4
 
 
-def test_a_new_certificate_reads_in_order_with_headings_and_a_described_qr_code(tmp_path: Path) -> None:
-    data = certificate_pdf(_snapshot(3))
+@pytest.mark.parametrize("layout", [3, 4])
+def test_a_new_certificate_reads_in_order_with_headings_and_a_described_qr_code(
+    tmp_path: Path, layout: int
+) -> None:
+    data = certificate_pdf(_snapshot(layout))
     _assert_tagged_pdf_a(data, tmp_path)
     tree = structure(data)
     assert tree.role == "Document"
