@@ -17,19 +17,23 @@ tags are written only for layout 3, so certificates issued with layouts 1 and 2 
 Layout 4 draws the same page as layout 3 with the certificate font set 2 (lms.certificates.typefaces), which also has
 the letters of Vietnamese, Romanian, Greek and Cyrillic names: set 1 lacked them, and fpdf2 leaves a character out of
 the page if its font has no glyph for it („Nguyễn“ was printed „Nguyn“). Names that would still lose a character are
-refused where they are entered (lms.text.unprintable_characters).
+refused where they are entered (lms.text.unprintable_characters). Layout 4 also fits a long name and module title
+above the issuer's block (smaller type, down to 11 and 10 pt) and wraps a long municipality name; layouts 1 to 3 let
+them run into it.
 Transcripts and the empty print page are made on request and are always tagged.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
 from html import escape
 from typing import Any
 
 import segno
-from fpdf import FontFace
+from fpdf import FPDF, FontFace
 from PIL import Image
 
 from lms import time as clock
@@ -163,15 +167,28 @@ def document_title(snapshot: Snapshot | dict[str, Any]) -> str:
     return f"Zertifikat {snapshot['code']} – {snapshot['holder_name']}"
 
 
-def _draw_certificate_layout_1(pdf: _Document, snapshot: Snapshot | dict[str, Any]) -> None:
+#: Where the statement (who did what, when) may go: from the title down to the rule above the issuer.
+STATEMENT_TOP, STATEMENT_BOTTOM = 52, 176
+#: Font sizes (pt) of the name and the module title, largest first; layout 4 takes the first pair that fits.
+STATEMENT_SIZES = ((22, 16), (20, 15), (18, 14), (16, 13), (14, 12), (12, 11), (11, 10))
+
+
+def _draw_certificate_layout_1(
+    pdf: _Document, snapshot: Snapshot | dict[str, Any], *, fit: int | None = None
+) -> None:
     """Layouts 1 to 4 (2026): one A4 page. Never change what it draws; add a new layout instead.
 
     The ``pdf.tag`` blocks write nothing for layouts 1 and 2 (untagged documents); for layout 3 they make the structure
     tree. The reference hashes in the tests hold all four layouts.
+
+    ``fit`` (layout 4: the font set to measure with): a long name and a long module title get smaller type until the statement ends above the rule,
+    and the municipality's name wraps. Before, a 200-character name with a 150-character title ran into „Ausgestellt
+    von“, and a long municipality ran off the page.
     """
     pdf.add_page()
     pdf.set_auto_page_break(False)
     width = pdf.w - pdf.l_margin - pdf.r_margin
+    name_size, title_size = _statement_sizes(snapshot, width, fit) if fit else STATEMENT_SIZES[0]
     pdf.set_fill_color(*BLUE)
     pdf.rect(0, 0, pdf.w, 8, style="F")
 
@@ -184,7 +201,7 @@ def _draw_certificate_layout_1(pdf: _Document, snapshot: Snapshot | dict[str, An
         pdf.set_text_color(*GREY)
         pdf.cell(width, 5, "Rassismuskritik in kommunalen Verwaltungen", new_x="LMARGIN", new_y="NEXT")
 
-    pdf.set_y(52)
+    pdf.set_y(STATEMENT_TOP)
     pdf.set_text_color(0, 0, 0)
     is_completion = snapshot["kind"] == CertificateKind.COMPLETION
     pdf.set_font(FONT, "B", 30)
@@ -201,13 +218,18 @@ def _draw_certificate_layout_1(pdf: _Document, snapshot: Snapshot | dict[str, An
         pdf.set_font(FONT, "", 12)
         pdf.cell(width, 7, "Hiermit wird bescheinigt, dass", align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
-        pdf.set_font(FONT, "B", 22)
-        pdf.multi_cell(width, 10, snapshot["holder_name"], align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", name_size)
+        pdf.multi_cell(
+            width, _name_line(name_size), snapshot["holder_name"], align="C", new_x="LMARGIN", new_y="NEXT"
+        )
         municipality = snapshot.get("municipality_name")
         if municipality:
             pdf.set_font(FONT, "", 12)
             pdf.set_text_color(*GREY)
-            pdf.cell(width, 7, municipality, align="C", new_x="LMARGIN", new_y="NEXT")
+            if fit:
+                pdf.multi_cell(width, 7, municipality, align="C", new_x="LMARGIN", new_y="NEXT")
+            else:
+                pdf.cell(width, 7, municipality, align="C", new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0, 0, 0)
         pdf.ln(6)
         pdf.set_font(FONT, "", 12)
@@ -216,8 +238,15 @@ def _draw_certificate_layout_1(pdf: _Document, snapshot: Snapshot | dict[str, An
         if is_completion:
             pdf.cell(width, 7, "das Schulungsmodul", align="C", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
-            pdf.set_font(FONT, "B", 16)
-            pdf.multi_cell(width, 8, f"„{snapshot['title']}“", align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT, "B", title_size)
+            pdf.multi_cell(
+                width,
+                _title_line(title_size),
+                f"„{snapshot['title']}“",
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
             pdf.ln(2)
             pdf.set_font(FONT, "", 12)
             pdf.cell(
@@ -240,7 +269,7 @@ def _draw_certificate_layout_1(pdf: _Document, snapshot: Snapshot | dict[str, An
             pdf.multi_cell(
                 width,
                 7,
-                f"am {day} {mode} an einer Fortbildung des Modellprogramms „Kommunen für alle?“ teilgenommen hat.",
+                _participation_sentence(snapshot),
                 align="C",
                 new_x="LMARGIN",
                 new_y="NEXT",
@@ -319,6 +348,63 @@ def _draw_certificate_layout_1(pdf: _Document, snapshot: Snapshot | dict[str, An
         pdf.cell(text_width, 5, snapshot["verify_url"], new_x="LEFT", new_y="NEXT")
 
 
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _participation_sentence(snapshot: Snapshot | dict[str, Any]) -> str:
+    day = clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))
+    mode = MODE_LABELS.get(snapshot["mode"], snapshot["mode"])
+    return f"am {day} {mode} an einer Fortbildung des Modellprogramms „Kommunen für alle?“ teilgenommen hat."
+
+
+def _name_line(size: float) -> float:
+    return size * 10 / 22  # 10 mm at 22 pt, as layouts 1 to 3 draw it
+
+
+def _title_line(size: float) -> float:
+    return size / 2  # 8 mm at 16 pt
+
+
+def _statement_sizes(snapshot: Snapshot | dict[str, Any], width: float, font_set: int) -> tuple[int, int]:
+    """The largest sizes of name and title at which the statement ends above the rule (layout 4).
+
+    The height is summed from the drawing's own steps; only the name, the title and the municipality wrap. Measured
+    on a scratch page: choosing a font on the certificate's page would write to its content (and its tags).
+    """
+    pdf = FPDF(unit="mm", format="A4")
+    add_prepared_fonts(pdf, FONT, font_set)
+    pdf.add_page()
+
+    def lines(text: str, style: str, size: float) -> int:
+        pdf.set_font(FONT, style, size)
+        measured: list[str] = pdf.multi_cell(width, 5, text, align="C", dry_run=True, output="LINES")  # type: ignore[assignment]
+        return len(measured)
+
+    is_completion = snapshot["kind"] == CertificateKind.COMPLETION
+    fixed = 16.0 + 7 + 4 + 6  # the heading, „Hiermit wird bescheinigt, dass“, the space after the name
+    if snapshot.get("municipality_name"):
+        fixed += 7 * lines(str(snapshot["municipality_name"]), "", 12)
+    if is_completion:
+        fixed += 7 + 2 + 2 + 7 + 7  # „das Schulungsmodul“, the title's spacing, version and day
+    else:
+        fixed += (
+            7 * lines(str(snapshot["title"]), "B", 13)
+            + 4
+            + 7 * lines(_participation_sentence(snapshot), "", 12)
+        )
+    fixed += 9 if snapshot.get("duration_minutes") else 0
+    fixed += 9 if snapshot.get("valid_until") else 0
+    room = STATEMENT_BOTTOM - STATEMENT_TOP
+    for name_size, title_size in STATEMENT_SIZES:
+        height = fixed + _name_line(name_size) * lines(snapshot["holder_name"], "B", name_size)
+        if is_completion:
+            height += _title_line(title_size) * lines(f"„{snapshot['title']}“", "B", title_size)
+        if height <= room:
+            return name_size, title_size
+    return STATEMENT_SIZES[-1]
+
+
 def qr_alt_text(snapshot: Snapshot | dict[str, Any]) -> str:
     """What a screen reader says for the QR code: what it is for and where it leads."""
     return f"QR-Code zur Echtheitsprüfung des Zertifikats {snapshot['code']}: öffnet {snapshot['verify_url']}"
@@ -326,11 +412,11 @@ def qr_alt_text(snapshot: Snapshot | dict[str, Any]) -> str:
 
 #: Layout number -> (drawing, font set, whether the fonts come prepared from lms.certificates.typefaces, whether
 #: tagged).
-LAYOUTS = {
+LAYOUTS: dict[int, tuple[Callable[[_Document, Snapshot | dict[str, Any]], None], int, bool, bool]] = {
     1: (_draw_certificate_layout_1, 1, False, False),
     2: (_draw_certificate_layout_1, 1, True, False),
     3: (_draw_certificate_layout_1, 1, True, True),
-    4: (_draw_certificate_layout_1, 2, True, True),
+    4: (partial(_draw_certificate_layout_1, fit=2), 2, True, True),
 }
 
 
@@ -380,7 +466,7 @@ def transcript_pdf(
         title=f"{title} – {holder_name}",
         created=created,
         identity=f"transcript:{holder_name}:{starts_on}:{ends_on}:{created.isoformat()}",
-        footer=f"{holder_name} · {title}",
+        footer=f"{_shortened(holder_name, 60)} · {title}",  # one line of 8 pt, whatever the name's length
     )
     pdf.add_page()
     pdf.set_auto_page_break(True, margin=22)
@@ -403,10 +489,10 @@ def transcript_pdf(
     pdf.ln(6)
     with pdf.tag("P"):
         pdf.set_font(FONT, "B", 13)
-        pdf.cell(width, 8, holder_name, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 7, holder_name, new_x="LMARGIN", new_y="NEXT")  # up to 200 characters: wraps
         if municipality_name:
             pdf.set_font(FONT, "", 11)
-            pdf.cell(width, 6, municipality_name, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 6, municipality_name, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     if not snapshots:
         pdf.set_font(FONT, "", 11)

@@ -202,3 +202,86 @@ def test_transcript_lists_every_certificate_with_its_code() -> None:
     )
     assert "Fortbildungsübersicht" in text and "Zeitraum: 01.01.2026 bis 31.12.2026" in text
     assert all(s["code"] in text for s in snapshots) and "Insgesamt: 3 Nachweise, 135 Minuten" in text
+
+
+def _lines_from_the_top(data: bytes) -> list[tuple[float, str]]:
+    """(distance from the page's top in mm, text) of every piece of text on the first page."""
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    height = float(page.mediabox.height)
+    found: list[tuple[float, str]] = []
+
+    def visit(text, _cm, tm, _font, _size) -> None:  # type: ignore[no-untyped-def]
+        if text.strip():
+            found.append(((height - tm[5]) * 25.4 / 72, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+LONG_NAME = ("Maria-Magdalena Alexandra Konstantina von Hohenstein-Schmidt-Oberlinden " * 3)[:200].strip()
+LONG_TITLE = (
+    "Rassismuskritische Perspektiven auf Verwaltungshandeln: Diskriminierungsschutz in Bürgerämtern, "
+    "Ausländerbehörden und Jobcentern nach dem AGG und Art. 3 GG, mit Fallbeispielen aus der Praxis"
+)
+LONG_TOWN = "Landkreis " + "Darmstadt-Dieburg und Bergstraße-Odenwald " * 4
+
+
+@pytest.mark.parametrize("layout", [3, 4])
+def test_a_long_name_title_and_municipality_stay_above_the_issuer(layout: int) -> None:
+    snapshot = _snapshot(
+        layout,
+        holder_name=LONG_NAME,
+        module_title=LONG_TITLE,
+        municipality_name=LONG_TOWN.strip(),
+        valid_until=date(2028, 12, 31),
+    )
+    data = certificate_pdf(snapshot)
+    lines = _lines_from_the_top(data)
+    issuer = min(y for y, text in lines if text.startswith("Ausgestellt von"))
+    last = max(
+        y for y, text in lines if text.startswith("Gültig bis 31.12.2028")
+    )  # the statement's last line
+    town_lines = [text for _y, text in lines if "Odenwald" in text]
+    if (
+        layout == 3
+    ):  # drawn as issued: the statement ran into the issuer's block, the town in one line off the page
+        assert last > issuer and len(town_lines) == 1
+        return
+    assert last < issuer - 8, (last, issuer)  # the rule lies between them
+    assert len(town_lines) > 1
+    words = " ".join(" ".join(text for _y, text in lines).split())
+    for expected in ("Hohenstein-Schmidt-", "Jobcentern nach dem AGG", "Ausgestellt am 02.03.2026"):
+        assert expected in words
+
+
+def test_a_participation_certificate_with_a_long_name_stays_above_the_issuer() -> None:
+    snapshot = participation_snapshot(
+        code=CODE,
+        base_url="https://lernen.example",
+        holder_name=LONG_NAME,
+        municipality_name=LONG_TOWN.strip(),
+        attended_on=date(2026, 5, 4),
+        duration_minutes=180,
+        issued_at=datetime(2026, 5, 5, 9, tzinfo=UTC),
+    )
+    assert snapshot["layout"] == 4
+    lines = _lines_from_the_top(certificate_pdf(snapshot))
+    issuer = min(y for y, text in lines if text.startswith("Ausgestellt von"))
+    last = max(y for y, text in lines if text.startswith("Umfang: 180 Minuten"))
+    assert last < issuer - 8
+
+
+def test_a_transcript_wraps_a_long_name_and_shortens_it_in_the_footer() -> None:
+    data = transcript_pdf(
+        holder_name=LONG_NAME,
+        municipality_name=LONG_TOWN.strip(),
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        snapshots=[_snapshot(4)],
+        verify_base="https://lernen.example/verify",
+        created=datetime(2027, 1, 5, 9, tzinfo=UTC),
+    )
+    lines = _lines_from_the_top(data)
+    assert len([text for _y, text in lines if "Hohenstein" in text]) >= 3  # wrapped, and once in the footer
+    footer = next(text for y, text in lines if y > 270 and "Seite 1 von 1" in text)
+    assert footer.startswith("Maria-Magdalena") and "…" in footer and len(footer) < 130
