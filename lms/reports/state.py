@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from lms import time as clock
 from lms.documents.queries import WORKING_DEFINITION, current_document
-from lms.evaluation.indicators import indicators_for
+from lms.evaluation.indicators import Value, indicators_for
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.orgs.periods import all_periods
 from lms.programme.queries import FundingLine, OrganisationLine, funding_lines, organisation_lines
@@ -38,11 +38,12 @@ class DefinitionStatus:
 
 @dataclass(frozen=True)
 class Indicator:
-    """An evaluation indicator: its name, how it is measured, and its value per municipality (already shown)."""
+    """An evaluation indicator: its name, how it is measured, and its value per municipality (already suppressed
+    where it must be)."""
 
     name: str
     method: str
-    values: dict[int, str]
+    values: dict[int, Value]
 
 
 @dataclass
@@ -107,7 +108,7 @@ def state_report(session: Session, state: str, periods: list[ProgrammePeriod], t
             (
                 period,
                 [
-                    Indicator(i.german_name, i.method, {mid: str(v) for mid, v in i.values.items()})
+                    Indicator(i.german_name, i.method, dict(i.values))
                     for i in indicators_for(session, period, municipalities, today)
                 ],
             )

@@ -6,6 +6,7 @@ import csv
 import io
 
 from lms import time as clock
+from lms.evaluation.indicators import Value
 from lms.programme.models import (
     MEASURE_KIND_LABELS,
     PARTICIPATION_FORMAT_LABELS,
@@ -150,7 +151,7 @@ def state_tables(report: StateReport, ceiling_cents: int) -> list[Table]:
             indicator.name,
             indicator.method,
             municipality.name,
-            indicator.values.get(municipality.id, "–"),
+            *_value_cells(indicator.values, municipality.id),
         ]
         for period, indicators in report.indicators
         for indicator in indicators
@@ -158,11 +159,29 @@ def state_tables(report: StateReport, ceiling_cents: int) -> list[Table]:
     ]
     indicators = Table(
         title=QUESTIONS[5],
-        header=["Programmjahr", "Indikator", "Wie gemessen", "Kommune", "Wert"],
+        header=[
+            "Programmjahr",
+            "Indikator",
+            "Wie gemessen",
+            "Kommune",
+            "Wert",
+            "Einheit",
+            "Vorher-nachher-Paare",
+        ],
         rows=indicator_rows,
-        widths=[1.2, 1.8, 4, 2, 1],
+        widths=[1.2, 1.8, 4, 2, 0.8, 1.2, 1],
     )
     return [funding, measures, organisations, definition_table, delivery, indicators]
+
+
+def _value_cells(values: dict[int, Value], municipality_id: int) -> list[Cell]:
+    """Value, unit and pairs of one indicator in one municipality: a number in XLSX, „–“ where it is hidden."""
+    value = values.get(municipality_id)
+    if value is None:
+        return [None, "", ""]
+    if value.pairs is None:  # a rate or the mean quiz score
+        return [value.number, "%", ""]
+    return [value.number, "Veränderung im Mittel", value.pairs or ""]  # no pairs: nothing to count
 
 
 def state_csv(tables: list[Table]) -> bytes:

@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms import migrate
@@ -17,6 +18,7 @@ from lms.cli import main
 from lms.db import make_engine
 from lms.demo import create_demo_data
 from lms.documents.queries import WORKING_DEFINITION
+from lms.orgs.models import Municipality
 from lms.programme.models import MeasureKind, ParticipationFormat
 from lms.programme.services import (
     MeasureInput,
@@ -178,3 +180,29 @@ def test_csv_downloads_name_their_charset_once(client, db: Session) -> None:  # 
     f.login(client, admin.email)
     for url in ("/programmbuero/landesbericht.csv?land=Hessen", "/programmbuero/uebersicht.csv"):
         assert client.get(url).headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_indicator_values_are_numbers_in_the_xlsx_with_their_unit(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """They were text („83,3 %“): Excel could neither sum nor sort them."""
+    period = _world(db)
+    north = next(t for t in db.scalars(select(Municipality)) if t.name == "Stadt Nord")
+    version = f.training_module(db, "grundlagen")
+    people = [f.staff_member(db, north.id) for _ in range(6)]
+    for person in people[:5]:
+        f.completion(db, person, version)
+    admin = f.user(db, Role.ADMIN)
+    f.login(client, admin.email)
+    answer = client.get(f"/programmbuero/landesbericht.xlsx?land=hessen&zeitraum={period.id}")
+    book = load_workbook(io.BytesIO(answer.data))
+    rows = list(book["6 Evaluationsindikatoren"].iter_rows(min_row=1, values_only=True))
+    assert rows[0][4:7] == ("Wert", "Einheit", "Vorher-nachher-Paare")
+    north_rates = [row for row in rows[1:] if row[3] == "Stadt Nord" and row[5] == "%"]
+    shown = [row[4] for row in north_rates if row[4] != "–"]  # „–“: hidden (a small group), as in every table
+    assert shown and all(isinstance(value, float) for value in shown)
+    assert round(100 * 5 / 6, 1) in shown  # 5 of 6 staff took part
+    south = [row for row in rows[1:] if row[3] == "Stadt Süd"]
+    assert south and all(row[4] == "–" for row in south)  # nobody there: hidden
+    text = client.get(f"/programmbuero/landesbericht.csv?land=hessen&zeitraum={period.id}").data.decode(
+        "utf-8-sig"
+    )
+    assert ";83,3;%;" in text
