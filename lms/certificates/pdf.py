@@ -489,15 +489,17 @@ def transcript_pdf(
     pdf.ln(6)
     with pdf.tag("P"):
         pdf.set_font(FONT, "B", 13)
-        pdf.multi_cell(width, 7, holder_name, new_x="LMARGIN", new_y="NEXT")  # up to 200 characters: wraps
+        pdf.multi_cell(
+            width, 7, holder_name, new_x="LMARGIN", new_y="NEXT", align="L"
+        )  # up to 200 characters: wraps
         if municipality_name:
             pdf.set_font(FONT, "", 11)
-            pdf.multi_cell(width, 6, municipality_name, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 6, municipality_name, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(4)
     if not snapshots:
         pdf.set_font(FONT, "", 11)
         with pdf.tag("P"):
-            pdf.multi_cell(width, 6, "In diesem Zeitraum gibt es keine abgeschlossenen Module.")
+            pdf.multi_cell(width, 6, "In diesem Zeitraum gibt es keine abgeschlossenen Module.", align="L")
     else:
         total = sum(s.get("duration_minutes") or 0 for s in snapshots)
         pdf.set_font(FONT, "", 9)

@@ -34,6 +34,11 @@ NOTE = (
     "Vielfache von 5 gerundet (Summen nach dem Addieren); ihre Namen werden nie ausgewiesen."
 )
 NAVY = (23, 26, 107)
+#: Space inside each table cell (mm).
+CELL_PADDING = 1.2
+#: Tables of up to this many rows are kept on one page where they fit on one (a longer one breaks, its header
+#: repeated).
+KEEP_TOGETHER_ROWS = 20
 
 
 AUTHOR = "Lernplattform „Kommunen für alle?“"
@@ -91,7 +96,9 @@ class _Document(TaggedPDF):
         self.set_font(FAMILY, "B", size)
         self.set_text_color(*NAVY)
         with self.tag(f"H{rank}"):
-            self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(
+                0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L"
+            )  # fpdf2 justifies by default
         self.set_text_color(0, 0, 0)
         self.ln(1)
 
@@ -108,6 +115,8 @@ class _Document(TaggedPDF):
         empty: str = "Keine Einträge in diesem Zeitraum.",
         level: int | None = None,
     ) -> None:
+        if self._splits_needlessly(table, size):
+            self.add_page()  # a short table starts on the next page rather than leave a few rows alone on it
         self.heading(table.title, 11, level)
         if not table.rows:
             self.paragraph(empty)
@@ -119,7 +128,7 @@ class _Document(TaggedPDF):
             headings_style=headings,
             line_height=size * 0.5,
             text_align="LEFT",
-            padding=1.2,
+            padding=CELL_PADDING,
             repeat_headings=1,
             row_headers=table.row_headers,
         ) as pdf_table:
@@ -131,6 +140,33 @@ class _Document(TaggedPDF):
                 for value in row:
                     cells.cell(cell_text(value))
         self.ln(3)
+
+    def _splits_needlessly(self, table: Table, size: int) -> bool:
+        """Would a short table (up to ``KEEP_TOGETHER_ROWS`` rows, with its heading) break across pages where it
+        would fit whole on the next one? Measured as the table draws its cells, without drawing them."""
+        if not isinstance(table.rows, list) or not table.rows or len(table.rows) > KEEP_TOGETHER_ROWS:
+            return False
+        widths = list(table.widths or [1] * len(table.header))
+        share = self.epw / sum(widths)
+        line = size * 0.5
+        self.set_font(
+            FAMILY, "B", size
+        )  # the header row's font; the body measured in it errs on the safe side
+        height = 11.0  # the heading: its spacing and one line
+        for texts in [
+            [hyphenate(h) for h in table.header],
+            *([cell_text(v) for v in row] for row in table.rows),
+        ]:
+            lines = max(
+                len(self._lines(width * share - 2 * CELL_PADDING, line, text))
+                for width, text in zip(widths, texts, strict=False)
+            )
+            height += lines * line + 2 * CELL_PADDING
+        return self.will_page_break(height) and height <= self.eph
+
+    def _lines(self, width: float, line: float, text: str) -> list[str]:
+        lines: list[str] = self.multi_cell(width, line, text, dry_run=True, output="LINES")  # type: ignore[assignment]
+        return lines
 
 
 ReportDocument = _Document
