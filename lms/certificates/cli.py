@@ -108,6 +108,7 @@ def export(
                 for chunk in zip_stream(
                     lambda: queries.stream_rows(session, selection),
                     lambda: services.STORE.stream(session, valid),
+                    created=clock.now(),
                 ):
                     target.write(chunk)
         except OSError as error:

@@ -37,8 +37,13 @@ MANIFEST_COLUMNS = [
     "Ausgestellt am",
     "Prüfadresse",
 ]
-#: A fixed timestamp for every member: the same selection gives the same archive bytes.
-_MEMBER_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    """A member's date in the archive: the German local time, as file managers show it (ZIP keeps no zone)."""
+    local = moment.astimezone(clock.BERLIN)
+    return (local.year, local.month, local.day, local.hour, local.minute, local.second)
+
 
 Row = Any  # (code, snapshot, revoked_at, personnel_number, org_unit_name)
 
@@ -111,20 +116,27 @@ class _Sink(io.RawIOBase):
 
 
 def zip_stream(
-    rows: Callable[[], Iterable[Row]], documents: Callable[[], Iterable[tuple[Row, bytes]]]
+    rows: Callable[[], Iterable[Row]],
+    documents: Callable[[], Iterable[tuple[Row, bytes]]],
+    *,
+    created: datetime,
 ) -> Iterator[bytes]:
     """Yield the archive chunk by chunk: first ``manifest.csv`` (UTF-8 with BOM, semicolons), then one PDF per
     valid certificate. ``rows`` gives every certificate of the selection for the manifest, ``documents`` the
-    valid ones with their stored PDF, in the same order; both are read as they come, never as a list."""
-    return (chunk for chunk in _archive_chunks(rows, documents) if chunk)
+    valid ones with their stored PDF, in the same order; both are read as they come, never as a list.
+
+    The manifest is dated ``created`` (the export), each PDF with its certificate's issue: a file manager shows
+    when each was made (they all read 01.01.2026 before).
+    """
+    return (chunk for chunk in _archive_chunks(rows, documents, created) if chunk)
 
 
 def _archive_chunks(
-    rows: Callable[[], Iterable[Row]], documents: Callable[[], Iterable[tuple[Row, bytes]]]
+    rows: Callable[[], Iterable[Row]], documents: Callable[[], Iterable[tuple[Row, bytes]]], created: datetime
 ) -> Iterator[bytes]:
     sink = _Sink()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_STORED) as archive:
-        manifest_info = zipfile.ZipInfo(MANIFEST_NAME, date_time=_MEMBER_TIME)
+        manifest_info = zipfile.ZipInfo(MANIFEST_NAME, date_time=_zip_time(created))
         manifest_info.compress_type = zipfile.ZIP_DEFLATED
         with archive.open(manifest_info, mode="w") as member:
             text = io.TextIOWrapper(member, encoding="utf-8-sig", newline="")
@@ -141,7 +153,8 @@ def _archive_chunks(
         for (_code, snapshot, revoked_at, *_holder), content in documents():
             if revoked_at is not None:
                 continue
-            info = zipfile.ZipInfo(file_name(snapshot), date_time=_MEMBER_TIME)
+            issued = datetime.fromisoformat(snapshot["issued_at"])
+            info = zipfile.ZipInfo(file_name(snapshot), date_time=_zip_time(issued))
             archive.writestr(info, content, compress_type=zipfile.ZIP_STORED)
             yield sink.take()
     yield sink.take()

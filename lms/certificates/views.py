@@ -264,7 +264,9 @@ def export(slug: str) -> ResponseReturnValue:
         body, mimetype, name = printable(), "application/pdf", f"{stem}.pdf"
     else:
         body = zip_stream(
-            lambda: queries.stream_rows(get_db(), selection), lambda: services.STORE.stream(get_db(), valid)
+            lambda: queries.stream_rows(get_db(), selection),
+            lambda: services.STORE.stream(get_db(), valid),
+            created=clock.now(),
         )
         mimetype, name = "application/zip", f"{stem}.zip"
     response = Response(stream_with_context(body), mimetype=mimetype)

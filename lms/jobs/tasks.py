@@ -289,6 +289,7 @@ def certificate_archive(ctx: JobContext) -> None:
                 for chunk in zip_stream(
                     lambda: certificate_queries.stream_rows(session, selection),
                     lambda: _counting(ctx, certificate_services.STORE.stream(session, valid_only)),
+                    created=clock.now(),
                 ):
                     out.write(chunk)
             partial.replace(folder / stored)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from time_machine import TimeMachineFixture
 
@@ -17,6 +18,7 @@ from lms.auth.models import Role
 from lms.certificates import queries as certificate_queries
 from lms.certificates import services as certificates
 from lms.certificates.export import MANIFEST_COLUMNS, zip_stream
+from lms.certificates.models import Certificate
 from lms.content.modules import ModuleDocument, parse_module
 from lms.orgs.models import OrgUnit
 from lms.reports.compliance import range_of
@@ -128,6 +130,7 @@ def test_the_export_manifest_has_personalnummer_and_org_unit(
                 zip_stream(
                     lambda: db.execute(selection),
                     lambda: certificates.STORE.stream(db, certificate_queries.only_valid(selection)),
+                    created=datetime(2027, 1, 4, 7, 30, tzinfo=UTC),
                 )
             )
         )
@@ -144,3 +147,8 @@ def test_the_export_manifest_has_personalnummer_and_org_unit(
         "",
     )
     assert len([n for n in archive.namelist() if n.endswith(".pdf")]) == 2
+    # Each file carries when it was made, in German time: the manifest the export, a PDF its certificate's issue.
+    assert archive.getinfo("manifest.csv").date_time == (2027, 1, 4, 8, 30, 0)
+    issued = {certificate.issued_at for certificate in db.scalars(select(Certificate))}
+    days = {info.date_time[:3] for info in archive.infolist() if info.filename.endswith(".pdf")}
+    assert days == {clock.local_date(moment).timetuple()[:3] for moment in issued}
