@@ -42,7 +42,11 @@ def staff_import(
     from lms.workshops.network import withdraw_deactivated
 
     config = settings()
-    raw = file.read_bytes()
+    try:
+        with file.open("rb") as source:  # at most one byte past the limit: a device or a huge file is not read whole
+            raw = source.read(config.staff_import_max_bytes + 1)
+    except OSError as error:
+        raise click.ClickException(f"{file}: {error.strerror}") from None
     if len(raw) > config.staff_import_max_bytes:
         raise click.ClickException(f"{file}: die Datei ist größer als {config.staff_import_max_bytes} Bytes.")
     with unit_of_work() as session:

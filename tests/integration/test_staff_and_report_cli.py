@@ -300,3 +300,11 @@ def test_names_a_certificate_could_not_print_are_refused_with_the_characters_nam
             sql_text("SELECT display_name FROM users WHERE email = 'nguyen@x.example'")
         )
     assert stored == "Nguyễn Thị"
+
+
+def test_a_staff_file_over_the_limit_is_refused_without_reading_it_whole(cli) -> None:  # type: ignore[no-untyped-def]
+    """/dev/zero ran until the process was killed: the file was read whole before its size was checked."""
+    run, engine, _outbox = cli
+    result = run("staff", "import", "--municipality", "darmstadt-dieburg", "--no-invitations", "/dev/zero")
+    assert result.exit_code == 1 and "/dev/zero: die Datei ist größer als" in result.output
+    assert count_staff(engine) == 0
