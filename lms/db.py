@@ -33,6 +33,15 @@ class ImmutableError(RuntimeError):
     """Raised when code tries to change a record that history depends on (a version, an attempt, a completion)."""
 
 
+_Row = TypeVar("_Row")
+
+
+def get_by_id(session: Session, model: type[_Row], row_id: int) -> _Row | None:
+    """``session.get``, except that an id no row can have (0, negative, beyond PostgreSQL's integer) finds nothing
+    instead of an error from the database: for ids typed on the command line."""
+    return session.get(model, row_id) if 0 < row_id <= MAX_ID else None
+
+
 def changed_columns(target: Any) -> set[str]:
     """Names of the mapped attributes of ``target`` that the pending flush would change."""
     return {attr.key for attr in inspect(target).attrs if attr.history.has_changes()}

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from lms import time as clock
-from lms.db import MAX_ID
+from lms.db import get_by_id
 from lms.text import plural
 
 
@@ -69,7 +69,7 @@ def export(
         from lms.orgs.models import ProgrammePeriod
 
         with unit_of_work() as session:
-            period = session.get(ProgrammePeriod, period_id) if 0 < period_id <= MAX_ID else None
+            period = get_by_id(session, ProgrammePeriod, period_id)
             if period is None:
                 raise click.ClickException(f"Einen Zeitraum mit der ID {period_id} gibt es nicht.")
             starts_on, ends_on = period.starts_on, period.ends_on

@@ -43,7 +43,9 @@ def staff_import(
 
     config = settings()
     try:
-        with file.open("rb") as source:  # at most one byte past the limit: a device or a huge file is not read whole
+        with file.open(
+            "rb"
+        ) as source:  # at most one byte past the limit: a device or a huge file is not read whole
             raw = source.read(config.staff_import_max_bytes + 1)
     except OSError as error:
         raise click.ClickException(f"{file}: {error.strerror}") from None

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from lms import time as clock
-from lms.db import MAX_ID
+from lms.db import get_by_id
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -26,8 +26,8 @@ def _period(session: Session, period_id: int | None, today: date) -> ProgrammePe
 
     if period_id is None:
         period = current_period(session, today)
-    else:  # an id no row can have is not asked for: PostgreSQL refuses numbers beyond its integer
-        period = session.get(ProgrammePeriod, period_id) if 0 < period_id <= MAX_ID else None
+    else:
+        period = get_by_id(session, ProgrammePeriod, period_id)
     if period is None:
         raise click.ClickException(
             f"Zeitraum {period_id} gibt es nicht."
