@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from lms.markdown.problems import Problem
 from lms.markdown.sanitize import sanitize_html
+from lms.markdown.tables import structure_tables
 
 # markdown-it-py and its plugins are imported when the first text is rendered or checked: that happens when content
 # is published or edited, not in the page views, which show stored HTML (bench/README.md, memory).
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 # Stored HTML records the version it was rendered with. Bump when the parser configuration
 # or the sanitiser policy changes, so published versions can be re-rendered (`lms content rerender`).
 # 2 (2026-11-27): tables in a focusable scroll box (WCAG 1.4.10 at 320 px).
-RENDERER_VERSION = "2"
+# 3 (2026-11-27): table captions („Tabelle: …“ before a table) and row headers (bold first cells), lms.markdown.tables.
+RENDERER_VERSION = "3"
 
 # Callout containers: name -> German label for screen readers.
 CALLOUTS: dict[str, str] = {"hinweis": "Hinweis", "beispiel": "Beispiel", "merke": "Merke"}
@@ -61,9 +63,10 @@ def _table_in_scroll_box(self: Any, tokens: Sequence[Token], idx: int, options: 
     are (macros/tables.html), so keyboard users can focus and scroll it."""
     if tokens[idx].nesting == 1:
         env["lms.tables"] = number = env.get("lms.tables", 0) + 1
+        name = tokens[idx].meta.get("caption") or f"{TABLE_LABEL} {number}"
         box = (
             f'<div class="kern-table-responsive table-scroll" role="region" tabindex="0" '
-            f'aria-label="{TABLE_LABEL} {number}">\n'
+            f'aria-label="{escape(name)}">\n'
         )
         return box + str(self.renderToken(tokens, idx, options, env))
     return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
@@ -126,6 +129,7 @@ def _parser(*, for_checking: bool) -> MarkdownIt:
         md.disable("footnote_tail")
     else:
         md.core.ruler.push("demote_headings", _demote_headings)
+        md.core.ruler.push("structure_tables", structure_tables)
         md.add_render_rule("table_open", _table_in_scroll_box)
         md.add_render_rule("table_close", _table_in_scroll_box)
     return md

@@ -34,6 +34,7 @@ ALLOWED_TAGS = frozenset(
         "a",
         "img",
         "table",
+        "caption",
         "thead",
         "tbody",
         "tr",
@@ -62,6 +63,8 @@ _ATTRIBUTES: dict[str, frozenset[str]] = {
     "aside": frozenset({"class", "aria-label"}),
     # The scroll box around a table (lms.markdown.render._table_in_scroll_box); role and tabindex by value below.
     "div": frozenset({"class", "role", "tabindex", "aria-label"}),
+    # Row and column headers (lms.markdown.tables); the value is checked below.
+    "th": frozenset({"scope"}),
 }
 
 # Only the classes our own Markdown pipeline emits (footnotes, callouts), so authors and
@@ -93,6 +96,8 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return _FOOTNOTE_ID.fullmatch(value) is not None
     if name == "role":  # a scroll box is a region; no other role (a fake button, a fake alert)
         return value == "region"
+    if name == "scope":
+        return value in ("row", "col")
     if name == "tabindex":  # in the tab order where it stands, never ahead of the page's own controls
         return value == "0"
     return True

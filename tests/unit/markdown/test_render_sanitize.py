@@ -263,3 +263,45 @@ def test_a_box_may_be_a_region_in_the_tab_order_and_nothing_else(attribute: str,
     html = sanitize_html(f'<div class="table-scroll" {attribute}>x</div>')
     assert (attribute in html) is kept
     assert 'class="other"' not in sanitize_html('<div class="other">x</div>')
+
+
+def test_a_tabelle_paragraph_names_the_table_and_bold_first_cells_become_row_headers():
+    html = render_markdown(
+        "Tabelle: Ebenen von **Rassismus**\n\n"
+        "| Ebene | Was ist gemeint? |\n|---|---|\n"
+        "| **Individuell** | Einstellungen |\n| **Institutionell** | Regeln |\n"
+    )
+    assert 'aria-label="Ebenen von Rassismus"' in html  # the box is named by the caption's words
+    assert "<table>\n<caption>Ebenen von <strong>Rassismus</strong></caption>" in html
+    assert "<p>Tabelle:" not in html and "Tabelle: " not in html
+    assert '<th scope="col">Ebene</th>' in html
+    assert '<th scope="row">Individuell</th>\n<td>Einstellungen</td>' in html
+    assert "<strong>Individuell</strong>" not in html
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "Tabelle:\n\n| a |\n|---|\n| 1 |\n",  # „Tabelle:“ alone names nothing
+        "Eine Tabelle: die folgende\n\n| a |\n|---|\n| 1 |\n",  # not at the start
+        "Tabelle: weiter unten\n\nText dazwischen.\n\n| a |\n|---|\n| 1 |\n",  # not right before
+    ],
+)
+def test_other_paragraphs_stay_paragraphs(markdown: str):
+    html = render_markdown(markdown)
+    assert "<caption>" not in html and "<p>" in html and 'aria-label="Tabelle 1"' in html
+
+
+def test_row_headers_only_where_every_first_cell_is_bold_and_nothing_else():
+    mixed = render_markdown("| a | b |\n|---|---|\n| **x** | 1 |\n| y | 2 |\n")
+    partly = render_markdown("| a | b |\n|---|---|\n| **x** und y | 1 |\n")
+    for html in (mixed, partly):
+        assert "scope=" not in html and "<strong>x</strong>" in html
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"), [("row", True), ("col", True), ("rowgroup", False), ('x" onclick="y', False)]
+)
+def test_a_header_cell_may_say_only_whether_it_heads_a_row_or_a_column(value: str, kept: bool):
+    html = sanitize_html(f'<table><caption>C</caption><tr><th scope="{value}">x</th></tr></table>')
+    assert ("scope=" in html) is kept and "<caption>C</caption>" in html
