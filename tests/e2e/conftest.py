@@ -80,11 +80,17 @@ def _lms_command(env: dict[str, str], *args: str) -> None:
         )
 
 
-def _port_answers(port: int) -> bool:
+def _serves_pages(port: int) -> bool:
+    """Does a worker answer a page? A connection alone is not enough: gunicorn's master listens before it forks, and
+    before that it rehearses (lms/web/rehearsal.py) in a transaction that holds SQLite's write lock, so a command
+    run against the database in that time waited for the lock and failed („database is locked“)."""
+    import urllib.error
+    import urllib.request
+
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/anmelden", timeout=2) as response:
+            return bool(response.status == 200)
+    except (OSError, urllib.error.URLError):
         return False
 
 
@@ -151,7 +157,7 @@ def _serve(server_env: dict[str, str], log_path: Path) -> Iterator[str]:
             deadline = time.monotonic() + START_TIMEOUT_S
             # Ours is listening only once gunicorn says so (another process could have taken the free port).
             listening = f"Listening at: http://127.0.0.1:{port} "
-            while listening not in log_path.read_text(errors="replace") or not _port_answers(port):
+            while listening not in log_path.read_text(errors="replace") or not _serves_pages(port):
                 if process.poll() is not None:
                     raise RuntimeError(
                         f"gunicorn exited with {process.returncode}:\n{log_path.read_text(errors='replace')}"
@@ -214,6 +220,20 @@ def serve_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callabl
             return servers.enter_context(_serve(env, workdir / "gunicorn.log"))
 
         yield serve
+
+
+def keep_screenshot(page: Any, path: Path | str) -> None:
+    """A full-page picture for whoever inspects a run (test-artifacts/): not part of what the test checks.
+
+    Chromium sometimes refuses a capture of a long page under load („Unable to capture screenshot“); that says
+    nothing about the page, so it is noted in the file's place instead of failing the test.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    except PlaywrightError as error:
+        Path(path).with_suffix(".txt").write_text(f"no screenshot: {error.message}\n", encoding="utf-8")
 
 
 # --- the browser ------------------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import keep_screenshot
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
@@ -333,7 +335,7 @@ def test_page_has_no_serious_wcag_violations(
     page = axe_page
     PAGES[name](page, Helpers(log_in, quiz_key, start_quiz, answer_quiz))
 
-    page.screenshot(path=str(artifacts_dir / f"a11y-{name}.png"), full_page=True)
+    keep_screenshot(page, artifacts_dir / f"a11y-{name}.png")
     result = run_axe(page)
     violations = result["violations"]
     (artifacts_dir / f"a11y-{name}.axe.json").write_text(
@@ -454,7 +456,7 @@ def _check_both_widths(page: Any, artifacts_dir: Path, name: str) -> list[str]:
     problems = []
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(artifacts_dir / f"a11y-{name}-{width}.png"), full_page=True)
+        keep_screenshot(page, artifacts_dir / f"a11y-{name}-{width}.png")
         violations = run_axe(page)["violations"]
         (artifacts_dir / f"a11y-{name}-{width}.axe.json").write_text(
             json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1),

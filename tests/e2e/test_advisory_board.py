@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import keep_screenshot
 from tests.e2e.test_coordination import run_axe
 
 pytestmark = [
@@ -153,7 +154,7 @@ def test_evaluation_pages_have_no_wcag_violations(  # type: ignore[no-untyped-de
     page = axe_page
     PAGES[name](page, log_in, live_cli)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    page.screenshot(path=str(artifacts_dir / f"a11y-{name}.png"), full_page=True)
+    keep_screenshot(page, artifacts_dir / f"a11y-{name}.png")
     violations = run_axe(page)
     (artifacts_dir / f"a11y-{name}.axe.json").write_text(
         json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1),

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PAGE_TIMEOUT_MS
+from tests.e2e.conftest import PAGE_TIMEOUT_MS, keep_screenshot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -96,7 +96,7 @@ def test_trainer_edits_previews_and_publishes_and_the_learner_sees_it(
     expect(page).to_have_url(re.compile(rf"/inhalte/{SLUG}/versionen$"))
     expect(page.get_by_role("status").filter(has_text="Veröffentlicht")).to_be_visible()
     expect(page.locator("main table").first).to_contain_text("Gemeinsame Checkliste ergänzt")
-    page.screenshot(path="test-artifacts/authoring-history.png", full_page=True)
+    keep_screenshot(page, "test-artifacts/authoring-history.png")
     context.close()
 
     learner_context = browser.new_context(base_url=live_server, locale="de-DE")

@@ -34,6 +34,7 @@ from lms.auth.sessions import key_hash, new_key
 from lms.content.models import ModuleVersion
 from lms.db import make_engine
 from lms.quizzes.services import start_attempt, submit_attempt
+from tests.e2e.conftest import keep_screenshot
 from tests.factories import CORRECT_ANSWERS
 from tests.web.test_access_matrix import EXPECTED, ROUTES, build_world
 
@@ -296,9 +297,7 @@ def test_every_page_passes_axe_at_1280_640_and_320_px(
                 violations = result["violations"]
                 if shots:
                     name = re.sub(r"[^a-z0-9]+", "-", where.lower()).strip("-") or "start"
-                    page.screenshot(
-                        path=str(artifacts_dir / f"crawl-{who}-{name}-{width}.png"), full_page=True
-                    )
+                    keep_screenshot(page, artifacts_dir / f"crawl-{who}-{name}-{width}.png")
                 if violations or wide:
                     report.append(
                         {

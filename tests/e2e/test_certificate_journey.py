@@ -14,6 +14,8 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from tests.e2e.conftest import keep_screenshot
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
@@ -30,7 +32,7 @@ MODULE_TITLE = "Strukturen und Routinen prüfen"
 
 
 def assert_no_axe_violations(page: Any, artifacts_dir: Path, name: str) -> None:
-    page.screenshot(path=str(artifacts_dir / f"certificates-{name}.png"), full_page=True)
+    keep_screenshot(page, artifacts_dir / f"certificates-{name}.png")
     page.add_script_tag(path=str(AXE_FILE_PATH))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",

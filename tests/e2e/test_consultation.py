@@ -19,7 +19,7 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PAGE_TIMEOUT_MS
+from tests.e2e.conftest import PAGE_TIMEOUT_MS, keep_screenshot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -72,7 +72,7 @@ def check_axe(page: Any, name: str, artifacts_dir: Path) -> None:
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         WCAG_TAGS,
     )
-    page.screenshot(path=str(artifacts_dir / f"a11y-documents-{name}.png"), full_page=True)
+    keep_screenshot(page, artifacts_dir / f"a11y-documents-{name}.png")
     violations = result["violations"]
     (artifacts_dir / f"a11y-documents-{name}.axe.json").write_text(
         json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1),

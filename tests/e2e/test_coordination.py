@@ -18,6 +18,8 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from tests.e2e.conftest import keep_screenshot
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
@@ -193,7 +195,7 @@ def test_new_pages_have_no_wcag_violations(  # type: ignore[no-untyped-def]
         opener(page, log_in, live_outbox)
     else:
         opener(page, log_in)
-    page.screenshot(path=str(artifacts_dir / f"a11y-{name}.png"), full_page=True)
+    keep_screenshot(page, artifacts_dir / f"a11y-{name}.png")
     violations = run_axe(page)
     (artifacts_dir / f"a11y-{name}.axe.json").write_text(
         json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1),

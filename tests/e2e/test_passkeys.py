@@ -18,7 +18,7 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PAGE_TIMEOUT_MS
+from tests.e2e.conftest import PAGE_TIMEOUT_MS, keep_screenshot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -244,7 +244,7 @@ def test_the_passkey_pages_pass_axe(
     page.get_by_label("Name des Passkeys").fill("Noch einmal")
     page.get_by_role("button", name="Passkey hinzufügen").click()
     expect(page.get_by_role("alert")).to_be_visible()  # the error state too
-    page.screenshot(path=str(artifacts_dir / "passkeys-setup.png"), full_page=True)
+    keep_screenshot(page, artifacts_dir / "passkeys-setup.png")
     pages = {"passkeys-setup": _axe(page)}
     page.get_by_role("link", name="Umbenennen: Laptop Büro").click()
     pages["passkey-rename"] = _axe(page)
@@ -252,5 +252,5 @@ def test_the_passkey_pages_pass_axe(
     _password_step(page, email)
     expect(page.get_by_role("button", name="Mit Passkey bestätigen")).to_be_visible()
     pages["passkey-login"] = _axe(page)
-    page.screenshot(path=str(artifacts_dir / "passkey-login.png"), full_page=True)
+    keep_screenshot(page, artifacts_dir / "passkey-login.png")
     assert not any(pages.values()), json.dumps(pages, ensure_ascii=False, indent=1)[:4000]

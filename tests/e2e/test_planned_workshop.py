@@ -14,6 +14,7 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import expect
 
 from lms import time as clock
+from tests.e2e.conftest import keep_screenshot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -121,7 +122,7 @@ def test_a_coordinator_schedules_a_workshop_that_a_network_member_registers_for(
         log_in(axe_page, email)
         axe_page.goto(path)
         expect(axe_page.get_by_role("heading", level=1)).to_be_visible()
-        axe_page.screenshot(path=str(artifacts_dir / f"a11y-{name}.png"), full_page=True)
+        keep_screenshot(axe_page, artifacts_dir / f"a11y-{name}.png")
         violations = run_axe(axe_page)
         (artifacts_dir / f"a11y-{name}.axe.json").write_text(
             json.dumps({"url": axe_page.url, "violations": violations}, ensure_ascii=False, indent=1),

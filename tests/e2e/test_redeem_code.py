@@ -21,6 +21,8 @@ from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from tests.e2e.conftest import keep_screenshot
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing"),
@@ -206,7 +208,7 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
 
 def _check(page: Any, name: str, artifacts_dir: Path) -> list[str]:
     """axe-core's WCAG 2.1 A/AA rules, and reflow (1.4.10): at 320 CSS pixels nothing needs sideways scrolling."""
-    page.screenshot(path=str(artifacts_dir / f"a11y-{name}.png"), full_page=True)
+    keep_screenshot(page, artifacts_dir / f"a11y-{name}.png")
     violations = run_axe(page)
     (artifacts_dir / f"a11y-{name}.axe.json").write_text(
         json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1),

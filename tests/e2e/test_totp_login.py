@@ -27,7 +27,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from lms import time as clock
-from tests.e2e.conftest import PAGE_TIMEOUT_MS
+from tests.e2e.conftest import PAGE_TIMEOUT_MS, keep_screenshot
 
 pytestmark = [
     pytest.mark.e2e,
@@ -201,7 +201,7 @@ def run_axe(page: Any) -> list[dict[str, Any]]:
 
 
 def _check(page: Any, name: str, artifacts_dir: Path) -> list[str]:
-    page.screenshot(path=str(artifacts_dir / f"a11y-{name}.png"), full_page=True)
+    keep_screenshot(page, artifacts_dir / f"a11y-{name}.png")
     violations = run_axe(page)
     (artifacts_dir / f"a11y-{name}.axe.json").write_text(
         json.dumps({"url": page.url, "violations": violations}, ensure_ascii=False, indent=1),
