@@ -84,6 +84,7 @@ def quiz_start(slug: str) -> ResponseReturnValue:
         "quizzes/start.html",
         module=module,
         version=version,
+        content_language=version.language,
         quiz_version=quiz_version,
         used=mine.used,
         open_attempt=mine.has_open_attempt,
@@ -179,6 +180,7 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     return render_template(
         "quizzes/attempt.html",
         attempt=current,
+        content_language=current.module_version.language,  # the questions' language, marked for screen readers
         questions=questions,
         answers=answers,
         error=error,
@@ -202,6 +204,7 @@ def result(attempt_id: int) -> ResponseReturnValue:
     return render_template(
         "quizzes/result.html",
         attempt=current,
+        content_language=current.module_version.language,
         reveal=reveal,
         details=result_details(current, reveal),
         withheld_until_done=(

@@ -179,3 +179,18 @@ def test_documents_and_practice_examples_mark_german_text(client, db: Session) -
     example = _english(client, shared.headers["Location"])
     assert _lang_of(example, "Hospitation im Bürgerbüro") == {"de"}
     assert _lang_of(example, "Zwei Teams besuchen sich.") == {"de"}
+
+
+def test_an_english_modules_quiz_is_marked_english_in_the_german_interface(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The quiz's texts were marked „de“ whatever the module's language: an English quiz read with a German voice."""
+    f.published_module(db, f.module_source().replace("language: de", "language: en"))
+    f.published_quiz(db, QUIZ)
+    person = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id)
+    f.login(client, person.email)
+    start_page = client.get("/module/testmodul/quiz").text
+    start = client.post("/module/testmodul/quiz", data={"csrf_token": f._csrf_from(start_page)})
+    attempt = client.get(start.headers["Location"]).text
+    assert '<html lang="de"' in attempt
+    assert _lang_of(attempt, "Welche Rechtsquelle regelt was?") == {"en"}  # the quiz's own text
+    assert _lang_of(attempt, "Die Widerspruchsbehörde") == {"en"}
+    assert _lang_of(attempt, "Antworten abgeben") == {"de"}  # the interface around it
