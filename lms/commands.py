@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from lms.config import ConfigError, Settings, load_settings
@@ -36,9 +37,23 @@ def unit_of_work() -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except OperationalError as error:  # the database, not the command: a message instead of a traceback
+        session.rollback()
+        raise click.ClickException(database_unavailable(error)) from None
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
         engine.dispose()
+
+
+def database_unavailable(error: OperationalError) -> str:
+    """What a command says when the database refused it: locked by another writer (SQLite), or not reachable."""
+    reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else ""
+    if "database is locked" in reason:
+        return (
+            "Die Datenbank ist gerade von einem anderen Vorgang gesperrt (etwa beim Start der Plattform oder einem "
+            "großen Import). Bitte versuchen Sie es in einigen Sekunden noch einmal; es wurde nichts geändert."
+        )
+    return f"Die Datenbank ist nicht erreichbar ({reason}). Es wurde nichts geändert."

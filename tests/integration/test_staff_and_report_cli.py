@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy import text as sql_text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from lms import migrate
 from lms.auth.models import User
 from lms.cli import main
+from lms.commands import database_unavailable
 from lms.db import make_engine
 from lms.orgs.models import Municipality
 
@@ -308,3 +311,18 @@ def test_a_staff_file_over_the_limit_is_refused_without_reading_it_whole(cli) ->
     result = run("staff", "import", "--municipality", "darmstadt-dieburg", "--no-invitations", "/dev/zero")
     assert result.exit_code == 1 and "/dev/zero: die Datei ist größer als" in result.output
     assert count_staff(engine) == 0
+
+
+def test_a_database_that_refuses_gives_a_message_not_a_traceback() -> None:
+    """A PostgreSQL that is down, or a SQLite file another writer holds, printed a SQLAlchemy traceback."""
+    env = {
+        "LMS_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/nirgends",
+        "LMS_TEST_DATABASE_URL": "",
+    }
+    result = CliRunner().invoke(main, ["municipalities", "list"], env=env, catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "Die Datenbank ist nicht erreichbar (" in result.output and "Traceback" not in result.output
+
+    # SQLite's answer when another process holds the write lock longer than the busy timeout (15 s):
+    locked = OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+    assert "gerade von einem anderen Vorgang gesperrt" in database_unavailable(locked)
