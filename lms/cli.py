@@ -17,7 +17,7 @@ from markupsafe import escape
 import lms.models  # noqa: F401  (every mapper known before the first query)
 from lms import bundled, create_app
 from lms.auth.models import Role
-from lms.commands import settings, unit_of_work
+from lms.commands import refusals_explained, settings, unit_of_work
 from lms.config import ConfigError
 from lms.errors import translate
 from lms.text import plural
@@ -63,7 +63,8 @@ def db_upgrade(revision: str) -> None:
     url = settings().database_url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    migrate.upgrade(url, revision)
+    with refusals_explained():
+        migrate.upgrade(url, revision)
     click.echo(f"Datenbank ist auf Stand {revision}.")
 
 
@@ -73,7 +74,8 @@ def db_downgrade(revision: str) -> None:
     """Migrationen bis REVISION zurücknehmen (z. B. „base“)."""
     from lms import migrate
 
-    migrate.downgrade(settings().database_url, revision)
+    with refusals_explained():
+        migrate.downgrade(settings().database_url, revision)
     click.echo(f"Datenbank ist auf Stand {revision}.")
 
 

@@ -48,6 +48,15 @@ def unit_of_work() -> Iterator[Session]:
         engine.dispose()
 
 
+@contextmanager
+def refusals_explained() -> Iterator[None]:
+    """For commands that reach the database without a unit of work (migrations): the same message."""
+    try:
+        yield
+    except OperationalError as error:
+        raise click.ClickException(database_unavailable(error)) from None
+
+
 def database_unavailable(error: OperationalError) -> str:
     """What a command says when the database refused it: locked by another writer (SQLite), or not reachable."""
     reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else ""

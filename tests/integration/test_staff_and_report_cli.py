@@ -322,6 +322,8 @@ def test_a_database_that_refuses_gives_a_message_not_a_traceback() -> None:
     result = CliRunner().invoke(main, ["municipalities", "list"], env=env, catch_exceptions=False)
     assert result.exit_code == 1
     assert "Die Datenbank ist nicht erreichbar (" in result.output and "Traceback" not in result.output
+    upgrade = CliRunner().invoke(main, ["db", "upgrade"], env=env, catch_exceptions=False)
+    assert upgrade.exit_code == 1 and "Die Datenbank ist nicht erreichbar (" in upgrade.output
 
     # SQLite's answer when another process holds the write lock longer than the busy timeout (15 s):
     locked = OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
