@@ -7,6 +7,7 @@ it translates it with ``_()``. (``lazy_gettext`` would need an application conte
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from lms.printable_characters import RANGES as PRINTABLE_RANGES
 
@@ -78,6 +79,11 @@ def unprintable_characters(text: str) -> list[str]:
 
 
 def character_names(characters: list[str], limit: int = 3) -> str:
-    """„„王“ (U+738B), „芳“ (U+82B3)“: characters for a message, each with its code point (some are invisible)."""
-    names = [f"„{char}“ (U+{ord(char):04X})" for char in characters[:limit]]
+    """„„王“ (U+738B), „芳“ (U+82B3)“: characters for a message, each with its code point. Invisible ones (format
+    and control characters, marks, spaces) by their code point alone: a right-to-left override in the message itself
+    would turn the text after it around."""
+    names = [
+        f"U+{ord(char):04X}" if unicodedata.category(char)[0] in "CMZ" else f"„{char}“ (U+{ord(char):04X})"
+        for char in characters[:limit]
+    ]
     return ", ".join(names) + (" …" if len(characters) > limit else "")
