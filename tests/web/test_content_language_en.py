@@ -192,3 +192,16 @@ def test_documents_list_and_consultation_comments_are_german(client, db: Session
     assert _lang_of(office, "Genauer, bitte.") == {"de"}
     assert _lang_of(office, "Arbeitsdefinition (Test)") == {"de"}  # breadcrumb and preline
     assert _lang_of(office, "Bezug zu ICERD Art. 1") == {"de"}  # the section a comment is about
+
+
+def test_the_self_assessment_marks_its_questions_german_for_an_english_reader(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    version = f.published_module(db)
+    publish_survey(db, parse_survey(SURVEY, "surveys/testmodul.md"), actor_id=None)
+    learner = _speaks_english(db, f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id))
+    f.login(client, learner.email)
+    page = _page(client, f"/module/testmodul/selbsteinschaetzung/{version.id}/vorher")
+    assert _lang_of(page, "Kurze Selbsteinschätzung.") == {"de"}  # the introduction
+    assert _lang_of(page, "Wie sicher fühlen Sie sich?") == {"de"}  # the question
+    assert _lang_of(page, "Ich kenne den Beschwerdeweg nach § 13 AGG.") == {"de"}  # a statement
+    assert _lang_of(page, "Testmodul") == {"de"}  # the module's title
+    assert _lang_of(page, "Skip") == {"en"}  # the interface
