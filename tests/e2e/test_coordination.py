@@ -68,7 +68,7 @@ def test_coordinator_imports_staff_records_a_workshop_and_downloads_the_evidence
     page.goto("/veranstaltungen")
     page.get_by_role("link", name="Empowerment-Workshop erfassen").click()
     page.get_by_label("Drehbuch und Version").select_option(
-        label="Eigene Ressourcen und Handlungsstrategien – Version 1.0"
+        label="Eigene Ressourcen und Handlungsstrategien – Version 1.1"
     )
     page.get_by_label("Ort").fill("Landratsamt Dieburg, Raum 0.07")
     page.get_by_label("Weitere Moderierende ohne Konto").fill("Selin Aksoy (Netzwerk-Tandem)")

@@ -168,8 +168,8 @@ def test_learner_reads_module_passes_quiz_and_gets_completion(page, log_in, quiz
     row = _completion_rows(page, module.title)
     expect(row).to_have_count(1)
     expect(row.locator("td").nth(0)).to_have_text(module.title)
-    expect(row.locator("td").nth(1)).to_have_text("1.0")
-    assert module.version == "1.0"
+    expect(row.locator("td").nth(1)).to_have_text("1.1")
+    assert module.version == "1.1"
 
     assert _progress(page, SLUG) == 100
     expect(page.locator(f"label[for=progress-{SLUG}]")).to_contain_text("Abgeschlossen")

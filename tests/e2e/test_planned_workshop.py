@@ -48,7 +48,7 @@ def test_a_coordinator_schedules_a_workshop_that_a_network_member_registers_for(
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Termine").click()
     page.get_by_role("link", name="Empowerment-Workshop planen").click()
     page.get_by_label("Drehbuch und Version").select_option(
-        label="Eigene Ressourcen und Handlungsstrategien – Version 1.0"
+        label="Eigene Ressourcen und Handlungsstrategien – Version 1.1"
     )
     day = clock.today() + timedelta(days=10)
     page.get_by_label("Datum", exact=True).fill(day.isoformat())
