@@ -30,6 +30,9 @@ _WIDTHS = """() => ({
   tables: [...document.querySelectorAll('.section-text table')].length,
   boxed: [...document.querySelectorAll('.section-text table')]
     .filter((t) => t.parentElement.matches('.table-scroll[role=region][tabindex="0"][aria-label]')).length,
+  // A caption wider than its box would be cut off until the table is scrolled.
+  cutCaptions: [...document.querySelectorAll('.section-text .table-scroll caption')]
+    .filter((c) => c.getBoundingClientRect().width > c.closest('.table-scroll').clientWidth + 1).length,
 })"""
 
 
@@ -45,7 +48,7 @@ def _shipped() -> list[tuple[str, int]]:
 def test_every_shipped_section_fits_320_px_and_its_tables_scroll_in_a_box(page: Any, log_in: Any) -> None:
     log_in(page, TRAINER)
     page.set_viewport_size({"width": 320, "height": 640})
-    too_wide, unboxed, tables = [], [], 0
+    too_wide, unboxed, cut, tables = [], [], [], 0
     for slug, count in _shipped():
         for position in range(1, count + 1):
             path = f"/module/{slug}/abschnitt/{position}"
@@ -57,9 +60,12 @@ def test_every_shipped_section_fits_320_px_and_its_tables_scroll_in_a_box(page: 
                 too_wide.append(f"{path}: {seen['page']} px")
             if seen["boxed"] != seen["tables"]:
                 unboxed.append(f"{path}: {seen['tables'] - seen['boxed']} of {seen['tables']}")
+            if seen["cutCaptions"]:
+                cut.append(f"{path}: {seen['cutCaptions']}")
     assert tables > 0, "the curriculum has tables: the check would not see the problem it is for"
     assert not too_wide, "scrolls sideways at 320 px: " + ", ".join(too_wide)
     assert not unboxed, "tables outside a focusable scroll box: " + ", ".join(unboxed)
+    assert not cut, "captions wider than their box at 320 px: " + ", ".join(cut)
 
 
 def test_a_wide_table_in_a_section_is_scrolled_by_keyboard(page: Any, log_in: Any) -> None:
