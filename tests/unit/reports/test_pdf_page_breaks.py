@@ -41,3 +41,20 @@ def test_a_long_table_begins_at_once_and_breaks_with_its_header_repeated() -> No
     pages = _pages(KEEP_TOGETHER_ROWS + 30, start_at=200)
     assert "Abgeschlossene Module" in pages[0] and "Modul 01" in pages[0]
     assert pages[1].count("Beschäftigte") >= 1  # the header again on the next page
+
+
+def test_a_long_title_is_shortened_in_the_footer_instead_of_running_off_the_page() -> None:
+    town = "Zweckverband der Städte und Gemeinden im Landkreis Darmstadt-Dieburg " * 3
+    pdf = ReportDocument(f"Jahresnachweis Programmjahr 2026 – {town.strip()}")
+    pdf.add_page()
+    pdf.heading("Jahresnachweis", 18, rank=1)
+    page = PdfReader(io.BytesIO(bytes(pdf.output()))).pages[0]
+    footer: list[tuple[float, str]] = []
+
+    def visit(text, _cm, tm, _font, _size) -> None:  # type: ignore[no-untyped-def]
+        if "Seite 1 von 1" in text:
+            footer.append((tm[4], text))
+
+    page.extract_text(visitor_text=visit)
+    [(x, text)] = footer
+    assert x >= 0 and text.startswith("Jahresnachweis Programmjahr 2026 – Zweckverband") and "…" in text
