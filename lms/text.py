@@ -61,7 +61,9 @@ def without_bidi_controls(text: str) -> str:
 
 #: Any character outside the certificate font's ranges: one search in C per name (a staff list of 30,000 rows).
 _UNPRINTABLE = re.compile(
-    "[^" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in PRINTABLE_RANGES) + "]"
+    "[^"
+    + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in PRINTABLE_RANGES)
+    + "]"
 )
 
 
@@ -78,12 +80,18 @@ def unprintable_characters(text: str) -> list[str]:
     return list(dict.fromkeys(_UNPRINTABLE.findall(text)))
 
 
+def _invisible_name(char: str) -> str:
+    """„U+202E RIGHT-TO-LEFT OVERRIDE“: the code point and Unicode's name, which a search finds."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
+
+
 def character_names(characters: list[str], limit: int = 3) -> str:
     """„„王“ (U+738B), „芳“ (U+82B3)“: characters for a message, each with its code point. Invisible ones (format
     and control characters, marks, spaces) by their code point alone: a right-to-left override in the message itself
     would turn the text after it around."""
     names = [
-        f"U+{ord(char):04X}" if unicodedata.category(char)[0] in "CMZ" else f"„{char}“ (U+{ord(char):04X})"
+        _invisible_name(char) if unicodedata.category(char)[0] in "CMZ" else f"„{char}“ (U+{ord(char):04X})"
         for char in characters[:limit]
     ]
     return ", ".join(names) + (" …" if len(characters) > limit else "")

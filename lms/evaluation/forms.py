@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from lms.web.forms import Form
+from lms.web.forms import Form, PrintableName
 
 
 class AssessmentForm(Form):
@@ -58,7 +58,7 @@ class BoardMemberForm(Form):
     name = StringField(
         _l("Name"),
         description=_l("Nur für ein neues Konto nötig; es erhält eine Einladung per E-Mail."),
-        validators=[Length(max=200)],
+        validators=[Length(max=200), PrintableName()],
     )
     municipality_id = SelectField(_l("Kommune"), coerce=int, validators=[InputRequired()])
     reason = StringField(

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from lms.audit.services import record_event
 from lms.auth.invitations import create_invitations
 from lms.auth.models import Role, User
-from lms.auth.services import AccountError, check_email, create_user
+from lms.auth.services import AccountError, check_email, checked_name, create_user
 from lms.errors import ServiceError
 from lms.orgs.facilitators import grant_facilitator
 from lms.orgs.models import Municipality
@@ -99,6 +99,7 @@ def update_account(
     if not name:
         raise AccountRefused("staff.name_missing")
     try:
+        name = checked_name(name)  # printed on the person's certificates
         address = check_email(email, smtputf8=smtputf8)
     except AccountError as refused:
         raise AccountRefused(refused.code, **refused.params) from None

@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from lms.web.forms import Form
+from lms.web.forms import Form, PrintableName
 
 
 class StaffImportForm(Form):
@@ -151,7 +151,11 @@ class MunicipalityForm(Form):
     name = StringField(
         _l("Name"),
         description=_l("z. B. „Landkreis Darmstadt-Dieburg“"),
-        validators=[DataRequired(_l("Bitte geben Sie den Namen der Kommune an.")), Length(max=200)],
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Namen der Kommune an.")),
+            Length(max=200),
+            PrintableName(municipality=True),
+        ],
     )
     slug = StringField(
         _l("Kürzel in Adressen"),
@@ -170,7 +174,8 @@ class AccountEditForm(Form):
     """The name and e-mail address of an existing account, corrected by the programme office."""
 
     name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200)]
+        _l("Name"),
+        validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200), PrintableName()],
     )
     email = StringField(
         _l("E-Mail-Adresse"),
@@ -182,7 +187,8 @@ class AccountForm(Form):
     """A new coordinator, trainer or facilitator, created by the programme office."""
 
     name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200)]
+        _l("Name"),
+        validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200), PrintableName()],
     )
     email = StringField(
         _l("E-Mail-Adresse"),
@@ -215,7 +221,8 @@ class PersonForm(Form):
     """One member of staff, added or changed without a CSV file."""
 
     name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200)]
+        _l("Name"),
+        validators=[DataRequired(_l("Bitte geben Sie den Namen an.")), Length(max=200), PrintableName()],
     )
     email = StringField(
         _l("E-Mail-Adresse"),

@@ -9,6 +9,7 @@ from WTForms' catalogue, read once per language instead of once per request as F
 from __future__ import annotations
 
 import functools
+import unicodedata
 from datetime import date
 from gettext import NullTranslations
 from typing import Any
@@ -18,8 +19,10 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.i18n import messages_path
+from wtforms.validators import ValidationError
 
 from lms import time as clock
+from lms.text import character_names, unprintable_characters
 from lms.web.i18n import request_locale
 from lms.web.problems import register_form
 
@@ -101,3 +104,29 @@ class Form(FlaskForm):
                 ]
                 valid = False
         return valid
+
+
+class PrintableName:
+    """A WTForms check: a name that certificates can print (lms.text.unprintable_characters), as the services check
+    it, so that its message stands at the field with the form's other errors instead of after them."""
+
+    def __init__(self, *, municipality: bool = False) -> None:
+        self.municipality = municipality
+
+    def __call__(self, _form: Any, field: Any) -> None:
+        found = unprintable_characters(unicodedata.normalize("NFC", field.data or ""))
+        if not found:
+            return
+        if self.municipality:
+            message = _(
+                "Der Name der Kommune enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: "
+                "%(characters)s.",
+                characters=character_names(found),
+            )
+        else:
+            message = _(
+                "Der Name enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: %(characters)s. Bitte "
+                "schreiben Sie ihn in lateinischer, griechischer oder kyrillischer Schrift, wie in amtlichen Dokumenten.",
+                characters=character_names(found),
+            )
+        raise ValidationError(message)

@@ -37,4 +37,4 @@ def test_other_scripts_and_symbols_are_named_once_each_in_order() -> None:
     found = unprintable_characters("王芳 王 😀 a\u200bb")
     assert found == ["王", "芳", "😀", "\u200b"]
     assert character_names(found) == "„王“ (U+738B), „芳“ (U+82B3), „😀“ (U+1F600) …"
-    assert character_names(["\u202e", "\u200b"]) == "U+202E, U+200B"  # invisible: named, never shown
+    assert character_names(["\u202e", "\u200b"]) == "U+202E RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE"

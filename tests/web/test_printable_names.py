@@ -6,10 +6,14 @@ The forms name the characters; the name is kept in the field to be corrected, no
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Role, User
+from lms.orgs.accounts import AccountRefused, update_account
 from lms.orgs.models import Municipality
 from tests import factories as f
 
@@ -34,6 +38,17 @@ def test_the_coordinator_adds_and_renames_staff_only_with_printable_names(client
     refused = _post(client, url, name="王芳", **fields)
     assert refused.status_code == 400 and REFUSED in refused.text and 'value="王芳"' in refused.text
     assert _people(db) == before
+    # At the field, with the form's other errors in the same round (it came only after they were fixed).
+    both = _post(client, url, name="王芳", email="wang@west.example", org_unit="")
+    assert (
+        both.status_code == 400
+        and REFUSED in both.text
+        and "Bitte geben Sie die Organisationseinheit an." in both.text
+    )
+    assert re.search(r'<input[^>]*id="name"[^>]*aria-invalid="true"', both.text) or re.search(
+        r'<input[^>]*aria-invalid="true"[^>]*id="name"', both.text
+    )
+    assert 'href="#name"' in both.text  # the error summary links to the field
     done = _post(client, url, name="Nguyễn Thị Hương", **fields)
     assert done.status_code == 303
     person = db.scalar(select(User).where(User.email == "wang@west.example"))
@@ -72,7 +87,24 @@ def test_the_programme_office_creates_accounts_board_members_and_towns_with_prin
     )
     assert board.status_code == 400 and REFUSED in board.text
     assert _people(db) == before
+    # Correcting an existing account's name takes the same check (it went past it).
+    person = f.user(db, Role.TRAINER, name="Lea Schneider")
+    edit = f"/programmbuero/konten/{person.id}/bearbeiten"
+    corrected = _post(client, edit, name="Lea 王", email=person.email)
+    assert corrected.status_code == 400 and "„王“ (U+738B)" in corrected.text
+    db.refresh(person)
+    assert person.display_name == "Lea Schneider"
     towns = db.scalar(select(func.count()).select_from(Municipality))
     created = _post(client, "/programmbuero/kommunen/neu", name="Stadt 🏛", slug="", federal_state="Hessen")
     assert created.status_code == 400 and "„🏛“ (U+1F3DB)" in created.text
     assert db.scalar(select(func.count()).select_from(Municipality)) == towns
+
+
+def test_the_services_refuse_such_names_whichever_way_they_come(db: Session) -> None:
+    """The forms check first; the services check again for every other caller (command line, imports, tests)."""
+    admin = f.user(db, Role.ADMIN)
+    person = f.user(db, Role.TRAINER, name="Lea Schneider")
+    with pytest.raises(AccountRefused) as refused:
+        update_account(db, admin, person, name="Lea 王", email=person.email)
+    assert refused.value.code == "auth.name_unprintable"
+    assert person.display_name == "Lea Schneider"
