@@ -156,6 +156,8 @@ def _write_xlsx(tables: list[Table], target: typing.IO[bytes], options: dict[str
         style = formats[bold]
         if hides_counts and isinstance(value, str) and is_suppressed(value):
             sheet.write_blank(r, c, None, style["plain"])
+        elif value == "":  # nothing to say here (a column that does not apply): an empty cell, not empty text
+            sheet.write_blank(r, c, None, style["plain"])
         elif isinstance(value, datetime):
             sheet.write_datetime(r, c, value.astimezone(clock.BERLIN).replace(tzinfo=None), style["date"])
         elif isinstance(value, date):

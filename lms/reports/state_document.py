@@ -181,7 +181,7 @@ def _value_cells(values: dict[int, Value], municipality_id: int) -> list[Cell]:
         return [None, "", ""]
     if value.pairs is None:  # a rate or the mean quiz score
         return [value.number, "%", ""]
-    return [value.number, "Veränderung im Mittel", value.pairs or ""]  # no pairs: nothing to count
+    return [value.number, "Veränderung im Mittel", value.pairs]
 
 
 def state_csv(tables: list[Table]) -> bytes:

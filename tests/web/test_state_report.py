@@ -206,6 +206,7 @@ def test_indicator_values_are_numbers_in_the_xlsx_with_their_unit(client, db: Se
     shown = [row[4] for row in north_rates if row[4] != "–"]  # „–“: hidden (a small group), as in every table
     assert shown and all(isinstance(value, float) for value in shown)
     assert round(100 * 5 / 6, 1) in shown  # 5 of 6 staff took part
+    assert all(row[6] is None for row in north_rates)  # pairs do not apply to a rate: an empty cell, not text
     south = [row for row in rows[1:] if row[3] == "Stadt Süd"]
     assert south and all(row[4] == "–" for row in south)  # nobody there: hidden
     text = client.get(f"/programmbuero/landesbericht.csv?land=hessen&zeitraum={period.id}").data.decode(
