@@ -154,9 +154,9 @@ def _write_xlsx(tables: list[Table], target: typing.IO[bytes], options: dict[str
 
     def write(sheet: Any, r: int, c: int, value: Cell, *, hides_counts: bool, bold: bool = False) -> None:
         style = formats[bold]
-        if hides_counts and isinstance(value, str) and is_suppressed(value):
-            sheet.write_blank(r, c, None, style["plain"])
-        elif value == "":  # nothing to say here (a column that does not apply): an empty cell, not empty text
+        # A hidden count (its note says why), or nothing to say (a column that does not apply): an empty cell, not
+        # text that COUNTA and sorting would count.
+        if (hides_counts and isinstance(value, str) and is_suppressed(value)) or value == "":
             sheet.write_blank(r, c, None, style["plain"])
         elif isinstance(value, datetime):
             sheet.write_datetime(r, c, value.astimezone(clock.BERLIN).replace(tzinfo=None), style["date"])
