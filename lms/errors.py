@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from lms import time as clock
-from lms.text import N_
+from lms.text import N_, character_names
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,13 @@ class Terms:
 
     items: tuple[str, ...]
     and_: bool = True
+
+
+@dataclass(frozen=True)
+class Characters:
+    """Characters a message names („„王“ (U+738B)“), quoted as the reader's language quotes (lms.text)."""
+
+    items: tuple[str, ...]
 
 
 #: The word between the last two ``Terms``.
@@ -558,6 +565,8 @@ def _parameter(
         return day(value) if day else clock.fixed_date(value)
     if isinstance(value, Term):
         return word(value)
+    if isinstance(value, Characters):
+        return character_names(value.items, gettext=gettext)
     if isinstance(value, Terms):
         words = [word(item) for item in value.items]
         if not value.and_ or len(words) < 2:

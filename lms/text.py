@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from lms.printable_characters import RANGES as PRINTABLE_RANGES
 
@@ -86,12 +87,21 @@ def _invisible_name(char: str) -> str:
     return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
 
 
-def character_names(characters: list[str], limit: int = 3) -> str:
-    """„„王“ (U+738B), „芳“ (U+82B3)“: characters for a message, each with its code point. Invisible ones (format
-    and control characters, marks, spaces) by their code point alone: a right-to-left override in the message itself
-    would turn the text after it around."""
+#: One visible character in a message, quoted as the reader's language quotes („王“ or “王”), with its code point.
+QUOTED_CHARACTER = N_("„%(character)s“ (%(code)s)")
+
+
+def character_names(
+    characters: list[str] | tuple[str, ...], limit: int = 3, gettext: Callable[[str], str] | None = None
+) -> str:
+    """„„王“ (U+738B), „芳“ (U+82B3)“: characters for a message, each with its code point, quoted through
+    ``gettext`` (German without). Invisible ones (format and control characters, marks, spaces) by their code point
+    and name alone: a right-to-left override in the message itself would turn the text after it around."""
+    quoted = gettext(QUOTED_CHARACTER) if gettext else QUOTED_CHARACTER
     names = [
-        _invisible_name(char) if unicodedata.category(char)[0] in "CMZ" else f"„{char}“ (U+{ord(char):04X})"
+        _invisible_name(char)
+        if unicodedata.category(char)[0] in "CMZ"
+        else quoted % {"character": char, "code": f"U+{ord(char):04X}"}
         for char in characters[:limit]
     ]
     return ", ".join(names) + (" …" if len(characters) > limit else "")

@@ -27,8 +27,8 @@ from lms.auth.passwords import (
     verify_password,
 )
 from lms.db import built_once
-from lms.errors import ServiceError
-from lms.text import CONTROL_CHARACTERS, character_names, unprintable_characters
+from lms.errors import Characters, ServiceError
+from lms.text import CONTROL_CHARACTERS, unprintable_characters
 
 #: The length of ``users.display_name``: a longer name is refused, not cut off (PostgreSQL would refuse it).
 MAX_NAME = 200
@@ -210,7 +210,7 @@ def checked_name(name: str) -> str:
     if CONTROL_CHARACTERS.search(name):
         raise AccountError("auth.name_control_characters")
     if unprintable := unprintable_characters(name):
-        raise AccountError("auth.name_unprintable", characters=character_names(unprintable))
+        raise AccountError("auth.name_unprintable", characters=Characters(tuple(unprintable)))
     if not name:
         raise AccountError("auth.name_missing")
     if len(name) > MAX_NAME:

@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
 from lms.auth.models import Role, User, UserRole
-from lms.errors import ServiceError
+from lms.errors import Characters, ServiceError
 from lms.orgs.models import Municipality
 from lms.orgs.states import find_state
 from lms.scope import Actor, OutOfScope
-from lms.text import CONTROL_CHARACTERS, character_names, unprintable_characters
+from lms.text import CONTROL_CHARACTERS, unprintable_characters
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,79}$")
 #: The length of ``municipalities.name``.
@@ -50,7 +50,7 @@ def _clean_name(session: Session, name: str, own_id: int | None) -> str:
         raise MunicipalityError("municipality.name_control_characters")
     name = unicodedata.normalize("NFC", " ".join(name.split()))
     if unprintable := unprintable_characters(name):  # the name is printed on its people's certificates
-        raise MunicipalityError("municipality.name_unprintable", characters=character_names(unprintable))
+        raise MunicipalityError("municipality.name_unprintable", characters=Characters(tuple(unprintable)))
     if not name:
         raise MunicipalityError("municipality.name_missing")
     if len(name) > MAX_NAME:  # it used to be cut off without a word

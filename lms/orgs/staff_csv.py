@@ -17,8 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from lms.auth.services import AccountError, check_email
-from lms.errors import ServiceError, Term, Terms
-from lms.text import CONTROL_CHARACTERS, N_, character_names, unprintable_characters
+from lms.errors import Characters, ServiceError, Term, Terms
+from lms.text import CONTROL_CHARACTERS, N_, unprintable_characters
 
 #: Column keys and the header names (normalised) that mean them.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -274,7 +274,7 @@ def _row(
     name = get("name") or " ".join(part for part in (get("first_name"), get("last_name")) if part)
     name = unicodedata.normalize("NFC", name)
     if unprintable := unprintable_characters(name):  # a certificate would leave them out without a word
-        return None, ServiceError("staff_row.name_unprintable", characters=character_names(unprintable))
+        return None, ServiceError("staff_row.name_unprintable", characters=Characters(tuple(unprintable)))
     values = {
         "email": email,
         "name": name,

@@ -121,12 +121,12 @@ class PrintableName:
             message = _(
                 "Der Name der Kommune enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: "
                 "%(characters)s.",
-                characters=character_names(found),
+                characters=character_names(found, gettext=_),
             )
         else:
             message = _(
                 "Der Name enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: %(characters)s. Bitte "
                 "schreiben Sie ihn in lateinischer, griechischer oder kyrillischer Schrift, wie in amtlichen Dokumenten.",
-                characters=character_names(found),
+                characters=character_names(found, gettext=_),
             )
         raise ValidationError(message)

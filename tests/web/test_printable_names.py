@@ -16,6 +16,7 @@ from lms.auth.models import Role, User
 from lms.orgs.accounts import AccountRefused, update_account
 from lms.orgs.models import Municipality
 from tests import factories as f
+from tests.web.test_staff_import import upload
 
 REFUSED = "nicht gedruckt werden können: „王“ (U+738B), „芳“ (U+82B3)."
 
@@ -108,3 +109,18 @@ def test_the_services_refuse_such_names_whichever_way_they_come(db: Session) -> 
         update_account(db, admin, person, name="Lea 王", email=person.email)
     assert refused.value.code == "auth.name_unprintable"
     assert person.display_name == "Lea Schneider"
+
+
+def test_the_english_interface_quotes_the_characters_as_english_does(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db, "Stadt West")
+    me = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    me.locale = "en"
+    db.flush()
+    f.login(client, me.email)
+    url = f"/kommunen/{town.slug}/beschaeftigte/neu"
+    refused = _post(client, url, name="王芳", email="wang@west.example", org_unit="Amt für Soziales")
+    assert refused.status_code == 400
+    assert "cannot be printed on certificates: “王” (U+738B), “芳” (U+82B3)." in refused.text
+    raw = "E-Mail;Name;Organisationseinheit\r\nwang@west.example;王芳;Amt\r\n".encode()
+    preview = client.get(upload(client, town, raw).headers["Location"]).text
+    assert "“王” (U+738B)" in preview and "„王“" not in preview
