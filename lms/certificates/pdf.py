@@ -17,9 +17,9 @@ tags are written only for layout 3, so certificates issued with layouts 1 and 2 
 Layout 4 draws the same page as layout 3 with the certificate font set 2 (lms.certificates.typefaces), which also has
 the letters of Vietnamese, Romanian, Greek and Cyrillic names: set 1 lacked them, and fpdf2 leaves a character out of
 the page if its font has no glyph for it („Nguyễn“ was printed „Nguyn“). Names that would still lose a character are
-refused where they are entered (lms.text.unprintable_characters). Layout 4 also fits a long name and module title
-above the issuer's block (smaller type, down to 11 and 10 pt) and wraps a long municipality name; layouts 1 to 3 let
-them run into it.
+refused where they are entered (lms.text.unprintable_characters). Layout 4 also fits a long name, module title and
+municipality above the issuer's block (smaller type, down to 9, 8 and 8 pt) and wraps the municipality's name;
+layouts 1 to 3 let them run into it.
 Transcripts and the empty print page are made on request and are always tagged.
 """
 
@@ -169,26 +169,39 @@ def document_title(snapshot: Snapshot | dict[str, Any]) -> str:
 
 #: Where the statement (who did what, when) may go: from the title down to the rule above the issuer.
 STATEMENT_TOP, STATEMENT_BOTTOM = 52, 176
-#: Font sizes (pt) of the name and the module title, largest first; layout 4 takes the first pair that fits.
-STATEMENT_SIZES = ((22, 16), (20, 15), (18, 14), (16, 13), (14, 12), (12, 11), (11, 10))
+#: Font sizes (pt) of the name, the module title and the municipality, largest first; layout 4 takes the first that
+#: fits. The smallest fit the longest of each the database holds (200, 300 and 200 characters) with every line.
+STATEMENT_SIZES = (
+    (22, 16, 12),
+    (20, 15, 12),
+    (18, 14, 12),
+    (16, 13, 11),
+    (14, 12, 11),
+    (12, 11, 10),
+    (11, 10, 10),
+    (10, 9, 9),
+    (9, 8, 8),
+)
 
 
 def _draw_certificate_layout_1(
-    pdf: _Document, snapshot: Snapshot | dict[str, Any], *, fit: int | None = None
+    pdf: _Document, snapshot: Snapshot | dict[str, Any], *, fit_font_set: int | None = None
 ) -> None:
     """Layouts 1 to 4 (2026): one A4 page. Never change what it draws; add a new layout instead.
 
     The ``pdf.tag`` blocks write nothing for layouts 1 and 2 (untagged documents); for layout 3 they make the structure
     tree. The reference hashes in the tests hold all four layouts.
 
-    ``fit`` (layout 4: the font set to measure with): a long name and a long module title get smaller type until the statement ends above the rule,
-    and the municipality's name wraps. Before, a 200-character name with a 150-character title ran into „Ausgestellt
-    von“, and a long municipality ran off the page.
+    ``fit_font_set`` (layout 4: the font set its text is measured in): a long name, module title and municipality get
+    smaller type until the statement ends above the rule, and the municipality's name wraps. Before, a 200-character
+    name with a 150-character title ran into „Ausgestellt von“, and a long municipality ran off the page.
     """
     pdf.add_page()
     pdf.set_auto_page_break(False)
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    name_size, title_size = _statement_sizes(snapshot, width, fit) if fit else STATEMENT_SIZES[0]
+    name_size, title_size, town_size = (
+        _statement_sizes(snapshot, width, fit_font_set) if fit_font_set else STATEMENT_SIZES[0]
+    )
     pdf.set_fill_color(*BLUE)
     pdf.rect(0, 0, pdf.w, 8, style="F")
 
@@ -224,10 +237,12 @@ def _draw_certificate_layout_1(
         )
         municipality = snapshot.get("municipality_name")
         if municipality:
-            pdf.set_font(FONT, "", 12)
+            pdf.set_font(FONT, "", town_size)
             pdf.set_text_color(*GREY)
-            if fit:
-                pdf.multi_cell(width, 7, municipality, align="C", new_x="LMARGIN", new_y="NEXT")
+            if fit_font_set:
+                pdf.multi_cell(
+                    width, _town_line(town_size), municipality, align="C", new_x="LMARGIN", new_y="NEXT"
+                )
             else:
                 pdf.cell(width, 7, municipality, align="C", new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0, 0, 0)
@@ -366,11 +381,18 @@ def _title_line(size: float) -> float:
     return size / 2  # 8 mm at 16 pt
 
 
-def _statement_sizes(snapshot: Snapshot | dict[str, Any], width: float, font_set: int) -> tuple[int, int]:
-    """The largest sizes of name and title at which the statement ends above the rule (layout 4).
+def _town_line(size: float) -> float:
+    return size * 7 / 12  # 7 mm at 12 pt
 
-    The height is summed from the drawing's own steps; only the name, the title and the municipality wrap. Measured
-    on a scratch page: choosing a font on the certificate's page would write to its content (and its tags).
+
+def _statement_sizes(
+    snapshot: Snapshot | dict[str, Any], width: float, font_set: int
+) -> tuple[int, int, int]:
+    """The largest sizes of name, title and municipality at which the statement ends above the rule (layout 4).
+
+    The height is summed from the drawing's own steps; the name, the module title and the municipality (and a
+    participation certificate's title and sentence, at fixed sizes) wrap. Measured on a scratch page: choosing a
+    font on the certificate's page would write to its content (and its tags).
     """
     pdf = FPDF(unit="mm", format="A4")
     add_prepared_fonts(pdf, FONT, font_set)
@@ -383,8 +405,6 @@ def _statement_sizes(snapshot: Snapshot | dict[str, Any], width: float, font_set
 
     is_completion = snapshot["kind"] == CertificateKind.COMPLETION
     fixed = 16.0 + 7 + 4 + 6  # the heading, „Hiermit wird bescheinigt, dass“, the space after the name
-    if snapshot.get("municipality_name"):
-        fixed += 7 * lines(str(snapshot["municipality_name"]), "", 12)
     if is_completion:
         fixed += 7 + 2 + 2 + 7 + 7  # „das Schulungsmodul“, the title's spacing, version and day
     else:
@@ -396,12 +416,14 @@ def _statement_sizes(snapshot: Snapshot | dict[str, Any], width: float, font_set
     fixed += 9 if snapshot.get("duration_minutes") else 0
     fixed += 9 if snapshot.get("valid_until") else 0
     room = STATEMENT_BOTTOM - STATEMENT_TOP
-    for name_size, title_size in STATEMENT_SIZES:
+    for name_size, title_size, town_size in STATEMENT_SIZES:
         height = fixed + _name_line(name_size) * lines(snapshot["holder_name"], "B", name_size)
+        if snapshot.get("municipality_name"):
+            height += _town_line(town_size) * lines(str(snapshot["municipality_name"]), "", town_size)
         if is_completion:
             height += _title_line(title_size) * lines(f"„{snapshot['title']}“", "B", title_size)
         if height <= room:
-            return name_size, title_size
+            return name_size, title_size, town_size
     return STATEMENT_SIZES[-1]
 
 
@@ -416,7 +438,7 @@ LAYOUTS: dict[int, tuple[Callable[[_Document, Snapshot | dict[str, Any]], None],
     1: (_draw_certificate_layout_1, 1, False, False),
     2: (_draw_certificate_layout_1, 1, True, False),
     3: (_draw_certificate_layout_1, 1, True, True),
-    4: (partial(_draw_certificate_layout_1, fit=2), 2, True, True),
+    4: (partial(_draw_certificate_layout_1, fit_font_set=2), 2, True, True),
 }
 
 

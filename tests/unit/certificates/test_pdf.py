@@ -224,6 +224,12 @@ LONG_TITLE = (
     "Ausländerbehörden und Jobcentern nach dem AGG und Art. 3 GG, mit Fallbeispielen aus der Praxis"
 )
 LONG_TOWN = "Landkreis " + "Darmstadt-Dieburg und Bergstraße-Odenwald " * 4
+#: The longest each column holds (200, 300, 200 characters), in capitals as some staff lists write names.
+LONGEST = (
+    ("MARIA-MAGDALENA WOLFESCHLEGELSTEINHAUSENBERGERDORFF " * 4)[:200],
+    ("RASSISMUSKRITISCHE PERSPEKTIVEN AUF VERWALTUNGSHANDELN WÄHREND DER ÜBERGANGSZEIT " * 4)[:300],
+    ("ZWECKVERBAND WASSERVERSORGUNG MITTLERES WESERGEBIET " * 4)[:200],
+)
 
 
 @pytest.mark.parametrize("layout", [3, 4])
@@ -285,3 +291,15 @@ def test_a_transcript_wraps_a_long_name_and_shortens_it_in_the_footer() -> None:
     assert len([text for _y, text in lines if "Hohenstein" in text]) >= 3  # wrapped, and once in the footer
     footer = next(text for y, text in lines if y > 270 and "Seite 1 von 1" in text)
     assert footer.startswith("Maria-Magdalena") and "…" in footer and len(footer) < 130
+
+
+def test_the_longest_name_title_and_municipality_the_database_holds_stay_above_the_issuer() -> None:
+    name, title, town = LONGEST
+    assert (len(name), len(title), len(town)) == (200, 300, 200)
+    snapshot = _snapshot(
+        4, holder_name=name, module_title=title, municipality_name=town, valid_until=date(2028, 12, 31)
+    )
+    lines = _lines_from_the_top(certificate_pdf(snapshot))
+    issuer = min(y for y, text in lines if text.startswith("Ausgestellt von"))
+    last = max(y for y, text in lines if text.startswith("Gültig bis 31.12.2028"))
+    assert last < issuer - 8  # above the rule, with „Umfang: 45 Minuten“ and the validity
