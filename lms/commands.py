@@ -58,11 +58,21 @@ def refusals_explained() -> Iterator[None]:
 
 
 def database_unavailable(error: OperationalError) -> str:
-    """What a command says when the database refused it: locked by another writer (SQLite), or not reachable."""
-    reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else ""
+    """What a command says when the database refused it: locked by another writer (SQLite), not reachable, or
+    refusing the statement (a database that was never migrated, a full disk)."""
+    reason = next(iter(str(error.orig or error).strip().splitlines()), "")
     if "database is locked" in reason:
         return (
             "Die Datenbank ist gerade von einem anderen Vorgang gesperrt (etwa beim Start der Plattform oder einem "
             "großen Import). Bitte versuchen Sie es in einigen Sekunden noch einmal; es wurde nichts geändert."
         )
-    return f"Die Datenbank ist nicht erreichbar ({reason}). Es wurde nichts geändert."
+    if error.connection_invalidated or any(
+        sign in reason for sign in ("connection failed", "could not connect", "unable to open database file")
+    ):
+        return f"Die Datenbank ist nicht erreichbar ({reason}). Es wurde nichts geändert."
+    hint = (
+        " Ist sie auf dem neuesten Stand („lms db upgrade“)?"
+        if "no such" in reason or "does not exist" in reason
+        else ""
+    )
+    return f"Die Datenbank hat den Befehl abgelehnt ({reason}).{hint} Es wurde nichts geändert."

@@ -313,7 +313,7 @@ def test_a_staff_file_over_the_limit_is_refused_without_reading_it_whole(cli) ->
     assert count_staff(engine) == 0
 
 
-def test_a_database_that_refuses_gives_a_message_not_a_traceback() -> None:
+def test_a_database_that_refuses_gives_a_message_not_a_traceback(tmp_path: Path) -> None:
     """A PostgreSQL that is down, or a SQLite file another writer holds, printed a SQLAlchemy traceback."""
     env = {
         "LMS_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/nirgends",
@@ -325,6 +325,11 @@ def test_a_database_that_refuses_gives_a_message_not_a_traceback() -> None:
     upgrade = CliRunner().invoke(main, ["db", "upgrade"], env=env, catch_exceptions=False)
     assert upgrade.exit_code == 1 and "Die Datenbank ist nicht erreichbar (" in upgrade.output
 
+    # A database that was never migrated refuses the statement: the message says what to do.
+    empty = {"LMS_DATABASE_URL": "sqlite:///" + str(tmp_path / "leer.sqlite3"), "LMS_TEST_DATABASE_URL": ""}
+    unmigrated = CliRunner().invoke(main, ["municipalities", "list"], env=empty, catch_exceptions=False)
+    assert unmigrated.exit_code == 1 and "abgelehnt (no such table" in unmigrated.output
+    assert "lms db upgrade" in unmigrated.output
     # SQLite's answer when another process holds the write lock longer than the busy timeout (15 s):
     locked = OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
     assert "gerade von einem anderen Vorgang gesperrt" in database_unavailable(locked)
