@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,7 +27,7 @@ from lms.auth.passwords import (
 )
 from lms.db import built_once
 from lms.errors import Characters, ServiceError
-from lms.text import CONTROL_CHARACTERS, unprintable_characters
+from lms.text import CONTROL_CHARACTERS, normalised_name, unprintable_characters
 
 #: The length of ``users.display_name``: a longer name is refused, not cut off (PostgreSQL would refuse it).
 MAX_NAME = 200
@@ -202,13 +201,14 @@ def authenticate(
 
 
 def checked_name(name: str) -> str:
-    """A person's name as stored (NFC, without outer spaces); raise AccountError if no certificate could carry it.
+    """A person's name as stored (runs of spaces and tabs as one space, NFC); raise AccountError if no certificate
+    could carry it.
 
     Every way a name comes in passes here: forms, the command line, the staff list, the advisory board.
     """
-    name = unicodedata.normalize("NFC", name.strip())
-    if CONTROL_CHARACTERS.search(name):
+    if CONTROL_CHARACTERS.search(name):  # before split(), which would turn some of them into spaces
         raise AccountError("auth.name_control_characters")
+    name = normalised_name(name)
     if unprintable := unprintable_characters(name):
         raise AccountError("auth.name_unprintable", characters=Characters(tuple(unprintable)))
     if not name:

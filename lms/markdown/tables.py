@@ -62,13 +62,20 @@ def _take_caption(tokens: list[Token], table: int) -> int:
         _token_like(closing, "caption_close", -1),
     )
     # The scroll box's spoken name: the caption's words without their Markdown.
-    table_open.meta["caption"] = "".join(
-        child.content for child in inline.children if child.type in ("text", "code_inline")
-    ).strip()
+    table_open.meta["caption"] = " ".join("".join(_spoken(child) for child in inline.children).split())
     del tokens[table - 3 : table]
     table -= 3
     tokens[table + 1 : table + 1] = [caption_open, inline, caption_close]
     return table
+
+
+def _spoken(child: Token) -> str:
+    """What a screen reader says for one piece of a caption: its text, a line break as a space, an image's alt."""
+    if child.type in ("softbreak", "hardbreak"):
+        return " "
+    if child.type == "image":
+        return child.content
+    return child.content if child.type in ("text", "code_inline") else ""
 
 
 def _token_like(model: Token, kind: str, nesting: Literal[-1, 1]) -> Token:

@@ -21,7 +21,7 @@ from lms.errors import Characters, ServiceError
 from lms.orgs.models import Municipality
 from lms.orgs.states import find_state
 from lms.scope import Actor, OutOfScope
-from lms.text import CONTROL_CHARACTERS, unprintable_characters
+from lms.text import CONTROL_CHARACTERS, normalised_name, unprintable_characters
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,79}$")
 #: The length of ``municipalities.name``.
@@ -48,7 +48,7 @@ def _require_office(actor: Actor) -> None:
 def _clean_name(session: Session, name: str, own_id: int | None) -> str:
     if CONTROL_CHARACTERS.search(name):  # before split(), which would turn some of them into spaces
         raise MunicipalityError("municipality.name_control_characters")
-    name = unicodedata.normalize("NFC", " ".join(name.split()))
+    name = normalised_name(name)
     if unprintable := unprintable_characters(name):  # the name is printed on its people's certificates
         raise MunicipalityError("municipality.name_unprintable", characters=Characters(tuple(unprintable)))
     if not name:

@@ -13,12 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from lms.auth.services import AccountError, check_email
 from lms.errors import Characters, ServiceError, Term, Terms
-from lms.text import CONTROL_CHARACTERS, N_, unprintable_characters
+from lms.text import CONTROL_CHARACTERS, N_, normalised_name, unprintable_characters
 
 #: Column keys and the header names (normalised) that mean them.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -272,7 +271,7 @@ def _row(
             return None, ServiceError("staff_row.control_characters", field=label)
     email = get("email").lower()
     name = get("name") or " ".join(part for part in (get("first_name"), get("last_name")) if part)
-    name = unicodedata.normalize("NFC", name)
+    name = normalised_name(name)
     if unprintable := unprintable_characters(name):  # a certificate would leave them out without a word
         return None, ServiceError("staff_row.name_unprintable", characters=Characters(tuple(unprintable)))
     values = {

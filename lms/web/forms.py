@@ -9,7 +9,6 @@ from WTForms' catalogue, read once per language instead of once per request as F
 from __future__ import annotations
 
 import functools
-import unicodedata
 from datetime import date
 from gettext import NullTranslations
 from typing import Any
@@ -22,7 +21,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from lms import time as clock
-from lms.text import character_names, unprintable_characters
+from lms.text import character_names, normalised_name, unprintable_characters
 from lms.web.i18n import request_locale
 from lms.web.problems import register_form
 
@@ -114,7 +113,7 @@ class PrintableName:
         self.municipality = municipality
 
     def __call__(self, _form: Any, field: Any) -> None:
-        found = unprintable_characters(unicodedata.normalize("NFC", field.data or ""))
+        found = unprintable_characters(normalised_name(field.data or ""))  # what the service will check
         if not found:
             return
         if self.municipality:

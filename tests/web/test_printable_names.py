@@ -124,3 +124,14 @@ def test_the_english_interface_quotes_the_characters_as_english_does(client, db:
     raw = "E-Mail;Name;Organisationseinheit\r\nwang@west.example;王芳;Amt\r\n".encode()
     preview = client.get(upload(client, town, raw).headers["Location"]).text
     assert "“王” (U+738B)" in preview and "„王“" not in preview
+
+
+def test_white_space_from_a_spreadsheet_is_one_space_not_a_refused_character(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    town = f.municipality(db, "Stadt West")
+    me = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, me.email)
+    url = f"/kommunen/{town.slug}/beschaeftigte/neu"
+    done = _post(client, url, name=" Nguyễn\tThị\u202fHương ", email="nguyen@west.example", org_unit="Amt")
+    assert done.status_code == 303
+    person = db.scalar(select(User).where(User.email == "nguyen@west.example"))
+    assert person is not None and person.display_name == "Nguyễn Thị Hương"

@@ -135,9 +135,11 @@ def _quiz_preview(
     # The seed travels in the form, so the result lists the questions in the order they were shown.
     seed = request.form.get("seed", type=int) if request.method == "POST" else secrets.randbelow(2**31)
     attempt = preview_attempt(version, seed or 0)
+    current = module.current_version if module is not None else None
     base = {
         "draft": draft,
         "module": module,
+        "content_language": current.language if current is not None else "de",  # the quiz's texts, marked
         "seed": seed,
         "pass_mark": pass_mark,
         "review_options": review_options,

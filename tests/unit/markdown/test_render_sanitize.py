@@ -305,3 +305,8 @@ def test_row_headers_only_where_every_first_cell_is_bold_and_nothing_else():
 def test_a_header_cell_may_say_only_whether_it_heads_a_row_or_a_column(value: str, kept: bool):
     html = sanitize_html(f'<table><caption>C</caption><tr><th scope="{value}">x</th></tr></table>')
     assert ("scope=" in html) is kept and "<caption>C</caption>" in html
+
+
+def test_a_caption_over_two_lines_is_named_with_a_space_between_them():
+    html = render_markdown("Tabelle: Ebenen von\nRassismus\n\n| a |\n|---|\n| 1 |\n")
+    assert 'aria-label="Ebenen von Rassismus"' in html and "<caption>Ebenen von\nRassismus</caption>" in html
