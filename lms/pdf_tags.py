@@ -223,6 +223,15 @@ class TaggedTable(Table):
 class TaggedPDF(FPDF):
     """An FPDF that can write a tagged PDF (see the module's docstring); untagged it is plain FPDF."""
 
+    def fitted(self, text: str, width: float) -> str:
+        """``text`` in the current font, shortened with „…“ at its end where it is wider than ``width`` (mm): a
+        footer's name or title of up to 200 characters stays on its one line."""
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
+
     def __init__(self, *args: Any, tagged: bool = False, **kwargs: Any) -> None:
         self.tagged = tagged
         self._tags: list[StructElem | _Artifact] = []

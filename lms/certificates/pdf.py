@@ -56,23 +56,27 @@ CREATOR = "Lernplattform „Kommunen für alle?“ (ECCAR)"
 class _Document(TaggedPDF):
     """FPDF with a file identifier derived from the certificate code (stable, and the same for every rebuild)."""
 
-    def __init__(self, fixed_id: str, footer_text: str | None = None, *, tagged: bool = False) -> None:
+    def __init__(self, fixed_id: str, footer: tuple[str, str] | None = None, *, tagged: bool = False) -> None:
         super().__init__(
             orientation="portrait", unit="mm", format="A4", enforce_compliance="PDF/A-2B", tagged=tagged
         )
         self._fixed_id = fixed_id
-        self._footer_text = footer_text
+        #: (the person's name, what the document is): the name is shortened where the line would not hold both.
+        self._footer = footer
 
     def file_id(self) -> str:
         return f"<{self._fixed_id}><{self._fixed_id}>"
 
     def footer(self) -> None:
-        if not self._footer_text:
+        if not self._footer:
             return
         self.set_y(-15)
         self.set_font(FONT, "", 8)
         self.set_text_color(*GREY)
-        self.cell(0, 5, f"{self._footer_text} · Seite {self.page_no()} von {{nb}}", align="C")
+        name, what = self._footer
+        rest = f" · {what} · Seite {self.page_no()} von {{nb}}"
+        room = self.epw - self.get_string_width(rest.replace("{nb}", "999"))
+        self.cell(0, 5, f"{self.fitted(name, room)}{rest}", align="C")
 
 
 def _xmp(*, title: str, author: str, created: datetime) -> str:
@@ -115,7 +119,7 @@ def _new_document(
     title: str,
     created: datetime,
     identity: str,
-    footer: str | None = None,
+    footer: tuple[str, str] | None = None,
     font_set: int = 2,
     prepared_fonts: bool = False,
     tagged: bool = True,
@@ -363,10 +367,6 @@ def _draw_certificate_layout_1(
         pdf.cell(text_width, 5, snapshot["verify_url"], new_x="LEFT", new_y="NEXT")
 
 
-def _shortened(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _participation_sentence(snapshot: Snapshot | dict[str, Any]) -> str:
     day = clock.fixed_date(date.fromisoformat(snapshot["awarded_on"]))
     mode = MODE_LABELS.get(snapshot["mode"], snapshot["mode"])
@@ -488,7 +488,7 @@ def transcript_pdf(
         title=f"{title} – {holder_name}",
         created=created,
         identity=f"transcript:{holder_name}:{starts_on}:{ends_on}:{created.isoformat()}",
-        footer=f"{_shortened(holder_name, 60)} · {title}",  # one line of 8 pt, whatever the name's length
+        footer=(holder_name, title),
     )
     pdf.add_page()
     pdf.set_auto_page_break(True, margin=22)

@@ -90,15 +90,7 @@ class _Document(TaggedPDF):
         # One line whatever the title's length (a municipality's name has up to 200 characters); „{nb}“ stands for
         # the page count, so room is left for three digits.
         room = self.epw - self.get_string_width(page.replace("{nb}", "999"))
-        self.cell(0, 5, f"{self._fitted(self.doc_title, room)}{page}", align="R")
-
-    def _fitted(self, text: str, width: float) -> str:
-        """``text`` in the current font, shortened with „…“ at the end where it is wider than ``width``."""
-        if self.get_string_width(text) <= width:
-            return text
-        while text and self.get_string_width(text + "…") > width:
-            text = text[:-1]
-        return text.rstrip() + "…"
+        self.cell(0, 5, f"{self.fitted(self.doc_title, room)}{page}", align="R")
 
     def heading(self, text: str, size: int = 13, level: int | None = None, rank: int = 2) -> None:
         """A heading of this rank (H1, H2 …); with a level it is also a bookmark (the outline a reader navigates by)."""

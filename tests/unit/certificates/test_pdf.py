@@ -291,6 +291,9 @@ def test_a_transcript_wraps_a_long_name_and_shortens_it_in_the_footer() -> None:
     assert len([text for _y, text in lines if "Hohenstein" in text]) >= 3  # wrapped, and once in the footer
     footer = next(text for y, text in lines if y > 270 and "Seite 1 von 1" in text)
     assert footer.startswith("Maria-Magdalena") and "…" in footer and len(footer) < 130
+    assert (
+        "Fortbildungsübersicht 01.01.2026–31.12.2026" in footer
+    )  # the name gives way, not what the paper is
 
 
 def test_the_longest_name_title_and_municipality_the_database_holds_stay_above_the_issuer() -> None:
@@ -303,3 +306,25 @@ def test_the_longest_name_title_and_municipality_the_database_holds_stay_above_t
     issuer = min(y for y, text in lines if text.startswith("Ausgestellt von"))
     last = max(y for y, text in lines if text.startswith("Gültig bis 31.12.2028"))
     assert last < issuer - 8  # above the rule, with „Umfang: 45 Minuten“ and the validity
+
+
+def test_a_name_in_capitals_fits_the_transcript_footer_too() -> None:
+    """Shortened by its width, not by 60 characters: 60 capitals were wider than the line."""
+    data = transcript_pdf(
+        holder_name=("WOLFESCHLEGELSTEINHAUSENBERGERDORFF-MÜLLER " * 5).strip(),
+        municipality_name=None,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        snapshots=[_snapshot(4)],
+        verify_base="https://lernen.example/verify",
+        created=datetime(2027, 1, 5, 9, tzinfo=UTC),
+    )
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    starts: list[float] = []
+
+    def visit(text, _cm, tm, _font, _size) -> None:  # type: ignore[no-untyped-def]
+        if "Seite 1 von 1" in text:
+            starts.append(tm[4])
+
+    page.extract_text(visitor_text=visit)
+    assert starts and all(x >= 0 for x in starts)
