@@ -21,7 +21,7 @@ from lms.markdown.structure import (
     quiz_syntax_problems,
     split_sections,
 )
-from lms.text import N_
+from lms.text import N_, character_names, normalised_name, unprintable_characters
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -186,6 +186,13 @@ def _read_front_matter(reader: FieldReader, path: str) -> _FrontMatterValues:
     if reader.has("materials") and values["kind"] == "training":
         message = "„materials“ gibt es nur bei Drehbüchern (kind: workshop)."
         reader.problems.append(Problem(path, reader.line("materials"), message))
+    if values["title"] and (unprintable := unprintable_characters(normalised_name(values["title"]))):
+        # The title is printed on every certificate of the module, and the PDF would leave these out unseen.
+        message = (
+            f"„title“ enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: "
+            f"{character_names(unprintable)}."
+        )
+        reader.problems.append(Problem(path, reader.line("title"), message))
     return _FrontMatterValues(reader, values)
 
 

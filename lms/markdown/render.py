@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 # Stored HTML records the version it was rendered with. Bump when the parser configuration
 # or the sanitiser policy changes, so published versions can be re-rendered (`lms content rerender`).
 # 2 (2026-11-27): tables in a focusable scroll box (WCAG 1.4.10 at 320 px).
-# 3 (2026-11-27): table captions („Tabelle: …“ before a table) and row headers (bold first cells), lms.markdown.tables.
+# 3 (2026-11-27): table captions („Tabelle: …“ before a table) and row headers (bold first cells), lms.markdown.tables;
+# `lms content rerender` gives stored versions both (a stored „Tabelle: …“ paragraph before a table becomes its caption).
 RENDERER_VERSION = "3"
 
 # Callout containers: name -> German label for screen readers.

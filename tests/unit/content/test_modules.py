@@ -477,3 +477,13 @@ def test_quiz_syntax_in_code_may_be_shown_in_a_module() -> None:
         "\n## ", "\nSo sieht es aus: `[(X)] richtig` und `[[AGG]]`.\n\n```\n[[X]] a\n```\n\n## ", 1
     )
     parse_module(module(body=body), PATH)  # no problem
+
+
+def test_a_title_a_certificate_could_not_print_is_a_problem_with_its_line():
+    """The title stands on every certificate of the module; fpdf2 would leave „→“ or an emoji out unseen."""
+    title_line = next(line for line in FRONT_MATTER.split("\n") if line.startswith("title:"))
+    source = module(FRONT_MATTER.replace(title_line, 'title: "Vom Verdacht → zur Prüfung"'))
+    assert problems_of(source, "<editor>") == [
+        f"<editor>:{line_of(source, 'title:')}: „title“ enthält Zeichen, die auf Zertifikaten nicht gedruckt "
+        "werden können: „→“ (U+2192)."
+    ]
