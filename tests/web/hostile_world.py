@@ -10,7 +10,18 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.web.hostile import IMG, JINJA, JINJA_CONFIG, JS_LINK, META, SCRIPT, code, hostile, hostile_filename
+from tests.web.hostile import (
+    IMG,
+    JINJA,
+    JINJA_CONFIG,
+    JS_LINK,
+    META,
+    RLO,
+    SCRIPT,
+    code,
+    hostile,
+    hostile_filename,
+)
 
 # --- the world: one municipality where every field someone types carries a payload -----------------------------
 
@@ -31,7 +42,8 @@ def module_source(
     slug: str, *, kind: str = "training", version: str = "1.0", n: int = 0, bad_links: bool = False
 ) -> str:
     """A module whose every field carries payloads; ``bad_links`` adds javascript:/data: links (refused at publish)."""
-    title = hostile("mtitle", "module title (front matter)", n)
+    # No right-to-left override in a title: the content check refuses it, as a certificate could not print it.
+    title = hostile("mtitle", "module title (front matter)", n).replace(RLO, "")
     summary = hostile("msummary", "module summary (front matter)", n + 1, long=True, limit=400)
     audience = hostile("maudience", "module audience (front matter)", n + 2)
     objective = hostile("mobjective", "module objective (front matter)", n + 3)
