@@ -232,10 +232,6 @@ MESSAGES: dict[str, str | Plural] = {
     "staff_row.missing": N_("%(fields)s fehlt."),
     "staff_row.too_long": N_("%(field)s ist länger als %(limit)s Zeichen."),
     "staff_row.control_characters": N_("%(field)s enthält unzulässige Steuerzeichen."),
-    "staff_row.name_unprintable": N_(
-        "Der Name enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: %(characters)s. Bitte "
-        "schreiben Sie ihn in lateinischer, griechischer oder kyrillischer Schrift, wie in amtlichen Dokumenten."
-    ),
     "staff_row.duplicate_email": N_("Die E-Mail-Adresse %(email)s steht schon in Zeile %(line)s."),
     "staff_row.duplicate_number": N_("Die Personalnummer %(number)s steht schon in Zeile %(line)s."),
     "staff_row.email_unusable": N_(

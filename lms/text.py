@@ -60,13 +60,13 @@ def without_bidi_controls(text: str) -> str:
     return text.translate(BIDI_CONTROLS)
 
 
-#: Any character outside the certificate font's ranges: one search in C per name (a staff list of 30,000 rows).
 def normalised_name(name: str) -> str:
     """A name as it is stored and checked: every run of white space (a tab from a spreadsheet, a narrow no-break
     space) one space, none at either end, in Unicode NFC („e“ and a combining accent as the one letter „é“)."""
     return unicodedata.normalize("NFC", " ".join(name.split()))
 
 
+#: Any character outside the certificate font's ranges: one search in C per name (a staff list of 30,000 rows).
 _UNPRINTABLE = re.compile(
     "[^"
     + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in PRINTABLE_RANGES)

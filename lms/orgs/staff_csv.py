@@ -273,7 +273,7 @@ def _row(
     name = get("name") or " ".join(part for part in (get("first_name"), get("last_name")) if part)
     name = normalised_name(name)
     if unprintable := unprintable_characters(name):  # a certificate would leave them out without a word
-        return None, ServiceError("staff_row.name_unprintable", characters=Characters(tuple(unprintable)))
+        return None, ServiceError("auth.name_unprintable", characters=Characters(tuple(unprintable)))
     values = {
         "email": email,
         "name": name,

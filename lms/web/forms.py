@@ -21,8 +21,9 @@ from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from lms import time as clock
-from lms.text import character_names, normalised_name, unprintable_characters
-from lms.web.i18n import request_locale
+from lms.errors import Characters, ServiceError
+from lms.text import normalised_name, unprintable_characters
+from lms.web.i18n import request_locale, translate_error
 from lms.web.problems import register_form
 
 #: The German texts of the messages WTForms 3.3's catalogue leaves without a usable translation.
@@ -107,25 +108,15 @@ class Form(FlaskForm):
 
 class PrintableName:
     """A WTForms check: a name that certificates can print (lms.text.unprintable_characters), as the services check
-    it, so that its message stands at the field with the form's other errors instead of after them."""
+    it, so that its message stands at the field with the form's other errors instead of after them. The message is
+    the service's own (``code`` in lms.errors.MESSAGES)."""
 
     def __init__(self, *, municipality: bool = False) -> None:
-        self.municipality = municipality
+        self.code = "municipality.name_unprintable" if municipality else "auth.name_unprintable"
 
     def __call__(self, _form: Any, field: Any) -> None:
         found = unprintable_characters(normalised_name(field.data or ""))  # what the service will check
-        if not found:
-            return
-        if self.municipality:
-            message = _(
-                "Der Name der Kommune enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: "
-                "%(characters)s.",
-                characters=character_names(found, gettext=_),
+        if found:
+            raise ValidationError(
+                translate_error(ServiceError(self.code, characters=Characters(tuple(found))))
             )
-        else:
-            message = _(
-                "Der Name enthält Zeichen, die auf Zertifikaten nicht gedruckt werden können: %(characters)s. Bitte "
-                "schreiben Sie ihn in lateinischer, griechischer oder kyrillischer Schrift, wie in amtlichen Dokumenten.",
-                characters=character_names(found, gettext=_),
-            )
-        raise ValidationError(message)
