@@ -220,6 +220,13 @@ class TaggedTable(Table):
             return super()._render_table_cell(i, j, cell, *args, **kwargs)
 
 
+def line_count(pdf: FPDF, width: float, text: str, *, line_height: float = 5, align: str = "L") -> int:
+    """How many lines ``text`` takes in ``width`` mm in the document's current font, broken as ``multi_cell``
+    breaks it, without drawing anything (a dry run)."""
+    lines: list[str] = pdf.multi_cell(width, line_height, text, align=align, dry_run=True, output="LINES")  # type: ignore[assignment]
+    return len(lines)
+
+
 class TaggedPDF(FPDF):
     """An FPDF that can write a tagged PDF (see the module's docstring); untagged it is plain FPDF."""
 

@@ -43,7 +43,7 @@ from lms.certificates.snapshot import (
     Snapshot,
 )
 from lms.certificates.typefaces import FONT_SETS, add_prepared_fonts
-from lms.pdf_tags import TaggedPDF, hyphenate, xmp
+from lms.pdf_tags import TaggedPDF, hyphenate, line_count, xmp
 from lms.text import plural
 
 FONT = "KfA Zertifikat Sans"
@@ -400,8 +400,7 @@ def _statement_sizes(
 
     def lines(text: str, style: str, size: float) -> int:
         pdf.set_font(FONT, style, size)
-        measured: list[str] = pdf.multi_cell(width, 5, text, align="C", dry_run=True, output="LINES")  # type: ignore[assignment]
-        return len(measured)
+        return line_count(pdf, width, text, align="C")
 
     is_completion = snapshot["kind"] == CertificateKind.COMPLETION
     fixed = 16.0 + 7 + 4 + 6  # the heading, „Hiermit wird bescheinigt, dass“, the space after the name

@@ -18,7 +18,7 @@ from fpdf.fonts import FontFace
 from lms import time as clock
 from lms.disclosure import SUPPRESSED
 from lms.orgs.models import ProgrammePeriod
-from lms.pdf_tags import TaggedPDF, hyphenate, xmp
+from lms.pdf_tags import TaggedPDF, hyphenate, line_count, xmp
 from lms.reports.compliance import MunicipalityReport, ProgrammeRow
 from lms.reports.exports import Table, cell_text, evidence_tables, programme_table
 
@@ -162,15 +162,11 @@ class _Document(TaggedPDF):
             *([cell_text(v) for v in row] for row in table.rows),
         ]:
             lines = max(
-                len(self._lines(width * share - 2 * CELL_PADDING, line, text))
+                line_count(self, width * share - 2 * CELL_PADDING, text, line_height=line)
                 for width, text in zip(widths, texts, strict=False)
             )
             height += lines * line + 2 * CELL_PADDING
         return self.will_page_break(height) and height <= self.eph
-
-    def _lines(self, width: float, line: float, text: str) -> list[str]:
-        lines: list[str] = self.multi_cell(width, line, text, dry_run=True, output="LINES")  # type: ignore[assignment]
-        return lines
 
 
 ReportDocument = _Document
