@@ -35,11 +35,9 @@ def unit_of_work() -> Iterator[Session]:
     engine = make_engine(url)
     session = Session(bind=engine, expire_on_commit=False)
     try:
-        yield session
-        session.commit()
-    except OperationalError as error:  # the database, not the command: a message instead of a traceback
-        session.rollback()
-        raise click.ClickException(database_unavailable(error)) from None
+        with refusals_explained():  # the database, not the command: a message instead of a traceback
+            yield session
+            session.commit()
     except BaseException:
         session.rollback()
         raise
