@@ -38,7 +38,7 @@ from lms.workshops.services import (
     attend,
     count_names,
     duplicate_workshop,
-    eligible_facilitators,
+    facilitator_choices,
     resolve_attendees,
 )
 
@@ -78,8 +78,10 @@ def _problems(session: Session, actor: User, live: LiveSession, data: Correction
         problems.append(ServiceError("session.in_future"))
     if not data.place.strip():
         problems.append(ServiceError("session.place_missing"))
-    allowed = {u.id for u in eligible_facilitators(session, {live.municipality_id})} | live.facilitator_ids
-    if not data.facilitator_ids <= allowed | {actor.id}:
+    # Those already named stay allowed: correcting a date does not force a change of who ran it.
+    kind = SessionKind(live.kind)
+    choices = facilitator_choices(session, actor, kind, {live.municipality_id})
+    if not data.facilitator_ids <= {u.id for u in choices} | live.facilitator_ids:
         problems.append(ServiceError("session.facilitator_not_allowed"))
     if not data.facilitator_ids and not data.external_facilitators.strip():
         problems.append(ServiceError("session.facilitator_missing"))

@@ -30,7 +30,7 @@ from lms.workshops.models import (
     SessionKind,
     SessionRegistration,
 )
-from lms.workshops.services import SessionInputError, eligible_facilitators
+from lms.workshops.services import SessionInputError, facilitator_choices
 
 #: The job kind that mails people about their registrations (handled in lms.jobs.tasks).
 SESSION_MAIL = "session_mail"
@@ -92,9 +92,9 @@ def plan_problems(
         problems.append(ServiceError("session.place_missing"))
     if not 1 <= data.capacity <= MAX_CAPACITY:
         problems.append(ServiceError("planned.capacity_range", max=MAX_CAPACITY))
-    allowed = (
-        {u.id for u in eligible_facilitators(session, {data.municipality_id})} | {actor.id} | allowed_too
-    )
+    allowed = {
+        u.id for u in facilitator_choices(session, actor, data.kind, {data.municipality_id})
+    } | allowed_too
     if not data.facilitator_ids <= allowed:
         problems.append(ServiceError("session.facilitator_not_allowed"))
     if not data.facilitator_ids and not data.external_facilitators.strip():

@@ -81,6 +81,31 @@ def eligible_facilitators(session: Session, municipality_ids: set[int] | None) -
     )
 
 
+def facilitator_choices(
+    session: Session, actor: User, kind: SessionKind, municipality_ids: set[int] | None
+) -> list[User]:
+    """Who may be named as running a session of this kind: the eligible facilitators, and for an in-person training
+    also the person entering it (a coordinator who runs it herself).
+
+    An empowerment workshop names nobody who supervises the municipality's staff (coordination, head of unit): the
+    roles keep them apart (lms.orgs.role_changes), and being named here would make the coordinator a moderator of
+    the network all the same. A trainer who is also a supervisor there is left out for the same reason.
+    """
+    people = eligible_facilitators(session, municipality_ids)
+    if kind is SessionKind.WORKSHOP:
+        return [p for p in people if not _supervises(p, municipality_ids)]
+    if actor.id not in {p.id for p in people}:
+        people = [actor, *people]
+    return people
+
+
+def _supervises(person: User, municipality_ids: set[int] | None) -> bool:
+    """Whether the person coordinates or heads a unit in one of these municipalities (None: any)."""
+    if not person.has_role(Role.COORDINATOR, Role.UNIT_MANAGER) or person.municipality_id is None:
+        return False
+    return municipality_ids is None or person.municipality_id in municipality_ids
+
+
 def _check_common(
     session: Session, actor: User, data: SessionInput
 ) -> tuple[ModuleVersion | None, list[ServiceError]]:
@@ -97,7 +122,7 @@ def _check_common(
     if not data.place.strip():
         problems.append(ServiceError("session.place_missing"))
     if data.facilitator_ids:
-        allowed = {u.id for u in eligible_facilitators(session, {data.municipality_id})} | {actor.id}
+        allowed = {u.id for u in facilitator_choices(session, actor, data.kind, {data.municipality_id})}
         if not data.facilitator_ids <= allowed:
             problems.append(ServiceError("session.facilitator_not_allowed"))
     if not data.facilitator_ids and not data.external_facilitators.strip():

@@ -162,14 +162,17 @@ def test_a_workshop_is_seen_and_booked_only_by_the_network_and_names_only_by_fac
 
     f.login(client, coordinator.email)
     page = client.get(detail).text
-    assert "Deniz Arslan" not in page and "Anwesenheitsliste" not in page and "&lt; 5" in page
-    assert "ausgebucht" not in page  # a full workshop of one place would tell the coordinator one signed up
+    assert "Deniz Arslan" not in page and "Anwesenheitsliste" not in page
+    # No count at all, not even „< 5“: deactivating a colleague cancels their registrations, and a count that moved
+    # would say who had signed up. Nor „ausgebucht“: a full workshop of one place would tell the same.
+    assert ">Angemeldet<" not in page and ">Warteliste<" not in page and "&lt; 5" not in page
+    assert "ausgebucht" not in page
     assert client.get(detail + "/anwesenheitsliste.pdf").status_code == 404
     _logout(client)
 
     f.login(client, facilitator.email)
     page = client.get(detail).text
-    assert "Deniz Arslan" in page and "ausgebucht" in page
+    assert "Deniz Arslan" in page and "ausgebucht" in page and ">Angemeldet<" in page
     assert client.get(detail + "/anwesenheitsliste.pdf").data.startswith(b"%PDF")
 
 
@@ -577,3 +580,40 @@ def test_the_facilitator_withdraws_an_unanswered_request(client, db: Session) ->
     page = client.get(withdrawn.headers["Location"]).text
     assert "Die Anfrage ist zurückgezogen und gelöscht." in page and "gehört nicht mehr" not in page
     assert not network.has_open_request(db, asked)
+
+
+def _offered_facilitators(page: str) -> dict[int, bool]:
+    """The facilitator checkboxes of a form: account id → ticked."""
+    boxes = re.findall(r'<input[^>]*name="facilitator_ids"[^>]*>', page)
+    return {int(re.search(r'value="(\d+)"', box).group(1)): "checked" in box for box in boxes}  # type: ignore[union-attr]
+
+
+def test_the_forms_offer_a_coordinator_as_moderator_of_a_training_only(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The workshop forms offered the coordinator as its moderator, ticked (a QA sweep); the network's own
+    facilitator is offered, and ticked when scheduling herself."""
+    town = f.municipality(db)
+    script = f.workshop_script(db)
+    facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id, name="Aylin Kaya")
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id, name="Jonas Weber")
+    f.login(client, coordinator.email)
+    for form_url in ("/termine/neu/workshop", "/veranstaltungen/neu/workshop"):
+        assert _offered_facilitators(client.get(form_url).text) == {facilitator.id: False}, form_url
+    forged = _schedule(
+        client,
+        "workshop",
+        script.id,
+        days_ahead=4,
+        starts_at="17:00",
+        ends_at="19:00",
+        place="Rathaus",
+        capacity="10",
+        facilitator_ids=coordinator.id,
+    )
+    assert forged.status_code == 400 and db.scalar(select(PlannedSession.id)) is None
+    assert _offered_facilitators(client.get("/termine/neu/schulung").text) == {
+        coordinator.id: True,
+        facilitator.id: False,
+    }
+    _logout(client)
+    f.login(client, facilitator.email)
+    assert _offered_facilitators(client.get("/termine/neu/workshop").text) == {facilitator.id: True}

@@ -46,7 +46,7 @@ from lms.workshops.names import delete_attendee_names, purge_expired_attendee_na
 from lms.workshops.services import (
     SessionInput,
     SessionInputError,
-    eligible_facilitators,
+    facilitator_choices,
     record_training,
     record_workshop,
     withdraw_session,
@@ -87,15 +87,13 @@ def _prepare(form: SessionForm, kind: SessionKind) -> None:
     form.municipality_id.choices = queries.municipality_choices(db, user)
     form.module_version_id.choices = queries.version_choices(db, kind.value)
     name_the_content(form.module_version_id, kind)
-    people = eligible_facilitators(db, recordable_municipality_ids(user))
-    if user.id not in {p.id for p in people}:
-        people = [user, *people]
+    people = facilitator_choices(db, user, kind, recordable_municipality_ids(user))
     form.facilitator_ids.choices = [
         (p.id, f"{p.display_name} ({p.municipality.name if p.municipality else _('programmweit')})")
         for p in people
     ]
     if not form.is_submitted():
-        form.facilitator_ids.data = [user.id]
+        form.facilitator_ids.data = [user.id] if user.id in {p.id for p in people} else []
         form.held_on.data = clock.today()
         if len(form.municipality_id.choices) == 1 or user.municipality_id:
             form.municipality_id.data = user.municipality_id or form.municipality_id.choices[0][0]

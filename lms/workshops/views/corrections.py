@@ -20,7 +20,7 @@ from lms.workshops import queries
 from lms.workshops.corrections import Correction, correct_session
 from lms.workshops.forms import CorrectionForm, CorrectTrainingForm, CorrectWorkshopForm
 from lms.workshops.models import SessionKind
-from lms.workshops.services import SessionInputError, eligible_facilitators
+from lms.workshops.services import SessionInputError, facilitator_choices
 
 bp = Blueprint("corrections", __name__, template_folder="../templates")
 
@@ -39,7 +39,7 @@ def correct(session_id: int) -> ResponseReturnValue:
     form: CorrectionForm = CorrectWorkshopForm() if is_workshop else CorrectTrainingForm()
     sees_count = may_see_exact_participant_count(user, live)
     sees_names = may_see_attendee_names(user, live)
-    people = eligible_facilitators(db, {live.municipality_id})
+    people = facilitator_choices(db, user, SessionKind(live.kind), {live.municipality_id})
     known = {p.id for p in people}
     people += [p for p in queries.facilitators(db, live) if p.id not in known]
     form.facilitator_ids.choices = [(p.id, p.display_name) for p in people]

@@ -10,7 +10,6 @@ from flask_babel import ngettext
 from flask_login import login_required
 
 from lms import time as clock
-from lms.disclosure import network_count
 from lms.errors import ServiceError
 from lms.scope import (
     OutOfScope,
@@ -36,7 +35,7 @@ from lms.workshops.forms import (
     name_the_content,
 )
 from lms.workshops.models import SessionKind
-from lms.workshops.services import SessionInputError, eligible_facilitators
+from lms.workshops.services import SessionInputError, facilitator_choices
 
 bp = Blueprint("planning", __name__, template_folder="../templates")
 
@@ -76,12 +75,10 @@ def schedule(kind: str) -> ResponseReturnValue:
     form = PlanForm()
     form.module_version_id.choices = queries.version_choices(db, session_kind.value)
     name_the_content(form.module_version_id, session_kind)
-    people = eligible_facilitators(db, {user.municipality_id})
-    if user.id not in {p.id for p in people}:
-        people = [user, *people]
+    people = facilitator_choices(db, user, session_kind, {user.municipality_id})
     form.facilitator_ids.choices = [(p.id, p.display_name) for p in people]
     if not form.is_submitted():
-        form.facilitator_ids.data = [user.id]
+        form.facilitator_ids.data = [user.id] if user.id in {p.id for p in people} else []
     problems: list[str] = []
     if form.validate_on_submit():
         data = planning.PlanInput(
@@ -124,10 +121,10 @@ def detail(planned_id: int) -> ResponseReturnValue:
     registered, waiting = planning.counts(db, planned)
     names = may_see_registrations(user, planned)
     joins = planning.may_register(db, user, planned)
-    if planned.kind == SessionKind.WORKSHOP.value and not names:
-        shown = (network_count(registered), network_count(waiting))
-    else:
-        shown = (registered, waiting)
+    is_workshop = planned.kind == SessionKind.WORKSHOP.value
+    # A workshop's registrations, even rounded, only for the network's facilitators: a coordinator who deactivates
+    # a colleague (which cancels their registrations) could otherwise watch the count move and learn who signed up.
+    shown_counts = names or (not is_workshop and may_manage_planned(user, planned))
     return render_template(
         "workshops/planned.html",
         planned=planned,
@@ -136,9 +133,8 @@ def detail(planned_id: int) -> ResponseReturnValue:
         may_register=joins,
         is_open=planning.is_open(planned),
         # Whether a workshop is full tells something about how many signed up: only for the network.
-        is_full=registered >= planned.capacity
-        and (planned.kind != SessionKind.WORKSHOP.value or names or joins),
-        counts=shown if (names or may_manage_planned(user, planned)) else None,
+        is_full=registered >= planned.capacity and (not is_workshop or names or joins),
+        counts=(registered, waiting) if shown_counts else None,
         people=planning.registered_people(db, planned) if names else [],
         may_manage=may_manage_planned(user, planned),
         may_list=names,
@@ -222,7 +218,7 @@ def change(planned_id: int) -> ResponseReturnValue:
     form = PlanForm()
     form.module_version_id.choices = [(planned.module_version_id, planned.module_version.title)]
     name_the_content(form.module_version_id, SessionKind(planned.kind))
-    people = eligible_facilitators(db, {planned.municipality_id})
+    people = facilitator_choices(db, user, SessionKind(planned.kind), {planned.municipality_id})
     known = {p.id for p in people}
     people += [p for p in queries.facilitators_of_planned(db, planned) if p.id not in known]
     form.facilitator_ids.choices = [(p.id, p.display_name) for p in people]

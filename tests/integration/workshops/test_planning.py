@@ -3,6 +3,7 @@ start, workshops only for the network (whose members only its facilitators see),
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time, timedelta
 
 import pytest
@@ -41,6 +42,8 @@ def _plan(db: Session, actor: User, kind: SessionKind, *, capacity: int = 2, day
         )
     version = db.info[kind.value]
     assert actor.municipality_id is not None
+    # A coordinator does not moderate the network (separation of duties): their workshops name an outside facilitator.
+    named = kind is SessionKind.TRAINING or not actor.has_role(Role.COORDINATOR)
     return schedule_session(
         db,
         actor,
@@ -53,7 +56,8 @@ def _plan(db: Session, actor: User, kind: SessionKind, *, capacity: int = 2, day
             ends_at=time(12, 0),
             place="Rathaus, Raum 2.14",
             capacity=capacity,
-            facilitator_ids=frozenset({actor.id}),
+            facilitator_ids=frozenset({actor.id}) if named else frozenset(),
+            external_facilitators="" if named else "Moderation des Migrantenvereins",
         ),
     )
 
@@ -220,6 +224,37 @@ def test_a_second_workshop_with_the_same_script_date_and_place_needs_a_confirmat
     # Another place, or the explicit confirmation, is accepted.
     record_workshop(db, facilitator, _workshop_input(town.id, script.id, facilitator, place="Bürgerhaus"))
     record_workshop(db, facilitator, _workshop_input(town.id, script.id, facilitator, confirm_duplicate=True))
+
+
+def test_who_supervises_the_staff_is_never_named_as_moderator_of_their_network(db: Session) -> None:
+    """Funktionstrennung: the roles keep coordination and moderation apart, and naming the coordinator as a workshop's
+    facilitator had made them one all the same (a QA sweep: planned, recorded, shown to the members). A coordinator
+    still runs an in-person training, and plans and records a workshop that someone else moderates."""
+    town = f.municipality(db)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    head = f.user(db, Role.UNIT_MANAGER, Role.TRAINER, municipality_id=town.id)
+    script = f.workshop_script(db)
+    for named in (coordinator, head):
+        with pytest.raises(SessionInputError) as refused:
+            record_workshop(db, coordinator, _workshop_input(town.id, script.id, named))
+        assert [p.code for p in refused.value.problems] == ["session.facilitator_not_allowed"]
+    plan = PlanInput(
+        kind=SessionKind.WORKSHOP,
+        municipality_id=town.id,
+        module_version_id=script.id,
+        held_on=clock.today() + timedelta(days=3),
+        starts_at=time(17, 0),
+        ends_at=time(19, 0),
+        place="Stadtteilzentrum",
+        capacity=12,
+        facilitator_ids=frozenset({coordinator.id}),
+    )
+    with pytest.raises(SessionInputError) as refused:
+        schedule_session(db, coordinator, plan)
+    assert [p.code for p in refused.value.problems] == ["session.facilitator_not_allowed"]
+    outside = replace(plan, facilitator_ids=frozenset(), external_facilitators="Verein Vielfalt e. V.")
+    assert schedule_session(db, coordinator, outside).facilitator_ids == frozenset()
+    assert _plan(db, coordinator, SessionKind.TRAINING).facilitator_ids == {coordinator.id}
 
 
 def _full_workshop(db: Session) -> tuple[Municipality, User, PlannedSession, User, SessionRegistration]:
