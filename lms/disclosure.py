@@ -6,10 +6,16 @@ a file. Counts of things (modules, workshops) are not counts of people and are s
 
 Counts about the empowerment network (participants of workshops, redemptions of participation codes) say who has a
 migration history (GDPR Art. 9), so they go through :func:`network_count`: below five they are „< 5“ like every
-count of people, and from five on they are rounded to a multiple of five. Totals are summed from the exact numbers
-and rounded once, after summing — never summed from rounded or suppressed parts. So no pair of views (before and
-after a workshop, a unit and the whole, one period and another) reveals a small group's exact size: a workshop of 3
-moves a total of 11 („10“) to 14 („15“), just as a workshop of 2, 4, 5 or 6 people would have.
+count of people, and from five on they are rounded to a multiple of five. A total of several workshops
+(:func:`network_total`) leaves out the workshops of fewer than five and rounds the exact sum of the others once —
+never summed from rounded or suppressed parts. So no pair of views (before and after a workshop is recorded,
+withdrawn or moved to another day, a municipality and the programme, one period and another) differs by a small
+workshop at all: its size stays „< 5“ everywhere but with its facilitators.
+
+Rounding the total alone did not hold (found by a QA sweep on 2026-11-27): whoever may record workshops, a
+coordinator or the programme office, could add one of a known size, watch where the rounded total stepped and
+withdraw it again, and so learn the exact total; moving a facilitator's small workshop into another year and back
+then gave its exact size.
 
 The facilitators recorded for a workshop see that workshop's exact count (lms.scope.may_see_exact_participant_count):
 they counted the people in the room.
@@ -17,7 +23,7 @@ they counted the people in the room.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 #: Counts of people below this are not shown.
@@ -73,6 +79,22 @@ def network_count(count: int | None) -> Shown:
     if count < THRESHOLD:
         return SUPPRESSED
     return NETWORK_ROUNDING * ((count + NETWORK_ROUNDING // 2) // NETWORK_ROUNDING)
+
+
+def network_total(counts: Iterable[int | None]) -> Shown:
+    """The participants of several workshops as anyone but their facilitators may see them: the workshops of fewer
+    than five left out, the others added up exactly and rounded once (:func:`network_sum`)."""
+    sizes = [count for count in counts if count]
+    return network_sum(len(sizes), sum(count for count in sizes if count >= THRESHOLD))
+
+
+def network_sum(workshops: int, counted: int) -> Shown:
+    """The participants of ``workshops`` workshops, of which those of at least five had ``counted`` people in all:
+    that sum rounded once; „< 5“ when every workshop was small (their number is no secret, their sizes are); 0 for
+    no workshop."""
+    if counted:
+        return network_count(counted)
+    return SUPPRESSED if workshops else 0
 
 
 def share(count: int | None, total: int | None) -> Decimal | None:

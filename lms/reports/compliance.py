@@ -13,7 +13,17 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.disclosure import SUPPRESSED, Shown, network_count, people_count, pooled, share, split_counts
+from lms.disclosure import (
+    SUPPRESSED,
+    Shown,
+    network_count,
+    network_sum,
+    network_total,
+    people_count,
+    pooled,
+    share,
+    split_counts,
+)
 from lms.orgs.models import Municipality, ProgrammePeriod
 from lms.reports import queries
 from lms.reports.queries import CoverageCount, Range
@@ -193,7 +203,7 @@ def municipality_report(
         modules=modules,
         workshops=workshops,
         # The same sessions as workshop_totals counts (held in the range, not withdrawn), already loaded.
-        participants=network_count(sum(w.participant_count or 0 for w in held)),
+        participants=network_total(w.participant_count for w in held),
         trained_staff=people_count(queries.trained_staff(session, r, mid).get(mid, 0)),
         coverage=total_coverage(OVERALL, coverage),
         coverage_by_unit=by_unit,
@@ -301,7 +311,7 @@ def _programme_rows(
                 modules_delivered=delivered.get(mid, 0),
                 trained_staff=people_count(trained.get(mid, 0)),
                 workshops=held,
-                participants=network_count(participants),
+                participants=network_sum(held, participants),
                 share_one=total.share_one,
                 share_two=total.share_two,
                 assessment=assess(
@@ -366,8 +376,9 @@ def _programme_totals(
         if staff_hidden or hidden_share([row.share_two for row in rows])
         else share(two, staff),
         workshops=sum(row.workshops for row in rows),
-        participants=None
-        if hidden([row.participants for row in rows])
-        else network_count(sum(p for _held, p in workshops.values())),
+        # Summed from the workshops of five or more alone: no small workshop is in it to be given away.
+        participants=network_sum(
+            sum(held for held, _p in workshops.values()), sum(p for _held, p in workshops.values())
+        ),
         met=sum(1 for row in rows if row.assessment.status == "erfuellt"),
     )

@@ -31,7 +31,8 @@ FUNDING = (
 NOTE = (
     f"Zahlen unter 5, die Personen betreffen, sind als „{SUPPRESSED}“ ausgewiesen; "
     "ein Anteil einer so kleinen Gruppe erscheint als „–“. Teilnehmende der Empowerment-Workshops sind auf "
-    "Vielfache von 5 gerundet (Summen nach dem Addieren); ihre Namen werden nie ausgewiesen."
+    "Vielfache von 5 gerundet; ihre Summen zählen nur Workshops mit mindestens 5 Teilnehmenden. Ihre Namen werden "
+    "nie ausgewiesen."
 )
 NAVY = (23, 26, 107)
 #: Space inside each table cell (mm).

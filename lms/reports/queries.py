@@ -42,6 +42,7 @@ from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleKind, ModuleVersion
 from lms.db import built_once
+from lms.disclosure import THRESHOLD
 from lms.orgs.models import OrgUnit
 from lms.progress.models import Completion, CompletionMode
 from lms.reports import summary  # noqa: F401  (its mapper events keep the summary read here up to date)
@@ -262,7 +263,11 @@ def _workshops(one: bool) -> Select[*tuple[Any, ...]]:
 def workshop_totals(
     session: Session, r: Range, municipality_id: int | None = None
 ) -> dict[int, tuple[int, int]]:
-    """municipality_id → (workshops held, participants counted) in the range; withdrawn records do not count."""
+    """municipality_id → (workshops held, participants counted) in the range; withdrawn records do not count.
+
+    The participants are those of the workshops of at least five (lms.disclosure.network_total): round the sum with
+    lms.disclosure.network_count, never add a small workshop back in.
+    """
     rows = session.execute(_workshop_totals(municipality_id is not None), _params(r, municipality_id)).all()
     return {m: (int(n), int(p)) for m, n, p in rows}
 
@@ -274,7 +279,12 @@ def _workshop_totals(one: bool) -> Select[int, int, int]:
         .add_columns(
             LiveSession.municipality_id,
             func.count(LiveSession.id),
-            func.coalesce(func.sum(LiveSession.participant_count), 0),
+            func.coalesce(
+                func.sum(
+                    case((LiveSession.participant_count >= THRESHOLD, LiveSession.participant_count), else_=0)
+                ),
+                0,
+            ),
         )
         .group_by(LiveSession.municipality_id)
     )

@@ -50,16 +50,16 @@ def test_totals_are_numbers_and_withheld_where_they_would_reveal_a_small_count(c
     assert total["Schulungsmodule erreicht (Ziel 2)"] == 1
     assert total["Empowerment-Workshops (Ziel 2)"] == 1
     assert total["Anteil mit mind. 1 Modul (%)"] == pytest.approx(92.3)
-    # Offenbach's 4 staff with two modules and its 3 workshop participants are „< 5“: a total would be them.
+    # Offenbach's 4 staff with two modules are „< 5“: a total would be them. Its one workshop, of 3, counts in no
+    # total of participants, which is „< 5“ (an empty cell) because every workshop held was small.
     assert total["Anteil mit mind. 2 Modulen (%)"] is None
-    assert total["Teilnehmende Workshops"] is None
+    assert total["Teilnehmende Workshops"] is None and "Teilnehmende Workshops" in str(total["Hinweis"])
     assert rows["Stadt Hofheim am Taunus"]["Beschäftigte"] == 0
     notes = [
         str(c.value) for c in sheet["A"] if c.value and str(c.value).startswith("Summe nicht ausgewiesen")
     ]
     assert notes == [
-        "Summe nicht ausgewiesen (sie verriete eine Zahl unter 5): Anteil mit mind. 2 Modulen (%), "
-        "Teilnehmende Workshops"
+        "Summe nicht ausgewiesen (sie verriete eine Zahl unter 5): Anteil mit mind. 2 Modulen (%)"
     ]
     # Every number cell of the table, totals included, is a number or empty.
     for name, row in rows.items():
@@ -69,7 +69,9 @@ def test_totals_are_numbers_and_withheld_where_they_would_reveal_a_small_count(c
             assert row[column] is None or isinstance(row[column], int), (name, column)
 
 
-def test_participants_are_totalled_from_exact_numbers_and_rounded_once(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+def test_participants_are_totalled_from_the_workshops_of_five_or_more_and_rounded_once(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
     town = programme(db)  # one workshop of 3 in Offenbach
     facilitator = f.user(db, Role.FACILITATOR, municipality_id=town.id)
     record_workshop(
@@ -82,12 +84,12 @@ def test_participants_are_totalled_from_exact_numbers_and_rounded_once(client, d
             held_on=date(2026, 6, 2),
             place="Rathaus",
             facilitator_ids=frozenset({facilitator.id}),
-            participant_count=4,
+            participant_count=8,
         ),
     )
     db.flush()
     total = _rows(_sheet(client, db))["Insgesamt (1 Kommune)"]
-    assert total["Teilnehmende Workshops"] == 5  # 3 + 4 = 7, rounded once to a multiple of 5
+    assert total["Teilnehmende Workshops"] == 10  # 8, rounded; the workshop of 3 counts in no total
     assert total["Empowerment-Workshops (Ziel 2)"] == 2
 
 
