@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from lms.api import serializers
 from lms.api.openapi import openapi_document
+from lms.auth.mfa import needs_setup, parse_roles
 from lms.auth.models import User
 from lms.auth.services import user_for_api_token
 from lms.content.models import ModuleKind
@@ -60,6 +61,17 @@ def _authenticate() -> tuple[Response, int] | None:
         g.api_user = user
         return None
     if current_user.is_authenticated:
+        settings = current_app.extensions["lms.settings"]
+        if needs_setup(get_db(), current_user, parse_roles(settings.mfa_required_roles)):
+            # The pages allow nothing but the set-up until it is done; the API used to answer such a session (a
+            # password alone) in full. A token can only be made after the set-up, so it needs no such check.
+            return api_error(
+                403,
+                _(
+                    "Ihre Rolle verlangt eine Zwei-Faktor-Anmeldung. Bitte richten Sie sie zuerst im Browser ein "
+                    "(„Profil“ → „Zwei-Faktor-Anmeldung“)."
+                ),
+            )
         if request.method not in {"GET", "HEAD", "OPTIONS"}:
             try:
                 csrf.protect()

@@ -158,10 +158,15 @@ def test_a_coordinator_must_set_up_the_factor_first(app: Flask, client: FlaskCli
     for path in ("/profil", "/meine-module"):
         answer = client.get(path)
         assert answer.status_code == 302 and answer.headers["Location"].endswith("/profil/zwei-faktor"), path
+    # The API with the same session too (it answered in full with the password alone, a QA sweep found).
+    for method, path in (("GET", "/api/v1/modules"), ("GET", "/api/v1/me/completions")):
+        answer = client.open(path, method=method)
+        assert answer.status_code == 403 and "Zwei-Faktor-Anmeldung" in answer.json["error"]["message"], path
     page = client.get("/profil/zwei-faktor").get_data(as_text=True)
     assert "vorgeschrieben" in page
     _set_up(client, db, person)
     assert client.get("/profil").status_code == 200
+    assert client.get("/api/v1/modules").status_code == 200
 
 
 def test_learners_are_not_forced(app: Flask, client: FlaskClient, db: Session) -> None:
