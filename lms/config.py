@@ -30,7 +30,8 @@ class Settings:
     #: Signs session cookies and CSRF tokens. Required outside tests; ``LMS_SECRET_KEY_FILE`` may name a file instead.
     secret_key: str = ""
     secret_key_file: str = ""
-    #: Send cookies only over HTTPS and set HSTS. Off for the local demo on http://127.0.0.1.
+    #: Send cookies only over HTTPS (``__Host-`` names) and set HSTS. Unset, it follows ``base_url``: on for an
+    #: https:// address, off for the local demo on http://127.0.0.1. Off with an https:// address is refused.
     secure_cookies: bool = False
     #: Default interface language.
     default_locale: str = "de"
@@ -198,6 +199,16 @@ def load_settings(
             values["secret_key"] = Path(values["secret_key_file"]).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ConfigError(f"LMS_SECRET_KEY_FILE kann nicht gelesen werden: {exc}") from None
+    base_url = str(values.get("base_url", defaults.base_url))
+    if "secure_cookies" not in values:
+        # Secure by default: an HTTPS deployment that forgot the setting would send its session cookie in the clear
+        # to any http:// link and go without HSTS.
+        values["secure_cookies"] = base_url.startswith("https://")
+    elif not values["secure_cookies"] and base_url.startswith("https://"):
+        raise ConfigError(
+            f"LMS_SECURE_COOKIES=false passt nicht zu LMS_BASE_URL={base_url}: über HTTPS erreichbar, müssen die "
+            "Cookies das Secure-Attribut tragen und HSTS gesetzt sein. Lassen Sie LMS_SECURE_COOKIES weg."
+        )
     settings = Settings(**values)
     if require_secret and not settings.secret_key and not settings.testing:
         raise ConfigError(

@@ -215,6 +215,22 @@ def test_with_secure_cookies_the_cookie_has_the_host_prefix(database_url: str) -
     app.extensions["lms.engine"].dispose()
 
 
+def test_an_https_address_makes_cookies_secure_unless_set_and_refuses_them_insecure() -> None:
+    """The setting was off unless an operator remembered it: an HTTPS deployment without it sent the session cookie
+    without Secure and no HSTS (a security review's finding, ASVS 3.4.1, 14.4.5)."""
+    from lms.config import ConfigError, load_settings
+
+    def settings(**environ: str):  # type: ignore[no-untyped-def]
+        return load_settings({f"LMS_{k.upper()}": v for k, v in environ.items()}, require_secret=False)
+
+    assert settings(base_url="https://lernen.example.de").secure_cookies is True
+    assert settings(base_url="http://127.0.0.1:5000").secure_cookies is False
+    assert settings().secure_cookies is False  # the demo's default address
+    assert settings(base_url="http://127.0.0.1:5000", secure_cookies="true").secure_cookies is True
+    with pytest.raises(ConfigError, match="LMS_SECURE_COOKIES=false passt nicht zu LMS_BASE_URL"):
+        settings(base_url="https://lernen.example.de", secure_cookies="false")
+
+
 @pytest.mark.parametrize(
     ("agent", "expected"),
     [
