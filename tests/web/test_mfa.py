@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import re
 from datetime import timedelta
 
@@ -228,3 +229,22 @@ def test_a_password_reset_link_still_asks_for_the_code(app: Flask, client: Flask
     assert not _logged_in(other)
     assert _second_step(other, _code(db, person, 1)).status_code == 302
     assert _logged_in(other)
+
+
+def test_the_half_logged_in_cookie_carries_no_e_mail_address(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    """Between password and code the session is Flask's signed cookie, readable by whoever holds it; it carried the
+    address (a security review, ASVS 8.3.4). The account's number is what the second step needs."""
+    person = f.user(db, Role.LEARNER, email="deniz.arslan@kreis.example")
+    f.login(client, person.email)
+    _set_up(client, db, person)
+    fresh = app.test_client()
+    assert f.login(fresh, person.email.upper()).headers["Location"].endswith("/anmelden/zweiter-faktor")
+    cookie = fresh.get_cookie("lms_session")
+    assert cookie is not None
+    signer = app.session_interface._signed.get_signing_serializer(app)  # type: ignore[attr-defined]
+    data = signer.loads(cookie.value)
+    assert data["mfa_pending"]["user_id"] == person.id
+    assert "deniz" not in json.dumps(data).lower() and "deniz" not in cookie.value.lower()
+    assert _second_step(fresh, _code(db, person, 1)).status_code == 302 and _logged_in(fresh)

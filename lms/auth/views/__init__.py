@@ -180,7 +180,7 @@ def login() -> ResponseReturnValue:
         else:
             if has_confirmed_factor(db, user.id):
                 # Half logged in: only the session knows the person, and only login_user after the code logs in.
-                _begin_second_step(user, email, _safe_next(request.args.get("next")))
+                _begin_second_step(user, _safe_next(request.args.get("next")))
                 return redirect(url_for("auth.second_factor"), 303)
             login_user(user)
             response = redirect(_safe_next(request.args.get("next")))
@@ -190,11 +190,14 @@ def login() -> ResponseReturnValue:
     return render_template("auth/login.html", form=form, error=error), status
 
 
-def _begin_second_step(user: User, email: str, next_url: str) -> None:
-    """Remember, for a few minutes, that this browser gave the person's password; not yet logged in."""
+def _begin_second_step(user: User, next_url: str) -> None:
+    """Remember, for a few minutes, that this browser gave the person's password; not yet logged in.
+
+    Until the login completes, the session is Flask's signed cookie, which anyone holding it can read: it carries
+    the account's number, never its e-mail address (a security review, ASVS 8.3.4).
+    """
     session["mfa_pending"] = {
         "user_id": user.id,
-        "email": email,
         "at": int(clock.now().timestamp()),
         "next": next_url,
     }
@@ -233,7 +236,7 @@ def second_factor() -> ResponseReturnValue:
         )
     error = None
     if form.validate_on_submit():
-        email = str(pending.get("email") or user.email)
+        email = user.email
         try:
             # A code is checked like a password: it counts against the same login throttling.
             attempt = begin_login(
@@ -274,7 +277,7 @@ def finish_second_step(user: User, pending: dict[str, object], *, as_json: bool 
     login_user(user)
     target = safe_redirect_target(str(pending.get("next") or ""), url_for("progress.my_modules"))
     response = jsonify(redirect=target) if as_json else redirect(target)
-    remember_device(response, str(pending.get("email") or user.email))
+    remember_device(response, user.email)
     return response
 
 
@@ -507,7 +510,7 @@ def accept_invitation_page(token: str) -> ResponseReturnValue:
             flash(_("Ihr Passwort ist gespeichert. Willkommen auf der Lernplattform!"), "success")
             if has_confirmed_factor(db, user.id):
                 # A reset link proves the mailbox, not the second factor: the code is still asked for.
-                _begin_second_step(user, user.email, url_for("progress.my_modules"))
+                _begin_second_step(user, url_for("progress.my_modules"))
                 return redirect(url_for("auth.second_factor"), 303)
             login_user(user)
             return redirect(url_for("progress.my_modules"), 303)

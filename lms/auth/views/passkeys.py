@@ -242,7 +242,7 @@ def login() -> ResponseReturnValue:
     challenge = _take_challenge(LOGIN, user.id)
     payload = _payload()
     db = get_db()
-    email = str(pending.get("email") or user.email)
+    email = user.email
     try:
         # A passkey's answer is checked like a code: it counts against the same login throttling.
         attempt = begin_login(
