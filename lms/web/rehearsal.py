@@ -39,6 +39,7 @@ from typing import Any
 
 from flask import Flask, url_for
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lms import time as clock
@@ -84,7 +85,18 @@ def rehearse(app: Flask) -> dict[str, int]:
             finally:
                 outer.rollback()
                 app.extensions.update(factories)
-    except Exception:  # an optimisation: the platform starts without it
+    except DBAPIError as error:
+        # The database locked by a second server starting at the same moment, or not up yet: one line, not a
+        # traceback that reads like a crash in the log of a server that starts fine.
+        cause = str(error.orig or error).strip().splitlines()
+        log.warning(
+            "The rehearsal before the fork failed (%s); the workers warm up on their own.",
+            cause[0] if cause else type(error).__name__,
+        )
+        return {}
+    except (
+        Exception
+    ):  # an optimisation: the platform starts without it; anything else is a fault worth a trace
         log.warning("The rehearsal before the fork failed; the workers warm up on their own.", exc_info=True)
         return {}
     finally:
