@@ -30,6 +30,12 @@ def plural(count: int, singular: str, plural: str) -> str:
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def excerpt(text: str, limit: int = 120) -> str:
+    """The start of ``text`` for a message, at most ``limit`` characters with „…“ where it was cut: a header line
+    read from a binary file is thousands of characters long, and a message must stay readable."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def has_control_characters(text: str) -> bool:
     """Does ``text`` hold a control character no text may hold (see ``CONTROL_CHARACTERS``)?"""
     return CONTROL_CHARACTERS.search(text) is not None

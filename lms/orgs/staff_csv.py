@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from lms.auth.services import AccountError, check_email
 from lms.errors import Characters, ServiceError, Term, Terms
-from lms.text import CONTROL_CHARACTERS, N_, normalised_name, unprintable_characters
+from lms.text import CONTROL_CHARACTERS, N_, excerpt, normalised_name, unprintable_characters
 
 #: Column keys and the header names (normalised) that mean them.
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -173,9 +173,9 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     named = [h.strip() for h in header if h.strip()]
     if missing and len(named) == 1 and _names_several_columns(named[0]):
         # One column that holds the whole header: the file is split by a character we do not read (| or spaces).
-        raise StaffFileError("staff_file.separator_unknown", seen=named[0])
+        raise StaffFileError("staff_file.separator_unknown", seen=excerpt(named[0]))
     if missing:
-        seen = "; ".join(named) or Term(N_("keine"))
+        seen = excerpt("; ".join(named)) or Term(N_("keine"))
         raise StaffFileError(
             "staff_file.columns_missing",
             missing=Terms(tuple(missing), and_=False),

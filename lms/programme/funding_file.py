@@ -23,7 +23,7 @@ from lms.errors import ServiceError, Term, Terms
 from lms.orgs.staff_csv import RowProblem, decode, detect_delimiter
 from lms.programme.models import MeasureKind
 from lms.programme.money import AmountInvalid, AmountTooLarge, cents_from_number, parse_amount
-from lms.text import CONTROL_CHARACTERS, N_
+from lms.text import CONTROL_CHARACTERS, N_, excerpt
 
 #: The kind of a row that sets the funds granted for a programme year instead of adding a measure.
 GRANT = "grant"
@@ -182,7 +182,7 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
         raise FundingFileError(
             "funding_file.columns_missing",
             missing=Terms(tuple(missing)),
-            seen=", ".join(name for name in header if name) or "–",
+            seen=excerpt(", ".join(name for name in header if name)) or "–",
         )
     return columns, ignored
 

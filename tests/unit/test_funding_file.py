@@ -76,3 +76,10 @@ def test_unreadable_files_say_why(raw: bytes, text: str) -> None:
     with pytest.raises(FundingFileError) as caught:
         parse_funding_file(raw)
     assert text in str(caught.value)
+
+
+def test_a_header_of_thousands_of_characters_is_quoted_in_part() -> None:
+    header = ";".join(f"Spalte {n}" for n in range(600)).encode()
+    with pytest.raises(FundingFileError) as caught:
+        parse_funding_file(header + b"\r\n")
+    assert len(str(caught.value)) < 400 and "Spalte 0, Spalte 1" in str(caught.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 
 import pytest
@@ -163,3 +164,13 @@ def test_addresses_are_checked_with_email_validator_and_umlauts_need_smtputf8() 
     ]
     with_utf8 = parse_staff_list(excel_csv(lines), smtputf8=True)
     assert [r.email for r in with_utf8.rows] == ["märta.lindström@kreis.example", "e.f@kreis.example"]
+
+
+def test_a_binary_file_is_refused_in_a_message_of_readable_length() -> None:
+    """5 KB of random bytes read as Windows-1252 made a header of 5,000 characters, all of it quoted back in the
+    message (a QA sweep)."""
+    readable = [b for b in range(0x21, 0x7F) if b not in b";,\t\"'"] + list(range(0xC0, 0x100))
+    noise = bytes(random.Random(7).choices(readable, k=5000))
+    with pytest.raises(StaffFileError) as error:
+        parse_staff_list(noise)
+    assert len(str(error.value)) < 400 and "…" in str(error.value)
