@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 from lms.web.forms import Form
 
@@ -27,10 +27,10 @@ class ExportForm(Form):
     """Which certificates of a municipality to download, and as what."""
 
     starts_on = DateField(
-        _l("Abgeschlossen ab"), validators=[DataRequired(_l("Bitte geben Sie ein Datum ein."))]
+        _l("Abgeschlossen ab"), validators=[InputRequired(_l("Bitte geben Sie ein Datum ein."))]
     )
     ends_on = DateField(
-        _l("Abgeschlossen bis"), validators=[DataRequired(_l("Bitte geben Sie ein Datum ein."))]
+        _l("Abgeschlossen bis"), validators=[InputRequired(_l("Bitte geben Sie ein Datum ein."))]
     )
     #: (value, label) of the format radio buttons.
     FORMATS = (

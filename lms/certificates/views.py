@@ -208,7 +208,9 @@ def export(slug: str) -> ResponseReturnValue:
     if municipality is None:
         abort(404)
     if not scope.may_manage_municipality(user, municipality.id):
-        abort(403)
+        abort(
+            404
+        )  # as every other page of another municipality: whether it exists is not this person's business
     # The programme period chosen (?zeitraum=ID) or the current one sets the default dates.
     periods = all_periods(db)
     chosen = next((p for p in periods if p.id == query_int("zeitraum")), None)

@@ -233,7 +233,8 @@ def test_coordinator_exports_only_their_municipality(client, db: Session) -> Non
     coordinator = f.user(db, Role.COORDINATOR, Role.LEARNER, municipality_id=home.id)
     f.login(client, coordinator.email)
     assert client.get("/zertifikate").headers["Location"].endswith(f"/kommunen/{home.slug}/zertifikate")
-    assert client.get(f"/kommunen/{elsewhere.slug}/zertifikate").status_code == 403
+    # Another municipality's page is not found, as its every other page (it answered 403, a QA sweep found).
+    assert client.get(f"/kommunen/{elsewhere.slug}/zertifikate").status_code == 404
     assert client.get("/kommunen/gibt-es-nicht/zertifikate").status_code == 404
     token = f.csrf_token(client, f"/kommunen/{home.slug}/zertifikate")
     assert (
@@ -241,7 +242,7 @@ def test_coordinator_exports_only_their_municipality(client, db: Session) -> Non
             f"/kommunen/{elsewhere.slug}/zertifikate",
             data={"starts_on": "2026-01-01", "ends_on": "2026-12-31", "format": "zip", "csrf_token": token},
         ).status_code
-        == 403
+        == 404
     )
     response = _export(client, home.slug)
     assert response.status_code == 200 and response.mimetype == "application/zip"
@@ -261,6 +262,10 @@ def test_export_form_rejects_a_reversed_period(client, db: Session) -> None:  # 
     f.login(client, coordinator.email)
     response = _export(client, home.slug, starts_on="2026-12-31", ends_on="2026-01-01")
     assert response.status_code == 400 and "Enddatum liegt vor dem Anfangsdatum" in response.text
+    # A day that does not exist is said to be one, not taken for no date at all (a QA sweep).
+    impossible = _export(client, home.slug, starts_on="2026-02-31", ends_on="2026-12-31")
+    assert impossible.status_code == 400 and "Bitte geben Sie ein Datum ein." not in impossible.text
+    assert "Kein gültiges Datum" in impossible.text
 
 
 def _many_completions(db: Session, municipality, count: int):  # type: ignore[no-untyped-def]
