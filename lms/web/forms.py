@@ -33,6 +33,22 @@ _GERMAN: dict[str, str] = {
     "Not a valid time value.": "Keine gültige Uhrzeit.",
     "Not a valid week value.": "Keine gültige Kalenderwoche.",
 }
+#: Clearer texts than WTForms' own for messages people meet: its German „Ungültige Auswahl: Konnte nicht umwandeln“
+#: names a type conversion, which means nothing to a user (only a forged or mangled request sends such a value).
+_CLEARER: dict[str, dict[str, str]] = {
+    "de": {
+        "Invalid Choice: could not coerce.": "Ungültige Auswahl. Bitte wählen Sie einen Eintrag aus der Liste.",
+        "Invalid choice(s): one or more data inputs could not be coerced.": (
+            "Ungültige Auswahl. Bitte wählen Sie Einträge aus der Liste."
+        ),
+    },
+    "en": {
+        "Invalid Choice: could not coerce.": "Not a valid choice. Please choose an entry from the list.",
+        "Invalid choice(s): one or more data inputs could not be coerced.": (
+            "Not a valid choice. Please choose entries from the list."
+        ),
+    },
+}
 #: Plural messages by their singular: the singular and the plural text.
 _GERMAN_PLURAL: dict[str, tuple[str, str]] = {
     "Field must be exactly %(max)d character long.": (
@@ -56,6 +72,9 @@ class _FormMessages:
 
     def gettext(self, string: str) -> str:
         language = request_locale()
+        clearer = _CLEARER.get(language, {})
+        if string in clearer:
+            return clearer[string]
         if language == "de" and string in _GERMAN:
             return _GERMAN[string]
         return _catalogue(language).gettext(string)

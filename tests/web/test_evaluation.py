@@ -119,6 +119,24 @@ def test_the_board_reads_aggregates_and_records_its_assessment(client, db: Sessi
         },
     )
     assert empty.status_code == 400 and "wer die Einschätzung verfasst hat" in empty.text
+    # A value the list cannot hold: a sentence for people, not WTForms' „Konnte nicht umwandeln“ (a QA sweep).
+    for language, expected in (
+        ("de", "Bitte wählen Sie einen Eintrag aus der Liste."),
+        ("en", "Please choose"),
+    ):
+        forged = client.post(
+            f"/kommunen/{town.slug}/evaluation/einschaetzung",
+            data={
+                "csrf_token": token,
+                "period_id": "abc",
+                "assessed_on": "2026-03-12",
+                "authors": "A",
+                "text": "B",
+            },
+            headers={"Accept-Language": language},
+        )
+        assert forged.status_code == 400 and expected in forged.text and "coerce" not in forged.text
+        assert "umwandeln" not in forged.text
     saved = client.post(
         f"/kommunen/{town.slug}/evaluation/einschaetzung",
         data={
