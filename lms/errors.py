@@ -185,6 +185,10 @@ MESSAGES: dict[str, str | Plural] = {
     "staff.email_unusable": N_(
         "Die E-Mail-Adresse %(email)s kann hier nicht verwendet werden. Bitte klären Sie sie mit dem Programmbüro."
     ),
+    "staff.email_listed": N_(
+        "Die E-Mail-Adresse %(email)s gehört schon zu %(name)s in Ihrer Beschäftigtenliste. Ändern Sie bei Bedarf "
+        "dort deren Angaben."
+    ),
     "staff.name_missing": N_("Bitte geben Sie den Namen an."),
     "staff.org_unit_missing": N_("Bitte geben Sie die Organisationseinheit an."),
     "staff.nobody_chosen": N_("Bitte wählen Sie mindestens eine Person aus."),

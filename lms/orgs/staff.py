@@ -171,6 +171,8 @@ def save_person(
         raise StaffError(refused.code, **refused.params) from None
     other = session.scalar(select(User).where(User.email == email))
     if other is not None and other is not person:
+        if other.municipality_id == municipality.id:  # on the list this person manages: say who it is
+            raise StaffError("staff.email_listed", email=email, name=other.display_name)
         # Neutral, as in the staff import: it does not tell where the account lives.
         raise StaffError("staff.email_unusable", email=email)
     if number is not None:

@@ -49,6 +49,12 @@ def test_add_and_change_one_person_without_a_csv(client, db: Session, outbox: Pa
     other = f.staff_member(db, f.municipality(db).id, email="vergeben@elsewhere.example")
     taken = post(client, url, email=other.email, **fields)
     assert taken.status_code == 400 and "kann hier nicht verwendet werden" in taken.text
+    assert "Beschäftigtenliste" not in taken.text  # it does not say where that account lives
+    # Someone already on the own list is named (the neutral message sent coordinators to the programme office).
+    listed = post(client, url, email="a.yilmaz@west.example", **{**fields, "personnel_number": ""})
+    assert listed.status_code == 400 and (
+        "gehört schon zu Ayşe Yılmaz in Ihrer Beschäftigtenliste" in listed.text
+    )
     number = post(client, url, email="neu@west.example", **fields)
     assert (
         number.status_code == 400
