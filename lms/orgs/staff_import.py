@@ -118,6 +118,34 @@ def _describe(user: User, row: StaffRow, unit_names: dict[int, str], *, numbers:
     return changes
 
 
+def _numbers_still_held(
+    staff: dict[str, User], rows: list[StaffRow], elsewhere: set[str], with_numbers: bool
+) -> dict[str, str]:
+    """personnel number → e-mail of whoever still holds it once the list is applied.
+
+    A person whose row gives them another number frees their old one for another row of the same list: correcting a
+    mix-up in the HR system swaps two numbers, and both rows used to be refused as taken. A freed number is held
+    again if its holder's own row is refused (their number then stays), until nothing changes.
+    """
+    held = {u.personnel_number: u.email for u in staff.values() if u.personnel_number}
+    if not with_numbers:
+        return held
+    wanted = {row.email: row.personnel_number for row in rows if row.email not in elsewhere}
+    freeing = {e for n, e in held.items() if e in wanted and wanted[e] != n}
+    while True:
+        still = {n: e for n, e in held.items() if e not in freeing}
+        refused = {
+            row.email
+            for row in rows
+            if row.email in freeing
+            and row.personnel_number
+            and still.get(row.personnel_number, row.email) != row.email
+        }
+        if not refused:
+            return still
+        freeing -= refused
+
+
 def preview_import(
     session: Session,
     municipality: Municipality,
@@ -144,7 +172,7 @@ def preview_import(
         elsewhere.update(
             session.scalars(select(User.email).where(User.email.in_(outsiders[start : start + CHUNK])))
         )
-    numbers = {u.personnel_number: u.email for u in staff.values() if u.personnel_number}
+    numbers = _numbers_still_held(staff, rows, elsewhere, preview.staff_list.has_personnel_numbers)
     for row in rows:
         if row.email in elsewhere:
             preview.conflicts.append(
@@ -237,6 +265,15 @@ def apply_import(
             select(OrgUnit.id, OrgUnit.name).where(OrgUnit.municipality_id == municipality.id)
         )
     }
+    if preview.staff_list.has_personnel_numbers:
+        # Numbers given up first, all at once: the next loop may hand one to another person (a swap), and the
+        # database holds each number of a municipality once at every moment.
+        giving_up = [
+            user for row, user in preview._actions if user and user.personnel_number != row.personnel_number
+        ]
+        for holder in giving_up:
+            holder.personnel_number = None
+        session.flush()
     new_rows = [row for row, user in preview._actions if user is None]
     created: list[tuple[int, str, str]] = []
     for start in range(0, len(new_rows), CHUNK):  # bulk: a large city's list is tens of thousands of rows

@@ -352,3 +352,35 @@ def test_a_name_a_certificate_could_not_print_is_a_row_error(client, db: Session
     assert apply(client, preview_url, skip_invalid="y").status_code == 303
     people = set(db.scalars(select(User.display_name).where(User.municipality_id == town.id)))
     assert {"Thị Hương Nguyễn", "Ștefan Popescu"} <= people and not any("王" in name for name in people)
+
+
+def test_two_personnel_numbers_swapped_in_the_hr_list_are_swapped_here(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A mix-up corrected in the HR system exchanges two numbers; both rows were refused as „gehört bereits einer
+    anderen Person“ (a QA sweep). A number whose holder's own row is refused stays taken."""
+    town, _me = coordinator(client, db)
+    first, second, third = (
+        f.staff_member(db, town.id, name=name) for name in ("Ayşe Yılmaz", "Jürgen Schmidt", "Minh Nguyễn")
+    )
+    first.personnel_number, second.personnel_number, third.personnel_number = "300000", "300001", "300002"
+    db.flush()
+    header = "E-Mail;Name;Organisationseinheit;Personalnummer\r\n"
+    swapped = (
+        f"{header}{first.email};Ayşe Yılmaz;Amt für Soziales;300001\r\n"
+        f"{second.email};Jürgen Schmidt;Amt für Soziales;300000\r\n"
+    )
+    preview_url = upload(client, town, swapped.encode()).headers["Location"]
+    preview = client.get(preview_url).text
+    assert "gehört bereits" not in preview and "Personalnummer: 300000 → 300001" in preview
+    assert apply(client, preview_url).status_code == 303
+    db.refresh(first)
+    db.refresh(second)
+    assert (first.personnel_number, second.personnel_number) == ("300001", "300000")
+    # The third gives 300002 up for 300001, which the first keeps (her row is not in this list): the third's row is
+    # refused, so 300002 stays hers, and a new person asking for it is refused too.
+    chained = (
+        f"{header}{third.email};Minh Nguyễn;Amt für Soziales;300001\r\n"
+        "neu@kreis.example;Lea Neu;Amt für Soziales;300002\r\n"
+    )
+    preview_url = upload(client, town, chained.encode()).headers["Location"]
+    preview = client.get(preview_url).text
+    assert preview.count("gehört bereits einer anderen Person") == 2
