@@ -155,14 +155,15 @@ def test_history_and_comparison_mark_german_text_and_notes(client, db: Session) 
 
 def test_documents_and_practice_examples_mark_german_text(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     town = f.municipality(db, "Stadt Nord")
-    fd.published_document(db)
+    fd.open_window(db, fd.published_document(db))
     coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
     f.login(client, coordinator.email)
     document = _english(client, f"/dokumente/{fd.SLUG}")
     assert _lang_of(document, "Arbeitsdefinition (Test)") == {"de"}
     assert _lang_of(document, "Ein Dokument für Tests.") == {"de"}
     assert _lang_of(document, "Wozu die Definition dient.") == {"de"}
-    assert _lang_of(document, "Bezug zum AGG") == {"de"}  # section heading and table of contents
+    # Section heading, table of contents, and the comment field's label „Your comment on “…”“ (a QA sweep).
+    assert "Your comment on" in document and _lang_of(document, "Bezug zum AGG") == {"de"}
 
     url = "/praxisbeispiele/neu"
     shared = client.post(
@@ -194,3 +195,25 @@ def test_an_english_modules_quiz_is_marked_english_in_the_german_interface(clien
     assert _lang_of(attempt, "Welche Rechtsquelle regelt was?") == {"en"}  # the quiz's own text
     assert _lang_of(attempt, "Die Widerspruchsbehörde") == {"en"}
     assert _lang_of(attempt, "Antworten abgeben") == {"de"}  # the interface around it
+
+
+def test_certificates_and_a_date_being_changed_mark_the_module_title_german(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """„Meine Nachweise“ (its table and the links' names for screen readers) and the heading of a planned date being
+    changed read a German module title with an English voice (a QA sweep)."""
+    version = f.published_module(db)
+    town = f.municipality(db)
+    coordinator = f.user(db, Role.COORDINATOR, Role.LEARNER, municipality_id=town.id)
+    f.completion(db, coordinator, version)
+    f.login(client, coordinator.email)
+    completions = _english(client, "/nachweise")
+    assert _lang_of(completions, "Testmodul") == {"de"}
+    url = "/termine/neu/schulung"
+    planned = client.post(
+        url,
+        data={"csrf_token": f.csrf_token(client, url), "module_version_id": version.id, "held_on": "2030-05-06",
+              "starts_at": "09:00", "ends_at": "12:00", "place": "Rathaus", "capacity": "10",
+              "facilitator_ids": coordinator.id},
+    )  # fmt: skip
+    assert planned.status_code == 303, planned.text
+    editing = _english(client, planned.headers["Location"] + "/bearbeiten")
+    assert _lang_of(editing, "Testmodul") == {"de"} and "Change the date" in editing
