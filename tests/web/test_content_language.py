@@ -143,6 +143,8 @@ def test_history_and_comparison_mark_german_text_and_notes(client, db: Session) 
         .values(change_note="Wort geändert")
     )
     f.login(client, f.user(db, Role.TRAINER).email)
+    manage = _english(client, "/inhalte")  # the list's links and their screen-reader names (a QA sweep)
+    assert _lang_of(manage, "Testmodul") == {"de"}
     history = _english(client, "/inhalte/testmodul/versionen")
     assert _lang_of(history, "Testmodul") == {"de"}
     assert _lang_of(history, "Wort geändert") == {"de"}
