@@ -29,7 +29,23 @@ if TYPE_CHECKING:
 KINDS = ("training", "workshop")
 LANGUAGES = ("de", "en")
 MIN_SECTIONS = 3
-VERSION_PATTERN = re.compile(r"\d+(\.\d+){0,2}")
+#: Up to three parts of up to six digits: at most 20 characters, the length a version label is stored with.
+VERSION_PATTERN = re.compile(r"\d{1,6}(\.\d{1,6}){0,2}")
+VERSION_HINT = (
+    "„version“ muss die Form 1, 1.0 oder 1.0.0 haben (je Zahl höchstens 6 Ziffern), nicht „{value}“."
+)
+#: The longest duration a module or one of its sections may give: a week of minutes. Beyond plausibility for any
+#: training or workshop, and far below the database's integer columns (a larger number stopped the import).
+MAX_DURATION_MINUTES = 7 * 24 * 60
+DURATION_HINT = N_(
+    "„duration_minutes“ muss eine ganze Zahl von 1 bis %(maximum)s sein (Minuten, höchstens eine Woche)."
+)
+SECTION_DURATION_TOO_LONG = N_(
+    "„%(title)s“: Die Dauer in der Überschrift darf höchstens %(maximum)s Minuten (eine Woche) betragen."
+)
+VALID_FOR_MONTHS_HINT = N_(
+    "„valid_for_months“ muss eine ganze Zahl von 1 bis 120 sein (Monate, die ein Abschluss gilt)."
+)
 MODULE_FIELDS = (
     "slug",
     "title",
@@ -114,11 +130,17 @@ def unique_anchor(title: str, position: int, taken: set[str]) -> str:
 
 
 def split_duration(heading: str) -> tuple[str, int | None]:
-    """``Ankommen (20 Min.)`` -> ("Ankommen", 20); headings without a duration -> (heading, None)."""
+    """``Ankommen (20 Min.)`` -> ("Ankommen", 20); headings without a duration -> (heading, None).
+
+    A number of more digits than any plausible duration has becomes ``MAX_DURATION_MINUTES + 1`` (reported as too
+    long): Python refuses to convert strings of thousands of digits at all.
+    """
     match = _DURATION.search(heading)
     if match is None:
         return heading, None
-    return heading[: match.start()].strip(), int(match["minutes"])
+    digits = match["minutes"].lstrip("0") or "0"
+    minutes = int(digits) if len(digits) <= len(str(MAX_DURATION_MINUTES)) else MAX_DURATION_MINUTES + 1
+    return heading[: match.start()].strip(), minutes
 
 
 # --- footnotes and link references across sections ------------------------------------------------
@@ -160,10 +182,12 @@ def _read_front_matter(reader: FieldReader, path: str) -> _FrontMatterValues:
         "version": reader.text(
             "version",
             pattern=VERSION_PATTERN,
-            hint="„version“ muss die Form 1, 1.0 oder 1.0.0 haben, nicht „{value}“.",
+            hint=VERSION_HINT,
         ),
         "summary": reader.text("summary"),
-        "duration_minutes": reader.integer("duration_minutes", minimum=1),
+        "duration_minutes": reader.integer(
+            "duration_minutes", minimum=1, maximum=MAX_DURATION_MINUTES, hint=DURATION_HINT
+        ),
         "audience": reader.text_list("audience", allow_single=True),
         "objectives": reader.text_list("objectives"),
         "language": reader.choice("language", LANGUAGES),
@@ -173,7 +197,7 @@ def _read_front_matter(reader: FieldReader, path: str) -> _FrontMatterValues:
             minimum=1,
             maximum=120,
             required=False,
-            hint="„valid_for_months“ muss eine ganze Zahl von 1 bis 120 sein (Monate, die ein Abschluss gilt).",
+            hint=VALID_FOR_MONTHS_HINT,
         ),
     }
     name = PurePath(path).name
@@ -279,6 +303,16 @@ def _section_problems(
         problems.append(
             Problem(path, raw.line, f"Phase „{title}“: Die Dauer muss größer als 0 Minuten sein.")
         )
+    elif minutes is not None and minutes > MAX_DURATION_MINUTES:
+        problems.append(
+            Problem.of(
+                path,
+                raw.line,
+                SECTION_DURATION_TOO_LONG,
+                title=title or raw.heading,
+                maximum=MAX_DURATION_MINUTES,
+            )
+        )
     return problems
 
 
@@ -295,7 +329,8 @@ def _structure_problems(
         problems.append(Problem(path, sections[0].line if sections else body_line, message))
     total = fm.values["duration_minutes"]
     minutes = [s.duration_minutes for s in sections]
-    if fm.values["kind"] == "workshop" and total and sections and None not in minutes:
+    plausible = all(m is not None and m <= MAX_DURATION_MINUTES for m in minutes)  # else reported per section
+    if fm.values["kind"] == "workshop" and total and sections and plausible:
         phases = sum(m for m in minutes if m is not None)
         if phases != total:
             message = f"Die Phasen dauern zusammen {phases} Minuten, „duration_minutes“ sagt {total}."

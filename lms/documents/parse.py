@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from lms.content.modules import VERSION_PATTERN, unique_anchor
+from lms.content.modules import VERSION_HINT, VERSION_PATTERN, unique_anchor
 from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import FieldReader, split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
@@ -125,7 +125,7 @@ def parse_document(source: str, path: str) -> DocumentFile:
     version = reader.text(
         "version",
         pattern=VERSION_PATTERN,
-        hint="„version“ muss die Form 1, 1.0 oder 1.0.0 haben, nicht „{value}“.",
+        hint=VERSION_HINT,
     )
     status = reader.choice("status", STATUSES)
     summary = reader.text("summary")

@@ -237,7 +237,11 @@ class FieldReader:
     def integer(
         self, name: str, *, minimum: int, maximum: int | None = None, required: bool = True, hint: str = ""
     ) -> int | None:
-        """A whole number within [minimum, maximum]."""
+        """A whole number within [minimum, maximum].
+
+        ``hint`` replaces the message when the value is not such a number: a catalogue entry (``N_``) that may use
+        ``%(minimum)s`` and ``%(maximum)s``.
+        """
         value = self._value(name, required)
         if value is None:
             return None
@@ -248,7 +252,12 @@ class FieldReader:
             or number < minimum
             or (maximum is not None and number > maximum)
         ):
-            self._add(self.line(name), hint or _integer_hint(name, minimum, maximum))
+            if hint:
+                self.problems.append(
+                    Problem.of(self.path, self.line(name), hint, minimum=minimum, maximum=maximum)
+                )
+            else:
+                self._add(self.line(name), _integer_hint(name, minimum, maximum))
             return None
         return number
 

@@ -72,7 +72,11 @@ _OLD_VARIANTS = N_(
     'Antwort. Schreiben Sie „[[%(first)s]]“ und darüber „<!-- data-lms-variants="%(others)s" -->“. Die '
     "Bewertung bleibt gleich."
 )
-_ATTEMPTS_HINT = "„max_attempts“ muss eine ganze Zahl ab 0 sein (0 = unbegrenzt)."
+#: The most attempts a quiz may allow (0 = unlimited) and the most trials a question's ``data-max-trials`` may give:
+#: more than anyone takes, and far below the database's integer columns (a larger number stopped the import).
+MAX_ATTEMPTS = 100
+_ATTEMPTS_HINT = N_("„max_attempts“ muss eine ganze Zahl von 0 bis %(maximum)s sein (0 = unbegrenzt).")
+_TRIALS_HINT = N_("„data-max-trials“ muss eine ganze Zahl von 1 bis %(maximum)s sein.")
 
 
 @dataclass(frozen=True)
@@ -219,8 +223,13 @@ def _settings_comment(stem: list[str], first: int, path: str) -> tuple[int, dict
         value = next((v for v in (match["dq"], match["sq"], match["bare"]) if v is not None), "").strip()
         if name == "data-randomize":
             settings["randomize"] = value.lower() not in _OFF
-        elif name == "data-max-trials" and value.isascii() and value.isdigit() and int(value) > 0:
-            settings["max_trials"] = int(value)
+        elif name == "data-max-trials" and value.isascii() and value.isdigit():
+            # The length first: Python refuses to convert thousands of digits at all.
+            trials = int(value) if len(value.lstrip("0")) <= len(str(MAX_ATTEMPTS)) else 0
+            if 1 <= trials <= MAX_ATTEMPTS:
+                settings["max_trials"] = trials
+            else:
+                problems.append(Problem.of(path, first + begin, _TRIALS_HINT, maximum=MAX_ATTEMPTS))
         elif name == "data-solution-button" and value.lower() in (*_OFF, *_ON):
             settings["solution_button"] = value.lower() in _ON
         elif name == "data-solution-button" and value.isascii() and value.isdigit():
@@ -542,7 +551,9 @@ def parse_quiz(source: str, path: str) -> QuizDocument:
     module = reader.text("module", pattern=SLUG_PATTERN, hint=_MODULE_HINT)
     pass_mark = reader.integer("pass_mark", minimum=1, maximum=100)
     shuffle = reader.boolean("shuffle", required=False)
-    max_attempts = reader.integer("max_attempts", minimum=0, hint=_ATTEMPTS_HINT, required=False)
+    max_attempts = reader.integer(
+        "max_attempts", minimum=0, maximum=MAX_ATTEMPTS, hint=_ATTEMPTS_HINT, required=False
+    )
     draw = reader.integer("draw", minimum=1, required=False)
     scoring = reader.choice("scoring", SCORING, required=False) or "all_or_nothing"
     require_reading = bool(reader.boolean("require_reading", required=False))

@@ -196,3 +196,47 @@ def test_publishing_the_new_module_first_keeps_its_quiz_draft_ready(db) -> None:
     assert quiz_upload.draft.module is version.module
     assert check_draft(db, quiz_upload.draft)[0].problems == []
     publish_draft(db, trainer, quiz_upload.draft, change_kind=ChangeKind.MATERIAL, change_note="b")
+
+
+@pytest.mark.parametrize(
+    ("folder", "replace", "by", "message"),
+    [
+        (
+            "modules",
+            "duration_minutes: 30",
+            "duration_minutes: 99999999999999999999999",
+            "„duration_minutes“ muss eine ganze Zahl von 1 bis 10080 sein (Minuten, höchstens eine Woche).",
+        ),
+        (
+            "modules",
+            "## Zweiter Abschnitt",
+            "## Zweiter Abschnitt (3000000000 Min.)",
+            "„Zweiter Abschnitt“: Die Dauer in der Überschrift darf höchstens 10080 Minuten (eine Woche) betragen.",
+        ),
+        (
+            "quizzes",
+            "max_attempts: 3",
+            "max_attempts: 99999999999999999999",
+            "„max_attempts“ muss eine ganze Zahl von 0 bis 100 sein (0 = unbegrenzt).",
+        ),
+    ],
+)
+def test_numbers_beyond_plausibility_are_reported_by_check_and_import_without_a_traceback(
+    repo: tuple[Path, str], folder: str, replace: str, by: str, message: str
+) -> None:
+    """The check found no problem and the import died with „OverflowError: Python int too large to convert to SQLite
+    INTEGER“."""
+    root, url = repo
+    path = root / folder / "testmodul.md"
+    source = path.read_text(encoding="utf-8")
+    path.write_text(source.replace(replace, by), encoding="utf-8")
+    line = source.split("\n").index(replace) + 1
+
+    check = _cli("content", "check", *_paths(root), url=url)
+    assert check.exit_code == 1
+    assert f"{path}:{line}: {message}" in check.stderr
+
+    imported = _cli("content", "import", *_paths(root), url=url)
+    assert imported.exit_code == 1
+    assert "Nichts veröffentlicht" in imported.stderr and message in imported.stderr
+    assert "testmodul" not in _cli("content", "status", url=url).stdout

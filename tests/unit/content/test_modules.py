@@ -254,7 +254,8 @@ def test_bad_yaml_points_to_its_line():
 def test_wrong_type():
     source = module(FRONT_MATTER.replace("duration_minutes: 45", "duration_minutes: 45 Minuten"))
     assert problems_of(source) == [
-        "modules/grundbegriffe.md:7: „duration_minutes“ muss eine ganze Zahl größer 0 sein."
+        "modules/grundbegriffe.md:7: „duration_minutes“ muss eine ganze Zahl von 1 bis 10080 sein (Minuten, "
+        "höchstens eine Woche)."
     ]
 
 
@@ -268,7 +269,7 @@ def test_every_problem_is_reported_at_once_in_line_order():
     assert problems_of(source) == [
         "modules/grundbegriffe.md:1: Pflichtfeld „objectives“ fehlt.",
         "modules/grundbegriffe.md:4: „kind“ muss „training“ oder „workshop“ sein, nicht „kurs“.",
-        "modules/grundbegriffe.md:5: „version“ muss die Form 1, 1.0 oder 1.0.0 haben, nicht „v1“.",
+        "modules/grundbegriffe.md:5: „version“ muss die Form 1, 1.0 oder 1.0.0 haben (je Zahl höchstens 6 Ziffern), nicht „v1“.",
         "modules/grundbegriffe.md:9: Unbekanntes Feld „ziele“.",
         "modules/grundbegriffe.md:12: „language“ muss „de“ oder „en“ sein, nicht „fr“.",
     ]
@@ -430,6 +431,50 @@ def test_workshop_phase_without_duration():
         f"modules/ankommen.md:{line_of(source, '## Austausch')}: Phase „Austausch“: Die Dauer fehlt "
         "am Ende der "
         "Überschrift, z. B. „## Austausch (20 Min.)“."
+    ]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "10081",
+        "3000000000",
+        "99999999999999999999999",
+        "9" * 5000,
+    ],  # a week and a minute; beyond 32 and 64 bits
+)
+def test_durations_beyond_a_week_are_problems_on_their_lines_not_database_errors(written: str) -> None:
+    """A duration past any database integer passed the check and stopped the import with an OverflowError."""
+    source = module(
+        WORKSHOP_FRONT_MATTER.replace("duration_minutes: 60", f"duration_minutes: {written}"),
+        WORKSHOP_BODY.replace("## Austausch (30 Min.)", f"## Austausch ({written} Min.)"),
+    )
+    assert problems_of(source, "modules/ankommen.md") == [
+        "modules/ankommen.md:7: „duration_minutes“ muss eine ganze Zahl von 1 bis 10080 sein (Minuten, höchstens "
+        "eine Woche).",
+        f"modules/ankommen.md:{line_of(source, '## Austausch')}: „Austausch“: Die Dauer in der Überschrift darf "
+        "höchstens 10080 Minuten (eine Woche) betragen.",
+    ]
+
+
+def test_a_week_of_minutes_is_still_a_duration() -> None:
+    source = module(
+        WORKSHOP_FRONT_MATTER.replace("duration_minutes: 60", "duration_minutes: 10080"),
+        WORKSHOP_BODY.replace("(30 Min.)", "(10050 Min.)"),
+    )
+    doc = parse_module(source, "modules/ankommen.md")
+    assert doc.duration_minutes == 10080
+    assert [s.duration_minutes for s in doc.sections] == [20, 10050, 10]
+
+
+def test_a_version_longer_than_its_column_is_a_problem() -> None:
+    """Each part has at most six digits, so a label fits the 20 characters it is stored in (PostgreSQL refused)."""
+    assert parse_module(module(FRONT_MATTER.replace('"1.0"', '"123456.123456.123456"')), PATH).version == (
+        "123456.123456.123456"
+    )
+    assert problems_of(module(FRONT_MATTER.replace('"1.0"', '"1.0000000000000000000001"'))) == [
+        "modules/grundbegriffe.md:5: „version“ muss die Form 1, 1.0 oder 1.0.0 haben (je Zahl höchstens 6 Ziffern), "
+        "nicht „1.0000000000000000000001“."
     ]
 
 

@@ -341,7 +341,17 @@ def test_no_questions():
         (
             "max_attempts: 3",
             "max_attempts: -1",
-            "5: „max_attempts“ muss eine ganze Zahl ab 0 sein (0 = unbegrenzt).",
+            "5: „max_attempts“ muss eine ganze Zahl von 0 bis 100 sein (0 = unbegrenzt).",
+        ),
+        (  # beyond any database integer: the import stopped with an OverflowError
+            "max_attempts: 3",
+            "max_attempts: 99999999999999999999",
+            "5: „max_attempts“ muss eine ganze Zahl von 0 bis 100 sein (0 = unbegrenzt).",
+        ),
+        (
+            "max_attempts: 3",
+            "max_attempts: 101",
+            "5: „max_attempts“ muss eine ganze Zahl von 0 bis 100 sein (0 = unbegrenzt).",
         ),
         ("pass_mark: 80\n", "", "1: Pflichtfeld „pass_mark“ fehlt."),
         ("shuffle: true", "shufle: true", "4: Unbekanntes Feld „shufle“ (meinten Sie „shuffle“?)."),
@@ -482,3 +492,18 @@ def test_a_new_type_is_one_registered_class(true_false_type, monkeypatch):
     doc = parse_quiz(five_good_and(question), PATH)
     assert doc.questions[0].type == "true_false_test"
     assert doc.questions[0].definition == {"answer": True}
+
+
+@pytest.mark.parametrize("written", ["0", "101", "99999999999999999999", "9" * 5000])
+def test_max_trials_beyond_a_hundred_is_a_problem_on_its_line(written: str) -> None:
+    """Thousands of digits made Python refuse the number with a traceback; now every such value is a problem."""
+    comment = f'<!-- data-max-trials="{written}" -->'
+    source = quiz(SINGLE.replace("[( )] Nur deutsche", f"{comment}\n[( )] Nur deutsche"))
+    assert problems_of(source) == [
+        f"{PATH}:{line_of(source, comment)}: „data-max-trials“ muss eine ganze Zahl von 1 bis 100 sein."
+    ]
+
+
+def test_max_trials_up_to_a_hundred_is_kept() -> None:
+    source = quiz(SINGLE.replace("[( )] Nur deutsche", '<!-- data-max-trials="100" -->\n[( )] Nur deutsche'))
+    assert parse_quiz(source, PATH).questions[0].definition["settings"] == {"max_trials": 100}
