@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import FieldReader, split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
-from lms.markdown.render import find_link_problems, parse_for_checking, render_markdown
+from lms.markdown.render import find_markup_problems, parse_for_checking, render_markdown
 from lms.markdown.structure import (
     SLUG_PATTERN,
     RawSection,
@@ -222,7 +222,7 @@ def _read_front_matter(reader: FieldReader, path: str) -> _FrontMatterValues:
 
 def _body_problems(body: str, first_line: int, kind: str | None, path: str) -> list[Problem]:
     """Problems in the Markdown body as a whole: headings, containers, links, footnotes."""
-    problems = find_link_problems(body, path, first_line - 1)
+    problems = find_markup_problems(body, path, first_line - 1)
     tokens = parse_for_checking(body)
     for token in tokens:
         if token.type != "heading_open" or token.map is None:

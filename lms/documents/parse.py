@@ -26,7 +26,7 @@ from lms.content.modules import VERSION_HINT, VERSION_PATTERN, unique_anchor
 from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import FieldReader, split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
-from lms.markdown.render import find_link_problems, parse_for_checking, render_markdown
+from lms.markdown.render import find_markup_problems, parse_for_checking, render_markdown
 from lms.markdown.structure import (
     SLUG_PATTERN,
     container_problems,
@@ -74,7 +74,7 @@ class DocumentFile:
 
 def _body_problems(body: str, first_line: int, path: str) -> list[Problem]:
     """Links, headings of level 1 and boxes, as in modules (facilitator notes are refused: everyone reads these)."""
-    problems = find_link_problems(body, path, first_line - 1)
+    problems = find_markup_problems(body, path, first_line - 1)
     for token in parse_for_checking(body):
         if token.type == "heading_open" and token.tag == "h1" and token.map is not None:
             message = (

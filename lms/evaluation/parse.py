@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode
 from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import FieldReader, construct, split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
-from lms.markdown.render import find_link_problems, render_inline, render_markdown
+from lms.markdown.render import find_markup_problems, render_inline, render_markdown
 from lms.markdown.structure import (
     SLUG_PATTERN,
     RawSection,
@@ -241,7 +241,7 @@ def parse_survey(source: str, path: str) -> SurveyDocument:
     if len(items) > MAX_ITEMS:
         message = f"Eine Selbsteinschätzung hat höchstens {MAX_ITEMS} Fragen; gefunden: {len(items)}."
         problems.append(Problem(path, body_line, message))
-    problems += find_link_problems(body, path, body_line - 1)
+    problems += find_markup_problems(body, path, body_line - 1)
     problems += container_problems(body.split("\n"), body_line, "training", path)
     if problems:
         raise ContentInvalid(problems)

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, Any
 from lms.markdown.problems import Problem
 from lms.markdown.sanitize import sanitize_html
 from lms.markdown.tables import structure_tables
+from lms.text import N_
 
 # markdown-it-py and its plugins are imported when the first text is rendered or checked: that happens when content
 # is published or edited, not in the page views, which show stored HTML (bench/README.md, memory).
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
@@ -33,6 +35,16 @@ FACILITATOR_LABEL = "Hinweis für die Moderation"
 #: The spoken name of a table's scroll box, numbered within one rendered text („Tabelle 1“, „Tabelle 2“).
 TABLE_LABEL = "Tabelle"
 CONTAINER_NAMES: tuple[str, ...] = (*CALLOUTS, FACILITATOR_CONTAINER)
+
+#: markdown-it-py (commonmark preset, ``maxNesting`` 20) stops parsing where blocks nest 20 deep and silently drops the
+#: rest of the text; every list level counts twice (the list and its item), a quote („>“) or a box („:::“) once. The
+#: checking parser notes where that happens (env key below), so the check refuses what the rendering would lose.
+TOO_DEEP = N_(
+    "Der Text ist hier zu tief verschachtelt: Listen, Zitate („>“) und Kästen („:::“) ineinander ergeben mehr Ebenen, "
+    "als die Plattform darstellen kann; der Text ab hier ginge verloren. Bitte verschachteln Sie weniger tief "
+    "(Listen höchstens neun Ebenen)."
+)
+_TOO_DEEP_LINES = "lms.too_deep"
 
 _LINK_PREFIXES = ("https://", "http://", "mailto:")
 _LINK_HINT = "(nur https, http, mailto oder Seiten der Plattform)"
@@ -97,11 +109,36 @@ def headings_under_section_title(html: str) -> str:
 def _parser(*, for_checking: bool) -> MarkdownIt:
     """Build the parser once; the checking variant keeps every link and every footnote definition in place."""
     from markdown_it import MarkdownIt
+    from markdown_it.parser_block import ParserBlock
     from mdit_py_plugins.container import container_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
+    class _DepthNotingParserBlock(ParserBlock):
+        """The block parser, noting each line where the nesting limit would cut off the rest of the text.
+
+        The condition is the one markdown-it-py's ``tokenize`` drops the text on; every nested block (list item,
+        quote, box, footnote) is parsed by a call of this method, so no depth is missed.
+        """
+
+        def tokenize(self, state: StateBlock, startLine: int, endLine: int) -> None:
+            line = state.skipEmptyLines(startLine)
+            if (
+                state.level >= state.md.options.maxNesting
+                and line < endLine
+                and state.sCount[line] >= state.blkIndent
+            ):
+                state.env.setdefault(_TOO_DEEP_LINES, []).append(line)
+            super().tokenize(state, startLine, endLine)
+
     class _CheckingMarkdownIt(MarkdownIt):
-        """Keeps every link, so that the content check reports unsafe ones instead of rendering them as text."""
+        """Keeps every link, so that the content check reports unsafe ones instead of rendering them as text; notes
+        where blocks nest too deep to be rendered."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            noting = _DepthNotingParserBlock()
+            noting.ruler = self.block.ruler  # the block rules as the preset configured them
+            self.block = noting
 
         def validateLink(self, url: str) -> bool:  # markdown-it-py's way to change the link rule: subclassing
             return True
@@ -147,9 +184,9 @@ def render_inline(text: str) -> str:
     return sanitize_html(_parser(for_checking=False).renderInline(text)).strip()
 
 
-def parse_for_checking(text: str) -> list[Token]:
+def parse_for_checking(text: str, env: dict[str, Any] | None = None) -> list[Token]:
     """Tokens of the checking parser: every link kept, footnote definitions in place, all with lines."""
-    return _parser(for_checking=True).parse(text, {})
+    return _parser(for_checking=True).parse(text, {} if env is None else env)
 
 
 def is_allowed_link(target: str) -> bool:
@@ -193,14 +230,19 @@ def _inline_with_lines(tokens: list[Token]) -> Iterator[tuple[int, Token]]:
             yield line, child
 
 
-def find_link_problems(text: str, path: str, line_offset: int) -> list[Problem]:
-    """Report links and images with targets that are not allowed.
+def find_markup_problems(text: str, path: str, line_offset: int) -> list[Problem]:
+    """Report links and images with targets that are not allowed, and where blocks nest too deep to be rendered.
 
     ``line_offset`` is the number of file lines before ``text``, so problems carry file line numbers.
     """
+    env: dict[str, Any] = {}
+    tokens = parse_for_checking(text, env)
     problems: list[Problem] = []
+    if too_deep := env.get(_TOO_DEEP_LINES):
+        # Everything after the first such line is lost, so one problem says it all.
+        problems.append(Problem(path, line_offset + min(too_deep) + 1, TOO_DEEP))
     seen: set[tuple[int, str]] = set()
-    for line, token in _inline_with_lines(parse_for_checking(text)):
+    for line, token in _inline_with_lines(tokens):
         message = _link_message(token)
         if message is None or (line, message) in seen:
             continue

@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode
 from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import FieldReader, german_list, split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
-from lms.markdown.render import find_link_problems, render_inline, render_markdown
+from lms.markdown.render import find_markup_problems, render_inline, render_markdown
 from lms.markdown.structure import (
     SLUG_PATTERN,
     RawSection,
@@ -534,7 +534,7 @@ def parse_question(source: str, path: str, key: str = "q1") -> QuizQuestion:
         problems.append(Problem(path, 1, message))
     question, question_problems = (None, []) if problems else _parse_question(raw_sections[0], key, path)
     problems += question_problems
-    problems += find_link_problems(text, path, 0)
+    problems += find_markup_problems(text, path, 0)
     problems += container_problems(text.split("\n"), 1, "training", path)
     if problems or question is None:
         raise ContentInvalid(problems)
@@ -580,7 +580,7 @@ def parse_quiz(source: str, path: str) -> QuizDocument:
     if draw is not None and raw_sections and draw > len(raw_sections):
         message = f"„draw“ zieht {draw} Fragen, das Quiz hat aber nur {len(raw_sections)}."
         problems.append(Problem(path, reader.line("draw"), message))
-    problems += find_link_problems(body, path, body_line - 1)
+    problems += find_markup_problems(body, path, body_line - 1)
     # Quizzes are read by learners: facilitator notes would leak, like in training modules.
     problems += container_problems(body.split("\n"), body_line, "training", path)
     if problems:

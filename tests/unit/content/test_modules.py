@@ -478,6 +478,21 @@ def test_a_version_longer_than_its_column_is_a_problem() -> None:
     ]
 
 
+def test_lists_nested_ten_levels_deep_are_reported_on_their_line() -> None:
+    """Beyond nine levels the rest of the section („NACHHER“) was silently missing from the published module."""
+    nested = "\n".join("  " * level + f"- Ebene {level + 1}" for level in range(10))
+    source = module(body=BODY.replace("Text des ersten Abschnitts.", f"{nested}\n\nNACHHER"))
+    assert problems_of(source) == [
+        f"{PATH}:{line_of(source, '- Ebene 10')}: Der Text ist hier zu tief verschachtelt: Listen, Zitate („>“) und "
+        "Kästen („:::“) ineinander ergeben mehr Ebenen, als die Plattform darstellen kann; der Text ab hier ginge "
+        "verloren. Bitte verschachteln Sie weniger tief (Listen höchstens neun Ebenen)."
+    ]
+    nine = module(
+        body=BODY.replace("Text des ersten Abschnitts.", f"{nested.rsplit(chr(10), 1)[0]}\n\nNACHHER")
+    )
+    assert "NACHHER" in parse_module(nine, PATH).sections[0].html
+
+
 def test_split_sections_reports_file_lines():
     intro, sections = split_sections("Intro\n\n## A ##\nx\n## B\ny\n", 20)
     assert intro == "Intro\n"

@@ -8,7 +8,7 @@ import pytest
 
 from lms.markdown.render import (
     RENDERER_VERSION,
-    find_link_problems,
+    find_markup_problems,
     is_allowed_image,
     is_allowed_link,
     render_inline,
@@ -20,7 +20,7 @@ LINK_HINT = "(nur https, http, mailto oder Seiten der Plattform)"
 
 
 def link_problems(text: str, offset: int = 0) -> list[str]:
-    return [str(p) for p in find_link_problems(text, "modules/x.md", offset)]
+    return [str(p) for p in find_markup_problems(text, "modules/x.md", offset)]
 
 
 def test_renderer_version_is_a_string():
@@ -310,3 +310,54 @@ def test_a_header_cell_may_say_only_whether_it_heads_a_row_or_a_column(value: st
 def test_a_caption_over_two_lines_is_named_with_a_space_between_them():
     html = render_markdown("Tabelle: Ebenen von\nRassismus\n\n| a |\n|---|\n| 1 |\n")
     assert 'aria-label="Ebenen von Rassismus"' in html and "<caption>Ebenen von\nRassismus</caption>" in html
+
+
+# --- nesting ------------------------------------------------------------------------------------
+
+TOO_DEEP_START = "Der Text ist hier zu tief verschachtelt"
+
+
+def _nested_list(levels: int) -> str:
+    return "\n".join("  " * level + f"- Ebene {level + 1}" for level in range(levels)) + "\n\nNACHHER\n"
+
+
+def test_nine_list_levels_render_in_full_and_pass_the_check() -> None:
+    assert "NACHHER" in render_markdown(_nested_list(9))
+    assert find_markup_problems(_nested_list(9), "modules/x.md", 0) == []
+
+
+@pytest.mark.parametrize("levels", [10, 15, 30])
+def test_ten_list_levels_are_too_deep_where_the_text_would_be_lost(levels: int) -> None:
+    """markdown-it-py drops the rest of the text beyond 20 open blocks; the check said nothing, and „NACHHER“ was
+    silently missing from the published module."""
+    text = _nested_list(levels)
+    assert "NACHHER" not in render_markdown(text)  # why: the renderer loses it
+    (problem,) = find_markup_problems(text, "modules/x.md", 100)
+    assert problem.line == 110 and problem.message.startswith(TOO_DEEP_START)  # at „- Ebene 10“
+
+
+def test_quotes_count_one_level_each_and_mix_with_lists() -> None:
+    assert find_markup_problems("> " * 19 + "tief\n", "m.md", 0) == []
+    quotes = find_markup_problems("Vorher\n\n" + "> " * 20 + "tief\n", "m.md", 0)
+    assert [(p.line, p.message.startswith(TOO_DEEP_START)) for p in quotes] == [(3, True)]
+    lines, prefix = [], ""
+    for level in range(8):  # a list item holding a quote holding a list item …
+        lines.append(f"{prefix}- Punkt {level}")
+        prefix += "  "
+        lines.append(f"{prefix}> Zitat {level}")
+        prefix += "> "
+    text = "\n".join(lines) + "\n"
+    assert "Punkt 6" not in render_markdown(text)
+    assert [p.line for p in find_markup_problems(text, "m.md", 0)] == [lines.index(lines[12]) + 1]
+
+
+def test_a_box_counts_as_a_level() -> None:
+    boxed = "::: hinweis\n" + _nested_list(9).replace("\n\nNACHHER\n", "\n") + ":::\n"
+    assert "Ebene 9" in render_markdown(boxed) and find_markup_problems(boxed, "m.md", 0) == []
+    deeper = (
+        "::: hinweis\n> Zitat\n>\n"
+        + "".join(f"> {line}\n" for line in _nested_list(9).split("\n")[:9])
+        + ":::\n"
+    )
+    assert "Ebene 9" not in render_markdown(deeper)
+    assert [p.line for p in find_markup_problems(deeper, "m.md", 0)] == [12]
