@@ -22,8 +22,15 @@ from lms.markdown.problems import Problem
 from lms.quizzes.models import Quiz, QuizVersion
 from lms.text import N_
 
-#: Longest change note; it is shown to learners on their dashboard, so it should be short anyway.
+#: Longest change note (line breaks count one character each, as the browser counts them for ``maxlength``); it is
+#: shown to learners on their dashboard, so it should be short anyway.
 MAX_CHANGE_NOTE = 2000
+CHANGE_NOTE_TOO_LONG = N_("Die Änderungsnotiz ist länger als %(max)d Zeichen.")
+
+
+def normalise_change_note(note: str) -> str:
+    """A change note as it is counted and stored: line breaks as ``\n`` (a browser sends CRLF), no outer blanks."""
+    return note.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class DraftConflict(Exception):
@@ -255,16 +262,14 @@ def publish_draft(
     session: Session, actor: User, draft: Draft, *, change_kind: ChangeKind, change_note: str
 ) -> ModuleVersion | QuizVersion:
     """Publish a draft as a new immutable version and delete the draft; PublishRefused says why not."""
-    note = change_note.strip()
+    note = normalise_change_note(change_note)
     path = draft_path(draft)
     if not note:
         raise PublishRefused(
             [Problem(path, 1, N_("Bitte beschreiben Sie in der Änderungsnotiz, was sich geändert hat."))]
         )
     if len(note) > MAX_CHANGE_NOTE:
-        raise PublishRefused(
-            [Problem(path, 1, f"Die Änderungsnotiz ist länger als {MAX_CHANGE_NOTE} Zeichen.")]
-        )
+        raise PublishRefused([Problem.of(path, 1, CHANGE_NOTE_TOO_LONG, max=MAX_CHANGE_NOTE)])
     preview, same_as = check_draft(session, draft)
     if preview.problems:
         raise PublishRefused(preview.problems)

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length
 
-from lms.authoring.drafts import MAX_CHANGE_NOTE
+from lms.authoring.drafts import CHANGE_NOTE_TOO_LONG, MAX_CHANGE_NOTE, normalise_change_note
 from lms.content.models import ChangeKind, ModuleKind
 from lms.web.forms import Form
 
@@ -65,8 +65,10 @@ class PublishForm(Form):
         ),
         validators=[
             DataRequired(_l("Bitte beschreiben Sie, was sich geändert hat.")),
-            Length(max=MAX_CHANGE_NOTE),
+            Length(max=MAX_CHANGE_NOTE, message=_l(CHANGE_NOTE_TOO_LONG)),
         ],
+        # Counted as the service counts it: a browser sends CRLF, but its maxlength counts a line break once.
+        filters=[lambda note: note if note is None else normalise_change_note(note)],
     )
 
 

@@ -204,3 +204,17 @@ def test_upload_round_trip_and_audit(db: Session, people) -> None:  # type: igno
         select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "content.upload")
     )
     assert uploads == 3
+
+
+def test_a_change_note_counts_a_line_break_once_and_is_stored_with_lf(db: Session, people) -> None:  # type: ignore[no-untyped-def]
+    """A note of 2000 characters with a CRLF (as a browser sends it) was refused as 2001 characters long."""
+    trainer, _learner = people
+    version = _publish_new_version(db, trainer, ChangeKind.EDITORIAL, "a" * 999 + "\r\n" + "b" * 1000 + "\r")
+    assert version.change_note == "a" * 999 + "\n" + "b" * 1000
+    draft = draft_for_module(db, trainer, _module(db))
+    save_draft(db, trainer, draft, draft.source.replace('version: "1.1"', 'version: "1.2"'), draft.revision)
+    with pytest.raises(PublishRefused) as refused:
+        publish_draft(db, trainer, draft, change_kind=ChangeKind.EDITORIAL, change_note="a\r\n" * 1001)
+    (problem,) = refused.value.problems
+    assert problem.message == "Die Änderungsnotiz ist länger als 2000 Zeichen."
+    assert problem.msgid == "Die Änderungsnotiz ist länger als %(max)d Zeichen."

@@ -143,12 +143,11 @@ def save(draft_id: int) -> ResponseReturnValue:
     if request.form.get("action") != "publish":
         flash(_("Entwurf gespeichert."), "success")
         return redirect(url_for("content.editor", draft_id=draft.id))
-    if not publish.change_note.data or publish.change_kind.data not in {k.value for k in ChangeKind}:
+    if not publish.validate():  # no note, a note too long, no kind of change: shown at their fields
         keep_changes_on_client_error()  # the text was saved; only publishing waits for the note
-        publish.validate()
         form.revision.data = draft.revision
         return _editor_page(
-            draft, form, publish, error=_("Bitte füllen Sie die Angaben zur Veröffentlichung aus.")
+            draft, form, publish, error=_("Bitte prüfen Sie die Angaben zur Veröffentlichung.")
         ), 422
     new_module_too = draft.document == DocumentType.QUIZ and draft.module is None
     try:

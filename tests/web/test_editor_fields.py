@@ -1,0 +1,82 @@
+"""The editor's fields: the change note as the browser counts it, and errors bound to the field they are about."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.auth.models import Role
+from lms.content.models import Draft, ModuleVersion
+from tests import factories as f
+from tests.web.test_authoring import _textarea
+
+
+@pytest.fixture
+def trainer(client, db: Session):  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(db)
+    person = f.user(db, Role.TRAINER, name="Tina Trainerin")
+    f.login(client, person.email)
+    return person
+
+
+def _editor(client) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    opened = client.post(
+        "/inhalte/testmodul/bearbeiten", data={"csrf_token": f.csrf_token(client, "/inhalte")}
+    )
+    assert opened.status_code == 302
+    editor = opened.headers["Location"]
+    return editor, _textarea(client.get(editor).text)
+
+
+def _publish(client, editor: str, source: str, note: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        editor,
+        data={
+            "csrf_token": f.csrf_token(client, editor),
+            "source": source.replace('version: "1.0"', 'version: "1.1"'),
+            "revision": 1,
+            "action": "publish",
+            "change_kind": "editorial",
+            "change_note": note,
+        },
+    )
+
+
+def _tag(page: str, element: str, id_: str) -> str:
+    match = re.search(rf'<{element}[^>]*\bid="{id_}"[^>]*>', page)
+    assert match, id_
+    return match.group(0)
+
+
+def test_a_change_note_of_2000_characters_with_line_breaks_is_published_with_lf(
+    client, db: Session, trainer
+) -> None:  # type: ignore[no-untyped-def]
+    """The browser's maxlength counts a line break once, but sends CRLF: the server counted 2001 and refused."""
+    editor, source = _editor(client)
+    note = "a" * 999 + "\r\n" + "b" * 1000  # 2000 characters as the textarea counts them
+    answer = _publish(client, editor, source, note)
+    assert answer.status_code == 302, answer.text
+    stored = db.scalar(select(ModuleVersion.change_note).where(ModuleVersion.version_label == "1.1"))
+    assert stored == "a" * 999 + "\n" + "b" * 1000
+
+
+def test_a_change_note_too_long_is_shown_at_its_field_and_the_text_kept(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    editor, source = _editor(client)
+    answer = _publish(client, editor, source, "a" * 1000 + "\r\n" + "b" * 1000)  # 2001 as the browser counts
+    assert answer.status_code == 422
+    page = answer.text
+    assert '<p class="kern-error" id="change_note-error">' in page
+    assert (
+        "Die Änderungsnotiz ist länger als 2000 Zeichen." in page.split('id="change_note-error"', 1)[1][:300]
+    )
+    note = _tag(page, "textarea", "change_note")
+    assert 'aria-invalid="true"' in note and "change_note-error" in note
+    assert "Nicht veröffentlicht" not in page  # not a refusal of the text: the note is the form's to fix
+    assert 'href="#change_note"' in page  # the error summary links to the field
+    draft = db.get(Draft, int(editor.rstrip("/").split("/")[-1]))
+    assert draft is not None and 'version: "1.1"' in draft.source
+    assert db.scalar(select(ModuleVersion).where(ModuleVersion.version_label == "1.1")) is None
