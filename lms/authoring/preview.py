@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lms.content.models import DocumentType
-from lms.content.modules import ModuleDocument, parse_module
+from lms.content.modules import LANGUAGES, ModuleDocument, parse_module
 from lms.markdown.bounds import bound_problems
 from lms.markdown.frontmatter import split_front_matter
 from lms.markdown.problems import ContentInvalid, Problem
@@ -71,12 +71,23 @@ def declared_slug(document: str, source: str) -> str | None:
     return None
 
 
-def declared_title(source: str) -> str | None:
-    """The ``title:`` of a module source, read leniently, for lists of drafts."""
+def _declared(source: str, key: str) -> str | None:
+    """A text field of the front matter, read leniently (the source may be broken); None if absent or not text."""
     node, _body, _line, _problems = split_front_matter(normalise_source(source), "entwurf.md")
     for key_node, value_node in node.value if node is not None else []:
-        if getattr(key_node, "value", None) == "title" and isinstance(
-            getattr(value_node, "value", None), str
-        ):
-            return value_node.value.strip()[:300] or None
+        if getattr(key_node, "value", None) == key and isinstance(getattr(value_node, "value", None), str):
+            return str(value_node.value).strip() or None
     return None
+
+
+def declared_title(source: str) -> str | None:
+    """The ``title:`` of a module source, read leniently, for lists of drafts."""
+    title = _declared(source, "title")
+    return title[:300] if title else None
+
+
+def declared_language(source: str) -> str | None:
+    """The ``language:`` of a module source if it is one the platform knows, read leniently (for the editor's
+    ``lang``, which should not fall back to German while the author fixes a typo elsewhere)."""
+    language = _declared(source, "language")
+    return language if language in LANGUAGES else None

@@ -19,7 +19,7 @@ from lms.authoring.drafts import (
     publish_draft,
     save_draft,
 )
-from lms.authoring.preview import Preview
+from lms.authoring.preview import Preview, declared_language
 from lms.authoring.uploads import upload_documents
 from lms.content.forms import MAX_SOURCE_CHARS, ConfirmForm, DraftForm, NewDraftForm, PublishForm, UploadForm
 from lms.content.models import CHANGE_KIND_LABELS, ChangeKind, DocumentType, Draft, ModuleKind, ModuleVersion
@@ -76,6 +76,16 @@ def _render_problems(preview: Preview, same_as: str | None) -> str:
     return render_template("content/_problems.html", preview=preview, same_as=same_as)
 
 
+def _document_language(draft: Draft, source: str) -> str:
+    """The language the draft's text is written in: a module's ``language:`` (as typed, even while the text has
+    problems), a quiz's its module's; German where neither is known yet."""
+    if draft.document == DocumentType.MODULE and (declared := declared_language(source)):
+        return declared
+    if draft.module is not None and draft.module.versions:
+        return (draft.module.current_version or draft.module.versions[-1]).language
+    return "de"
+
+
 def _editor_page(
     draft: Draft, form: DraftForm, publish: PublishForm, *, source: str | None = None, **extra: Any
 ) -> str:
@@ -93,6 +103,7 @@ def _editor_page(
         form=form,
         publish=publish,
         preview=preview,
+        text_lang=_document_language(draft, draft.source if source is None else source),
         preview_html=_render_preview(preview),
         problems_html=_render_problems(preview, same_as),
         same_as=same_as,
@@ -126,9 +137,17 @@ def save(draft_id: int) -> ResponseReturnValue:
     draft = draft_or_404(draft_id)
     form, publish = DraftForm(), PublishForm()
     if not form.validate_on_submit():
-        return _editor_page(
-            draft, form, publish, source=form.source.data or "", error=_("Der Text ist leer oder zu lang.")
-        ), 422
+        message = _("Der Text ist leer oder zu lang.")  # shown at the field too
+        if form.revision.errors:
+            # Not the author's mistake: the page's hidden revision was damaged. As after a conflict, the page now
+            # carries the draft's revision and says so, so that saving again knowingly replaces the saved text.
+            form.revision.errors = []
+            form.revision.data = draft.revision
+            message = _(
+                "Der Bearbeitungsstand dieser Seite war ungültig, Ihr Text wurde nicht gespeichert. Er steht unten "
+                "noch im Editor; „Entwurf speichern“ ersetzt damit die zuletzt gespeicherte Fassung."
+            )
+        return _editor_page(draft, form, publish, source=form.source.data or "", error=message), 422
     try:
         save_draft(db, user, draft, form.source.data, form.revision.data)
     except DraftConflict:

@@ -128,6 +128,9 @@ def compare(slug: str) -> ResponseReturnValue:
     between = [version for key, _label, version in keyed if low < key <= high]
     choices = [(key, label) for key, label, _version in keyed]
     labels = (old_label, new_label)
+    # The text's language, for screen readers' pronunciation: a module version's own, a quiz's its module's.
+    module_language = (module.current_version or module.versions[-1]).language if module.versions else "de"
+    languages = tuple(v.language if isinstance(v, ModuleVersion) else module_language for v in (old, new))
     return render_template(
         "content/compare.html",
         module=module,
@@ -136,6 +139,7 @@ def compare(slug: str) -> ResponseReturnValue:
         old_id=old_id,
         new_id=new_id,
         labels=labels,
+        languages=languages,
         diff=line_diff(old.source, new.source),
         between=between,
         change_labels=CHANGE_KIND_LABELS,
