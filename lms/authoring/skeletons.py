@@ -77,7 +77,7 @@ shuffle: true
 max_attempts: 3
 ---
 
-## Frage 1: Text der Frage?
+## Text der Frage?
 
 [( )] falsche Antwort
 [(X)] richtige Antwort

@@ -125,6 +125,15 @@ class QuizVersion(Base):
         return next(q for q in self.questions if q["key"] == key)
 
     @property
+    def explained_after_each_attempt(self) -> str:
+        """Which questions show an explanation right after every attempt: "all", "some" or "none" (what the start
+        page may promise; ``review: explanation`` other than ``always`` promises none up front)."""
+        if self.review_options.explanation is not When.ALWAYS:
+            return "none"
+        explained = sum(1 for q in self.questions if q.get("explanation_html"))
+        return "all" if explained == len(self.questions) else "some" if explained else "none"
+
+    @property
     def review_options(self) -> ReviewOptions:
         """The frozen review options; the defaults for a version built in memory without them."""
         return ReviewOptions(
