@@ -304,6 +304,10 @@ MESSAGES: dict[str, str | Plural] = {
     "practice.text_too_complex": N_(
         "Der Text ist zu lang oder enthält zu viele verschachtelte Zeichen wie „[“ oder „*“. Bitte kürzen Sie ihn."
     ),
+    "practice.text_too_deep": N_(
+        "Ab Zeile %(line)s ist der Text zu tief verschachtelt (Listen oder Zitate ineinander); er ginge beim Anzeigen "
+        "verloren. Bitte verschachteln Sie weniger tief (Listen höchstens neun Ebenen)."
+    ),
     "practice.file_empty": N_("Die Datei ist leer."),
     "practice.file_too_large": N_("Die Datei ist größer als 5 MB."),
     "practice.file_type": N_(

@@ -11,7 +11,7 @@ from lms.audit.services import record_event
 from lms.auth.models import Role, User
 from lms.errors import ServiceError
 from lms.markdown.bounds import bound_problems
-from lms.markdown.render import render_markdown
+from lms.markdown.render import TOO_DEEP, find_markup_problems, render_markdown
 from lms.markdown.sanitize import sanitize_html
 from lms.practice.attachments import AttachmentRefused, check_attachment
 from lms.practice.models import PracticeExample
@@ -47,6 +47,10 @@ def _rendered(body: str) -> str:
     problems = bound_problems(body, "Praxisbeispiel")
     if problems:
         raise PracticeRefused("practice.text_too_complex")
+    # Lists or quotes nested deeper than the renderer goes: the rest of the text would be lost without a word.
+    for problem in find_markup_problems(body, "Praxisbeispiel", 0):
+        if problem.message == TOO_DEEP:
+            raise PracticeRefused("practice.text_too_deep", line=problem.line)
     return sanitize_html(render_markdown(body))
 
 

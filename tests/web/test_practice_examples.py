@@ -88,8 +88,18 @@ def test_files_are_checked_by_content_and_nothing_is_saved_on_refusal(client, db
         answer = _share(client, title="Test", body="Text", attachment=(io.BytesIO(data), name))
         assert answer.status_code == 422 and message in answer.text, name
     assert _share(client, title="", body="Text").status_code == 422
+    # Lists nested ten deep: the renderer would drop the rest of the text without a word.
+    deep = "Vorher\n\n" + "".join(f"{'  ' * level}- Ebene {level}\n" for level in range(10)) + "\nNACHHER\n"
+    refused = _share(client, title="Tief", body=deep)
+    assert refused.status_code == 422 and "Ab Zeile 12 ist der Text zu tief verschachtelt" in refused.text
     assert db.scalar(select(func.count()).select_from(PracticeExample)) == 0
+    nine = "".join(f"{'  ' * level}- Ebene {level}\n" for level in range(9)) + "\nNACHHER\n"
+    assert _share(client, title="Neun Ebenen", body=nine).status_code == 303
+    assert "NACHHER" in db.scalar(
+        select(PracticeExample.body_html).where(PracticeExample.title == "Neun Ebenen")
+    )
     assert _share(client, title="Ohne Datei", body="Nur Text").status_code == 303
+    assert db.scalar(select(func.count()).select_from(PracticeExample)) == 2
 
 
 def test_author_changes_and_removes_the_file_programme_office_moderates(client, db: Session) -> None:  # type: ignore[no-untyped-def]
