@@ -19,6 +19,7 @@ from lms.markdown.problems import ContentInvalid, Problem
 from lms.markdown.render import RENDERER_VERSION
 from lms.quizzes.models import Quiz, QuizVersion
 from lms.quizzes.parse import QuizDocument, parse_quiz
+from lms.text import N_
 
 
 @dataclass
@@ -68,11 +69,14 @@ def module_version_problem(
             return None, existing
     taken = next((v for v in module.versions if v.version_label == doc.version), None)
     if taken is not None:
-        message = (
-            f"Version {doc.version} ist bereits mit anderem Inhalt veröffentlicht. Erhöhen Sie „version“ "
-            f"(z. B. {suggest_next_label(taken.version_label)}), um die Änderung als neue Version zu veröffentlichen."
+        message = N_(
+            "Version %(version)s ist bereits mit anderem Inhalt veröffentlicht. Erhöhen Sie „version“ "
+            "(z. B. %(next)s), um die Änderung als neue Version zu veröffentlichen."
         )
-        return Problem(path, front_matter_line(doc.source, "version"), message), None
+        line = front_matter_line(doc.source, "version")
+        return Problem.of(
+            path, line, message, version=doc.version, next=suggest_next_label(taken.version_label)
+        ), None
     return None, None
 
 

@@ -229,7 +229,7 @@ def _body_problems(body: str, first_line: int, kind: str | None, path: str) -> l
             continue
         line = first_line + token.map[0]
         if token.tag == "h1":
-            message = (
+            message = N_(
                 "Überschriften der Ebene 1 („# …“) gehören nicht in den Text – den Titel liefert „title“ "
                 "im Front-Matter. Abschnitte beginnen mit „## “."
             )
@@ -322,11 +322,11 @@ def _structure_problems(
     """Module-wide rules: enough sections, and workshop phases that add up."""
     problems = []
     if len(sections) < MIN_SECTIONS:
-        message = (
-            f"Ein Modul braucht mindestens {MIN_SECTIONS} Abschnitte (Überschriften „## “); "
-            f"gefunden: {len(sections)}."
+        message = N_(
+            "Ein Modul braucht mindestens %(minimum)s Abschnitte (Überschriften „## “); gefunden: %(found)s."
         )
-        problems.append(Problem(path, sections[0].line if sections else body_line, message))
+        line = sections[0].line if sections else body_line
+        problems.append(Problem.of(path, line, message, minimum=MIN_SECTIONS, found=len(sections)))
     total = fm.values["duration_minutes"]
     minutes = [s.duration_minutes for s in sections]
     plausible = all(m is not None and m <= MAX_DURATION_MINUTES for m in minutes)  # else reported per section

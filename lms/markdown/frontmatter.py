@@ -75,11 +75,13 @@ def split_front_matter(source: str, path: str) -> tuple[MappingNode | None, str,
     """Split ``---``-delimited YAML from the body: (mapping node, body, body's first file line, problems)."""
     lines = source.split("\n")
     if not lines or lines[0].rstrip() != DELIMITER:
-        message = "Die Datei muss mit einer Zeile „---“ beginnen, gefolgt vom Front-Matter und wieder „---“."
+        message = N_(
+            "Die Datei muss mit einer Zeile „---“ beginnen, gefolgt vom Front-Matter und wieder „---“."
+        )
         return None, source, 1, [Problem(path, 1, message)]
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == DELIMITER), None)
     if closing is None:
-        message = "Das Front-Matter wird nicht mit einer Zeile „---“ abgeschlossen."
+        message = N_("Das Front-Matter wird nicht mit einer Zeile „---“ abgeschlossen.")
         return None, "", len(lines) + 1, [Problem(path, 1, message)]
     # A leading newline stands in for the opening "---", so YAML marks are file lines (0-based).
     node, problems = _compose("\n" + "\n".join(lines[1:closing]), path)
@@ -97,7 +99,7 @@ def _compose(text: str, path: str) -> tuple[MappingNode | None, list[Problem]]:
     if node is None:
         return MappingNode("tag:yaml.org,2002:map", []), []
     if not isinstance(node, MappingNode):
-        message = "Das Front-Matter muss aus Zeilen der Form „feld: Wert“ bestehen."
+        message = N_("Das Front-Matter muss aus Zeilen der Form „feld: Wert“ bestehen.")
         return None, [Problem(path, node_line(node), message)]
     return node, []
 
@@ -176,20 +178,31 @@ class FieldReader:
         """Collect key -> (key node, value node); report odd keys, duplicates and unknown fields."""
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or _is_null(key_node):
-                self._add(node_line(key_node), "Ein Feldname fehlt oder ist kein einfacher Text.")
+                self._add(node_line(key_node), N_("Ein Feldname fehlt oder ist kein einfacher Text."))
                 continue
             name = key_node.value
             if name in self.fields:
-                self._add(node_line(key_node), f"Feld „{name}“ steht doppelt im Front-Matter.")
+                self._of(node_line(key_node), N_("Feld „%(name)s“ steht doppelt im Front-Matter."), name=name)
                 continue
             self.fields[name] = (key_node, value_node)
             if name not in self._allowed:
                 guess = _closest(name, self._allowed)
-                hint = f" (meinten Sie „{guess}“?)" if guess else ""
-                self._add(node_line(key_node), f"Unbekanntes Feld „{name}“{hint}.")
+                if guess:
+                    self._of(
+                        node_line(key_node),
+                        N_("Unbekanntes Feld „%(name)s“ (meinten Sie „%(guess)s“?)."),
+                        name=name,
+                        guess=guess,
+                    )
+                else:
+                    self._of(node_line(key_node), N_("Unbekanntes Feld „%(name)s“."), name=name)
 
     def _add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
+
+    def _of(self, line: int, msgid: str, **params: Any) -> None:
+        """A problem from a catalogue entry (``N_``), shown in the reader's language in the browser."""
+        self.problems.append(Problem.of(self.path, line, msgid, **params))
 
     def has(self, name: str) -> bool:
         """Is the field present (even if empty)?"""
@@ -203,12 +216,12 @@ class FieldReader:
         """The value node, reporting a missing or empty required field."""
         if name not in self.fields:
             if required and self.available:
-                self._add(1, f"Pflichtfeld „{name}“ fehlt.")
+                self._of(1, N_("Pflichtfeld „%(name)s“ fehlt."), name=name)
             return None
         value = self.fields[name][1]
         if _is_null(value) or (isinstance(value, ScalarNode) and value.value.strip() == ""):
             if required:
-                self._add(self.line(name), f"„{name}“ darf nicht leer sein.")
+                self._of(self.line(name), N_("„%(name)s“ darf nicht leer sein."), name=name)
             return None
         return value
 
@@ -223,14 +236,19 @@ class FieldReader:
         if value is None:
             return None
         if not isinstance(value, ScalarNode):
-            self._add(self.line(name), f"„{name}“ muss ein einzelner Text sein.")
+            self._of(self.line(name), N_("„%(name)s“ muss ein einzelner Text sein."), name=name)
             return None
         text: str = value.value.strip()  # a scalar node's value is always a str
         if pattern is not None and not pattern.fullmatch(text):
-            self._add(
-                self.line(name),
-                hint.replace("{value}", text) or f"„{name}“ hat eine ungültige Form: „{text}“.",
-            )
+            if hint:
+                self._add(self.line(name), hint.replace("{value}", text))
+            else:
+                self._of(
+                    self.line(name),
+                    N_("„%(name)s“ hat eine ungültige Form: „%(value)s“."),
+                    name=name,
+                    value=text,
+                )
             return None
         return text
 
@@ -257,7 +275,13 @@ class FieldReader:
                     Problem.of(self.path, self.line(name), hint, minimum=minimum, maximum=maximum)
                 )
             else:
-                self._add(self.line(name), _integer_hint(name, minimum, maximum))
+                self._of(
+                    self.line(name),
+                    _integer_hint(minimum, maximum),
+                    name=name,
+                    minimum=minimum,
+                    maximum=maximum,
+                )
             return None
         return number
 
@@ -268,7 +292,7 @@ class FieldReader:
             return None
         flag = construct(value) if isinstance(value, ScalarNode) and value.tag == _BOOL_TAG else None
         if not isinstance(flag, bool):
-            self._add(self.line(name), f"„{name}“ muss true oder false sein.")
+            self._of(self.line(name), N_("„%(name)s“ muss true oder false sein."), name=name)
             return None
         return flag
 
@@ -279,8 +303,12 @@ class FieldReader:
         if text is None:
             return None
         if text not in options:
-            allowed = german_list(options, "oder")
-            self._add(self.line(name), f"„{name}“ muss {allowed} sein, nicht „{text}“.")
+            if len(options) in _CHOICE:  # the usual lengths: in the reader's language
+                values = {f"option{i}": option for i, option in enumerate(options, start=1)}
+                self._of(self.line(name), _CHOICE[len(options)], name=name, value=text, **values)
+            else:
+                allowed = german_list(options, "oder")
+                self._add(self.line(name), f"„{name}“ muss {allowed} sein, nicht „{text}“.")
             return None
         return text
 
@@ -309,13 +337,20 @@ class FieldReader:
         return tuple(items)
 
 
-def _integer_hint(name: str, minimum: int, maximum: int | None) -> str:
-    """German wording for an integer range."""
+#: „… muss „a“ oder „b“ sein“ by the number of choices.
+_CHOICE = {
+    2: N_("„%(name)s“ muss „%(option1)s“ oder „%(option2)s“ sein, nicht „%(value)s“."),
+    3: N_("„%(name)s“ muss „%(option1)s“, „%(option2)s“ oder „%(option3)s“ sein, nicht „%(value)s“."),
+}
+
+
+def _integer_hint(minimum: int, maximum: int | None) -> str:
+    """The catalogue entry for an integer range (``%(name)s``, ``%(minimum)s``, ``%(maximum)s``)."""
     if maximum is not None:
-        return f"„{name}“ muss eine ganze Zahl von {minimum} bis {maximum} sein."
+        return N_("„%(name)s“ muss eine ganze Zahl von %(minimum)s bis %(maximum)s sein.")
     if minimum == 1:
-        return f"„{name}“ muss eine ganze Zahl größer 0 sein."
-    return f"„{name}“ muss eine ganze Zahl ab {minimum} sein."
+        return N_("„%(name)s“ muss eine ganze Zahl größer 0 sein.")
+    return N_("„%(name)s“ muss eine ganze Zahl ab %(minimum)s sein.")
 
 
 def _entries(number: int) -> str:

@@ -47,8 +47,6 @@ TOO_DEEP = N_(
 _TOO_DEEP_LINES = "lms.too_deep"
 
 _LINK_PREFIXES = ("https://", "http://", "mailto:")
-_LINK_HINT = "(nur https, http, mailto oder Seiten der Plattform)"
-_IMAGE_HINT = "(nur unter „Bilder“ hochgeladene Dateien der Plattform, „/media/…“)"
 
 
 def _aside_renderer(opening_tag: str) -> Callable[..., str]:
@@ -243,27 +241,38 @@ def find_markup_problems(text: str, path: str, line_offset: int) -> list[Problem
         problems.append(Problem(path, line_offset + min(too_deep) + 1, TOO_DEEP))
     seen: set[tuple[int, str]] = set()
     for line, token in _inline_with_lines(tokens):
-        message = _link_message(token)
-        if message is None or (line, message) in seen:
+        found = _link_problem(token)
+        if found is None:
             continue
-        seen.add((line, message))
-        problems.append(Problem(path, line_offset + line + 1, message))
+        msgid, params = found
+        problem = Problem.of(path, line_offset + line + 1, msgid, **params)
+        if (line, problem.message) in seen:
+            continue
+        seen.add((line, problem.message))
+        problems.append(problem)
     return problems
 
 
-def _link_message(token: Token) -> str | None:
-    """The German complaint about one link-like token, or None if it is fine."""
+def _link_problem(token: Token) -> tuple[str, dict[str, str]] | None:
+    """The complaint about one link-like token (a catalogue entry and its values), or None if it is fine."""
     if token.type in ("link_open", "definition"):
         target = str(token.attrGet("href") if token.type == "link_open" else token.meta.get("url", ""))
         if not target.strip():
-            return f"Link ohne Ziel {_LINK_HINT}."
+            return N_("Link ohne Ziel (nur https, http, mailto oder Seiten der Plattform)."), {}
         if not is_allowed_link(target):
-            return f"Link-Ziel „{_shorten(target)}“ ist nicht erlaubt {_LINK_HINT}."
+            return N_(
+                "Link-Ziel „%(target)s“ ist nicht erlaubt (nur https, http, mailto oder Seiten der Plattform)."
+            ), {"target": _shorten(target)}
     if token.type == "image":
         source = str(token.attrGet("src") or "")
         if not is_allowed_image(source):
-            return f"Bild-Quelle „{_shorten(source)}“ ist nicht erlaubt {_IMAGE_HINT}."
+            return N_(
+                "Bild-Quelle „%(source)s“ ist nicht erlaubt (nur unter „Bilder“ hochgeladene Dateien der Plattform, "
+                "„/media/…“)."
+            ), {"source": _shorten(source)}
         if not token.content.strip():
             # WCAG 1.1.1: screen reader users need the picture in words.
-            return "Das Bild braucht einen Alternativtext, der beschreibt, was es zeigt: „![Beschreibung](/media/…)“."
+            return N_(
+                "Das Bild braucht einen Alternativtext, der beschreibt, was es zeigt: „![Beschreibung](/media/…)“."
+            ), {}
     return None

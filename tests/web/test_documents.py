@@ -51,7 +51,8 @@ def test_comments_are_private_until_the_window_closes_then_attributed_to_the_mun
     assert "Konsultation läuft" in listing.text and 'href="/dokumente"' in listing.text  # in the main menu
     page = client.get(BASE)
     assert (
-        "Ihr Kommentar zu „Bezug zu ICERD Art. 1“" in page.text and page.text.count("Kommentar senden") == 3
+        'Ihr Kommentar zu „<span lang="de">Bezug zu ICERD Art. 1</span>“' in page.text
+        and page.text.count("Kommentar senden") == 3
     )
     # A comment typed for long is lost when the session ends: the page warns first, as the quiz does (a QA sweep
     # lost one).

@@ -202,3 +202,37 @@ def test_the_api_answers_an_english_user_in_english(client, db: Session) -> None
         german.status_code == 401
         and german.json["error"]["message"] == "Das API-Token ist ungültig oder widerrufen."
     )
+
+
+def test_a_module_files_problems_are_shown_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The check's field problems stayed German in the English interface (a QA sweep): only YAML syntax and a few
+    fixed texts were catalogue entries."""
+    import io
+
+    source = (
+        '---\nslug: english-check\ntitel: Test\nversion: "1.0"\nlanguage: fr\nkind: training\n'
+        "duration_minutes: 0\nsummary: Test.\naudience: Alle\nobjectives:\n  - Eins\n---\n\n"
+        "# Titel\n\n## Nur ein Abschnitt\n\n[Link](javascript:alert(1))\n"
+    )
+    trainer = _english(db, f.user(db, Role.TRAINER))
+    f.login(client, trainer.email)
+    answer = client.post(
+        "/inhalte/hochladen",
+        data={
+            "csrf_token": f.csrf_token(client, "/inhalte/hochladen"),
+            "file": (io.BytesIO(source.encode()), "english-check.md"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = answer.text
+    for english in (
+        "Required field “title” is missing.",
+        "Unknown field “titel” (did you mean “title”?).",
+        "“language” must be “de” or “en”, not “fr”.",
+        "“duration_minutes” must be a whole number from 1 to",
+        "Level 1 headings (“# …”) do not belong in the text",
+        "Link target “javascript:alert(1)” is not allowed",
+    ):
+        assert english in page, english
+    assert "Pflichtfeld" not in page and "Unbekanntes Feld" not in page

@@ -80,7 +80,7 @@ def test_quiz_through_the_web_completes_the_module(client, db: Session) -> None:
     again = client.post(attempt_url, data={**data, "q1": "a"})
     assert again.status_code == 303 and again.headers["Location"].endswith("/ergebnis")
     evidence = client.get("/nachweise")
-    assert evidence.text.count('<td class="kern-table__cell">Testmodul</td>') == 1
+    assert evidence.text.count('<td class="kern-table__cell" lang="de">Testmodul</td>') == 1
     assert "100 %" in evidence.text and "Online" in evidence.text
     assert "Abgeschlossen" in client.get("/module").text
 
