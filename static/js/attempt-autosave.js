@@ -68,6 +68,8 @@
       }
       saved = sending;
       status.textContent = text.saved;
+      // The server has seen the session: the timeout warning (session-timeout.js) starts its countdown again.
+      document.dispatchEvent(new CustomEvent("lms:server-activity"));
       if (dirty()) { schedule(); }
     }).catch(function () {
       inFlight = false;

@@ -178,6 +178,8 @@
       }
       saved = sending;
       revision.value = result.data.revision;
+      // The server has seen the session: a timeout warning on the page (session-timeout.js) starts again.
+      document.dispatchEvent(new CustomEvent("lms:server-activity"));
       preview.innerHTML = result.data.preview_html;
       problems.innerHTML = result.data.problems_html;
       if (result.data.problems !== lastCount) {
