@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from babel.dates import format_time
 from flask import Flask, request, url_for
@@ -166,6 +167,15 @@ def shown_text(value: Any) -> Any:
     return value
 
 
+def form_action() -> str:
+    """This page's address for a form that posts back to it. Without an ``action`` the browser posts to the address
+    with its fragment (the skip link's ``#main``), jumps there after a failed submission instead of to the error
+    summary, and keeps the fragment through the redirect after a successful one."""
+    path = quote(request.script_root + request.path, safe="/:@!$&'()*+,;=-._~")
+    query = request.query_string.decode("latin-1")
+    return path + (f"?{query}" if query else "")
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.finalize = shown_text
@@ -176,6 +186,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(note_error)
     app.add_template_global(rendered_block)
     app.add_template_global(page_problems)
+    app.add_template_global(form_action)
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
     app.add_template_filter(clock_time, "clock_time")

@@ -6,6 +6,18 @@
   var summary = document.querySelector("[data-error-summary]");
   if (!summary) { return; }
   summary.focus();
+  // A fragment in the address (the skip link's #main, kept when the form posted back to the same address): the
+  // browser jumps to it after this script ran and takes the focus to its element. The fragment goes from the address
+  // (so that it does not follow the next submission either), and the summary gets the focus back after the jump.
+  if (window.location.hash) {
+    var jumpTarget = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
+    var reclaim = function () {
+      var active = document.activeElement;
+      if (!active || active === document.body || active === jumpTarget) { summary.focus(); }
+    };
+    window.addEventListener("load", function () { reclaim(); window.setTimeout(reclaim, 0); });
+  }
   summary.addEventListener("click", function (event) {
     var link = event.target.closest("a[href^='#']");
     if (!link) { return; }
