@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections.abc import Callable
 from email import message_from_bytes
 from pathlib import Path
@@ -112,6 +113,42 @@ def _as(email: str, path: str) -> Callable[[Any, Any], None]:
     return open_page
 
 
+def test_applying_a_list_with_faulty_rows_without_the_tick_is_an_error_of_the_box(page, log_in) -> None:  # type: ignore[no-untyped-def]
+    """A QA sweep: the refusal came back as a message only, the focus on <body> and the box unmarked (WCAG 3.3.1)."""
+    _import_refused(page, log_in)
+    expect(page).to_have_title(re.compile(r"^Fehler: Vorschau des Imports"))
+    summary = page.locator("#fehleruebersicht")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("1 fehlerhafte Zeile")
+    box = page.get_by_label("Fehlerhafte Zeilen überspringen und die übrigen übernehmen")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_have_accessible_description(re.compile(r"1 fehlerhafte Zeile"))
+    summary.get_by_role("link").first.click()
+    expect(box).to_be_focused()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Änderungen übernehmen").click()
+    expect(page.get_by_role("heading", level=1, name="Import übernommen")).to_be_visible()
+
+
+def _import_refused(page: Any, log_in: Any) -> None:
+    """A list with a faulty row, applied without ticking „Fehlerhafte Zeilen überspringen …“ (new people each time)."""
+    log_in(page, COORDINATOR)
+    page.goto(DASHBOARD + "/beschaeftigte/import")
+    tag = secrets.token_hex(3)
+    faulty = (
+        "E-Mail;Vorname;Nachname;Organisationseinheit\r\n"
+        f"b.adu.{tag}@darmstadt-dieburg.example;Bea;Adu;Bauamt\r\n"
+        "ohne-at-zeichen;Eva;Fehler;Bauamt\r\n"
+    )
+    page.get_by_label("Beschäftigtenliste (CSV-Datei)").set_input_files(
+        files=[{"name": "bauamt.csv", "mimeType": "text/csv", "buffer": faulty.encode()}]
+    )
+    page.get_by_role("button", name="Vorschau anzeigen").click()
+    expect(page.get_by_role("heading", level=1, name="Vorschau des Imports")).to_be_visible()
+    page.get_by_role("button", name="Änderungen übernehmen").click()
+    expect(page.locator("#skip_invalid-error")).to_be_visible()
+
+
 def _import_preview(page: Any, log_in: Any) -> None:
     log_in(page, COORDINATOR)
     page.goto(DASHBOARD + "/beschaeftigte/import")
@@ -163,6 +200,7 @@ PAGES: dict[str, Callable[..., None]] = {
     "staff-import": _as(COORDINATOR, DASHBOARD + "/beschaeftigte/import"),
     "staff-import-error": _import_error,
     "staff-import-preview": _import_preview,
+    "staff-import-refused": _import_refused,
     "training-plan": _as(COORDINATOR, DASHBOARD + "/schulungsplan"),
     "sessions": _as(FACILITATOR, "/veranstaltungen"),
     "record-workshop": _as(FACILITATOR, "/veranstaltungen/neu/workshop"),

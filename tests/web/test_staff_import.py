@@ -59,8 +59,18 @@ def test_preview_apply_invite_and_import_again(client, db: Session, outbox: Path
     assert "Zeile 5: „kaputt“ ist keine gültige E-Mail-Adresse." in preview
     assert "Neue Organisationseinheiten: Amt für Soziales, Bürgerservice, Ausländerbehörde." in preview
 
-    refused = client.get(apply(client, preview_url).headers["Location"]).text
-    assert "1 fehlerhafte Zeile." in refused and db.scalar(select(func.count()).select_from(OrgUnit)) == 0
+    refused = apply(client, preview_url)
+    assert refused.status_code == 400
+    assert (
+        "1 fehlerhafte Zeile." in refused.text and db.scalar(select(func.count()).select_from(OrgUnit)) == 0
+    )
+    # The missing tick is an error of its box, as in any form: marked, described and linked from the summary.
+    assert re.search(
+        r'<input[^>]*id="skip_invalid"[^>]*aria-describedby="skip_invalid-error" aria-invalid="true"',
+        refused.text,
+    )
+    assert 'id="skip_invalid-error"' in refused.text and 'href="#skip_invalid"' in refused.text
+    assert "<title>Fehler: " in refused.text
 
     done = client.get(apply(client, preview_url, skip_invalid="y").headers["Location"]).text
     assert "Import übernommen" in done and "Die Beschäftigtenliste wurde übernommen." in done
@@ -164,9 +174,10 @@ def test_a_short_list_deactivating_many_asks_for_a_confirmation_naming_the_numbe
     assert "Ja, 7 Personen deaktivieren, die nicht mehr in der Liste stehen" in preview
 
     refused = apply(client, preview_url)
-    assert refused.status_code == 303 and refused.headers["Location"].endswith(preview_url)
-    again = client.get(preview_url).text
-    assert "Die Liste würde 7 Personen deaktivieren. Bitte bestätigen Sie das ausdrücklich." in again
+    assert refused.status_code == 400
+    assert "Die Liste würde 7 Personen deaktivieren. Bitte bestätigen Sie das ausdrücklich." in refused.text
+    assert re.search(r'<input[^>]*id="confirm_deactivation"[^>]*aria-invalid="true"', refused.text)
+    assert 'href="#confirm_deactivation"' in refused.text
     for person in staff:
         db.refresh(person)
     assert all(person.is_active for person in staff)  # nothing applied without the confirmation

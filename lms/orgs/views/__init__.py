@@ -241,8 +241,14 @@ def import_preview(slug: str, import_id: int) -> ResponseReturnValue:
     municipality = municipality_or_404(slug)
     staged = _staged_or_404(municipality, import_id)
     preview = _preview(municipality, staged)
+    return _render_preview(municipality, staged, preview, ApplyImportForm())
+
+
+def _render_preview(
+    municipality: Municipality, staged: StaffImport, preview: ImportPreview | None, form: ApplyImportForm
+) -> str:
+    """The preview page, with the form to apply the list (and its errors after a refused submission)."""
     job = job_for_subject(get_db(), IMPORT_SUBJECT, staged.id) if staged.applied_at else None
-    form = ApplyImportForm()
     leaving = _leaving_needing_confirmation(municipality, preview)
     if leaving:
         form.confirm_deactivation.label.text = _deactivate_label(leaving)
@@ -296,17 +302,19 @@ def apply_staff_import(slug: str, import_id: int) -> ResponseReturnValue:
     form = ApplyImportForm()
     if not form.validate_on_submit():
         abort(400)
-    leaving = _leaving_needing_confirmation(municipality, _preview(municipality, staged))
+    preview = _preview(municipality, staged)
+    # A missing tick is an error of its checkbox, as in any form: the page comes again with the error summary
+    # focused, the box marked invalid and described by the message (WCAG 3.3.1).
+    leaving = _leaving_needing_confirmation(municipality, preview)
     if leaving and not form.confirm_deactivation.data:
-        flash(
+        form.confirm_deactivation.errors = [
             ngettext(
                 "Die Liste würde %(num)s Person deaktivieren. Bitte bestätigen Sie das ausdrücklich.",
                 "Die Liste würde %(num)s Personen deaktivieren. Bitte bestätigen Sie das ausdrücklich.",
                 leaving,
-            ),
-            "danger",
-        )
-        return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
+            )
+        ]
+        return _render_preview(municipality, staged, preview, form), 400
     try:
         outcome = apply_import(
             get_db(),
@@ -316,6 +324,9 @@ def apply_staff_import(slug: str, import_id: int) -> ResponseReturnValue:
             smtputf8=_settings().smtp_utf8,
         )
     except ImportRefused as refused:
+        if refused.code == "import.faulty_rows" and preview is not None:
+            form.skip_invalid.errors = [translate_error(refused)]
+            return _render_preview(municipality, staged, preview, form), 400
         flash(translate_error(refused), "danger")
         return redirect(url_for("orgs.import_preview", slug=slug, import_id=import_id), 303)
     network.withdraw_deactivated(get_db(), outcome.deactivated_user_ids, job_queue())  # said to nobody
