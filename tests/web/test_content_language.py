@@ -219,3 +219,23 @@ def test_certificates_and_a_date_being_changed_mark_the_module_title_german(clie
     assert planned.status_code == 303, planned.text
     editing = _english(client, planned.headers["Location"] + "/bearbeiten")
     assert _lang_of(editing, "Testmodul") == {"de"} and "Change the date" in editing
+
+
+def test_period_names_are_marked_german_in_the_english_interface(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """„Programmjahr 2026“ in headings, captions, sublines and the period pickers' options read with an English
+    voice (a QA sweep); the German interface keeps its markup."""
+    town = f.municipality(db)
+    f.period(db)
+    coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
+    f.login(client, coordinator.email)
+    for url in (
+        f"/kommunen/{town.slug}",
+        f"/kommunen/{town.slug}/zertifikate",
+        f"/kommunen/{town.slug}/offen",
+    ):
+        assert _lang_of(_english(client, url), "Programmjahr 2026") == {"de"}, url
+    german = client.get(f"/kommunen/{town.slug}", headers={"Accept-Language": "de"}).text
+    assert "Nachweis Programmjahr 2026</h1>" in german
+    office = f.user(db, Role.ADMIN)
+    f.login(client, office.email)
+    assert _lang_of(_english(client, "/programmbuero"), "Programmjahr 2026") == {"de"}
