@@ -168,12 +168,32 @@ def test_a_workshop_is_seen_and_booked_only_by_the_network_and_names_only_by_fac
     assert ">Angemeldet<" not in page and ">Warteliste<" not in page and "&lt; 5" not in page
     assert "ausgebucht" not in page
     assert client.get(detail + "/anwesenheitsliste.pdf").status_code == 404
+    # Nor the record form of the planned workshop, which filled in the number registered (a review found it).
+    planned_id = detail.rsplit("/", 1)[1]
+    record_url = f"/veranstaltungen/neu/workshop?termin={planned_id}"
+    assert 'value="1"' not in _count_field(client.get(record_url).text)
     _logout(client)
 
     f.login(client, facilitator.email)
     page = client.get(detail).text
     assert "Deniz Arslan" in page and "ausgebucht" in page and ">Angemeldet<" in page
     assert client.get(detail + "/anwesenheitsliste.pdf").data.startswith(b"%PDF")
+    assert 'value="1"' in _count_field(client.get(record_url).text)
+    _logout(client)
+
+    # Calling it off told the coordinator how many people had been told: as many as had signed up.
+    f.login(client, coordinator.email)
+    called_off = _post(client, detail + "/absagen", detail, confirm="y")
+    assert called_off.status_code == 303
+    message = client.get(detail).text
+    assert "alle Angemeldeten und Wartenden erhalten eine E-Mail" in message and "1 Person" not in message
+
+
+def _count_field(page: str) -> str:
+    """The record form's input for the number of participants."""
+    found = re.search(r'<input[^>]*name="participant_count"[^>]*>', page)
+    assert found is not None
+    return found.group(0)
 
 
 def test_the_workshop_record_asks_to_confirm_a_duplicate_and_refuses_more_names_than_people(

@@ -122,7 +122,10 @@ def _prefill(form: SessionForm, planned: PlannedSession, may_name: bool) -> None
     form.module_version_id.data = planned.module_version_id
     form.held_on.data = planned.held_on
     form.place.data = planned.place
-    form.facilitator_ids.data = sorted(planned.facilitator_ids) or [user.id]
+    offered = {
+        choice[0] for choice in form.facilitator_ids.choices or []
+    }  # the actor only if they may run it
+    form.facilitator_ids.data = sorted(planned.facilitator_ids) or [i for i in [user.id] if i in offered]
     form.external_facilitators.data = planned.external_facilitators
     people = [
         person
@@ -131,9 +134,11 @@ def _prefill(form: SessionForm, planned: PlannedSession, may_name: bool) -> None
     ]
     if isinstance(form, TrainingForm):
         form.attendees.data = "\n".join(person.email for person in people)
-    elif isinstance(form, WorkshopForm):
+    elif isinstance(form, WorkshopForm) and may_see_registrations(user, planned):
+        # Only for the network's facilitators: the number registered is a count they alone may see, and a
+        # coordinator could watch it move by deactivating a colleague (a review found it filled in here).
         form.participant_count.data = len(people) or None
-        if may_name and may_see_registrations(user, planned):
+        if may_name:
             form.attendee_names.data = "\n".join(person.display_name for person in people)
 
 

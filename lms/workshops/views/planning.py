@@ -284,14 +284,20 @@ def call_off(planned_id: int) -> ResponseReturnValue:
     except ServiceError as error:
         flash(translate_error(error), "danger")
     else:
-        flash(
-            ngettext(
-                "Der Termin ist abgesagt; %(num)s Person erhält eine E-Mail.",
-                "Der Termin ist abgesagt; %(num)s Personen erhalten eine E-Mail.",
-                told,
-            ),
-            "success",
-        )
+        if planned.kind == SessionKind.WORKSHOP.value and not may_see_registrations(user, planned):
+            # How many were told is how many had signed up: for a workshop, only its facilitators may know.
+            flash(
+                _("Der Termin ist abgesagt; alle Angemeldeten und Wartenden erhalten eine E-Mail."), "success"
+            )
+        else:
+            flash(
+                ngettext(
+                    "Der Termin ist abgesagt; %(num)s Person erhält eine E-Mail.",
+                    "Der Termin ist abgesagt; %(num)s Personen erhalten eine E-Mail.",
+                    told,
+                ),
+                "success",
+            )
     return redirect(url_for("planning.detail", planned_id=planned_id), 303)
 
 
