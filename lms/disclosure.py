@@ -70,8 +70,9 @@ def split_counts(total: int, parts: Sequence[int]) -> list[Shown]:
 def network_count(count: int | None) -> Shown:
     """A count about the empowerment network: 0 as 0, 1 to 4 as „< 5“, else rounded to a multiple of five.
 
-    Call it once on the exact total (``network_count(sum(...))``): rounding parts and adding them would bring the
-    exact sizes back.
+    For a total of several workshops use :func:`network_total` (or sum only workshops of five or more in SQL and
+    round that once): rounding parts and adding them would bring the exact sizes back, and a sum with small
+    workshops in it moves by their size.
     """
     count = int(count or 0)
     if count == 0:
@@ -82,19 +83,10 @@ def network_count(count: int | None) -> Shown:
 
 
 def network_total(counts: Iterable[int | None]) -> Shown:
-    """The participants of several workshops as anyone but their facilitators may see them: the workshops of fewer
-    than five left out, the others added up exactly and rounded once (:func:`network_sum`)."""
-    sizes = [count for count in counts if count]
-    return network_sum(len(sizes), sum(count for count in sizes if count >= THRESHOLD))
-
-
-def network_sum(workshops: int, counted: int) -> Shown:
-    """The participants of ``workshops`` workshops, of which those of at least five had ``counted`` people in all:
-    that sum rounded once; „< 5“ when every workshop was small (their number is no secret, their sizes are); 0 for
-    no workshop."""
-    if counted:
-        return network_count(counted)
-    return SUPPRESSED if workshops else 0
+    """The participants of several workshops as anyone but their facilitators may see them: only the workshops of
+    five or more, added up exactly and rounded once (:func:`network_count`); 0 when none had five. Labelled so
+    („Teilnehmende der Workshops ab 5 Personen“): a small workshop adds nothing, and its size stays „< 5“."""
+    return network_count(sum(count for count in counts if count is not None and count >= THRESHOLD))
 
 
 def share(count: int | None, total: int | None) -> Decimal | None:

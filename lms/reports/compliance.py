@@ -17,7 +17,6 @@ from lms.disclosure import (
     SUPPRESSED,
     Shown,
     network_count,
-    network_sum,
     network_total,
     people_count,
     pooled,
@@ -311,7 +310,7 @@ def _programme_rows(
                 modules_delivered=delivered.get(mid, 0),
                 trained_staff=people_count(trained.get(mid, 0)),
                 workshops=held,
-                participants=network_sum(held, participants),
+                participants=network_count(participants),  # workshops of five or more (workshop_totals)
                 share_one=total.share_one,
                 share_two=total.share_two,
                 assessment=assess(
@@ -332,7 +331,8 @@ class ProgrammeTotals:
 
     Totals are added up from the exact numbers and suppressed or rounded once (lms.disclosure). A total of a column
     in which a municipality's count is shown as „< 5“ (or its share hidden) is not shown either: the total minus
-    the other municipalities' numbers would be that small count.
+    the other municipalities' numbers would be that small count. The participants of workshops are always shown:
+    they are summed from workshops of five or more alone, which no small group is part of.
     """
 
     municipalities: int
@@ -342,7 +342,7 @@ class ProgrammeTotals:
     share_one: Decimal | None
     share_two: Decimal | None
     workshops: int
-    participants: Shown | None
+    participants: Shown
     met: int
 
 
@@ -377,8 +377,6 @@ def _programme_totals(
         else share(two, staff),
         workshops=sum(row.workshops for row in rows),
         # Summed from the workshops of five or more alone: no small workshop is in it to be given away.
-        participants=network_sum(
-            sum(held for held, _p in workshops.values()), sum(p for _held, p in workshops.values())
-        ),
+        participants=network_count(sum(p for _held, p in workshops.values())),
         met=sum(1 for row in rows if row.assessment.status == "erfuellt"),
     )

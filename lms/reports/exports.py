@@ -265,7 +265,7 @@ def programme_header(period: ProgrammePeriod) -> list[str]:
         "Anteil mit mind. 1 Modul (%)",
         "Anteil mit mind. 2 Modulen (%)",
         f"Empowerment-Workshops (Ziel {period.min_workshops})",
-        "Teilnehmende Workshops",
+        "Teilnehmende (Workshops ab 5 Personen)",
         "Status",
         "Begründung",
     ]

@@ -201,7 +201,7 @@ def evidence_pdf(report: MunicipalityReport, today: date) -> bytes:
                 f"{report.modules_delivered} von {period.min_training_modules}",
             ],
             ["Empowerment-Workshops", f"{report.workshops_count} von {period.min_workshops}"],
-            ["Teilnehmende der Empowerment-Workshops (gezählt)", report.participants],
+            ["Teilnehmende der Empowerment-Workshops ab 5 Personen", report.participants],
             ["Beschäftigte mit mindestens einem abgeschlossenen Modul", report.trained_staff],
             ["Anteil der Beschäftigten mit mind. 1 Modul (%)", report.coverage.share_one],
             ["Anteil der Beschäftigten mit mind. 2 Modulen (%)", report.coverage.share_two],

@@ -126,7 +126,7 @@ def state_tables(report: StateReport, ceiling_cents: int) -> list[Table]:
             "Empowerment-Workshops",
             "Ziel Workshops",
             "Geschulte Beschäftigte",
-            "Teilnehmende Workshops",
+            "Teilnehmende (Workshops ab 5 Personen)",
             "Status",
         ],
         rows=[

@@ -195,18 +195,15 @@ def test_programme_office_sees_every_municipality_and_exports(client, db: Sessio
         )
     )
     offenbach = next(r for r in csv_rows if r[0] == "Stadt Offenbach am Main")
-    assert offenbach[1:4] == ["13", "1", "12"] and offenbach[7] == "< 5" and offenbach[8] == "gefährdet"
+    # Its one workshop, of 3 people, counts in no total of participants (those of workshops of five or more).
+    assert offenbach[1:4] == ["13", "1", "12"] and offenbach[7] == "0" and offenbach[8] == "gefährdet"
     hofheim = next(r for r in csv_rows if r[0] == "Stadt Hofheim am Taunus")
     assert hofheim[1] == "0" and hofheim[4] == "–"  # nobody on staff yet: „0“, not „< 5“ (issue 10)
     book = load_workbook(io.BytesIO(client.get("/programmbuero/uebersicht.xlsx").data))
     assert book.active.cell(row=1, column=1).value == "Kommune"
-    # „< 5“ is not text in the number column: the cell is empty, the „Hinweis“ column says why (issue 10).
     header = [c.value for c in book.active[1]]
     sheet_row = next(r for r in book.active.iter_rows(min_row=2) if r[0].value == "Stadt Offenbach am Main")
-    assert sheet_row[header.index("Teilnehmende Workshops")].value is None
-    assert sheet_row[header.index("Hinweis")].value == (
-        "< 5 – aus Datenschutzgründen nicht ausgewiesen: Teilnehmende Workshops"
-    )
+    assert sheet_row[header.index("Teilnehmende (Workshops ab 5 Personen)")].value == 0
     pdf = PdfReader(io.BytesIO(client.get("/programmbuero/uebersicht.pdf").data))
     assert "Programmübersicht Programmjahr 2026" in pdf.pages[0].extract_text()
     assert client.get(f"/kommunen/{csv_rows[1][0] and 'x'}").status_code == 404  # unknown municipality

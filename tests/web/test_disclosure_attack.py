@@ -200,7 +200,7 @@ def test_no_view_reveals_the_size_of_a_small_workshop(app, db: Session, connecti
     assert before != after
     programme = after[f"admin /programmbuero/uebersicht.csv?zeitraum={periods[0]}"]
     row_a = next(line for line in programme.splitlines() if line.startswith("Stadt A"))
-    assert row_a.split(";")[6:8] == ["4", "< 5"]  # 1 + 2 + 3 + 4 people: every workshop small, none counted
+    assert row_a.split(";")[6:8] == ["4", "0"]  # 1 + 2 + 3 + 4 people: no workshop of five or more to count
     assert "Stadthaus, Raum 4" in after["coordinator /veranstaltungen"]
     # The head of the unit reads its progress, and nothing of the network moved for them.
     head = [view for view in after if view.startswith("unit_manager ")]

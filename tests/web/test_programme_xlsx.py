@@ -51,9 +51,9 @@ def test_totals_are_numbers_and_withheld_where_they_would_reveal_a_small_count(c
     assert total["Empowerment-Workshops (Ziel 2)"] == 1
     assert total["Anteil mit mind. 1 Modul (%)"] == pytest.approx(92.3)
     # Offenbach's 4 staff with two modules are „< 5“: a total would be them. Its one workshop, of 3, counts in no
-    # total of participants, which is „< 5“ (an empty cell) because every workshop held was small.
+    # total of participants (those of workshops of five or more), which is 0 and shown.
     assert total["Anteil mit mind. 2 Modulen (%)"] is None
-    assert total["Teilnehmende Workshops"] is None and "Teilnehmende Workshops" in str(total["Hinweis"])
+    assert total["Teilnehmende (Workshops ab 5 Personen)"] == 0
     assert rows["Stadt Hofheim am Taunus"]["Beschäftigte"] == 0
     notes = [
         str(c.value) for c in sheet["A"] if c.value and str(c.value).startswith("Summe nicht ausgewiesen")
@@ -65,7 +65,7 @@ def test_totals_are_numbers_and_withheld_where_they_would_reveal_a_small_count(c
     for name, row in rows.items():
         if name.startswith(("Leere Zelle", "Summe")):
             continue
-        for column in ("Beschäftigte", "Geschulte Beschäftigte", "Teilnehmende Workshops"):
+        for column in ("Beschäftigte", "Geschulte Beschäftigte", "Teilnehmende (Workshops ab 5 Personen)"):
             assert row[column] is None or isinstance(row[column], int), (name, column)
 
 
@@ -89,7 +89,9 @@ def test_participants_are_totalled_from_the_workshops_of_five_or_more_and_rounde
     )
     db.flush()
     total = _rows(_sheet(client, db))["Insgesamt (1 Kommune)"]
-    assert total["Teilnehmende Workshops"] == 10  # 8, rounded; the workshop of 3 counts in no total
+    assert (
+        total["Teilnehmende (Workshops ab 5 Personen)"] == 10
+    )  # 8, rounded; the workshop of 3 counts in none
     assert total["Empowerment-Workshops (Ziel 2)"] == 2
 
 

@@ -86,7 +86,7 @@ def test_the_programme_summary_has_hyphenated_column_headers(client, db: Session
     headers = [c.text for c in table.kids[0].kids]
     assert headers[0] == "Kommune"
     # A header wider than its column breaks at a syllable with a hyphen („Beschäf-|tigte“), not „Beschäftig|te“.
-    assert headers[1] == "Beschäf- tigte" and headers[7] == "Teilneh- mende Workshops"
+    assert headers[1] == "Beschäf- tigte" and headers[7] == "Teilneh- mende (Workshops ab 5 Perso- nen)"
     assert table.kids[0].kids[1].actual_text == "Beschäftigte"  # what a screen reader says
 
 
