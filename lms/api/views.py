@@ -58,20 +58,13 @@ def _authenticate() -> tuple[Response, int] | None:
             return _unauthorized(
                 _("Das API-Token ist ungültig oder widerrufen."), 'Bearer realm="api", error="invalid_token"'
             )
+        if refused := _second_factor_missing(user):
+            return refused
         g.api_user = user
         return None
     if current_user.is_authenticated:
-        settings = current_app.extensions["lms.settings"]
-        if needs_setup(get_db(), current_user, parse_roles(settings.mfa_required_roles)):
-            # The pages allow nothing but the set-up until it is done; the API used to answer such a session (a
-            # password alone) in full. A token can only be made after the set-up, so it needs no such check.
-            return api_error(
-                403,
-                _(
-                    "Ihre Rolle verlangt eine Zwei-Faktor-Anmeldung. Bitte richten Sie sie zuerst im Browser ein "
-                    "(„Profil“ → „Zwei-Faktor-Anmeldung“)."
-                ),
-            )
+        if refused := _second_factor_missing(current_user._get_current_object()):
+            return refused
         if request.method not in {"GET", "HEAD", "OPTIONS"}:
             try:
                 csrf.protect()
@@ -82,6 +75,25 @@ def _authenticate() -> tuple[Response, int] | None:
     return _unauthorized(
         _("Bitte authentifizieren Sie sich mit einem API-Token (Authorization: Bearer …)."),
         'Bearer realm="api"',
+    )
+
+
+def _second_factor_missing(user: User) -> tuple[Response, int] | None:
+    """A 403 for a person whose roles require a second factor not yet set up, else None.
+
+    The pages allow such a person nothing but the set-up; the API answered a password-only session in full. A token
+    made earlier does not carry past it either: one made as a learner before a coordinator role, or before the
+    programme office reset the factor, or before the setting required it.
+    """
+    required = parse_roles(current_app.extensions["lms.settings"].mfa_required_roles)
+    if not required or not needs_setup(get_db(), user, required):
+        return None
+    return api_error(
+        403,
+        _(
+            "Ihre Rolle verlangt eine Zwei-Faktor-Anmeldung. Bitte richten Sie sie zuerst im Browser ein "
+            "(„Profil“ → „Zwei-Faktor-Anmeldung“)."
+        ),
     )
 
 

@@ -248,3 +248,25 @@ def test_the_half_logged_in_cookie_carries_no_e_mail_address(
     assert data["mfa_pending"]["user_id"] == person.id
     assert "deniz" not in json.dumps(data).lower() and "deniz" not in cookie.value.lower()
     assert _second_step(fresh, _code(db, person, 1)).status_code == 302 and _logged_in(fresh)
+
+
+def test_a_token_made_before_a_role_that_requires_the_factor_waits_for_it(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    """A learner's token outlived the coordinator role granted later: the session was refused, the token answered
+    in full (a review found it). The same for a factor reset by the office or a setting switched on later."""
+    from lms.auth.services import create_api_token
+
+    _enforce(app)
+    town = f.municipality(db)
+    person = f.user(db, Role.LEARNER, municipality_id=town.id)
+    _token, secret = create_api_token(db, person, "Skript")
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert app.test_client().get("/api/v1/me/completions", headers=bearer).status_code == 200
+    person.grant(Role.COORDINATOR)
+    db.flush()
+    refused = app.test_client().get("/api/v1/me/completions", headers=bearer)
+    assert refused.status_code == 403 and "Zwei-Faktor-Anmeldung" in refused.json["error"]["message"]
+    f.login(client, person.email)
+    _set_up(client, db, person)
+    assert app.test_client().get("/api/v1/me/completions", headers=bearer).status_code == 200
