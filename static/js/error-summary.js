@@ -10,7 +10,12 @@
   // browser jumps to it after this script ran and takes the focus to its element. The fragment goes from the address
   // (so that it does not follow the next submission either), and the summary gets the focus back after the jump.
   if (window.location.hash) {
-    var jumpTarget = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    var jumpTarget = null;
+    try {
+      jumpTarget = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    } catch (malformed) {
+      // A fragment that is no valid percent-encoding (#%E0%A4%A): nothing of the page is its target.
+    }
     window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
     var reclaim = function () {
       var active = document.activeElement;
@@ -21,7 +26,12 @@
   summary.addEventListener("click", function (event) {
     var link = event.target.closest("a[href^='#']");
     if (!link) { return; }
-    var target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    var target = null;
+    try {
+      target = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    } catch (malformed) {
+      return;
+    }
     if (!target) { return; }
     event.preventDefault();
     var label = target.id ? document.querySelector("label[for='" + CSS.escape(target.id) + "']") : null;

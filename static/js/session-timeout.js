@@ -5,6 +5,8 @@
 // dispatching the event „lms:server-activity“ on the document (attempt-autosave.js, editor.js do).
 // When the warning appears the focus moves to its button, so that a keyboard user deep in a long form can extend the
 // session with one key press (WCAG 2.2.1); afterwards the focus returns to where it was.
+// Tabs of the same browser share one session: each tells the others when the server saw it (BroadcastChannel), so a
+// tab left open does not warn, or call the session ended, while the person works in another.
 (function () {
   "use strict";
   var warning = document.getElementById("session-warning");
@@ -53,9 +55,13 @@
     if (move) { document.getElementById("session-login").focus(); }
   }
 
-  // The server has just seen this session: the idle time starts again.
-  function activity() {
+  var tabs = "BroadcastChannel" in window ? new BroadcastChannel("lms-session-activity") : null;
+
+  // The server has just seen this session: the idle time starts again (here, and in the other tabs unless the news
+  // came from one of them).
+  function activity(fromAnotherTab) {
     if (over) { return; }
+    if (tabs && fromAnotherTab !== true) { tabs.postMessage("activity"); }
     window.clearTimeout(warnTimer);
     window.clearTimeout(endTimer);
     if (!warning.hidden) { hide(); }
@@ -69,10 +75,18 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": warning.getAttribute("data-csrf-token") }
     }).then(function (response) {
-      // An ended session is sent to the login page (a redirect that fetch follows), not answered with 204.
-      if (response.status === 204) { activity(); } else if (response.redirected || response.status === 401) { end(); }
+      // An ended session is sent to the login page (a redirect that fetch follows), or, when it ended elsewhere (a
+      // logout in another tab, „andere Geräte abmelden“), its CSRF token went with it: 400. Either way it is over.
+      if (response.status === 204) {
+        activity();
+      } else if (response.redirected || [400, 401, 403].indexOf(response.status) !== -1) {
+        end();
+      }
+    }).catch(function () {
+      // No answer (the network): the warning stays, and the button can be pressed again.
     });
   });
-  document.addEventListener("lms:server-activity", activity);
+  document.addEventListener("lms:server-activity", function () { activity(); });
+  if (tabs) { tabs.onmessage = function () { activity(true); }; }
   activity();
 }());

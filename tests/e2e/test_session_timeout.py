@@ -67,3 +67,40 @@ def test_autosave_keeps_the_warning_away_and_the_warning_takes_and_returns_the_f
     login = warning.get_by_role("link", name="Anmelden")
     expect(login).to_be_focused()
     expect(login).to_have_attribute("href", re.compile(r"^/anmelden\?next=.*versuche"))
+
+
+def test_another_tab_counts_and_a_session_ended_elsewhere_is_called_ended(  # type: ignore[no-untyped-def]
+    page, log_in, live_cli, quiz_key
+) -> None:
+    """A review found two gaps: a tab left open warned, then called the session ended, while the person went on
+    answering in another tab; and „Angemeldet bleiben“ did nothing once the session had ended elsewhere (the server
+    answers 400: the CSRF token went with the session)."""
+    live_cli(
+        "users", "create", "tara.tabs@e2e.example", "--name", "Tara Tabs", "--municipality", "offenbach",
+        "--password", PASSWORD,
+    )  # fmt: skip
+    log_in(page, "tara.tabs@e2e.example", PASSWORD)
+    page.clock.install()  # the context's clock: every tab of it
+    page.goto(f"/module/{SLUG}/quiz")
+    page.get_by_role("button", name="Quiz starten").click()
+    expect(page).to_have_url(re.compile(r"/versuche/\d+$"))
+    other = page.context.new_page()
+    other.goto(page.url)
+    warning = page.locator("#session-warning")
+
+    # 20 minutes on, an answer is saved in the other tab; 10 minutes later this one has not warned.
+    page.clock.fast_forward("20:00")
+    key = quiz_key(SLUG)
+    question = next(q for q in key.questions if q.type in ("single_choice", "multiple_choice"))
+    other.locator(f'input[name="{question.key}"][value="{key.correct(question.key)[0]}"]').check()
+    expect(other.locator("#attempt-save-status")).to_have_text("Gespeichert")
+    page.clock.fast_forward("10:00")
+    expect(warning).to_be_hidden()
+
+    # The person logs out in the other tab; here the warning comes, and „Angemeldet bleiben“ finds the session gone.
+    other.get_by_role("button", name="Abmelden").click()
+    page.clock.fast_forward("15:00")
+    expect(warning).to_contain_text("Ihre Sitzung endet bald")
+    page.get_by_role("button", name="Angemeldet bleiben").click()
+    expect(warning).to_contain_text("Sitzung beendet")
+    expect(warning.get_by_role("link", name="Anmelden")).to_be_focused()
