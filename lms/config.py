@@ -203,8 +203,8 @@ def load_settings(
     if "secure_cookies" not in values:
         # Secure by default: an HTTPS deployment that forgot the setting would send its session cookie in the clear
         # to any http:// link and go without HSTS.
-        values["secure_cookies"] = base_url.startswith("https://")
-    elif not values["secure_cookies"] and base_url.startswith("https://"):
+        values["secure_cookies"] = base_url.lower().startswith("https://")
+    elif not values["secure_cookies"] and base_url.lower().startswith("https://"):
         raise ConfigError(
             f"LMS_SECURE_COOKIES=false passt nicht zu LMS_BASE_URL={base_url}: über HTTPS erreichbar, müssen die "
             "Cookies das Secure-Attribut tragen und HSTS gesetzt sein. Lassen Sie LMS_SECURE_COOKIES weg."

@@ -208,9 +208,8 @@ def export(slug: str) -> ResponseReturnValue:
     if municipality is None:
         abort(404)
     if not scope.may_manage_municipality(user, municipality.id):
-        abort(
-            404
-        )  # as every other page of another municipality: whether it exists is not this person's business
+        # As every other page of another municipality: whether it exists is not this person's business.
+        abort(404)
     # The programme period chosen (?zeitraum=ID) or the current one sets the default dates.
     periods = all_periods(db)
     chosen = next((p for p in periods if p.id == query_int("zeitraum")), None)

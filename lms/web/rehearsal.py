@@ -94,9 +94,8 @@ def rehearse(app: Flask) -> dict[str, int]:
             cause[0] if cause else type(error).__name__,
         )
         return {}
-    except (
-        Exception
-    ):  # an optimisation: the platform starts without it; anything else is a fault worth a trace
+    # An optimisation: the platform starts without it. Anything else than the database is a fault worth a trace.
+    except Exception:
         log.warning("The rehearsal before the fork failed; the workers warm up on their own.", exc_info=True)
         return {}
     finally:

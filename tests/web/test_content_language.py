@@ -225,17 +225,17 @@ def test_period_names_are_marked_german_in_the_english_interface(client, db: Ses
     """„Programmjahr 2026“ in headings, captions, sublines and the period pickers' options read with an English
     voice (a QA sweep); the German interface keeps its markup."""
     town = f.municipality(db)
-    f.period(db)
+    chosen = f"?zeitraum={f.period(db).id}"  # whatever day the clock says
     coordinator = f.user(db, Role.COORDINATOR, municipality_id=town.id)
     f.login(client, coordinator.email)
-    for url in (
+    for path in (
         f"/kommunen/{town.slug}",
         f"/kommunen/{town.slug}/zertifikate",
         f"/kommunen/{town.slug}/offen",
     ):
-        assert _lang_of(_english(client, url), "Programmjahr 2026") == {"de"}, url
-    german = client.get(f"/kommunen/{town.slug}", headers={"Accept-Language": "de"}).text
+        assert _lang_of(_english(client, path + chosen), "Programmjahr 2026") == {"de"}, path
+    german = client.get(f"/kommunen/{town.slug}{chosen}", headers={"Accept-Language": "de"}).text
     assert "Nachweis Programmjahr 2026</h1>" in german
     office = f.user(db, Role.ADMIN)
     f.login(client, office.email)
-    assert _lang_of(_english(client, "/programmbuero"), "Programmjahr 2026") == {"de"}
+    assert _lang_of(_english(client, "/programmbuero" + chosen), "Programmjahr 2026") == {"de"}
