@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
 from lms.auth.models import User
-from lms.authoring.archive import read_upload
+from lms.authoring.archive import UploadedFile, read_upload
 from lms.authoring.drafts import check_draft, draft_from_upload, open_draft
 from lms.authoring.preview import declared_slug
 from lms.content.media import ImageRejected, clean_image
 from lms.content.models import DocumentType, Draft, MediaFile, Module, ModuleVersion
 from lms.markdown.problems import Problem
 from lms.quizzes.models import Quiz, QuizVersion
+from lms.text import N_
 
 
 @dataclass
@@ -51,8 +52,8 @@ def upload_documents(
     work disappears because a colleague uploaded a file.
     """
     files, problems = read_upload(filename, data)
-    report = UploadReport(refused=problems)
-    if problems:
+    report = UploadReport(refused=problems or _slugs_twice(files))
+    if report.refused:
         return report
     for uploaded in files:
         outcome = UploadedDraft(path=uploaded.path)
@@ -88,6 +89,24 @@ def upload_documents(
     )
     session.flush()
     return report
+
+
+def _slugs_twice(files: list[UploadedFile]) -> list[Problem]:
+    """Two files of the archive for the same module (or quiz): both would become drafts, and publishing one would
+    refuse the other later, far from its cause. ``lms content check`` refuses the same, with the same words."""
+    first: dict[tuple[str, str], str] = {}
+    problems: list[Problem] = []
+    for uploaded in files:
+        slug = declared_slug(uploaded.document, uploaded.text)
+        if not slug:
+            continue
+        key = (uploaded.document, slug)
+        if key in first:
+            message = N_("Der slug „%(slug)s“ wird schon in „%(first)s“ verwendet.")
+            problems.append(Problem.of(uploaded.path, 1, message, slug=slug, first=first[key]))
+        else:
+            first[key] = uploaded.path
+    return problems
 
 
 def store_image(session: Session, actor: User, filename: str, data: bytes) -> MediaFile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import pytest
 from PIL import Image
@@ -174,6 +175,24 @@ def test_a_broken_upload_saves_nothing(client, db: Session, trainer) -> None:  #
         content_type="multipart/form-data",
     )
     assert answer.status_code == 422 and "kein lesbares Zip-Archiv" in answer.text
+    assert db.scalar(select(func.count()).select_from(Draft)) == 0
+
+
+def test_an_archive_with_two_files_for_one_module_saves_nothing(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    """Both became drafts, „ohne Probleme“; publishing one refused the other later (a QA sweep). The check of the
+    files (lms content check) refuses the same archive."""
+    source = f.module_source().replace("slug: testmodul", "slug: zweimal")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("modules/zweimal.md", source)
+        archive.writestr("andere/modules/zweimal.md", source.replace("Einleitung.", "Einführung."))
+    answer = client.post(
+        "/inhalte/hochladen",
+        data={"csrf_token": _token(client), "file": (io.BytesIO(buffer.getvalue()), "inhalte.zip")},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 422
+    assert "Der slug „zweimal“ wird schon in „modules/zweimal.md“ verwendet." in answer.text
     assert db.scalar(select(func.count()).select_from(Draft)) == 0
 
 
