@@ -175,15 +175,10 @@ def _write_xlsx(tables: list[Table], target: typing.IO[bytes], options: dict[str
         sheet = book.add_worksheet(_sheet_name(table.title))
         rows = list(table.rows) if table.hides_counts else table.rows
         notes = [_suppressed_columns(table, row) for row in rows] if table.hides_counts else []
-        # A total may read „< 5“ too (the participants of workshops that were all small).
-        total_note = _suppressed_columns(table, table.totals) if table.hides_counts and table.totals else []
-        header = [*table.header, NOTE_HEADER] if any(notes) or total_note else table.header
+        header = [*table.header, NOTE_HEADER] if any(notes) else table.header
         sheet.write_row(0, 0, header, bold)
         # Widths and print setup before the rows: constant_memory writes each row as soon as the next one begins.
-        widths = [
-            *(table.widths or [1] * len(table.header)),
-            *([3] if len(header) > len(table.header) else []),
-        ]
+        widths = [*(table.widths or [1] * len(table.header)), *([3] if any(notes) else [])]
         for c, width in enumerate(widths):
             sheet.set_column(c, c, max(10, min(60, 14 * width)))
         sheet.freeze_panes(1, 0)
@@ -209,10 +204,8 @@ def _write_xlsx(tables: list[Table], target: typing.IO[bytes], options: dict[str
                 else:
                     write(sheet, last, c, value, hides_counts=table.hides_counts, bold=True)
             withheld = [table.header[c] for c, value in enumerate(table.totals) if value is None]
-            if total_note:
-                sheet.write_string(last, len(table.header), f"{LEGEND}: {', '.join(total_note)}")
         # Notes below the table, in row order (constant_memory drops a row written after a later one).
-        if any(notes) or total_note:
+        if any(notes):
             sheet.write_string(last + 2, 0, f"Leere Zelle in einer Zahlenspalte: {LEGEND}.")
         if withheld:
             note = f"Summe nicht ausgewiesen (sie verriete eine Zahl unter 5): {', '.join(withheld)}"
