@@ -76,6 +76,12 @@ class Module(Base):
         live = [v for v in self.versions if v.retired_at is None]
         return live[-1] if live else None
 
+    @property
+    def shown_version(self) -> ModuleVersion | None:
+        """The version that names the module in authoring (its title, its language): the current one, else the
+        newest retired one; None before the first is published. Loads the history (authoring only)."""
+        return self.current_version or (self.versions[-1] if self.versions else None)
+
 
 class ModuleVersion(Base):
     """One published, immutable version of a module: its source, its rendered sections and its metadata."""

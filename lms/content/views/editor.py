@@ -81,9 +81,8 @@ def _document_language(draft: Draft, source: str) -> str:
     problems), a quiz's its module's; German where neither is known yet."""
     if draft.document == DocumentType.MODULE and (declared := declared_language(source)):
         return declared
-    if draft.module is not None and draft.module.versions:
-        return (draft.module.current_version or draft.module.versions[-1]).language
-    return "de"
+    shown = draft.module.shown_version if draft.module is not None else None
+    return shown.language if shown is not None else "de"
 
 
 def _editor_page(

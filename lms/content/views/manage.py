@@ -129,7 +129,7 @@ def compare(slug: str) -> ResponseReturnValue:
     choices = [(key, label) for key, label, _version in keyed]
     labels = (old_label, new_label)
     # The text's language, for screen readers' pronunciation: a module version's own, a quiz's its module's.
-    module_language = (module.current_version or module.versions[-1]).language if module.versions else "de"
+    module_language = module.shown_version.language if module.shown_version is not None else "de"
     languages = tuple(v.language if isinstance(v, ModuleVersion) else module_language for v in (old, new))
     return render_template(
         "content/compare.html",
