@@ -121,14 +121,18 @@ def front_matter_line(source: str, key: str) -> int:
     return 1
 
 
+#: Two files of one set (a content folder, an uploaded archive) for the same module: the later one is refused.
+SLUG_TAKEN = N_("Der slug „%(slug)s“ wird schon in „%(first)s“ verwendet.")
+
+
 def _duplicate_slugs(loaded: _Loaded) -> set[str]:
     """Two module files with one slug; returns the paths of the later ones."""
     first: dict[str, str] = {}
     rejected: set[str] = set()
     for path, doc in loaded.modules:
         if doc.slug in first:
-            message = f"Der slug „{doc.slug}“ wird schon in „{first[doc.slug]}“ verwendet."
-            loaded.problems.append(Problem(path, front_matter_line(doc.source, "slug"), message))
+            line = front_matter_line(doc.source, "slug")
+            loaded.problems.append(Problem.of(path, line, SLUG_TAKEN, slug=doc.slug, first=first[doc.slug]))
             rejected.add(path)
         else:
             first[doc.slug] = path

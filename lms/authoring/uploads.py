@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from lms.audit.services import record_event
 from lms.auth.models import User
 from lms.authoring.archive import UploadedFile, read_upload
+from lms.authoring.check import SLUG_TAKEN
 from lms.authoring.drafts import check_draft, draft_from_upload, open_draft
 from lms.authoring.preview import declared_slug
 from lms.content.media import ImageRejected, clean_image
 from lms.content.models import DocumentType, Draft, MediaFile, Module, ModuleVersion
 from lms.markdown.problems import Problem
 from lms.quizzes.models import Quiz, QuizVersion
-from lms.text import N_
 
 
 @dataclass
@@ -102,8 +102,7 @@ def _slugs_twice(files: list[UploadedFile]) -> list[Problem]:
             continue
         key = (uploaded.document, slug)
         if key in first:
-            message = N_("Der slug „%(slug)s“ wird schon in „%(first)s“ verwendet.")
-            problems.append(Problem.of(uploaded.path, 1, message, slug=slug, first=first[key]))
+            problems.append(Problem.of(uploaded.path, 1, SLUG_TAKEN, slug=slug, first=first[key]))
         else:
             first[key] = uploaded.path
     return problems
