@@ -122,9 +122,8 @@ def _prefill(form: SessionForm, planned: PlannedSession, may_name: bool) -> None
     form.module_version_id.data = planned.module_version_id
     form.held_on.data = planned.held_on
     form.place.data = planned.place
-    offered = {
-        choice[0] for choice in form.facilitator_ids.choices or []
-    }  # the actor only if they may run it
+    # The actor is ticked only where the form offers them (facilitator_choices).
+    offered = {choice[0] for choice in form.facilitator_ids.choices or []}
     form.facilitator_ids.data = sorted(planned.facilitator_ids) or [i for i in [user.id] if i in offered]
     form.external_facilitators.data = planned.external_facilitators
     people = [
