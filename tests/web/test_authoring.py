@@ -6,7 +6,6 @@ import io
 import re
 import zipfile
 
-import pytest
 from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,15 +15,6 @@ from lms.content.models import Draft, MediaFile, Module, ModuleVersion
 from lms.progress.models import SectionRead
 from lms.quizzes.models import QuizAttempt
 from tests import factories as f
-
-
-@pytest.fixture
-def trainer(client, db: Session):  # type: ignore[no-untyped-def]
-    f.published_module(db)
-    f.published_quiz(db)
-    person = f.user(db, Role.TRAINER, name="Tina Trainerin")
-    f.login(client, person.email)
-    return person
 
 
 def _token(client, path: str = "/inhalte") -> str:  # type: ignore[no-untyped-def]

@@ -6,20 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.auth.models import Role
 from lms.content.models import Draft, ModuleVersion
 from lms.quizzes.models import QuizVersion
 from tests import factories as f
 from tests.web.test_authoring import _textarea
-
-
-@pytest.fixture
-def trainer(client, db: Session):  # type: ignore[no-untyped-def]
-    f.published_module(db)
-    f.published_quiz(db)
-    person = f.user(db, Role.TRAINER, name="Tina Trainerin")
-    f.login(client, person.email)
-    return person
 
 
 def _publish(client, path: str, replace: str, by: str):  # type: ignore[no-untyped-def]

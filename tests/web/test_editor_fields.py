@@ -14,15 +14,6 @@ from tests import factories as f
 from tests.web.test_authoring import _textarea
 
 
-@pytest.fixture
-def trainer(client, db: Session):  # type: ignore[no-untyped-def]
-    f.published_module(db)
-    f.published_quiz(db)
-    person = f.user(db, Role.TRAINER, name="Tina Trainerin")
-    f.login(client, person.email)
-    return person
-
-
 def _editor(client) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     opened = client.post(
         "/inhalte/testmodul/bearbeiten", data={"csrf_token": f.csrf_token(client, "/inhalte")}

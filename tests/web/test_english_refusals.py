@@ -6,6 +6,8 @@ German texts are asserted unchanged in the feature tests (test_auth, test_compli
 
 from __future__ import annotations
 
+import io
+
 from sqlalchemy.orm import Session
 
 from lms.auth.models import Role, User
@@ -169,19 +171,19 @@ def test_forged_answer_is_refused_in_english(client, db: Session) -> None:  # ty
     assert "Question 1: Unknown answer “zzz”." in response.text
 
 
-def test_fixed_content_problems_are_shown_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
-    import io
-
+def _upload_in_english(client, db: Session, data: bytes, filename: str):  # type: ignore[no-untyped-def]
+    """An English-speaking trainer uploads one file under „Inhalte“; the page that answers."""
     trainer = _english(db, f.user(db, Role.TRAINER))
     f.login(client, trainer.email)
-    answer = client.post(
+    return client.post(
         "/inhalte/hochladen",
-        data={
-            "csrf_token": f.csrf_token(client, "/inhalte/hochladen"),
-            "file": (io.BytesIO(b"PK\x03\x04 kaputt"), "inhalte.zip"),
-        },
+        data={"csrf_token": f.csrf_token(client, "/inhalte/hochladen"), "file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
     )
+
+
+def test_fixed_content_problems_are_shown_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    answer = _upload_in_english(client, db, b"PK\x03\x04 kaputt", "inhalte.zip")
     assert answer.status_code == 422 and "The file is not a readable zip archive." in answer.text
 
 
@@ -207,25 +209,12 @@ def test_the_api_answers_an_english_user_in_english(client, db: Session) -> None
 def test_a_module_files_problems_are_shown_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     """The check's field problems stayed German in the English interface (a QA sweep): only YAML syntax and a few
     fixed texts were catalogue entries."""
-    import io
-
     source = (
         '---\nslug: english-check\ntitel: Test\nversion: "1.0"\nlanguage: fr\nkind: training\n'
         "duration_minutes: 0\nsummary: Test.\naudience: Alle\nobjectives:\n  - Eins\n---\n\n"
         "# Titel\n\n## Nur ein Abschnitt\n\n[Link](javascript:alert(1))\n"
     )
-    trainer = _english(db, f.user(db, Role.TRAINER))
-    f.login(client, trainer.email)
-    answer = client.post(
-        "/inhalte/hochladen",
-        data={
-            "csrf_token": f.csrf_token(client, "/inhalte/hochladen"),
-            "file": (io.BytesIO(source.encode()), "english-check.md"),
-        },
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
-    page = answer.text
+    page = _upload_in_english(client, db, source.encode(), "english-check.md").text
     for english in (
         "Required field “title” is missing.",
         "Unknown field “titel” (did you mean “title”?).",
