@@ -196,6 +196,70 @@ def _count_field(page: str) -> str:
     return found.group(0)
 
 
+def _places(page: str) -> str:
+    """The „Plätze“ line and the registration button of a planned session's page."""
+    line = re.search(r"Plätze</dt><dd[^>]*>(.*?)</dd>", page)
+    button = re.search(
+        r'<button type="submit" class="kern-btn kern-btn--primary"><span class="kern-label">([^<]*)<', page
+    )
+    return f"{line.group(1) if line else None} | {button.group(1) if button else None}"
+
+
+def test_a_coordinator_in_the_network_cannot_watch_a_deactivation_free_a_place(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A coordinator who belongs to the network sees the workshop (to sign up) but not whether it is full: they may
+    deactivate colleagues, which cancels their registrations, and „ausgebucht“ turning into a free place would say
+    that the colleague had signed up (GDPR Art. 9). An ordinary member still sees it."""
+    from lms.workshops import network
+
+    town = f.municipality(db)
+    script = f.workshop_script(db)
+    facilitator = f.user(db, Role.FACILITATOR, Role.LEARNER, municipality_id=town.id)
+    coordinator = f.user(db, Role.COORDINATOR, Role.LEARNER, municipality_id=town.id)
+    member, other = (f.user(db, Role.LEARNER, municipality_id=town.id) for _ in range(2))
+    for person in (coordinator, member, other):
+        network.add_member(db, facilitator, town.id, person.email)
+        network.answer(db, person, agrees=True)
+    db.commit()
+    f.login(client, coordinator.email)
+    saved = _schedule(
+        client,
+        "workshop",
+        script.id,
+        days_ahead=5,
+        starts_at="17:00",
+        ends_at="19:00",
+        place="Treff",
+        capacity="1",
+        facilitator_ids=facilitator.id,
+    )
+    detail = saved.headers["Location"]
+    _logout(client)
+    f.login(client, member.email)
+    assert _post(client, detail + "/anmelden", detail).status_code == 303  # the one place is taken
+    _logout(client)
+
+    f.login(client, other.email)  # an ordinary member is told before signing up
+    assert (
+        _places(client.get(detail).text)
+        == "1 (ausgebucht, Anmeldung auf die Warteliste) | Auf die Warteliste"
+    )
+    _logout(client)
+
+    f.login(client, coordinator.email)
+    before = _places(client.get(detail).text)
+    assert before == "1 | Anmelden"
+    staff_url = f"/kommunen/{town.slug}/beschaeftigte/{member.id}/deaktivieren"
+    deactivated = _post(client, staff_url, f"/kommunen/{town.slug}/beschaeftigte")
+    assert deactivated.status_code in (302, 303)
+    db.expire_all()
+    assert not db.get(type(member), member.id).is_active
+    assert _places(client.get(detail).text) == before  # the place came free, and the page does not say so
+    _logout(client)
+
+    f.login(client, other.email)
+    assert _places(client.get(detail).text) == "1 | Anmelden"
+
+
 def test_the_workshop_record_asks_to_confirm_a_duplicate_and_refuses_more_names_than_people(
     client, db: Session
 ) -> None:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from lms import time as clock
 from lms.errors import ServiceError
 from lms.scope import (
     OutOfScope,
+    may_manage_municipality,
     may_manage_planned,
     may_plan_session,
     may_see_network_names,
@@ -132,8 +133,14 @@ def detail(planned_id: int) -> ResponseReturnValue:
         position=planning.waiting_position(db, own) if own is not None else None,
         may_register=joins,
         is_open=planning.is_open(planned),
-        # Whether a workshop is full tells something about how many signed up: only for the network.
-        is_full=registered >= planned.capacity and (not is_workshop or names or joins),
+        # Whether a workshop is full tells something about how many signed up: only for the network, and not for
+        # a member who may deactivate colleagues (a coordinator in the network, the programme office): each
+        # deactivation cancels that person's registrations, and „ausgebucht“ turning into free places would say
+        # that the colleague had signed up. They learn it only by signing up themselves, which the facilitators see.
+        is_full=registered >= planned.capacity
+        and (
+            not is_workshop or names or (joins and not may_manage_municipality(user, planned.municipality_id))
+        ),
         counts=(registered, waiting) if shown_counts else None,
         people=planning.registered_people(db, planned) if names else [],
         may_manage=may_manage_planned(user, planned),
