@@ -5,6 +5,9 @@
 // dispatching the event „lms:server-activity“ on the document (attempt-autosave.js, editor.js do).
 // When the warning appears the focus moves to its button, so that a keyboard user deep in a long form can extend the
 // session with one key press (WCAG 2.2.1); afterwards the focus returns to where it was.
+// Typing counts too: a person who typed into the page within the last minutes before the warning is due (a long
+// comment that is only sent at the end) is at work, so the session is extended quietly instead of taking the focus
+// from the text and the keystrokes with it; the warning comes once they have stopped for its lead time.
 // Tabs of the same browser share one session: each tells the others when the server saw it (BroadcastChannel), so a
 // tab left open does not warn, or call the session ended, while the person works in another.
 (function () {
@@ -20,6 +23,7 @@
   var endTimer = null;
   var returnFocus = null;
   var over = false;
+  var lastTyped = -Infinity;
 
   function show() {
     if (over) { return; }
@@ -65,11 +69,12 @@
     window.clearTimeout(warnTimer);
     window.clearTimeout(endTimer);
     if (!warning.hidden) { hide(); }
-    warnTimer = window.setTimeout(show, idle - lead);
+    warnTimer = window.setTimeout(due, idle - lead);
     endTimer = window.setTimeout(end, idle);
   }
 
-  button.addEventListener("click", function () {
+  // Tells the server that the person is still here; quietly: a failure without an answer shows the warning.
+  function keepAlive(quietly) {
     fetch(warning.getAttribute("data-keepalive-url"), {
       method: "POST",
       credentials: "same-origin",
@@ -81,10 +86,22 @@
         activity();
       } else if (response.redirected || [400, 401, 403].indexOf(response.status) !== -1) {
         end();
+      } else if (quietly) {
+        show();
       }
     }).catch(function () {
-      // No answer (the network): the warning stays, and the button can be pressed again.
+      // No answer (the network): the warning stays (or comes), and the button can be pressed again.
+      if (quietly) { show(); }
     });
+  }
+
+  function due() {
+    if (Date.now() - lastTyped < lead) { keepAlive(true); } else { show(); }
+  }
+
+  button.addEventListener("click", function () { keepAlive(false); });
+  document.addEventListener("input", function (event) {
+    if (!warning.contains(event.target)) { lastTyped = Date.now(); }
   });
   document.addEventListener("lms:server-activity", function () { activity(); });
   if (tabs) { tabs.onmessage = function () { activity(true); }; }

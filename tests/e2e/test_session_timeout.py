@@ -17,6 +17,7 @@ pytestmark = [
 
 SLUG = "grundbegriffe"
 PASSWORD = "Die Sitzung bleibt offen solange ich antworte"
+KEEPALIVE = "/sitzung/verlaengern"
 
 
 def test_autosave_keeps_the_warning_away_and_the_warning_takes_and_returns_the_focus(  # type: ignore[no-untyped-def]
@@ -104,3 +105,34 @@ def test_another_tab_counts_and_a_session_ended_elsewhere_is_called_ended(  # ty
     page.get_by_role("button", name="Angemeldet bleiben").click()
     expect(warning).to_contain_text("Sitzung beendet")
     expect(warning.get_by_role("link", name="Anmelden")).to_be_focused()
+
+
+def test_typing_keeps_the_session_and_the_focus_and_a_pause_brings_the_warning(page, log_in) -> None:  # type: ignore[no-untyped-def]
+    """A person typing a long comment, which is sent only at the end, is at work: when the warning would be due, the
+    page extends the session quietly instead of taking the focus, and the keystrokes, from the text. Once they stop
+    typing for the warning's lead time (five minutes), the warning comes as before. (Typing only: nothing is sent.)"""
+    log_in(page, "koordination@darmstadt-dieburg.example")
+    page.clock.install()
+    keepalives: list[int] = []
+    page.on("response", lambda r: keepalives.append(r.status) if r.url.endswith(KEEPALIVE) else None)
+    page.goto("/dokumente/arbeitsdefinition-rassismus")
+    warning = page.locator("#session-warning")
+    comment = page.locator("textarea[name=body]").first
+
+    # 22 minutes in, the person types; at 25 minutes the warning would be due, and the session is extended instead.
+    page.clock.fast_forward("22:00")
+    comment.click()
+    page.keyboard.type("Bitte den Begriff ")
+    with page.expect_response(lambda r: r.url.endswith(KEEPALIVE)) as extended:
+        page.clock.fast_forward("03:30")
+    assert extended.value.status == 204
+    page.keyboard.type("erläutern.")
+    expect(warning).to_be_hidden()
+    expect(comment).to_be_focused()
+    expect(comment).to_have_value("Bitte den Begriff erläutern.")
+
+    # They stop typing: 25 minutes after the quiet extension the warning comes, with the focus on its button.
+    page.clock.fast_forward("25:00")
+    expect(warning).to_be_visible()
+    expect(page.get_by_role("button", name="Angemeldet bleiben")).to_be_focused()
+    assert keepalives == [204]
