@@ -25,8 +25,11 @@ MESSAGES = {
 
 
 def wants_json() -> bool:
-    """API paths always answer JSON."""
-    return request.path.startswith("/api/")
+    """API paths always answer JSON; so does any request that sent JSON and accepts it back (the pages' scripts:
+    the editor's autosave, the passkey ceremonies), so that a refusal shows its message there, not „failed“."""
+    if request.path.startswith("/api/"):
+        return True
+    return request.is_json and request.accept_mimetypes.best == "application/json"
 
 
 def error_response(status: int, message: str | None = None) -> tuple[Response | str, int]:

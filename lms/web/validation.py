@@ -28,7 +28,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 from lms import time as clock
 from lms.db import MAX_ID
-from lms.text import CONTROL_CHARACTERS
+from lms.text import CONTROL_CHARACTERS, control_character_names
 
 #: The largest value of PostgreSQL's ``integer`` (the type of every id column).
 MAX_DB_INT = MAX_ID
@@ -135,7 +135,13 @@ def _has_control_characters(values: Any) -> bool:
 
 def _check_json_text(text: str) -> None:
     if CONTROL_CHARACTERS.search(text):
-        raise InvalidInput(_("Die Eingabe enthält unzulässige Steuerzeichen."))
+        raise InvalidInput(
+            _(
+                "Die Eingabe enthält unzulässige Steuerzeichen (%(characters)s), unsichtbar, meist aus kopiertem "
+                "Text (Word, PDF). Bitte entfernen Sie sie.",
+                characters=control_character_names(text),
+            )
+        )
     if LONE_SURROGATES.search(text):
         raise InvalidInput(
             _("Die Eingabe enthält ein Zeichen, das kein gültiger Text ist (ein halbes Ersatzpaar).")

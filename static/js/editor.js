@@ -173,7 +173,9 @@
       inFlight = false;
       if (!result.ok) {
         if (result.status === 409) { stopped = true; }
-        status.textContent = result.data.error || text.failed;
+        // The view's own refusals carry a text, the platform's checks of every request {status, message}.
+        var error = result.data.error;
+        status.textContent = (error && error.message) || (typeof error === "string" && error) || text.failed;
         return;
       }
       saved = sending;

@@ -42,7 +42,8 @@
         throw { serverMessage: null };
       }
       return response.json().then(function (data) {
-        if (!response.ok) { throw { serverMessage: data.error || null }; }
+        // The view's refusals carry a text, the platform's checks of every request (CSRF) {status, message}.
+        if (!response.ok) { throw { serverMessage: (data.error && data.error.message) || data.error || null }; }
         return data;
       });
     });

@@ -294,6 +294,25 @@ def test_forged_requests_are_refused_cleanly(client, db: Session, trainer) -> No
     assert client.get("/inhalte/entwuerfe/9999").status_code == 404
 
 
+def test_autosave_of_pasted_control_characters_names_them(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
+    """Text pasted from Word can carry U+000B (a manual line break there). The autosave is refused, and the editor's
+    status line shows why, with the character's code point, instead of only „Speichern fehlgeschlagen“ (the refusal
+    was an HTML page the script could not read); the saved text stays as it was."""
+    draft_id, page = _open_editor(client)
+    source = _textarea(page)
+    token = _token(client)
+    pasted = source.replace("Einleitung.", "Einleitung\x0baus Word.")
+    assert pasted != source
+    refused = client.post(
+        f"/inhalte/entwuerfe/{draft_id}/automatisch",
+        json={"source": pasted, "revision": 1},
+        headers={"X-CSRFToken": token, "Accept": "application/json"},  # as static/js/editor.js sends it
+    )
+    assert refused.status_code == 400 and refused.is_json
+    assert "unzulässige Steuerzeichen (U+000B)" in refused.json["error"]["message"]
+    assert _textarea(client.get(f"/inhalte/entwuerfe/{draft_id}").text) == source
+
+
 def test_help_page_documents_every_question_type(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
     from lms.quizzes.question_types import REGISTRY
 
