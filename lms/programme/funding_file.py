@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from lms.errors import ServiceError, Term, Terms
-from lms.orgs.staff_csv import RowProblem, decode, detect_delimiter
+from lms.orgs.staff_csv import RowProblem, StaffFileError, decode, detect_delimiter
 from lms.programme.models import MeasureKind
 from lms.programme.money import AmountInvalid, AmountTooLarge, cents_from_number, parse_amount
 from lms.text import CONTROL_CHARACTERS, N_, excerpt
@@ -126,7 +126,10 @@ def parse_funding_file(raw: bytes) -> FundingFile:
 
 
 def _csv_records(raw: bytes) -> Any:
-    text, _encoding = decode(raw)
+    try:
+        text, _encoding = decode(raw)
+    except StaffFileError as unreadable:  # a cut-off UTF-16 file, an encoding that is none: the same words
+        raise FundingFileError(unreadable.code, **unreadable.params) from None
     text = text.lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text.split("\n", 1)[0]))
     previous_end = 0

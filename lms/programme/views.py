@@ -110,7 +110,8 @@ def _funding_page(municipality: Municipality, status: int = 200, **forms: object
     is_office = acting_user().has_role(Role.ADMIN)
     grant_form = forms.get("grant_form") or GrantForm(
         formdata=None,
-        amount=format_amount(line.granted_cents, "de").replace("€", "").strip()
+        # In the reader's number format, which the field reads back (an English page: 10,000.00).
+        amount=format_amount(line.granted_cents, str(get_locale() or "de")).replace("€", "").strip()
         if line.granted_cents is not None
         else "",
     )
@@ -279,8 +280,9 @@ def apply_import(funding_import_id: int) -> ResponseReturnValue:
         return _preview_page(staged, form, translate_error(problem))
     flash(
         _(
-            "Übernommen: %(measures)s neue Maßnahmen, %(grants)s Bewilligungen; %(known)s bereits erfasst, "
-            "%(skipped)s fehlerhafte Zeilen übersprungen.",
+            # Counts after their labels: „1 Bewilligungen“ would need a plural form for each of four numbers.
+            "Übernommen. Neue Maßnahmen: %(measures)s, Bewilligungen: %(grants)s, bereits erfasst: %(known)s, "
+            "fehlerhafte Zeilen übersprungen: %(skipped)s.",
             **summary,
         ),
         "success",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import xlsxwriter
 from sqlalchemy import func, select
@@ -94,6 +95,15 @@ def test_english_interface_reads_and_shows_english_amounts(client, db: Session) 
     )
     page = client.get(f"/kommunen/{town.slug}/foerderung?zeitraum={period.id}").text
     assert "€10,000.50" in page and "Funding" in page
+    # The grant's field is filled in as the page reads it back: saving it unchanged keeps the amount (it was „10.000,50“,
+    # which the English form then refused).
+    prefilled = re.search(r'name="amount"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="amount"', page)
+    assert prefilled is not None and (prefilled.group(1) or prefilled.group(2)) == "10,000.50"
+    again = _post(
+        client, f"/kommunen/{town.slug}/foerderung/bewilligung?zeitraum={period.id}", amount="10,000.50"
+    )
+    assert again.status_code == 303
+    assert db.scalar(select(Funding.granted_cents)) == 1_000_050
 
 
 def _xlsx(rows: list[list[object]]) -> bytes:
@@ -136,7 +146,11 @@ def test_import_previews_applies_once_and_skips_known_rows(client, db: Session) 
     refused = _post(client, preview_url)
     assert refused.status_code == 422 and "fehlerhafte Zeile" in refused.text
     assert db.scalar(select(func.count()).select_from(Measure)) == 0
-    assert _post(client, preview_url, skip_invalid="y").status_code == 303
+    applied = _post(client, preview_url, skip_invalid="y")
+    assert applied.status_code == 303
+    assert "Neue Maßnahmen: 1, Bewilligungen: 1, bereits erfasst: 0, fehlerhafte Zeilen übersprungen: 1." in (
+        client.get(applied.headers["Location"]).text
+    )  # not „1 Bewilligungen“
     assert _post(client, preview_url, skip_invalid="y").status_code == 422  # applied already
     assert db.scalar(select(Measure.amount_cents)) == 199_999
     assert db.scalar(select(Funding.granted_cents)) == 1_000_000
@@ -170,6 +184,21 @@ def test_broken_upload_gets_a_message(client, db: Session) -> None:  # type: ign
     )
     preview = client.get(upload.headers["Location"])
     assert preview.status_code == 422 and "beschädigt" in preview.text
+    # A „Unicode-Text“ export from Excel that was cut off (an odd number of bytes after the UTF-16 mark): the same
+    # message as the staff import gives, on the preview and when „Übernehmen“ is pressed (a QA sweep found a 500).
+    upload = client.post(
+        "/programmbuero/foerderung/import",
+        data={
+            "csrf_token": f.csrf_token(client, "/programmbuero/foerderung/import"),
+            "file": (io.BytesIO(b"\xff\xfe\x00\x00garbage\x00\x01"), "f.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    url = upload.headers["Location"]
+    preview = client.get(url)
+    assert preview.status_code == 422 and "UTF-16" in preview.text and "beschädigt" in preview.text
+    applied = client.post(url, data={"csrf_token": f.csrf_token(client, url)})
+    assert applied.status_code == 422 and "UTF-16" in applied.text
 
 
 def test_organisations_register_with_consent(client, db: Session) -> None:  # type: ignore[no-untyped-def]
