@@ -16,7 +16,6 @@ from lms.api import serializers
 from lms.api.openapi import openapi_document
 from lms.auth.mfa import needs_setup, parse_roles
 from lms.auth.models import User
-from lms.auth.services import user_for_api_token
 from lms.content.models import ModuleKind
 from lms.content.queries import catalogue, visible_module
 from lms.progress.queries import my_completions
@@ -32,6 +31,7 @@ from lms.quizzes.services import (
     start_attempt,
     submit_attempt,
 )
+from lms.web.bearer import bearer_token, bearer_token_person
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
 from lms.web.security import csrf
@@ -51,9 +51,8 @@ def _authenticate() -> tuple[Response, int] | None:
     """Bearer token first; else the browser session, whose unsafe requests need the CSRF header."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        user = user_for_api_token(get_db(), header.removeprefix("Bearer ").strip())
+    if bearer_token() is not None:
+        user = bearer_token_person()
         if user is None:
             return _unauthorized(
                 _("Das API-Token ist ungültig oder widerrufen."), 'Bearer realm="api", error="invalid_token"'

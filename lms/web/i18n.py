@@ -11,14 +11,16 @@ from flask_login import current_user
 from lms import time as clock
 from lms.errors import ServiceError
 from lms.markdown.problems import Problem
+from lms.web.bearer import bearer_token_person
 
 SUPPORTED_LOCALES = ("de", "en")
 
 
 def select_locale() -> str:
     """The person's chosen language, else the browser's preference among ours, else German."""
-    # An API call with a token has its person in g.api_user (current_user stays anonymous there).
-    person = g.get("api_user") or current_user
+    # An API call with a token has its person in g.api_user (current_user stays anonymous there); a call refused
+    # before the API's check ran (malformed JSON, an unknown address) is answered in the token owner's language too.
+    person = g.get("api_user") or (request.path.startswith("/api/") and bearer_token_person()) or current_user
     chosen: str | None = getattr(person, "locale", None)
     if chosen in SUPPORTED_LOCALES:
         return chosen

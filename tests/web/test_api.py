@@ -62,6 +62,34 @@ def test_errors_are_json(client, db: Session) -> None:  # type: ignore[no-untype
     assert forged.status_code == 422 and forged.is_json
 
 
+def test_every_refusal_speaks_the_token_owners_language(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The document promises messages in the account's language. Refusals made before the API's own check ran
+    (malformed JSON, JSON too deep, a control character, an address that is no route) followed the caller's
+    Accept-Language instead, so an English account's script got German there and English elsewhere."""
+    headers, person = _token_client(client, db)
+    person.locale = "en"
+    db.flush()
+    started = client.post("/api/v1/modules/testmodul/attempts", headers=headers).json["id"]
+    url = f"/api/v1/attempts/{started}/responses"
+    german_browser = {**headers, "Accept-Language": "de-DE"}
+    refusals = [
+        client.put(url, headers={**german_browser, "Content-Type": "application/json"}, data="{nicht json"),
+        client.put(url, headers=german_browser, json={"responses": {"q1": "a\x00"}}),
+        client.put(
+            url, headers={**german_browser, "Content-Type": "application/json"}, data="[" * 5000 + "]" * 5000
+        ),
+        client.get("/api/v1/attempts/", headers=german_browser),
+        client.get("/api/v1/modules/testmodul/nirgends", headers=german_browser),
+    ]
+    for refused in refusals:
+        message = refused.json["error"]["message"]
+        assert 400 <= refused.status_code < 500, message
+        assert not any(word in message for word in ("Die ", "Diese ", "gibt es")), message
+    # Without a valid token the browser's language is all there is.
+    anonymous = client.get("/api/v1/modules/testmodul/nirgends", headers={"Accept-Language": "de-DE"})
+    assert "gibt es nicht" in anonymous.json["error"]["message"]
+
+
 def test_other_peoples_attempts_are_invisible(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     headers, _person = _token_client(client, db)
     attempt = client.post("/api/v1/modules/testmodul/attempts", headers=headers).json
