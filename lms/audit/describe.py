@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -143,16 +143,20 @@ _DESCRIPTIONS: dict[str, str] = {
     ),
     "network.member_leave": N_("Ein Mitglied hat das Netzwerk der Kommune %(object)s verlassen."),
     "municipality.create": N_("Kommune „%(name)s“ angelegt."),
-    "municipality.update": N_("Name oder Bundesland der Kommune %(object)s geändert."),
-    "municipality.state_set": N_("Bundesland der Kommune %(object)s gesetzt."),
-    "organisation.saved": N_("Migrantenorganisation %(object)s gespeichert."),
-    "organisation.deleted": N_("Migrantenorganisation %(object)s gelöscht."),
+    "municipality.update": N_("Name oder Bundesland der Kommune „%(municipality_name)s“ geändert."),
+    "municipality.state_set": N_("Bundesland der Kommune „%(municipality_name)s“ gesetzt."),
+    "organisation.saved": N_("Migrantenorganisation %(object)s von „%(municipality_name)s“ gespeichert."),
+    "organisation.deleted": N_("Migrantenorganisation %(object)s von „%(municipality_name)s“ gelöscht."),
     "practice.saved": N_("Praxisbeispiel %(object)s gespeichert."),
     "practice.deleted": N_("Praxisbeispiel „%(title)s“ gelöscht."),
-    "funding.granted": N_("Fördersumme für den Zeitraum „%(period)s“ festgelegt (%(after)s)."),
+    "funding.granted": N_(
+        "Fördersumme von „%(municipality_name)s“ für den Zeitraum „%(period)s“ festgelegt: %(before)s → %(after)s."
+    ),
     "funding.imported": N_("Maßnahmenliste „%(filename)s“ übernommen."),
-    "funding.measure_added": N_("Maßnahme erfasst (%(amount)s)."),
-    "funding.measure_deleted": N_("Maßnahme vom %(occurred_on)s gelöscht (%(amount)s)."),
+    "funding.measure_added": N_("Maßnahme für „%(municipality_name)s“ erfasst (%(amount)s)."),
+    "funding.measure_deleted": N_(
+        "Maßnahme von „%(municipality_name)s“ vom %(occurred_on)s gelöscht (%(amount)s)."
+    ),
     "document.publish": N_("Dokument „%(slug)s“ in Version %(version)s veröffentlicht."),
     "consultation.open": N_(
         "Konsultation zu „%(slug)s“ (Version %(version)s) angesetzt: %(opens_on)s bis %(closes_on)s."
@@ -233,14 +237,33 @@ class _Defaulting(dict[str, Any]):
         return "?"
 
 
-def describe(event: AuditEvent) -> Description:
-    """The sentence for one event (German msgid plus values)."""
+def municipality_of(event: AuditEvent) -> int | str | None:
+    """The municipality an event concerns, as its id or slug, where the event says so (a funding, a measure, an
+    organisation, the municipality itself): the log names it, as the programme office keeps several side by side."""
+    detail = event.detail or {}
+    if event.object_type == "municipality" and event.object_id:
+        return int(event.object_id) if event.object_id.isdigit() else event.object_id  # stored as text
+    for key in ("municipality_id", "municipality"):
+        value = detail.get(key)
+        if isinstance(value, int | str) and not isinstance(value, bool):
+            return value
+    return None
+
+
+def describe(event: AuditEvent, municipality_names: Mapping[int | str, str] | None = None) -> Description:
+    """The sentence for one event (German msgid plus values). ``municipality_names`` has the names of the events'
+    :func:`municipality_of` (looked up by the caller); without one the id or slug stands in for the name."""
     detail = event.detail or {}
     params: dict[str, Any] = _Defaulting(
         {k: v for k, v in detail.items() if isinstance(v, str | int | float)},
         object=event.object_id,
         action=event.action,
     )
+    concerned = municipality_of(event)
+    if concerned is not None:
+        params["municipality_name"] = (municipality_names or {}).get(concerned) or str(concerned)
+    if "before" in detail and detail["before"] is None:  # nothing was set before
+        params["before"] = "–"
     for key, value in list(params.items()):
         params[key] = _as_day(value)
     files = detail.get("files")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.audit.services import record_event
@@ -151,3 +152,21 @@ def municipality_rows(session: Session, actor: Actor) -> list[MunicipalityRow]:
         if town_id is not None:
             coordinators.setdefault(town_id, []).append(name)
     return [MunicipalityRow(t, staff.get(t.id, 0), coordinators.get(t.id, [])) for t in towns]
+
+
+def names_by_id_or_slug(session: Session, keys: Iterable[int | str]) -> dict[int | str, str]:
+    """The names of the municipalities given by id or slug (as audit events name them), in one query."""
+    wanted = set(keys)
+    ids = {k for k in wanted if isinstance(k, int)}
+    slugs = {k for k in wanted if isinstance(k, str)}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Municipality.id, Municipality.slug, Municipality.name).where(
+            or_(Municipality.id.in_(ids), Municipality.slug.in_(slugs))
+        )
+    )
+    names: dict[int | str, str] = {}
+    for municipality_id, slug, name in rows:
+        names[municipality_id] = names[slug] = name
+    return names

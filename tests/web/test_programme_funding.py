@@ -43,6 +43,13 @@ def test_office_records_grant_and_measures_coordinator_sees_own(client, db: Sess
     assert "9.500,00\xa0€" in page and "10.000,01\xa0€" in page and "Über der Förderobergrenze" in page
     overview = client.get(f"/programmbuero/foerderung?zeitraum={period.id}").text
     assert "Stadt Nord" in overview and "Stadt Süd" in overview and "über 10.000,00\xa0€" in overview
+    # The audit log says whose money it was, and what the grant was before (a QA sweep: with several
+    # municipalities side by side, „Fördersumme … festgelegt“ did not say whose).
+    assert _post(client, f"{base}/bewilligung?zeitraum={period.id}", amount="9.000,00").status_code == 303
+    log = client.get("/inhalte/protokoll?was=funding").text
+    assert "Fördersumme von „Stadt Nord“ für den Zeitraum „Programmjahr 2026“ festgelegt: – → 9.500,00" in log
+    assert "festgelegt: 9.500,00\xa0€ → 9.000,00\xa0€." in log
+    assert "Maßnahme für „Stadt Nord“ erfasst (4.000,00\xa0€)." in log
 
     client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
     f.login(client, coordinator.email)

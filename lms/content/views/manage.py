@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from lms.audit.describe import CATEGORIES, CATEGORY_BY_KEY, describe
+from lms.audit.describe import CATEGORIES, CATEGORY_BY_KEY, describe, municipality_of
 from lms.audit.describe import render as render_description
 from lms.audit.queries import AuditFilter, audit_actor_ids, audit_events
 from lms.auth.models import Role, User
@@ -30,6 +30,7 @@ from lms.content.services.lifecycle import (
 from lms.content.views._common import module_or_404
 from lms.content.views.blueprint import bp
 from lms.markdown.problems import ContentInvalid
+from lms.orgs.municipalities import names_by_id_or_slug
 from lms.progress.queries import completions_per_module, completions_per_version
 from lms.quizzes.models import QuizVersion
 from lms.quizzes.parse import parse_question
@@ -291,10 +292,11 @@ def audit_log() -> ResponseReturnValue:
     events, total = audit_events(db, wanted, page=page)
     actor_ids = audit_actor_ids(db, visible)
     names = user_names(db, {*actor_ids, *(e.actor_id for e in events)})
+    places = names_by_id_or_slug(db, {key for e in events if (key := municipality_of(e)) is not None})
     filters = {k: v for k, v in request.args.items() if k in ("was", "wer", "von", "bis") and v}
     return render_template(
         "content/audit_log.html",
-        events=[(event, names.get(event.actor_id or 0), describe(event)) for event in events],
+        events=[(event, names.get(event.actor_id or 0), describe(event, places)) for event in events],
         sentence=lambda description: render_description(description, _, local_date),
         page=page,
         total=total,
