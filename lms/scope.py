@@ -132,6 +132,14 @@ def progress_units(user: User, municipality_id: int) -> frozenset[int] | None:
     return frozenset()
 
 
+def may_see_quiz_scores(user: User, municipality_id: int) -> bool:
+    """Quiz results of named staff (the completion list's „Ergebnis (%)“): the programme's coordination and office, not
+    a head of org units. For a line manager a colleague's score is performance data (the staff council's
+    co-determination over monitoring performance, GDPR Art. 5(1)(c)); the evidence they need is that, and when, a
+    module was completed."""
+    return progress_units(user, municipality_id) is None
+
+
 def progress_filter(user: User, municipality_id: int) -> ColumnElement[bool]:
     """Condition on User for the staff of the municipality whose progress this person sees (names included)."""
     units = progress_units(user, municipality_id)

@@ -280,38 +280,45 @@ def programme_cells(r: ProgrammeRow) -> list[Cell]:
     ]
 
 
-def completion_table(report_title: str, rows: Iterable[CompletionListRow]) -> Table:
-    """The completion list of one municipality: who completed which module version when, and how (rows read lazily)."""
+def completion_table(report_title: str, rows: Iterable[CompletionListRow], *, scores: bool = True) -> Table:
+    """The completion list of one municipality: who completed which module version when, and how (rows read lazily).
+
+    Without ``scores`` (for a head of org units, lms.scope.may_see_quiz_scores) the quiz result column is left out.
+    """
+    header = [
+        "Name",
+        "E-Mail-Adresse",
+        "Personalnummer",
+        "Organisationseinheit",
+        "Modul",
+        "Version",
+        "Abgeschlossen am",
+        "Art",
+        "Ergebnis (%)",
+    ]
+    widths = [2, 2.4, 1, 2, 3, 0.7, 1.1, 0.9, 0.9]
+    shown = len(header) if scores else len(header) - 1
     return Table(
         title=report_title,
-        header=[
-            "Name",
-            "E-Mail-Adresse",
-            "Personalnummer",
-            "Organisationseinheit",
-            "Modul",
-            "Version",
-            "Abgeschlossen am",
-            "Art",
-            "Ergebnis (%)",
-        ],
-        rows=(
-            [
-                r.name,
-                r.email,
-                r.personnel_number or "",
-                r.org_unit or "",
-                r.module_title,
-                r.version_label,
-                r.completed_at,
-                MODE_LABELS.get(r.mode, r.mode),
-                r.score_percent,
-            ]
-            for r in rows
-        ),
-        widths=[2, 2.4, 1, 2, 3, 0.7, 1.1, 0.9, 0.9],
+        header=header[:shown],
+        rows=(_completion_cells(r)[:shown] for r in rows),
+        widths=widths[:shown],
         hides_counts=False,  # names, modules and dates: no count of people
     )
+
+
+def _completion_cells(r: CompletionListRow) -> list[Cell]:
+    return [
+        r.name,
+        r.email,
+        r.personnel_number or "",
+        r.org_unit or "",
+        r.module_title,
+        r.version_label,
+        r.completed_at,
+        MODE_LABELS.get(r.mode, r.mode),
+        r.score_percent,
+    ]
 
 
 def evidence_tables(report: MunicipalityReport) -> list[Table]:

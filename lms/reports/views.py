@@ -48,7 +48,13 @@ from lms.reports.rules import Status
 from lms.reports.state import StateReport, report_periods, state_report, states_in_use
 from lms.reports.units import unit_report
 from lms.reports.validity import EXPIRY_HORIZON_DAYS, expiring_count
-from lms.scope import OutOfScope, may_manage_municipality, progress_filter, progress_units
+from lms.scope import (
+    OutOfScope,
+    may_manage_municipality,
+    may_see_quiz_scores,
+    progress_filter,
+    progress_units,
+)
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db, get_reports_db, reports_stream_session
 from lms.web.i18n import grouped
@@ -198,17 +204,20 @@ def completions_export(slug: str, fmt: str) -> ResponseReturnValue:
     municipality = progress_municipality_or_404(slug)
     period = chosen_period(today)
     people = progress_filter(acting_user(), municipality.id)
+    scores = may_see_quiz_scores(acting_user(), municipality.id)
     r, municipality_id = range_of(period, today), municipality.id
     from lms.reports import exports  # xlsxwriter only where a spreadsheet is made (memory of every worker)
 
     name, title = f"abschluesse-{municipality.slug}-{_slug(period.label)}", f"Abschlüsse {period.label}"
     if fmt == "xlsx":
-        table = exports.completion_table(title, completion_rows(get_reports_db(), r, municipality_id, people))
+        rows = completion_rows(get_reports_db(), r, municipality_id, people)
+        table = exports.completion_table(title, rows, scores=scores)
         return file_download(exports.xlsx_file([table]), name, fmt)
 
     def lines() -> Iterator[bytes]:
         with reports_stream_session() as session:  # read while sent, after this request has ended
-            table = exports.completion_table(title, completion_rows(session, r, municipality_id, people))
+            rows = completion_rows(session, r, municipality_id, people)
+            table = exports.completion_table(title, rows, scores=scores)
             yield from exports.csv_lines(table.header, table.rows)
 
     return download(lines(), name, fmt)

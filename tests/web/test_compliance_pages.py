@@ -10,6 +10,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from time_machine import TimeMachineFixture
 
@@ -144,6 +145,35 @@ def test_completion_list_csv_opens_in_german_excel_and_neutralises_formulas(clie
     assert len(rows) == 1 + 12 + 4
     assert rows[1][0] == '\'=HYPERLINK("http://evil.example")'
     assert {r[7] for r in rows[1:]} == {"online", "in Präsenz"} and rows[1][6] == "01.03.2026"
+
+
+def test_a_head_of_org_units_gets_the_completion_list_without_quiz_scores(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator's list has „Ergebnis (%)“; a head of org units (a line manager) gets who completed what and
+    when, without each colleague's quiz score (performance data: the staff council's co-determination, GDPR
+    Art. 5(1)(c)), in the CSV and the XLSX alike."""
+    from lms.orgs.role_changes import grant_role
+
+    town = programme(db)
+    social = db.scalar(select(OrgUnit).where(OrgUnit.name == "Amt für Soziales"))
+    office = f.user(db, Role.ADMIN)
+    head = f.user(db, Role.LEARNER, municipality_id=town.id)
+    grant_role(db, office, head, Role.UNIT_MANAGER, "Leitung Amt für Soziales", units=[social])
+    as_coordinator(client, db, town)
+    full = list(
+        csv.reader(io.StringIO(client.get(f"/kommunen/{town.slug}/abschluesse.csv").text), delimiter=";")
+    )
+    assert full[0][-1] == "Ergebnis (%)"
+    client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
+
+    f.login(client, head.email)
+    rows = list(
+        csv.reader(io.StringIO(client.get(f"/kommunen/{town.slug}/abschluesse.csv").text), delimiter=";")
+    )
+    assert rows[0] == full[0][:-1] and all(len(row) == len(rows[0]) for row in rows)
+    assert len(rows) == 1 + 9 + 1  # the nine people of the Amt für Soziales, one of them with a second module
+    sheet = load_workbook(io.BytesIO(client.get(f"/kommunen/{town.slug}/abschluesse.xlsx").data)).active
+    header = next(sheet.iter_rows(values_only=True))
+    assert "Ergebnis (%)" not in header and header[-1] == "Art"
 
 
 def test_completion_list_xlsx_keeps_dates_and_text(client, db: Session) -> None:  # type: ignore[no-untyped-def]
