@@ -86,7 +86,7 @@ def test_a_learner_answers_the_self_assessment_before_the_module(page, log_in, l
     )
     log_in(page, email, PASSWORD)
     page.goto("/module/rassismus-erkennen")
-    page.get_by_role("link", name="Mit dem ersten Abschnitt beginnen").click()
+    page.get_by_role("link", name="Beginnen – zuerst eine freiwillige Selbsteinschätzung").click()
     expect(page).to_have_url(re.compile(r"/selbsteinschaetzung/\d+/vorher$"))
     expect(page.get_by_text("Selbsteinschätzung vor dem Modul · freiwillig")).to_be_visible()
     page.get_by_role("group", name=re.compile("mittelbare Diskriminierung nach § 3 Abs. 2 AGG")).get_by_label(
@@ -114,7 +114,7 @@ def _survey_page(page: Any, log_in: Any, live_cli: Any) -> None:
     )
     log_in(page, email, PASSWORD)
     page.goto("/module/grundbegriffe")
-    page.get_by_role("link", name="Mit dem ersten Abschnitt beginnen").click()
+    page.get_by_role("link", name="Beginnen – zuerst eine freiwillige Selbsteinschätzung").click()
     expect(page).to_have_url(re.compile(r"/vorher$"))
 
 
@@ -125,7 +125,7 @@ def _survey_error(page: Any, log_in: Any, live_cli: Any) -> None:
     )
     log_in(page, email, PASSWORD)
     page.goto("/module/strukturen-pruefen")
-    page.get_by_role("link", name="Mit dem ersten Abschnitt beginnen").click()
+    page.get_by_role("link", name="Beginnen – zuerst eine freiwillige Selbsteinschätzung").click()
     page.get_by_role("button", name="Antworten speichern").click()
     expect(page.get_by_role("alert")).to_contain_text("keine Frage beantwortet")
 

@@ -89,7 +89,7 @@ def test_learner_reads_module_passes_quiz_and_gets_completion(page, log_in, quiz
     card_link.click()
     expect(page).to_have_url(re.compile(rf"/module/{SLUG}$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
-    page.get_by_role("link", name="Mit dem ersten Abschnitt beginnen").click()
+    page.get_by_role("link", name="Beginnen – zuerst eine freiwillige Selbsteinschätzung").click()
     # First the voluntary self-assessment (issue 12 §1): one statement answered, then on to the first section.
     expect(page).to_have_url(re.compile(rf"/module/{SLUG}/selbsteinschaetzung/\d+/vorher$"))
     page.get_by_role("group", name=re.compile("Art. 1 Abs. 1 ICERD")).get_by_label(

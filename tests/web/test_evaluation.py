@@ -36,7 +36,9 @@ def test_before_the_first_section_and_after_the_quiz(client, db: Session) -> Non
     f.login(client, person.email)
     overview = client.get("/module/testmodul")
     pre_url = f"/module/testmodul/selbsteinschaetzung/{version.id}/vorher"
-    assert f'href="{pre_url}"' in overview.text  # „Mit dem ersten Abschnitt beginnen“ leads to the survey
+    # The start leads to the survey, and says so (not „Mit dem ersten Abschnitt beginnen“).
+    assert f'href="{pre_url}"' in overview.text
+    assert "Beginnen – zuerst eine freiwillige Selbsteinschätzung" in overview.text
     page = client.get(pre_url)
     assert page.status_code == 200 and "Ich kann mittelbare Diskriminierung erklären." in page.text
     assert "Überspringen" in page.text
