@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 from markupsafe import escape
 
 import lms.models  # noqa: F401  (every mapper known before the first query)
@@ -37,7 +37,9 @@ def _create_app_for_cli() -> Flask:
     try:
         return create_app()
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        # Flask's NoAppException (a ClickException): `lms --help` then prints the message alone; any other error
+        # while listing the commands is printed with its traceback.
+        raise NoAppException(str(error)) from None
 
 
 main = FlaskGroup(  # `lms run`, `lms routes`, `lms shell` come from Flask and load the app

@@ -239,6 +239,7 @@ def find_markup_problems(text: str, path: str, line_offset: int) -> list[Problem
     if too_deep := env.get(_TOO_DEEP_LINES):
         # Everything after the first such line is lost, so one problem says it all.
         problems.append(Problem(path, line_offset + min(too_deep) + 1, TOO_DEEP))
+    problems += _footnote_problems(tokens, env, path, line_offset)
     seen: set[tuple[int, str]] = set()
     for line, token in _inline_with_lines(tokens):
         found = _link_problem(token)
@@ -250,6 +251,54 @@ def find_markup_problems(text: str, path: str, line_offset: int) -> list[Problem
             continue
         seen.add((line, problem.message))
         problems.append(problem)
+    return problems
+
+
+#: ``[^label]`` as it stays in the text when no definition of the label exists.
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _footnote_problems(
+    tokens: list[Token], env: dict[str, Any], path: str, line_offset: int
+) -> list[Problem]:
+    """A footnote defined but never referred to is left out of the page without a word, and a reference to a label
+    that is defined nowhere stands in the text as „[^label]“: both are the author's slips, found here."""
+    refs = env.get("footnotes", {}).get("refs", {})
+    problems = [
+        Problem.of(
+            path,
+            line_offset + token.map[0] + 1,
+            N_(
+                "Die Fußnote „[^%(label)s]“ wird im Text nirgends verwendet und erscheint deshalb nicht. "
+                "Verweisen Sie mit „[^%(label)s]“ auf sie oder löschen Sie sie."
+            ),
+            label=_shorten(str(token.meta.get("label", ""))),
+        )
+        for token in tokens
+        if token.type == "footnote_reference_open"
+        and token.map is not None
+        and refs.get(":" + str(token.meta.get("label", ""))) == -1
+    ]
+    reported: set[str] = set()
+    for line, token in _inline_with_lines(tokens):
+        if token.type != "text":
+            continue
+        for found in _FOOTNOTE_REFERENCE.finditer(token.content):
+            label = found.group(1)
+            if ":" + label in refs or label in reported:
+                continue
+            reported.add(label)
+            problems.append(
+                Problem.of(
+                    path,
+                    line_offset + line + 1,
+                    N_(
+                        "Die Fußnote „[^%(label)s]“ ist nirgends definiert und steht deshalb wörtlich im Text. "
+                        "Definieren Sie sie in einer eigenen Zeile: „[^%(label)s]: Text der Fußnote“."
+                    ),
+                    label=_shorten(label),
+                )
+            )
     return problems
 
 

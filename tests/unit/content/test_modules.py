@@ -169,6 +169,22 @@ def test_footnote_defined_at_the_end_works_in_an_earlier_section():
     assert "footnotes" not in sections[2].html
 
 
+def test_a_footnote_never_referred_to_and_a_reference_never_defined_are_reported_on_their_lines():
+    """Both were silent: a definition without a reference vanished from the page, a reference without a definition
+    stood in the text as „[^label]“."""
+    body = (
+        BODY.replace("Mehr Text.", "Mehr Text.[^agg]")
+        + "\n[^quelle]: Eine Quelle, auf die nichts verweist.\n"
+    )
+    source = module(body=body)
+    assert problems_of(source) == [
+        f"{PATH}:{line_of(source, 'Mehr Text.')}: Die Fußnote „[^agg]“ ist nirgends definiert und steht deshalb "
+        "wörtlich im Text. Definieren Sie sie in einer eigenen Zeile: „[^agg]: Text der Fußnote“.",
+        f"{PATH}:{line_of(source, '[^quelle]:')}: Die Fußnote „[^quelle]“ wird im Text nirgends verwendet und "
+        "erscheint deshalb nicht. Verweisen Sie mit „[^quelle]“ auf sie oder löschen Sie sie.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("written", "expected"), [("1.0", "1.0"), ("1", "1"), ("1.10", "1.10"), ('"2.0.1"', "2.0.1")]
 )
