@@ -49,6 +49,15 @@ def control_character_names(text: str, limit: int = 3) -> str:
     return ", ".join(names) + (" …" if len(found) > limit else "")
 
 
+def lf_line_breaks(text: str) -> str:
+    """The text with every line break as ``\n``: a browser sends a textarea's breaks as CRLF, while its
+    ``maxlength`` counts each break as one character (as the HTML standard says), so a text counted with its CRLFs
+    was longer on the server than the field had allowed. A lone CR (old Macs, some pasted text) counts once too."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 #: Unicode bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). In a name they
 #: can reverse the text shown after it (an e-mail address in the same cell, a file extension); no name needs them.
 BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])

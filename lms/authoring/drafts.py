@@ -20,7 +20,7 @@ from lms.authoring.skeletons import module_skeleton, quiz_skeleton
 from lms.content.models import ChangeKind, DocumentType, Draft, Module, ModuleKind, ModuleVersion
 from lms.markdown.problems import Problem
 from lms.quizzes.models import Quiz, QuizVersion
-from lms.text import N_
+from lms.text import N_, lf_line_breaks
 
 #: Longest change note (line breaks count one character each, as the browser counts them for ``maxlength``); it is
 #: shown to learners on their dashboard, so it should be short anyway.
@@ -30,7 +30,7 @@ CHANGE_NOTE_TOO_LONG = N_("Die Änderungsnotiz ist länger als %(max)d Zeichen."
 
 def normalise_change_note(note: str) -> str:
     """A change note as it is counted and stored: line breaks as ``\n`` (a browser sends CRLF), no outer blanks."""
-    return note.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return lf_line_breaks(note).strip()
 
 
 class DraftConflict(Exception):

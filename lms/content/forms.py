@@ -67,7 +67,7 @@ class PublishForm(Form):
             DataRequired(_l("Bitte beschreiben Sie, was sich geändert hat.")),
             Length(max=MAX_CHANGE_NOTE, message=_l(CHANGE_NOTE_TOO_LONG)),
         ],
-        # Counted as the service counts it: a browser sends CRLF, but its maxlength counts a line break once.
+        # Counted as the service counts it: without blanks at either end (lms.web.forms.Form made CRLF an LF).
         filters=[lambda note: note if note is None else normalise_change_note(note)],
     )
 

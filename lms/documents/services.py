@@ -44,8 +44,9 @@ from lms.scope import (
     may_comment_on_documents,
     may_run_consultations,
 )
+from lms.text import lf_line_breaks
 
-#: Characters in one comment, and in the reason of an answer.
+#: Characters in one comment, and in the reason of an answer (a line break counts once, as a textarea counts it).
 MAX_COMMENT_CHARS = 3000
 MAX_REASON_CHARS = 3000
 #: Comments one person may write in one consultation (a bound against floods, far above what anyone writes).
@@ -321,7 +322,7 @@ def add_comment(
     section = next((s for s in consultation.version.sections if s.id == section_id), None)
     if section is None:
         raise DocumentError("comment.section_unknown")
-    text = body.strip()
+    text = lf_line_breaks(body).strip()  # counted as the textarea's maxlength counts it
     if not text:
         raise DocumentError("comment.empty")
     if len(text) > MAX_COMMENT_CHARS:
@@ -361,7 +362,7 @@ def answer_comment(
     if status is ConsultationStatus.CONCLUDED:
         published = session.get(DocumentVersion, consultation.concluded_by_id)
         raise DocumentError("answer.concluded", version=published.version_label if published else "")
-    text = reason.strip()
+    text = lf_line_breaks(reason).strip()
     if not text:
         raise DocumentError("answer.reason_missing")
     if len(text) > MAX_REASON_CHARS:

@@ -31,6 +31,7 @@ from lms.evaluation.pseudonyms import link_key, random_token
 from lms.markdown.render import RENDERER_VERSION
 from lms.orgs.periods import period_for
 from lms.progress.models import Completion, SectionRead
+from lms.text import lf_line_breaks
 
 #: Longest free-text answer kept.
 MAX_TEXT = 2000
@@ -154,7 +155,9 @@ def _answers(version: SurveyVersion, raw: Mapping[str, str]) -> list[SurveyAnswe
     """The answers given, checked against the items; an item left out is simply not answered."""
     answers = []
     for item in version.items:
-        given = (raw.get(item["key"]) or "").strip()
+        # A line break once, as the textarea's maxlength counted it (a browser sends CRLF): else a text of
+        # MAX_TEXT characters with line breaks lost its end to the cut below.
+        given = lf_line_breaks(raw.get(item["key"]) or "").strip()
         if not given:
             continue
         if item["kind"] == ItemKind.TEXT.value:

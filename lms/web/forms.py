@@ -1,4 +1,5 @@
-"""The base of every form: Flask-WTF's CSRF protection, and WTForms' own messages in the reader's language.
+"""The base of every form: Flask-WTF's CSRF protection, WTForms' own messages in the reader's language, and every
+text area's line breaks counted and kept as the browser counts them (``Form.Meta.bind_field``).
 
 WTForms brings its messages („Not a valid choice.“) with catalogues of its own. Its German catalogue leaves a few
 entries fuzzy or empty, and gettext never uses those, so they would appear in English on a German page (found with
@@ -16,13 +17,14 @@ from typing import Any
 from babel import support
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateField
+from wtforms import DateField, Field, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from lms import time as clock
 from lms.errors import Characters, ServiceError
-from lms.text import normalised_name, unprintable_characters
+from lms.text import lf_line_breaks, normalised_name, unprintable_characters
 from lms.web.i18n import request_locale, translate_error
 from lms.web.problems import register_form
 
@@ -89,12 +91,29 @@ class _FormMessages:
 _MESSAGES = _FormMessages()
 
 
+def _lf_line_breaks(text: str | None) -> str | None:
+    return text if text is None else lf_line_breaks(text)
+
+
 class Form(FlaskForm):
     """A form of the platform (every feature's forms derive from it)."""
 
     class Meta:
         def get_translations(self, _form: Any) -> _FormMessages:
             return _MESSAGES
+
+        def bind_field(self, form: Any, unbound_field: UnboundField, options: dict[str, Any]) -> Field:
+            """Every text area's line breaks as ``\n`` before its checks run (lms.text.lf_line_breaks).
+
+            The browser's ``maxlength`` counts a line break once but sends CRLF: a comment of 2,999 characters
+            with 599 line breaks was refused as longer than 3,000. Here, not in each form, so that no text area's
+            ``Length`` counts differently from its ``maxlength``, and every text area's text is stored with LF.
+            The form's own filters run after this one (they see LF).
+            """
+            if issubclass(unbound_field.field_class, TextAreaField):
+                filters = (_lf_line_breaks, *unbound_field.kwargs.get("filters", ()))
+                options = {**options, "filters": filters}
+            return unbound_field.bind(form=form, **options)  # as WTForms' DefaultMeta does
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
