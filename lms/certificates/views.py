@@ -162,7 +162,7 @@ def overview() -> ResponseReturnValue:
     return redirect(url_for("certificates.manage"))
 
 
-#: The longest search text (a name or a code); longer input is refused with a message.
+#: The longest search text (a name or a code); longer input is refused with a message. The field's maxlength.
 SEARCH_MAX = 100
 
 
@@ -183,6 +183,7 @@ def search() -> ResponseReturnValue:
         error=error,
         found=found,
         limit=queries.LIST_LIMIT,
+        max_length=SEARCH_MAX,
         is_admin=acting_user().has_role(Role.ADMIN),
     ), 400 if error else 200
 

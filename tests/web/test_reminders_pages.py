@@ -134,6 +134,11 @@ def test_coordinators_find_their_municipalitys_certificates_by_name_or_code(clie
 
     too_long = client.get("/zertifikate/suche", query_string={"q": "x" * 101})
     assert too_long.status_code == 400 and "höchstens 100 Zeichen" in too_long.text
+    # The field lets no more be typed than the server takes: its maxlength was 200, so 101 to 200 characters were
+    # typed and then refused.
+    allowed = re.search(r'<input[^>]*id="q"[^>]*maxlength="(\d+)"', too_long.text)
+    assert allowed and allowed.group(1) == "100"
+    assert client.get("/zertifikate/suche", query_string={"q": "x" * 100}).status_code == 200
     assert client.get("/zertifikate/suche", query_string={"q": "x"}).status_code == 400
 
 
