@@ -524,3 +524,34 @@ def test_an_in_person_completion_shows_its_day_and_no_invented_time(client, db: 
     page = client.get("/nachweise").text
     assert "01.03.2026, 10:30 Uhr" in page  # online: the moment of the passed quiz (09:30 UTC)
     assert "27.11.2026" in page and "12:00" not in page
+
+
+def test_the_verification_page_marks_the_german_title_and_issuer_in_english(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """WCAG 3.1.2: an English reader's screen reader read „Testmodul“ and „Europäische Städtekoalition gegen
+    Rassismus (ECCAR) e. V.“ with an English voice (a QA sweep); the German page needs no marking."""
+    from datetime import date
+
+    from lms.certificates.snapshot import ISSUER, NEUTRAL_PARTICIPATION_TITLE
+    from tests.web.test_content_language import _lang_of
+
+    _person, completion = _learner_with_completion(db)
+    completed = services.issue_for_completion(db, completion, actor_id=None, base_url=BASE)
+    person = f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id, name="Deniz Arslan")
+    attended = services.issue_participation(
+        db, person, attended_on=date(2026, 5, 4), duration_minutes=90, actor_id=person.id, base_url=BASE
+    )
+    english = client.get(f"/verify/{completed.code}", headers={"Accept-Language": "en"}).text
+    assert _lang_of(english, "Testmodul") == {"de"} and _lang_of(english, ISSUER["name"]) == {"de"}
+    assert _lang_of(english, "Module") == {"en"} and _lang_of(english, "Jürgen Weiß-Öztürk") == {"en"}
+    participation = client.get(f"/verify/{attended.code}", headers={"Accept-Language": "en"}).text
+    assert _lang_of(participation, NEUTRAL_PARTICIPATION_TITLE) == {"de"}
+    assert _lang_of(participation, "90 minutes") == {"en"}
+    german = client.get(f"/verify/{completed.code}").text
+    assert 'lang="de">Testmodul' not in german and "Europäische Städtekoalition" in german  # all German
+    # The programme office's page of one certificate shows the same lines.
+    office = f.user(db, Role.ADMIN)
+    office.locale = "en"
+    db.flush()
+    f.login(client, office.email)
+    managed = client.get(f"/verwaltung/zertifikate/{completed.code}").text
+    assert _lang_of(managed, "Testmodul") == {"de"} and _lang_of(managed, ISSUER["name"]) == {"de"}
