@@ -555,3 +555,56 @@ def test_the_verification_page_marks_the_german_title_and_issuer_in_english(clie
     f.login(client, office.email)
     managed = client.get(f"/verwaltung/zertifikate/{completed.code}").text
     assert _lang_of(managed, "Testmodul") == {"de"} and _lang_of(managed, ISSUER["name"]) == {"de"}
+
+
+def test_an_english_reader_is_told_the_pdfs_are_german(app, client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The certificates and transcripts are German documents, on purpose (evidence for German employers); an
+    English-profile learner read „Download PDF“ and „Training transcript 2026 (PDF)“ (a QA sweep). The German
+    page reads as before."""
+    import re
+    from datetime import date
+
+    from flask_babel import force_locale, gettext
+
+    person, _completion = _learner_with_completion(db)
+    participation = services.issue_participation(
+        db, person, attended_on=date(2026, 5, 4), duration_minutes=None, actor_id=person.id, base_url=BASE
+    )
+    f.login(client, person.email)
+    german = client.get("/nachweise").text
+    for text in (
+        "PDF herunterladen",
+        "Fortbildungsübersicht 2026 (PDF)",
+        f"Teilnahmebescheinigung {participation.code} (PDF)",
+        "Fortbildungsübersicht 2026 mit Teilnahmebescheinigungen (PDF)",
+    ):
+        assert text in german
+    assert "auf Deutsch" not in german
+
+    person.locale = "en"
+    db.flush()
+    page = client.get("/nachweise").text
+    assert "Download PDF" not in page and "(PDF)<" not in page
+    with app.test_request_context(), force_locale("en"):
+        expected = [
+            gettext("Zertifikat herunterladen (PDF, auf Deutsch)"),
+            gettext("Fortbildungsübersicht %(year)s (PDF, auf Deutsch)", year=2026),
+            gettext("Teilnahmebescheinigung %(code)s (PDF, auf Deutsch)", code=participation.code),
+            gettext(
+                "Fortbildungsübersicht %(year)s mit Teilnahmebescheinigungen (PDF, auf Deutsch)", year=2026
+            ),
+        ]
+    links = [
+        (attributes, text)
+        for attributes, text in re.findall(r'<a class="kern-link" href="[^"]+"([^>]*)>([^<]*)', page)
+        if "download" in attributes
+    ]
+    assert [text for _attributes, text in links] == expected
+    assert all('hreflang="de"' in attributes for attributes, _text in links)
+    # The programme office's page of one certificate links its PDF the same way.
+    office = f.user(db, Role.ADMIN)
+    office.locale = "en"
+    db.flush()
+    f.login(client, office.email)
+    managed = client.get(f"/verwaltung/zertifikate/{participation.code}").text
+    assert f'hreflang="de">{expected[0]}</a>' in managed and "Download PDF" not in managed
