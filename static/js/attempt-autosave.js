@@ -12,7 +12,7 @@
   var text = {
     saving: german ? "Speichert …" : "Saving …",
     saved: german ? "Gespeichert" : "Saved",
-    failed: german ? "Speichern fehlgeschlagen; bitte „Zwischenspeichern“ verwenden." : "Saving failed; please use „Save for later“."
+    failed: german ? "Speichern fehlgeschlagen; bitte „Zwischenspeichern“ verwenden." : "Saving failed; please use “Save for later”."
   };
   var timer = null;
   var inFlight = false;

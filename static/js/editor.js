@@ -16,7 +16,7 @@
   var text = {
     saving: german ? "Speichert …" : "Saving …",
     saved: german ? "Entwurf gespeichert um " : "Draft saved at ",
-    failed: german ? "Automatisches Speichern fehlgeschlagen; bitte „Entwurf speichern“ verwenden." : "Autosave failed; please use „Save draft“.",
+    failed: german ? "Automatisches Speichern fehlgeschlagen; bitte „Entwurf speichern“ verwenden." : "Autosave failed; please use “Save draft”.",
     line: german ? "Zeile " : "Line ",
     column: german ? ", Spalte " : ", column ",
     unsaved: german ? "Es gibt ungespeicherte Änderungen." : "There are unsaved changes.",
