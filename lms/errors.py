@@ -153,10 +153,12 @@ MESSAGES: dict[str, str | Plural] = {
     "quiz.already_completed": N_("Sie haben dieses Modul in dieser Version bereits abgeschlossen."),
     "quiz.no_attempts_left": _plural(
         Nn_(
-            "Für dieses Quiz ist %(n)s Versuch möglich, und Sie haben ihn genutzt. "
-            "Bitte wenden Sie sich an Ihre Koordination oder das Trainingsteam.",
-            "Sie haben alle %(n)s Versuche für dieses Quiz genutzt. "
-            "Bitte wenden Sie sich an Ihre Koordination oder das Trainingsteam.",
+            "Für dieses Quiz ist %(n)s Versuch möglich, und Sie haben ihn genutzt. Weitere Versuche sieht die "
+            "Plattform nicht vor; abschließen können Sie das Modul noch in einer Schulung in Präsenz. Bitte "
+            "wenden Sie sich dafür an Ihre Koordination.",
+            "Sie haben alle %(n)s Versuche für dieses Quiz genutzt. Weitere Versuche sieht die Plattform nicht "
+            "vor; abschließen können Sie das Modul noch in einer Schulung in Präsenz. Bitte wenden Sie sich "
+            "dafür an Ihre Koordination.",
         )
     ),
     # quizzes: a response that does not fit its question (a forged form or an API call)

@@ -15,7 +15,7 @@ from lms.orgs.plans import due_dates_for
 from lms.progress import queries
 from lms.progress.renewal import is_renewable
 from lms.progress.services import record_section_read
-from lms.quizzes.services import current_quiz_version
+from lms.quizzes.services import current_quiz_version, quizzes_used_up
 from lms.web.access import acting_user
 from lms.web.database import get_db
 
@@ -41,7 +41,14 @@ def my_modules() -> ResponseReturnValue:
         key=lambda row: (row.module.id not in due, due.get(row.module.id, date.max))
     )  # stable otherwise
     renewable = {row.module.id for row in rows if row.completion and is_renewable(row.completion, today)}
-    return render_template("progress/my_modules.html", rows=rows, due=due, today=today, renewable=renewable)
+    return render_template(
+        "progress/my_modules.html",
+        rows=rows,
+        due=due,
+        today=today,
+        renewable=renewable,
+        used_up=quizzes_used_up(db, user, [row.version.id for row in rows]),
+    )
 
 
 #: Sections of published versions by (version id, renderer version), kept by the app between requests.

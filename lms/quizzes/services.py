@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, object_session
+from sqlalchemy.orm import Session, aliased, contains_eager, object_session
 
 from lms import time as clock
 from lms.auth.models import User
@@ -143,6 +143,65 @@ def _standing() -> Select[int, int, datetime | None, date | None]:
         .scalar_subquery(),
         completed_at,
         latest.add_columns(Completion.valid_until).scalar_subquery(),
+    )
+
+
+def quizzes_used_up(session: Session, user: User, version_ids: list[int]) -> dict[int, int]:
+    """Module version id -> the attempts its module's quiz allows, for those of the versions where the person can
+    start no attempt any more: every attempt of the current quiz version used in the current cycle and none open
+    (what ``start_attempt`` refuses as „quiz.no_attempts_left“). One query for „Meine Module“."""
+    if not version_ids:
+        return {}
+    rows = session.execute(_used_up(), {"user_id": user.id, "version_ids": version_ids})
+    return {version_id: limit for version_id, limit in rows}
+
+
+@built_once
+def _used_up() -> Select[int, int]:
+    """``standing`` for many module versions at once, reduced to „no attempt left“."""
+    person: BindParameter[int] = bindparam("user_id")
+    newer = aliased(QuizVersion)
+    completed_at = (  # the start of the current cycle: the latest completion of the module version, if any
+        select(Completion.completed_at)
+        .where(Completion.user_id == person, Completion.module_version_id == ModuleVersion.id)
+        .order_by(Completion.cycle.desc())
+        .limit(1)
+        .correlate(ModuleVersion)
+        .scalar_subquery()
+    )
+    used = (
+        select(func.count())
+        .select_from(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == person,
+            QuizAttempt.quiz_version_id == QuizVersion.id,
+            QuizAttempt.submitted_at.is_not(None),
+            or_(completed_at.is_(None), QuizAttempt.submitted_at > completed_at),
+        )
+        .correlate(QuizVersion, ModuleVersion)
+        .scalar_subquery()
+    )
+    open_attempt = (
+        exists()
+        .where(
+            QuizAttempt.user_id == person,
+            QuizAttempt.quiz_version_id == QuizVersion.id,
+            QuizAttempt.submitted_at.is_(None),
+        )
+        .correlate(QuizVersion)
+    )
+    newer_version = exists().where(newer.quiz_id == QuizVersion.quiz_id, newer.number > QuizVersion.number)
+    return (
+        select(ModuleVersion.id, QuizVersion.max_attempts)
+        .join(Quiz, Quiz.module_id == ModuleVersion.module_id)
+        .join(QuizVersion, QuizVersion.quiz_id == Quiz.id)
+        .where(
+            ModuleVersion.id.in_(bindparam("version_ids", expanding=True)),
+            QuizVersion.max_attempts > 0,
+            ~newer_version.correlate(QuizVersion),
+            ~open_attempt,
+            used >= QuizVersion.max_attempts,
+        )
     )
 
 

@@ -80,6 +80,8 @@ def quiz_start(slug: str) -> ResponseReturnValue:
             return redirect(url_for("quizzes.quiz_start", slug=slug))
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     mine = standing(db, user, quiz_version, version)
+    limit = quiz_version.max_attempts
+    left = max(0, limit - mine.used) if limit else None
     return render_template(
         "quizzes/start.html",
         module=module,
@@ -87,6 +89,10 @@ def quiz_start(slug: str) -> ResponseReturnValue:
         content_language=version.language,
         quiz_version=quiz_version,
         used=mine.used,
+        # No start button then, but what is left to do; the last attempt is announced before it starts.
+        used_up=left == 0 and not mine.has_open_attempt,
+        last_attempt=left == 1,
+        no_attempts_left=no_attempts_left(limit),
         open_attempt=mine.has_open_attempt,
         completion=mine.has_completed,
         valid_until=mine.valid_until,
@@ -96,6 +102,11 @@ def quiz_start(slug: str) -> ResponseReturnValue:
         history=attempt_history(db, user, module),
         unread=unread_sections(db, user, version) if quiz_version.require_reading else [],
     )
+
+
+def no_attempts_left(limit: int) -> str:
+    """What a person who used every attempt reads, on the quiz page, the result page and the refused start alike."""
+    return translate_error(QuizUnavailable("quiz.no_attempts_left", n=limit)) if limit else ""
 
 
 def _numbered(invalid: ResponseInvalid, questions: list[dict[str, Any]]) -> str:
@@ -219,6 +230,7 @@ def result(attempt_id: int) -> ResponseReturnValue:
         ),
         max_points=len(current.results or []),
         attempts_left=attempts_left,
+        no_attempts_left=no_attempts_left(quiz_version.max_attempts),
     )
 
 

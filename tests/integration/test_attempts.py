@@ -16,6 +16,7 @@ from lms.quizzes.services import (
     AttemptClosedError,
     QuizUnavailable,
     presented_questions,
+    quizzes_used_up,
     start_attempt,
     submit_attempt,
 )
@@ -91,6 +92,22 @@ def test_attempt_limit(db: Session, setup) -> None:  # type: ignore[no-untyped-d
         submit_attempt(db, learner, attempt, {})
     with pytest.raises(QuizUnavailable, match="alle 3 Versuche"):
         start_attempt(db, learner, version.module, version)
+
+
+def test_used_up_says_what_start_attempt_refuses(db: Session, setup) -> None:  # type: ignore[no-untyped-def]
+    version, _quiz, learner = setup
+    for _ in range(2):
+        submit_attempt(db, learner, start_attempt(db, learner, version.module, version), {})
+    start_attempt(db, learner, version.module, version)  # the third, left open: it can still be submitted
+    assert quizzes_used_up(db, learner, [version.id]) == {}
+    submit_attempt(db, learner, start_attempt(db, learner, version.module, version), {})
+    assert quizzes_used_up(db, learner, [version.id]) == {version.id: 3}
+    other = f.user(db, municipality_id=learner.municipality_id, email="andere@example.org")
+    assert quizzes_used_up(db, other, [version.id]) == {}  # counted per person
+    # A new version of the quiz starts with its own attempts.
+    f.published_quiz(db, f.quiz_source(max_attempts=2))
+    assert quizzes_used_up(db, learner, [version.id]) == {}
+    start_attempt(db, learner, version.module, version)
 
 
 def test_open_attempt_is_resumed_and_keeps_its_quiz_version(db: Session, setup) -> None:  # type: ignore[no-untyped-def]

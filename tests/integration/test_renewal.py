@@ -18,7 +18,7 @@ from lms.content.models import ModuleVersion
 from lms.progress.models import Completion
 from lms.progress.renewal import needs_completion
 from lms.quizzes.models import QuizAttempt
-from lms.quizzes.services import QuizUnavailable, standing, start_attempt, submit_attempt
+from lms.quizzes.services import QuizUnavailable, quizzes_used_up, standing, start_attempt, submit_attempt
 from lms.reminders.mails import reminder_message
 from lms.reminders.models import ReminderKind, SentReminder
 from lms.reports.compliance import range_of
@@ -128,11 +128,15 @@ def test_attempt_limits_count_again_from_the_renewal_on(
 
     time_machine.move_to(at(date(2027, 3, 1)), tick=False)
     assert standing(db, learner, quiz, version).used == 0
+    assert (
+        quizzes_used_up(db, learner, [version.id]) == {}
+    )  # „Meine Module“ counts the cycle as the quiz does
     for _ in range(3):
         assert submit_attempt(db, learner, start_attempt(db, learner, version.module, version), WRONG) is None
     with pytest.raises(QuizUnavailable) as refused:
         start_attempt(db, learner, version.module, version)
     assert refused.value.code == "quiz.no_attempts_left"
+    assert quizzes_used_up(db, learner, [version.id]) == {version.id: 3}
     assert len(_rows(db, learner)) == 1
 
 
