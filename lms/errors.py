@@ -149,7 +149,6 @@ MESSAGES: dict[str, str | Plural] = {
         "die noch offenen Abschnitte."
     ),
     "draft.unknown_questions": N_("Diese Fragen gibt es in dem Versuch nicht: %(keys)s."),
-    "draft.too_long": N_("Die Antwort auf Frage %(key)s ist zu lang."),
     "quiz.already_completed": N_("Sie haben dieses Modul in dieser Version bereits abgeschlossen."),
     "quiz.no_attempts_left": _plural(
         Nn_(

@@ -245,8 +245,14 @@ def submit(attempt_id: int) -> ResponseReturnValue:
     except AttemptClosedError:  # submitted in parallel since the check above
         raise _already_submitted() from None
     except ResponseInvalid as invalid:
-        return api_error(422, _("Frage %(n)s: %(message)s", n=invalid.key, message=translate_error(invalid)))
+        return api_error(422, _question_refused(invalid))
     return jsonify(_attempt_json(attempt))
+
+
+def _question_refused(invalid: ResponseInvalid) -> str:
+    """An answer that does not fit its question, named by its key (the API's callers know the keys, not the order
+    a page shows the questions in); saving and submitting say the same."""
+    return str(_("Frage %(n)s: %(message)s", n=invalid.key, message=translate_error(invalid)))
 
 
 @bp.put("/attempts/<int:attempt_id>/responses")
@@ -257,6 +263,8 @@ def save_responses(attempt_id: int) -> ResponseReturnValue:
         save_draft(get_db(), _user(), attempt, responses)
     except DraftInvalid as invalid:
         return api_error(422, translate_error(invalid))
+    except ResponseInvalid as invalid:
+        return api_error(422, _question_refused(invalid))
     return jsonify(_attempt_json(attempt))
 
 

@@ -26,7 +26,7 @@ from lms.progress.renewal import (
     valid_until_is_renewable,
 )
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
-from lms.quizzes.question_types import get_type
+from lms.quizzes.question_types import ResponseInvalid, get_type
 from lms.quizzes.review import EVERYTHING, Reveal
 
 __all__ = [
@@ -48,7 +48,7 @@ class QuizUnavailable(ServiceError):
 
 
 class DraftInvalid(ServiceError):
-    """Answers to save that do not fit the attempt (unknown question, value too long)."""
+    """Answers to save for a question the attempt does not have (one that fits no question: ResponseInvalid)."""
 
 
 def current_quiz_version(session: Session, module: Module) -> QuizVersion | None:
@@ -379,7 +379,8 @@ def presented_questions(attempt: QuizAttempt) -> list[dict[str, Any]]:
 
 
 def draft_answers(raw: Mapping[str, Any], keys: set[str]) -> dict[str, list[str]]:
-    """Answers given so far as {key: [value, …]} (a text becomes [text], null []); DraftInvalid if they don't fit.
+    """Answers given so far as {key: [value, …]} (a text becomes [text], null []); DraftInvalid for a question the
+    attempt does not have, ResponseInvalid naming the question for an answer no form sends (too long, too many values).
 
     Nothing is graded or checked against the options here: a half-placed ordering is a legal draft.
     """
@@ -389,10 +390,10 @@ def draft_answers(raw: Mapping[str, Any], keys: set[str]) -> dict[str, list[str]
     answers: dict[str, list[str]] = {}
     for key, value in raw.items():
         values = [] if value is None else [value] if isinstance(value, str) else list(value)
-        if len(values) > DRAFT_MAX_VALUES or any(
-            not isinstance(item, str) or len(item) > DRAFT_MAX_CHARS for item in values
-        ):
-            raise DraftInvalid("draft.too_long", key=key)
+        if len(values) > DRAFT_MAX_VALUES or not all(isinstance(item, str) for item in values):
+            raise ResponseInvalid("response.shape", key=key)
+        if any(len(item) > DRAFT_MAX_CHARS for item in values):
+            raise ResponseInvalid("response.too_long", key=key, max=DRAFT_MAX_CHARS)
         answers[key] = values
     return answers
 

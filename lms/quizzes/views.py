@@ -16,6 +16,7 @@ from lms import time as clock
 from lms.auth.models import Role
 from lms.content.models import Module
 from lms.content.queries import visible_module
+from lms.errors import ServiceError
 from lms.progress.renewal import renewal_opens_on
 from lms.quizzes.models import Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.queries import quiz_of_module, version_counts, version_statistics
@@ -109,27 +110,63 @@ def no_attempts_left(limit: int) -> str:
     return translate_error(QuizUnavailable("quiz.no_attempts_left", n=limit)) if limit else ""
 
 
-def _numbered(invalid: ResponseInvalid, questions: list[dict[str, Any]]) -> str:
-    """The message of an answer that cannot be graded, naming the question by the number the person sees."""
-    number = next((q["number"] for q in questions if q["key"] == invalid.key), None)
+def _numbered(invalid: ServiceError, questions: list[dict[str, Any]]) -> str:
+    """The message of an answer that cannot be saved or graded, naming the question by the number the person sees
+    (the key, „q2“, is the quiz file's; the page shows the questions in this attempt's order)."""
+    key = getattr(invalid, "key", None)
+    number = next((q["number"] for q in questions if q["key"] == key), None)
     message = translate_error(invalid)
     return _("Frage %(n)s: %(message)s", n=number, message=message) if number else message
 
 
 def _invalid_answers(
     attempt: QuizAttempt, questions: list[dict[str, Any]], answers: dict[str, list[str]]
-) -> list[str]:
-    """A message for each given answer that does not fit its question, in the order the questions are shown."""
-    messages = []
+) -> dict[str, str]:
+    """Question key -> the message for its answer if it does not fit, in the order the questions are shown."""
+    messages = {}
     for q in questions:
         definition = attempt.quiz_version.question(q["key"])["definition"]
         try:
             get_type(q["type"]).normalise_response(definition, answers.get(q["key"], []))
         except ResponseInvalid as invalid:
-            messages.append(
-                _numbered(ResponseInvalid(invalid.code, key=q["key"], **invalid.params), questions)
+            messages[q["key"]] = _numbered(
+                ResponseInvalid(invalid.code, key=q["key"], **invalid.params), questions
             )
     return messages
+
+
+def _submit_problems(
+    attempt: QuizAttempt,
+    questions: list[dict[str, Any]],
+    answers: dict[str, list[str]],
+    refused: ServiceError | None,
+    *,
+    confirmed: bool,
+) -> tuple[list[str], list[str], bool]:
+    """Every problem of a submission at once, one per question: answers that could not be saved (``refused``) or
+    cannot be graded (a position used twice …), and unanswered questions unless ``confirmed``.
+
+    Returns the messages, the keys of the unanswered questions the message names (their fields are marked) and
+    whether „Trotzdem abgeben“ would help: only when unanswered questions are the one problem left.
+    """
+    # An empty text field or an untouched position select posts "", which is no answer either.
+    unanswered = [q for q in questions if not any(value.strip() for value in answers[q["key"]])]
+    not_gradable = _invalid_answers(attempt, questions, answers)
+    problems = []
+    if refused is not None and getattr(refused, "key", None) not in not_gradable:
+        problems.append(_numbered(refused, questions))
+    problems += not_gradable.values()
+    offer_incomplete = bool(unanswered) and not problems
+    if not unanswered or confirmed:
+        return problems, [], offer_incomplete
+    problems.append(
+        _(
+            "Sie haben Frage %(numbers)s noch nicht beantwortet. Unbeantwortete Fragen zählen als falsch. "
+            "Beantworten Sie sie oder geben Sie trotzdem ab.",
+            numbers=", ".join(str(q["number"]) for q in unanswered),
+        )
+    )
+    return problems, [q["key"] for q in unanswered], offer_incomplete
 
 
 @bp.route("/versuche/<int:attempt_id>", methods=["GET", "POST"])
@@ -150,29 +187,19 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
     answers: dict[str, list[str]] = dict(current.draft_responses or {})
     if request.method == "POST":
         answers = {q["key"]: posted_answers(request.form, q["key"]) for q in questions}
+        refused: ServiceError | None = None
         try:
             save_draft(db, user, current, answers)
-        except DraftInvalid as invalid:
-            error = translate_error(invalid)
-        if request.form.get("action") == "save" and error is None:
-            flash(_("Ihre Antworten wurden gespeichert. Sie können später weitermachen."), "success")
-            return redirect(url_for("quizzes.attempt", attempt_id=current.id), code=303)
-        # An empty text field or an untouched position select posts "", which is no answer either.
-        unanswered = [q for q in questions if not any(value.strip() for value in answers[q["key"]])]
-        # Every problem at once: answers that cannot be graded (a position used twice …) and unanswered questions.
-        not_gradable = _invalid_answers(current, questions, answers)
-        problems = ([] if error is None else [error]) + not_gradable
-        # „Trotzdem abgeben“ helps only when unanswered questions are the one problem left.
-        offer_incomplete = bool(unanswered) and not problems
-        if unanswered and not request.form.get("confirm_incomplete"):
-            numbers = ", ".join(str(q["number"]) for q in unanswered)
-            missing = [q["key"] for q in unanswered]
-            problems.append(
-                _(
-                    "Sie haben Frage %(numbers)s noch nicht beantwortet. Unbeantwortete Fragen zählen als falsch. "
-                    "Beantworten Sie sie oder geben Sie trotzdem ab.",
-                    numbers=numbers,
-                )
+        except (DraftInvalid, ResponseInvalid) as invalid:  # a value no form field sends (2,000 characters …)
+            refused = invalid
+        if request.form.get("action") == "save":
+            if refused is None:
+                flash(_("Ihre Antworten wurden gespeichert. Sie können später weitermachen."), "success")
+                return redirect(url_for("quizzes.attempt", attempt_id=current.id), code=303)
+            problems = [_numbered(refused, questions)]  # saving, not submitting: unanswered is no problem
+        else:
+            problems, missing, offer_incomplete = _submit_problems(
+                current, questions, answers, refused, confirmed=bool(request.form.get("confirm_incomplete"))
             )
         if problems:
             error = " ".join(problems)

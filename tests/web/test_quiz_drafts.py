@@ -92,7 +92,13 @@ def test_the_api_refuses_what_does_not_fit(client, db: Session) -> None:  # type
     url, headers = _setup(client, db)
     api = f"/api/v1/attempts/{url.rsplit('/', 1)[1]}/responses"
     assert client.put(api, json={"responses": {"q99": ["a"]}}, headers=headers).status_code == 422
-    assert client.put(api, json={"responses": {"q1": ["x" * 3000]}}, headers=headers).status_code == 422
+    too_long = client.put(api, json={"responses": {"q1": ["x" * 3000]}}, headers=headers)
+    assert too_long.status_code == 422
+    assert too_long.json["error"]["message"] == "Frage q1: Die Antwort ist zu lang: höchstens 2000 Zeichen."
+    # Submitting quotes only the start of a value it does not know.
+    submit = api.replace("/responses", "/submit")
+    unknown = client.post(submit, json={"responses": {"q1": ["Z" * 1500]}}, headers=headers)
+    assert unknown.json["error"]["message"] == f"Frage q1: Unbekannte Antwort „{'Z' * 39}…“."
     assert client.put(api, json={"answers": {}}, headers=headers).status_code == 400
     assert (
         client.put("/api/v1/attempts/999999/responses", json={"responses": {}}, headers=headers).status_code
@@ -127,3 +133,51 @@ def test_every_problem_is_reported_at_once(client, db: Session) -> None:  # type
     assert page.status_code == 422
     assert "Frage 1:" in page.text and "noch nicht beantwortet" in page.text
     assert "Trotzdem abgeben" not in page.text  # it would fail again: the answer must be fixed first
+
+
+def _number_shown(html: str, key: str) -> str:
+    """The number the page gives question ``key`` („Frage 4“): questions are shuffled per attempt."""
+    import re
+
+    for fieldset in html.split("<fieldset")[1:]:
+        if f'name="{key}"' in fieldset:
+            found = re.search(r'<span class="kern-preline">Frage (\d+)</span>', fieldset)
+            assert found is not None
+            return found[1]
+    raise AssertionError(f"no question {key} on the page")
+
+
+def _shuffled_attempt(client, db: Session) -> str:  # type: ignore[no-untyped-def]
+    f.published_module(db)
+    f.published_quiz(db, f.quiz_source(shuffle="true"))
+    f.login(client, f.user(db, Role.LEARNER, municipality_id=f.municipality(db).id).email)
+    start = client.post(
+        "/module/testmodul/quiz", data={"csrf_token": f.csrf_token(client, "/module/testmodul/quiz")}
+    )
+    return str(start.headers["Location"])
+
+
+def _summary(html: str) -> str:
+    """The text of the error summary at the top of the page."""
+    return html.split('id="fehleruebersicht"')[1].split("</ul>")[0]
+
+
+def test_an_answer_too_long_is_named_by_the_number_shown_and_not_echoed(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    # A QA sweep posted 100,000 × "A" for q2: the message said „Frage q2“ (the file's key) while the error
+    # summary called it „Frage 4“, and „Unbekannte Antwort „AAAA…““ quoted all of it (a page of 120 KB).
+    url = _shuffled_attempt(client, db)
+    form = client.get(url).text
+    number = _number_shown(form, "q2")
+    token = f._csrf_from(form)
+    for action in ({"action": "save"}, {}):  # „Zwischenspeichern“ and „Antworten abgeben“
+        page = client.post(url, data={"csrf_token": token, "q2": "A" * 100_000, **action})
+        assert page.status_code == 422
+        summary = _summary(page.text)
+        assert "q2" not in summary
+        assert summary.count(f"Frage {number}: ") == 1  # one message for the question, not one per check
+        assert "A" * 41 not in page.text and len(page.text) < len(form) + 5_000
+    saving = client.post(url, data={"csrf_token": token, "q2": "A" * 100_000, "action": "save"}).text
+    assert f"Frage {number}: Die Antwort ist zu lang: höchstens 2000 Zeichen." in _summary(saving)
+    assert "noch nicht beantwortet" not in saving  # saving for later asks no answer to every question
+    submitting = _summary(client.post(url, data={"csrf_token": token, "q2": "A" * 100_000}).text)
+    assert f"Frage {number}: Unbekannte Antwort „{'A' * 39}…“." in submitting

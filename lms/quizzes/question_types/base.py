@@ -9,6 +9,14 @@ from typing import Any, ClassVar, Protocol
 
 from lms.errors import ServiceError
 from lms.markdown.problems import Problem
+from lms.text import excerpt
+
+#: How much of a sent value a message quotes: an option id is a letter or two, a step „a:3“.
+QUOTED_CHARS = 40
+
+
+def _quoted(value: Any) -> Any:
+    return excerpt(value, QUOTED_CHARS) if isinstance(value, str) else value
 
 
 class ResponseInvalid(ServiceError, ValueError):
@@ -20,7 +28,9 @@ class ResponseInvalid(ServiceError, ValueError):
 
     def __init__(self, code: str, key: str | None = None, **params: Any) -> None:
         self.key = key
-        super().__init__(code, **params)
+        # A text among the parameters is what the request sent (an unknown option, step or position), perhaps
+        # 100,000 characters of it: the message quotes its start.
+        super().__init__(code, **{name: _quoted(value) for name, value in params.items()})
 
     @property
     def message(self) -> str:
