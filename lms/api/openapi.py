@@ -488,7 +488,9 @@ def openapi_document(session_cookie: str = "lms_session") -> dict[str, Any]:
                     "summary": "Antworten eines offenen Versuchs speichern, ohne abzugeben",
                     "description": (
                         "Ersetzt die gespeicherten Antworten; bewertet wird erst bei der Abgabe. Ein Text wird als "
-                        "Liste mit einem Text gespeichert, null als leere Liste."
+                        "Liste mit einem Text gespeichert, null als leere Liste. Eine unfertige Antwort wird "
+                        "gespeichert (noch nicht jeder Schritt platziert); eine ID, die die Frage nicht hat "
+                        "(Antwort, Schritt, Position), ist wie bei der Abgabe 422."
                     ),
                     "parameters": [attempt_id],
                     "security": posting,

@@ -399,10 +399,21 @@ def draft_answers(raw: Mapping[str, Any], keys: set[str]) -> dict[str, list[str]
 
 
 def save_draft(session: Session, user: User, attempt: QuizAttempt, raw: Mapping[str, Any]) -> None:
-    """Keep the answers given so far on an open attempt; AttemptClosedError once it is submitted."""
+    """Keep the answers given so far on an open attempt; AttemptClosedError once it is submitted.
+
+    Refused as ``draft_answers`` says, and with ResponseInvalid for a value its question does not have (an unknown
+    option: the submit would refuse it too); an unfinished answer is kept.
+    """
     if attempt.user_id != user.id:
         raise PermissionError("attempt belongs to someone else")
-    attempt.save_draft(draft_answers(raw, {slot["key"] for slot in attempt.layout}), at=clock.now())
+    answers = draft_answers(raw, {slot["key"] for slot in attempt.layout})
+    for key, values in answers.items():
+        question = attempt.quiz_version.question(key)
+        try:
+            get_type(question["type"]).check_draft(question["definition"], values)
+        except ResponseInvalid as invalid:
+            raise ResponseInvalid(invalid.code, key=key, **invalid.params) from invalid
+    attempt.save_draft(answers, at=clock.now())
     session.flush()
 
 

@@ -344,7 +344,11 @@ def test_a_lone_surrogate_in_json_is_refused_and_the_attempt_stays_readable(
     """JSON may escape half a surrogate pair alone („\\ud800“). PostgreSQL refused the saved draft with a 500;
     SQLite stored it, and from then on the learner's attempt page and „Meine Daten“ failed to encode (a 500 each)."""
     f.published_module(db)
-    f.published_quiz(db)
+    # Question 2 takes a typed text, which a saved draft keeps (an option the question lacks is refused, 422).
+    f.published_quiz(
+        db,
+        f.quiz_source().replace("[( )] falsch 2\n[(X)] richtig 2\n[( )] auch falsch 2\n", "[[richtig 2]]\n"),
+    )
     person = f.user(db, Role.LEARNER)
     _row, secret = create_api_token(db, person, "Test")
     headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
@@ -364,7 +368,8 @@ def test_a_lone_surrogate_in_json_is_refused_and_the_attempt_stays_readable(
     )
     assert whole.status_code in (200, 204), whole.text
     f.login(client, person.email)
-    assert client.get(f"/versuche/{attempt}").status_code == 200
+    page = client.get(f"/versuche/{attempt}")
+    assert page.status_code == 200 and 'value="😀"' in page.text
     assert client.get("/profil/meine-daten.json").status_code == 200
 
 

@@ -294,6 +294,28 @@ def test_the_api_refuses_forged_orders_and_texts_with_json(client, db: Session) 
     assert client.get(f"/api/v1/attempts/{attempt['id']}", headers=headers).json["submitted_at"] is None
 
 
+def test_saving_keeps_an_unfinished_order_and_refuses_a_step_the_question_lacks(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    headers = _api(client, db)
+    attempt = client.post("/api/v1/modules/testmodul/attempts", headers=headers).json["id"]
+    save = f"/api/v1/attempts/{attempt}/responses"
+    for unfinished in (
+        ["a:2", "", ""],
+        ["a:1", "b:1"],
+        ["c"],
+        ["c", "c"],
+    ):  # the learner is still moving steps
+        assert client.put(save, headers=headers, json={"responses": {"q3": unfinished}}).status_code == 200
+    for forged, message in (
+        (["a:1", "z:2"], "Frage q3: Unbekannter Schritt „z“."),
+        (["a:9"], "Frage q3: Unbekannte Position „9“."),
+        (["c", "zz"], "Frage q3: Unbekannter Schritt „zz“."),
+    ):
+        refused = client.put(save, headers=headers, json={"responses": {"q3": forged}})
+        assert refused.status_code == 422 and refused.json["error"]["message"] == message, forged
+    saved = client.get(f"/api/v1/attempts/{attempt}", headers=headers).json["responses"]
+    assert saved == {"q3": ["c", "c"]}  # the last unfinished order, none of the refused
+
+
 def test_an_attempt_keeps_the_rules_it_started_with(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     headers = _api(client, db)
     attempt = client.post("/api/v1/modules/testmodul/attempts", headers=headers).json

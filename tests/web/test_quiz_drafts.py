@@ -181,3 +181,28 @@ def test_an_answer_too_long_is_named_by_the_number_shown_and_not_echoed(client, 
     assert "noch nicht beantwortet" not in saving  # saving for later asks no answer to every question
     submitting = _summary(client.post(url, data={"csrf_token": token, "q2": "A" * 100_000}).text)
     assert f"Frage {number}: Unbekannte Antwort „{'A' * 39}…“." in submitting
+
+
+def test_an_option_the_question_lacks_is_refused_when_saving_as_on_submit(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    # A QA sweep saved {"q3": ["zz"]} with 200 (only the submit said „Unbekannte Antwort“), and the form's
+    # „Zwischenspeichern“ with q1=zz said „gespeichert“ while nothing could be ticked.
+    url, headers = _setup(client, db)
+    api = f"/api/v1/attempts/{url.rsplit('/', 1)[1]}"
+    assert (
+        client.put(f"{api}/responses", json={"responses": {"q1": ["b"]}}, headers=headers).status_code == 200
+    )
+    saving = client.put(f"{api}/responses", json={"responses": {"q3": ["zz"]}}, headers=headers)
+    submitting = client.post(f"{api}/submit", json={"responses": {"q3": ["zz"]}}, headers=headers)
+    assert saving.status_code == submitting.status_code == 422
+    assert saving.json["error"]["message"] == submitting.json["error"]["message"]
+    assert saving.json["error"]["message"] == "Frage q3: Unbekannte Antwort „zz“."
+    assert client.get(api, headers=headers).json["responses"] == {
+        "q1": ["b"]
+    }  # the refused save kept nothing
+    # The form (only a forged one sends „zz“) is refused the same way, naming the question as the page numbers it.
+    token = f._csrf_from(client.get(url).text)
+    form = client.post(url, data={"csrf_token": token, "q1": "zz", "q2": "b", "action": "save"})
+    assert form.status_code == 422
+    assert "Frage 1: Unbekannte Antwort „zz“." in _summary(form.text)
+    assert "Ihre Antworten wurden gespeichert" not in client.get(url).text
+    assert client.get(api, headers=headers).json["responses"] == {"q1": ["b"]}

@@ -41,6 +41,12 @@ class ResponseInvalid(ServiceError, ValueError):
         return f"Frage {self.key}: {self.message}" if self.key else self.message
 
 
+#: Refusals of a value the question does not have (an option, a step, a position): no answer holds one, finished
+#: or not, so a draft is refused for them as a submission is. What an unfinished answer may still lack or hold
+#: twice (a step without its position, one position for two steps while the learner moves them) waits for the submit.
+UNKNOWN_VALUE = frozenset({"response.unknown_option", "response.unknown_step", "response.unknown_position"})
+
+
 class QuestionType(ABC):
     """A kind of question. Stateless: every method is a classmethod working on a JSON definition."""
 
@@ -85,6 +91,20 @@ class QuestionType(ABC):
     @abstractmethod
     def normalise_response(cls, definition: dict[str, Any], raw: Any) -> Any:
         """Turn a posted value into an immutable, JSON-friendly response; ResponseInvalid if impossible."""
+
+    @classmethod
+    def check_draft(cls, definition: dict[str, Any], values: list[str]) -> None:
+        """ResponseInvalid for a saved value that no answer to this question can hold (see ``UNKNOWN_VALUE``).
+
+        Each value is read on its own, as the only one: so a value is judged by itself, never by what the other
+        values of an unfinished answer still lack.
+        """
+        for value in values:
+            try:
+                cls.normalise_response(definition, [value])
+            except ResponseInvalid as invalid:
+                if invalid.code in UNKNOWN_VALUE:
+                    raise
 
     @classmethod
     @abstractmethod
