@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from lms import time as clock
-from lms.text import N_, character_names
+from lms.text import N_, character_names, excerpt
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,21 @@ class Characters:
     items: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Sample:
+    """Values a request sent that a message names („q98, q99“): the first ``shown`` of them, each cut short, then
+    how many more there are. A message stays readable whatever was sent (20,000 unknown keys made one of 149 KB)."""
+
+    items: tuple[str, ...]
+    shown: int = 5
+    #: Characters of one value a message quotes.
+    chars: int = 40
+
+
 #: The word between the last two ``Terms``.
 AND = N_("und")
+#: After the values a ``Sample`` shows: how many it left out.
+MORE = Nn_("%(items)s … und %(n)s weitere", "%(items)s … und %(n)s weitere")
 
 
 def _plural(pair: tuple[str, str], count: str = "n") -> Plural:
@@ -148,7 +161,8 @@ MESSAGES: dict[str, str | Plural] = {
         "Dieses Quiz beginnt erst, wenn Sie alle Abschnitte des Moduls geöffnet haben. Bitte lesen Sie zuerst "
         "die noch offenen Abschnitte."
     ),
-    "draft.unknown_questions": N_("Diese Fragen gibt es in dem Versuch nicht: %(keys)s."),
+    # answers for questions an attempt does not have (saved or submitted): the keys, a Sample
+    "attempt.unknown_questions": _plural(Nn_("Unbekannte Frage: %(keys)s.", "Unbekannte Fragen: %(keys)s.")),
     "quiz.already_completed": N_("Sie haben dieses Modul in dieser Version bereits abgeschlossen."),
     "quiz.no_attempts_left": _plural(
         Nn_(
@@ -548,7 +562,7 @@ def render_message(
     day: Callable[[date], str] | None = None,
 ) -> str:
     """One catalogue entry with its parameters, in German or through the given translation functions."""
-    params = {key: _parameter(value, gettext, day) for key, value in params.items()}
+    params = {key: _parameter(value, gettext, day, ngettext) for key, value in params.items()}
     if isinstance(message, Plural):
         count = int(params[message.count])
         if ngettext is not None:
@@ -561,7 +575,10 @@ def render_message(
 
 
 def _parameter(
-    value: Any, gettext: Callable[[str], str] | None, day: Callable[[date], str] | None = None
+    value: Any,
+    gettext: Callable[[str], str] | None,
+    day: Callable[[date], str] | None = None,
+    ngettext: Callable[..., str] | None = None,
 ) -> Any:
     def word(text: str) -> str:
         return gettext(text) if gettext and isinstance(text, Term) else str(text)
@@ -572,6 +589,13 @@ def _parameter(
         return word(value)
     if isinstance(value, Characters):
         return character_names(value.items, gettext=gettext)
+    if isinstance(value, Sample):
+        shown = ", ".join(excerpt(item, value.chars) for item in value.items[: value.shown])
+        more = len(value.items) - value.shown
+        if more <= 0:
+            return shown
+        text = ngettext(*MORE, more) if ngettext else MORE[0] if more == 1 else MORE[1]
+        return text % {"items": shown, "n": more}
     if isinstance(value, Terms):
         words = [word(item) for item in value.items]
         if not value.and_ or len(words) < 2:

@@ -254,7 +254,8 @@ def _attempt_schemas() -> dict[str, Any]:
                     "type": "object",
                     "description": (
                         "Antworten je Fragenschlüssel (siehe Response); fehlende Fragen gelten als unbeantwortet. "
-                        "Ein Schlüssel, den der Versuch nicht hat, ist 422."
+                        "Ein Schlüssel, den der Versuch nicht hat, ist 422 (die Meldung nennt die ersten fünf "
+                        "solchen Schlüssel und zählt die übrigen)."
                     ),
                     "propertyNames": {"pattern": QUESTION_KEY},
                     "additionalProperties": _ref("Response"),

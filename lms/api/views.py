@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -23,8 +22,8 @@ from lms.quizzes.models import QuizAttempt
 from lms.quizzes.question_types import ResponseInvalid
 from lms.quizzes.services import (
     AttemptClosedError,
-    DraftInvalid,
     QuizUnavailable,
+    UnknownQuestions,
     attempt_reveal,
     current_quiz_version,
     save_draft,
@@ -228,22 +227,12 @@ def _answers_for_open_attempt(attempt_id: int) -> tuple[QuizAttempt, dict[str, A
 def submit(attempt_id: int) -> ResponseReturnValue:
     """Submit answers {"responses": {"q1": ["a"], …}}; graded on the server, once."""
     attempt, responses = _answers_for_open_attempt(attempt_id)
-    known = {slot["key"] for slot in attempt.layout}
-    unknown = sorted(set(responses) - known)
-    if unknown:
-        return api_error(
-            422,
-            ngettext(
-                "Unbekannte Frage: %(keys)s.",
-                "Unbekannte Fragen: %(keys)s.",
-                len(unknown),
-                keys=", ".join(unknown),
-            ),
-        )
     try:
         submit_attempt(get_db(), _user(), attempt, responses)
     except AttemptClosedError:  # submitted in parallel since the check above
         raise _already_submitted() from None
+    except UnknownQuestions as invalid:
+        return api_error(422, translate_error(invalid))
     except ResponseInvalid as invalid:
         return api_error(422, _question_refused(invalid))
     return jsonify(_attempt_json(attempt))
@@ -261,7 +250,7 @@ def save_responses(attempt_id: int) -> ResponseReturnValue:
     attempt, responses = _answers_for_open_attempt(attempt_id)
     try:
         save_draft(get_db(), _user(), attempt, responses)
-    except DraftInvalid as invalid:
+    except UnknownQuestions as invalid:
         return api_error(422, translate_error(invalid))
     except ResponseInvalid as invalid:
         return api_error(422, _question_refused(invalid))

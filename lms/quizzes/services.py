@@ -16,7 +16,7 @@ from lms import time as clock
 from lms.auth.models import User
 from lms.content.models import Module, ModuleSection, ModuleVersion
 from lms.db import built_once
-from lms.errors import ServiceError
+from lms.errors import Sample, ServiceError
 from lms.progress.models import Completion, CompletionMode
 from lms.progress.queries import read_section_ids
 from lms.progress.renewal import (
@@ -31,8 +31,8 @@ from lms.quizzes.review import EVERYTHING, Reveal
 
 __all__ = [
     "AttemptClosedError",
-    "DraftInvalid",
     "QuizUnavailable",
+    "UnknownQuestions",
     "save_draft",
     "start_attempt",
     "submit_attempt",
@@ -47,8 +47,8 @@ class QuizUnavailable(ServiceError):
     """No attempt can be started; the message says why, for the person."""
 
 
-class DraftInvalid(ServiceError):
-    """Answers to save for a question the attempt does not have (one that fits no question: ResponseInvalid)."""
+class UnknownQuestions(ServiceError):
+    """Answers to save or submit for questions the attempt does not have (in a pool: did not draw)."""
 
 
 def current_quiz_version(session: Session, module: Module) -> QuizVersion | None:
@@ -378,15 +378,21 @@ def presented_questions(attempt: QuizAttempt) -> list[dict[str, Any]]:
     return presented
 
 
+def refuse_unknown_questions(raw: Mapping[str, Any], keys: set[str]) -> None:
+    """UnknownQuestions naming (the first few of) the keys of ``raw`` that are not among the attempt's ``keys``."""
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise UnknownQuestions("attempt.unknown_questions", n=len(unknown), keys=Sample(tuple(unknown)))
+
+
 def draft_answers(raw: Mapping[str, Any], keys: set[str]) -> dict[str, list[str]]:
-    """Answers given so far as {key: [value, …]} (a text becomes [text], null []); DraftInvalid for a question the
-    attempt does not have, ResponseInvalid naming the question for an answer no form sends (too long, too many values).
+    """Answers given so far as {key: [value, …]} (a text becomes [text], null []); UnknownQuestions for a question
+    the attempt does not have, ResponseInvalid naming the question for an answer no form sends (too long, too many
+    values).
 
     Nothing is graded or checked against the options here: a half-placed ordering is a legal draft.
     """
-    unknown = sorted(set(raw) - keys)
-    if unknown:
-        raise DraftInvalid("draft.unknown_questions", keys=", ".join(unknown))
+    refuse_unknown_questions(raw, keys)
     answers: dict[str, list[str]] = {}
     for key, value in raw.items():
         values = [] if value is None else [value] if isinstance(value, str) else list(value)
@@ -420,11 +426,13 @@ def save_draft(session: Session, user: User, attempt: QuizAttempt, raw: Mapping[
 def submit_attempt(
     session: Session, user: User, attempt: QuizAttempt, raw_responses: Mapping[str, Any]
 ) -> Completion | None:
-    """Grade and close the attempt; on a pass record the completion. Raises AttemptClosedError on a second submit."""
+    """Grade and close the attempt; on a pass record the completion. Raises AttemptClosedError on a second submit,
+    UnknownQuestions for answers to questions the attempt does not have, ResponseInvalid for one that does not fit."""
     if attempt.user_id != user.id:
         raise PermissionError("attempt belongs to someone else")
     if attempt.is_submitted:
         raise AttemptClosedError(f"attempt {attempt.id} was already submitted")
+    refuse_unknown_questions(raw_responses, {slot["key"] for slot in attempt.layout})
     now = clock.now()
     result = attempt.grade(raw_responses, at=now)
     session.flush()

@@ -25,8 +25,8 @@ from lms.quizzes.question_types.base import posted_answers
 from lms.quizzes.review import When
 from lms.quizzes.services import (
     AttemptClosedError,
-    DraftInvalid,
     QuizUnavailable,
+    UnknownQuestions,
     attempt_history,
     attempt_reveal,
     attempts_in_cycle,
@@ -190,7 +190,10 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         refused: ServiceError | None = None
         try:
             save_draft(db, user, current, answers)
-        except (DraftInvalid, ResponseInvalid) as invalid:  # a value no form field sends (2,000 characters …)
+        except (
+            UnknownQuestions,
+            ResponseInvalid,
+        ) as invalid:  # a value no form field sends (2,000 characters …)
             refused = invalid
         if request.form.get("action") == "save":
             if refused is None:

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from lms.errors import MESSAGES, Plural, ServiceError, Terms, translate
+from lms.errors import MESSAGES, MORE, Plural, Sample, ServiceError, Terms, translate
 from lms.orgs.staff_import import ImportRefused
 from lms.quizzes.question_types import ResponseInvalid
-from lms.quizzes.services import QuizUnavailable
+from lms.quizzes.services import QuizUnavailable, UnknownQuestions
 
 
 def test_str_is_the_german_text_with_its_parameters() -> None:
@@ -61,3 +61,21 @@ def test_terms_are_joined_and_translated() -> None:
         "Positionen 3 und 5 haben Sie mehreren Schritten gegeben; jede Position darf nur einmal vorkommen."
     )
     assert translate(error, "en").startswith("You gave positions 3 and 5 to more than one step")
+
+
+def test_a_sample_names_the_first_few_values_cut_short_and_counts_the_rest() -> None:
+    keys = Sample((*(f"q{n}" for n in range(1, 8)), "x" * 500))
+    error = UnknownQuestions("attempt.unknown_questions", n=8, keys=keys)
+    assert str(error) == "Unbekannte Fragen: q1, q2, q3, q4, q5 … und 3 weitere."
+    one_more = UnknownQuestions("attempt.unknown_questions", n=6, keys=Sample(("a", "b", "c", "d", "e", "f")))
+    assert str(one_more) == "Unbekannte Fragen: a, b, c, d, e … und 1 weitere."
+    long = UnknownQuestions("attempt.unknown_questions", n=1, keys=Sample(("y" * 500,)))
+    assert str(long) == f"Unbekannte Frage: {'y' * 39}…."
+    # The remainder is a plural entry of the catalogue, in the reader's language.
+    english = {MORE: ("%(items)s … and %(n)s more", "%(items)s … and %(n)s more")}
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        forms = english.get((singular, plural), (singular, plural))
+        return forms[0] if n == 1 else forms[1]
+
+    assert error.render(ngettext=ngettext) == "Unbekannte Fragen: q1, q2, q3, q4, q5 … and 3 more."
