@@ -27,6 +27,8 @@ from lms.progress.renewal import (
 )
 from lms.quizzes.models import AttemptClosedError, Quiz, QuizAttempt, QuizVersion
 from lms.quizzes.question_types import ResponseInvalid, get_type
+from lms.quizzes.question_types.matrix import MAX_COLUMNS as MATRIX_MAX_COLUMNS
+from lms.quizzes.question_types.matrix import MAX_ROWS as MATRIX_MAX_ROWS
 from lms.quizzes.review import EVERYTHING, Reveal
 
 __all__ = [
@@ -38,8 +40,10 @@ __all__ = [
     "submit_attempt",
 ]
 
-#: Bounds of a saved draft: values per question and characters per value (a text answer, an ordering slot).
-DRAFT_MAX_VALUES = 50
+#: Bounds of a saved draft: values per question and characters per value (a text answer, an ordering slot). The
+#: largest answer a form sends is a matrix of multiple choices with every cell ticked (a QA sweep found 50, below a
+#: legitimate 20 × 8 matrix, which could then be neither saved nor submitted).
+DRAFT_MAX_VALUES = MATRIX_MAX_ROWS * MATRIX_MAX_COLUMNS
 DRAFT_MAX_CHARS = 2000
 
 

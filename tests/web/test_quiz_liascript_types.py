@@ -211,6 +211,30 @@ def test_the_api_serves_matrix_and_gaps_by_its_schema_and_grades_them(client, db
     assert submitted.json["score_percent"] == 27.8 and submitted.json["passed"] is False
 
 
+def test_the_largest_matrix_with_every_cell_ticked_is_saved_and_graded(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """20 rows × 8 columns of multiple choices, all ticked: 160 values in one answer. Saving refused more than 50
+    („Die Antwort hat eine unerwartete Form“), so such a question could be neither saved nor submitted."""
+    from lms.auth.services import create_api_token
+
+    header = "[" + " ".join(f"[{label}]" for label in "ABCDEFGH") + "]"
+    rows = "\n".join(f"[ {' '.join(['[X]'] * 8)} ] Aussage {n}" for n in range(1, 21))
+    quiz = f"---\nmodule: testmodul\npass_mark: 50\n---\n\n## Was trifft zu?\n\n{header}\n{rows}\n"
+    f.published_module(db)
+    f.published_quiz(db, quiz)
+    _row, secret = create_api_token(db, f.user(db, Role.LEARNER), "Fachverfahren")
+    headers = {"Authorization": f"Bearer {secret}"}
+    started = client.post("/api/v1/modules/testmodul/attempts", headers=headers)
+    assert started.status_code == 201, started.text
+    question = started.json["questions"][0]
+    cells = [f"{row['id']}:{column['id']}" for row in question["rows"] for column in question["columns"]]
+    assert len(cells) == 160
+    url = f"/api/v1/attempts/{started.json['id']}"
+    saved = client.put(f"{url}/responses", headers=headers, json={"responses": {"q1": cells}})
+    assert saved.status_code == 200, saved.text
+    submitted = client.post(f"{url}/submit", headers=headers, json={"responses": {"q1": cells}})
+    assert submitted.status_code == 200 and submitted.json["score_percent"] == 100.0
+
+
 def test_max_trials_shows_that_questions_right_answer_from_the_nth_attempt_on(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     """data-max-trials="2": LiaScript solves the question after two wrong trials; here after two submitted attempts
     its right answer shows, although review: right_answer never holds back every other question's."""
