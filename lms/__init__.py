@@ -80,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from lms.progress.views import bp as progress_bp
     from lms.quizzes.views import bp as quizzes_bp
     from lms.reports.views import bp as reports_bp
+    from lms.web.health import bp as health_bp
     from lms.web.uploads import UploadAwareRequest
     from lms.workshops.views import bp as workshops_bp
     from lms.workshops.views.corrections import bp as corrections_bp
@@ -105,6 +106,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         documents_bp,
         evaluation_bp,
         legal_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
     security.exempt_api_from_form_csrf(api_bp)
