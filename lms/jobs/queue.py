@@ -111,7 +111,15 @@ def enqueue_after_commit(session: Session, queue: Queue, job: Job) -> None:
             queue.dispatch(job_id)
         except (
             Exception
-        ):  # Redis down: the job stays queued in the table; the worker's maintenance sends it again
-            log.exception("could not hand job %s to the queue", job_id)
+        ) as error:  # Redis down: the job stays queued in the table; the worker's maintenance sends it
+            # One line, not a traceback: nothing is lost, and on the command line (`lms staff import`) a traceback
+            # reads like a crash of what has just succeeded.
+            log.warning(
+                "job %s stays queued in the database: the queue did not take it (%s: %s); "
+                "the worker's maintenance hands it over again",
+                job_id,
+                type(error).__name__,
+                error,
+            )
 
     run_after_commit(session, hand_over)

@@ -81,3 +81,19 @@ def test_the_worker_sends_the_invitations_once_the_mail_server_is_back(tmp_path:
         job = session.scalar(select(Job))
         assert job is not None and (job.state, job.attempts, job.outcome["sent"]) == ("done", 2, 2)
     engine.dispose()
+
+
+def test_a_worker_whose_redis_does_not_answer_says_so_and_exits_non_zero(tmp_path: Path) -> None:
+    """An operator's QA check: `lms worker` printed a traceback ending in redis.exceptions.ConnectionError. Now one
+    German sentence (the URL without its password) and exit status 1 for the service manager, which restarts it."""
+    url = "sqlite:///" + str(tmp_path / "worker.sqlite3")
+    migrate.upgrade(url)
+    env = {
+        "LMS_DATABASE_URL": url,
+        "LMS_TEST_DATABASE_URL": "",
+        "LMS_REDIS_URL": f"redis://:geheim@127.0.0.1:{free_port()}/7",  # nobody listens there
+    }
+    result = CliRunner().invoke(main, ["worker", "--burst"], env=env)
+    assert result.exit_code == 1
+    assert "Redis ist nicht erreichbar (redis://:***@127.0.0.1:" in result.output + result.stderr
+    assert "geheim" not in result.output + result.stderr and "Traceback" not in result.output + result.stderr
