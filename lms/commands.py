@@ -65,7 +65,15 @@ def database_unavailable(error: OperationalError) -> str:
             "großen Import). Bitte versuchen Sie es in einigen Sekunden noch einmal; es wurde nichts geändert."
         )
     if error.connection_invalidated or any(
-        sign in reason for sign in ("connection failed", "could not connect", "unable to open database file")
+        sign in reason
+        for sign in (
+            "connection failed",
+            "could not connect",
+            "unable to open database file",
+            "failed to resolve host",  # psycopg: a host name that does not resolve
+            "could not translate host name",
+            "Name or service not known",
+        )
     ):
         return f"Die Datenbank ist nicht erreichbar ({reason}). Es wurde nichts geändert."
     hint = (

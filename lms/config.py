@@ -238,6 +238,12 @@ def load_settings(
         raise ConfigError(
             "LMS_JOB_MAX_ATTEMPTS, LMS_JOB_BACKOFF_SECONDS und LMS_JOB_DOWNLOAD_HOURS müssen mindestens 1 sein."
         )
+    for name, url in (
+        ("LMS_DATABASE_URL", settings.database_url),
+        ("LMS_REPORTS_DATABASE_URL", settings.reports_database_url),
+    ):
+        if url:
+            _check_database_url(name, url)
     if settings.redis_url and not settings.redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("LMS_REDIS_URL muss mit redis://, rediss:// oder unix:// beginnen.")
     if settings.dgs_video_url and (
@@ -253,6 +259,38 @@ def load_settings(
     if settings.smtp_security not in {"starttls", "ssl", "none"}:
         raise ConfigError("LMS_SMTP_SECURITY muss starttls, ssl oder none sein.")
     return settings
+
+
+#: (backend, driver) the platform runs on: SQLAlchemy would otherwise fail with „Can't load plugin“ or a missing module.
+_DATABASES = {("sqlite", ""), ("sqlite", "pysqlite"), ("postgresql", ""), ("postgresql", "psycopg")}
+_DATABASE_EXAMPLES = "postgresql+psycopg://benutzer@host:5432/lms oder sqlite:////pfad/zur/lms.sqlite3"
+
+
+def _check_database_url(name: str, url: str) -> None:
+    """A database URL of PostgreSQL through psycopg or SQLite, with a hint for the usual slips (``postgres://``)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        # Not repeated: it could hold a password.
+        raise ConfigError(f"{name} ist keine Datenbank-URL. Beispiele: {_DATABASE_EXAMPLES}.") from None
+    written = parsed.drivername
+    backend, _plus, driver = written.partition(
+        "+"
+    )  # read from the text: asking SQLAlchemy would load the dialect
+    if (backend, driver) in _DATABASES:
+        return
+    hint = (
+        " Für PostgreSQL schreiben Sie „postgresql+psycopg://“ (psycopg 3 ist installiert)."
+        if written.startswith(("postgres", "postgresql"))
+        else ""
+    )
+    raise ConfigError(
+        f"{name} beginnt mit „{written}://“; die Plattform läuft mit PostgreSQL über psycopg oder mit SQLite."
+        f"{hint} Beispiele: {_DATABASE_EXAMPLES}."
+    )
 
 
 def _check_webauthn(settings: Settings) -> None:
