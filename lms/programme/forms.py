@@ -58,6 +58,9 @@ class GrantForm(Form):
         _l("Bewilligte Mittel (Euro)"),
         description=_l("Für das gewählte Programmjahr, z. B. 10.000,00."),
         validators=[InputRequired(_l("Bitte geben Sie einen Betrag an.")), Length(max=40)],
+        # Its own id: the measure's form on the same page has an „amount“ too, and two fields with one id left the
+        # measure's without a name for screen readers and sent its error link to this one (a QA sweep).
+        id="grant-amount",
     )
 
 
@@ -72,6 +75,7 @@ class MeasureForm(Form):
     amount = AmountField(
         _l("Betrag (Euro)"),
         validators=[InputRequired(_l("Bitte geben Sie einen Betrag an.")), Length(max=40)],
+        id="measure-amount",
     )
     occurred_on = DateField(
         _l("Datum"),

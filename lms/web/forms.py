@@ -113,7 +113,12 @@ class Form(FlaskForm):
             if issubclass(unbound_field.field_class, TextAreaField):
                 filters = (_lf_line_breaks, *unbound_field.kwargs.get("filters", ()))
                 options = {**options, "filters": filters}
-            return unbound_field.bind(form=form, **options)  # as WTForms' DefaultMeta does
+            field = unbound_field.bind(form=form, **options)  # as WTForms' DefaultMeta does
+            if field.short_name == "csrf_token":
+                # The hidden token without id="csrf_token": a page with several forms (the funding page has three)
+                # held that id once per form, and ids must be unique (WCAG 2.1 SC 4.1.1). Nothing refers to it.
+                field.render_kw = {**(field.render_kw or {}), "id": False}
+            return field
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -60,6 +60,23 @@ def test_office_records_grant_and_measures_coordinator_sees_own(client, db: Sess
     assert refused.status_code == 403
 
 
+def test_the_funding_page_names_each_amount_field_and_links_its_error_to_it(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The grant's and the measure's forms both had id="amount": the measure's field had no accessible name (its label
+    pointed to the grant's field) and its error link jumped to the grant (a QA sweep). Every id on the page is unique."""
+    town, period = f.municipality(db), f.period(db)
+    f.login(client, f.user(db, Role.ADMIN).email)
+    base = f"/kommunen/{town.slug}/foerderung"
+    page = client.get(f"{base}?zeitraum={period.id}").text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert 'for="grant-amount"' in page and 'for="measure-amount"' in page
+    refused = _post(
+        client, f"{base}/massnahmen?zeitraum={period.id}", kind="training", amount="", occurred_on=""
+    )
+    assert refused.status_code in (400, 422) and 'href="#measure-amount"' in refused.text
+    assert 'href="#grant-amount"' not in refused.text
+
+
 def test_bad_amounts_and_dates_get_a_message_nothing_is_saved(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     town = f.municipality(db)
     admin = f.user(db, Role.ADMIN)
