@@ -136,6 +136,19 @@ def test_compare_shows_changed_lines_and_notes(client, db: Session, trainer) -> 
     assert '<ins class="diff__word">Einführung</ins>.' in diff
     assert "Wort geändert" in diff and "2 Zeilen hinzugefügt, 2 Zeilen entfernt" in diff
     assert client.get("/inhalte/testmodul/vergleich?von=999&zu=1").status_code == 404
+    # One line: singular in both languages (it read „1 lines removed“), and the title names the module, not its slug.
+    draft_id, page = _open_editor(client)
+    client.post(
+        f"/inhalte/entwuerfe/{draft_id}",
+        data={"csrf_token": _token(client), "source": _textarea(page).replace('version: "1.1"', 'version: "1.2"'),
+              "revision": 1, "action": "publish", "change_kind": "editorial", "change_note": "Nur die Nummer"},
+    )  # fmt: skip
+    newest = db.scalars(select(ModuleVersion.id).order_by(ModuleVersion.id.desc())).first()
+    url = f"/inhalte/testmodul/vergleich?von={new}&zu={newest}"
+    one = client.get(url).text
+    assert "1 Zeile hinzugefügt, 1 Zeile entfernt." in one
+    assert re.search(r"<title>Unterschiede – Testmodul", one) is not None
+    assert "1 line added, 1 line removed." in client.get(url, headers={"Accept-Language": "en"}).text
 
 
 def test_download_gives_the_published_file_byte_for_byte(client, db: Session, trainer) -> None:  # type: ignore[no-untyped-def]
