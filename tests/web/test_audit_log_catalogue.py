@@ -78,6 +78,8 @@ def test_new_actions_read_as_sentences_in_their_categories_with_local_dates(clie
     assert "Netzwerk der Kommune" not in workshops_only
 
     english = client.get("/inhalte/protokoll", headers={"Accept-Language": "en"}).text
+    # The date filter reads „from … to“ (it shared „of“ with „Section 1 of 7“, a QA sweep).
+    assert 'for="von">from</label>' in english and 'for="bis">to</label>' in english
     assert "Dec 31, 2026" in english and "2026-12-31" not in english.split("<table")[1]
     assert "31.12.2026" not in english
     assert "Deactivated several accounts at once (number: 6)." in english
