@@ -53,7 +53,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "pnr",
     ),
 }
-EXPECTED = "E-Mail, Name (oder Vorname und Nachname), Organisationseinheit; optional Personalnummer"
+#: The columns a staff list needs, named as in the file (German headers), in a sentence of the reader's language.
+EXPECTED = Term(N_("E-Mail, Name (oder Vorname und Nachname), Organisationseinheit; optional Personalnummer"))
 LIMITS = {"email": 254, "name": 200, "org_unit": 200, "personnel_number": 50}
 LABELS = {
     "email": Term(N_("E-Mail-Adresse")),

@@ -197,6 +197,13 @@ def test_unreadable_files_are_refused_with_a_reason_and_nothing_is_kept(client, 
     assert workbook.status_code == 400 and "Excel-Arbeitsmappe" in workbook.text
     missing = upload(client, town, b"Name;Amt\nA;B\n")
     assert missing.status_code == 400 and "In der Kopfzeile fehlt: E-Mail." in missing.text
+    # In English the sentence around the German column names is English too (a QA sweep found „oder … optional“).
+    _me.locale = "en"
+    db.flush()
+    english = upload(client, town, b"Name;Amt\nA;B\n").text
+    assert "(or Vorname and Nachname), Organisationseinheit; optionally Personalnummer" in english
+    _me.locale = "de"
+    db.flush()
     settings = app.extensions["lms.settings"]
     app.extensions["lms.settings"] = dataclasses.replace(settings, staff_import_max_bytes=len(LIST) - 1)
     too_big = upload(client, town, LIST)
