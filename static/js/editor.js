@@ -63,6 +63,14 @@
   }
 
   // --- toolbar: writes Markdown at the cursor; one tab stop, arrow keys move between its buttons ---
+  // A text field that was never focused has its cursor at the very start, above the front matter's „---“: a button
+  // pressed before the author clicked into the text would break the file there, so the cursor goes to the end first.
+  var placed = false;
+  source.addEventListener("focus", function () { placed = true; });
+  function cursorForToolbar() {
+    if (!placed) { source.setSelectionRange(source.value.length, source.value.length); }
+  }
+
   function insert(textToInsert, selectFrom, selectTo) {
     var start = source.selectionStart;
     source.focus();
@@ -115,6 +123,7 @@
     toolbar.addEventListener("click", function (event) {
       var button = event.target.closest("button");
       if (!button) { return; }
+      cursorForToolbar();
       buttons.forEach(function (b) { b.tabIndex = b === button ? 0 : -1; });
       var placeholder = button.getAttribute("data-placeholder") || "";
       if (button.hasAttribute("data-wrap")) { wrap(button.getAttribute("data-wrap"), placeholder); }

@@ -248,3 +248,33 @@ def test_text_typed_before_the_editor_script_runs_is_saved_and_checked(
         page.locator("#problems-body").get_by_role("button", name=re.compile(r"^Zeile \d+$"))
     ).to_have_count(0)
     context.close()
+
+
+def test_a_toolbar_button_pressed_before_the_text_was_focused_writes_at_the_end(  # type: ignore[no-untyped-def]
+    browser: Any, live_server: str, log_in: Any
+) -> None:
+    """A QA sweep, keyboard only: Tab to the toolbar without ever entering the text, press a button; the Markdown went
+    in at position 0, above the front matter's „---“, and broke the draft. Now it goes at the end of the text."""
+    context = browser.new_context(base_url=live_server, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, TRAINER)
+    page.goto("/inhalte")
+    page.locator('form[action="/inhalte/rassismus-erkennen/bearbeiten"] button').click()
+    source = page.get_by_label("Markdown-Text", exact=True)
+    original = source.input_value()
+    page.locator(
+        "#toolbar button[tabindex='0']"
+    ).focus()  # the toolbar, reached without a click into the text
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("toolbar", name="Formatieren").get_by_role("button", name="Fett")).to_be_focused()
+    page.keyboard.press("Enter")
+    written = source.input_value()
+    assert written.startswith("---\n") and written.startswith(original.rstrip("\n"))
+    assert written.rstrip().endswith("**fetter Text**")
+    expect(page.locator("#save-status")).to_contain_text("Entwurf gespeichert")
+    # Leave the shared demo as it was: the draft goes again.
+    page.get_by_text("Entwurf verwerfen …").click()
+    page.get_by_role("button", name="Ja, Entwurf verwerfen").click()
+    expect(page).to_have_url(re.compile(r"/inhalte"))
+    context.close()
