@@ -244,6 +244,10 @@ MESSAGES: dict[str, str | Plural] = {
     ),
     "staff_row.invalid_csv": N_('kein gültiges CSV (%(error)s); meist ein nicht geschlossenes „"“.'),
     "staff_row.unreadable": N_("unlesbar"),
+    "staff_row.unclosed_quote": N_(
+        'ein Anführungszeichen („"“) wird nicht geschlossen: die Zeilen %(first)s bis %(last)s wurden als eine Zeile '
+        "gelesen, keine der Personen darin wird übernommen. Bitte schließen oder entfernen Sie es."
+    ),
     "staff_row.too_many_fields": N_(
         "%(fields)s Felder, aber nur %(width)s Spalten. Enthält ein Wert das Trennzeichen? "
         "Dann muss er in Anführungszeichen stehen."

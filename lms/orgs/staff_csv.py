@@ -231,6 +231,15 @@ def parse_staff_list(raw: bytes, *, smtputf8: bool = False) -> StaffList:
         previous_end = reader.line_num
         if not any(cell.strip() for cell in record):
             continue  # blank lines, e.g. at the end of an Excel export
+        if previous_end > start and any(
+            ("\n" in cell or "\r" in cell) and delimiter in cell for cell in record
+        ):
+            # A „"“ that is never closed makes the reader take every following line into one field, and those people
+            # would be left out without a word. A line break alone is a cell's own (Alt+Enter in Excel); one with
+            # the separator behind it is a swallowed row: no name, address or unit holds the separator.
+            problem = ServiceError("staff_row.unclosed_quote", first=start, last=previous_end)
+            result.problems.append(RowProblem(start, problem))
+            continue
         row, problem = _row(start, record, columns, len(header), smtputf8)
         if problem is None and row is not None:
             if row.email in emails:

@@ -104,6 +104,21 @@ def test_line_numbers_count_lines_inside_quoted_fields() -> None:
     assert [p.line for p in staff.problems] == [4]
 
 
+def test_a_quote_never_closed_is_named_with_the_lines_it_swallowed() -> None:
+    """The reader took every line after an unclosed „"“ into one field: only „Organisationseinheit fehlt“ was said,
+    and with „fehlerhafte Zeilen überspringen“ the people below were left out without a word (an operator's check)."""
+    lines = [
+        HEADER,
+        'q1@kreis.example;"Offen;Berg;Bauamt;',
+        "q2@kreis.example;B;C;Bauamt;",
+        "q3@kreis.example;D;E;Bauamt;",
+    ]
+    staff = parse_staff_list(excel_csv(lines))
+    assert staff.rows == [] and [p.line for p in staff.problems] == [2]
+    message = str(staff.problems[0].message)
+    assert "wird nicht geschlossen: die Zeilen 2 bis 4 wurden als eine Zeile gelesen" in message
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
