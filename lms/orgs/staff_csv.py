@@ -237,8 +237,8 @@ def parse_staff_list(raw: bytes, *, smtputf8: bool = False) -> StaffList:
             # A „"“ that is never closed makes the reader take every following line into one field, and those people
             # would be left out without a word. A line break alone is a cell's own (Alt+Enter in Excel); one with
             # the separator behind it is a swallowed row: no name, address or unit holds the separator.
-            problem = ServiceError("staff_row.unclosed_quote", first=start, last=previous_end)
-            result.problems.append(RowProblem(start, problem))
+            unclosed = ServiceError("staff_row.unclosed_quote", first=start, last=previous_end)
+            result.problems.append(RowProblem(start, unclosed))
             continue
         row, problem = _row(start, record, columns, len(header), smtputf8)
         if problem is None and row is not None:
