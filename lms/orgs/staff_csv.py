@@ -113,20 +113,42 @@ def decode(raw: bytes) -> tuple[str, str]:
     if raw.startswith(b"PK\x03\x04"):
         raise StaffFileError("staff_file.workbook")
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "UTF-8 mit BOM"
+        return raw[3:].decode("utf-8", errors="strict"), N_("UTF-8 mit BOM")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode("utf-16"), "UTF-16 (Unicode-Text)"
+            return raw.decode("utf-16"), N_("UTF-16 (Unicode-Text)")
         except UnicodeDecodeError:  # e.g. an odd number of bytes: the file was cut off
             raise StaffFileError("staff_file.utf16_damaged") from None
+    if (unmarked := _utf16_without_mark(raw)) is not None:
+        try:
+            return raw.decode(unmarked), N_("UTF-16 ohne Byte-Order-Mark")
+        except UnicodeDecodeError:
+            raise StaffFileError("staff_file.utf16_damaged") from None
     try:
-        return raw.decode("utf-8"), "UTF-8"
+        return raw.decode("utf-8"), N_("UTF-8")
     except UnicodeDecodeError:
         pass
     try:
-        return raw.decode("cp1252"), "Windows-1252"
+        return raw.decode("cp1252"), N_("Windows-1252")
     except UnicodeDecodeError:
         raise StaffFileError("staff_file.encoding") from None
+
+
+def _utf16_without_mark(raw: bytes) -> str | None:
+    """„utf-16-le“ or „utf-16-be“ for UTF-16 text saved without its byte-order mark (some tools do), else None.
+
+    Such a file is valid UTF-8 too, with a NUL after (or before) every letter: the header then reads „E M a i l“.
+    German text in UTF-16 has a zero byte in every second position and almost none in the others.
+    """
+    sample = raw[:400]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.8 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) >= 0.8 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return "utf-16-be"
+    return None
 
 
 def detect_delimiter(header_line: str) -> str:

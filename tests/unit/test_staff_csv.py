@@ -66,6 +66,16 @@ def test_excel_unicode_text_is_utf16_with_tabs() -> None:
     assert staff.delimiter == "\t" and len(staff.rows) == 3 and staff.rows[2].name == "Minh Nguyễn"
 
 
+def test_utf16_saved_without_its_byte_order_mark_is_read_too() -> None:
+    """Some tools save „Unicode“ text without the mark: it was read as UTF-8 with a NUL after every letter, and the
+    header came out as „E M a i l“ (an operator's QA check)."""
+    text = "E-Mail;Name;Organisationseinheit\r\nb.oezdemir@kreis.example;Büşra Özdemir;Bürgerbüro\r\n"
+    for codec in ("utf-16-le", "utf-16-be"):
+        staff = parse_staff_list(text.encode(codec))
+        assert staff.problems == [] and [r.name for r in staff.rows] == ["Büşra Özdemir"], codec
+        assert staff.encoding == "UTF-16 ohne Byte-Order-Mark"
+
+
 def test_vorname_and_name_mean_first_and_last_name() -> None:
     staff = parse_staff_list(
         excel_csv(["Vorname;Name;E-Mail;Amt", "Deniz;Arslan;d.arslan@stadt.example;Ordnungsamt"])
