@@ -21,6 +21,9 @@ threads = 4
 #: Seconds a worker may stay silent; with gthread this guards against hung processes, not long downloads.
 timeout = 60
 preload_app = True
+#: gunicorn 27's control socket (for `gunicornc`) is not used here, and its default path (~/.gunicorn/gunicorn.ctl)
+#: would be shared by two instances on one host: the second would take it over from the first without a word.
+control_socket_disable = True
 
 
 def when_ready(server: Any) -> None:
