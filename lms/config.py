@@ -162,6 +162,10 @@ def _coerce(name: str, raw: str, default: Any) -> Any:
     return raw
 
 
+#: Characters of LMS_SECRET_KEY at least (secrets.token_hex(32) makes 64; 32 random hex digits are 128 bits).
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None,
     *,
@@ -180,10 +184,14 @@ def load_settings(
             known = ", ".join(sorted(_PREFIX + k.upper() for k in _KNOWN))
             raise ConfigError(f"Unbekannte Einstellung {key}. Bekannt sind: {known}.")
         values[name] = _coerce(name, raw, getattr(defaults, name))
+    # A key from the environment (or its file) is an operator's: it must be long enough to sign sessions and tokens.
+    secret_from_environment = bool(values.get("secret_key") or values.get("secret_key_file"))
     for name, value in (overrides or {}).items():
         if name not in _KNOWN:
             raise ConfigError(f"Unbekannte Einstellung {name}.")
         values[name] = value
+        if name in ("secret_key", "secret_key_file"):
+            secret_from_environment = False  # set by the code that builds the app (a test, a benchmark)
 
     # Absolute, so that a later change of directory (gunicorn --chdir, a test) does not move the database.
     instance = Path(values.get("instance_path") or "instance").absolute()
@@ -214,6 +222,12 @@ def load_settings(
         raise ConfigError(
             "LMS_SECRET_KEY (oder LMS_SECRET_KEY_FILE) ist nicht gesetzt. "
             "Erzeugen Sie einen Schlüssel, z. B. mit: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if secret_from_environment and settings.secret_key and len(settings.secret_key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"LMS_SECRET_KEY ist zu kurz ({len(settings.secret_key)} Zeichen, mindestens {MIN_SECRET_KEY_LENGTH}): "
+            "Er signiert Sitzungen, Einladungen und Download-Links. Erzeugen Sie einen zufälligen, z. B. mit: "
+            "python -c 'import secrets; print(secrets.token_hex(32))'"
         )
     if settings.workshop_names_retention_days < 0:
         raise ConfigError("LMS_WORKSHOP_NAMES_RETENTION_DAYS darf nicht negativ sein.")

@@ -187,7 +187,7 @@ def matrix_server(
         emails = {who: person.email for who, person in world.people.items()}
     engine.dispose()
     # The world signs its job download link with the test suite's key.
-    base_url = serve_database(url, LMS_SECRET_KEY="test-secret")
+    base_url = serve_database(url, LMS_SECRET_KEY="test-secret-" + "k" * 32)
     yield base_url, world.args, emails, keys
 
 

@@ -73,7 +73,7 @@ def test_the_rehearsal_serves_its_pages_and_leaves_nothing_behind(tmp_path: Path
     url, town = _filled_database(tmp_path / "lms.sqlite3")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
     env.update(
-        LMS_SECRET_KEY="rehearsal",
+        LMS_SECRET_KEY="rehearsal-" + "k" * 32,
         LMS_DATABASE_URL=url,
         LMS_INSTANCE_PATH=str(tmp_path / "instance"),
         LMS_REHEARSAL_SERVINGS="2",  # the platform's default (20) only costs the test time
@@ -103,7 +103,7 @@ def test_the_rehearsal_serves_its_pages_and_leaves_nothing_behind(tmp_path: Path
 def test_a_rehearsal_that_cannot_reach_the_database_lets_the_platform_start(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
     env.update(
-        LMS_SECRET_KEY="rehearsal",
+        LMS_SECRET_KEY="rehearsal-" + "k" * 32,
         LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'missing' / 'lms.sqlite3'}",  # a folder that does not exist
         LMS_INSTANCE_PATH=str(tmp_path / "instance"),
     )

@@ -52,7 +52,7 @@ def test_the_app_and_its_warm_up_leave_pdf_passkey_qr_spreadsheet_and_markdown_l
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LMS_")}
     env.update(
-        LMS_SECRET_KEY="startup-imports",
+        LMS_SECRET_KEY="startup-imports-" + "k" * 32,
         LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
         LMS_INSTANCE_PATH=str(tmp_path / "instance"),
     )

@@ -190,7 +190,7 @@ def cluster(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("LMS_")},
         "LMS_DATABASE_URL": url,
-        "LMS_SECRET_KEY": "two-nodes-one-secret",
+        "LMS_SECRET_KEY": "two-nodes-one-secret-" + "k" * 32,
         "LMS_REDIS_URL": redis_url,
         "LMS_QUEUE_NAME": queue_name,
         "LMS_INSTANCE_PATH": str(tmp_path / "instance"),
