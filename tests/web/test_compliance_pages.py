@@ -132,6 +132,19 @@ def test_shares_are_written_as_each_language_writes_a_percentage(client, db: Ses
     assert "(85,7 %)" in german and "(85.7%)" in english and "85.7 %" not in english
 
 
+def test_the_english_dashboard_says_its_downloads_are_german(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """The Jahresnachweis and the completion list are German documents (German headers, decimal commas): an English
+    page said only „(PDF)“ (a QA sweep). The German page is unchanged."""
+    town = programme(db)
+    as_coordinator(client, db, town)
+    url = f"/kommunen/{town.slug}?zeitraum={f.period(db).id}"
+    english = client.get(url, headers={"Accept-Language": "en"}).text
+    german = client.get(url).text
+    downloads = english.split('id="exports-heading"', 1)[1].split("</section>", 1)[0]
+    assert downloads.count("(in German)</a>") == 3 and downloads.count('hreflang="de"') == 3
+    assert "(auf Deutsch)" not in german and "(in German)" not in german
+
+
 def test_completion_list_csv_opens_in_german_excel_and_neutralises_formulas(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     town = programme(db)
     as_coordinator(client, db, town)
