@@ -123,3 +123,18 @@ def test_a_corrected_session_names_its_fields_in_words_and_never_a_participant_c
     assert "Mar 1, 2026 → Mar 2, 2026" in english and "number of participants changed" in english
     entry = next(cell for cell in english.split("<td") if "number of participants changed" in cell)
     assert "41" not in entry and "held_on" not in english
+
+
+def test_dates_that_did_not_filter_are_said_so(client, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A QA sweep: ?von=2026-13-01 was ignored without a word (every entry shown), and a range that ends before it
+    begins showed „0 Einträge“ with no hint why."""
+    f.login(client, f.user(db, Role.ADMIN).email)
+    wrong = client.get("/inhalte/protokoll?von=2026-13-01&bis=<b>x</b>").text
+    assert "„2026-13-01“ ist kein Datum; der Filter gilt ohne diese Grenze." in wrong
+    assert "„&lt;b&gt;x&lt;/b&gt;“ ist kein Datum" in wrong and "<b>x</b>" not in wrong
+    reversed_range = client.get("/inhalte/protokoll?von=2026-12-31&bis=2026-01-01").text
+    assert "Das Ende des Zeitraums liegt vor seinem Beginn" in reversed_range
+    plain = client.get("/inhalte/protokoll?von=2026-01-01&bis=2026-12-31").text
+    assert "Zum Zeitraum des Filters" not in plain
+    english = client.get("/inhalte/protokoll?von=2026-13-01", headers={"Accept-Language": "en"}).text
+    assert "“2026-13-01” is not a date" in english

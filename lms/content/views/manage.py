@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVarTuple
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -36,6 +37,7 @@ from lms.quizzes.models import QuizVersion
 from lms.quizzes.parse import parse_question
 from lms.quizzes.queries import quiz_versions
 from lms.quizzes.question_types import REGISTRY
+from lms.text import excerpt
 from lms.web.access import acting_user, roles_required
 from lms.web.database import get_db
 from lms.web.i18n import translate_error
@@ -290,6 +292,7 @@ def audit_log() -> ResponseReturnValue:
         date_to=query_date("bis"),
     )
     events, total = audit_events(db, wanted, page=page)
+    filter_notes = _date_filter_notes(wanted.date_from, wanted.date_to)
     actor_ids = audit_actor_ids(db, visible)
     names = user_names(db, {*actor_ids, *(e.actor_id for e in events)})
     places = names_by_id_or_slug(db, {key for e in events if (key := municipality_of(e)) is not None})
@@ -305,9 +308,27 @@ def audit_log() -> ResponseReturnValue:
         chosen=chosen,
         actors=sorted(((i, names[i]) for i in actor_ids if i in names), key=lambda pair: pair[1]),
         wanted=wanted,
+        filter_notes=filter_notes,
         filters=filters,
         everything=everything,
     )
+
+
+def _date_filter_notes(date_from: date | None, date_to: date | None) -> list[str]:
+    """Why the dates of the filter did not filter as typed: a day that is none (it is left out, not guessed), or a
+    range that ends before it begins (it finds nothing). A QA sweep found both silent."""
+    notes = []
+    for name, day in (("von", date_from), ("bis", date_to)):
+        typed = request.args.get(name, "").strip()
+        if typed and day is None:
+            notes.append(
+                _("„%(typed)s“ ist kein Datum; der Filter gilt ohne diese Grenze.", typed=excerpt(typed, 20))
+            )
+    if date_from is not None and date_to is not None and date_from > date_to:
+        notes.append(
+            _("Das Ende des Zeitraums liegt vor seinem Beginn; dazwischen kann kein Eintrag liegen.")
+        )
+    return notes
 
 
 @bp.get("/inhalte/hilfe")
