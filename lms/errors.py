@@ -291,6 +291,11 @@ MESSAGES: dict[str, str | Plural] = {
         "Der Betrag ist keine endliche Zahl (in der Zelle steht „unendlich“ oder „NaN“). Bitte tragen Sie den Betrag "
         "in Euro ein, z. B. 10.000,00."
     ),
+    # Without the number: written one way it reads as a thousands separator in the other language (12.345).
+    "funding_row.amount_fraction_of_cent": N_(
+        "Der Betrag hat mehr als zwei Nachkommastellen. Bitte runden Sie ihn auf volle Cent."
+    ),
+    "funding_row.amount_negative": N_("Der Betrag ist negativ. Bitte tragen Sie ihn ohne Minuszeichen ein."),
     "funding_row.amount_excel_error": N_(
         "Im Betrag steht der Excel-Fehler „%(error)s“ statt einer Zahl. Bitte prüfen Sie die Formel oder tragen Sie "
         "den Betrag in Euro ein, z. B. 10.000,00."

@@ -16,7 +16,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lms.errors import ServiceError, Term, Terms
@@ -217,6 +217,12 @@ def _row(
         return None, ServiceError("funding_row.amount_excel_error", error=_text(cell("amount")).upper())
     if isinstance(cell("amount"), float) and not math.isfinite(cell("amount")):
         return None, ServiceError("funding_row.amount_not_finite")
+    if (numeric := _spreadsheet_number(cell("amount"))) is not None and (
+        numeric < 0 or numeric != numeric.quantize(Decimal("0.01"))
+    ):
+        # Said why, not quoted: „„12.345“ ist kein Betrag“ read like twelve thousand to a German reader (a QA sweep).
+        code = "funding_row.amount_negative" if numeric < 0 else "funding_row.amount_fraction_of_cent"
+        return None, ServiceError(code)
     try:
         amount = _amount(cell("amount"))
     except AmountTooLarge:
@@ -227,6 +233,17 @@ def _row(
     if day is None:
         return None, ServiceError("funding_row.date_invalid", date=_text(cell("date")))
     return FundingRow(line, municipality, kind, amount, day, description), None
+
+
+def _spreadsheet_number(value: Any) -> Decimal | None:
+    """A number cell's value as the text Excel shows it (a float through its shortest repr), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def _amount(value: Any) -> int:

@@ -340,3 +340,22 @@ def test_an_infinite_or_unreadable_amount_is_named_as_such(client, db: Session) 
     division = _upload_funding(client, buffer.getvalue(), "f.xlsx")
     assert "Im Betrag steht der Excel-Fehler „#DIV/0!“" in client.get(division.headers["Location"]).text
     assert db.scalar(select(func.count()).select_from(Measure)) == 0
+
+
+def test_a_number_cell_with_fractions_of_a_cent_is_named_as_a_german_reader_writes_it(
+    client, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """An XLSX amount of 12.345 was reported as „„12.345“ ist kein Betrag“, which a German reader takes for twelve
+    thousand (a QA sweep). Now it says why, without the number, and a negative number says that it is negative."""
+    town = f.municipality(db, "Landkreis Darmstadt-Dieburg")
+    period = f.period(db)
+    f.login(client, f.user(db, Role.ADMIN).email)
+    day = period.starts_on.strftime("%d.%m.%Y")
+    header = ["Kommune", "Art", "Betrag", "Datum", "Beschreibung"]
+    rows = [header, [town.slug, "Sonstige", 12.345, day, "A"], [town.slug, "Sonstige", -1234.5, day, "B"]]
+    text = client.get(_upload_funding(client, _xlsx(rows), "f.xlsx").headers["Location"]).text
+    assert (
+        "Zeile 2: Der Betrag hat mehr als zwei Nachkommastellen. Bitte runden Sie ihn auf volle Cent." in text
+    )
+    assert "Zeile 3: Der Betrag ist negativ." in text
+    assert "„12.345“" not in text
