@@ -197,7 +197,9 @@
         lastCount = result.data.problems;
         announce.textContent = lastCount === 0 ? text.noProblems : (lastCount === 1 ? text.oneProblem : text.problems.replace("%n", lastCount));
       }
-      status.textContent = text.saved + new Date(result.data.saved_at).toLocaleTimeString(german ? "de-DE" : "en-GB", { hour: "2-digit", minute: "2-digit" });
+      // German local time, as the server writes every time on its pages (the browser's own zone may be another),
+      // and in the page language's format: 22:52 / 10:52 PM.
+      status.textContent = text.saved + new Date(result.data.saved_at).toLocaleTimeString(german ? "de-DE" : "en-US", { hour: german ? "2-digit" : "numeric", minute: "2-digit", timeZone: "Europe/Berlin" });
       if (source.value !== saved) { schedule(); }
     }).catch(function () {
       inFlight = false;

@@ -278,3 +278,34 @@ def test_a_toolbar_button_pressed_before_the_text_was_focused_writes_at_the_end(
     page.get_by_role("button", name="Ja, Entwurf verwerfen").click()
     expect(page).to_have_url(re.compile(r"/inhalte"))
     context.close()
+
+
+def test_the_autosave_time_is_german_local_time_whatever_the_browsers_zone(  # type: ignore[no-untyped-def]
+    browser: Any, live_server: str, log_in: Any
+) -> None:
+    """A QA sweep: the status said „Draft saved at 21:52“ from a browser on UTC, next to „10:52 PM“ written by the
+    server in German local time. Now it is the time in Berlin, in the page language's format."""
+    from datetime import timedelta
+
+    from lms import time as clock
+
+    context = browser.new_context(base_url=live_server, locale="de-DE", timezone_id="America/New_York")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, TRAINER)
+    page.goto("/inhalte")
+    page.locator('form[action="/inhalte/strukturen-pruefen/bearbeiten"] button').click()
+    source = page.get_by_label("Markdown-Text", exact=True)
+    source.press("Control+End")
+    page.keyboard.type(" ")
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("Entwurf gespeichert um ")
+    shown = status.inner_text().rsplit(" ", 1)[1]
+    berlin = clock.now().astimezone(
+        clock.BERLIN
+    )  # the live server runs on the machine's clock, as this process
+    assert shown in {(berlin - timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)}, shown
+    page.get_by_text("Entwurf verwerfen …").click()
+    page.get_by_role("button", name="Ja, Entwurf verwerfen").click()
+    expect(page).to_have_url(re.compile(r"/inhalte"))
+    context.close()
