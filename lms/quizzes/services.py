@@ -8,7 +8,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, exists, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    SQLColumnExpression,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, contains_eager, object_session
 
@@ -116,34 +127,53 @@ def _standing_of(
     )
 
 
-@built_once
-def _standing() -> Select[int, int, datetime | None, date | None]:
-    mine = (QuizAttempt.user_id == bindparam("user_id")) & (
-        QuizAttempt.quiz_version_id == bindparam("quiz_version_id")
-    )
-    latest = (
+def _latest_completion(
+    person: SQLColumnExpression[int], module_version_id: SQLColumnExpression[int]
+) -> Select[Any]:
+    """The person's latest completion of the module version (no columns yet): the start of the current cycle."""
+    return (
         select()
-        .where(
-            Completion.user_id == bindparam("user_id"),
-            Completion.module_version_id == bindparam("version_id"),
-        )
+        .where(Completion.user_id == person, Completion.module_version_id == module_version_id)
         .order_by(Completion.cycle.desc())
         .limit(1)
     )
-    completed_at = latest.add_columns(Completion.completed_at).scalar_subquery()
-    return select(
+
+
+def _attempts_of(
+    person: SQLColumnExpression[int], quiz_version_id: SQLColumnExpression[int]
+) -> ColumnElement[bool]:
+    return (QuizAttempt.user_id == person) & (QuizAttempt.quiz_version_id == quiz_version_id)
+
+
+def _used_in_cycle(
+    person: SQLColumnExpression[int],
+    quiz_version_id: SQLColumnExpression[int],
+    completed_at: ScalarSelect[Any],
+) -> Select[Any]:
+    """Count of the attempts ``max_attempts`` limits: submitted after the latest completion (all, if there is none).
+    One rule for the one person and version (``standing``) and for all of „Meine Module“ (``quizzes_used_up``)."""
+    return (
         select(func.count())
         .select_from(QuizAttempt)
         .where(
-            mine,
+            _attempts_of(person, quiz_version_id),
             QuizAttempt.submitted_at.is_not(None),
-            # The current cycle: attempts after the latest completion of the version (all, if there is none).
             or_(completed_at.is_(None), QuizAttempt.submitted_at > completed_at),
         )
-        .scalar_subquery(),
+    )
+
+
+@built_once
+def _standing() -> Select[int, int, datetime | None, date | None]:
+    person: BindParameter[int] = bindparam("user_id")
+    quiz_version_id: BindParameter[int] = bindparam("quiz_version_id")
+    latest = _latest_completion(person, bindparam("version_id"))
+    completed_at = latest.add_columns(Completion.completed_at).scalar_subquery()
+    return select(
+        _used_in_cycle(person, quiz_version_id, completed_at).scalar_subquery(),
         select(func.count())
         .select_from(QuizAttempt)
-        .where(mine, QuizAttempt.submitted_at.is_(None))
+        .where(_attempts_of(person, quiz_version_id), QuizAttempt.submitted_at.is_(None))
         .scalar_subquery(),
         completed_at,
         latest.add_columns(Completion.valid_until).scalar_subquery(),
@@ -165,33 +195,20 @@ def _used_up() -> Select[int, int]:
     """``standing`` for many module versions at once, reduced to „no attempt left“."""
     person: BindParameter[int] = bindparam("user_id")
     newer = aliased(QuizVersion)
-    completed_at = (  # the start of the current cycle: the latest completion of the module version, if any
-        select(Completion.completed_at)
-        .where(Completion.user_id == person, Completion.module_version_id == ModuleVersion.id)
-        .order_by(Completion.cycle.desc())
-        .limit(1)
+    completed_at = (
+        _latest_completion(person, ModuleVersion.id)
+        .add_columns(Completion.completed_at)
         .correlate(ModuleVersion)
         .scalar_subquery()
     )
     used = (
-        select(func.count())
-        .select_from(QuizAttempt)
-        .where(
-            QuizAttempt.user_id == person,
-            QuizAttempt.quiz_version_id == QuizVersion.id,
-            QuizAttempt.submitted_at.is_not(None),
-            or_(completed_at.is_(None), QuizAttempt.submitted_at > completed_at),
-        )
+        _used_in_cycle(person, QuizVersion.id, completed_at)
         .correlate(QuizVersion, ModuleVersion)
         .scalar_subquery()
     )
     open_attempt = (
         exists()
-        .where(
-            QuizAttempt.user_id == person,
-            QuizAttempt.quiz_version_id == QuizVersion.id,
-            QuizAttempt.submitted_at.is_(None),
-        )
+        .where(_attempts_of(person, QuizVersion.id), QuizAttempt.submitted_at.is_(None))
         .correlate(QuizVersion)
     )
     newer_version = exists().where(newer.quiz_id == QuizVersion.quiz_id, newer.number > QuizVersion.number)
