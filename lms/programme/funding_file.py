@@ -16,13 +16,20 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from lms.errors import ServiceError, Term, Terms
 from lms.orgs.staff_csv import RowProblem, StaffFileError, decode, detect_delimiter
 from lms.programme.models import MeasureKind
-from lms.programme.money import AmountInvalid, AmountTooLarge, cents_from_number, parse_amount
+from lms.programme.money import (
+    AmountFractionOfCent,
+    AmountInvalid,
+    AmountNegative,
+    AmountTooLarge,
+    cents_from_number,
+    parse_amount,
+)
 from lms.text import CONTROL_CHARACTERS, N_, excerpt
 
 #: The kind of a row that sets the funds granted for a programme year instead of adding a measure.
@@ -217,14 +224,13 @@ def _row(
         return None, ServiceError("funding_row.amount_excel_error", error=_text(cell("amount")).upper())
     if isinstance(cell("amount"), float) and not math.isfinite(cell("amount")):
         return None, ServiceError("funding_row.amount_not_finite")
-    if (numeric := _spreadsheet_number(cell("amount"))) is not None and (
-        numeric < 0 or numeric != numeric.quantize(Decimal("0.01"))
-    ):
-        # Said why, not quoted: „„12.345“ ist kein Betrag“ read like twelve thousand to a German reader (a QA sweep).
-        code = "funding_row.amount_negative" if numeric < 0 else "funding_row.amount_fraction_of_cent"
-        return None, ServiceError(code)
     try:
         amount = _amount(cell("amount"))
+    # A number cell said why, not quoted: „„12.345“ ist kein Betrag“ read like twelve thousand to a German reader.
+    except AmountNegative:
+        return None, ServiceError("funding_row.amount_negative")
+    except AmountFractionOfCent:
+        return None, ServiceError("funding_row.amount_fraction_of_cent")
     except AmountTooLarge:
         return None, ServiceError("funding.amount_too_large", amount=_text(cell("amount")))
     except AmountInvalid:
@@ -233,17 +239,6 @@ def _row(
     if day is None:
         return None, ServiceError("funding_row.date_invalid", date=_text(cell("date")))
     return FundingRow(line, municipality, kind, amount, day, description), None
-
-
-def _spreadsheet_number(value: Any) -> Decimal | None:
-    """A number cell's value as the text Excel shows it (a float through its shortest repr), else None."""
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
 
 
 def _amount(value: Any) -> int:

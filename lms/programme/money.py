@@ -24,6 +24,14 @@ class AmountInvalid(ValueError):
     """The text is not an amount of money (the caller words the message)."""
 
 
+class AmountNegative(AmountInvalid):
+    """A number cell below zero."""
+
+
+class AmountFractionOfCent(AmountInvalid):
+    """A number cell with more than two decimals."""
+
+
 class AmountTooLarge(ValueError):
     """The amount exceeds MAX_CENTS."""
 
@@ -44,8 +52,12 @@ def cents_from_number(value: int | float | Decimal) -> int:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise AmountInvalid(str(value)) from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+    if not amount.is_finite():
         raise AmountInvalid(str(value))
+    if amount < 0:
+        raise AmountNegative(str(value))
+    if amount != amount.quantize(Decimal("0.01")):
+        raise AmountFractionOfCent(str(value))
     return _checked(int(amount * 100))
 
 
