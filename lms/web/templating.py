@@ -189,6 +189,12 @@ def german_attribute() -> Markup:
     return Markup("") if request_locale() == "de" else Markup(' lang="de"')
 
 
+def german_document_note() -> str:
+    """„ (in German)“ after a link to a German document (a PDF, an export) on a page in another language; nothing on
+    a German page."""
+    return "" if request_locale() == "de" else " " + _("(auf Deutsch)")
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.finalize = shown_text
@@ -201,6 +207,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(page_problems)
     app.add_template_global(form_action)
     app.add_template_global(german_attribute)
+    app.add_template_global(german_document_note)
     app.add_template_filter(in_german, "german")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(local_date, "date")
