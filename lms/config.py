@@ -291,14 +291,13 @@ def _check_database_url(name: str, url: str) -> None:
         # Not repeated: it could hold a password.
         raise ConfigError(f"{name} ist keine Datenbank-URL. Beispiele: {_DATABASE_EXAMPLES}.") from None
     written = parsed.drivername
-    backend, _plus, driver = written.partition(
-        "+"
-    )  # read from the text: asking SQLAlchemy would load the dialect
+    # Read from the text: asking SQLAlchemy for backend and driver would load the dialect (and fail on „postgres“).
+    backend, _plus, driver = written.partition("+")
     if (backend, driver) in _DATABASES:
         return
     hint = (
         " Für PostgreSQL schreiben Sie „postgresql+psycopg://“ (psycopg 3 ist installiert)."
-        if written.startswith(("postgres", "postgresql"))
+        if written.startswith("postgres")  # postgres, postgresql+psycopg2, …
         else ""
     )
     raise ConfigError(

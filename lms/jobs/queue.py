@@ -109,11 +109,10 @@ def enqueue_after_commit(session: Session, queue: Queue, job: Job) -> None:
     def hand_over() -> None:
         try:
             queue.dispatch(job_id)
-        except (
-            Exception
-        ) as error:  # Redis down: the job stays queued in the table; the worker's maintenance sends it
-            # One line, not a traceback: nothing is lost, and on the command line (`lms staff import`) a traceback
-            # reads like a crash of what has just succeeded.
+        except Exception as error:
+            # Redis down: the job stays queued in the table, and the worker's maintenance hands it over again. One
+            # line, not a traceback: nothing is lost, and on the command line (`lms staff import`) a traceback reads
+            # like a crash of what has just succeeded.
             log.warning(
                 "job %s stays queued in the database: the queue did not take it (%s: %s); "
                 "the worker's maintenance hands it over again",
