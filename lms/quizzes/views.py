@@ -190,11 +190,8 @@ def attempt(attempt_id: int) -> ResponseReturnValue:
         refused: ServiceError | None = None
         try:
             save_draft(db, user, current, answers)
-        except (
-            UnknownQuestions,
-            ResponseInvalid,
-        ) as invalid:  # a value no form field sends (2,000 characters …)
-            refused = invalid
+        except (UnknownQuestions, ResponseInvalid) as invalid:
+            refused = invalid  # a value no form field sends (2,000 characters, an unknown option …)
         if request.form.get("action") == "save":
             if refused is None:
                 flash(_("Ihre Antworten wurden gespeichert. Sie können später weitermachen."), "success")
