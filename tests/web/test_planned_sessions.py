@@ -30,6 +30,23 @@ def _schedule(client, kind: str, version_id: int, *, days_ahead: int, **fields: 
     return _post(client, url, url, module_version_id=version_id, held_on=held_on, **fields)
 
 
+def _evening_workshop(
+    client, script_id: int, facilitator_id: int, *, place: str, capacity: str = "1", days_ahead: int = 5
+):  # type: ignore[no-untyped-def]
+    """Plan a workshop from 17:00 to 19:00 (by default one place, five days ahead) through the form."""
+    return _schedule(
+        client,
+        "workshop",
+        script_id,
+        days_ahead=days_ahead,
+        starts_at="17:00",
+        ends_at="19:00",
+        place=place,
+        capacity=capacity,
+        facilitator_ids=facilitator_id,
+    )
+
+
 def _logout(client) -> None:  # type: ignore[no-untyped-def]
     client.post("/abmelden", data={"csrf_token": f.csrf_token(client)})
 
@@ -125,17 +142,7 @@ def test_a_workshop_is_seen_and_booked_only_by_the_network_and_names_only_by_fac
     member = f.user(db, Role.LEARNER, municipality_id=town.id, name="Deniz Arslan")
     colleague = f.user(db, Role.LEARNER, municipality_id=town.id, name="Karl Meier")
     f.login(client, coordinator.email)
-    saved = _schedule(
-        client,
-        "workshop",
-        script.id,
-        days_ahead=5,
-        starts_at="17:00",
-        ends_at="19:00",
-        place="Stadtteilzentrum",
-        capacity="1",
-        facilitator_ids=facilitator.id,
-    )
+    saved = _evening_workshop(client, script.id, facilitator.id, place="Stadtteilzentrum")
     assert saved.status_code == 303
     detail = saved.headers["Location"]
     assert client.get("/netzwerk").status_code == 404  # the coordinator does not see the network
@@ -221,17 +228,7 @@ def test_a_coordinator_in_the_network_cannot_watch_a_deactivation_free_a_place(c
         network.answer(db, person, agrees=True)
     db.commit()
     f.login(client, coordinator.email)
-    saved = _schedule(
-        client,
-        "workshop",
-        script.id,
-        days_ahead=5,
-        starts_at="17:00",
-        ends_at="19:00",
-        place="Treff",
-        capacity="1",
-        facilitator_ids=facilitator.id,
-    )
+    saved = _evening_workshop(client, script.id, facilitator.id, place="Treff")
     detail = saved.headers["Location"]
     _logout(client)
     f.login(client, member.email)
@@ -682,16 +679,8 @@ def test_the_forms_offer_a_coordinator_as_moderator_of_a_training_only(client, d
     f.login(client, coordinator.email)
     for form_url in ("/termine/neu/workshop", "/veranstaltungen/neu/workshop"):
         assert _offered_facilitators(client.get(form_url).text) == {facilitator.id: False}, form_url
-    forged = _schedule(
-        client,
-        "workshop",
-        script.id,
-        days_ahead=4,
-        starts_at="17:00",
-        ends_at="19:00",
-        place="Rathaus",
-        capacity="10",
-        facilitator_ids=coordinator.id,
+    forged = _evening_workshop(
+        client, script.id, coordinator.id, place="Rathaus", capacity="10", days_ahead=4
     )
     assert forged.status_code == 400 and db.scalar(select(PlannedSession.id)) is None
     assert _offered_facilitators(client.get("/termine/neu/schulung").text) == {
