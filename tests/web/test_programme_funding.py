@@ -154,14 +154,7 @@ def test_import_previews_applies_once_and_skips_known_rows(client, db: Session) 
             ["Atlantis", "Sonstige", 5, day, "?"],
         ]
     )
-    upload = client.post(
-        "/programmbuero/foerderung/import",
-        data={
-            "csrf_token": f.csrf_token(client, "/programmbuero/foerderung/import"),
-            "file": (io.BytesIO(raw), "f.xlsx"),
-        },
-        content_type="multipart/form-data",
-    )
+    upload = _upload_funding(client, raw, "f.xlsx")
     assert upload.status_code == 303
     preview_url = upload.headers["Location"]
     preview = client.get(preview_url).text
@@ -183,14 +176,7 @@ def test_import_previews_applies_once_and_skips_known_rows(client, db: Session) 
         == 1
     )
 
-    again = client.post(
-        "/programmbuero/foerderung/import",
-        data={
-            "csrf_token": f.csrf_token(client, "/programmbuero/foerderung/import"),
-            "file": (io.BytesIO(raw), "f.xlsx"),
-        },
-        content_type="multipart/form-data",
-    )
+    again = _upload_funding(client, raw, "f.xlsx")
     second = client.get(again.headers["Location"]).text
     assert "Neue Maßnahmen: 0" in second and "bereits erfasst: 1" in second
 
@@ -198,26 +184,12 @@ def test_import_previews_applies_once_and_skips_known_rows(client, db: Session) 
 def test_broken_upload_gets_a_message(client, db: Session) -> None:  # type: ignore[no-untyped-def]
     admin = f.user(db, Role.ADMIN)
     f.login(client, admin.email)
-    upload = client.post(
-        "/programmbuero/foerderung/import",
-        data={
-            "csrf_token": f.csrf_token(client, "/programmbuero/foerderung/import"),
-            "file": (io.BytesIO(b"PK\x03\x04kaputt"), "f.xlsx"),
-        },
-        content_type="multipart/form-data",
-    )
+    upload = _upload_funding(client, b"PK\x03\x04kaputt", "f.xlsx")
     preview = client.get(upload.headers["Location"])
     assert preview.status_code == 422 and "beschädigt" in preview.text
     # A „Unicode-Text“ export from Excel that was cut off (an odd number of bytes after the UTF-16 mark): the same
     # message as the staff import gives, on the preview and when „Übernehmen“ is pressed (a QA sweep found a 500).
-    upload = client.post(
-        "/programmbuero/foerderung/import",
-        data={
-            "csrf_token": f.csrf_token(client, "/programmbuero/foerderung/import"),
-            "file": (io.BytesIO(b"\xff\xfe\x00\x00garbage\x00\x01"), "f.csv"),
-        },
-        content_type="multipart/form-data",
-    )
+    upload = _upload_funding(client, b"\xff\xfe\x00\x00garbage\x00\x01", "f.csv")
     url = upload.headers["Location"]
     preview = client.get(url)
     assert preview.status_code == 422 and "UTF-16" in preview.text and "beschädigt" in preview.text
