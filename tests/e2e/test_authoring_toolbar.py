@@ -41,6 +41,27 @@ def _tab_to(page: Any, selector: str, limit: int = 60) -> None:
     raise AssertionError(f"{selector} not reached with Tab")
 
 
+def _open_editor(
+    browser: Any, live_server: str, log_in: Any, slug: str, **context_options: Any
+) -> tuple[Any, Any, Any]:
+    """The trainer, in a browser context of their own, on the editor of a new draft of ``slug``: (context, page, the
+    Markdown field)."""
+    context = browser.new_context(base_url=live_server, locale="de-DE", **context_options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, TRAINER)
+    page.goto("/inhalte")
+    page.locator(f'form[action="/inhalte/{slug}/bearbeiten"] button').click()
+    return context, page, page.get_by_label("Markdown-Text", exact=True)
+
+
+def _discard_draft(page: Any) -> None:
+    """Leave the shared demo as it was: the draft goes again."""
+    page.get_by_text("Entwurf verwerfen …").click()
+    page.get_by_role("button", name="Ja, Entwurf verwerfen").click()
+    expect(page).to_have_url(re.compile(r"/inhalte"))
+
+
 def test_toolbar_and_image_picker_by_keyboard_publish_a_module_with_an_image(
     browser: Any, live_server: str, log_in: Any, tmp_path: Path
 ) -> None:
@@ -185,13 +206,7 @@ def test_editor_fits_small_screens_and_shows_focus_on_the_preview(
 
 
 def test_problem_line_is_scrolled_into_view(browser: Any, live_server: str, log_in: Any) -> None:
-    context = browser.new_context(base_url=live_server, locale="de-DE")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, TRAINER)
-    page.goto("/inhalte")
-    page.locator('form[action="/inhalte/grundbegriffe/bearbeiten"] button').click()
-    source = page.get_by_label("Markdown-Text", exact=True)
+    context, page, source = _open_editor(browser, live_server, log_in, "grundbegriffe")
     lines = source.input_value().split("\n")
     target = len(lines) - 5
     lines[target - 1] = ":::kaputt"
@@ -255,17 +270,10 @@ def test_a_toolbar_button_pressed_before_the_text_was_focused_writes_at_the_end(
 ) -> None:
     """A QA sweep, keyboard only: Tab to the toolbar without ever entering the text, press a button; the Markdown went
     in at position 0, above the front matter's „---“, and broke the draft. Now it goes at the end of the text."""
-    context = browser.new_context(base_url=live_server, locale="de-DE")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, TRAINER)
-    page.goto("/inhalte")
-    page.locator('form[action="/inhalte/rassismus-erkennen/bearbeiten"] button').click()
-    source = page.get_by_label("Markdown-Text", exact=True)
+    context, page, source = _open_editor(browser, live_server, log_in, "rassismus-erkennen")
     original = source.input_value()
-    page.locator(
-        "#toolbar button[tabindex='0']"
-    ).focus()  # the toolbar, reached without a click into the text
+    # The toolbar, reached without a click into the text.
+    page.locator("#toolbar button[tabindex='0']").focus()
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("toolbar", name="Formatieren").get_by_role("button", name="Fett")).to_be_focused()
     page.keyboard.press("Enter")
@@ -273,10 +281,7 @@ def test_a_toolbar_button_pressed_before_the_text_was_focused_writes_at_the_end(
     assert written.startswith("---\n") and written.startswith(original.rstrip("\n"))
     assert written.rstrip().endswith("**fetter Text**")
     expect(page.locator("#save-status")).to_contain_text("Entwurf gespeichert")
-    # Leave the shared demo as it was: the draft goes again.
-    page.get_by_text("Entwurf verwerfen …").click()
-    page.get_by_role("button", name="Ja, Entwurf verwerfen").click()
-    expect(page).to_have_url(re.compile(r"/inhalte"))
+    _discard_draft(page)
     context.close()
 
 
@@ -289,23 +294,16 @@ def test_the_autosave_time_is_german_local_time_whatever_the_browsers_zone(  # t
 
     from lms import time as clock
 
-    context = browser.new_context(base_url=live_server, locale="de-DE", timezone_id="America/New_York")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, TRAINER)
-    page.goto("/inhalte")
-    page.locator('form[action="/inhalte/strukturen-pruefen/bearbeiten"] button').click()
-    source = page.get_by_label("Markdown-Text", exact=True)
+    context, page, source = _open_editor(
+        browser, live_server, log_in, "strukturen-pruefen", timezone_id="America/New_York"
+    )
     source.press("Control+End")
     page.keyboard.type(" ")
     status = page.locator("#save-status")
     expect(status).to_contain_text("Entwurf gespeichert um ")
     shown = status.inner_text().rsplit(" ", 1)[1]
-    berlin = clock.now().astimezone(
-        clock.BERLIN
-    )  # the live server runs on the machine's clock, as this process
+    # The live server runs on the machine's clock, as this process does.
+    berlin = clock.now().astimezone(clock.BERLIN)
     assert shown in {(berlin - timedelta(minutes=m)).strftime("%H:%M") for m in (0, 1)}, shown
-    page.get_by_text("Entwurf verwerfen …").click()
-    page.get_by_role("button", name="Ja, Entwurf verwerfen").click()
-    expect(page).to_have_url(re.compile(r"/inhalte"))
+    _discard_draft(page)
     context.close()
